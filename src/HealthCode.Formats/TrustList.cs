@@ -1,0 +1,94 @@
+using System.Collections.Frozen;
+using System.Security.Cryptography;
+
+namespace HealthCode.Formats;
+
+/// <summary>One issuer key of the trust list (<c>health-code.md</c>, "Keys").</summary>
+public sealed class TrustedIssuer
+{
+    /// <summary>Key identifier: 8 bytes.</summary>
+    public required byte[] Kid { get; init; }
+
+    /// <summary>Region the key may sign for; must equal the code's <c>iss</c>.</summary>
+    public required string Region { get; init; }
+
+    /// <summary>SubjectPublicKeyInfo DER (P-256 or RSA). Taken from the certificate when the entry carries one.</summary>
+    public required byte[] SubjectPublicKeyInfo { get; init; }
+
+    /// <summary>The X.509 DER when the entry was given as a certificate (then <see cref="Kid"/> is the first 8 bytes of its SHA-256).</summary>
+    public byte[]? CertificateDer { get; init; }
+
+    public required DateTimeOffset NotBefore { get; init; }
+
+    public required DateTimeOffset NotAfter { get; init; }
+
+    /// <summary>True when <paramref name="instant"/> lies inside the key's validity (inclusive).</summary>
+    public bool IsValidAt(DateTimeOffset instant) => instant >= NotBefore && instant <= NotAfter;
+
+    /// <summary>The DCC kid rule: first 8 bytes of SHA-256 over the certificate DER.</summary>
+    public static byte[] KidOfCertificate(ReadOnlySpan<byte> certificateDer) => SHA256.HashData(certificateDer)[..8];
+}
+
+/// <summary>An immutable set of issuer keys, looked up by kid. Several regions in one list is cross-region recognition.</summary>
+public sealed class TrustList
+{
+    private readonly FrozenDictionary<ulong, TrustedIssuer[]> _byKid;
+
+    public TrustList(IEnumerable<TrustedIssuer> issuers, DateTimeOffset? signedAt = null)
+    {
+        ArgumentNullException.ThrowIfNull(issuers);
+        Issuers = issuers.ToArray();
+        SignedAt = signedAt;
+        _byKid = Issuers
+            .GroupBy(i => KidKey(i.Kid))
+            .ToFrozenDictionary(g => g.Key, g => g.ToArray());
+    }
+
+    public static TrustList Empty { get; } = new([]);
+
+    public IReadOnlyList<TrustedIssuer> Issuers { get; }
+
+    /// <summary>The <c>at</c> of the signed trust message this list came from; null for a file.</summary>
+    public DateTimeOffset? SignedAt { get; }
+
+    /// <summary>All entries with this kid (normally one; a kid may be shared by a renewed key).</summary>
+    public ReadOnlySpan<TrustedIssuer> Find(ReadOnlySpan<byte> kid)
+    {
+        if (kid.Length == 0 || kid.Length > 8)
+        {
+            // The DCC rule cuts kids to 8 bytes; a longer one can only match by its first 8.
+            if (kid.Length > 8)
+            {
+                kid = kid[..8];
+            }
+            else
+            {
+                return [];
+            }
+        }
+
+        if (!_byKid.TryGetValue(KidKey(kid), out var found))
+        {
+            return [];
+        }
+
+        var matches = new List<TrustedIssuer>(found.Length);
+        foreach (var issuer in found)
+        {
+            if (issuer.Kid.AsSpan().SequenceEqual(kid))
+            {
+                matches.Add(issuer);
+            }
+        }
+
+        return matches.ToArray();
+    }
+
+    private static ulong KidKey(ReadOnlySpan<byte> kid)
+    {
+        Span<byte> buffer = stackalloc byte[8];
+        buffer.Clear();
+        kid[..Math.Min(8, kid.Length)].CopyTo(buffer);
+        return BitConverter.ToUInt64(buffer) ^ (ulong)kid.Length << 56;
+    }
+}

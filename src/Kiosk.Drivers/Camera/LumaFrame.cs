@@ -1,0 +1,24 @@
+namespace Kiosk.Drivers.Camera;
+
+/// <summary>One camera frame as its luminance (Y) plane: 8 bits per pixel, <paramref name="Stride"/> bytes per row.</summary>
+/// <remarks>The buffer may be pooled by the source: a consumer that keeps a frame beyond the callback copies it.</remarks>
+/// <param name="Pixels">Y plane, at least <c>Stride * Height</c> bytes.</param>
+/// <param name="Width">Width in pixels.</param>
+/// <param name="Height">Height in pixels.</param>
+/// <param name="Stride">Bytes per row (≥ width).</param>
+/// <param name="Timestamp">When the frame was captured, on the injected <see cref="TimeProvider"/>.</param>
+/// <param name="Sequence">Monotonic frame counter of the source.</param>
+public sealed record LumaFrame(byte[] Pixels, int Width, int Height, int Stride, DateTimeOffset Timestamp, long Sequence);
+
+/// <summary>A camera: USB UVC (V4L2), the Pi camera module (rpicam-vid), or the simulated camera.</summary>
+public interface IFrameSource : IAsyncDisposable
+{
+    /// <summary>Human-readable name for logs and alerts (device path, "rpicam", "simulated").</summary>
+    string Name { get; }
+
+    /// <summary>Frames as they arrive. Ends when cancelled; throws <see cref="CameraFaultException"/> when the device vanishes.</summary>
+    IAsyncEnumerable<LumaFrame> ReadFramesAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>The camera stopped delivering: device gone, process died, or frames stalled.</summary>
+public sealed class CameraFaultException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,0 +1,54 @@
+using System.CommandLine;
+
+namespace Kiosk.Service.Cli;
+
+/// <summary>The <c>kiosk</c> command line (specs/cli.md). Each subcommand lives in its own file.</summary>
+public static class KioskCli
+{
+    public static RootCommand CreateRoot()
+    {
+        var root = new RootCommand("kiosk: the health-code checkpoint kiosk (show code, confirm identity, measure temperature, classify and act)");
+        foreach (var command in Commands())
+        {
+            root.Subcommands.Add(command);
+        }
+
+        return root;
+    }
+
+    private static IEnumerable<Command> Commands()
+    {
+        yield break;
+    }
+
+    /// <summary>Parses and runs. Parse errors and input errors are one line on stderr and a non-zero exit.</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        var root = CreateRoot();
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            stderr.WriteLine($"error: {OneLine(parse.Errors[0].Message)}");
+            return 2;
+        }
+
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false }, cancellationToken);
+        }
+        catch (CliInputException ex)
+        {
+            stderr.WriteLine($"error: {OneLine(ex.Message)}");
+            return 2;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return 130;
+        }
+    }
+
+    public static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
+}
+
+/// <summary>Bad input from the user (missing file, unreadable image, bad option value): printed as one line, exit 2.</summary>
+public sealed class CliInputException(string message, Exception? inner = null) : Exception(message, inner);

@@ -15,13 +15,16 @@ public sealed record VerifiedCode(CodeVerdict Verdict, string? Issuer, HealthCod
     public static VerifiedCode NotACode { get; } = new(CodeVerdict.NotACode, null, null);
 }
 
-/// <summary>Claim -1001 of a health code.</summary>
-public sealed record HealthCodeClaim(CodeId Id, HealthColor Color, long ColorTime, string MaskedName, bool Proxy);
-
 /// <summary>Turns QR text into a verdict, offline, against the current trust list.</summary>
 public interface ICodeVerifier
 {
     VerifiedCode Verify(string qrText, DateTimeOffset now);
+}
+
+/// <summary>The issuer keys in force: from the latest signed trust message, else the provisioning file.</summary>
+public interface ITrustListSource
+{
+    TrustList Current { get; }
 }
 
 /// <summary>The state of the locally cached color data (color-feed.md).</summary>
@@ -99,4 +102,36 @@ public interface IIndicators
 
     /// <summary>Audited manual release (fleet <c>open-gate</c>).</summary>
     void OpenGate();
+}
+
+/// <summary>Alert kinds of mqtt.md.</summary>
+public static class AlertKinds
+{
+    public const string AssistRequested = "assist_requested";
+    public const string ThermometerFault = "thermometer_fault";
+    public const string CameraFault = "camera_fault";
+    public const string DisplayFault = "display_fault";
+    public const string ColorDataStale = "color_data_stale";
+    public const string FeedMessageRejected = "feed_message_rejected";
+    public const string ClockFault = "clock_fault";
+    public const string OutboxOverflow = "outbox_overflow";
+    public const string FeedGap = "feed_gap";
+    public const string GateOpened = "gate_opened";
+}
+
+/// <summary>Where components report faults. Raising an active alert again only updates its detail; events go out on change.</summary>
+/// <remarks>A <c>detail</c> is technical text for a technician: never QR text, names, ids or colors.</remarks>
+public interface IAlerts
+{
+    /// <summary>Raises (or keeps raised) a condition such as <c>thermometer_fault</c>.</summary>
+    void Raise(string kind, string detail);
+
+    /// <summary>Clears a condition; no-op when not active.</summary>
+    void Clear(string kind, string detail = "recovered");
+
+    /// <summary>A one-off alert with no lasting state (e.g. <c>assist_requested</c>, <c>feed_message_rejected</c>).</summary>
+    void Notify(string kind, string detail);
+
+    /// <summary>Kinds now active, for <c>status.problems</c>.</summary>
+    IReadOnlyCollection<string> Active { get; }
 }

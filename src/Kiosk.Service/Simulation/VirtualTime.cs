@@ -184,15 +184,15 @@ public sealed class VirtualTimeLoop : SynchronizationContext
 {
     private readonly BlockingCollection<(SendOrPostCallback Callback, object? State)> _queue = new();
     private readonly VirtualTimeProvider _time;
-    private readonly TimeSpan _stallTimeout;
+    private readonly TimeSpan _externalWorkGrace;
     private int _loopThreadId;
 
     /// <param name="time">The clock to drive.</param>
-    /// <param name="stallTimeout">How long (real time) to wait for work posted from outside (real I/O) before jumping the clock.</param>
-    public VirtualTimeLoop(VirtualTimeProvider time, TimeSpan? stallTimeout = null)
+    /// <param name="externalWorkGrace">When nothing is queued and no timer is pending, how long (real time) to wait for work posted from another thread (real I/O) before declaring a stall.</param>
+    public VirtualTimeLoop(VirtualTimeProvider time, TimeSpan? externalWorkGrace = null)
     {
         _time = time;
-        _stallTimeout = stallTimeout ?? TimeSpan.FromMilliseconds(0);
+        _externalWorkGrace = externalWorkGrace ?? TimeSpan.FromSeconds(10);
         _time.Dispatch = action => Post(static s => ((Action)s!)(), action);
     }
 
@@ -252,12 +252,6 @@ public sealed class VirtualTimeLoop : SynchronizationContext
                     continue;
                 }
 
-                if (_stallTimeout > TimeSpan.Zero && _queue.TryTake(out item, _stallTimeout))
-                {
-                    item.Callback(item.State);
-                    continue;
-                }
-
                 if (_time.TryPeekNextDue(out var due))
                 {
                     _time.AdvanceTo(due);
@@ -265,7 +259,7 @@ public sealed class VirtualTimeLoop : SynchronizationContext
                 }
 
                 // Nothing queued and no timer: wait a while for work from another thread (real I/O), then give up.
-                if (_queue.TryTake(out item, TimeSpan.FromSeconds(10)))
+                if (_queue.TryTake(out item, _externalWorkGrace))
                 {
                     item.Callback(item.State);
                     continue;

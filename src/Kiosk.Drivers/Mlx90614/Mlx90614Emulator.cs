@@ -11,7 +11,9 @@ namespace Kiosk.Drivers.Mlx90614;
 /// <para>The scene (what is in front of the chip) is <see cref="ObjectTemperatureC"/> and <see cref="AmbientTemperatureC"/>,
 /// or <see cref="Scene"/> when set. With nothing in front, the object is the background at ambient temperature.</para>
 /// <para>RAM refreshes every <see cref="UpdatePeriod"/> (default 100 ms); a read between refreshes returns the value of
-/// the last refresh. The scene is sampled at the refresh instant.</para>
+/// the last refresh. Refreshes are computed lazily, at the next transfer: <see cref="Scene"/> is evaluated at the
+/// refresh instant, while the <see cref="ObjectTemperatureC"/>/<see cref="AmbientTemperatureC"/> properties count with
+/// the values they hold at that transfer.</para>
 /// <para>The reported object temperature follows the chip's emissivity compensation:
 /// T<sub>rep</sub>⁴ = T<sub>A</sub>⁴ + (ε<sub>surface</sub>/ε<sub>EEPROM</sub>)(T<sub>obj</sub>⁴ − T<sub>A</sub>⁴), in kelvin; with
 /// <see cref="SurfaceEmissivity"/> equal to the EEPROM value (both 1.0 by default) it reports the object temperature.

@@ -134,8 +134,15 @@ public sealed class Mlx90614Emulator : I2cDevice
     public long Transfers => Interlocked.Read(ref _transfers);
 
     /// <summary>Faults of <paramref name="kind"/> injected so far (one kind, not a combination).</summary>
-    public long InjectedFaults(Mlx90614Fault kind) =>
-        Interlocked.Read(ref _faultCounts[System.Numerics.BitOperations.TrailingZeroCount((int)kind)]);
+    public long InjectedFaults(Mlx90614Fault kind)
+    {
+        if (kind == Mlx90614Fault.None || !System.Numerics.BitOperations.IsPow2((int)kind) || kind > Mlx90614Fault.BusTimeout)
+        {
+            throw new ArgumentOutOfRangeException(nameof(kind), kind, "one fault kind");
+        }
+
+        return Interlocked.Read(ref _faultCounts[System.Numerics.BitOperations.TrailingZeroCount((int)kind)]);
+    }
 
     /// <summary>What the chip holds in a RAM register now (after refreshing to the current time), bypassing the bus.</summary>
     public ushort PeekRam(RamRegister register)

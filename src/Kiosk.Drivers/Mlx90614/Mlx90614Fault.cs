@@ -13,7 +13,7 @@ public enum Mlx90614Fault
     /// <summary>One bit of LSB, MSB or PEC flips on the wire after the chip computed the PEC (a PEC mismatch for the master).</summary>
     WrongPec = 1 << 1,
 
-    /// <summary>The chip reports a temperature word with bit 15 (error flag) set, 0x8000, with a correct PEC.</summary>
+    /// <summary>The chip reports a temperature word (T<sub>A</sub>, T<sub>OBJ1</sub>, T<sub>OBJ2</sub>) as 0x8000, error flag (bit 15) set, with a correct PEC; other reads are unaffected.</summary>
     ErrorFlag = 1 << 2,
 
     /// <summary>

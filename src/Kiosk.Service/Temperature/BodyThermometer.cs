@@ -29,6 +29,7 @@ public sealed class BodyThermometer : IBodyThermometer, IDisposable
     private int _consecutiveFailures;
     private bool _faultRaised;
     private string _lastFailure = "none";
+    private ThermometerOptions? _lastGoodOptions;
 
     /// <summary>Creates the thermometer. The device is opened on first use and reopened when bus, address or attempts change.</summary>
     public BodyThermometer(
@@ -59,7 +60,7 @@ public sealed class BodyThermometer : IBodyThermometer, IDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var options = _options.CurrentValue;
+            var options = CurrentOptions();
             var model = options.Model;
             var first = await ReadOnceAsync(options, model, cancellationToken).ConfigureAwait(false);
             if (first.Fault || first.CoreC is not { } firstC)
@@ -88,6 +89,20 @@ public sealed class BodyThermometer : IBodyThermometer, IDisposable
         _sensor?.Dispose();
         _sensor = null;
         _gate.Dispose();
+    }
+
+    // A bad reload keeps the last valid settings (ValidateOnStart guarantees valid ones at start).
+    private ThermometerOptions CurrentOptions()
+    {
+        try
+        {
+            return _lastGoodOptions = _options.CurrentValue;
+        }
+        catch (OptionsValidationException ex)
+        {
+            ThermometerLog.InvalidOptions(_logger, string.Join("; ", ex.Failures));
+            return _lastGoodOptions ?? new ThermometerOptions();
+        }
     }
 
     private async Task<Reading> ReadOnceAsync(ThermometerOptions options, SkinToCoreModel model, CancellationToken cancellationToken)

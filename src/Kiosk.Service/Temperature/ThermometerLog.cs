@@ -28,4 +28,7 @@ internal static partial class ThermometerLog
 
     [LoggerMessage(EventId = 4007, Level = LogLevel.Warning, Message = "Cannot open the MLX90614 on bus {BusId} at 0x{Address:X2}: {Message}")]
     public static partial void OpenFailed(ILogger logger, int busId, int address, string message);
+
+    [LoggerMessage(EventId = 4008, Level = LogLevel.Error, Message = "Invalid Thermometer settings ignored, keeping the previous ones: {Failures}")]
+    public static partial void InvalidOptions(ILogger logger, string failures);
 }

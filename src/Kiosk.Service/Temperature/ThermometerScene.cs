@@ -11,6 +11,7 @@ public sealed class ThermometerScene
 {
     private readonly Mlx90614Emulator _chip;
     private readonly IOptionsMonitor<ThermometerOptions> _options;
+    private SkinToCoreModel _lastModel = SkinToCoreModel.Default;
 
     /// <summary>Creates the scene on a chip; the room starts empty at <paramref name="ambientC"/>.</summary>
     public ThermometerScene(Mlx90614Emulator chip, IOptionsMonitor<ThermometerOptions> options, double ambientC = 22.0)
@@ -49,7 +50,20 @@ public sealed class ThermometerScene
             return;
         }
 
-        _chip.ObjectTemperatureC = _options.CurrentValue.Model.SkinFromCore(core, _chip.AmbientTemperatureC);
+        _chip.ObjectTemperatureC = CurrentModel().SkinFromCore(core, _chip.AmbientTemperatureC);
+    }
+
+    // The model the thermometer uses; after an invalid reload it keeps the previous one, as BodyThermometer does.
+    private SkinToCoreModel CurrentModel()
+    {
+        try
+        {
+            return _lastModel = _options.CurrentValue.Model;
+        }
+        catch (OptionsValidationException)
+        {
+            return _lastModel;
+        }
     }
 
     /// <summary>Nobody in front: the sensor sees the background at ambient temperature.</summary>

@@ -245,6 +245,24 @@ public class BodyThermometerTests
     }
 
     [Fact]
+    public async Task InvalidReloadKeepsThePreviousSettings()
+    {
+        using var h = new ThermometerHarness();
+        h.Set("MeasureTimeout", "00:00:03");
+        await h.MeasureAsync();
+        var reload = Record.Exception(() => h.Set("SampleCount", "1"));
+        Assert.True(reload is null or AggregateException); // the options monitor reports the bad reload to the reloader
+
+        var (result, elapsed) = await h.MeasureAsync();
+
+        Assert.Null(result.FirstC);
+        Assert.InRange(elapsed, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(3.2));
+        h.Scene.PutVisitor(36.6);
+        var (good, _) = await h.MeasureAsync();
+        Assert.Equal(36.6, good.FirstC!.Value, 0.05);
+    }
+
+    [Fact]
     public async Task AddressChangeReopensTheDevice()
     {
         using var h = new ThermometerHarness();

@@ -232,7 +232,6 @@ public static class HealthCodeInspector
     private static string? CheckSignature(CodeInspection result, CoseSign1 message, InspectionContext context, string? iss, long? iat)
     {
         var kid = message.Kid!.Value.Span;
-        var kidText = Convert.ToBase64String(kid);
         if (context.Trust is not { } trust)
         {
             result.Signature = SignatureStatus.NotChecked;
@@ -243,6 +242,7 @@ public static class HealthCodeInspector
         if (candidates.Length == 0)
         {
             result.Signature = SignatureStatus.UnknownKid;
+            var kidText = Convert.ToBase64String(kid);
             return context.SingleCertificate
                 ? $"kid {kidText} is not the certificate's ({Convert.ToBase64String(trust.Issuers[0].Kid)})"
                 : $"kid {kidText} is not in the trust list";
@@ -275,13 +275,13 @@ public static class HealthCodeInspector
 
             if (!context.SingleCertificate && !string.Equals(issuer.Region, iss, StringComparison.Ordinal))
             {
-                firstRefusal ??= $"key {kidText} signs for region {issuer.Region}, the code says iss {Printable(iss)}";
+                firstRefusal ??= $"key {Convert.ToBase64String(kid)} signs for region {issuer.Region}, the code says iss {Printable(iss)}";
                 continue;
             }
 
             if (!TryInstant(iat.Value, out var issuedAt) || !issuer.IsValidAt(issuedAt))
             {
-                firstRefusal ??= $"iat {(TryInstant(iat.Value, out var t) ? CodeInspection.Iso(t) : iat.Value.ToString(System.Globalization.CultureInfo.InvariantCulture))} is outside the validity of key {kidText} ({CodeInspection.Iso(issuer.NotBefore)} to {CodeInspection.Iso(issuer.NotAfter)})";
+                firstRefusal ??= $"iat {(TryInstant(iat.Value, out var t) ? CodeInspection.Iso(t) : iat.Value.ToString(System.Globalization.CultureInfo.InvariantCulture))} is outside the validity of key {Convert.ToBase64String(kid)} ({CodeInspection.Iso(issuer.NotBefore)} to {CodeInspection.Iso(issuer.NotAfter)})";
                 continue;
             }
 
@@ -290,7 +290,7 @@ public static class HealthCodeInspector
         }
 
         result.Signature = anyValid ? SignatureStatus.Valid : SignatureStatus.Invalid;
-        return anyValid ? firstRefusal ?? "claims unreadable" : $"signature invalid for kid {kidText} ({CoseAlgorithms.Name(message.Alg!.Value)})";
+        return anyValid ? firstRefusal ?? "claims unreadable" : $"signature invalid for kid {Convert.ToBase64String(kid)} ({CoseAlgorithms.Name(message.Alg!.Value)})";
     }
 
     private static void Stop(CodeInspection result, int layer, CodeVerdict verdict, string error)

@@ -93,8 +93,8 @@ public static class TrustListFormat
                     writer.WriteString("publicKey", Convert.ToBase64String(issuer.SubjectPublicKeyInfo));
                 }
 
-                writer.WriteString("notBefore", Iso(issuer.NotBefore));
-                writer.WriteString("notAfter", Iso(issuer.NotAfter));
+                writer.WriteString("notBefore", CodeInspection.Iso(issuer.NotBefore));
+                writer.WriteString("notAfter", CodeInspection.Iso(issuer.NotAfter));
                 writer.WriteEndObject();
             }
 
@@ -208,16 +208,14 @@ public static class TrustListFormat
             }
 
             writer.WriteTextString("notBefore");
-            writer.WriteTextString(Iso(issuer.NotBefore));
+            writer.WriteTextString(CodeInspection.Iso(issuer.NotBefore));
             writer.WriteTextString("notAfter");
-            writer.WriteTextString(Iso(issuer.NotAfter));
+            writer.WriteTextString(CodeInspection.Iso(issuer.NotAfter));
             writer.WriteEndMap();
         }
 
         writer.WriteEndArray();
     }
-
-    private static string Iso(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     private sealed class EntryFields
     {

@@ -1,4 +1,10 @@
-using System.CommandLine;
+using HealthCode.Authority;
 
-var root = new RootCommand("hc-authority: keys, health codes, trust lists and color-feed messages for tests, demos and load tests");
-return await root.Parse(args).InvokeAsync();
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancel.Cancel();
+};
+
+return await AuthorityCli.RunAsync(args, Console.Out, Console.Error, cancel.Token);

@@ -1,0 +1,220 @@
+using System.Globalization;
+using System.Text.Json;
+using HealthCode.Formats;
+using Kiosk.Service.Cli;
+using Kiosk.Service.Codes;
+using SkiaSharp;
+using ZXing.QrCode;
+
+namespace Kiosk.Service.Tests.Codes;
+
+public sealed class InspectCommandTests : IDisposable
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 25, 8, 0, 0, TimeSpan.Zero);
+    private readonly string _dir = Directory.CreateTempSubdirectory("inspect-").FullName;
+    private readonly SigningKey _key = SigningKey.CreateEs256();
+    private readonly string _trustFile;
+
+    public InspectCommandTests()
+    {
+        _trustFile = Path.Combine(_dir, "trust.json");
+        File.WriteAllText(_trustFile, TrustListFormat.ToJson(new TrustList([_key.ToTrustedIssuer("CN-HL", Now.AddDays(-1), Now.AddDays(1))])));
+    }
+
+    public void Dispose()
+    {
+        _key.Dispose();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    [Fact]
+    public async Task ValidCodeIsOneLineWithoutNameIdOrColor()
+    {
+        var (code, exit, stdout, stderr) = await RunOnCode(HealthColor.Red, "--trust", _trustFile);
+        Assert.Equal(0, exit);
+        Assert.Empty(stderr);
+        var line = Assert.Single(stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("valid: HCN1 code from CN-HL, kid ", line);
+        Assert.DoesNotContain("王", line);
+        Assert.DoesNotContain("red", line, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(code[5..20], line);
+    }
+
+    [Fact]
+    public async Task JsonHasEveryKeyOfTheSpec()
+    {
+        var (_, exit, stdout, _) = await RunOnCode(HealthColor.Green, "--trust", _trustFile, "--json");
+        Assert.Equal(0, exit);
+        var root = JsonDocument.Parse(stdout).RootElement;
+        string[] keys = ["prefix", "base45", "zlib", "cose", "kid", "alg", "signature", "iss", "iat", "exp", "expired", "verdict", "error"];
+        Assert.Equal(keys, root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("HCN1", root.GetProperty("prefix").GetString());
+        Assert.Equal("ES256", root.GetProperty("alg").GetString());
+        Assert.Equal("valid", root.GetProperty("signature").GetString());
+        Assert.Equal("valid", root.GetProperty("verdict").GetString());
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("error").ValueKind);
+        Assert.Equal(Convert.ToBase64String(_key.Kid), root.GetProperty("kid").GetString());
+    }
+
+    [Fact]
+    public async Task TamperedCodeSaysWhereItStops()
+    {
+        var code = Issue(HealthColor.Green);
+        using var other = SigningKey.CreateEs256(_key.Kid); // same kid, other key: a forged signature
+        var forged = new HealthCodeIssuer(other).Issue("CN-HL", Now.AddMinutes(-1), Now.AddMinutes(4), Claim(HealthColor.Green));
+        var (exit, stdout, _) = await Run("inspect", forged, "--trust", _trustFile, "--at", Iso(Now));
+        Assert.Equal(0, exit);
+        Assert.StartsWith("untrusted: stops at layer 4 (COSE_Sign1): signature invalid for kid ", stdout.Trim());
+
+        (exit, stdout, _) = await Run("inspect", code[..^3] + "abc", "--at", Iso(Now));
+        Assert.Contains("stops at layer 2 (Base45)", stdout);
+
+        (exit, stdout, _) = await Run("inspect", code, "--trust", _trustFile, "--at", Iso(Now.AddHours(1)));
+        Assert.StartsWith("expired: stops at layer 5 (CWT claims): expired at", stdout.Trim());
+
+        (exit, stdout, _) = await Run("inspect", "hello", "--json");
+        Assert.Equal("not_a_code", JsonDocument.Parse(stdout).RootElement.GetProperty("verdict").GetString());
+        Assert.Equal(JsonValueKind.Null, JsonDocument.Parse(stdout).RootElement.GetProperty("base45").ValueKind);
+    }
+
+    [Fact]
+    public async Task ImageOfACodeIsReadLikeItsText()
+    {
+        var code = Issue(HealthColor.Yellow);
+        var png = Path.Combine(_dir, "code.png");
+        File.WriteAllBytes(png, RenderQrPng(code));
+        var (exit, fromImage, _) = await Run("inspect", "--image", png, "--trust", _trustFile, "--at", Iso(Now), "--json");
+        var (_, fromText, _) = await Run("inspect", code, "--trust", _trustFile, "--at", Iso(Now), "--json");
+        Assert.Equal(0, exit);
+        Assert.Equal(fromText, fromImage);
+    }
+
+    [Theory]
+    [InlineData("--at", "yesterday")]
+    [InlineData("--cert", "not-a-cert")]
+    [InlineData("--image", "/nonexistent/code.png")]
+    [InlineData("--trust", "/nonexistent/trust.json")]
+    public async Task BadInputIsOneLineAndExit2(string option, string value)
+    {
+        var (exit, stdout, stderr) = await Run("inspect", "HCN1:ABC", option, value);
+        Assert.Equal(2, exit);
+        Assert.Empty(stdout);
+        Assert.StartsWith("error: ", stderr);
+        Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public async Task NoCodeAndNotAnImageAreInputErrors()
+    {
+        var (exit, _, stderr) = await Run("inspect");
+        Assert.Equal(2, exit);
+        Assert.StartsWith("error: ", stderr);
+
+        var garbage = Path.Combine(_dir, "garbage.png");
+        File.WriteAllText(garbage, "not an image");
+        (exit, _, stderr) = await Run("inspect", "--image", garbage);
+        Assert.Equal(2, exit);
+        Assert.Contains("unreadable image", stderr);
+    }
+
+    [Fact]
+    public async Task BatchOfTheCorpusAgreesWithSingleInspection()
+    {
+        var lines = new List<string>();
+        var singles = new List<string>();
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, "data", "dgc-common"), "*.json").Order(StringComparer.Ordinal))
+        {
+            var json = JsonDocument.Parse(File.ReadAllText(file)).RootElement;
+            var text = json.GetProperty("PREFIX").GetString()!;
+            var cert = json.GetProperty("TESTCTX").GetProperty("CERTIFICATE").GetString()!;
+            var at = json.GetProperty("TESTCTX").GetProperty("VALIDATIONCLOCK").GetString()!;
+            lines.Add(JsonSerializer.Serialize(new { text, cert, at }));
+            singles.Add((await Run("inspect", text, "--cert", cert, "--at", at, "--json")).Stdout.Trim());
+        }
+
+        lines.Add("{ broken");
+        var batch = Path.Combine(_dir, "batch.jsonl");
+        await File.WriteAllLinesAsync(batch, lines);
+        var (exit, stdout, stderr) = await Run("inspect", "--batch", batch);
+        var outputs = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(lines.Count, outputs.Length);
+        Assert.Equal(singles, outputs[..^1]);
+        Assert.Contains("input line", outputs[^1]);
+        Assert.Equal(2, exit); // one bad input line
+        Assert.StartsWith("error: 1 of", stderr);
+    }
+
+    [Theory]
+    [InlineData("CO28.json", true)]
+    [InlineData("Q1.json", false)]
+    public void CorpusQrImagesDecodeToTheirPrefixText(string file, bool readable)
+    {
+        var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "data", "dgc-common", file))).RootElement;
+        Assert.Equal(readable, json.GetProperty("EXPECTEDRESULTS").GetProperty("EXPECTEDPICTUREDECODE").GetBoolean());
+        string? text;
+        try
+        {
+            text = QrImageFile.Decode(Convert.FromBase64String(json.GetProperty("2DCODE").GetString()!));
+        }
+        catch (InvalidDataException)
+        {
+            text = null; // Q1's picture is not even an image: "QR code cannot be read"
+        }
+
+        if (readable)
+        {
+            Assert.Equal(json.GetProperty("PREFIX").GetString(), text);
+        }
+        else
+        {
+            Assert.Null(text);
+        }
+    }
+
+    internal static byte[] RenderQrPng(string text)
+    {
+        var matrix = new QRCodeWriter().encode(text, ZXing.BarcodeFormat.QR_CODE, 0, 0, new Dictionary<ZXing.EncodeHintType, object> { [ZXing.EncodeHintType.MARGIN] = 4 });
+        const int scale = 4;
+        using var bitmap = new SKBitmap(matrix.Width * scale, matrix.Height * scale, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        using (var canvas = new SKCanvas(bitmap))
+        {
+            canvas.Clear(SKColors.White);
+            using var black = new SKPaint { Color = SKColors.Black };
+            for (var y = 0; y < matrix.Height; y++)
+            {
+                for (var x = 0; x < matrix.Width; x++)
+                {
+                    if (matrix[x, y])
+                    {
+                        canvas.DrawRect(x * scale, y * scale, scale, scale, black);
+                    }
+                }
+            }
+        }
+
+        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
+        return data.ToArray();
+    }
+
+    private static HealthCodeClaim Claim(HealthColor color) =>
+        new(CodeId.FromBytes(Enumerable.Repeat((byte)0xA5, 16).ToArray()), color, Now.AddDays(-2).ToUnixTimeSeconds(), "王*明", false);
+
+    private string Issue(HealthColor color) => new HealthCodeIssuer(_key).Issue("CN-HL", Now.AddMinutes(-1), Now.AddMinutes(4), Claim(color));
+
+    private async Task<(string Code, int Exit, string Stdout, string Stderr)> RunOnCode(HealthColor color, params string[] extra)
+    {
+        var code = Issue(color);
+        var (exit, stdout, stderr) = await Run(["inspect", code, "--at", Iso(Now), .. extra]);
+        return (code, exit, stdout, stderr);
+    }
+
+    private static string Iso(DateTimeOffset instant) => instant.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    private static async Task<(int Exit, string Stdout, string Stderr)> Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var exit = await KioskCli.RunAsync(args, stdout, stderr, CancellationToken.None);
+        return (exit, stdout.ToString(), stderr.ToString());
+    }
+}

@@ -39,6 +39,7 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
 
     /// <summary>Opens (or creates) the store and, unless told otherwise, loads the records into memory.</summary>
     /// <exception cref="SqliteException">The file cannot be opened or is not a color store.</exception>
+    /// <exception cref="InvalidDataException">The store holds another feed and <see cref="ColorStoreSettings.ResetOnFeedChange"/> is false.</exception>
     public static ColorStore Open(ColorStoreSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -476,6 +477,11 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
 
         if (!string.Equals(feed, _settings.Feed, StringComparison.Ordinal))
         {
+            if (!_settings.ResetOnFeedChange)
+            {
+                throw new InvalidDataException($"the color store holds feed '{feed}', not '{_settings.Feed}'");
+            }
+
             // Color data of another feed is useless here; the trust list and the signed time still hold.
             state = state with { Seq = null, KnownSeq = null, InSyncAsOf = null };
             using var tx = _db.BeginTransaction();

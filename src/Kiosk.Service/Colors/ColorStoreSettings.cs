@@ -9,7 +9,8 @@ public sealed class ColorStoreSettings
     /// <summary>The SQLite file (created when missing).</summary>
     public required string DatabasePath { get; init; }
 
-    /// <summary>The configured feed; a store made for another feed is emptied of color data at open.</summary>
+    /// <summary>The configured feed. A store made for another feed is emptied of color data at open, unless
+    /// <see cref="ResetOnFeedChange"/> is false (then opening fails).</summary>
     public required string Feed { get; init; }
 
     /// <summary>The pinned authority key; the stored signed trust message is verified with it again at open.</summary>
@@ -20,6 +21,10 @@ public sealed class ColorStoreSettings
 
     /// <summary>The provisioning trust list, used while no signed trust message has been received.</summary>
     public ITrustListSource? Provisioning { get; init; }
+
+    /// <summary>Empty a store that holds another feed's data (the service after a reconfiguration); false makes
+    /// <see cref="ColorStore.Open"/> throw <see cref="InvalidDataException"/> instead (the command line).</summary>
+    public bool ResetOnFeedChange { get; init; } = true;
 
     /// <summary>Most gap batches kept aside; beyond it the highest seqs are dropped (a snapshot closes any gap).</summary>
     public int MaxPendingBatches { get; init; } = 1024;

@@ -3,6 +3,7 @@ using HealthCode.Formats;
 using HealthCode.Formats.Feed;
 using Kiosk.Service.Checkpoint;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace Kiosk.Service.Colors;
 
@@ -15,7 +16,6 @@ namespace Kiosk.Service.Colors;
 /// </summary>
 public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
 {
-    private const int RowsPerInsert = 128;
     private const int SchemaVersion = 1;
 
     private readonly SqliteConnection _db;
@@ -130,7 +130,7 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
         {
             Exec(tx, "DROP TABLE IF EXISTS records_new");
             Exec(tx, CreateRecordsSql("records_new"));
-            InsertSorted(tx, "records_new", distinct);
+            InsertSorted("records_new", distinct);
             Exec(tx, "DROP TABLE records");
             Exec(tx, "ALTER TABLE records_new RENAME TO records");
             Exec(tx, "DELETE FROM issuers");
@@ -537,20 +537,24 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
     private ColorTable LoadTable(long expected)
     {
         var table = new ColorTable((int)Math.Min(expected, int.MaxValue / 2));
-        using var cmd = Command(null, "SELECT issuer, id, color, ct FROM records");
-        using var reader = cmd.ExecuteReader();
-        Span<byte> id = stackalloc byte[CodeId.Length];
-        var buffer = new byte[CodeId.Length];
-        while (reader.Read())
+        var handle = _db.Handle ?? throw new InvalidOperationException("connection not open");
+        Check(raw.sqlite3_prepare_v2(handle, "SELECT issuer, id, color, ct FROM records", out var stmt), handle);
+        using (stmt)
         {
-            if (reader.GetBytes(1, 0, buffer, 0, CodeId.Length) != CodeId.Length)
+            int rc;
+            while ((rc = raw.sqlite3_step(stmt)) == raw.SQLITE_ROW)
             {
-                throw new InvalidDataException("color store: an id is not 16 bytes");
+                var id = raw.sqlite3_column_blob(stmt, 1);
+                if (id.Length != CodeId.Length)
+                {
+                    throw new InvalidDataException("color store: an id is not 16 bytes");
+                }
+
+                var code = CodeId.FromBytes(id);
+                table.Upsert(new ColorRow((ushort)raw.sqlite3_column_int(stmt, 0), code.High, code.Low, (HealthColor)raw.sqlite3_column_int(stmt, 2), raw.sqlite3_column_int64(stmt, 3)));
             }
 
-            buffer.CopyTo(id);
-            var code = CodeId.FromBytes(id);
-            table.Upsert(new ColorRow((ushort)reader.GetInt32(0), code.High, code.Low, (HealthColor)reader.GetInt32(2), reader.GetInt64(3)));
+            Check(rc, handle);
         }
 
         return table;
@@ -640,70 +644,39 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
         return write + 1;
     }
 
-    private void InsertSorted(SqliteTransaction tx, string table, ReadOnlySpan<ColorRow> rows)
+    /// <summary>Bulk insert of sorted rows: one statement prepared once, parameters re-bound per row through
+    /// SQLitePCLRaw (the layer under Microsoft.Data.Sqlite) inside the open transaction; sorted keys append to the B-tree.</summary>
+    private void InsertSorted(string table, ReadOnlySpan<ColorRow> rows)
     {
-        var full = rows.Length / RowsPerInsert;
-        if (full > 0)
+        var handle = _db.Handle ?? throw new InvalidOperationException("connection not open");
+        Check(raw.sqlite3_prepare_v2(handle, $"INSERT INTO {table}(issuer, id, color, ct) VALUES (?1, ?2, ?3, ?4)", out var stmt), handle);
+        using (stmt)
         {
-            using var many = Command(tx, InsertSql(table, RowsPerInsert));
-            var parameters = BindRows(many, RowsPerInsert);
-            var ids = new byte[RowsPerInsert][];
-            for (var j = 0; j < RowsPerInsert; j++)
+            Span<byte> id = stackalloc byte[CodeId.Length];
+            foreach (ref readonly var row in rows)
             {
-                ids[j] = new byte[CodeId.Length];
-            }
-
-            many.Prepare();
-            for (var n = 0; n < full; n++)
-            {
-                var chunk = rows.Slice(n * RowsPerInsert, RowsPerInsert);
-                for (var j = 0; j < RowsPerInsert; j++)
+                new CodeId(row.High, row.Low).WriteTo(id);
+                raw.sqlite3_bind_int(stmt, 1, row.Issuer);
+                raw.sqlite3_bind_blob(stmt, 2, id);
+                raw.sqlite3_bind_int(stmt, 3, (int)row.Color);
+                raw.sqlite3_bind_int64(stmt, 4, row.ColorTime);
+                var rc = raw.sqlite3_step(stmt);
+                if (rc != raw.SQLITE_DONE)
                 {
-                    Set(parameters[j], chunk[j], ids[j]);
+                    Check(rc, handle);
                 }
 
-                many.ExecuteNonQuery();
-            }
-        }
-
-        var rest = rows[(full * RowsPerInsert)..];
-        if (rest.Length > 0)
-        {
-            using var one = Command(tx, InsertSql(table, 1));
-            var p = BindRow(one);
-            var id = new byte[CodeId.Length];
-            foreach (var row in rest)
-            {
-                Set(p, row, id);
-                one.ExecuteNonQuery();
+                raw.sqlite3_reset(stmt);
             }
         }
     }
 
-    private static string InsertSql(string table, int rows)
+    private static void Check(int rc, sqlite3 handle)
     {
-        var sb = new System.Text.StringBuilder($"INSERT INTO {table}(issuer, id, color, ct) VALUES ");
-        for (var j = 0; j < rows; j++)
+        if (rc is not (raw.SQLITE_OK or raw.SQLITE_DONE or raw.SQLITE_ROW))
         {
-            sb.Append(j == 0 ? "" : ",").Append(rows == 1 ? "($i, $id, $c, $ct)" : $"($i{j}, $id{j}, $c{j}, $ct{j})");
+            throw new SqliteException($"SQLite error {rc}: {raw.sqlite3_errmsg(handle).utf8_to_string()}", rc);
         }
-
-        return sb.ToString();
-    }
-
-    private static RowParameters[] BindRows(SqliteCommand cmd, int rows)
-    {
-        var result = new RowParameters[rows];
-        for (var j = 0; j < rows; j++)
-        {
-            result[j] = new RowParameters(
-                cmd.Parameters.Add($"$i{j}", SqliteType.Integer),
-                cmd.Parameters.Add($"$id{j}", SqliteType.Blob),
-                cmd.Parameters.Add($"$c{j}", SqliteType.Integer),
-                cmd.Parameters.Add($"$ct{j}", SqliteType.Integer));
-        }
-
-        return result;
     }
 
     private static RowParameters BindRow(SqliteCommand cmd) => new(

@@ -27,6 +27,57 @@ public sealed class TrustedIssuer
 
     /// <summary>The DCC kid rule: first 8 bytes of SHA-256 over the certificate DER.</summary>
     public static byte[] KidOfCertificate(ReadOnlySpan<byte> certificateDer) => SHA256.HashData(certificateDer)[..8];
+
+    private AsymmetricAlgorithm? _publicKey;
+
+    /// <summary>The imported public key (<see cref="ECDsa"/> or <see cref="RSA"/>), imported once and cached for the life of this entry.</summary>
+    /// <exception cref="CryptographicException">The SubjectPublicKeyInfo is neither an EC nor an RSA key.</exception>
+    public AsymmetricAlgorithm PublicKey
+    {
+        get
+        {
+            if (_publicKey is { } key)
+            {
+                return key;
+            }
+
+            var imported = PublicKeys.Import(SubjectPublicKeyInfo);
+            var winner = Interlocked.CompareExchange(ref _publicKey, imported, null);
+            if (winner is not null)
+            {
+                imported.Dispose();
+                return winner;
+            }
+
+            return imported;
+        }
+    }
+
+    /// <summary>An entry for a bare public key.</summary>
+    public static TrustedIssuer FromPublicKey(byte[] kid, string region, byte[] subjectPublicKeyInfo, DateTimeOffset notBefore, DateTimeOffset notAfter) => new()
+    {
+        Kid = kid,
+        Region = region,
+        SubjectPublicKeyInfo = subjectPublicKeyInfo,
+        NotBefore = notBefore,
+        NotAfter = notAfter,
+    };
+
+    /// <summary>An entry for an X.509 certificate: kid by the DCC rule, validity from the certificate unless given.</summary>
+    /// <exception cref="CryptographicException">Not a certificate.</exception>
+    public static TrustedIssuer FromCertificate(byte[] certificateDer, string region, DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null)
+    {
+        using var certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(certificateDer);
+        return new TrustedIssuer
+        {
+            Kid = KidOfCertificate(certificateDer),
+            Region = region,
+            SubjectPublicKeyInfo = certificate.PublicKey.ExportSubjectPublicKeyInfo(),
+            CertificateDer = certificateDer,
+            NotBefore = notBefore ?? new DateTimeOffset(certificate.NotBefore.ToUniversalTime(), TimeSpan.Zero),
+            NotAfter = notAfter ?? new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero),
+        };
+    }
 }
 
 /// <summary>An immutable set of issuer keys, looked up by kid. Several regions in one list is cross-region recognition.</summary>
@@ -72,7 +123,22 @@ public sealed class TrustList
             return [];
         }
 
-        var matches = new List<TrustedIssuer>(found.Length);
+        var exact = 0;
+        foreach (var issuer in found)
+        {
+            if (issuer.Kid.AsSpan().SequenceEqual(kid))
+            {
+                exact++;
+            }
+        }
+
+        if (exact == found.Length)
+        {
+            // The usual case: no allocation on the hot path.
+            return found;
+        }
+
+        var matches = new List<TrustedIssuer>(exact);
         foreach (var issuer in found)
         {
             if (issuer.Kid.AsSpan().SequenceEqual(kid))

@@ -1,0 +1,74 @@
+using System.IO.Compression;
+
+namespace HealthCode.Formats;
+
+/// <summary>Layer 3: zlib (RFC 1950) with a hard cap on the inflated size, so a hostile code cannot exhaust memory.</summary>
+public static class Zlib
+{
+    /// <summary>The inflate cap of health-code.md: 64 KiB.</summary>
+    public const int DefaultMaxOutput = 64 * 1024;
+
+    /// <summary>True when the bytes announce a zlib stream (first byte 0x78), the rule of health-code.md layer 3.</summary>
+    public static bool LooksCompressed(ReadOnlySpan<byte> data) => data.Length > 0 && data[0] == 0x78;
+
+    /// <summary>Inflates; false with a reason on a broken stream or when the output would exceed <paramref name="maxOutput"/>.</summary>
+    public static bool TryInflate(byte[] compressed, int maxOutput, out byte[] output, out string? error)
+    {
+        output = [];
+        try
+        {
+            using var input = new MemoryStream(compressed, writable: false);
+            using var zlib = new ZLibStream(input, CompressionMode.Decompress);
+            var buffer = new byte[Math.Min(maxOutput + 1, Math.Max(256, compressed.Length * 4))];
+            var total = 0;
+            while (true)
+            {
+                if (total == buffer.Length)
+                {
+                    if (buffer.Length > maxOutput)
+                    {
+                        error = $"inflated size exceeds the cap of {maxOutput} bytes";
+                        return false;
+                    }
+
+                    Array.Resize(ref buffer, Math.Min(maxOutput + 1, buffer.Length * 2));
+                }
+
+                var read = zlib.Read(buffer, total, buffer.Length - total);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                total += read;
+            }
+
+            if (total > maxOutput)
+            {
+                error = $"inflated size exceeds the cap of {maxOutput} bytes";
+                return false;
+            }
+
+            output = buffer.AsSpan(0, total).ToArray();
+            error = null;
+            return true;
+        }
+        catch (InvalidDataException ex)
+        {
+            error = $"broken zlib stream ({ex.Message.TrimEnd('.')})";
+            return false;
+        }
+    }
+
+    /// <summary>Compresses with the smallest output (for issuing: smaller codes mean sparser QR symbols).</summary>
+    public static byte[] Deflate(ReadOnlySpan<byte> data)
+    {
+        using var output = new MemoryStream();
+        using (var zlib = new ZLibStream(output, CompressionLevel.SmallestSize, leaveOpen: true))
+        {
+            zlib.Write(data);
+        }
+
+        return output.ToArray();
+    }
+}

@@ -1,0 +1,210 @@
+using System.Text.Json;
+using Kiosk.Service.Cli;
+
+namespace Kiosk.Service.Simulation;
+
+/// <summary>A feed message of a scenario: raw COSE bytes, applied before the first visitor or at <see cref="AtSeconds"/>.</summary>
+public sealed record ScenarioFeedMessage(string File, byte[] Bytes, double? AtSeconds);
+
+/// <summary>One visitor of a scenario (cli.md).</summary>
+/// <param name="AtSeconds">When the visitor steps up (or later, when the kiosk is ready again).</param>
+/// <param name="Qr">QR text shown, or null.</param>
+/// <param name="QrImage">Encoded image (PNG, JPEG, WebP) of the QR shown, or null.</param>
+/// <param name="QrImageFile">File name of that image, for messages.</param>
+/// <param name="BodyTemperatureC">Core temperature; null = nobody in front of the sensor.</param>
+/// <param name="Assist">Presses the assist button.</param>
+/// <param name="SensorNoiseC">Standard deviation of sensor noise, °C (0 = none).</param>
+public sealed record ScenarioVisitor(double AtSeconds, string? Qr, byte[]? QrImage, string? QrImageFile, double? BodyTemperatureC, bool Assist, double SensorNoiseC)
+{
+    public bool ShowsCode => Qr is not null || QrImage is not null;
+}
+
+/// <summary>A parsed, validated scenario file with its referenced files loaded.</summary>
+public sealed record Scenario(
+    DateTimeOffset Start,
+    string Feed,
+    byte[] AuthorityKey,
+    string? TrustListJson,
+    IReadOnlyList<ScenarioFeedMessage> FeedMessages,
+    IReadOnlyList<ScenarioVisitor> Visitors,
+    string BaseDirectory)
+{
+    /// <summary>Reads a scenario; every problem is a <see cref="CliInputException"/> with one line saying what and where.</summary>
+    public static Scenario Load(string path)
+    {
+        if (!System.IO.File.Exists(path))
+        {
+            throw new CliInputException($"scenario file not found: {path}");
+        }
+
+        var baseDirectory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(System.IO.File.ReadAllBytes(path), new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, MaxDepth = 32 });
+        }
+        catch (JsonException ex)
+        {
+            throw new CliInputException($"scenario {path} is not valid JSON: {ex.Message}");
+        }
+
+        using (document)
+        {
+            return Parse(document.RootElement, baseDirectory, path);
+        }
+    }
+
+    private static Scenario Parse(JsonElement root, string baseDirectory, string path)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new CliInputException($"scenario {path}: the top level must be an object");
+        }
+
+        var startText = RequiredString(root, "start", path);
+        if (!DateTimeOffset.TryParse(startText, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var start))
+        {
+            throw new CliInputException($"scenario {path}: \"start\" is not an ISO 8601 time: {startText}");
+        }
+
+        var feed = RequiredString(root, "feed", path);
+        byte[] authorityKey;
+        try
+        {
+            authorityKey = Convert.FromBase64String(RequiredString(root, "authorityKey", path));
+        }
+        catch (FormatException)
+        {
+            throw new CliInputException($"scenario {path}: \"authorityKey\" is not base64");
+        }
+
+        string? trustListJson = null;
+        if (root.TryGetProperty("trustList", out var trust) && trust.ValueKind != JsonValueKind.Null)
+        {
+            if (trust.ValueKind != JsonValueKind.String)
+            {
+                throw new CliInputException($"scenario {path}: \"trustList\" must be a file name");
+            }
+
+            trustListJson = System.Text.Encoding.UTF8.GetString(ReadReferenced(baseDirectory, trust.GetString()!, "trustList", path));
+        }
+
+        var messages = new List<ScenarioFeedMessage>();
+        if (root.TryGetProperty("feedMessages", out var feedMessages) && feedMessages.ValueKind != JsonValueKind.Null)
+        {
+            if (feedMessages.ValueKind != JsonValueKind.Array)
+            {
+                throw new CliInputException($"scenario {path}: \"feedMessages\" must be an array");
+            }
+
+            var index = 0;
+            foreach (var item in feedMessages.EnumerateArray())
+            {
+                var where = $"feedMessages[{index++}]";
+                switch (item.ValueKind)
+                {
+                    case JsonValueKind.String:
+                        messages.Add(new ScenarioFeedMessage(item.GetString()!, ReadReferenced(baseDirectory, item.GetString()!, where, path), null));
+                        break;
+                    case JsonValueKind.Object:
+                        var file = RequiredString(item, "file", $"{path} {where}");
+                        double? at = item.TryGetProperty("atSeconds", out var atValue) && atValue.ValueKind != JsonValueKind.Null
+                            ? NonNegativeNumber(atValue, $"{where}.atSeconds", path)
+                            : null;
+                        messages.Add(new ScenarioFeedMessage(file, ReadReferenced(baseDirectory, file, where, path), at));
+                        break;
+                    default:
+                        throw new CliInputException($"scenario {path}: {where} must be a file name or {{\"file\", \"atSeconds\"}}");
+                }
+            }
+        }
+
+        if (!root.TryGetProperty("visitors", out var visitorsElement) || visitorsElement.ValueKind != JsonValueKind.Array)
+        {
+            throw new CliInputException($"scenario {path}: \"visitors\" must be an array");
+        }
+
+        var visitors = new List<ScenarioVisitor>();
+        var n = 0;
+        foreach (var v in visitorsElement.EnumerateArray())
+        {
+            var where = $"visitors[{n++}]";
+            if (v.ValueKind != JsonValueKind.Object)
+            {
+                throw new CliInputException($"scenario {path}: {where} must be an object");
+            }
+
+            var atSeconds = v.TryGetProperty("atSeconds", out var a) && a.ValueKind != JsonValueKind.Null ? NonNegativeNumber(a, $"{where}.atSeconds", path) : 0;
+            string? qr = null;
+            if (v.TryGetProperty("qr", out var q) && q.ValueKind != JsonValueKind.Null)
+            {
+                qr = q.ValueKind == JsonValueKind.String ? q.GetString() : throw new CliInputException($"scenario {path}: {where}.qr must be text or null");
+            }
+
+            byte[]? image = null;
+            string? imageFile = null;
+            if (v.TryGetProperty("qrImage", out var img) && img.ValueKind != JsonValueKind.Null)
+            {
+                imageFile = img.ValueKind == JsonValueKind.String ? img.GetString()! : throw new CliInputException($"scenario {path}: {where}.qrImage must be a file name");
+                image = ReadReferenced(baseDirectory, imageFile, $"{where}.qrImage", path);
+            }
+
+            if (qr is not null && image is not null)
+            {
+                throw new CliInputException($"scenario {path}: {where} has both qr and qrImage");
+            }
+
+            double? temperature = null;
+            if (v.TryGetProperty("bodyTemperatureC", out var t) && t.ValueKind != JsonValueKind.Null)
+            {
+                if (t.ValueKind != JsonValueKind.Number || !t.TryGetDouble(out var tc) || tc is < 20 or > 50)
+                {
+                    throw new CliInputException($"scenario {path}: {where}.bodyTemperatureC must be a number between 20 and 50 or null");
+                }
+
+                temperature = tc;
+            }
+
+            var assist = v.TryGetProperty("assist", out var assistElement) && assistElement.ValueKind == JsonValueKind.True;
+            var noise = v.TryGetProperty("sensorNoiseC", out var noiseElement) && noiseElement.ValueKind != JsonValueKind.Null
+                ? NonNegativeNumber(noiseElement, $"{where}.sensorNoiseC", path)
+                : 0;
+            visitors.Add(new ScenarioVisitor(atSeconds, qr, image, imageFile, temperature, assist, noise));
+        }
+
+        return new Scenario(start.ToUniversalTime(), feed, authorityKey, trustListJson, messages, visitors, baseDirectory);
+    }
+
+    private static string RequiredString(JsonElement element, string name, string where)
+    {
+        if (!element.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(value.GetString()))
+        {
+            throw new CliInputException($"scenario {where}: \"{name}\" is required (text)");
+        }
+
+        return value.GetString()!;
+    }
+
+    private static double NonNegativeNumber(JsonElement value, string name, string path)
+    {
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var number) || number < 0 || double.IsNaN(number) || number > 1e9)
+        {
+            throw new CliInputException($"scenario {path}: {name} must be a non-negative number");
+        }
+
+        return number;
+    }
+
+    private static byte[] ReadReferenced(string baseDirectory, string file, string what, string path)
+    {
+        var full = Path.GetFullPath(Path.Combine(baseDirectory, file));
+        try
+        {
+            return System.IO.File.ReadAllBytes(full);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new CliInputException($"scenario {path}: {what} file cannot be read: {file} ({ex.GetType().Name})");
+        }
+    }
+}

@@ -1,0 +1,240 @@
+using Kiosk.Service.Checkpoint;
+using Microsoft.Extensions.Logging;
+
+namespace Kiosk.Service.Simulation;
+
+/// <summary>What stands in front of the simulated kiosk: the phone at the camera, the forehead at the sensor, the assist button.</summary>
+public interface ISimulatedWorld
+{
+    /// <summary>A phone showing this QR text is held at the camera.</summary>
+    void ShowQrText(string text, int seed);
+
+    /// <summary>A phone showing this image (PNG, JPEG or WebP of a QR) is held at the camera.</summary>
+    void ShowQrImage(byte[] encodedImage, int seed);
+
+    /// <summary>Nothing in front of the camera.</summary>
+    void ClearCamera();
+
+    /// <summary>A forehead of this core temperature at the sensor (null: nobody), with optional sensor noise.</summary>
+    void SetForehead(double? coreTemperatureC, double noiseC, int seed);
+
+    /// <summary>Presses the assist button.</summary>
+    void PressAssist();
+}
+
+/// <summary>Feed messages in: the same code path as messages from MQTT.</summary>
+public interface IFeedIngress
+{
+    /// <summary>Verifies and applies one raw COSE_Sign1 feed message; returns a one-line, data-free description of what happened.</summary>
+    string Apply(byte[] message);
+}
+
+/// <summary>What happened to one visitor.</summary>
+/// <param name="Index">Position in the scenario.</param>
+/// <param name="Visitor">The visitor.</param>
+/// <param name="Record">The decision, or null for a visitor without a code.</param>
+/// <param name="SteppedUpAt">When the visitor stepped up.</param>
+public sealed record VisitorResult(int Index, ScenarioVisitor Visitor, DecisionRecord? Record, DateTimeOffset SteppedUpAt);
+
+/// <summary>
+/// Plays a scenario against a running checkpoint loop: feed messages at their times, visitors queueing
+/// (one steps up at its time or when the kiosk is ready again, whichever is later, and shows the code until
+/// the kiosk has decided). Runs in whatever time the loop runs in: virtual for scenarios, real in benchmarks.
+/// </summary>
+public sealed partial class ScenarioPlayer
+{
+    private readonly Scenario _scenario;
+    private readonly CheckpointLoop _loop;
+    private readonly ISimulatedWorld _world;
+    private readonly IFeedIngress _feed;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly TimeSpan _stepUp;
+    private readonly TimeSpan _decisionTimeout;
+
+    /// <param name="stepUp">Time between one visitor leaving and the next showing a code (≥ the duplicate window, so the same code twice in a row is decided twice).</param>
+    /// <param name="decisionTimeout">A visitor not decided in this time fails the scenario (the kiosk is stuck).</param>
+    public ScenarioPlayer(Scenario scenario, CheckpointLoop loop, ISimulatedWorld world, IFeedIngress feed, TimeProvider time, ILogger logger, TimeSpan stepUp, TimeSpan? decisionTimeout = null)
+    {
+        _scenario = scenario;
+        _loop = loop;
+        _world = world;
+        _feed = feed;
+        _time = time;
+        _logger = logger;
+        _stepUp = stepUp;
+        _decisionTimeout = decisionTimeout ?? TimeSpan.FromMinutes(5);
+    }
+
+    /// <summary>Raised per visitor when done (for live tables).</summary>
+    public event Action<VisitorResult>? VisitorDone;
+
+    public async Task<IReadOnlyList<VisitorResult>> PlayAsync(CancellationToken cancellationToken)
+    {
+        var start = _time.GetUtcNow();
+        foreach (var message in _scenario.FeedMessages.Where(m => m.AtSeconds is null))
+        {
+            LogFeed(_logger, message.File, _feed.Apply(message.Bytes));
+        }
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var ready = new Signal();
+        var decided = new Signal<DecisionRecord>();
+        _loop.Ready += ready.Set;
+        _loop.Decided += decided.Set;
+        var timedFeed = Task.WhenAll(_scenario.FeedMessages.Where(m => m.AtSeconds is not null).Select(m => DeliverAtAsync(m, start, stop.Token)));
+        var loop = _loop.RunAsync(stop.Token);
+        var results = new List<VisitorResult>();
+        try
+        {
+            await ready.WaitAsync(loop, stop.Token);
+            for (var i = 0; i < _scenario.Visitors.Count; i++)
+            {
+                var visitor = _scenario.Visitors[i];
+                var due = start + TimeSpan.FromSeconds(visitor.AtSeconds);
+                var wait = due - _time.GetUtcNow();
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, _time, stop.Token);
+                }
+
+                var steppedUp = _time.GetUtcNow();
+                if (!visitor.ShowsCode)
+                {
+                    if (visitor.Assist)
+                    {
+                        _world.PressAssist();
+                    }
+
+                    results.Add(new VisitorResult(i, visitor, null, steppedUp));
+                    VisitorDone?.Invoke(results[^1]);
+                    continue;
+                }
+
+                _world.SetForehead(visitor.BodyTemperatureC, visitor.SensorNoiseC, seed: i);
+                ready.Reset();
+                decided.Reset();
+                if (visitor.Qr is { } text)
+                {
+                    _world.ShowQrText(text, seed: i);
+                }
+                else
+                {
+                    _world.ShowQrImage(visitor.QrImage!, seed: i);
+                }
+
+                if (visitor.Assist)
+                {
+                    _world.PressAssist();
+                }
+
+                using var timeout = new CancellationTokenSource(_decisionTimeout, _time);
+                using var waitDecision = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, timeout.Token);
+                DecisionRecord record;
+                try
+                {
+                    record = await decided.WaitAsync(loop, waitDecision.Token);
+                }
+                catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+                {
+                    throw new TimeoutException($"visitor {i} was not decided within {_decisionTimeout.TotalSeconds:0} s of simulated time");
+                }
+
+                // The visitor leaves with the decision.
+                _world.ClearCamera();
+                _world.SetForehead(null, 0, seed: i);
+                results.Add(new VisitorResult(i, visitor, record, steppedUp));
+                VisitorDone?.Invoke(results[^1]);
+                await ready.WaitAsync(loop, stop.Token);
+                await Task.Delay(_stepUp, _time, stop.Token);
+            }
+
+            return results;
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            _loop.Ready -= ready.Set;
+            _loop.Decided -= decided.Set;
+            await loop;
+            try
+            {
+                await timedFeed;
+            }
+            catch (OperationCanceledException)
+            {
+                // Messages due after the last visitor are not delivered.
+            }
+        }
+    }
+
+    private async Task DeliverAtAsync(ScenarioFeedMessage message, DateTimeOffset start, CancellationToken cancellationToken)
+    {
+        var wait = start + TimeSpan.FromSeconds(message.AtSeconds!.Value) - _time.GetUtcNow();
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, _time, cancellationToken);
+        }
+
+        LogFeed(_logger, message.File, _feed.Apply(message.Bytes));
+    }
+
+    [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Feed message {File}: {Result}")]
+    private static partial void LogFeed(ILogger logger, string file, string result);
+
+    /// <summary>A resettable one-shot signal whose waiters also fail when the loop itself ends.</summary>
+    private sealed class Signal
+    {
+        private TaskCompletionSource _tcs = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Set() => _tcs.TrySetResult();
+
+        public void Reset()
+        {
+            if (_tcs.Task.IsCompleted)
+            {
+                _tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+        }
+
+        public async Task WaitAsync(Task loop, CancellationToken cancellationToken)
+        {
+            var done = await Task.WhenAny(_tcs.Task.WaitAsync(cancellationToken), loop);
+            if (done == loop)
+            {
+                await loop;
+                throw new InvalidOperationException("The checkpoint loop ended before the scenario did.");
+            }
+
+            await done;
+        }
+    }
+
+    private sealed class Signal<T>
+    {
+        private TaskCompletionSource<T> _tcs = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Set(T value) => _tcs.TrySetResult(value);
+
+        public void Reset()
+        {
+            if (_tcs.Task.IsCompleted)
+            {
+                _tcs = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+        }
+
+        public async Task<T> WaitAsync(Task loop, CancellationToken cancellationToken)
+        {
+            var wait = _tcs.Task.WaitAsync(cancellationToken);
+            var done = await Task.WhenAny(wait, loop);
+            if (done == loop)
+            {
+                await loop;
+                throw new InvalidOperationException("The checkpoint loop ended before the scenario did.");
+            }
+
+            return await wait;
+        }
+    }
+}

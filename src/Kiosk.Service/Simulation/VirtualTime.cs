@@ -1,0 +1,284 @@
+using System.Collections.Concurrent;
+
+namespace Kiosk.Service.Simulation;
+
+/// <summary>
+/// A discrete-event clock for scenarios: time stands still while there is work to do and jumps to the next
+/// timer when everything waits, so an hour of visitors plays in seconds and every run is identical.
+/// </summary>
+/// <remarks>
+/// All work runs on one thread under <see cref="VirtualTimeLoop"/>'s synchronization context. Timers created
+/// through this provider (<c>Task.Delay(t, provider)</c>, <c>CancellationTokenSource(t, provider)</c>,
+/// <c>PeriodicTimer</c>) fire in due-time order when the loop has nothing else to run.
+/// </remarks>
+public sealed class VirtualTimeProvider : TimeProvider
+{
+    private readonly object _gate = new();
+    private readonly PriorityQueue<VirtualTimer, (long Due, long Order)> _timers = new();
+    private long _nowTicks;
+    private long _order;
+
+    public VirtualTimeProvider(DateTimeOffset start)
+    {
+        _nowTicks = start.UtcTicks;
+    }
+
+    /// <summary>Where timer callbacks run; set by <see cref="VirtualTimeLoop"/>.</summary>
+    internal Action<Action>? Dispatch { get; set; }
+
+    public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref _nowTicks), TimeSpan.Zero);
+
+    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+    public override long GetTimestamp() => Interlocked.Read(ref _nowTicks);
+
+    public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        var timer = new VirtualTimer(this, callback, state);
+        timer.Change(dueTime, period);
+        return timer;
+    }
+
+    /// <summary>The due time of the earliest live timer, if any.</summary>
+    internal bool TryPeekNextDue(out long dueTicks)
+    {
+        lock (_gate)
+        {
+            while (_timers.TryPeek(out var timer, out var key))
+            {
+                if (timer.Version(key.Order))
+                {
+                    dueTicks = key.Due;
+                    return true;
+                }
+
+                _timers.Dequeue();
+            }
+        }
+
+        dueTicks = 0;
+        return false;
+    }
+
+    /// <summary>Moves the clock to <paramref name="dueTicks"/> (never backwards) and fires every timer due by then.</summary>
+    internal int AdvanceTo(long dueTicks)
+    {
+        var fired = new List<VirtualTimer>();
+        lock (_gate)
+        {
+            if (dueTicks > _nowTicks)
+            {
+                Interlocked.Exchange(ref _nowTicks, dueTicks);
+            }
+
+            while (_timers.TryPeek(out var timer, out var key) && key.Due <= _nowTicks)
+            {
+                _timers.Dequeue();
+                if (timer.Version(key.Order))
+                {
+                    fired.Add(timer);
+                }
+            }
+        }
+
+        foreach (var timer in fired)
+        {
+            timer.Fire();
+        }
+
+        return fired.Count;
+    }
+
+    /// <summary>Advances virtual time by <paramref name="delta"/> (tests and manual stepping).</summary>
+    public void Advance(TimeSpan delta)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(delta, TimeSpan.Zero);
+        var target = GetTimestamp() + delta.Ticks;
+        while (TryPeekNextDue(out var due) && due <= target)
+        {
+            AdvanceTo(due);
+        }
+
+        AdvanceTo(target);
+    }
+
+    private long Schedule(VirtualTimer timer, TimeSpan due)
+    {
+        lock (_gate)
+        {
+            var order = ++_order;
+            _timers.Enqueue(timer, (_nowTicks + Math.Max(0, due.Ticks), order));
+            return order;
+        }
+    }
+
+    private sealed class VirtualTimer(VirtualTimeProvider owner, TimerCallback callback, object? state) : ITimer
+    {
+        private long _scheduledOrder = -1;
+        private TimeSpan _period = Timeout.InfiniteTimeSpan;
+        private bool _disposed;
+
+        public bool Version(long order) => !_disposed && Interlocked.Read(ref _scheduledOrder) == order;
+
+        public bool Change(TimeSpan dueTime, TimeSpan period)
+        {
+            if (_disposed)
+            {
+                return false;
+            }
+
+            _period = period;
+            if (dueTime == Timeout.InfiniteTimeSpan)
+            {
+                Interlocked.Exchange(ref _scheduledOrder, -1);
+                return true;
+            }
+
+            Interlocked.Exchange(ref _scheduledOrder, owner.Schedule(this, dueTime));
+            return true;
+        }
+
+        public void Fire()
+        {
+            if (_period > TimeSpan.Zero && _period != Timeout.InfiniteTimeSpan)
+            {
+                Interlocked.Exchange(ref _scheduledOrder, owner.Schedule(this, _period));
+            }
+            else
+            {
+                Interlocked.Exchange(ref _scheduledOrder, -1);
+            }
+
+            if (owner.Dispatch is { } dispatch)
+            {
+                dispatch(() => callback(state));
+            }
+            else
+            {
+                callback(state);
+            }
+        }
+
+        public void Dispose()
+        {
+            _disposed = true;
+            Interlocked.Exchange(ref _scheduledOrder, -1);
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
+}
+
+/// <summary>
+/// Runs an async entry point on one thread with a <see cref="VirtualTimeProvider"/>: drains posted work,
+/// and when none is left jumps the clock to the next timer.
+/// </summary>
+public sealed class VirtualTimeLoop : SynchronizationContext
+{
+    private readonly BlockingCollection<(SendOrPostCallback Callback, object? State)> _queue = new();
+    private readonly VirtualTimeProvider _time;
+    private readonly TimeSpan _externalWorkGrace;
+    private int _loopThreadId;
+
+    /// <param name="time">The clock to drive.</param>
+    /// <param name="externalWorkGrace">When nothing is queued and no timer is pending, how long (real time) to wait for work posted from another thread (real I/O) before declaring a stall.</param>
+    public VirtualTimeLoop(VirtualTimeProvider time, TimeSpan? externalWorkGrace = null)
+    {
+        _time = time;
+        _externalWorkGrace = externalWorkGrace ?? TimeSpan.FromSeconds(10);
+        _time.Dispatch = action => Post(static s => ((Action)s!)(), action);
+    }
+
+    public override void Post(SendOrPostCallback d, object? state) => _queue.Add((d, state));
+
+    public override void Send(SendOrPostCallback d, object? state)
+    {
+        if (Environment.CurrentManagedThreadId == _loopThreadId)
+        {
+            d(state);
+            return;
+        }
+
+        using var done = new ManualResetEventSlim();
+        Exception? error = null;
+        Post(
+            _ =>
+            {
+                try
+                {
+                    d(state);
+                }
+                catch (Exception ex)
+                {
+                    error = ex;
+                }
+                finally
+                {
+                    done.Set();
+                }
+            },
+            null);
+        done.Wait();
+        if (error is not null)
+        {
+            throw new InvalidOperationException("A callback sent to the simulation loop failed.", error);
+        }
+    }
+
+    public override SynchronizationContext CreateCopy() => this;
+
+    /// <summary>Runs <paramref name="main"/> to completion in virtual time and returns its result.</summary>
+    /// <exception cref="TimeoutException">Everything waits and no timer is left: the scenario cannot make progress.</exception>
+    public T Run<T>(Func<Task<T>> main)
+    {
+        var previous = Current;
+        SetSynchronizationContext(this);
+        _loopThreadId = Environment.CurrentManagedThreadId;
+        try
+        {
+            var task = main();
+            while (!task.IsCompleted)
+            {
+                if (_queue.TryTake(out var item))
+                {
+                    item.Callback(item.State);
+                    continue;
+                }
+
+                if (_time.TryPeekNextDue(out var due))
+                {
+                    _time.AdvanceTo(due);
+                    continue;
+                }
+
+                // Nothing queued and no timer: wait a while for work from another thread (real I/O), then give up.
+                if (_queue.TryTake(out item, _externalWorkGrace))
+                {
+                    item.Callback(item.State);
+                    continue;
+                }
+
+                throw new TimeoutException("The simulation stalled: every task waits and no timer is pending.");
+            }
+
+            // Let already-posted continuations (e.g. disposal) finish.
+            while (_queue.TryTake(out var rest))
+            {
+                rest.Callback(rest.State);
+            }
+
+            return task.GetAwaiter().GetResult();
+        }
+        finally
+        {
+            SetSynchronizationContext(previous);
+        }
+    }
+}

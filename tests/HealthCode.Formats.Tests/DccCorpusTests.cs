@@ -1,0 +1,138 @@
+using System.Globalization;
+using System.Text.Json;
+using HealthCode.Formats;
+using Xunit.Abstractions;
+
+namespace HealthCode.Formats.Tests;
+
+/// <summary>
+/// Conformance on the EU DCC "common" test corpus (tests/data/dgc-common, Apache-2.0): every EXPECTED* result that
+/// concerns a layer we share must agree with our inspection of the PREFIX text against TESTCTX.CERTIFICATE at
+/// TESTCTX.VALIDATIONCLOCK. (EXPECTEDPICTUREDECODE is checked in Kiosk.Service.Tests with the kiosk's image decoder.)
+/// </summary>
+public class DccCorpusTests(ITestOutputHelper output)
+{
+    // Expectations about the DCC's own payload or certificate policy, which the HCN1 format does not share.
+    private static readonly Dictionary<string, string> NotApplicable = new()
+    {
+        ["EXPECTEDSCHEMAVALIDATION"] = "DCC JSON schema of the -260 payload",
+        ["EXPECTEDVALIDJSON"] = "DCC payload converted to JSON",
+        ["EXPECTEDKEYUSAGE"] = "DCC extended-key-usage OIDs of the signer certificate",
+        ["EXPECTEDPICTUREDECODE"] = "checked in Kiosk.Service.Tests (image decoder)",
+    };
+
+    public static IEnumerable<object[]> Files() =>
+        Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, "data", "dgc-common"), "*.json")
+            .Order(StringComparer.Ordinal)
+            .Select(f => new object[] { Path.GetFileName(f) });
+
+    [Theory]
+    [MemberData(nameof(Files))]
+    public void AgreesWithExpectedResults(string file)
+    {
+        var (inspection, expected) = Inspect(file);
+        foreach (var (key, want) in expected)
+        {
+            if (Check(key, inspection) is { } got)
+            {
+                Assert.True(want == got, $"{file}: {key} expected {want}, we say {got} ({inspection.ToJson()})");
+            }
+            else
+            {
+                Assert.True(NotApplicable.ContainsKey(key), $"{file}: {key} is neither checked nor listed as not applicable");
+            }
+        }
+    }
+
+    [Fact]
+    public void ReportsTheCounts()
+    {
+        var checkedCount = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var skipped = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var files = 0;
+        foreach (var file in Files().Select(f => (string)f[0]))
+        {
+            files++;
+            var (inspection, expected) = Inspect(file);
+            foreach (var (key, want) in expected)
+            {
+                var got = Check(key, inspection);
+                var bucket = got is null ? skipped : checkedCount;
+                bucket[key] = bucket.GetValueOrDefault(key) + (got is null || got == want ? 1 : 0);
+                if (got is { } g && g != want)
+                {
+                    checkedCount[key + " DISAGREE"] = checkedCount.GetValueOrDefault(key + " DISAGREE") + 1;
+                }
+            }
+
+            Assert.True(inspection.Verdict is CodeVerdict.NotACode or CodeVerdict.Malformed, $"{file}: an EU DCC is never a valid health code");
+        }
+
+        output.WriteLine($"{files} corpus files; checked and agreeing: {string.Join(", ", checkedCount.Select(kv => $"{kv.Key} {kv.Value}"))}; not applicable: {string.Join(", ", skipped.Select(kv => $"{kv.Key} {kv.Value}"))}");
+        Assert.Equal(38, files);
+        Assert.DoesNotContain(checkedCount.Keys, k => k.EndsWith("DISAGREE", StringComparison.Ordinal));
+        Assert.Equal(39, checkedCount.Values.Sum()); // every checkable expectation in the corpus
+    }
+
+    [Fact]
+    public void SpecificCasesSayWhy()
+    {
+        Assert.Contains("signature invalid for kid", Inspect("CO5.json").Inspection.Describe()); // 3-byte signature
+        Assert.Equal(SignatureStatus.Invalid, Inspect("CO5.json").Inspection.Signature);
+        Assert.Equal(SignatureStatus.UnknownKid, Inspect("CO22.json").Inspection.Signature); // protected kid wins
+        Assert.Equal(SignatureStatus.Valid, Inspect("CO19.json").Inspection.Signature); // kid only unprotected
+        Assert.Equal(SignatureStatus.Valid, Inspect("CO28.json").Inspection.Signature); // CWT tag 61 around tag 18
+        Assert.Equal(SignatureStatus.Valid, Inspect("CO1.json").Inspection.Signature); // PS256, RSA 2048
+        Assert.True(Inspect("CO16.json").Inspection.NotYetValid);
+        Assert.True(Inspect("CO17.json").Inspection.Expired);
+        Assert.Equal(1, Inspect("H1.json").Inspection.StoppedAtLayer);
+        Assert.Equal(2, Inspect("B1.json").Inspection.StoppedAtLayer);
+        Assert.Equal(4, Inspect("Z1.json").Inspection.StoppedAtLayer); // not a zlib stream, and not COSE either
+        Assert.Equal(6, Inspect("CBO1.json").Inspection.StoppedAtLayer);
+        Assert.Equal("not_a_code", JsonDocument.Parse(Inspect("CO28.json").Inspection.ToJson()).RootElement.GetProperty("verdict").GetString());
+    }
+
+    [Fact]
+    public void AlgInTheUnprotectedHeaderVerifiesForAnEuDccButIsMalformedForAHealthCode()
+    {
+        // CO20: the corpus expects alg (and kid) from the unprotected header to verify; health-code.md requires a protected alg.
+        var (dcc, _) = Inspect("CO20.json");
+        Assert.Equal(SignatureStatus.Valid, dcc.Signature);
+
+        var json = Load("CO20.json");
+        var text = json.GetProperty("PREFIX").GetString()!;
+        Assert.True(Base45.TryDecode(text.AsSpan(4), out var compressed, out _));
+        var asHealthCode = HealthCodeInspector.Inspect("HCN1:" + Base45.Encode(compressed), Context(json));
+        Assert.Equal(CodeVerdict.Malformed, asHealthCode.Verdict);
+        Assert.Contains("protected header", asHealthCode.Error);
+    }
+
+    private static bool? Check(string key, CodeInspection inspection) => key switch
+    {
+        "EXPECTEDUNPREFIX" => inspection.Prefix is not null,
+        "EXPECTEDB45DECODE" => inspection.Base45 == true,
+        "EXPECTEDCOMPRESSION" => inspection.Zlib == true,
+        "EXPECTEDDECODE" => inspection.Cose == true && inspection.Verdict != CodeVerdict.Malformed,
+        "EXPECTEDVERIFY" => inspection.Signature == SignatureStatus.Valid,
+        "EXPECTEDEXPIRATIONCHECK" => inspection.Expired == false && inspection.NotYetValid == false,
+        _ => null,
+    };
+
+    private static (CodeInspection Inspection, List<(string Key, bool Want)> Expected) Inspect(string file)
+    {
+        var json = Load(file);
+        var inspection = HealthCodeInspector.Inspect(json.GetProperty("PREFIX").GetString(), Context(json));
+        var expected = json.GetProperty("EXPECTEDRESULTS").EnumerateObject().Select(p => (p.Name, p.Value.GetBoolean())).ToList();
+        return (inspection, expected);
+    }
+
+    private static JsonElement Load(string file) =>
+        JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "data", "dgc-common", file))).RootElement;
+
+    private static InspectionContext Context(JsonElement json)
+    {
+        var context = json.GetProperty("TESTCTX");
+        var clock = DateTimeOffset.Parse(context.GetProperty("VALIDATIONCLOCK").GetString()!, CultureInfo.InvariantCulture);
+        return InspectionContext.ForCertificate(Convert.FromBase64String(context.GetProperty("CERTIFICATE").GetString()!), clock);
+    }
+}

@@ -1,0 +1,50 @@
+using Kiosk.Service.Checkpoint;
+
+namespace Kiosk.Service.Tests.Checkpoint;
+
+public sealed class DuplicateSuppressorTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
+
+    private static CodeSighting At(double seconds, string? text) => new(T0.AddSeconds(seconds), text);
+
+    [Fact]
+    public void SameCodeHeldInView_IsPresentedOnce()
+    {
+        var suppressor = new DuplicateSuppressor(TimeSpan.FromSeconds(1));
+        var presented = Enumerable.Range(0, 90).Select(i => suppressor.Observe(At(i / 30.0, "A"))).Count(p => p is not null);
+        Assert.Equal(1, presented);
+    }
+
+    [Fact]
+    public void ShortDropout_DoesNotCountAsLeaving()
+    {
+        var suppressor = new DuplicateSuppressor(TimeSpan.FromSeconds(1));
+        Assert.NotNull(suppressor.Observe(At(0, "A")));
+        Assert.Null(suppressor.Observe(At(0.5, null)));
+        Assert.Null(suppressor.Observe(At(0.9, null)));
+        Assert.Null(suppressor.Observe(At(1.0, "A")));
+    }
+
+    [Fact]
+    public void SameCodeAfterLeavingView_IsPresentedAgain()
+    {
+        var suppressor = new DuplicateSuppressor(TimeSpan.FromSeconds(1));
+        Assert.NotNull(suppressor.Observe(At(0, "A")));
+        Assert.Null(suppressor.Observe(At(1.0, null)));
+        Assert.False(suppressor.HasCodeInView);
+        var again = suppressor.Observe(At(1.1, "A"));
+        Assert.NotNull(again);
+        Assert.Equal(T0.AddSeconds(1.1), again.Value.SeenAt);
+    }
+
+    [Fact]
+    public void NewCode_IsPresentedAtOnce()
+    {
+        var suppressor = new DuplicateSuppressor(TimeSpan.FromSeconds(1));
+        Assert.NotNull(suppressor.Observe(At(0, "A")));
+        Assert.Equal("B", suppressor.Observe(At(0.1, "B"))?.Text);
+        Assert.True(suppressor.IsInView("B"));
+        Assert.False(suppressor.IsInView("A"));
+    }
+}

@@ -32,7 +32,7 @@ public static class FeedEncoder
                 writer.WriteTextString("at");
                 writer.WriteInt64(t.At.ToUnixTimeSeconds());
                 writer.WriteTextString("issuers");
-                TrustIssuersCbor.Write(writer, t.Trust);
+                TrustListFormat.WriteCbor(writer, t.Trust);
                 writer.WriteEndMap();
                 return writer.Encode();
             }

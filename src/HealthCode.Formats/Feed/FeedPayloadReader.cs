@@ -76,7 +76,15 @@ internal static class FeedPayloadReader
                     records = ReadRecords(reader, limits);
                     break;
                 case "issuers":
-                    trust = TrustIssuersCbor.Read(reader, signedAt: null);
+                    try
+                    {
+                        trust = TrustListFormat.ReadCbor(reader);
+                    }
+                    catch (FormatException ex)
+                    {
+                        throw new FeedFormatException($"payload: issuers: {FeedCodec.OneLine(ex.Message)}");
+                    }
+
                     break;
                 default:
                     // Unknown keys are ignored (forward compatibility, as health-code.md does for claims).

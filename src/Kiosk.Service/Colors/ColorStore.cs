@@ -126,6 +126,10 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
         var count = Deduplicate(rows);
         var distinct = rows.AsSpan(0, count);
 
+        // The resident table is built on another core while SQLite writes; it is swapped in only after the commit.
+        Task<ColorTable>? building = _table is not null || _settings.LoadResident
+            ? Task.Run(() => ColorTable.FromDistinctRows(rows.AsSpan(0, count)))
+            : null;
         using (var tx = _db.BeginTransaction())
         {
             Exec(tx, "DROP TABLE IF EXISTS records_new");
@@ -156,9 +160,9 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
             tx.Commit();
         }
 
-        if (_table is not null || _settings.LoadResident)
+        if (building is not null)
         {
-            var table = ColorTable.FromDistinctRows(distinct);
+            var table = building.GetAwaiter().GetResult();
             lock (_tableLock)
             {
                 _table = table;

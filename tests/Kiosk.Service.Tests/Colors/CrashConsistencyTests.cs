@@ -14,7 +14,7 @@ namespace Kiosk.Service.Tests.Colors;
 /// </summary>
 public sealed class CrashConsistencyTests(ITestOutputHelper output) : IDisposable
 {
-    private const int Records = 120_000;
+    private const int Records = 80_000;
     private const int Kills = 24;
     private readonly FeedWorld _w = new();
 

@@ -648,31 +648,63 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
         return write + 1;
     }
 
-    /// <summary>Bulk insert of sorted rows: one statement prepared once, parameters re-bound per row through
-    /// SQLitePCLRaw (the layer under Microsoft.Data.Sqlite) inside the open transaction; sorted keys append to the B-tree.</summary>
+    /// <summary>Bulk insert of sorted rows: statements prepared once (32 rows per statement, then single rows),
+    /// parameters re-bound through SQLitePCLRaw (the layer under Microsoft.Data.Sqlite) inside the open transaction;
+    /// sorted keys append to the B-tree.</summary>
     private void InsertSorted(string table, ReadOnlySpan<ColorRow> rows)
     {
+        const int PerStatement = 32;
         var handle = _db.Handle ?? throw new InvalidOperationException("connection not open");
-        Check(raw.sqlite3_prepare_v2(handle, $"INSERT INTO {table}(issuer, id, color, ct) VALUES (?1, ?2, ?3, ?4)", out var stmt), handle);
-        using (stmt)
+        var full = rows.Length / PerStatement;
+        Span<byte> id = stackalloc byte[CodeId.Length];
+        if (full > 0)
         {
-            Span<byte> id = stackalloc byte[CodeId.Length];
-            foreach (ref readonly var row in rows)
+            var values = string.Join(", ", Enumerable.Range(0, PerStatement).Select(j => $"(?{(j * 4) + 1}, ?{(j * 4) + 2}, ?{(j * 4) + 3}, ?{(j * 4) + 4})"));
+            Check(raw.sqlite3_prepare_v2(handle, $"INSERT INTO {table}(issuer, id, color, ct) VALUES {values}", out var many), handle);
+            using (many)
             {
-                new CodeId(row.High, row.Low).WriteTo(id);
-                raw.sqlite3_bind_int(stmt, 1, row.Issuer);
-                raw.sqlite3_bind_blob(stmt, 2, id);
-                raw.sqlite3_bind_int(stmt, 3, (int)row.Color);
-                raw.sqlite3_bind_int64(stmt, 4, row.ColorTime);
-                var rc = raw.sqlite3_step(stmt);
-                if (rc != raw.SQLITE_DONE)
+                for (var n = 0; n < full; n++)
                 {
-                    Check(rc, handle);
-                }
+                    var chunk = rows.Slice(n * PerStatement, PerStatement);
+                    for (var j = 0; j < PerStatement; j++)
+                    {
+                        Bind(many, (j * 4) + 1, chunk[j], id);
+                    }
 
-                raw.sqlite3_reset(stmt);
+                    Step(many, handle);
+                }
             }
         }
+
+        Check(raw.sqlite3_prepare_v2(handle, $"INSERT INTO {table}(issuer, id, color, ct) VALUES (?1, ?2, ?3, ?4)", out var one), handle);
+        using (one)
+        {
+            foreach (ref readonly var row in rows[(full * PerStatement)..])
+            {
+                Bind(one, 1, row, id);
+                Step(one, handle);
+            }
+        }
+    }
+
+    private static void Bind(sqlite3_stmt stmt, int first, in ColorRow row, Span<byte> id)
+    {
+        new CodeId(row.High, row.Low).WriteTo(id);
+        raw.sqlite3_bind_int(stmt, first, row.Issuer);
+        raw.sqlite3_bind_blob(stmt, first + 1, id);
+        raw.sqlite3_bind_int(stmt, first + 2, (int)row.Color);
+        raw.sqlite3_bind_int64(stmt, first + 3, row.ColorTime);
+    }
+
+    private static void Step(sqlite3_stmt stmt, sqlite3 handle)
+    {
+        var rc = raw.sqlite3_step(stmt);
+        if (rc != raw.SQLITE_DONE)
+        {
+            Check(rc, handle);
+        }
+
+        raw.sqlite3_reset(stmt);
     }
 
     private static void Check(int rc, sqlite3 handle)

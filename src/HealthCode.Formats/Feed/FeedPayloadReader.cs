@@ -1,4 +1,5 @@
 using System.Formats.Cbor;
+using System.Runtime.CompilerServices;
 
 namespace HealthCode.Formats.Feed;
 
@@ -141,6 +142,8 @@ internal static class FeedPayloadReader
         }
     }
 
+    // Runs once per message over millions of records: compile it fully optimised at once (no tier-0 pass).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ColorRecord[] ReadRecords(CborReader reader, FeedLimits limits)
     {
         Expect(reader, CborReaderState.StartArray, "records must be an array");

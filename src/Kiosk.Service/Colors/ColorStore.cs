@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using HealthCode.Formats;
 using HealthCode.Formats.Feed;
@@ -538,6 +539,7 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
         _issuerIndex = index;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ColorTable LoadTable(long expected)
     {
         var table = new ColorTable((int)Math.Min(expected, int.MaxValue / 2));
@@ -592,6 +594,7 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
         cmd.ExecuteNonQuery();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ColorRow[] ToRows(IReadOnlyList<ColorRecord> records, List<string> names, Dictionary<string, ushort> index)
     {
         var rows = new ColorRow[records.Count];
@@ -625,6 +628,7 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
     }
 
     /// <summary>Collapses equal keys of sorted rows with the merge rule; returns the distinct count.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Deduplicate(ColorRow[] rows)
     {
         if (rows.Length == 0)
@@ -651,6 +655,7 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
     /// <summary>Bulk insert of sorted rows: statements prepared once (32 rows per statement, then single rows),
     /// parameters re-bound through SQLitePCLRaw (the layer under Microsoft.Data.Sqlite) inside the open transaction;
     /// sorted keys append to the B-tree.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void InsertSorted(string table, ReadOnlySpan<ColorRow> rows)
     {
         const int PerStatement = 32;

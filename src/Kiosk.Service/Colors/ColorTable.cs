@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using HealthCode.Formats;
 
@@ -28,6 +29,7 @@ internal sealed class ColorTable
     public int Count => _count;
 
     /// <summary>Builds a table from rows whose keys are distinct.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ColorTable FromDistinctRows(ReadOnlySpan<ColorRow> rows)
     {
         var table = new ColorTable(rows.Length);

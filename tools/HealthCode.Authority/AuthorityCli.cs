@@ -22,6 +22,7 @@ public static class AuthorityCli
         yield return KeyCommands.Create();
         yield return CodeCommands.Create();
         yield return TrustCommands.Create();
+        yield return FeedCommands.Create();
     }
 
     /// <summary>Parses and runs; input errors are one line on stderr and exit code 2.</summary>

@@ -19,6 +19,7 @@ public static class KioskCli
     private static IEnumerable<Command> Commands()
     {
         yield return InspectCommand.Create();
+        yield return ColorsCommand.Create();
     }
 
     /// <summary>Parses and runs. Parse errors and input errors are one line on stderr and a non-zero exit.</summary>

@@ -1,0 +1,106 @@
+using System.Formats.Cbor;
+using System.Security.Cryptography;
+using System.Security.Cryptography.Cose;
+
+namespace HealthCode.Formats.Feed;
+
+/// <summary>
+/// Writes and signs feed messages (the authority side: the authority tool, the demo and tests).
+/// The payload keys are written in the order of color-feed.md; the COSE_Sign1 carries tag 18, alg ES256 and,
+/// when given, a kid in the protected header.
+/// </summary>
+public static class FeedEncoder
+{
+    /// <summary>The CBOR payload of <paramref name="message"/>.</summary>
+    public static byte[] EncodePayload(FeedMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        switch (message)
+        {
+            case SnapshotMessage s:
+                return WriteFeedMessage(FeedMessageType.Snapshot, s.Feed, s.Seq, s.At, s.Records);
+            case BatchMessage b:
+                return WriteFeedMessage(FeedMessageType.Batch, b.Feed, b.Seq, b.At, b.Records);
+            case HeartbeatMessage h:
+                return WriteFeedMessage(FeedMessageType.Heartbeat, h.Feed, h.Seq, h.At, null);
+            case TrustMessage t:
+            {
+                var writer = new CborWriter(CborConformanceMode.Strict);
+                writer.WriteStartMap(3);
+                writer.WriteTextString("t");
+                writer.WriteTextString(FeedMessageType.Trust);
+                writer.WriteTextString("at");
+                writer.WriteInt64(t.At.ToUnixTimeSeconds());
+                writer.WriteTextString("issuers");
+                TrustListFormat.WriteCbor(writer, t.Trust);
+                writer.WriteEndMap();
+                return writer.Encode();
+            }
+
+            default:
+                throw new ArgumentException("Unknown feed message type.", nameof(message));
+        }
+    }
+
+    /// <summary>Signs <paramref name="message"/> with the authority's private key (ES256) as a tagged COSE_Sign1.</summary>
+    /// <param name="message">The message.</param>
+    /// <param name="authorityPrivateKey">A P-256 private key.</param>
+    /// <param name="kid">Optional key id for the protected header.</param>
+    public static byte[] Sign(FeedMessage message, ECDsa authorityPrivateKey, ReadOnlySpan<byte> kid = default)
+    {
+        ArgumentNullException.ThrowIfNull(authorityPrivateKey);
+        return SignPayload(EncodePayload(message), authorityPrivateKey, kid);
+    }
+
+    /// <summary>Signs an already encoded payload (also used by tests to sign deliberately malformed payloads).</summary>
+    public static byte[] SignPayload(byte[] payload, ECDsa authorityPrivateKey, ReadOnlySpan<byte> kid = default)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        ArgumentNullException.ThrowIfNull(authorityPrivateKey);
+        var headers = new CoseHeaderMap();
+        if (!kid.IsEmpty)
+        {
+            headers.Add(CoseHeaderLabel.KeyIdentifier, kid.ToArray());
+        }
+
+        var signer = new CoseSigner(authorityPrivateKey, HashAlgorithmName.SHA256, headers);
+        return CoseSign1Message.SignEmbedded(payload, signer);
+    }
+
+    private static byte[] WriteFeedMessage(string type, string feed, ulong seq, DateTimeOffset at, IReadOnlyList<ColorRecord>? records)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(feed);
+        var capacity = 64 + (records?.Count ?? 0) * 32;
+        var writer = new CborWriter(CborConformanceMode.Strict, initialCapacity: capacity);
+        writer.WriteStartMap(records is null ? 4 : 5);
+        writer.WriteTextString("t");
+        writer.WriteTextString(type);
+        writer.WriteTextString("feed");
+        writer.WriteTextString(feed);
+        writer.WriteTextString("seq");
+        writer.WriteUInt64(seq);
+        writer.WriteTextString("at");
+        writer.WriteInt64(at.ToUnixTimeSeconds());
+        if (records is not null)
+        {
+            writer.WriteTextString("records");
+            writer.WriteStartArray(records.Count);
+            Span<byte> id = stackalloc byte[CodeId.Length];
+            foreach (var record in records)
+            {
+                writer.WriteStartArray(4);
+                writer.WriteTextString(record.Issuer);
+                record.Id.WriteTo(id);
+                writer.WriteByteString(id);
+                writer.WriteUInt32((uint)record.Color);
+                writer.WriteInt64(record.ColorTime);
+                writer.WriteEndArray();
+            }
+
+            writer.WriteEndArray();
+        }
+
+        writer.WriteEndMap();
+        return writer.Encode();
+    }
+}

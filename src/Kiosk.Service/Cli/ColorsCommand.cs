@@ -1,0 +1,235 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using HealthCode.Formats.Feed;
+using Kiosk.Service.Colors;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+
+namespace Kiosk.Service.Cli;
+
+/// <summary><c>kiosk colors import FILE</c> and <c>kiosk colors status</c>: the color store from the command line.</summary>
+public static class ColorsCommand
+{
+    public static Command Create()
+    {
+        var colors = new Command("colors", "The local color data: import a signed feed message from a file, or show the store's state");
+        colors.Subcommands.Add(CreateImport());
+        colors.Subcommands.Add(CreateStatus());
+        return colors;
+    }
+
+    private static Command CreateImport()
+    {
+        var file = new Argument<FileInfo>("FILE") { Description = "A signed feed message (COSE_Sign1 bytes): snapshot, batch, heartbeat or trust" };
+        var db = DbOption();
+        var key = KeyOption();
+        var feed = FeedOption();
+        var import = new Command("import", "Applies one signed feed message from a file through the same processor as the MQTT feed; prints one line")
+        {
+            file, db, key, feed,
+        };
+        import.SetAction((parse, cancellationToken) =>
+        {
+            var settings = Resolve(parse.GetValue(db), parse.GetValue(key), parse.GetValue(feed));
+            var path = parse.GetValue(file)!;
+            byte[] bytes;
+            try
+            {
+                bytes = File.ReadAllBytes(path.FullName);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new CliInputException($"cannot read {path.FullName}: {ex.Message}", ex);
+            }
+
+            using var authority = settings.Key;
+            using var store = OpenStore(settings, mustExist: false);
+            var processor = new ColorFeedProcessor(store, authority, new InMemoryAlerts(), TimeProvider.System, settings.Policy);
+            var outcome = processor.Process(bytes);
+            switch (outcome.Kind)
+            {
+                case FeedOutcomeKind.Rejected:
+                    throw new CliInputException($"message rejected: {outcome.Detail}");
+                case FeedOutcomeKind.StoreFailed:
+                    parse.InvocationConfiguration.Error.WriteLine($"error: {KioskCli.OneLine(outcome.Detail)}");
+                    return Task.FromResult(1);
+                default:
+                    parse.InvocationConfiguration.Output.WriteLine($"{Snake(outcome.Kind)}: {outcome.Detail}");
+                    return Task.FromResult(0);
+            }
+        });
+        return import;
+    }
+
+    private static Command CreateStatus()
+    {
+        var db = DbOption();
+        var key = KeyOption();
+        var feed = FeedOption();
+        var json = new Option<bool>("--json") { Description = "One JSON object instead of lines" };
+        var status = new Command("status", "Shows feed, seq, record count, in-sync-as-of, freshness, out-of-sync and clock fault")
+        {
+            db, key, feed, json,
+        };
+        status.SetAction((parse, cancellationToken) =>
+        {
+            var settings = Resolve(parse.GetValue(db), parse.GetValue(key), parse.GetValue(feed));
+            using var authority = settings.Key;
+            using var store = OpenStore(settings, mustExist: true);
+            var processor = new ColorFeedProcessor(store, authority, new InMemoryAlerts(), TimeProvider.System, settings.Policy);
+            var now = TimeProvider.System.GetUtcNow();
+            var state = store.State;
+            var freshness = state.FreshnessAt(now);
+            var report = new StatusReport(
+                state.Feed,
+                state.Seq,
+                state.RecordCount,
+                Iso(state.InSyncAsOf),
+                freshness is { } f ? (long)f.TotalSeconds : null,
+                freshness is { } fr && fr <= settings.Policy.MaxColorDataAge,
+                state.OutOfSync,
+                store.PendingCount,
+                Iso(state.LatestSignedAt),
+                processor.ClockFault,
+                store.SignedTrust is { } t ? $"signed {Iso(t.SignedAt)}, {t.Issuers.Count} issuer keys" : "none signed");
+            var output = parse.InvocationConfiguration.Output;
+            if (parse.GetValue(json))
+            {
+                output.WriteLine(JsonSerializer.Serialize(report, StatusJson.Options));
+            }
+            else
+            {
+                output.WriteLine($"feed: {report.Feed}");
+                output.WriteLine($"seq: {report.Seq?.ToString(CultureInfo.InvariantCulture) ?? "none"}");
+                output.WriteLine($"records: {report.Records}");
+                output.WriteLine($"in_sync_as_of: {report.InSyncAsOf ?? "never"}");
+                output.WriteLine($"freshness: {(freshness is { } a ? Duration(a) : "never in sync")}{(report.Fresh ? "" : " (stale)")}");
+                output.WriteLine($"out_of_sync: {Bool(report.OutOfSync)}");
+                output.WriteLine($"pending_batches: {report.PendingBatches}");
+                output.WriteLine($"latest_signed_at: {report.LatestSignedAt ?? "none"}");
+                output.WriteLine($"clock_fault: {Bool(report.ClockFault)}");
+                output.WriteLine($"trust_list: {report.TrustList}");
+            }
+
+            return Task.FromResult(0);
+        });
+        return status;
+    }
+
+    private static Option<string?> DbOption() => new("--db") { Description = "The color store (SQLite file); default ColorFeed:DatabasePath" };
+
+    private static Option<string?> KeyOption() => new("--authority-key") { Description = "The authority public key, base64 SubjectPublicKeyInfo; default ColorFeed:AuthorityKey" };
+
+    private static Option<string?> FeedOption() => new("--feed") { Description = "The feed name (e.g. CN-HL); default ColorFeed:Feed" };
+
+    private static Settings Resolve(string? db, string? key, string? feed)
+    {
+        var options = LoadConfiguredOptions();
+        db = string.IsNullOrWhiteSpace(db) ? options.DatabasePath : db;
+        key = string.IsNullOrWhiteSpace(key) ? options.AuthorityKey : key;
+        feed = string.IsNullOrWhiteSpace(feed) ? options.Feed : feed;
+        if (string.IsNullOrWhiteSpace(db))
+        {
+            throw new CliInputException("no color store given (use --db PATH or ColorFeed:DatabasePath)");
+        }
+
+        if (string.IsNullOrWhiteSpace(feed))
+        {
+            throw new CliInputException("no feed given (use --feed NAME or ColorFeed:Feed)");
+        }
+
+        if (string.IsNullOrWhiteSpace(key))
+        {
+            throw new CliInputException("no authority key given (use --authority-key BASE64 or ColorFeed:AuthorityKey)");
+        }
+
+        ECDsa authority;
+        try
+        {
+            authority = AuthorityKey.FromBase64Spki(key);
+        }
+        catch (FormatException ex)
+        {
+            throw new CliInputException($"--authority-key: {ex.Message}", ex);
+        }
+
+        return new Settings(db, authority, feed, new ColorFeedPolicy { MaxColorDataAge = options.MaxColorDataAge, ClockSkew = options.ClockSkew }, options.MaxPendingBatches);
+    }
+
+    /// <summary>The <c>ColorFeed</c> section from appsettings.json beside the executable and the environment (<c>ColorFeed__Feed</c>).</summary>
+    internal static ColorFeedOptions LoadConfiguredOptions()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+            .AddEnvironmentVariables()
+            .Build();
+        var options = new ColorFeedOptions();
+        try
+        {
+            configuration.GetSection(ColorFeedOptions.Section).Bind(options);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new CliInputException($"configuration section ColorFeed: {ex.Message}", ex);
+        }
+
+        return options;
+    }
+
+    private static ColorStore OpenStore(Settings settings, bool mustExist)
+    {
+        if (mustExist && !File.Exists(settings.Db))
+        {
+            throw new CliInputException($"no color store at {settings.Db}");
+        }
+
+        try
+        {
+            return ColorStore.Open(new ColorStoreSettings
+            {
+                DatabasePath = settings.Db,
+                Feed = settings.Feed,
+                AuthorityKey = settings.Key,
+                LoadResident = false,
+                ResetOnFeedChange = false,
+                MaxPendingBatches = settings.MaxPending,
+            });
+        }
+        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            throw new CliInputException($"cannot open color store {settings.Db}: {ex.Message}", ex);
+        }
+    }
+
+    private static string Snake(FeedOutcomeKind kind) =>
+        string.Concat(kind.ToString().Select((c, i) => char.IsUpper(c) && i > 0 ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+
+    private static string? Iso(DateTimeOffset? time) => time?.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+
+    private static string Bool(bool value) => value ? "true" : "false";
+
+    private static string Duration(TimeSpan span) =>
+        span < TimeSpan.Zero ? $"-{Duration(-span)}" : span.TotalDays >= 1 ? $"{(int)span.TotalDays}d {span.Hours}h {span.Minutes}m" : $"{span.Hours}h {span.Minutes}m {span.Seconds}s";
+
+    private sealed record Settings(string Db, ECDsa Key, string Feed, ColorFeedPolicy Policy, int MaxPending);
+
+    private sealed record StatusReport(
+        string Feed,
+        ulong? Seq,
+        long Records,
+        string? InSyncAsOf,
+        long? FreshnessSeconds,
+        bool Fresh,
+        bool OutOfSync,
+        int PendingBatches,
+        string? LatestSignedAt,
+        bool ClockFault,
+        string TrustList);
+
+    private static class StatusJson
+    {
+        public static readonly JsonSerializerOptions Options = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    }
+}

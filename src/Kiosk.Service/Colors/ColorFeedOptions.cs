@@ -1,0 +1,139 @@
+using Microsoft.Extensions.Options;
+
+namespace Kiosk.Service.Colors;
+
+/// <summary>Configuration section <c>ColorFeed</c>: where the feed comes from and how it is kept.</summary>
+public sealed class ColorFeedOptions
+{
+    /// <summary>The configuration section name.</summary>
+    public const string Section = "ColorFeed";
+
+    /// <summary>MQTT broker host carrying the feed.</summary>
+    public string BrokerHost { get; set; } = "localhost";
+
+    /// <summary>MQTT broker port.</summary>
+    public int BrokerPort { get; set; } = 1883;
+
+    /// <summary>Topic prefix of the feed topics (color-feed.md: <c>hc/v1/</c>).</summary>
+    public string TopicPrefix { get; set; } = "hc/v1/";
+
+    /// <summary>The feed this kiosk accepts (e.g. <c>CN-HL</c>).</summary>
+    public string Feed { get; set; } = "";
+
+    /// <summary>The pinned authority public key: base64 SubjectPublicKeyInfo DER (P-256).</summary>
+    public string AuthorityKey { get; set; } = "";
+
+    /// <summary>The SQLite file of the color store.</summary>
+    public string DatabasePath { get; set; } = "/var/lib/kiosk/colors.db";
+
+    /// <summary>Freshness above this raises <c>color_data_stale</c>.</summary>
+    public TimeSpan MaxColorDataAge { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Rule 8 skew.</summary>
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>MQTT client id; the session is kept by the broker under it (QoS 1 batches wait while the kiosk is away). Default: <c>kiosk-colors-{host name}</c>.</summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>First reconnect delay; doubles up to <see cref="ReconnectMaxDelay"/>, with full jitter.</summary>
+    public TimeSpan ReconnectMinDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest reconnect delay.</summary>
+    public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How often <c>clock_fault</c> and <c>color_data_stale</c> are re-evaluated.</summary>
+    public TimeSpan HealthCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Most gap batches kept aside.</summary>
+    public int MaxPendingBatches { get; set; } = 1024;
+
+    /// <summary>Largest MQTT packet accepted (snapshots are tens of MB).</summary>
+    public int MaxPacketBytes { get; set; } = 256 * 1024 * 1024;
+
+    /// <summary>The effective client id.</summary>
+    public string EffectiveClientId => string.IsNullOrWhiteSpace(ClientId) ? $"kiosk-colors-{Environment.MachineName}" : ClientId;
+
+    /// <summary>The four feed topics with the prefix.</summary>
+    public IReadOnlyList<string> Topics =>
+    [
+        TopicPrefix + "colors/snapshot",
+        TopicPrefix + "colors/batch",
+        TopicPrefix + "colors/heartbeat",
+        TopicPrefix + "trust",
+    ];
+}
+
+/// <summary>Validates <see cref="ColorFeedOptions"/> at start (registered with ValidateOnStart).</summary>
+public sealed class ColorFeedOptionsValidator : IValidateOptions<ColorFeedOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ColorFeedOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.Feed))
+        {
+            errors.Add("ColorFeed:Feed is required (e.g. CN-HL)");
+        }
+
+        try
+        {
+            using var key = HealthCode.Formats.Feed.AuthorityKey.FromBase64Spki(options.AuthorityKey ?? "");
+        }
+        catch (FormatException ex)
+        {
+            errors.Add($"ColorFeed:AuthorityKey: {ex.Message}");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.BrokerHost))
+        {
+            errors.Add("ColorFeed:BrokerHost is required");
+        }
+
+        if (options.BrokerPort is < 1 or > 65535)
+        {
+            errors.Add("ColorFeed:BrokerPort must be 1..65535");
+        }
+
+        if (options.TopicPrefix is null || (options.TopicPrefix.Length > 0 && !options.TopicPrefix.EndsWith('/')) || options.TopicPrefix.IndexOfAny(['+', '#']) >= 0)
+        {
+            errors.Add("ColorFeed:TopicPrefix must be empty or end with '/', without wildcards");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.DatabasePath))
+        {
+            errors.Add("ColorFeed:DatabasePath is required");
+        }
+
+        if (options.MaxColorDataAge <= TimeSpan.Zero)
+        {
+            errors.Add("ColorFeed:MaxColorDataAge must be positive");
+        }
+
+        if (options.ClockSkew < TimeSpan.Zero)
+        {
+            errors.Add("ColorFeed:ClockSkew must not be negative");
+        }
+
+        if (options.ReconnectMinDelay <= TimeSpan.Zero || options.ReconnectMaxDelay < options.ReconnectMinDelay)
+        {
+            errors.Add("ColorFeed:ReconnectMinDelay must be positive and not above ReconnectMaxDelay");
+        }
+
+        if (options.HealthCheckInterval <= TimeSpan.Zero)
+        {
+            errors.Add("ColorFeed:HealthCheckInterval must be positive");
+        }
+
+        if (options.MaxPendingBatches < 1)
+        {
+            errors.Add("ColorFeed:MaxPendingBatches must be at least 1");
+        }
+
+        if (options.MaxPacketBytes < 1024 * 1024)
+        {
+            errors.Add("ColorFeed:MaxPacketBytes must be at least 1 MiB");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

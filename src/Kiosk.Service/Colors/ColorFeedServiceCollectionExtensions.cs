@@ -1,0 +1,72 @@
+using System.Security.Cryptography;
+using HealthCode.Formats.Feed;
+using Kiosk.Service.Checkpoint;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Kiosk.Service.Colors;
+
+/// <summary>Wires the color feed into a host: options (validated at start), store, processor, MQTT client, health monitor.</summary>
+public static class ColorFeedServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="ColorStore"/> (also as <see cref="IColorStore"/> and <see cref="ITrustListSource"/>),
+    /// <see cref="ColorFeedProcessor"/>, <see cref="MqttFeedClient"/> and <see cref="ColorHealthMonitor"/>.
+    /// Needs <see cref="IAlerts"/> and <see cref="TimeProvider"/> registered by the host.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configuration">The configuration root (section <c>ColorFeed</c>).</param>
+    /// <param name="provisioning">The provisioning trust list (e.g. the codes' file source), used until a signed one arrives.</param>
+    /// <param name="connectToBroker">False for simulated runs fed by the scenario player only.</param>
+    public static IServiceCollection AddColorFeed(this IServiceCollection services, IConfiguration configuration, Func<IServiceProvider, ITrustListSource?>? provisioning = null, bool connectToBroker = true)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<ColorFeedOptions>().Bind(configuration.GetSection(ColorFeedOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ColorFeedOptions>, ColorFeedOptionsValidator>();
+        services.AddSingleton(sp => new AuthorityKeyHolder(AuthorityKey.FromBase64Spki(sp.GetRequiredService<IOptions<ColorFeedOptions>>().Value.AuthorityKey)));
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<ColorFeedOptions>>().Value;
+            return ColorStore.Open(new ColorStoreSettings
+            {
+                DatabasePath = options.DatabasePath,
+                Feed = options.Feed,
+                AuthorityKey = sp.GetRequiredService<AuthorityKeyHolder>().Key,
+                Provisioning = provisioning?.Invoke(sp),
+                MaxPendingBatches = options.MaxPendingBatches,
+            });
+        });
+        services.AddSingleton<IColorStore>(sp => sp.GetRequiredService<ColorStore>());
+        services.AddSingleton<ITrustListSource>(sp => sp.GetRequiredService<ColorStore>());
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<ColorFeedOptions>>().Value;
+            return new ColorFeedProcessor(
+                sp.GetRequiredService<ColorStore>(),
+                sp.GetRequiredService<AuthorityKeyHolder>().Key,
+                sp.GetRequiredService<IAlerts>(),
+                sp.GetRequiredService<TimeProvider>(),
+                new ColorFeedPolicy { MaxColorDataAge = options.MaxColorDataAge, ClockSkew = options.ClockSkew },
+                sp.GetService<ILogger<ColorFeedProcessor>>());
+        });
+        if (connectToBroker)
+        {
+            services.AddSingleton<MqttFeedClient>();
+            services.AddHostedService(sp => sp.GetRequiredService<MqttFeedClient>());
+        }
+
+        services.AddHostedService<ColorHealthMonitor>();
+        return services;
+    }
+
+    /// <summary>The parsed authority key, owned (and disposed) by the container.</summary>
+    public sealed class AuthorityKeyHolder(ECDsa key) : IDisposable
+    {
+        public ECDsa Key { get; } = key;
+
+        public void Dispose() => Key.Dispose();
+    }
+}

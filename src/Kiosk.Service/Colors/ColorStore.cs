@@ -1,0 +1,762 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using HealthCode.Formats;
+using HealthCode.Formats.Feed;
+using Kiosk.Service.Checkpoint;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
+
+namespace Kiosk.Service.Colors;
+
+/// <summary>
+/// The durable local copy of the color feed: SQLite (WAL, synchronous=FULL) for durability, a resident
+/// <see cref="ColorTable"/> for lookups. Every message is applied in one SQLite transaction, so after a crash
+/// or power cut the store holds the state before or after a message, never a mix (color-feed.md rule 7).
+/// Lookups and <see cref="State"/> are thread-safe; the write methods are called by one writer at a time
+/// (<see cref="ColorFeedProcessor"/> serialises them).
+/// </summary>
+public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
+{
+    private const int SchemaVersion = 1;
+
+    private readonly SqliteConnection _db;
+    private readonly ColorStoreSettings _settings;
+    private readonly Lock _tableLock = new();
+    private ColorTable? _table;
+    private Dictionary<string, ushort> _issuerIndex = new(StringComparer.Ordinal);
+    private List<string> _issuerNames = [];
+    private volatile ColorFeedState _feedState = ColorFeedState.Empty;
+    private volatile ColorDataState _state;
+    private volatile TrustList? _signedTrust;
+    private long _recordCount;
+    private int _pendingCount;
+
+    private ColorStore(SqliteConnection db, ColorStoreSettings settings)
+    {
+        _db = db;
+        _settings = settings;
+        _state = new ColorDataState(settings.Feed, null, null, null, 0, false);
+    }
+
+    /// <summary>Opens (or creates) the store and, unless told otherwise, loads the records into memory.</summary>
+    /// <exception cref="SqliteException">The file cannot be opened or is not a color store.</exception>
+    /// <exception cref="InvalidDataException">The store holds another feed and <see cref="ColorStoreSettings.ResetOnFeedChange"/> is false.</exception>
+    public static ColorStore Open(ColorStoreSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var directory = Path.GetDirectoryName(Path.GetFullPath(settings.DatabasePath));
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        var db = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = settings.DatabasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+        }.ToString());
+        var store = new ColorStore(db, settings);
+        try
+        {
+            db.Open();
+            store.Initialise();
+            return store;
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The configured feed.</summary>
+    public string Feed => _settings.Feed;
+
+    /// <inheritdoc />
+    public ColorDataState State => _state;
+
+    /// <summary>The feed bookkeeping (seq, known seq, freshness, latest signed time, trust time).</summary>
+    public ColorFeedState FeedState => _feedState;
+
+    /// <summary>Gap batches kept aside.</summary>
+    public int PendingCount => Volatile.Read(ref _pendingCount);
+
+    /// <summary>Records held (on disk; equal to the resident count).</summary>
+    public long RecordCount => Interlocked.Read(ref _recordCount);
+
+    /// <summary>True when the records are resident (lookups served from memory).</summary>
+    public bool IsResident => _table is not null;
+
+    /// <summary>The signed trust list when one was received, else the provisioning list, else empty.</summary>
+    public TrustList Current => _signedTrust ?? _settings.Provisioning?.Current ?? TrustList.Empty;
+
+    /// <summary>The signed trust list, when one was received.</summary>
+    public TrustList? SignedTrust => _signedTrust;
+
+    /// <inheritdoc />
+    /// <exception cref="InvalidOperationException">The store was opened without resident records.</exception>
+    public bool TryLookup(string issuer, CodeId id, out HealthColor color, out long colorTime)
+    {
+        ArgumentNullException.ThrowIfNull(issuer);
+        lock (_tableLock)
+        {
+            var table = _table ?? throw new InvalidOperationException("The color store was opened without resident records.");
+            if (_issuerIndex.TryGetValue(issuer, out var index))
+            {
+                return table.TryGet(index, id, out color, out colorTime);
+            }
+        }
+
+        color = default;
+        colorTime = default;
+        return false;
+    }
+
+    /// <summary>Replaces every record with the snapshot's and writes <paramref name="next"/>, in one transaction.
+    /// Gap batches up to the snapshot's seq are dropped in the same transaction.</summary>
+    public void ApplySnapshot(SnapshotMessage snapshot, ColorFeedState next)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(next);
+
+        var names = new List<string>();
+        var index = new Dictionary<string, ushort>(StringComparer.Ordinal);
+        var rows = ToRows(snapshot.Records, names, index);
+        Array.Sort(rows);
+        var count = Deduplicate(rows);
+        var distinct = rows.AsSpan(0, count);
+
+        // The resident table is built on another core while SQLite writes; it is swapped in only after the commit.
+        Task<ColorTable>? building = _table is not null || _settings.LoadResident
+            ? Task.Run(() => ColorTable.FromDistinctRows(rows.AsSpan(0, count)))
+            : null;
+        using (var tx = _db.BeginTransaction())
+        {
+            Exec(tx, "DROP TABLE IF EXISTS records_new");
+            Exec(tx, CreateRecordsSql("records_new"));
+            InsertSorted("records_new", distinct);
+            Exec(tx, "DROP TABLE records");
+            Exec(tx, "ALTER TABLE records_new RENAME TO records");
+            Exec(tx, "DELETE FROM issuers");
+            using (var insertIssuer = Command(tx, "INSERT INTO issuers(idx, name) VALUES ($idx, $name)"))
+            {
+                var pIdx = insertIssuer.Parameters.Add("$idx", SqliteType.Integer);
+                var pName = insertIssuer.Parameters.Add("$name", SqliteType.Text);
+                for (var i = 0; i < names.Count; i++)
+                {
+                    pIdx.Value = i;
+                    pName.Value = names[i];
+                    insertIssuer.ExecuteNonQuery();
+                }
+            }
+
+            using (var dropPending = Command(tx, "DELETE FROM pending WHERE seq <= $seq"))
+            {
+                dropPending.Parameters.AddWithValue("$seq", unchecked((long)snapshot.Seq));
+                dropPending.ExecuteNonQuery();
+            }
+
+            WriteState(tx, next, count);
+            tx.Commit();
+        }
+
+        if (building is not null)
+        {
+            var table = building.GetAwaiter().GetResult();
+            lock (_tableLock)
+            {
+                _table = table;
+                _issuerIndex = index;
+                _issuerNames = names;
+            }
+        }
+
+        Interlocked.Exchange(ref _recordCount, count);
+        _pendingCount = CountPending();
+        Publish(next);
+    }
+
+    /// <summary>Upserts the batch's records (per record, the larger ct wins) and writes <paramref name="next"/>, in one transaction.
+    /// The batch's own seq is removed from the gap batches in the same transaction.</summary>
+    /// <exception cref="InvalidOperationException">The batch would exceed the store's issuer limit (nothing is applied).</exception>
+    public void ApplyBatch(BatchMessage batch, ColorFeedState next)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(next);
+
+        Dictionary<string, ushort> index;
+        List<string> names;
+        lock (_tableLock)
+        {
+            index = new Dictionary<string, ushort>(_issuerIndex, StringComparer.Ordinal);
+            names = [.. _issuerNames];
+        }
+
+        var firstNew = names.Count;
+        var rows = ToRows(batch.Records, names, index);
+        long added = 0;
+        using (var tx = _db.BeginTransaction())
+        {
+            using (var insertIssuer = Command(tx, "INSERT INTO issuers(idx, name) VALUES ($idx, $name)"))
+            {
+                var pIdx = insertIssuer.Parameters.Add("$idx", SqliteType.Integer);
+                var pName = insertIssuer.Parameters.Add("$name", SqliteType.Text);
+                for (var i = firstNew; i < names.Count; i++)
+                {
+                    pIdx.Value = i;
+                    pName.Value = names[i];
+                    insertIssuer.ExecuteNonQuery();
+                }
+            }
+
+            using var insert = Command(tx, "INSERT OR IGNORE INTO records(issuer, id, color, ct) VALUES ($i, $id, $c, $ct)");
+            using var update = Command(tx, "UPDATE records SET color = $c, ct = $ct WHERE issuer = $i AND id = $id AND (ct < $ct OR (ct = $ct AND color < $c))");
+            var ins = BindRow(insert);
+            var upd = BindRow(update);
+            var id = new byte[CodeId.Length];
+            foreach (var row in rows)
+            {
+                Set(ins, row, id);
+                if (insert.ExecuteNonQuery() == 1)
+                {
+                    added++;
+                    continue;
+                }
+
+                Set(upd, row, id);
+                update.ExecuteNonQuery();
+            }
+
+            using (var dropPending = Command(tx, "DELETE FROM pending WHERE seq <= $seq"))
+            {
+                dropPending.Parameters.AddWithValue("$seq", unchecked((long)batch.Seq));
+                dropPending.ExecuteNonQuery();
+            }
+
+            WriteState(tx, next, RecordCount + added);
+            tx.Commit();
+        }
+
+        if (_table is not null)
+        {
+            lock (_tableLock)
+            {
+                var table = _table;
+                foreach (var row in rows)
+                {
+                    table.Upsert(row);
+                }
+
+                _issuerIndex = index;
+                _issuerNames = names;
+            }
+        }
+        else
+        {
+            _issuerIndex = index;
+            _issuerNames = names;
+        }
+
+        Interlocked.Add(ref _recordCount, added);
+        _pendingCount = CountPending();
+        Publish(next);
+    }
+
+    /// <summary>Writes the bookkeeping alone (heartbeats, ignored messages that still raise the latest signed time).</summary>
+    public void SaveState(ColorFeedState next)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        if (next == _feedState)
+        {
+            return;
+        }
+
+        using (var tx = _db.BeginTransaction())
+        {
+            WriteState(tx, next, RecordCount);
+            tx.Commit();
+        }
+
+        Publish(next);
+    }
+
+    /// <summary>Keeps a gap batch aside (raw signed bytes) and writes <paramref name="next"/>, in one transaction.
+    /// Beyond <see cref="ColorStoreSettings.MaxPendingBatches"/> the highest seqs are dropped.</summary>
+    public void KeepPending(ulong seq, ReadOnlySpan<byte> signedMessage, ColorFeedState next)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        using (var tx = _db.BeginTransaction())
+        {
+            using (var insert = Command(tx, "INSERT OR REPLACE INTO pending(seq, message) VALUES ($seq, $message)"))
+            {
+                insert.Parameters.AddWithValue("$seq", unchecked((long)seq));
+                insert.Parameters.Add("$message", SqliteType.Blob).Value = signedMessage.ToArray();
+                insert.ExecuteNonQuery();
+            }
+
+            using (var trim = Command(tx, "DELETE FROM pending WHERE seq NOT IN (SELECT seq FROM pending ORDER BY seq LIMIT $max)"))
+            {
+                trim.Parameters.AddWithValue("$max", _settings.MaxPendingBatches);
+                trim.ExecuteNonQuery();
+            }
+
+            WriteState(tx, next, RecordCount);
+            tx.Commit();
+        }
+
+        _pendingCount = CountPending();
+        Publish(next);
+    }
+
+    /// <summary>True when a gap batch with this seq is kept aside.</summary>
+    public bool HasPending(ulong seq)
+    {
+        using var cmd = Command(null, "SELECT 1 FROM pending WHERE seq = $seq");
+        cmd.Parameters.AddWithValue("$seq", unchecked((long)seq));
+        return cmd.ExecuteScalar() is not null;
+    }
+
+    /// <summary>The kept-aside batch with this seq (raw signed bytes), if any.</summary>
+    public byte[]? ReadPending(ulong seq)
+    {
+        using var cmd = Command(null, "SELECT message FROM pending WHERE seq = $seq");
+        cmd.Parameters.AddWithValue("$seq", unchecked((long)seq));
+        return cmd.ExecuteScalar() as byte[];
+    }
+
+    /// <summary>Drops one kept-aside batch (it failed to decode or apply when its turn came).</summary>
+    public void DropPending(ulong seq)
+    {
+        using var cmd = Command(null, "DELETE FROM pending WHERE seq = $seq");
+        cmd.Parameters.AddWithValue("$seq", unchecked((long)seq));
+        cmd.ExecuteNonQuery();
+        _pendingCount = CountPending();
+    }
+
+    /// <summary>Replaces the signed trust list (raw signed message kept, verified again at open) and writes <paramref name="next"/>.</summary>
+    public void ReplaceTrust(TrustList trust, ReadOnlySpan<byte> signedMessage, ColorFeedState next)
+    {
+        ArgumentNullException.ThrowIfNull(trust);
+        ArgumentNullException.ThrowIfNull(next);
+        using (var tx = _db.BeginTransaction())
+        {
+            using (var cmd = Command(tx, "UPDATE state SET trust_message = $message WHERE id = 1"))
+            {
+                cmd.Parameters.Add("$message", SqliteType.Blob).Value = signedMessage.ToArray();
+                cmd.ExecuteNonQuery();
+            }
+
+            WriteState(tx, next, RecordCount);
+            tx.Commit();
+        }
+
+        _signedTrust = trust;
+        Publish(next);
+    }
+
+    /// <summary>Drops the color data (records, seq, freshness, gap batches) and waits for a snapshot (fleet <c>resync</c>).
+    /// The trust list and the latest signed time stay.</summary>
+    public void ResetColors()
+    {
+        var next = _feedState with { Seq = null, KnownSeq = null, InSyncAsOf = null };
+        using (var tx = _db.BeginTransaction())
+        {
+            Exec(tx, "DELETE FROM records");
+            Exec(tx, "DELETE FROM issuers");
+            Exec(tx, "DELETE FROM pending");
+            WriteState(tx, next, 0);
+            tx.Commit();
+        }
+
+        lock (_tableLock)
+        {
+            _table = _settings.LoadResident || _table is not null ? new ColorTable(16) : null;
+            _issuerIndex = new Dictionary<string, ushort>(StringComparer.Ordinal);
+            _issuerNames = [];
+        }
+
+        Interlocked.Exchange(ref _recordCount, 0);
+        _pendingCount = 0;
+        Publish(next);
+    }
+
+    /// <summary>Reads every record from disk (tests and the crash check: independent of the resident table).</summary>
+    public IEnumerable<ColorRecord> ReadAllFromDisk()
+    {
+        var names = new Dictionary<long, string>();
+        using (var cmd = Command(null, "SELECT idx, name FROM issuers"))
+        using (var reader = cmd.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                names[reader.GetInt64(0)] = reader.GetString(1);
+            }
+        }
+
+        using var select = Command(null, "SELECT issuer, id, color, ct FROM records");
+        using var rows = select.ExecuteReader();
+        var id = new byte[CodeId.Length];
+        while (rows.Read())
+        {
+            rows.GetBytes(1, 0, id, 0, CodeId.Length);
+            yield return new ColorRecord(names[rows.GetInt64(0)], CodeId.FromBytes(id), (HealthColor)rows.GetInt32(2), rows.GetInt64(3));
+        }
+    }
+
+    /// <summary>Runs SQLite's own integrity check; "ok" when the file is sound.</summary>
+    public string IntegrityCheck()
+    {
+        using var cmd = Command(null, "PRAGMA integrity_check");
+        return cmd.ExecuteScalar() as string ?? "no answer";
+    }
+
+    public void Dispose()
+    {
+        _db.Dispose();
+    }
+
+    private void Initialise()
+    {
+        Exec(null, "PRAGMA journal_mode = WAL");
+        // FULL: in WAL mode every commit is fsynced, so an applied message survives a power cut (rule 7:
+        // "never loses an applied one"). NORMAL would stay consistent but could roll back the last commits.
+        Exec(null, "PRAGMA synchronous = FULL");
+        Exec(null, "PRAGMA journal_size_limit = 67108864");
+        using (var tx = _db.BeginTransaction())
+        {
+            Exec(tx, CreateRecordsSql("records").Replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS", StringComparison.Ordinal));
+            Exec(tx, "CREATE TABLE IF NOT EXISTS issuers(idx INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)");
+            Exec(tx, "CREATE TABLE IF NOT EXISTS pending(seq INTEGER PRIMARY KEY, message BLOB NOT NULL)");
+            Exec(tx, """
+                CREATE TABLE IF NOT EXISTS state(
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    feed TEXT NOT NULL,
+                    seq INTEGER,
+                    known_seq INTEGER,
+                    in_sync_as_of INTEGER,
+                    latest_signed_at INTEGER,
+                    record_count INTEGER NOT NULL,
+                    trust_at INTEGER,
+                    trust_message BLOB)
+                """);
+            Exec(tx, "DROP TABLE IF EXISTS records_new");
+            using (var insert = Command(tx, "INSERT OR IGNORE INTO state(id, feed, record_count) VALUES (1, $feed, 0)"))
+            {
+                insert.Parameters.AddWithValue("$feed", _settings.Feed);
+                insert.ExecuteNonQuery();
+            }
+
+            Exec(tx, $"PRAGMA user_version = {SchemaVersion}");
+            tx.Commit();
+        }
+
+        string feed;
+        ColorFeedState state;
+        long count;
+        byte[]? trustMessage;
+        using (var cmd = Command(null, "SELECT feed, seq, known_seq, in_sync_as_of, latest_signed_at, record_count, trust_at, trust_message FROM state WHERE id = 1"))
+        using (var reader = cmd.ExecuteReader())
+        {
+            reader.Read();
+            feed = reader.GetString(0);
+            state = new ColorFeedState(
+                reader.IsDBNull(1) ? null : unchecked((ulong)reader.GetInt64(1)),
+                reader.IsDBNull(2) ? null : unchecked((ulong)reader.GetInt64(2)),
+                Time(reader, 3),
+                Time(reader, 4),
+                Time(reader, 6));
+            count = reader.GetInt64(5);
+            trustMessage = reader.IsDBNull(7) ? null : (byte[])reader.GetValue(7);
+        }
+
+        if (trustMessage is not null && FeedCodec.Decode(trustMessage, _settings.AuthorityKey).Message is TrustMessage trust)
+        {
+            _signedTrust = trust.Trust;
+        }
+        else if (state.TrustAt is not null)
+        {
+            // Signed by a key no longer pinned: fall back to the provisioning list until a new one arrives.
+            state = state with { TrustAt = null };
+        }
+
+        if (!string.Equals(feed, _settings.Feed, StringComparison.Ordinal))
+        {
+            if (!_settings.ResetOnFeedChange)
+            {
+                throw new InvalidDataException($"the color store holds feed '{feed}', not '{_settings.Feed}'");
+            }
+
+            // Color data of another feed is useless here; the trust list and the signed time still hold.
+            state = state with { Seq = null, KnownSeq = null, InSyncAsOf = null };
+            using var tx = _db.BeginTransaction();
+            Exec(tx, "DELETE FROM records");
+            Exec(tx, "DELETE FROM issuers");
+            Exec(tx, "DELETE FROM pending");
+            using (var setFeed = Command(tx, "UPDATE state SET feed = $feed WHERE id = 1"))
+            {
+                setFeed.Parameters.AddWithValue("$feed", _settings.Feed);
+                setFeed.ExecuteNonQuery();
+            }
+
+            WriteState(tx, state, 0);
+            tx.Commit();
+            count = 0;
+        }
+
+        LoadIssuers();
+        if (_settings.LoadResident)
+        {
+            _table = LoadTable(count);
+            count = _table.Count;
+        }
+
+        _recordCount = count;
+        _pendingCount = CountPending();
+        Publish(state);
+    }
+
+    private void LoadIssuers()
+    {
+        var names = new List<string>();
+        var index = new Dictionary<string, ushort>(StringComparer.Ordinal);
+        using var cmd = Command(null, "SELECT idx, name FROM issuers ORDER BY idx");
+        using var reader = cmd.ExecuteReader();
+        while (reader.Read())
+        {
+            var idx = reader.GetInt32(0);
+            if (idx != names.Count)
+            {
+                throw new InvalidDataException("color store: issuer indexes are not dense");
+            }
+
+            var name = reader.GetString(1);
+            names.Add(name);
+            index[name] = (ushort)idx;
+        }
+
+        _issuerNames = names;
+        _issuerIndex = index;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private ColorTable LoadTable(long expected)
+    {
+        var table = new ColorTable((int)Math.Min(expected, int.MaxValue / 2));
+        var handle = _db.Handle ?? throw new InvalidOperationException("connection not open");
+        Check(raw.sqlite3_prepare_v2(handle, "SELECT issuer, id, color, ct FROM records", out var stmt), handle);
+        using (stmt)
+        {
+            int rc;
+            while ((rc = raw.sqlite3_step(stmt)) == raw.SQLITE_ROW)
+            {
+                var id = raw.sqlite3_column_blob(stmt, 1);
+                if (id.Length != CodeId.Length)
+                {
+                    throw new InvalidDataException("color store: an id is not 16 bytes");
+                }
+
+                var code = CodeId.FromBytes(id);
+                table.Upsert(new ColorRow((ushort)raw.sqlite3_column_int(stmt, 0), code.High, code.Low, (HealthColor)raw.sqlite3_column_int(stmt, 2), raw.sqlite3_column_int64(stmt, 3)));
+            }
+
+            Check(rc, handle);
+        }
+
+        return table;
+    }
+
+    private void Publish(ColorFeedState next)
+    {
+        _feedState = next;
+        _state = new ColorDataState(_settings.Feed, next.Seq, next.InSyncAsOf, next.LatestSignedAt, RecordCount, next.OutOfSync);
+    }
+
+    private int CountPending()
+    {
+        using var cmd = Command(null, "SELECT COUNT(*) FROM pending");
+        return Convert.ToInt32(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private void WriteState(SqliteTransaction tx, ColorFeedState next, long recordCount)
+    {
+        using var cmd = Command(tx, """
+            UPDATE state SET seq = $seq, known_seq = $known, in_sync_as_of = $insync, latest_signed_at = $signed,
+                             record_count = $count, trust_at = $trust
+            WHERE id = 1
+            """);
+        cmd.Parameters.AddWithValue("$seq", next.Seq is { } s ? unchecked((long)s) : DBNull.Value);
+        cmd.Parameters.AddWithValue("$known", next.KnownSeq is { } k ? unchecked((long)k) : DBNull.Value);
+        cmd.Parameters.AddWithValue("$insync", Epoch(next.InSyncAsOf));
+        cmd.Parameters.AddWithValue("$signed", Epoch(next.LatestSignedAt));
+        cmd.Parameters.AddWithValue("$count", recordCount);
+        cmd.Parameters.AddWithValue("$trust", Epoch(next.TrustAt));
+        cmd.ExecuteNonQuery();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static ColorRow[] ToRows(IReadOnlyList<ColorRecord> records, List<string> names, Dictionary<string, ushort> index)
+    {
+        var rows = new ColorRow[records.Count];
+        ReadOnlySpan<ColorRecord> span = records is ColorRecord[] array ? array : records.ToArray();
+        string? lastName = null;
+        ushort lastIndex = 0;
+        for (var i = 0; i < span.Length; i++)
+        {
+            ref readonly var r = ref span[i];
+            if (!ReferenceEquals(r.Issuer, lastName))
+            {
+                if (!index.TryGetValue(r.Issuer, out lastIndex))
+                {
+                    if (names.Count > ushort.MaxValue)
+                    {
+                        throw new InvalidOperationException($"more than {ushort.MaxValue + 1} issuers in the color store");
+                    }
+
+                    lastIndex = (ushort)names.Count;
+                    names.Add(r.Issuer);
+                    index.Add(r.Issuer, lastIndex);
+                }
+
+                lastName = r.Issuer;
+            }
+
+            rows[i] = new ColorRow(lastIndex, r.Id.High, r.Id.Low, r.Color, r.ColorTime);
+        }
+
+        return rows;
+    }
+
+    /// <summary>Collapses equal keys of sorted rows with the merge rule; returns the distinct count.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int Deduplicate(ColorRow[] rows)
+    {
+        if (rows.Length == 0)
+        {
+            return 0;
+        }
+
+        var write = 0;
+        for (var read = 1; read < rows.Length; read++)
+        {
+            if (rows[read].SameKey(rows[write]))
+            {
+                rows[write] = ColorRow.Newer(rows[write], rows[read]);
+            }
+            else
+            {
+                rows[++write] = rows[read];
+            }
+        }
+
+        return write + 1;
+    }
+
+    /// <summary>Bulk insert of sorted rows: statements prepared once (32 rows per statement, then single rows),
+    /// parameters re-bound through SQLitePCLRaw (the layer under Microsoft.Data.Sqlite) inside the open transaction;
+    /// sorted keys append to the B-tree.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void InsertSorted(string table, ReadOnlySpan<ColorRow> rows)
+    {
+        const int PerStatement = 32;
+        var handle = _db.Handle ?? throw new InvalidOperationException("connection not open");
+        var full = rows.Length / PerStatement;
+        Span<byte> id = stackalloc byte[CodeId.Length];
+        if (full > 0)
+        {
+            var values = string.Join(", ", Enumerable.Range(0, PerStatement).Select(j => $"(?{(j * 4) + 1}, ?{(j * 4) + 2}, ?{(j * 4) + 3}, ?{(j * 4) + 4})"));
+            Check(raw.sqlite3_prepare_v2(handle, $"INSERT INTO {table}(issuer, id, color, ct) VALUES {values}", out var many), handle);
+            using (many)
+            {
+                for (var n = 0; n < full; n++)
+                {
+                    var chunk = rows.Slice(n * PerStatement, PerStatement);
+                    for (var j = 0; j < PerStatement; j++)
+                    {
+                        Bind(many, (j * 4) + 1, chunk[j], id);
+                    }
+
+                    Step(many, handle);
+                }
+            }
+        }
+
+        Check(raw.sqlite3_prepare_v2(handle, $"INSERT INTO {table}(issuer, id, color, ct) VALUES (?1, ?2, ?3, ?4)", out var one), handle);
+        using (one)
+        {
+            foreach (ref readonly var row in rows[(full * PerStatement)..])
+            {
+                Bind(one, 1, row, id);
+                Step(one, handle);
+            }
+        }
+    }
+
+    private static void Bind(sqlite3_stmt stmt, int first, in ColorRow row, Span<byte> id)
+    {
+        new CodeId(row.High, row.Low).WriteTo(id);
+        raw.sqlite3_bind_int(stmt, first, row.Issuer);
+        raw.sqlite3_bind_blob(stmt, first + 1, id);
+        raw.sqlite3_bind_int(stmt, first + 2, (int)row.Color);
+        raw.sqlite3_bind_int64(stmt, first + 3, row.ColorTime);
+    }
+
+    private static void Step(sqlite3_stmt stmt, sqlite3 handle)
+    {
+        var rc = raw.sqlite3_step(stmt);
+        if (rc != raw.SQLITE_DONE)
+        {
+            Check(rc, handle);
+        }
+
+        raw.sqlite3_reset(stmt);
+    }
+
+    private static void Check(int rc, sqlite3 handle)
+    {
+        if (rc is not (raw.SQLITE_OK or raw.SQLITE_DONE or raw.SQLITE_ROW))
+        {
+            throw new SqliteException($"SQLite error {rc}: {raw.sqlite3_errmsg(handle).utf8_to_string()}", rc);
+        }
+    }
+
+    private static RowParameters BindRow(SqliteCommand cmd) => new(
+        cmd.Parameters.Add("$i", SqliteType.Integer),
+        cmd.Parameters.Add("$id", SqliteType.Blob),
+        cmd.Parameters.Add("$c", SqliteType.Integer),
+        cmd.Parameters.Add("$ct", SqliteType.Integer));
+
+    private static void Set(in RowParameters p, in ColorRow row, byte[] id)
+    {
+        new CodeId(row.High, row.Low).WriteTo(id);
+        p.Issuer.Value = (int)row.Issuer;
+        p.Id.Value = id;
+        p.Color.Value = (int)row.Color;
+        p.ColorTime.Value = row.ColorTime;
+    }
+
+    private static string CreateRecordsSql(string table) =>
+        $"CREATE TABLE {table}(issuer INTEGER NOT NULL, id BLOB NOT NULL, color INTEGER NOT NULL, ct INTEGER NOT NULL, PRIMARY KEY (issuer, id)) WITHOUT ROWID";
+
+    private SqliteCommand Command(SqliteTransaction? tx, string sql)
+    {
+        var cmd = _db.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        return cmd;
+    }
+
+    private void Exec(SqliteTransaction? tx, string sql)
+    {
+        using var cmd = Command(tx, sql);
+        cmd.ExecuteNonQuery();
+    }
+
+    private static object Epoch(DateTimeOffset? time) => time is { } t ? t.ToUnixTimeSeconds() : DBNull.Value;
+
+    private static DateTimeOffset? Time(SqliteDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : DateTimeOffset.FromUnixTimeSeconds(reader.GetInt64(ordinal));
+
+    [StructLayout(LayoutKind.Auto)]
+    private readonly record struct RowParameters(SqliteParameter Issuer, SqliteParameter Id, SqliteParameter Color, SqliteParameter ColorTime);
+}

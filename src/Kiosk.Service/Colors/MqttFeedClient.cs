@@ -1,0 +1,184 @@
+using System.Buffers;
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using MQTTnet;
+using MQTTnet.Exceptions;
+using MQTTnet.Protocol;
+
+namespace Kiosk.Service.Colors;
+
+/// <summary>
+/// Subscribes (QoS 1) to the feed topics on the configured broker and hands every payload to the
+/// <see cref="ColorFeedProcessor"/>. MQTTnet 5 has no managed client, so this class owns the reconnect loop:
+/// exponential backoff with jitter, delays on the injected <see cref="TimeProvider"/>. A message is acknowledged
+/// to the broker only after the processor has committed it (or refused it), so a crash before the commit gets it
+/// redelivered. The session is persistent (clean start off, session expiry one day): batches published while the
+/// kiosk is away wait at the broker.
+/// </summary>
+public sealed class MqttFeedClient : BackgroundService
+{
+    private const uint SessionExpirySeconds = 24 * 3600;
+
+    private readonly ColorFeedProcessor _processor;
+    private readonly ColorFeedOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly MqttClientFactory _factory = new();
+    private readonly Channel<Received> _inbox = Channel.CreateBounded<Received>(new BoundedChannelOptions(16) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    private volatile bool _connected;
+    private long _connections;
+    private long _received;
+
+    public MqttFeedClient(ColorFeedProcessor processor, IOptions<ColorFeedOptions> options, TimeProvider time, ILogger<MqttFeedClient>? logger = null)
+    {
+        _processor = processor ?? throw new ArgumentNullException(nameof(processor));
+        _options = (options ?? throw new ArgumentNullException(nameof(options))).Value;
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>True while connected and subscribed.</summary>
+    public bool IsConnected => _connected;
+
+    /// <summary>Successful connections (subscriptions made) since start: 2 or more means it reconnected.</summary>
+    public long ConnectionCount => Interlocked.Read(ref _connections);
+
+    /// <summary>Feed messages received since start.</summary>
+    public long ReceivedCount => Interlocked.Read(ref _received);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var worker = Task.Run(() => ProcessInboxAsync(stoppingToken), CancellationToken.None);
+        try
+        {
+            await ConnectLoopAsync(stoppingToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _inbox.Writer.TryComplete();
+            await worker.ConfigureAwait(false);
+        }
+    }
+
+    private async Task ConnectLoopAsync(CancellationToken stoppingToken)
+    {
+        var backoff = new ReconnectBackoff(_options.ReconnectMinDelay, _options.ReconnectMaxDelay);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            string reason;
+            using (var client = _factory.CreateMqttClient())
+            {
+                var lost = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+                client.DisconnectedAsync += e =>
+                {
+                    lost.TrySetResult(e.Exception?.Message ?? e.ReasonString ?? e.Reason.ToString());
+                    return Task.CompletedTask;
+                };
+                client.ApplicationMessageReceivedAsync += OnMessageAsync;
+                try
+                {
+                    await client.ConnectAsync(ClientOptions(), stoppingToken).ConfigureAwait(false);
+                    var subscribe = _factory.CreateSubscribeOptionsBuilder();
+                    foreach (var topic in _options.Topics)
+                    {
+                        subscribe.WithTopicFilter(f => f.WithTopic(topic).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce));
+                    }
+
+                    await client.SubscribeAsync(subscribe.Build(), stoppingToken).ConfigureAwait(false);
+                    backoff.Reset();
+                    _connected = true;
+                    Interlocked.Increment(ref _connections);
+                    ColorFeedLog.Connected(_logger, _options.BrokerHost, _options.BrokerPort, _options.Topics.Count);
+                    reason = await lost.Task.WaitAsync(stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    _connected = false;
+                    await DisconnectQuietlyAsync(client).ConfigureAwait(false);
+                    return;
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // Any failure to connect or subscribe (refused, unreachable, timed out, protocol error) means: back off, retry.
+                    reason = ex.Message;
+                }
+                finally
+                {
+                    _connected = false;
+                }
+            }
+
+            var delay = backoff.Next();
+            ColorFeedLog.Reconnecting(_logger, _options.BrokerHost, _options.BrokerPort, reason.ReplaceLineEndings(" "), (long)delay.TotalMilliseconds);
+            try
+            {
+                await Task.Delay(delay, _time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private MqttClientOptions ClientOptions() => new MqttClientOptionsBuilder()
+        .WithTcpServer(_options.BrokerHost, _options.BrokerPort)
+        .WithClientId(_options.EffectiveClientId)
+        .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
+        .WithCleanStart(false)
+        .WithSessionExpiryInterval(SessionExpirySeconds)
+        .WithMaximumPacketSize((uint)_options.MaxPacketBytes)
+        .WithKeepAlivePeriod(TimeSpan.FromSeconds(30))
+        .WithTimeout(TimeSpan.FromSeconds(30))
+        .Build();
+
+    private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
+    {
+        // Acknowledge only after the processor is done with it (QoS 1 redelivery covers a crash before that).
+        e.AutoAcknowledge = false;
+        Interlocked.Increment(ref _received);
+        var payload = e.ApplicationMessage.Payload.ToArray();
+        await _inbox.Writer.WriteAsync(new Received(e.ApplicationMessage.Topic, payload, e)).ConfigureAwait(false);
+    }
+
+    private async Task ProcessInboxAsync(CancellationToken stoppingToken)
+    {
+        await foreach (var message in _inbox.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+        {
+            // Rule 1 to 8 in one place: the same path as `kiosk colors import` and the scenario player.
+            _processor.Process(message.Payload);
+            try
+            {
+                await message.Args.AcknowledgeAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is MqttCommunicationException or InvalidOperationException or OperationCanceledException or ObjectDisposedException)
+            {
+                // The connection is gone: the broker redelivers it (persistent session), and the processor ignores a duplicate.
+                ColorFeedLog.AckFailed(_logger, message.Topic, ex.Message);
+            }
+        }
+    }
+
+    private static async Task DisconnectQuietlyAsync(IMqttClient client)
+    {
+        if (!client.IsConnected)
+        {
+            return;
+        }
+
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(), timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is MqttCommunicationException or OperationCanceledException or InvalidOperationException)
+        {
+            // Shutting down anyway.
+        }
+    }
+
+    private sealed record Received(string Topic, byte[] Payload, MqttApplicationMessageReceivedEventArgs Args);
+}

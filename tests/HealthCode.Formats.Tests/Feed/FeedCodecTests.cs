@@ -1,0 +1,323 @@
+using System.Formats.Cbor;
+using System.Security.Cryptography;
+using HealthCode.Formats.Feed;
+
+namespace HealthCode.Formats.Tests.Feed;
+
+public sealed class FeedCodecTests : IDisposable
+{
+    private readonly ECDsa _authority = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+    private readonly ECDsa _other = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+    private static readonly DateTimeOffset At = DateTimeOffset.FromUnixTimeSeconds(1_800_000_000);
+
+    public void Dispose()
+    {
+        _authority.Dispose();
+        _other.Dispose();
+    }
+
+    [Fact]
+    public void Sample_messages_signed_by_the_real_authority_key_decode()
+    {
+        using var key = AuthorityKey.FromBase64Spki(FeedTestData.AuthorityKeyBase64);
+
+        var snapshot = FeedCodec.Decode(FeedTestData.Read("snapshot.cose"), key);
+        var heartbeat = FeedCodec.Decode(FeedTestData.Read("heartbeat.cose"), key);
+        var trust = FeedCodec.Decode(FeedTestData.Read("trust.cose"), key);
+
+        var s = Assert.IsType<SnapshotMessage>(snapshot.Message);
+        Assert.Equal("CN-HL", s.Feed);
+        Assert.Equal(1UL, s.Seq);
+        var record = Assert.Single(s.Records);
+        Assert.Equal("CN-HL", record.Issuer);
+        Assert.Equal(HealthColor.Red, record.Color);
+
+        var h = Assert.IsType<HeartbeatMessage>(heartbeat.Message);
+        Assert.Equal(1UL, h.Seq);
+        Assert.True(h.At > s.At);
+
+        var t = Assert.IsType<TrustMessage>(trust.Message);
+        var issuer = Assert.Single(t.Trust.Issuers);
+        Assert.Equal("CN-HL", issuer.Region);
+        Assert.Equal(8, issuer.Kid.Length);
+        Assert.Equal(t.At, t.Trust.SignedAt);
+        using var issuerKey = ECDsa.Create();
+        issuerKey.ImportSubjectPublicKeyInfo(issuer.SubjectPublicKeyInfo, out _);
+        Assert.Equal(256, issuerKey.KeySize);
+    }
+
+    [Fact]
+    public void Sample_messages_fail_against_another_key()
+    {
+        foreach (var name in new[] { "snapshot.cose", "heartbeat.cose", "trust.cose" })
+        {
+            var result = FeedCodec.Decode(FeedTestData.Read(name), _other);
+            Assert.False(result.Ok);
+            Assert.Contains("signature", result.Error);
+        }
+    }
+
+    [Fact]
+    public void Every_truncation_and_every_single_bit_flip_of_a_sample_is_refused_without_throwing()
+    {
+        using var key = AuthorityKey.FromBase64Spki(FeedTestData.AuthorityKeyBase64);
+        var bytes = FeedTestData.Read("snapshot.cose");
+        for (var length = 0; length < bytes.Length; length++)
+        {
+            var result = FeedCodec.Decode(bytes.AsSpan(0, length), key);
+            Assert.False(result.Ok);
+            Assert.DoesNotContain("\n", result.Error!, StringComparison.Ordinal);
+        }
+
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            for (var bit = 0; bit < 8; bit++)
+            {
+                var copy = (byte[])bytes.Clone();
+                copy[i] ^= (byte)(1 << bit);
+                var result = FeedCodec.Decode(copy, key);
+                if (result.Ok)
+                {
+                    // Only a flip that leaves the signed bytes intact may pass: the unprotected header (empty map) cannot change
+                    // meaningfully, so anything accepted must decode to the very same message.
+                    Assert.Equal(FeedCodec.Decode(bytes, key).Message, result.Message);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Snapshot_batch_heartbeat_and_trust_round_trip()
+    {
+        var records = Records(1000, "CN-HL", "CN-BJ");
+        using var issuerKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var trust = new TrustList([new TrustedIssuer
+        {
+            Kid = [1, 2, 3, 4, 5, 6, 7, 8],
+            Region = "CN-HL",
+            SubjectPublicKeyInfo = issuerKey.ExportSubjectPublicKeyInfo(),
+            NotBefore = At.AddDays(-1),
+            NotAfter = At.AddDays(365),
+        }]);
+        FeedMessage[] messages =
+        [
+            new SnapshotMessage("CN-HL", 7, At, records),
+            new BatchMessage("CN-HL", 8, At.AddSeconds(60), records[..10]),
+            new HeartbeatMessage("CN-HL", 8, At.AddSeconds(120)),
+            new TrustMessage(At, trust),
+        ];
+
+        foreach (var message in messages)
+        {
+            var result = FeedCodec.Decode(FeedEncoder.Sign(message, _authority, [9, 9, 9, 9, 9, 9, 9, 9]), _authority);
+            Assert.True(result.Ok, result.Error);
+            switch (message)
+            {
+                case SnapshotMessage s:
+                    var ds = Assert.IsType<SnapshotMessage>(result.Message);
+                    Assert.Equal((s.Feed, s.Seq, s.At), (ds.Feed, ds.Seq, ds.At));
+                    Assert.Equal(s.Records, ds.Records);
+                    Assert.Same(ds.Records[0].Issuer, ds.Records[2].Issuer);
+                    break;
+                case BatchMessage b:
+                    var db = Assert.IsType<BatchMessage>(result.Message);
+                    Assert.Equal((b.Feed, b.Seq, b.At), (db.Feed, db.Seq, db.At));
+                    Assert.Equal(b.Records, db.Records);
+                    break;
+                case HeartbeatMessage h:
+                    Assert.Equal(h, result.Message);
+                    break;
+                case TrustMessage t:
+                    var dt = Assert.IsType<TrustMessage>(result.Message);
+                    Assert.Equal(t.At, dt.At);
+                    var issuer = Assert.Single(dt.Trust.Issuers);
+                    Assert.Equal(trust.Issuers[0].Kid, issuer.Kid);
+                    Assert.Equal(trust.Issuers[0].SubjectPublicKeyInfo, issuer.SubjectPublicKeyInfo);
+                    Assert.Equal(trust.Issuers[0].NotAfter, issuer.NotAfter);
+                    break;
+            }
+        }
+    }
+
+    [Fact]
+    public void A_message_signed_by_another_key_is_refused()
+    {
+        var bytes = FeedEncoder.Sign(new HeartbeatMessage("CN-HL", 1, At), _other);
+        var result = FeedCodec.Decode(bytes, _authority);
+        Assert.False(result.Ok);
+        Assert.Contains("bad signature", result.Error);
+    }
+
+    public static TheoryData<string, string> BadPayloads() => new()
+    {
+        { "not a map", "payload is not a map" },
+        { "missing t", "missing t" },
+        { "unknown t", "unknown message type" },
+        { "missing feed", "without feed" },
+        { "negative seq", "seq must be an unsigned integer" },
+        { "text at", "at must be an integer" },
+        { "color 3", "color outside 0..2" },
+        { "id 15 bytes", "exactly 16 bytes" },
+        { "record of 3", "not a definite array of 4" },
+        { "issuer as bytes", "issuer must be text" },
+        { "huge declared count", "eclared" },
+        { "tagged ct", "ct must be an integer" },
+        { "trailing bytes", "trailing bytes" },
+        { "duplicate key", "malformed CBOR" },
+        { "float seq", "seq must be an unsigned integer" },
+        { "empty issuer", "issuer is empty" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadPayloads))]
+    public void Signed_but_malformed_payloads_are_refused_with_one_line(string which, string expected)
+    {
+        var payload = BadPayload(which);
+        var result = FeedCodec.Decode(FeedEncoder.SignPayload(payload, _authority), _authority);
+        Assert.False(result.Ok);
+        Assert.Contains(expected, result.Error);
+        Assert.DoesNotContain("\n", result.Error!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Garbage_is_refused()
+    {
+        var random = new Random(7);
+        for (var i = 0; i < 500; i++)
+        {
+            var bytes = new byte[random.Next(0, 300)];
+            random.NextBytes(bytes);
+            if (bytes.Length > 0 && i % 2 == 0)
+            {
+                bytes[0] = 0xD2; // tag 18, to get past the first byte
+            }
+
+            Assert.False(FeedCodec.Decode(bytes, _authority).Ok);
+        }
+    }
+
+    internal static ColorRecord[] Records(int count, params string[] issuers)
+    {
+        var random = new Random(count);
+        var records = new ColorRecord[count];
+        for (var i = 0; i < count; i++)
+        {
+            records[i] = new ColorRecord(issuers[i % issuers.Length], new CodeId((ulong)random.NextInt64(), (ulong)random.NextInt64()), (HealthColor)(i % 3), 1_700_000_000 + i);
+        }
+
+        return records;
+    }
+
+    private static byte[] BadPayload(string which)
+    {
+        var w = new CborWriter(CborConformanceMode.Lax, allowMultipleRootLevelValues: true);
+        switch (which)
+        {
+            case "not a map":
+                w.WriteStartArray(0);
+                w.WriteEndArray();
+                return w.Encode();
+            case "trailing bytes":
+                Heartbeat(w);
+                w.WriteInt32(1);
+                return w.Encode();
+            case "huge declared count":
+                return HugeDeclaredCount();
+            case "duplicate key":
+                w.WriteStartMap(5);
+                w.WriteTextString("t");
+                w.WriteTextString("heartbeat");
+                w.WriteTextString("feed");
+                w.WriteTextString("CN-HL");
+                w.WriteTextString("seq");
+                w.WriteUInt64(1);
+                w.WriteTextString("at");
+                w.WriteInt64(1);
+                w.WriteTextString("seq");
+                w.WriteUInt64(2);
+                w.WriteEndMap();
+                return w.Encode();
+        }
+
+        var fields = new List<(string Key, Action<CborWriter> Value)>
+        {
+            ("t", x => x.WriteTextString(which == "unknown t" ? "delete" : "snapshot")),
+            ("feed", x => x.WriteTextString("CN-HL")),
+            ("seq", x =>
+            {
+                if (which == "negative seq") x.WriteInt64(-1);
+                else if (which == "float seq") x.WriteDouble(1.0);
+                else x.WriteUInt64(1);
+            }),
+            ("at", x =>
+            {
+                if (which == "text at") x.WriteTextString("2026-01-01T00:00:00Z");
+                else x.WriteInt64(1_800_000_000);
+            }),
+            ("records", x =>
+            {
+                x.WriteStartArray(1);
+                x.WriteStartArray(which == "record of 3" ? 3 : 4);
+                if (which == "issuer as bytes") x.WriteByteString("CN-HL"u8);
+                else x.WriteTextString(which == "empty issuer" ? "" : "CN-HL");
+                x.WriteByteString(new byte[which == "id 15 bytes" ? 15 : 16]);
+                x.WriteUInt32(which == "color 3" ? 3u : 0u);
+                if (which != "record of 3")
+                {
+                    if (which == "tagged ct") x.WriteTag(CborTag.UnixTimeSeconds);
+                    x.WriteInt64(1);
+                }
+
+                x.WriteEndArray();
+                x.WriteEndArray();
+            }),
+        };
+        fields.RemoveAll(f => (which == "missing t" && f.Key == "t") || (which == "missing feed" && f.Key == "feed"));
+        w.WriteStartMap(fields.Count);
+        foreach (var (key, value) in fields)
+        {
+            w.WriteTextString(key);
+            value(w);
+        }
+
+        w.WriteEndMap();
+        return w.Encode();
+    }
+
+    private static byte[] HugeDeclaredCount()
+    {
+        // map(5) { t, feed, seq, at, records: array(2^31-1) holding a single record }: the count is a lie.
+        var items = new CborWriter(CborConformanceMode.Lax, allowMultipleRootLevelValues: true);
+        items.WriteTextString("t");
+        items.WriteTextString("snapshot");
+        items.WriteTextString("feed");
+        items.WriteTextString("CN-HL");
+        items.WriteTextString("seq");
+        items.WriteUInt64(1);
+        items.WriteTextString("at");
+        items.WriteInt64(1_800_000_000);
+        items.WriteTextString("records");
+        var record = new CborWriter();
+        record.WriteStartArray(4);
+        record.WriteTextString("CN-HL");
+        record.WriteByteString(new byte[16]);
+        record.WriteUInt32(0);
+        record.WriteInt64(1);
+        record.WriteEndArray();
+        return [0xA5, .. items.Encode(), 0x9A, 0x7F, 0xFF, 0xFF, 0xFF, .. record.Encode()];
+    }
+
+    private static void Heartbeat(CborWriter w)
+    {
+        w.WriteStartMap(4);
+        w.WriteTextString("t");
+        w.WriteTextString("heartbeat");
+        w.WriteTextString("feed");
+        w.WriteTextString("CN-HL");
+        w.WriteTextString("seq");
+        w.WriteUInt64(1);
+        w.WriteTextString("at");
+        w.WriteInt64(1);
+        w.WriteEndMap();
+    }
+}

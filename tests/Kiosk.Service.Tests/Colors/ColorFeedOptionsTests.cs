@@ -1,0 +1,49 @@
+using HealthCode.Formats.Feed;
+using Kiosk.Service.Colors;
+
+namespace Kiosk.Service.Tests.Colors;
+
+public sealed class ColorFeedOptionsTests
+{
+    [Fact]
+    public void Valid_options_pass_and_each_bad_setting_is_named()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var good = new ColorFeedOptions { Feed = "CN-HL", AuthorityKey = AuthorityKey.ToBase64Spki(key) };
+        var validator = new ColorFeedOptionsValidator();
+        Assert.True(validator.Validate(null, good).Succeeded);
+        Assert.Equal(["hc/v1/colors/snapshot", "hc/v1/colors/batch", "hc/v1/colors/heartbeat", "hc/v1/trust"], good.Topics);
+
+        (ColorFeedOptions Options, string Expected)[] bad =
+        [
+            (new ColorFeedOptions { Feed = "", AuthorityKey = good.AuthorityKey }, "ColorFeed:Feed"),
+            (new ColorFeedOptions { Feed = "CN-HL", AuthorityKey = "AAAA" }, "ColorFeed:AuthorityKey"),
+            (new ColorFeedOptions { Feed = "CN-HL", AuthorityKey = good.AuthorityKey, BrokerPort = 0 }, "BrokerPort"),
+            (new ColorFeedOptions { Feed = "CN-HL", AuthorityKey = good.AuthorityKey, TopicPrefix = "hc/#/" }, "TopicPrefix"),
+            (new ColorFeedOptions { Feed = "CN-HL", AuthorityKey = good.AuthorityKey, TopicPrefix = "hc" }, "TopicPrefix"),
+            (new ColorFeedOptions { Feed = "CN-HL", AuthorityKey = good.AuthorityKey, MaxColorDataAge = TimeSpan.Zero }, "MaxColorDataAge"),
+            (new ColorFeedOptions { Feed = "CN-HL", AuthorityKey = good.AuthorityKey, ReconnectMinDelay = TimeSpan.FromSeconds(9), ReconnectMaxDelay = TimeSpan.FromSeconds(1) }, "ReconnectMinDelay"),
+        ];
+        foreach (var (options, expected) in bad)
+        {
+            var result = validator.Validate(null, options);
+            Assert.True(result.Failed);
+            Assert.Contains(expected, result.FailureMessage);
+        }
+    }
+
+    [Fact]
+    public void Backoff_doubles_within_jitter_bounds_caps_and_resets()
+    {
+        var backoff = new ReconnectBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), new Random(3));
+        double[] ceilings = [1, 2, 4, 8, 16, 30, 30, 30];
+        foreach (var ceiling in ceilings)
+        {
+            var delay = backoff.Next().TotalSeconds;
+            Assert.InRange(delay, ceiling / 2, ceiling);
+        }
+
+        backoff.Reset();
+        Assert.InRange(backoff.Next().TotalSeconds, 0.5, 1);
+    }
+}

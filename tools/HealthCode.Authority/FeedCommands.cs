@@ -1,0 +1,407 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Security.Cryptography.Cose;
+using HealthCode.Formats;
+using HealthCode.Formats.Feed;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace HealthCode.Authority;
+
+/// <summary>
+/// <c>hc-authority feed ...</c>: the authority's side of the color feed (color-feed.md). Builds signed snapshot,
+/// batch, heartbeat and trust messages to files (records from a CSV, or N random ones for load tests), makes an
+/// authority key, and publishes a message file to an MQTT broker.
+/// </summary>
+public static class FeedCommands
+{
+    public static Command Create()
+    {
+        var feed = new Command("feed", "Color-feed messages: authority key, snapshot, batch, heartbeat, trust, publish");
+        feed.Subcommands.Add(NewKey());
+        feed.Subcommands.Add(Records("snapshot", "A signed snapshot: the whole state as of --seq"));
+        feed.Subcommands.Add(Records("batch", "A signed batch: the changes from --seq - 1 to --seq"));
+        feed.Subcommands.Add(Heartbeat());
+        feed.Subcommands.Add(Trust());
+        feed.Subcommands.Add(Publish());
+        return feed;
+    }
+
+    private static Command NewKey()
+    {
+        var outFile = new Option<FileInfo>("--out") { Description = "Where to write the private key (PKCS#8 PEM)", Required = true };
+        var command = new Command("new-key", "Makes a P-256 authority key; prints its public key (base64 SPKI) for ColorFeed:AuthorityKey") { outFile };
+        command.SetAction(parse => Run(parse, () =>
+        {
+            using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            var path = parse.GetValue(outFile)!.FullName;
+            WriteFile(path, System.Text.Encoding.ASCII.GetBytes(key.ExportPkcs8PrivateKeyPem()));
+            parse.InvocationConfiguration.Output.WriteLine(AuthorityKey.ToBase64Spki(key));
+        }));
+        return command;
+    }
+
+    private static Command Records(string type, string description)
+    {
+        var key = KeyOption();
+        var feedName = new Option<string>("--feed") { Description = "Feed name, e.g. CN-HL", Required = true };
+        var seq = new Option<ulong>("--seq") { Description = "The feed's change counter", Required = true };
+        var at = AtOption();
+        var csv = new Option<FileInfo?>("--records") { Description = "CSV of records: issuer,id (32 hex digits),color (0 green, 1 yellow, 2 red),ct (epoch s); a header line is allowed" };
+        var random = new Option<int?>("--random") { Description = "Generate N random records instead (load tests)" };
+        var seed = new Option<int>("--seed") { Description = "Seed for --random", DefaultValueFactory = _ => 1 };
+        var issuers = new Option<string[]>("--issuer") { Description = "Issuer regions for --random (repeatable); default the feed name", AllowMultipleArgumentsPerToken = true };
+        var outFile = OutOption();
+        var command = new Command(type, description) { key, feedName, seq, at, csv, random, seed, issuers, outFile };
+        command.SetAction(parse => Run(parse, () =>
+        {
+            var when = ParseAt(parse.GetValue(at));
+            var name = parse.GetValue(feedName)!;
+            ColorRecord[] records = (parse.GetValue(csv), parse.GetValue(random)) switch
+            {
+                ({ } file, null) => ReadCsv(file),
+                (null, { } n) when n >= 0 => RandomRecords(n, parse.GetValue(seed), parse.GetValue(issuers) is { Length: > 0 } list ? list : [name], when),
+                (null, { }) => throw new FeedCommandException("--random needs a count of 0 or more"),
+                _ => throw new FeedCommandException("give exactly one of --records CSV or --random N"),
+            };
+            FeedMessage message = type == "snapshot"
+                ? new SnapshotMessage(name, parse.GetValue(seq), when, records)
+                : new BatchMessage(name, parse.GetValue(seq), when, records);
+            var bytes = SignWith(parse.GetValue(key)!, message);
+            var path = parse.GetValue(outFile)!.FullName;
+            WriteFile(path, bytes);
+            parse.InvocationConfiguration.Output.WriteLine($"{type} {name} seq {parse.GetValue(seq)}: {records.Length} records, {bytes.Length} bytes -> {path}");
+        }));
+        return command;
+    }
+
+    private static Command Heartbeat()
+    {
+        var key = KeyOption();
+        var feedName = new Option<string>("--feed") { Description = "Feed name, e.g. CN-HL", Required = true };
+        var seq = new Option<ulong>("--seq") { Description = "The feed's current seq", Required = true };
+        var at = AtOption();
+        var outFile = OutOption();
+        var command = new Command("heartbeat", "A signed heartbeat: nothing changed up to --seq as of --at") { key, feedName, seq, at, outFile };
+        command.SetAction(parse => Run(parse, () =>
+        {
+            var message = new HeartbeatMessage(parse.GetValue(feedName)!, parse.GetValue(seq), ParseAt(parse.GetValue(at)));
+            var path = parse.GetValue(outFile)!.FullName;
+            WriteFile(path, SignWith(parse.GetValue(key)!, message));
+            parse.InvocationConfiguration.Output.WriteLine($"heartbeat {message.Feed} seq {message.Seq} -> {path}");
+        }));
+        return command;
+    }
+
+    private static Command Trust()
+    {
+        var key = KeyOption();
+        var trust = new Option<FileInfo>("--trust") { Description = "The trust list as JSON (health-code.md, \"Keys\")", Required = true };
+        var at = AtOption();
+        var outFile = OutOption();
+        var command = new Command("trust", "A signed trust list message from a JSON trust list") { key, trust, at, outFile };
+        command.SetAction(parse => Run(parse, () =>
+        {
+            TrustList list;
+            try
+            {
+                list = TrustListFormat.FromJson(File.ReadAllText(parse.GetValue(trust)!.FullName));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
+            {
+                throw new FeedCommandException($"--trust: {ex.Message}");
+            }
+
+            var when = ParseAt(parse.GetValue(at));
+            var path = parse.GetValue(outFile)!.FullName;
+            WriteFile(path, SignWith(parse.GetValue(key)!, new TrustMessage(when, new TrustList(list.Issuers, when))));
+            parse.InvocationConfiguration.Output.WriteLine($"trust: {list.Issuers.Count} issuer keys -> {path}");
+        }));
+        return command;
+    }
+
+    private static Command Publish()
+    {
+        var file = new Argument<FileInfo>("FILE") { Description = "A signed feed message" };
+        var broker = new Option<string>("--broker") { Description = "host:port of the MQTT broker", DefaultValueFactory = _ => "localhost:1883" };
+        var topic = new Option<string?>("--topic") { Description = "Topic; default {prefix} + the topic of the message's type (color-feed.md)" };
+        var prefix = new Option<string>("--prefix") { Description = "Topic prefix", DefaultValueFactory = _ => "hc/v1/" };
+        var retain = new Option<bool?>("--retain") { Description = "Retained flag; default as color-feed.md says for the message's type" };
+        var command = new Command("publish", "Publishes a message file to an MQTT broker (QoS 1)") { file, broker, topic, prefix, retain };
+        command.SetAction((parse, cancellationToken) => RunAsync(parse, async () =>
+        {
+            var path = parse.GetValue(file)!.FullName;
+            byte[] bytes;
+            try
+            {
+                bytes = File.ReadAllBytes(path);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new FeedCommandException($"cannot read {path}: {ex.Message}");
+            }
+
+            var (host, port) = ParseBroker(parse.GetValue(broker)!);
+            var type = MessageType(bytes);
+            var (defaultTopic, defaultRetain) = type switch
+            {
+                FeedMessageType.Snapshot => ("colors/snapshot", true),
+                FeedMessageType.Batch => ("colors/batch", false),
+                FeedMessageType.Heartbeat => ("colors/heartbeat", true),
+                FeedMessageType.Trust => ("trust", true),
+                _ => (null, false),
+            };
+            var target = parse.GetValue(topic) ?? (defaultTopic is null
+                ? throw new FeedCommandException($"{path} is not a feed message ({type}); give --topic to publish it anyway")
+                : parse.GetValue(prefix) + defaultTopic);
+            var retained = parse.GetValue(retain) ?? defaultRetain;
+
+            using var client = new MqttClientFactory().CreateMqttClient();
+            try
+            {
+                await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer(host, port).WithClientId("hc-authority-" + Guid.NewGuid().ToString("N")[..8]).Build(), cancellationToken);
+                var result = await client.PublishAsync(new MqttApplicationMessageBuilder()
+                    .WithTopic(target)
+                    .WithPayload(bytes)
+                    .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                    .WithRetainFlag(retained)
+                    .Build(), cancellationToken);
+                await client.DisconnectAsync(cancellationToken: cancellationToken);
+                if (!result.IsSuccess)
+                {
+                    throw new FeedCommandException($"broker refused the message: {result.ReasonCode}");
+                }
+            }
+            catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or System.Net.Sockets.SocketException or InvalidOperationException)
+            {
+                throw new FeedCommandException($"broker {host}:{port}: {ex.Message}");
+            }
+
+            parse.InvocationConfiguration.Output.WriteLine($"published {bytes.Length} bytes to {target}{(retained ? " (retained)" : "")} on {host}:{port}");
+        }));
+        return command;
+    }
+
+    private static Option<FileInfo> KeyOption() => new("--key") { Description = "The authority private key (PKCS#8 PEM, P-256)", Required = true };
+
+    private static Option<string?> AtOption() => new("--at") { Description = "When the message was produced: ISO 8601 or epoch seconds; default now" };
+
+    private static Option<FileInfo> OutOption() => new("--out") { Description = "Output file (COSE_Sign1 bytes)", Required = true };
+
+    private static byte[] SignWith(FileInfo keyFile, FeedMessage message)
+    {
+        string pem;
+        try
+        {
+            pem = File.ReadAllText(keyFile.FullName);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new FeedCommandException($"cannot read --key {keyFile.FullName}: {ex.Message}");
+        }
+
+        using var key = ECDsa.Create();
+        try
+        {
+            key.ImportFromPem(pem);
+        }
+        catch (Exception ex) when (ex is ArgumentException or CryptographicException)
+        {
+            throw new FeedCommandException($"--key {keyFile.FullName} is not a PEM EC private key");
+        }
+
+        if (key.KeySize != 256)
+        {
+            throw new FeedCommandException("--key must be a P-256 key (ES256)");
+        }
+
+        var kid = SHA256.HashData(key.ExportSubjectPublicKeyInfo())[..8];
+        return FeedEncoder.Sign(message, key, kid);
+    }
+
+    private static string MessageType(byte[] bytes)
+    {
+        try
+        {
+            var message = CoseSign1Message.DecodeSign1(bytes);
+            if (message.Content is not { } content)
+            {
+                return "detached payload";
+            }
+
+            var reader = new System.Formats.Cbor.CborReader(content);
+            reader.ReadStartMap();
+            while (reader.PeekState() != System.Formats.Cbor.CborReaderState.EndMap)
+            {
+                var key = reader.PeekState() == System.Formats.Cbor.CborReaderState.TextString ? reader.ReadTextString() : null;
+                if (key == "t" && reader.PeekState() == System.Formats.Cbor.CborReaderState.TextString)
+                {
+                    return reader.ReadTextString();
+                }
+
+                reader.SkipValue();
+            }
+
+            return "no t";
+        }
+        catch (Exception ex) when (ex is CryptographicException or System.Formats.Cbor.CborContentException or InvalidOperationException)
+        {
+            return "not COSE_Sign1";
+        }
+    }
+
+    private static ColorRecord[] ReadCsv(FileInfo file)
+    {
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines(file.FullName);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new FeedCommandException($"cannot read --records {file.FullName}: {ex.Message}");
+        }
+
+        var records = new List<ColorRecord>(lines.Length);
+        var issuers = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var n = 0; n < lines.Length; n++)
+        {
+            var line = lines[n].Trim();
+            if (line.Length == 0 || line.StartsWith('#') || (n == 0 && line.StartsWith("issuer", StringComparison.OrdinalIgnoreCase)))
+            {
+                continue;
+            }
+
+            var cells = line.Split(',');
+            if (cells.Length != 4)
+            {
+                throw new FeedCommandException($"{file.Name}:{n + 1}: expected issuer,id,color,ct");
+            }
+
+            var issuer = cells[0].Trim();
+            byte[] id;
+            try
+            {
+                id = Convert.FromHexString(cells[1].Trim());
+            }
+            catch (FormatException)
+            {
+                throw new FeedCommandException($"{file.Name}:{n + 1}: id is not hex");
+            }
+
+            if (issuer.Length == 0 || id.Length != CodeId.Length
+                || !byte.TryParse(cells[2].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var color) || color > 2
+                || !long.TryParse(cells[3].Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var ct))
+            {
+                throw new FeedCommandException($"{file.Name}:{n + 1}: need a non-empty issuer, a 16-byte hex id, a color 0..2 and an integer ct");
+            }
+
+            if (!issuers.TryGetValue(issuer, out var shared))
+            {
+                issuers[issuer] = shared = issuer;
+            }
+
+            records.Add(new ColorRecord(shared, CodeId.FromBytes(id), (HealthColor)color, ct));
+        }
+
+        return [.. records];
+    }
+
+    private static ColorRecord[] RandomRecords(int count, int seed, string[] issuers, DateTimeOffset at)
+    {
+        var random = new Random(seed);
+        var records = new ColorRecord[count];
+        var now = at.ToUnixTimeSeconds();
+        Span<byte> id = stackalloc byte[CodeId.Length];
+        for (var i = 0; i < count; i++)
+        {
+            random.NextBytes(id);
+            var roll = random.Next(100);
+            var color = roll < 90 ? HealthColor.Green : roll < 97 ? HealthColor.Yellow : HealthColor.Red;
+            records[i] = new ColorRecord(issuers[i % issuers.Length], CodeId.FromBytes(id), color, now - random.Next(30 * 24 * 3600));
+        }
+
+        return records;
+    }
+
+    private static DateTimeOffset ParseAt(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            var now = TimeProvider.System.GetUtcNow();
+            return DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds());
+        }
+
+        if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var epoch))
+        {
+            return DateTimeOffset.FromUnixTimeSeconds(epoch);
+        }
+
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
+        {
+            return DateTimeOffset.FromUnixTimeSeconds(parsed.ToUnixTimeSeconds());
+        }
+
+        throw new FeedCommandException($"--at '{text}' is neither ISO 8601 nor epoch seconds");
+    }
+
+    private static (string Host, int Port) ParseBroker(string text)
+    {
+        var colon = text.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(text[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+        {
+            throw new FeedCommandException($"--broker '{text}' is not host:port");
+        }
+
+        return (text[..colon], port);
+    }
+
+    private static void WriteFile(string path, byte[] bytes)
+    {
+        try
+        {
+            var directory = Path.GetDirectoryName(path);
+            if (!string.IsNullOrEmpty(directory))
+            {
+                Directory.CreateDirectory(directory);
+            }
+
+            File.WriteAllBytes(path, bytes);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new FeedCommandException($"cannot write {path}: {ex.Message}");
+        }
+    }
+
+    private static int Run(ParseResult parse, Action action)
+    {
+        try
+        {
+            action();
+            return 0;
+        }
+        catch (FeedCommandException ex)
+        {
+            parse.InvocationConfiguration.Error.WriteLine($"error: {ex.Message.ReplaceLineEndings(" ")}");
+            return 2;
+        }
+    }
+
+    private static async Task<int> RunAsync(ParseResult parse, Func<Task> action)
+    {
+        try
+        {
+            await action();
+            return 0;
+        }
+        catch (FeedCommandException ex)
+        {
+            parse.InvocationConfiguration.Error.WriteLine($"error: {ex.Message.ReplaceLineEndings(" ")}");
+            return 2;
+        }
+    }
+
+    private sealed class FeedCommandException(string message) : Exception(message);
+}

@@ -1,0 +1,36 @@
+using SkiaSharp;
+
+namespace Kiosk.Display.Rendering;
+
+/// <summary>
+/// The screens' colors: neutral blues, greys, white and black only. No green, yellow or red hue appears on any
+/// screen, so nothing on the display can be read as a health color; PASS and REFER differ by icon, text and sound.
+/// </summary>
+public static class Palette
+{
+    /// <summary>Status strip background.</summary>
+    public static readonly SKColor StripBackground = new(0x0B, 0x0D, 0x10);
+
+    /// <summary>Status strip text.</summary>
+    public static readonly SKColor StripText = new(0xC9, 0xCF, 0xD6);
+
+    /// <summary>Main text on every screen.</summary>
+    public static readonly SKColor Text = SKColors.White;
+
+    /// <summary>Secondary text.</summary>
+    public static readonly SKColor TextSecondary = new(0xD5, 0xDE, 0xE8);
+
+    /// <summary>The icon disc.</summary>
+    public static readonly SKColor IconDisc = new(0xEE, 0xF2, 0xF7);
+
+    /// <summary>Background of a screen.</summary>
+    public static SKColor Background(ScreenKind kind) => kind switch
+    {
+        ScreenKind.Idle => new SKColor(0x12, 0x2A, 0x47),      // deep navy
+        ScreenKind.Measuring => new SKColor(0x1B, 0x3A, 0x5E), // navy
+        ScreenKind.Pass => new SKColor(0x0E, 0x4A, 0x8C),      // strong blue
+        ScreenKind.Refer => new SKColor(0x3A, 0x42, 0x4C),     // slate grey
+        ScreenKind.Offline => new SKColor(0x4B, 0x50, 0x57),   // grey
+        _ => new SKColor(0x1E, 0x1F, 0x22),                    // near black
+    };
+}

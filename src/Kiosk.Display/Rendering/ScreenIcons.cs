@@ -1,0 +1,146 @@
+using SkiaSharp;
+
+namespace Kiosk.Display.Rendering;
+
+/// <summary>
+/// The icon of each screen, drawn as paths inside a light disc. The shapes alone tell the screens apart
+/// (check mark for PASS, a person raising a hand for REFER), so nobody needs to tell colors apart.
+/// </summary>
+internal static class ScreenIcons
+{
+    /// <summary>Draws the icon of <paramref name="kind"/> in the square <paramref name="box"/>.</summary>
+    public static void Draw(SKCanvas canvas, ScreenKind kind, SKRect box, SKColor ink)
+    {
+        var size = box.Width;
+        using var disc = new SKPaint { IsAntialias = true, Color = Palette.IconDisc, Style = SKPaintStyle.Fill };
+        canvas.DrawCircle(box.MidX, box.MidY, size / 2, disc);
+
+        using var stroke = new SKPaint
+        {
+            IsAntialias = true,
+            Color = ink,
+            Style = SKPaintStyle.Stroke,
+            StrokeWidth = size * 0.075f,
+            StrokeCap = SKStrokeCap.Round,
+            StrokeJoin = SKStrokeJoin.Round,
+        };
+        using var fill = new SKPaint { IsAntialias = true, Color = ink, Style = SKPaintStyle.Fill };
+
+        SKPoint P(float x, float y) => new(box.Left + x * size, box.Top + y * size);
+
+        switch (kind)
+        {
+            case ScreenKind.Pass:
+                DrawCheck(canvas, stroke, P);
+                break;
+            case ScreenKind.Refer:
+                DrawPersonRaisingHand(canvas, stroke, fill, size, P);
+                break;
+            case ScreenKind.Idle:
+                DrawQrSymbol(canvas, fill, size, P);
+                break;
+            case ScreenKind.Measuring:
+                DrawThermometer(canvas, stroke, fill, size, P);
+                break;
+            case ScreenKind.Offline:
+                DrawPause(canvas, fill, size, P);
+                break;
+            default:
+                DrawWarningTriangle(canvas, stroke, fill, size, P);
+                break;
+        }
+    }
+
+    private static void DrawCheck(SKCanvas canvas, SKPaint stroke, Func<float, float, SKPoint> p)
+    {
+        using var path = new SKPath();
+        path.MoveTo(p(0.27f, 0.52f));
+        path.LineTo(p(0.43f, 0.68f));
+        path.LineTo(p(0.74f, 0.34f));
+        using var thick = stroke.Clone();
+        thick.StrokeWidth = stroke.StrokeWidth * 1.35f;
+        canvas.DrawPath(path, thick);
+    }
+
+    private static void DrawPersonRaisingHand(SKCanvas canvas, SKPaint stroke, SKPaint fill, float size, Func<float, float, SKPoint> p)
+    {
+        var head = p(0.44f, 0.33f);
+        canvas.DrawCircle(head.X, head.Y, size * 0.1f, fill);
+
+        // Shoulders and body: a rounded hump clipped by the disc's lower part.
+        using var body = new SKPath();
+        body.MoveTo(p(0.22f, 0.8f));
+        body.CubicTo(p(0.22f, 0.5f), p(0.66f, 0.5f), p(0.66f, 0.8f));
+        body.Close();
+        canvas.DrawPath(body, fill);
+
+        // The raised arm and open hand.
+        using var arm = new SKPath();
+        arm.MoveTo(p(0.6f, 0.56f));
+        arm.LineTo(p(0.74f, 0.4f));
+        arm.LineTo(p(0.74f, 0.22f));
+        canvas.DrawPath(arm, stroke);
+        canvas.DrawCircle(p(0.74f, 0.2f).X, p(0.74f, 0.2f).Y, size * 0.055f, fill);
+    }
+
+    private static void DrawQrSymbol(SKCanvas canvas, SKPaint fill, float size, Func<float, float, SKPoint> p)
+    {
+        void Finder(float x, float y)
+        {
+            var outer = SKRect.Create(p(x, y), new SKSize(size * 0.18f, size * 0.18f));
+            using var ring = fill.Clone();
+            ring.Style = SKPaintStyle.Stroke;
+            ring.StrokeWidth = size * 0.035f;
+            outer.Inflate(-ring.StrokeWidth / 2, -ring.StrokeWidth / 2);
+            canvas.DrawRect(outer, ring);
+            canvas.DrawRect(SKRect.Create(p(x + 0.055f, y + 0.055f), new SKSize(size * 0.07f, size * 0.07f)), fill);
+        }
+
+        Finder(0.25f, 0.25f);
+        Finder(0.57f, 0.25f);
+        Finder(0.25f, 0.57f);
+        var module = size * 0.05f;
+        foreach (var (x, y) in new[] { (0.58f, 0.58f), (0.66f, 0.58f), (0.62f, 0.66f), (0.7f, 0.7f), (0.58f, 0.7f), (0.47f, 0.3f), (0.47f, 0.44f), (0.3f, 0.47f), (0.7f, 0.5f) })
+        {
+            canvas.DrawRect(SKRect.Create(p(x, y), new SKSize(module, module)), fill);
+        }
+    }
+
+    private static void DrawThermometer(SKCanvas canvas, SKPaint stroke, SKPaint fill, float size, Func<float, float, SKPoint> p)
+    {
+        using var outline = stroke.Clone();
+        outline.StrokeWidth = size * 0.045f;
+        var stem = new SKRect(p(0.44f, 0.18f).X, p(0.44f, 0.18f).Y, p(0.56f, 0.62f).X, p(0.56f, 0.62f).Y);
+        canvas.DrawRoundRect(stem, size * 0.06f, size * 0.06f, outline);
+        var bulb = p(0.5f, 0.7f);
+        canvas.DrawCircle(bulb.X, bulb.Y, size * 0.11f, fill);
+        canvas.DrawRect(new SKRect(p(0.48f, 0.4f).X, p(0.48f, 0.4f).Y, p(0.52f, 0.66f).X, p(0.52f, 0.66f).Y), fill);
+        for (var i = 0; i < 4; i++)
+        {
+            var y = 0.24f + i * 0.09f;
+            canvas.DrawLine(p(0.62f, y), p(0.7f, y), outline);
+        }
+    }
+
+    private static void DrawPause(SKCanvas canvas, SKPaint fill, float size, Func<float, float, SKPoint> p)
+    {
+        var r = size * 0.03f;
+        canvas.DrawRoundRect(new SKRect(p(0.34f, 0.3f).X, p(0.34f, 0.3f).Y, p(0.45f, 0.7f).X, p(0.45f, 0.7f).Y), r, r, fill);
+        canvas.DrawRoundRect(new SKRect(p(0.55f, 0.3f).X, p(0.55f, 0.3f).Y, p(0.66f, 0.7f).X, p(0.66f, 0.7f).Y), r, r, fill);
+    }
+
+    private static void DrawWarningTriangle(SKCanvas canvas, SKPaint stroke, SKPaint fill, float size, Func<float, float, SKPoint> p)
+    {
+        using var triangle = new SKPath();
+        triangle.MoveTo(p(0.5f, 0.2f));
+        triangle.LineTo(p(0.8f, 0.74f));
+        triangle.LineTo(p(0.2f, 0.74f));
+        triangle.Close();
+        using var outline = stroke.Clone();
+        outline.StrokeWidth = size * 0.05f;
+        canvas.DrawPath(triangle, outline);
+        canvas.DrawLine(p(0.5f, 0.38f), p(0.5f, 0.56f), outline);
+        var dot = p(0.5f, 0.65f);
+        canvas.DrawCircle(dot.X, dot.Y, size * 0.032f, fill);
+    }
+}

@@ -1,0 +1,116 @@
+using System.CommandLine;
+using System.Globalization;
+using Kiosk.Display;
+using Kiosk.Display.Rendering;
+
+namespace Kiosk.Service.Cli;
+
+/// <summary><c>kiosk render --screen NAME [--out FILE] [--size WxH] [--lang zh|en|both]</c>: draws one screen to PNG.</summary>
+public static class RenderCommand
+{
+    /// <summary>Screen names the command accepts.</summary>
+    public static IReadOnlyList<string> ScreenNames { get; } = Enum.GetNames<ScreenKind>().Select(n => n.ToLowerInvariant()).ToArray();
+
+    /// <summary>Refer message names the command accepts (<c>see-staff</c>, <c>code-expired</c>, ...).</summary>
+    public static IReadOnlyList<string> ReferNames { get; } = Enum.GetValues<ReferMessage>().Select(ToKebab).ToArray();
+
+    public static Command Create()
+    {
+        var screen = new Option<string>("--screen") { Description = $"Screen to draw: {string.Join(", ", ScreenNames)}", Required = true };
+        var output = new Option<FileInfo?>("--out") { Description = "PNG file to write (default: <screen>.png in the current directory)" };
+        var size = new Option<string>("--size") { Description = "Frame size WxH (default 800x480)", DefaultValueFactory = _ => "800x480" };
+        var lang = new Option<string>("--lang") { Description = "Languages: zh, en or both (default both)", DefaultValueFactory = _ => "both" };
+        var maskedName = new Option<string?>("--masked-name") { Description = "Masked holder name to preview on pass/refer (e.g. 王*明)" };
+        var proxy = new Option<bool>("--proxy") { Description = "Show the 代 mark (code held on the holder's behalf)" };
+        var refer = new Option<string?>("--refer") { Description = $"Refer sub-message: {string.Join(", ", ReferNames)}" };
+        var detail = new Option<string?>("--detail") { Description = "Technical detail on offline/fault screens (e.g. thermometer)" };
+        var kioskId = new Option<string>("--kiosk-id") { Description = "Kiosk id in the status strip", DefaultValueFactory = _ => "kiosk-01" };
+
+        var command = new Command("render", "Draw one screen to a PNG file (idle, measuring, pass, refer, offline, fault)")
+        {
+            screen, output, size, lang, maskedName, proxy, refer, detail, kioskId,
+        };
+
+        command.SetAction(parse =>
+        {
+            var kind = ParseScreen(parse.GetValue(screen)!);
+            var (width, height) = ParseSize(parse.GetValue(size)!);
+            var model = new ScreenModel(
+                kind,
+                new StatusStrip(TimeProvider.System.GetLocalNow(), Online: true, ColorDataAge: TimeSpan.FromMinutes(3), parse.GetValue(kioskId)!),
+                MaskedName: parse.GetValue(maskedName),
+                Proxy: parse.GetValue(proxy),
+                Refer: parse.GetValue(refer) is { } r ? ParseRefer(r) : ReferMessage.SeeStaff,
+                Language: ParseLanguage(parse.GetValue(lang)!),
+                Detail: parse.GetValue(detail));
+
+            var file = parse.GetValue(output)?.FullName ?? Path.GetFullPath($"{ScreenNames[(int)kind]}.png");
+            byte[] png;
+            using (var renderer = new ScreenRenderer(width, height))
+            {
+                png = renderer.RenderPng(model);
+            }
+
+            try
+            {
+                File.WriteAllBytes(file, png);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new CliInputException($"cannot write {file}: {ex.Message}", ex);
+            }
+
+            parse.InvocationConfiguration.Output.WriteLine($"{file} ({width}x{height}, {ScreenNames[(int)kind]})");
+            return 0;
+        });
+
+        return command;
+    }
+
+    internal static ScreenKind ParseScreen(string name)
+    {
+        var index = ScreenNames.ToList().IndexOf(name.Trim().ToLowerInvariant());
+        return index >= 0
+            ? (ScreenKind)index
+            : throw new CliInputException($"unknown screen '{name}' (expected one of: {string.Join(", ", ScreenNames)})");
+    }
+
+    internal static (int Width, int Height) ParseSize(string text)
+    {
+        var parts = text.Trim().ToLowerInvariant().Split('x');
+        if (parts.Length == 2
+            && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var w)
+            && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var h)
+            && w is >= 160 and <= 7680 && h is >= 96 and <= 4320)
+        {
+            return (w, h);
+        }
+
+        throw new CliInputException($"bad --size '{text}' (expected WxH between 160x96 and 7680x4320, e.g. 800x480)");
+    }
+
+    internal static ScreenLanguage ParseLanguage(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "zh" => ScreenLanguage.Chinese,
+        "en" => ScreenLanguage.English,
+        "both" => ScreenLanguage.Both,
+        _ => throw new CliInputException($"bad --lang '{text}' (expected zh, en or both)"),
+    };
+
+    internal static ReferMessage ParseRefer(string text)
+    {
+        var key = text.Trim().ToLowerInvariant();
+        foreach (var value in Enum.GetValues<ReferMessage>())
+        {
+            if (key == ToKebab(value) || key == value.ToString().ToLowerInvariant())
+            {
+                return value;
+            }
+        }
+
+        throw new CliInputException($"unknown --refer '{text}' (expected one of: {string.Join(", ", ReferNames)})");
+    }
+
+    private static string ToKebab(ReferMessage value) =>
+        string.Concat(value.ToString().Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+}

@@ -1,0 +1,59 @@
+using Kiosk.Display.Rendering;
+using SkiaSharp;
+
+namespace Kiosk.Display.Tests;
+
+/// <summary>Layout scales with the frame and long text stays inside it.</summary>
+public sealed class LayoutTests
+{
+    [Theory]
+    [InlineData(800, 480)]
+    [InlineData(1920, 1080)]
+    [InlineData(1280, 720)]
+    [InlineData(320, 240)]
+    public void Icon_disc_and_status_strip_sit_at_proportional_places(int width, int height)
+    {
+        using var renderer = new ScreenRenderer(width, height);
+        var frame = renderer.Render(new ScreenModel(ScreenKind.Pass, ScreenSamples.Status, MaskedName: "王*明"));
+        Assert.Equal(width, frame.Width);
+        Assert.Equal(height, frame.Height);
+
+        // The icon disc's edge (just inside its left rim, at mid-height) is the disc color at every size.
+        var iconSize = Math.Min(width * 0.26f, (height - MathF.Round(height * 0.085f)) * 0.58f);
+        var left = width * 0.045f;
+        var rim = frame.GetPixel((int)(left + iconSize * 0.06f), (int)(MathF.Round(height * 0.085f) + (height - MathF.Round(height * 0.085f)) / 2));
+        Assert.Equal(Palette.IconDisc, rim);
+
+        // The status strip spans the top.
+        Assert.Equal(Palette.StripBackground, frame.GetPixel(width / 2, 1));
+    }
+
+    [Fact]
+    public void Long_detail_text_wraps_instead_of_running_off_the_screen()
+    {
+        using var font = new SKFont(KioskTypeface.Default, 24);
+        var lines = TextWrap.Wrap("没有健康码？请持有效身份证件联系工作人员 No code? Please see staff with a valid ID document", font, 300);
+        Assert.True(lines.Count >= 3);
+        Assert.All(lines, l => Assert.True(font.MeasureText(l) <= 300 || !l.Contains(' '), $"line too wide: {l}"));
+        Assert.DoesNotContain(lines, l => l.StartsWith('？'));
+    }
+
+    [Theory]
+    [InlineData(0, "0 s")]
+    [InlineData(59, "59 s")]
+    [InlineData(600, "10 min")]
+    [InlineData(7200, "2 h")]
+    [InlineData(3 * 86400, "3 d")]
+    public void Data_age_is_short_for_the_technician(int seconds, string expected) =>
+        Assert.Equal(expected, ScreenRenderer.FormatAge(TimeSpan.FromSeconds(seconds)));
+
+    [Fact]
+    public void Status_strip_shows_connectivity_by_shape_not_only_by_word()
+    {
+        using var renderer = new ScreenRenderer(800, 480);
+        using var online = ImageCompare.Copy(renderer.Render(new ScreenModel(ScreenKind.Idle, ScreenSamples.Status)));
+        using var offline = ImageCompare.Copy(renderer.Render(new ScreenModel(ScreenKind.Idle, ScreenSamples.Status with { Online = false })));
+        var (differing, _) = ImageCompare.Diff(online, offline);
+        Assert.True(differing > 20);
+    }
+}

@@ -1,0 +1,92 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
+using Kiosk.Display.Rendering;
+using SkiaSharp;
+
+namespace Kiosk.Display.Tests;
+
+/// <summary>The screen never shows a color (checkpoint-policy.md): no color words, no green/yellow/red hues.</summary>
+public sealed partial class NoColorTests
+{
+    [GeneratedRegex("绿|黄|红|green|yellow|red", RegexOptions.IgnoreCase)]
+    private static partial Regex ColorWord();
+
+    public static IEnumerable<string> AllScreenStrings()
+    {
+        foreach (var field in typeof(ScreenText).GetFields(BindingFlags.Public | BindingFlags.Static))
+        {
+            if (field.GetValue(null) is Bilingual b)
+            {
+                yield return b.Zh;
+                yield return b.En;
+            }
+        }
+
+        foreach (var message in Enum.GetValues<ReferMessage>())
+        {
+            var b = ScreenText.ReferText(message);
+            yield return b.Zh;
+            yield return b.En;
+        }
+    }
+
+    [Fact]
+    public void No_screen_string_names_a_color()
+    {
+        var strings = AllScreenStrings().ToList();
+        Assert.True(strings.Count > 30);
+
+        // Substring match on purpose: "expired" or "registered" would contain "red", so the UI avoids them too.
+        var offenders = strings.Where(s => ColorWord().IsMatch(s)).ToList();
+        Assert.Empty(offenders);
+    }
+
+    [Fact]
+    public void No_screen_shows_a_green_yellow_or_red_hue()
+    {
+        using var renderer = new ScreenRenderer(800, 480);
+        var checkedScreens = 0;
+        foreach (var model in ScreenSamples.All())
+        {
+            var frame = renderer.Render(model);
+            var (count, example) = CountHealthHues(frame);
+            Assert.True(count == 0, $"{model.Kind}/{model.Refer}/{model.Language}: {count} pixels with a health-color hue, e.g. {example}");
+            checkedScreens++;
+        }
+
+        Assert.True(checkedScreens >= 40);
+    }
+
+    [Fact]
+    public void The_hue_check_does_catch_a_red_and_a_green_pixel()
+    {
+        using var bitmap = new SKBitmap(new SKImageInfo(4, 1, SKColorType.Bgra8888, SKAlphaType.Opaque));
+        bitmap.Erase(new SKColor(0x12, 0x2A, 0x47));
+        bitmap.SetPixel(1, 0, new SKColor(200, 40, 40));
+        bitmap.SetPixel(2, 0, new SKColor(40, 180, 60));
+        bitmap.SetPixel(3, 0, new SKColor(220, 200, 40));
+        Assert.Equal(3, CountHealthHues(bitmap).Count);
+    }
+
+    /// <summary>Pixels whose hue is red (≥330° or &lt;20°), orange/yellow (20-75°) or green (75-170°) with saturation &gt; 0.25 and value &gt; 0.15.</summary>
+    internal static (int Count, string? Example) CountHealthHues(SKBitmap frame)
+    {
+        var count = 0;
+        string? example = null;
+        for (var y = 0; y < frame.Height; y++)
+        {
+            for (var x = 0; x < frame.Width; x++)
+            {
+                var c = frame.GetPixel(x, y);
+                c.ToHsv(out var h, out var s, out var v);
+                if (s > 25 && v > 15 && (h < 170 || h >= 330))
+                {
+                    count++;
+                    example ??= $"({x},{y}) = {c} h{h:F0} s{s:F0} v{v:F0}";
+                }
+            }
+        }
+
+        return (count, example);
+    }
+}

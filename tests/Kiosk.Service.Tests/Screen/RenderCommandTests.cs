@@ -1,0 +1,70 @@
+using Kiosk.Service.Cli;
+using SkiaSharp;
+
+namespace Kiosk.Service.Tests.Screen;
+
+public sealed class RenderCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("kiosk-render-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = await KioskCli.RunAsync(args, stdout, stderr, CancellationToken.None);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Theory]
+    [InlineData("idle")]
+    [InlineData("measuring")]
+    [InlineData("pass")]
+    [InlineData("refer")]
+    [InlineData("offline")]
+    [InlineData("fault")]
+    public async Task Renders_each_screen_to_a_png(string screen)
+    {
+        var file = Path.Combine(_dir, $"{screen}.png");
+        var (code, _, err) = await Run("render", "--screen", screen, "--out", file, "--masked-name", "王*明", "--proxy", "--refer", "code-expired");
+        Assert.Equal(0, code);
+        Assert.Equal(string.Empty, err);
+        using var png = SKBitmap.Decode(file);
+        Assert.Equal(800, png.Width);
+        Assert.Equal(480, png.Height);
+    }
+
+    [Fact]
+    public async Task Size_and_language_options_apply()
+    {
+        var file = Path.Combine(_dir, "hd.png");
+        var (code, _, _) = await Run("render", "--screen", "pass", "--out", file, "--size", "1920x1080", "--lang", "en");
+        Assert.Equal(0, code);
+        using var png = SKBitmap.Decode(file);
+        Assert.Equal(1920, png.Width);
+        Assert.Equal(1080, png.Height);
+    }
+
+    [Theory]
+    [InlineData("--screen", "green")]
+    [InlineData("--screen", "pass", "--size", "800by480")]
+    [InlineData("--screen", "pass", "--lang", "fr")]
+    [InlineData("--screen", "refer", "--refer", "nope")]
+    public async Task Bad_input_is_one_line_and_exit_2(params string[] args)
+    {
+        var (code, _, err) = await Run(["render", .. args, "--out", Path.Combine(_dir, "x.png")]);
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: ", err, StringComparison.Ordinal);
+        Assert.Single(err.TrimEnd().Split('\n'));
+        Assert.DoesNotContain("   at ", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unwritable_output_is_an_input_error()
+    {
+        var (code, _, err) = await Run("render", "--screen", "idle", "--out", Path.Combine(_dir, "no", "such", "dir", "x.png"));
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: cannot write", err, StringComparison.Ordinal);
+    }
+}

@@ -18,7 +18,7 @@ public static class KioskCli
 
     private static IEnumerable<Command> Commands()
     {
-        yield break;
+        yield return ScanCommand.Create();
     }
 
     /// <summary>Parses and runs. Parse errors and input errors are one line on stderr and a non-zero exit.</summary>

@@ -70,6 +70,11 @@ public sealed class CameraOptions : IValidatableObject
             yield return new ValidationResult("Camera:Device is required for a UVC camera.", [nameof(Device)]);
         }
 
+        if (Source == CameraSourceKind.RpiCam && Width % 64 != 0)
+        {
+            yield return new ValidationResult("Camera:Width must be a multiple of 64 for rpicam (raw YUV rows carry the ISP stride).", [nameof(Width)]);
+        }
+
         if (RetryMaxDelay < RetryInitialDelay)
         {
             yield return new ValidationResult("Camera:RetryMaxDelay must be at least Camera:RetryInitialDelay.", [nameof(RetryMaxDelay)]);

@@ -83,6 +83,31 @@ public class CameraCodeReaderTests
         Assert.Empty(_alerts.Active);
     }
 
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task RpicamThatDiesRaisesCameraFaultIsRetriedAndRecovers()
+    {
+        // Run 1: two frames then death; runs 2 and 3: death before any frame; run 4: frames again.
+        using var fake = new Kiosk.Drivers.Tests.Camera.FakeRpicam(new SimulatedScene.QrText("through the pipe"), 640, 480, 2, 0, 0, 3);
+        var options = new CameraOptions
+        {
+            Source = CameraSourceKind.RpiCam, Width = 640, Height = 480, FramesPerSecond = 10, RpicamCommand = fake.Command,
+            StallTimeout = TimeSpan.FromSeconds(60), RetryInitialDelay = TimeSpan.FromSeconds(1), RetryMaxDelay = TimeSpan.FromSeconds(8),
+        };
+        var reader = new CameraCodeReader(new RpicamFrameSource(options, _time), _alerts, _time, Microsoft.Extensions.Options.Options.Create(options), NullLogger<CameraCodeReader>.Instance);
+        await using var sightings = reader.ReadAsync(CancellationToken.None).GetAsyncEnumerator();
+        Assert.Equal("through the pipe", (await NextAsync(sightings)).Text);
+        Assert.Equal("through the pipe", (await NextAsync(sightings)).Text);
+        Assert.Empty(_alerts.Calls);
+
+        Assert.Equal("through the pipe", (await NextAsync(sightings)).Text);
+        Assert.Equal(4, fake.Runs);
+        Assert.Equal(["raise", "raise", "clear"], _alerts.Calls.Select(c => c.Call));
+        Assert.All(_alerts.Calls, c => Assert.Equal(AlertKinds.CameraFault, c.Kind));
+        Assert.Contains("camera unplugged", _alerts.Calls[0].Detail);
+        Assert.Empty(_alerts.Active);
+    }
+
     private CameraCodeReader Reader(IFrameSource source) =>
         new(source, _alerts, _time, Microsoft.Extensions.Options.Options.Create(Options), NullLogger<CameraCodeReader>.Instance);
 

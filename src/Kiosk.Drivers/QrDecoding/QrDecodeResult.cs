@@ -18,6 +18,9 @@ public enum QrDecodePath
     /// <summary>The downscaled frame with black and white swapped (light-on-dark codes).</summary>
     DownscaledInverted,
 
+    /// <summary>Full resolution, cropped to the finder-pattern candidates the downscaled pass saw.</summary>
+    FinderRegion,
+
     /// <summary>Full resolution, hybrid binarizer.</summary>
     FullFrame,
 

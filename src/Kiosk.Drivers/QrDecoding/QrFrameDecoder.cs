@@ -24,6 +24,7 @@ public sealed class QrFrameDecoder
     private readonly Dictionary<DecodeHintType, object> _hints;
     private readonly Dictionary<DecodeHintType, object> _hardHints;
     private int _pointsSeen;
+    private readonly List<(float X, float Y, float ModuleSize)> _candidates = [];
 
     private string? _lastText;
     private QrDecodePath _lastPath;
@@ -31,12 +32,7 @@ public sealed class QrFrameDecoder
     private (int Left, int Top, int Right, int Bottom)? _lastHit;
     private int _framesSinceHit = int.MaxValue;
 
-    static QrFrameDecoder()
-    {
-        // Byte-mode QR text is often Shift_JIS (ZXing guesses the charset); .NET needs the code-page provider for it,
-        // without which such codes would come out as replacement characters: a wrong text.
-        System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
-    }
+    static QrFrameDecoder() => CodePageRegistration.Register();
 
     /// <summary>A decoder with the given tuning (defaults when null), timing on <paramref name="timeProvider"/>.</summary>
     public QrFrameDecoder(QrDecoderOptions? options = null, TimeProvider? timeProvider = null)
@@ -44,7 +40,14 @@ public sealed class QrFrameDecoder
         _options = options ?? new QrDecoderOptions();
         _timeProvider = timeProvider ?? TimeProvider.System;
         _gate = new MotionGate(_options.MotionCellThreshold, _options.MotionMinChangedCells);
-        ResultPointCallback callback = _ => _pointsSeen++;
+        ResultPointCallback callback = point =>
+        {
+            _pointsSeen++;
+            if (_candidates.Count < 64)
+            {
+                _candidates.Add((point.X, point.Y, point is FinderPattern f ? f.EstimatedModuleSize : 0f));
+            }
+        };
         _hints = new() { [DecodeHintType.NEED_RESULT_POINT_CALLBACK] = callback };
         _hardHints = new() { [DecodeHintType.NEED_RESULT_POINT_CALLBACK] = callback, [DecodeHintType.TRY_HARDER] = true };
     }
@@ -137,12 +140,15 @@ public sealed class QrFrameDecoder
         var smallStride = cheap == 1 ? stride : sw;
         var matrix = Binarize(new LumaPlaneSource(small, smallStride, 0, 0, sw, sh), hybrid: true);
         var invertedFinders = false;
+        (int Left, int Top, int Width, int Height)? candidateRegion = null;
         if (matrix is not null)
         {
             if (TryMatrix(matrix, hard: false, ref finders, out text, out points))
             {
                 return Hit(text, points, 0, 0, cheap, QrDecodePath.Downscaled);
             }
+
+            candidateRegion = CandidateRegion(cheap, width, height);
 
             if (!finders || still)
             {
@@ -163,6 +169,13 @@ public sealed class QrFrameDecoder
         // 3. Harder paths: the cheap one saw finder patterns but could not read a code.
         if (!invertedFinders || finders || still)
         {
+            // First at full resolution around what looked like finder patterns: most of the frame is not the phone.
+            if (candidateRegion is { } c &&
+                TryScaled(null, pixels, stride, c.Left, c.Top, c.Width, c.Height, 1, hybrid: true, invert: false, hard: true, ref finders, out text, out points))
+            {
+                return Hit(text, points, c.Left, c.Top, 1, QrDecodePath.FinderRegion);
+            }
+
             if (TryScaled(null, pixels, stride, 0, 0, width, height, 1, hybrid: true, invert: false, hard: true, ref finders, out text, out points))
             {
                 return Hit(text, points, 0, 0, 1, QrDecodePath.FullFrame);
@@ -235,6 +248,60 @@ public sealed class QrFrameDecoder
         return (text, path, true);
     }
 
+    // The full-resolution window around the finder-pattern candidates of the cheap pass, with a margin of the largest of 0.6 of their
+    // spread, of 80 modules, and of 0.15 of the frame height; null when there were none or the window would be most of the frame anyway.
+    private (int Left, int Top, int Width, int Height)? CandidateRegion(int factor, int width, int height)
+    {
+        if (_candidates.Count == 0)
+        {
+            return null;
+        }
+
+        // The densest cluster: the candidate with the most others within reach (a code's finders are close together;
+        // stray candidates on the bezel or the hall are not), and those others.
+        var reach = height * 0.6f / factor;
+        var best = 0;
+        var bestCount = -1;
+        for (var i = 0; i < _candidates.Count; i++)
+        {
+            var count = 0;
+            foreach (var other in _candidates)
+            {
+                count += Math.Abs(other.X - _candidates[i].X) <= reach && Math.Abs(other.Y - _candidates[i].Y) <= reach ? 1 : 0;
+            }
+
+            if (count > bestCount)
+            {
+                (best, bestCount) = (i, count);
+            }
+        }
+
+        var centre = _candidates[best];
+        float minX = float.MaxValue, minY = float.MaxValue, maxX = float.MinValue, maxY = float.MinValue, module = 0;
+        foreach (var (x, y, m) in _candidates)
+        {
+            if (Math.Abs(x - centre.X) <= reach && Math.Abs(y - centre.Y) <= reach)
+            {
+                module = Math.Max(module, m);
+                minX = Math.Min(minX, x);
+                minY = Math.Min(minY, y);
+                maxX = Math.Max(maxX, x);
+                maxY = Math.Max(maxY, y);
+            }
+        }
+
+        var spread = Math.Max(maxX - minX, maxY - minY) * factor;
+        // A finder sits at a corner: the code may reach a whole code size away. Health codes are version 8–15 (49–77 modules).
+        var margin = (int)Math.Max(Math.Max(spread * 0.6f, module * factor * 80), height * 0.15f);
+        var left = Math.Max(0, (int)(minX * factor) - margin);
+        var top = Math.Max(0, (int)(minY * factor) - margin);
+        var right = Math.Min(width, (int)(maxX * factor) + margin);
+        var bottom = Math.Min(height, (int)(maxY * factor) + margin);
+        var w = right - left;
+        var h = bottom - top;
+        return w < 48 || h < 48 || (long)w * h > (long)width * height * 3 / 4 ? null : (left, top, w, h);
+    }
+
     private static (string? Text, QrDecodePath Path, bool Finders) Miss(bool finders) => (null, QrDecodePath.None, finders);
 
     private bool TryScaled(LumaDownscaler? downscaler, byte[] pixels, int stride, int left, int top, int width, int height, int factor,
@@ -285,13 +352,14 @@ public sealed class QrFrameDecoder
         text = string.Empty;
         points = [];
         _pointsSeen = 0;
+        _candidates.Clear();
         try
         {
             var hints = hard ? _hardHints : _hints;
             var detected = new Detector(matrix).detect(hints);
             if (detected is null)
             {
-                finders |= _pointsSeen >= 3;
+                finders |= _pointsSeen >= 1;
                 return false;
             }
 

@@ -40,6 +40,14 @@ public sealed class LumaPlaneSource : LuminanceSource
     {
     }
 
+    internal byte[] Plane => _pixels;
+
+    internal int PlaneStride => _stride;
+
+    internal int Left => _left;
+
+    internal int Top => _top;
+
     /// <inheritdoc />
     public override byte[] getRow(int y, byte[] row)
     {

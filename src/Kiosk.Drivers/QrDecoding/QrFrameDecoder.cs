@@ -21,6 +21,7 @@ public sealed class QrFrameDecoder
     private readonly LumaDownscaler _downscaler = new();
     private readonly LumaDownscaler _coarseDownscaler = new();
     private readonly Decoder _decoder = new();
+    private readonly PlaneHybridBinarizer _binarizer = new();
     private readonly Dictionary<DecodeHintType, object> _hints;
     private readonly Dictionary<DecodeHintType, object> _hardHints;
     private int _pointsSeen;
@@ -334,8 +335,13 @@ public sealed class QrFrameDecoder
         return TryMatrix(matrix, hard, ref finders, out text, out points);
     }
 
-    private static BitMatrix? Binarize(LuminanceSource source, bool hybrid)
+    private BitMatrix? Binarize(LumaPlaneSource source, bool hybrid)
     {
+        if (hybrid && _binarizer.Binarize(source.Plane, source.PlaneStride, source.Left, source.Top, source.Width, source.Height) is { } fast)
+        {
+            return fast;
+        }
+
         try
         {
             return hybrid ? new HybridBinarizer(source).BlackMatrix : new GlobalHistogramBinarizer(source).BlackMatrix;

@@ -122,6 +122,26 @@ public class QrFrameDecoderTests
     }
 
     [Fact]
+    public void VectorizedHalvingEqualsTheRoundedBoxMean()
+    {
+        var rng = new Random(9);
+        const int stride = 1283;
+        var plane = new byte[stride * 101];
+        rng.NextBytes(plane);
+        var (half, w, h) = new LumaDownscaler().Downscale(plane, stride, 3, 1, 1275, 99, 2);
+        Assert.Equal((637, 49), (w, h));
+        for (var y = 0; y < h; y++)
+        {
+            for (var x = 0; x < w; x++)
+            {
+                var i = (1 + 2 * y) * stride + 3 + 2 * x;
+                var sum = plane[i] + plane[i + 1] + plane[i + stride] + plane[i + stride + 1];
+                Assert.Equal((sum + 2) / 4, half[y * w + x]);
+            }
+        }
+    }
+
+    [Fact]
     public void DownscalerAveragesBoxes()
     {
         var plane = new byte[] { 0, 4, 8, 8, 10, 20, 30, 40, 2, 2, 2, 2, 2, 2, 2, 2, 9, 9, 9, 9, 9, 9, 9, 9 };
@@ -131,5 +151,27 @@ public class QrFrameDecoderTests
         var (three, w3, h3) = new LumaDownscaler().Downscale(plane, 8, 0, 0, 6, 3, 3);
         Assert.Equal((2, 1), (w3, h3));
         Assert.Equal((0 + 4 + 8 + 2 + 2 + 2 + 9 + 9 + 9) / 9, three[0]);
+    }
+}
+
+public class PlaneHybridBinarizerTests
+{
+    [Theory]
+    [InlineData(1, 1280, 720, 0, 0, 1280, 720)]
+    [InlineData(2, 1280, 720, 13, 7, 501, 333)]
+    [InlineData(3, 640, 480, 0, 0, 43, 41)]
+    public void MatchesZXingHybridBinarizerBitForBit(int seed, int width, int height, int left, int top, int w, int h)
+    {
+        var frame = SimulatedFrames.Frame(new SimulatedScene.QrText("binarize me", SceneStyle.Varied(seed)), 0, width, height);
+        var ours = new PlaneHybridBinarizer().Binarize(frame.Pixels, frame.Stride, left, top, w, h);
+        var zxing = new ZXing.Common.HybridBinarizer(new LumaPlaneSource(frame.Pixels, frame.Stride, left, top, w, h)).BlackMatrix;
+        Assert.NotNull(ours);
+        Assert.Equal(zxing, ours);
+    }
+
+    [Fact]
+    public void LeavesTinyImagesToZXing()
+    {
+        Assert.Null(new PlaneHybridBinarizer().Binarize(new byte[39 * 39], 39, 0, 0, 39, 39));
     }
 }

@@ -21,6 +21,7 @@ public static class KioskCli
         yield return InspectCommand.Create();
         yield return ColorsCommand.Create();
         yield return RenderCommand.Create();
+        yield return ScanCommand.Create();
     }
 
     /// <summary>Parses and runs. Parse errors and input errors are one line on stderr and a non-zero exit.</summary>

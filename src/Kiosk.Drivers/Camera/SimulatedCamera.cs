@@ -1,0 +1,102 @@
+using System.Runtime.CompilerServices;
+
+namespace Kiosk.Drivers.Camera;
+
+/// <summary>
+/// The simulated camera: renders whatever scene it is shown (<see cref="Show"/>) at the configured frame rate,
+/// paced on the injected <see cref="TimeProvider"/> so it runs in virtual time. Faults can be injected:
+/// <see cref="Vanish"/> makes reads throw <see cref="CameraFaultException"/> until <see cref="Reconnect"/>;
+/// <see cref="Stall"/> stops frames without an error (detected by frame age upstream).
+/// </summary>
+public sealed class SimulatedCamera : IFrameSource
+{
+    private const int PoolSize = 3;
+    private readonly TimeProvider _timeProvider;
+    private readonly TimeSpan _period;
+    private readonly SimulatedSceneRenderer _renderer;
+    private readonly byte[][] _pool;
+    private volatile SimulatedScene _scene = new SimulatedScene.Empty(false);
+    private volatile bool _vanished;
+    private volatile bool _stalled;
+    private long _sequence;
+
+    /// <summary>A camera of the configured size and frame rate.</summary>
+    public SimulatedCamera(CameraOptions options, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _timeProvider = timeProvider;
+        _period = options.FramePeriod;
+        _renderer = new SimulatedSceneRenderer(options.Width, options.Height);
+        _pool = Enumerable.Range(0, PoolSize).Select(_ => new byte[options.Width * options.Height]).ToArray();
+    }
+
+    /// <inheritdoc />
+    public string Name => "simulated";
+
+    /// <summary>The scene now in front of the camera.</summary>
+    public SimulatedScene Scene => _scene;
+
+    /// <summary>Frames delivered so far.</summary>
+    public long FramesDelivered => Interlocked.Read(ref _sequence);
+
+    /// <summary>Puts <paramref name="scene"/> in front of the camera from the next frame on.</summary>
+    public void Show(SimulatedScene scene) => _scene = scene ?? throw new ArgumentNullException(nameof(scene));
+
+    /// <summary>Fault injection: the device disappears; reads throw <see cref="CameraFaultException"/>.</summary>
+    public void Vanish() => _vanished = true;
+
+    /// <summary>Fault injection: the device is back.</summary>
+    public void Reconnect() => _vanished = false;
+
+    /// <summary>Fault injection: frames stop coming (or resume), without any error.</summary>
+    public void Stall(bool stalled = true) => _stalled = stalled;
+
+    /// <summary>Renders one frame of the current scene now, outside the paced stream (for tests and benchmarks).</summary>
+    public LumaFrame Capture()
+    {
+        var seq = Interlocked.Increment(ref _sequence);
+        var buffer = new byte[_renderer.Width * _renderer.Height];
+        lock (_renderer)
+        {
+            _renderer.Render(_scene, seq, buffer);
+        }
+
+        return new LumaFrame(buffer, _renderer.Width, _renderer.Height, _renderer.Width, _timeProvider.GetUtcNow(), seq);
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<LumaFrame> ReadFramesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (_vanished)
+        {
+            throw new CameraFaultException("simulated camera: device not present");
+        }
+
+        while (true)
+        {
+            await Task.Delay(_period, _timeProvider, cancellationToken).ConfigureAwait(false);
+            if (_vanished)
+            {
+                throw new CameraFaultException("simulated camera: device disappeared");
+            }
+
+            if (_stalled)
+            {
+                continue;
+            }
+
+            var seq = Interlocked.Increment(ref _sequence);
+            var buffer = _pool[seq % PoolSize];
+            lock (_renderer)
+            {
+                _renderer.Render(_scene, seq, buffer);
+            }
+
+            yield return new LumaFrame(buffer, _renderer.Width, _renderer.Height, _renderer.Width, _timeProvider.GetUtcNow(), seq);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}

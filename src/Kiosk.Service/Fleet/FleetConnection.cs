@@ -145,7 +145,8 @@ public sealed partial class FleetConnection : IAsyncDisposable
 
                 _connectivity.Online = true;
                 SetSession(session);
-                await Task.Delay(Timeout.InfiniteTimeSpan, _time, sessionEnd.Token).ConfigureAwait(false);
+                using var whileConnected = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, sessionEnd.Token);
+                await Task.Delay(Timeout.InfiniteTimeSpan, _time, whileConnected.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

@@ -33,6 +33,7 @@ public sealed partial class FleetCommands
     private readonly IColorResync? _resync;
     private readonly ISelfTest? _selfTest;
     private readonly Channel<Request> _queue = Channel.CreateBounded<Request>(new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+    private long _received;
     private long _executed;
     private long _expired;
 
@@ -59,6 +60,9 @@ public sealed partial class FleetCommands
         _selfTest = selfTest;
     }
 
+    /// <summary>Commands received (queued) since start.</summary>
+    public long Received => Interlocked.Read(ref _received);
+
     /// <summary>Commands run (answered) since start.</summary>
     public long Executed => Interlocked.Read(ref _executed);
 
@@ -71,6 +75,7 @@ public sealed partial class FleetCommands
         var request = new Request(name, message.Topic, System.Buffers.BuffersExtensions.ToArray(message.Payload), message.ResponseTopic, message.CorrelationData, message.MessageExpiryInterval, receivedAt);
         if (_queue.Writer.TryWrite(request))
         {
+            Interlocked.Increment(ref _received);
             return true;
         }
 

@@ -41,6 +41,9 @@ public sealed partial class OutboxSender
     /// <summary>Raised after a batch of acknowledged rows was deleted (tests, benchmarks).</summary>
     public event Action? Flushed;
 
+    /// <summary>Raised on the broker's acknowledgement of one entry, before its row is deleted (benchmarks, diagnostics).</summary>
+    public event Action<OutboxEntry>? Acknowledged;
+
     /// <summary>Sends until cancelled.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -133,6 +136,7 @@ public sealed partial class OutboxSender
             }
 
             _acked.Enqueue(entry.Id);
+            Acknowledged?.Invoke(entry);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

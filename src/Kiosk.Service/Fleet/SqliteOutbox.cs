@@ -192,9 +192,13 @@ public sealed partial class SqliteOutbox : IEventSink, IDisposable
                 return;
             }
 
+            // A delete lost in a power cut only means the event is sent again (at least once): no fsync needed
+            // for it. The next insert's FULL commit makes it durable with its own frames.
             long removed = 0;
-            using (var transaction = _connection.BeginTransaction())
+            Execute("PRAGMA synchronous=NORMAL;");
+            try
             {
+                using var transaction = _connection.BeginTransaction();
                 _delete.Transaction = transaction;
                 foreach (var id in ids)
                 {
@@ -203,6 +207,14 @@ public sealed partial class SqliteOutbox : IEventSink, IDisposable
                 }
 
                 transaction.Commit();
+            }
+            catch (SqliteException ex)
+            {
+                LogWriteFailed(_logger, ex.SqliteErrorCode, ex.Message);
+            }
+            finally
+            {
+                Execute("PRAGMA synchronous=FULL;");
             }
 
             drained = Interlocked.Add(ref _depth, -removed) == 0 && _overflowRaised;

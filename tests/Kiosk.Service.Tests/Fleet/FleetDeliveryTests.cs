@@ -79,11 +79,12 @@ public sealed class FleetDeliveryTests
     [Fact]
     public async Task EventsPublishedWhileTheBrokerIsDown_AreStoredAndSentInOrderAfterReconnect()
     {
-        await using var broker = await MosquittoBroker.StartAsync();
+        await using var broker = await MosquittoBroker.StartAsync(persistence: true);
         using var data = new TempDirectory();
+        await using var manager = await TestSubscriber.StartAsync(broker.Port, "fleet-manager-outage", persistent: true, MqttProtocolVersion.V500, "kiosk/v1/site-a/kiosk-01/event/decision");
         await using var kiosk = FleetTestKiosk.Create(broker.Port, data.Path);
         await kiosk.StartAsync();
-        await broker.StopAsync(kill: true);
+        await broker.StopAsync();
         await WaitAsync(() => !kiosk.Connectivity.Online, "the kiosk to notice the outage");
 
         var at = DateTimeOffset.UtcNow;
@@ -94,7 +95,6 @@ public sealed class FleetDeliveryTests
 
         Assert.Equal(200, kiosk.Outbox.Depth);
         await broker.RestartAsync();
-        await using var manager = await TestSubscriber.StartAsync(broker.Port, "kiosk/v1/site-a/kiosk-01/event/decision");
         await kiosk.DrainedAsync();
         await manager.WaitUntilAsync(() => manager.Messages.Count >= 200, "the stored events");
 

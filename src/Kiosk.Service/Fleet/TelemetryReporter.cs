@@ -67,8 +67,10 @@ public sealed partial class TelemetryReporter
         _thermalZone = thermalZonePath ?? DefaultThermalZone;
     }
 
+    private long _published;
+
     /// <summary>Telemetry messages published since start.</summary>
-    public long Published { get; private set; }
+    public long Published => Interlocked.Read(ref _published);
 
     /// <summary>The telemetry payload now.</summary>
     public byte[] Build()
@@ -133,7 +135,7 @@ public sealed partial class TelemetryReporter
             var session = await _connection.WaitForSessionAsync(cancellationToken).ConfigureAwait(false);
             var message = _connection.CreateMessage(_connection.Topics.Telemetry, Build(), MqttQualityOfServiceLevel.AtMostOnce, retain: false, session.IsMqtt5);
             await _connection.PublishAsync(message, cancellationToken).ConfigureAwait(false);
-            Published++;
+            Interlocked.Increment(ref _published);
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
         {

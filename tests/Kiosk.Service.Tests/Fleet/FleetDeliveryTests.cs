@@ -203,6 +203,25 @@ public sealed class FleetDeliveryTests
         Assert.True(telemetry.GetProperty("uptimeS").GetDouble() >= 0);
     }
 
+    [Fact]
+    public async Task Telemetry_GoesOutEveryInterval_OnTheInjectedClock()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        using var data = new TempDirectory();
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var manager = await TestSubscriber.StartAsync(broker.Port, "kiosk/v1/site-a/kiosk-01/telemetry");
+        await using var kiosk = FleetTestKiosk.Create(broker.Port, data.Path, time: clock);
+        Assert.Equal(TimeSpan.FromSeconds(60), kiosk.Options.TelemetryInterval);
+        await kiosk.StartAsync();
+
+        clock.Advance(TimeSpan.FromSeconds(59));
+        clock.Advance(TimeSpan.FromSeconds(1));
+        await manager.WaitUntilAsync(() => manager.Messages.Count >= 1, "the first telemetry");
+        clock.Advance(TimeSpan.FromSeconds(60));
+        await manager.WaitUntilAsync(() => manager.Messages.Count >= 2, "the second telemetry");
+        Assert.Equal(120, manager.Messages.Last().Json.GetProperty("uptimeS").GetDouble());
+    }
+
     private static string? State(ReceivedMessage m) => m.Json.GetProperty("state").GetString();
 
     private static async Task WaitAsync(Func<bool> condition, string what)

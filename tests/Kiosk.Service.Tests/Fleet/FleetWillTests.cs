@@ -37,8 +37,13 @@ public sealed class FleetWillTests
         using (var second = StartChild(broker.Port, data.Path))
         {
             await WaitForReadyAsync(second);
-            await manager.WaitUntilAsync(() => manager.Messages.Count(m => m.Topic.EndsWith("/event/alert", StringComparison.Ordinal)) >= 2, "the second alert");
-            var seqs = manager.Messages.Where(m => m.Topic.EndsWith("/event/alert", StringComparison.Ordinal)).Select(m => m.Json.GetProperty("seq").GetInt64()).ToList();
+            // At least once: the first process may have been killed between the PUBACK and deleting the row, so
+            // its event can come again; dedupe by eventId as a consumer does.
+            List<(Guid Id, long Seq)> Alerts() => manager.Messages.Where(m => m.Topic.EndsWith("/event/alert", StringComparison.Ordinal))
+                .Select(m => (m.Json.GetProperty("eventId").GetGuid(), m.Json.GetProperty("seq").GetInt64())).Distinct().ToList();
+            await manager.WaitUntilAsync(() => Alerts().Count >= 2, "the second process's alert");
+            var seqs = Alerts().Select(a => a.Seq).ToList();
+            Assert.Equal(2, seqs.Count);
             Assert.True(seqs[1] > seqs[0], $"seq went from {seqs[0]} to {seqs[1]}");
             var online = manager.Messages.Where(m => m.Topic.EndsWith("/status", StringComparison.Ordinal) && State(m) == "online").Select(m => m.Json.GetProperty("bootId").GetGuid()).Distinct().Count();
             Assert.Equal(2, online); // a new bootId per process

@@ -1,0 +1,404 @@
+using System.Text;
+using Kiosk.Service.Checkpoint;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MQTTnet;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+
+namespace Kiosk.Service.Fleet;
+
+/// <summary>One connected period: ends (<see cref="Ended"/>) when the connection drops or the kiosk stops.</summary>
+/// <param name="Number">1 for the first connection of the process, then counting.</param>
+/// <param name="Protocol">The negotiated protocol.</param>
+/// <param name="MaxInFlight">QoS 1 publishes allowed in flight (options, capped by the broker's Receive Maximum).</param>
+/// <param name="Ended">Cancelled when the session ends.</param>
+public sealed record FleetSession(long Number, MqttProtocolVersion Protocol, int MaxInFlight, CancellationToken Ended)
+{
+    /// <summary>True for MQTT 5 (request/response, expiry, content type).</summary>
+    public bool IsMqtt5 => Protocol == MqttProtocolVersion.V500;
+}
+
+/// <summary>
+/// The kiosk's MQTT connection (MQTTnet 5 has no managed client): client id = kiosk id, clean start, the Will
+/// <c>{"state":"lost"}</c> retained on <c>status</c>, TLS with CA pinning, user/password or client certificate,
+/// and a reconnect loop with exponential back-off and full jitter on the injected clock. Durability is the
+/// kiosk's own outbox, not the broker session.
+/// </summary>
+public sealed partial class FleetConnection : IAsyncDisposable
+{
+    /// <summary>The Will payload of mqtt.md.</summary>
+    public const string WillPayload = """{"state":"lost"}""";
+
+    private readonly FleetOptions _options;
+    private readonly FleetTopics _topics;
+    private readonly Connectivity _connectivity;
+    private readonly TimeProvider _time;
+    private readonly ILogger<FleetConnection> _logger;
+    private readonly EmbeddedBroker? _embedded;
+    private readonly ReconnectBackoff _backoff;
+    private readonly IMqttClient _client;
+    private readonly object _gate = new();
+    private FleetSession? _session;
+    private CancellationTokenSource? _sessionEnd;
+    private TaskCompletionSource _sessionChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _sessionCount;
+
+    /// <summary>Creates the connection (nothing happens until <see cref="RunAsync"/>).</summary>
+    /// <param name="options">Section <c>Fleet</c>.</param>
+    /// <param name="topics">The kiosk's topics.</param>
+    /// <param name="connectivity">Set online while connected (status strip).</param>
+    /// <param name="time">Clock for back-off waits.</param>
+    /// <param name="logger">Logger.</param>
+    /// <param name="embeddedBroker">Used when no broker is configured; null = no fleet connection then.</param>
+    /// <param name="random">Jitter randomness (tests); null = shared.</param>
+    public FleetConnection(IOptions<FleetOptions> options, FleetTopics topics, Connectivity connectivity, TimeProvider time, ILogger<FleetConnection> logger, EmbeddedBroker? embeddedBroker = null, Random? random = null)
+    {
+        _options = options.Value;
+        _topics = topics;
+        _connectivity = connectivity;
+        _time = time;
+        _logger = logger;
+        _embedded = embeddedBroker;
+        _backoff = new ReconnectBackoff(_options.ReconnectMin, _options.ReconnectMax, random);
+        _client = new MqttClientFactory().CreateMqttClient();
+        _client.DisconnectedAsync += OnDisconnectedAsync;
+        _client.ApplicationMessageReceivedAsync += OnMessageAsync;
+    }
+
+    /// <summary>
+    /// Runs after each CONNACK, before the session is handed to <see cref="WaitForSessionAsync"/> (subscribe, status,
+    /// reported configuration). An exception drops the connection and a reconnect follows.
+    /// </summary>
+    public Func<FleetSession, CancellationToken, Task>? SessionStarting { get; set; }
+
+    /// <summary>
+    /// An incoming message with the time it arrived. Called on MQTTnet's receive path: must only hand the message
+    /// on (a channel), never wait for the broker.
+    /// </summary>
+    public Action<MqttApplicationMessage, DateTimeOffset>? MessageReceived { get; set; }
+
+    /// <summary>The topics of this kiosk.</summary>
+    public FleetTopics Topics => _topics;
+
+    /// <summary>True while connected.</summary>
+    public bool IsConnected => _client.IsConnected;
+
+    /// <summary>Connections made so far.</summary>
+    public long SessionCount => Interlocked.Read(ref _sessionCount);
+
+    /// <summary>True when there is a broker to connect to (configured, or the embedded one).</summary>
+    public bool Enabled => _options.HasBroker || _embedded is not null;
+
+    /// <summary>The current session, or the next one.</summary>
+    public async Task<FleetSession> WaitForSessionAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task changed;
+            lock (_gate)
+            {
+                if (_session is { } session && !session.Ended.IsCancellationRequested)
+                {
+                    return session;
+                }
+
+                changed = _sessionChanged.Task;
+            }
+
+            await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Connects, keeps reconnecting with back-off, until cancelled. Cancelling does not disconnect: see <see cref="DisconnectAsync"/>.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        if (!Enabled)
+        {
+            LogNoBroker(_logger);
+            return;
+        }
+
+        var attempt = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var sessionEnd = new CancellationTokenSource();
+            lock (_gate)
+            {
+                _sessionEnd = sessionEnd;
+            }
+
+            var endpoint = "?";
+            try
+            {
+                var (host, port) = await ResolveEndpointAsync(cancellationToken).ConfigureAwait(false);
+                endpoint = $"{host}:{port}";
+                var result = await _client.ConnectAsync(BuildClientOptions(host, port), cancellationToken).ConfigureAwait(false);
+                var receiveMaximum = result.ReceiveMaximum is > 0 ? result.ReceiveMaximum.Value : ushort.MaxValue;
+                var session = new FleetSession(Interlocked.Increment(ref _sessionCount), _client.Options.ProtocolVersion, Math.Min(_options.MaxInFlight, receiveMaximum), sessionEnd.Token);
+                LogConnected(_logger, endpoint, _topics.KioskId, session.Number, session.MaxInFlight);
+                attempt = 0;
+                if (SessionStarting is { } starting)
+                {
+                    await starting(session, sessionEnd.Token).ConfigureAwait(false);
+                }
+
+                _connectivity.Online = true;
+                SetSession(session);
+                using var whileConnected = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, sessionEnd.Token);
+                await Task.Delay(Timeout.InfiniteTimeSpan, _time, whileConnected.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (OperationCanceledException) when (sessionEnd.IsCancellationRequested)
+            {
+                LogSessionEnded(_logger, endpoint);
+            }
+            catch (Exception ex)
+            {
+                LogConnectFailed(_logger, endpoint, ex.GetType().Name, ex.Message);
+            }
+            finally
+            {
+                _connectivity.Online = false;
+                SetSession(null);
+                await sessionEnd.CancelAsync().ConfigureAwait(false);
+                sessionEnd.Dispose();
+            }
+
+            if (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+
+            if (_client.IsConnected)
+            {
+                // The session hook failed on a live connection: drop it and start over.
+                await TryDisconnectAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+
+            var delay = _backoff.Next(attempt++);
+            LogRetry(_logger, delay.TotalMilliseconds, attempt);
+            try
+            {
+                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    /// <summary>Publishes one message; throws when not connected or the connection drops before the acknowledgement.</summary>
+    public Task<MqttClientPublishResult> PublishAsync(MqttApplicationMessage message, CancellationToken cancellationToken) =>
+        _client.PublishAsync(message, cancellationToken);
+
+    /// <summary>Subscribes (QoS 1) to the filters.</summary>
+    public async Task SubscribeAsync(IEnumerable<string> filters, CancellationToken cancellationToken)
+    {
+        var builder = new MqttClientSubscribeOptionsBuilder();
+        foreach (var filter in filters)
+        {
+            builder.WithTopicFilter(f => f.WithTopic(filter).WithAtLeastOnceQoS());
+        }
+
+        var result = await _client.SubscribeAsync(builder.Build(), cancellationToken).ConfigureAwait(false);
+        foreach (var item in result.Items)
+        {
+            if ((int)item.ResultCode > 2)
+            {
+                LogSubscribeRefused(_logger, item.TopicFilter.Topic, item.ResultCode.ToString());
+            }
+        }
+    }
+
+    /// <summary>A message for the current protocol: JSON content type and UTF-8 indicator on MQTT 5.</summary>
+    public MqttApplicationMessage CreateMessage(string topic, byte[] payload, MqttQualityOfServiceLevel qos, bool retain, bool mqtt5)
+    {
+        var builder = new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithQualityOfServiceLevel(qos).WithRetainFlag(retain);
+        if (mqtt5)
+        {
+            builder.WithContentType("application/json").WithPayloadFormatIndicator(MqttPayloadFormatIndicator.CharacterData);
+        }
+
+        return builder.Build();
+    }
+
+    /// <summary>
+    /// Clean shutdown: publishes <paramref name="finalStatus"/> (retained, QoS 1, acknowledged) when connected, then a
+    /// normal DISCONNECT so the broker does not send the Will. Call after <see cref="RunAsync"/> was cancelled.
+    /// </summary>
+    public async Task DisconnectAsync(byte[]? finalStatus, CancellationToken cancellationToken)
+    {
+        if (!_client.IsConnected)
+        {
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(_options.Timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+        try
+        {
+            if (finalStatus is not null)
+            {
+                await _client.PublishAsync(CreateMessage(_topics.Status, finalStatus, MqttQualityOfServiceLevel.AtLeastOnce, retain: true, _client.Options.ProtocolVersion == MqttProtocolVersion.V500), linked.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogFinalStatusFailed(_logger, ex.GetType().Name, ex.Message);
+        }
+
+        await TryDisconnectAsync(linked.Token).ConfigureAwait(false);
+        LogDisconnected(_logger);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await TryDisconnectAsync(CancellationToken.None).ConfigureAwait(false);
+        _client.Dispose();
+    }
+
+    internal MqttClientOptions BuildClientOptions(string host, int port)
+    {
+        var builder = new MqttClientOptionsBuilder()
+            .WithClientId(_topics.KioskId)
+            .WithTcpServer(host, port)
+            .WithProtocolVersion(_options.IsMqtt311 ? MqttProtocolVersion.V311 : MqttProtocolVersion.V500)
+            .WithCleanStart(true)
+            .WithCleanSession(true)
+            .WithKeepAlivePeriod(_options.KeepAlive)
+            .WithTimeout(_options.Timeout)
+            .WithWillTopic(_topics.Status)
+            .WithWillPayload(Encoding.UTF8.GetBytes(WillPayload))
+            .WithWillRetain(true)
+            .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
+        if (!_options.IsMqtt311)
+        {
+            builder.WithWillContentType("application/json").WithWillPayloadFormatIndicator(MqttPayloadFormatIndicator.CharacterData);
+        }
+
+        if (_options.Username.Length > 0)
+        {
+            builder.WithCredentials(_options.Username, _options.Password);
+        }
+
+        if (_options.HasBroker)
+        {
+            BrokerCredentials.ApplyTls(builder, _options);
+        }
+
+        return builder.Build();
+    }
+
+    private async Task<(string Host, int Port)> ResolveEndpointAsync(CancellationToken cancellationToken)
+    {
+        if (_options.HasBroker)
+        {
+            return (_options.Host, _options.EffectivePort);
+        }
+
+        var port = await _embedded!.StartAsync(cancellationToken).ConfigureAwait(false);
+        return ("127.0.0.1", port);
+    }
+
+    private void SetSession(FleetSession? session)
+    {
+        TaskCompletionSource old;
+        lock (_gate)
+        {
+            _session = session;
+            old = _sessionChanged;
+            _sessionChanged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        old.TrySetResult();
+    }
+
+    private Task OnDisconnectedAsync(MqttClientDisconnectedEventArgs e)
+    {
+        CancellationTokenSource? end;
+        lock (_gate)
+        {
+            end = _sessionEnd;
+        }
+
+        if (e.ClientWasConnected)
+        {
+            LogConnectionLost(_logger, e.Reason.ToString(), e.Exception?.GetType().Name ?? "-");
+        }
+
+        // Never run the session's continuations on MQTTnet's own disconnect path.
+        if (end is not null)
+        {
+            ThreadPool.QueueUserWorkItem(static s =>
+            {
+                try
+                {
+                    ((CancellationTokenSource)s!).Cancel();
+                }
+                catch (ObjectDisposedException)
+                {
+                    // The session already ended.
+                }
+            }, end);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
+    {
+        MessageReceived?.Invoke(e.ApplicationMessage, _time.GetUtcNow());
+        return Task.CompletedTask;
+    }
+
+    private async Task TryDisconnectAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (_client.IsConnected)
+            {
+                await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogDisconnectFailed(_logger, ex.GetType().Name);
+        }
+    }
+
+    [LoggerMessage(EventId = 710, Level = LogLevel.Information, Message = "Fleet: no broker configured (Fleet:Host empty); events stay in the outbox")]
+    private static partial void LogNoBroker(ILogger logger);
+
+    [LoggerMessage(EventId = 711, Level = LogLevel.Information, Message = "Fleet: connected to {Endpoint} as {ClientId} (session {Session}, {InFlight} in flight)")]
+    private static partial void LogConnected(ILogger logger, string endpoint, string clientId, long session, int inFlight);
+
+    [LoggerMessage(EventId = 712, Level = LogLevel.Warning, Message = "Fleet: connecting to {Endpoint} failed: {Error}: {Message}")]
+    private static partial void LogConnectFailed(ILogger logger, string endpoint, string error, string message);
+
+    [LoggerMessage(EventId = 713, Level = LogLevel.Information, Message = "Fleet: reconnecting in {DelayMs:F0} ms (attempt {Attempt})")]
+    private static partial void LogRetry(ILogger logger, double delayMs, int attempt);
+
+    [LoggerMessage(EventId = 714, Level = LogLevel.Warning, Message = "Fleet: connection lost ({Reason}, {Error})")]
+    private static partial void LogConnectionLost(ILogger logger, string reason, string error);
+
+    [LoggerMessage(EventId = 715, Level = LogLevel.Information, Message = "Fleet: session with {Endpoint} ended")]
+    private static partial void LogSessionEnded(ILogger logger, string endpoint);
+
+    [LoggerMessage(EventId = 716, Level = LogLevel.Warning, Message = "Fleet: the broker refused the subscription to {Filter} ({Code}); check its ACL")]
+    private static partial void LogSubscribeRefused(ILogger logger, string filter, string code);
+
+    [LoggerMessage(EventId = 717, Level = LogLevel.Warning, Message = "Fleet: the final status was not acknowledged ({Error}: {Message})")]
+    private static partial void LogFinalStatusFailed(ILogger logger, string error, string message);
+
+    [LoggerMessage(EventId = 718, Level = LogLevel.Information, Message = "Fleet: disconnected cleanly")]
+    private static partial void LogDisconnected(ILogger logger);
+
+    [LoggerMessage(EventId = 719, Level = LogLevel.Debug, Message = "Fleet: disconnect failed ({Error})")]
+    private static partial void LogDisconnectFailed(ILogger logger, string error);
+}

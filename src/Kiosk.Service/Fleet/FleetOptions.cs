@@ -1,0 +1,141 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace Kiosk.Service.Fleet;
+
+/// <summary>
+/// Section <c>Fleet</c>: how the kiosk reaches its fleet broker (mqtt.md). An empty <see cref="Host"/> means no
+/// broker is configured: <c>demo</c> and <c>run --simulate</c> then start the <see cref="EmbeddedBroker"/>, a real
+/// kiosk keeps its events in the outbox until one is configured. Not changeable at run time.
+/// </summary>
+public sealed class FleetOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Fleet";
+
+    /// <summary>Broker host name or address; empty = no broker configured.</summary>
+    public string Host { get; set; } = string.Empty;
+
+    /// <summary>Broker port; 0 = 1883, or 8883 with <see cref="Tls"/>.</summary>
+    [Range(0, 65535)]
+    public int Port { get; set; }
+
+    /// <summary>MQTT protocol: <c>5</c> (default) or <c>3.1.1</c>.</summary>
+    [RegularExpression("^(5|5\\.0|3\\.1\\.1)$", ErrorMessage = "Fleet:Protocol must be \"5\" or \"3.1.1\"")]
+    public string Protocol { get; set; } = "5";
+
+    /// <summary>Use TLS.</summary>
+    public bool Tls { get; set; }
+
+    /// <summary>PEM file of the CA(s) the broker's certificate must chain to. Set: only these are trusted (pinning); empty: the system store.</summary>
+    public string CaFile { get; set; } = string.Empty;
+
+    /// <summary>Name expected in the broker's certificate (SNI); empty = <see cref="Host"/>.</summary>
+    public string TlsServerName { get; set; } = string.Empty;
+
+    /// <summary>User name; empty = none.</summary>
+    public string Username { get; set; } = string.Empty;
+
+    /// <summary>Password (a secret: never reported or logged).</summary>
+    public string Password { get; set; } = string.Empty;
+
+    /// <summary>Client certificate: a PEM certificate (with <see cref="ClientKeyFile"/>) or a PFX/PKCS#12 file.</summary>
+    public string ClientCertFile { get; set; } = string.Empty;
+
+    /// <summary>PEM private key of <see cref="ClientCertFile"/>; empty with a PEM certificate = the key is in the same file.</summary>
+    public string ClientKeyFile { get; set; } = string.Empty;
+
+    /// <summary>Password of a PFX client certificate (a secret).</summary>
+    public string ClientCertPassword { get; set; } = string.Empty;
+
+    /// <summary>MQTT keep-alive: the broker declares the kiosk lost (Will) after 1.5 × this without traffic.</summary>
+    [Range(typeof(TimeSpan), "00:00:05", "00:10:00")]
+    public TimeSpan KeepAlive { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Timeout of the TCP/TLS connect, CONNACK and each acknowledgement.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:02:00")]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>First reconnect back-off cap (full jitter: the wait is uniform in [0, cap]; the cap doubles per failed attempt).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.1", "00:01:00")]
+    public TimeSpan ReconnectMin { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Largest reconnect back-off cap.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan ReconnectMax { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Telemetry period (mqtt.md: default 60 s).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan TelemetryInterval { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Events the outbox holds at most; when full, the oldest go (counted, <c>outbox_overflow</c>).</summary>
+    [Range(10, 10_000_000)]
+    public int OutboxCapacity { get; set; } = 100_000;
+
+    /// <summary>QoS 1 publishes in flight at once when draining the outbox (also capped by the broker's Receive Maximum).</summary>
+    [Range(1, 65535)]
+    public int MaxInFlight { get; set; } = 64;
+
+    /// <summary>Topic prefix: topics are <c>{TopicPrefix}/{site}/{kioskId}/…</c>.</summary>
+    [Required]
+    [RegularExpression("^[^#+]+[^#+/]$", ErrorMessage = "Fleet:TopicPrefix must not contain # or + nor end with /")]
+    public string TopicPrefix { get; set; } = "kiosk/v1";
+
+    /// <summary>Port of the embedded broker (demo, simulation); taken: a free port is used instead.</summary>
+    [Range(0, 65535)]
+    public int EmbeddedBrokerPort { get; set; } = 1883;
+
+    /// <summary>True when a broker is configured.</summary>
+    public bool HasBroker => !string.IsNullOrWhiteSpace(Host);
+
+    /// <summary>The port to connect to.</summary>
+    public int EffectivePort => Port != 0 ? Port : Tls ? 8883 : 1883;
+
+    /// <summary>True for MQTT 3.1.1.</summary>
+    public bool IsMqtt311 => Protocol == "3.1.1";
+}
+
+/// <summary>Cross-field checks of <see cref="FleetOptions"/> (files exist, certificate pairs, back-off order).</summary>
+public sealed class FleetOptionsValidator : IValidateOptions<FleetOptions>
+{
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, FleetOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        if (options.ReconnectMin > options.ReconnectMax)
+        {
+            failures.Add("Fleet:ReconnectMin must not exceed Fleet:ReconnectMax");
+        }
+
+        if (!options.Tls && (options.CaFile.Length > 0 || options.ClientCertFile.Length > 0))
+        {
+            failures.Add("Fleet:CaFile and Fleet:ClientCertFile need Fleet:Tls = true");
+        }
+
+        foreach (var (key, path) in new[] { ("CaFile", options.CaFile), ("ClientCertFile", options.ClientCertFile), ("ClientKeyFile", options.ClientKeyFile) })
+        {
+            if (path.Length > 0 && !File.Exists(path))
+            {
+                failures.Add($"Fleet:{key} '{path}' does not exist");
+            }
+        }
+
+        if (options.ClientKeyFile.Length > 0 && options.ClientCertFile.Length == 0)
+        {
+            failures.Add("Fleet:ClientKeyFile needs Fleet:ClientCertFile");
+        }
+
+        if (options.Password.Length > 0 && options.Username.Length == 0)
+        {
+            failures.Add("Fleet:Password needs Fleet:Username");
+        }
+
+        if (options.HasBroker && Uri.CheckHostName(options.Host) == UriHostNameType.Unknown)
+        {
+            failures.Add($"Fleet:Host '{options.Host}' is not a host name or address");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

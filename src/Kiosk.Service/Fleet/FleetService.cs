@@ -1,0 +1,159 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace Kiosk.Service.Fleet;
+
+/// <summary>
+/// The fleet link as one hosted service: keeps the connection, subscribes on every connect (desired configuration,
+/// the kiosk's and the site's commands), publishes status and reported configuration, drains the outbox, sends
+/// telemetry, runs commands, applies desired configuration; on a clean stop publishes <c>offline</c> and
+/// disconnects so the broker does not send the Will.
+/// </summary>
+public sealed partial class FleetService : BackgroundService
+{
+    private readonly FleetConnection _connection;
+    private readonly OutboxSender _sender;
+    private readonly StatusReporter _status;
+    private readonly TelemetryReporter _telemetry;
+    private readonly FleetCommands _commands;
+    private readonly RemoteConfiguration? _remoteConfiguration;
+    private readonly ILogger<FleetService> _logger;
+    private readonly Channel<byte[]> _desired = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(4) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+    private readonly TaskCompletionSource _firstSession = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Creates the service.</summary>
+    /// <param name="connection">The connection.</param>
+    /// <param name="sender">The outbox sender.</param>
+    /// <param name="status">Status topic.</param>
+    /// <param name="telemetry">Telemetry topic.</param>
+    /// <param name="commands">Commands.</param>
+    /// <param name="logger">Logger.</param>
+    /// <param name="remoteConfiguration">Remote configuration; null = <c>config/desired</c> is not subscribed.</param>
+    public FleetService(FleetConnection connection, OutboxSender sender, StatusReporter status, TelemetryReporter telemetry, FleetCommands commands, ILogger<FleetService> logger, RemoteConfiguration? remoteConfiguration = null)
+    {
+        _connection = connection;
+        _sender = sender;
+        _status = status;
+        _telemetry = telemetry;
+        _commands = commands;
+        _remoteConfiguration = remoteConfiguration;
+        _logger = logger;
+        _connection.SessionStarting = OnSessionStartingAsync;
+        _connection.MessageReceived = OnMessage;
+    }
+
+    /// <summary>Completes when the first connection is up (subscribed, status published).</summary>
+    public Task FirstSession => _firstSession.Task;
+
+    /// <summary>Publishes <c>offline</c>, disconnects cleanly, then stops the loops.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        await _connection.DisconnectAsync(_status.Build(StatusReporter.Offline), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!_connection.Enabled)
+        {
+            LogDisabled(_logger);
+            return;
+        }
+
+        var loops = new[]
+        {
+            Task.Run(() => _connection.RunAsync(stoppingToken), CancellationToken.None),
+            Task.Run(() => _sender.RunAsync(stoppingToken), CancellationToken.None),
+            Task.Run(() => _status.RunAsync(stoppingToken), CancellationToken.None),
+            Task.Run(() => _telemetry.RunAsync(stoppingToken), CancellationToken.None),
+            Task.Run(() => _commands.RunAsync(stoppingToken), CancellationToken.None),
+            Task.Run(() => DesiredLoopAsync(stoppingToken), CancellationToken.None),
+        };
+        await Task.WhenAll(loops).ConfigureAwait(false);
+    }
+
+    private async Task OnSessionStartingAsync(FleetSession session, CancellationToken cancellationToken)
+    {
+        var topics = _connection.Topics;
+        var filters = new List<string> { topics.CommandFilter, topics.SiteCommandFilter };
+        if (_remoteConfiguration is not null)
+        {
+            filters.Add(topics.ConfigDesired);
+        }
+
+        await _connection.SubscribeAsync(filters, cancellationToken).ConfigureAwait(false);
+        await _status.PublishAsync(session, cancellationToken).ConfigureAwait(false);
+        await PublishReportedAsync(session, cancellationToken).ConfigureAwait(false);
+        _firstSession.TrySetResult();
+    }
+
+    private void OnMessage(MqttApplicationMessage message, DateTimeOffset receivedAt)
+    {
+        var topics = _connection.Topics;
+        if (message.Topic == topics.ConfigDesired)
+        {
+            if (_remoteConfiguration is not null && message.Payload.Length > 0)
+            {
+                _desired.Writer.TryWrite(System.Buffers.BuffersExtensions.ToArray(message.Payload));
+            }
+
+            return;
+        }
+
+        if (topics.TryParseCommand(message.Topic, out var name))
+        {
+            _commands.Enqueue(name, message, receivedAt);
+        }
+    }
+
+    private async Task DesiredLoopAsync(CancellationToken cancellationToken)
+    {
+        if (_remoteConfiguration is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await foreach (var document in _desired.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                _remoteConfiguration.Apply(document);
+                try
+                {
+                    var session = await _connection.WaitForSessionAsync(cancellationToken).ConfigureAwait(false);
+                    await PublishReportedAsync(session, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+                {
+                    LogReportedFailed(_logger, ex.GetType().Name);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+    }
+
+    private async Task PublishReportedAsync(FleetSession session, CancellationToken cancellationToken)
+    {
+        if (_remoteConfiguration is null)
+        {
+            return;
+        }
+
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, session.Ended);
+        var message = _connection.CreateMessage(_connection.Topics.ConfigReported, _remoteConfiguration.BuildReported(), MqttQualityOfServiceLevel.AtLeastOnce, retain: true, session.IsMqtt5);
+        await _connection.PublishAsync(message, linked.Token).ConfigureAwait(false);
+    }
+
+    [LoggerMessage(EventId = 780, Level = LogLevel.Information, Message = "Fleet link disabled: no broker configured and no embedded broker")]
+    private static partial void LogDisabled(ILogger logger);
+
+    [LoggerMessage(EventId = 781, Level = LogLevel.Warning, Message = "Fleet: config/reported not published ({Error}); it goes out on the next connect")]
+    private static partial void LogReportedFailed(ILogger logger, string error);
+}

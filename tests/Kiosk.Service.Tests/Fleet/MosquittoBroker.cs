@@ -1,0 +1,165 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+
+namespace Kiosk.Service.Tests.Fleet;
+
+/// <summary>
+/// A real Mosquitto (apt: mosquitto) on a free loopback port, started from a temporary config; it can be stopped
+/// (SIGTERM, saving its persistence file) or killed (SIGKILL) and started again on the same port.
+/// </summary>
+internal sealed class MosquittoBroker : IAsyncDisposable
+{
+    private readonly string _directory;
+    private readonly string _configPath;
+    private Process? _process;
+
+    private MosquittoBroker(string directory, int port, string configPath)
+    {
+        _directory = directory;
+        Port = port;
+        _configPath = configPath;
+    }
+
+    /// <summary>The loopback port.</summary>
+    public int Port { get; }
+
+    /// <summary>The broker's working directory (config, persistence, extra files).</summary>
+    public string Directory => _directory;
+
+    /// <summary>Path of the mosquitto binary, or null when not installed.</summary>
+    public static string? Executable { get; } = new[] { "/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto" }.FirstOrDefault(File.Exists);
+
+    /// <summary>Starts a broker. <paramref name="persistence"/> keeps sessions and queued messages across a graceful stop.</summary>
+    public static async Task<MosquittoBroker> StartAsync(bool persistence = false, string? extraConfig = null, Func<string, string>? listener = null)
+    {
+        if (Executable is null)
+        {
+            throw new InvalidOperationException("mosquitto is not installed (apt-get install mosquitto mosquitto-clients)");
+        }
+
+        var directory = Path.Combine(Path.GetTempPath(), "kiosk-mosquitto-" + Guid.NewGuid().ToString("N")[..12]);
+        System.IO.Directory.CreateDirectory(directory);
+        var port = FreePort();
+        var config = Path.Combine(directory, "mosquitto.conf");
+        var listenerBlock = listener?.Invoke(directory) ?? string.Empty;
+        File.WriteAllText(config, $"""
+            user root
+            listener {port} 127.0.0.1
+            allow_anonymous true
+            {listenerBlock}
+            persistence {(persistence ? "true" : "false")}
+            persistence_location {directory}/
+            autosave_interval 3600
+            max_queued_messages 0
+            max_inflight_messages 20
+            log_dest file {directory}/mosquitto.log
+            log_type error
+            log_type warning
+            log_type notice
+            {extraConfig ?? string.Empty}
+            """.Replace("\n            ", "\n", StringComparison.Ordinal));
+        var broker = new MosquittoBroker(directory, port, config);
+        await broker.RestartAsync();
+        return broker;
+    }
+
+    /// <summary>Starts the broker process (again) on the same port and waits until it accepts connections.</summary>
+    public async Task RestartAsync()
+    {
+        var info = new ProcessStartInfo(Executable!, ["-c", _configPath])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            _process = Process.Start(info)!;
+            _process.BeginErrorReadLine();
+            _process.BeginOutputReadLine();
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (DateTime.UtcNow < deadline && !_process.HasExited)
+            {
+                if (await CanConnectAsync())
+                {
+                    return;
+                }
+
+                await Task.Delay(20);
+            }
+
+            // The port may still be held by the previous instance: try again shortly.
+            await Task.Delay(100);
+        }
+
+        throw new InvalidOperationException($"mosquitto did not start on port {Port}: {ReadLog()}");
+    }
+
+    /// <summary>SIGTERM (graceful: saves persistence) or SIGKILL, and waits for the exit.</summary>
+    public async Task StopAsync(bool kill = false)
+    {
+        if (_process is not { HasExited: false } process)
+        {
+            return;
+        }
+
+        if (kill)
+        {
+            process.Kill();
+        }
+        else
+        {
+            _ = SendSignal(process.Id, 15);
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await process.WaitForExitAsync(timeout.Token);
+    }
+
+    /// <summary>The broker's log (diagnostics in failure messages).</summary>
+    public string ReadLog()
+    {
+        var log = Path.Combine(_directory, "mosquitto.log");
+        return File.Exists(log) ? File.ReadAllText(log) : "(no log)";
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(kill: true);
+        _process?.Dispose();
+        try
+        {
+            System.IO.Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort.
+        }
+    }
+
+    private async Task<bool> CanConnectAsync()
+    {
+        using var client = new TcpClient();
+        try
+        {
+            await client.ConnectAsync(IPAddress.Loopback, Port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    internal static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
+}

@@ -1,0 +1,90 @@
+namespace Kiosk.Drivers.Mlx90614;
+
+/// <summary>
+/// RAM access commands of the MLX90614 (datasheet 8.4.5, "SMBus communication": opcode <c>000x xxxx</c>,
+/// the low five bits are the RAM address). The value of each member is the command byte on the bus.
+/// </summary>
+public enum RamRegister : byte
+{
+    /// <summary>Raw data, IR channel 1 (0x04). Signed; no error flag.</summary>
+    RawIrChannel1 = 0x04,
+
+    /// <summary>Raw data, IR channel 2 (0x05); dual-zone parts only.</summary>
+    RawIrChannel2 = 0x05,
+
+    /// <summary>T<sub>A</sub>, the die (ambient) temperature (0x06), in 0.02 K per LSB.</summary>
+    Ta = 0x06,
+
+    /// <summary>T<sub>OBJ1</sub>, the object temperature of zone 1 (0x07), in 0.02 K per LSB; bit 15 is the error flag.</summary>
+    Tobj1 = 0x07,
+
+    /// <summary>T<sub>OBJ2</sub>, the object temperature of zone 2 (0x08); dual-zone parts only.</summary>
+    Tobj2 = 0x08,
+}
+
+/// <summary>
+/// EEPROM access commands of the MLX90614 (opcode <c>001x xxxx</c>, the low five bits are the EEPROM address).
+/// The value of each member is the command byte on the bus.
+/// </summary>
+public enum EepromRegister : byte
+{
+    /// <summary>T<sub>O</sub> max (0x00), PWM range.</summary>
+    ToMax = 0x20,
+
+    /// <summary>T<sub>O</sub> min (0x01), PWM range.</summary>
+    ToMin = 0x21,
+
+    /// <summary>PWM control (0x02).</summary>
+    PwmCtrl = 0x22,
+
+    /// <summary>T<sub>A</sub> range (0x03).</summary>
+    TaRange = 0x23,
+
+    /// <summary>Emissivity correction coefficient (0x04): <c>round(65535 × ε)</c>, factory default 0xFFFF (ε = 1.0).</summary>
+    Emissivity = 0x24,
+
+    /// <summary>Config register 1 (0x05): IIR/FIR filter settings, gain, zones.</summary>
+    ConfigRegister1 = 0x25,
+
+    /// <summary>SMBus slave address (0x0E), low byte; factory default 0x5A.</summary>
+    SmbusAddress = 0x2E,
+
+    /// <summary>ID number, word 1 (0x1C), read only.</summary>
+    IdNumber1 = 0x3C,
+
+    /// <summary>ID number, word 2 (0x1D), read only.</summary>
+    IdNumber2 = 0x3D,
+
+    /// <summary>ID number, word 3 (0x1E), read only.</summary>
+    IdNumber3 = 0x3E,
+
+    /// <summary>ID number, word 4 (0x1F), read only.</summary>
+    IdNumber4 = 0x3F,
+}
+
+/// <summary>Other SMBus commands of the MLX90614.</summary>
+public enum Mlx90614Command : byte
+{
+    /// <summary>Read flags (EEBUSY, EE_DEAD, INIT).</summary>
+    ReadFlags = 0xF0,
+
+    /// <summary>Enter sleep mode.</summary>
+    EnterSleep = 0xFF,
+}
+
+/// <summary>Bits of the flags word read with <see cref="Mlx90614Command.ReadFlags"/>.</summary>
+[Flags]
+public enum Mlx90614Flags : ushort
+{
+    /// <summary>No flag set.</summary>
+    None = 0,
+
+    /// <summary>POR initialisation routine still running (active low on the chip; set here while initialising).</summary>
+    Init = 1 << 4,
+
+    /// <summary>EEPROM double error.</summary>
+    EeDead = 1 << 5,
+
+    /// <summary>The previous EEPROM write or erase is still in progress.</summary>
+    EeBusy = 1 << 7,
+}

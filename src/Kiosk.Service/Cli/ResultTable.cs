@@ -1,0 +1,27 @@
+using Kiosk.Service.Checkpoint;
+using Kiosk.Service.Simulation;
+
+namespace Kiosk.Service.Cli;
+
+/// <summary>The visitor table of <c>demo</c> and <c>run --scenario</c>: visitor, outcome, reason, latency. No personal data.</summary>
+public static class ResultTable
+{
+    public static void Write(TextWriter output, IReadOnlyList<VisitorResult> results, IReadOnlyList<string>? notes = null)
+    {
+        output.WriteLine($"{"visitor",-8} {"at",-9} {"outcome",-8} {"reason",-24} {"temp °C",8} {"latency ms",11}{(notes is null ? string.Empty : "  note")}");
+        foreach (var result in results)
+        {
+            var note = notes is not null && result.Index < notes.Count ? "  " + notes[result.Index] : string.Empty;
+            if (result.Record is not { } record)
+            {
+                var what = result.Visitor.Assist ? "assist button pressed (no code)" : "no code shown";
+                output.WriteLine($"{result.Index,-8} {result.SteppedUpAt:HH:mm:ss} {"-",-8} {what,-24} {"-",8} {"-",11}{note}");
+                continue;
+            }
+
+            var temperature = record.ReportedTemperatureC?.ToString("0.0") ?? "-";
+            output.WriteLine(
+                $"{result.Index,-8} {result.SteppedUpAt:HH:mm:ss} {PolicyNames.Of(record.Decision.Outcome),-8} {PolicyNames.Of(record.Decision.Reason),-24} {temperature,8} {record.Latency.TotalMilliseconds,11:0}{note}");
+        }
+    }
+}

@@ -8,6 +8,7 @@
 # /lib/systemd/system/kiosk.service, the default config /etc/kiosk/kiosk.json (a conffile).
 # Depends: the packages that provide the NEEDED libraries of the ELF files (readelf -d), plus libssl3
 # (loaded at run time by .NET's crypto) and libicu72 unless the app runs with invariant globalization.
+# KIOSK_DEB_COMPRESSION: xz (default, smallest), zstd (much faster to build; Bookworm's dpkg reads it) or gzip.
 # Needs: dpkg-deb, readelf (binutils), and jq when PUBLISH_DIR has an appsettings.json.
 # Prints the path of the .deb on stdout.
 set -euo pipefail
@@ -33,6 +34,11 @@ case "$arch" in
     armhf) elf_machine="ARM" ;;
     amd64) elf_machine="Advanced Micro Devices X86-64" ;;
     *) die "unsupported architecture: $arch (arm64, armhf, amd64)" ;;
+esac
+compression="${KIOSK_DEB_COMPRESSION:-xz}"
+case "$compression" in
+    xz | zstd | gzip) ;;
+    *) die "KIOSK_DEB_COMPRESSION must be xz, zstd or gzip, not $compression" ;;
 esac
 command -v dpkg-deb >/dev/null || die "dpkg-deb not found (apt-get install dpkg)"
 command -v readelf >/dev/null || die "readelf not found (apt-get install binutils)"
@@ -163,6 +169,6 @@ done
 
 mkdir -p "$out"
 deb="$out/kiosk_${version}_${arch}.deb"
-dpkg-deb --build --root-owner-group -Zxz "$stage" "$deb" >/dev/null
+dpkg-deb --build --root-owner-group -Z"$compression" "$stage" "$deb" >/dev/null
 echo "packaged $deb ($elf_count ELF files; Depends: $depends_line)" >&2
 echo "$deb"

@@ -67,15 +67,20 @@ if [[ -f "$here/README.md" ]]; then
     install -m 0644 "$here/README.md" "$stage/usr/share/doc/kiosk/README.md"
 fi
 
-# The default config: the app's appsettings.json when it has one (its sections are the app's), with the
-# kiosk identity left for the technician to set, else a minimal one. JSON has no comments: "_comment".
-comment="Kiosk configuration, read by: kiosk run --config /etc/kiosk/kiosk.json. Set Kiosk.Site and Kiosk.KioskId (1-64 characters of A-Z a-z 0-9 _ . -); the kiosk refuses to start until they are set. Then: systemctl restart kiosk. Other sections: /usr/share/doc/kiosk/README.md. Keys starting with _ are comments."
+# The default config. The kiosk reads /opt/kiosk/appsettings.json (the app's defaults, refreshed by every
+# package update) and then this file, so this file holds only what a technician sets: the Kiosk section of
+# appsettings.json with the identity left to fill in. Copying every section here would freeze the defaults
+# of the version first installed (a conffile the technician edited is never replaced).
+# JSON has no comments: "_comment".
+comment="Kiosk configuration, read by: kiosk run --config /etc/kiosk/kiosk.json. Set Kiosk.Site and Kiosk.KioskId (1-64 characters of A-Z a-z 0-9 _ . -); the kiosk refuses to start until they are set. Then: systemctl restart kiosk. The defaults of every setting are in /opt/kiosk/appsettings.json (refreshed by package updates): copy here only what this kiosk changes. See /usr/share/doc/kiosk/README.md. Keys starting with _ are comments."
 placeholder="SET ME"
 config="$stage/etc/kiosk/kiosk.json"
 if [[ -f "$publish/appsettings.json" ]]; then
     command -v jq >/dev/null || die "jq not found (apt-get install jq): needed to derive kiosk.json from appsettings.json"
-    jq --arg comment "$comment" --arg unset "$placeholder" \
-        '{_comment: $comment} + . | .Kiosk = ((.Kiosk // {}) + {Site: $unset, KioskId: $unset, DataDirectory: "/var/lib/kiosk"})' \
+    jq --arg comment "$comment" --arg unset "$placeholder" '
+        [keys_unsorted[] | select(. != "Kiosk" and (startswith("_") | not))] as $others
+        | {_comment: ($comment + if ($others | length) > 0 then " Sections with defaults there: " + ($others | join(", ")) + "." else "" end),
+           Kiosk: ((.Kiosk // {}) + {Site: $unset, KioskId: $unset, DataDirectory: "/var/lib/kiosk"})}' \
         "$publish/appsettings.json" >"$config" || die "appsettings.json in $publish is not valid JSON"
 else
     cat >"$config" <<JSON

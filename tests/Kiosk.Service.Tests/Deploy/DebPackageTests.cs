@@ -83,7 +83,7 @@ public sealed class DebPackageTests
     }
 
     [ToolFact("dpkg-deb", "readelf", "jq")]
-    public async Task Bases_the_default_config_on_the_apps_appsettings_and_leaves_the_identity_to_the_technician()
+    public async Task Bases_the_default_config_on_the_apps_kiosk_section_and_leaves_the_identity_to_the_technician()
     {
         using var publish = new FakePublish(appSettingsJson: """
             { "Logging": { "LogLevel": { "Default": "Information" } },
@@ -94,14 +94,19 @@ public sealed class DebPackageTests
         var root = publish.Combine("root");
         Assert.Equal(0, (await Dpkg("-x", deb, root)).ExitCode);
 
-        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(root, "etc/kiosk/kiosk.json")))!;
-        Assert.Equal("fleet.example", config["Mqtt"]!["Host"]!.GetValue<string>());
-        Assert.Equal(8883, config["Mqtt"]!["Port"]!.GetValue<int>());
-        Assert.Equal("Information", config["Logging"]!["LogLevel"]!["Default"]!.GetValue<string>());
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(root, "etc/kiosk/kiosk.json")))!.AsObject();
         Assert.Equal(string.Empty, config["Kiosk"]!["SiteSecret"]!.GetValue<string>());
         Assert.Equal("SET ME", config["Kiosk"]!["Site"]!.GetValue<string>());
         Assert.Equal("SET ME", config["Kiosk"]!["KioskId"]!.GetValue<string>());
-        Assert.NotNull(config["_comment"]);
+        Assert.Equal("/var/lib/kiosk", config["Kiosk"]!["DataDirectory"]!.GetValue<string>());
+
+        // The other sections keep their defaults in /opt/kiosk/appsettings.json (updated with the package);
+        // the comment names them instead of freezing a copy in the conffile.
+        Assert.Equal(["_comment", "Kiosk"], config.Select(p => p.Key));
+        Assert.EndsWith("Sections with defaults there: Logging, Mqtt.", config["_comment"]!.GetValue<string>());
+        Assert.Contains(
+            (await Dpkg("-c", deb)).StandardOutput.Split('\n'),
+            line => line.EndsWith("./opt/kiosk/appsettings.json", StringComparison.Ordinal));
     }
 
     [ToolFact("dpkg-deb", "readelf")]

@@ -15,7 +15,8 @@
 #      shipped arm64 builds that fail on Bookworm with "undefined symbol: uuid_generate_random" / "FT_Get_BDF_Property";
 #   3. the runtime starts: kiosk --help;
 #   4. kiosk render --screen pass --out /tmp/pass.png writes a PNG (SkiaSharp really draws on arm64);
-#   5. kiosk inspect CODE --json decodes the base45, zlib and COSE layers (no trust list: verdict untrusted).
+#   5. kiosk inspect CODE --json decodes the base45, zlib and COSE layers (no trust list: verdict untrusted);
+#   6. dpkg --purge removes the app, unit and config and keeps /var/lib/kiosk and the kiosk user.
 # A subcommand that main does not have yet is reported as MISSING.
 # Exit: 0 all passed, 1 a check failed, 3 nothing failed but a subcommand is missing.
 #
@@ -43,7 +44,7 @@ while [[ $# -gt 0 ]]; do
         --work) [[ $# -ge 2 ]] || die "--work needs a folder"; work="$2"; shift 2 ;;
         --reuse-root) reuse=true; shift ;;
         --code) [[ $# -ge 2 ]] || die "--code needs the code text"; code="$2"; shift 2 ;;
-        -h | --help) sed -n '2,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h | --help) sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown argument: $1 (see --help)" ;;
     esac
 done
@@ -153,8 +154,10 @@ if run_in_root "$root" dpkg -i /tmp/kiosk.deb; then
 else
     result FAIL "dpkg -i: $(tail -n 3 <<<"$run_out" | tr '\n' ' ')"
 fi
-if run_in_root "$root" id -nG kiosk && [[ -x "$root/opt/kiosk/kiosk" && -L "$root/usr/bin/kiosk" && -f "$root/etc/kiosk/kiosk.json" ]]; then
-    result PASS "postinst: kiosk user (groups: $run_out), /usr/bin/kiosk, /etc/kiosk/kiosk.json"
+groups=""
+if run_in_root "$root" id -nG kiosk && groups="$run_out" && [[ -x "$root/opt/kiosk/kiosk" && -L "$root/usr/bin/kiosk" ]] &&
+    run_in_root "$root" stat -c '%a %U:%G' /etc/kiosk/kiosk.json /var/lib/kiosk && [[ "$run_out" == $'640 root:kiosk\n750 kiosk:kiosk' ]]; then
+    result PASS "postinst: kiosk user (groups: $groups), /usr/bin/kiosk, kiosk.json 0640 root:kiosk, /var/lib/kiosk 0750"
 else
     result FAIL "installed layout or kiosk user missing"
 fi
@@ -215,6 +218,16 @@ else
     result FAIL "kiosk inspect: $(head -n 2 <<<"$run_out" | tr '\n' ' ')"
 fi
 phase_done "run on arm64 (qemu)"
+
+# 6. Purge: the app, unit and config go; the data directory and the kiosk user stay (see postrm).
+echo "decision-outbox" >"$root/var/lib/kiosk/smoke-data"
+if run_in_root "$root" dpkg --purge kiosk && [[ ! -e "$root/opt/kiosk" && ! -e "$root/usr/bin/kiosk" && ! -e "$root/etc/kiosk" &&
+    ! -e "$root/lib/systemd/system/kiosk.service" && -f "$root/var/lib/kiosk/smoke-data" ]] && run_in_root "$root" id kiosk; then
+    result PASS "dpkg --purge: app, unit and config removed; /var/lib/kiosk and the kiosk user kept"
+else
+    result FAIL "dpkg --purge: $(tail -n 2 <<<"$run_out" | tr '\n' ' ')"
+fi
+rm -f "$root/var/lib/kiosk/smoke-data"
 
 echo
 echo "arm64 smoke test ($suite, qemu-aarch64-static) — log: $log"

@@ -1,3 +1,4 @@
+using Kiosk.Drivers.QrDecoding;
 using System.CommandLine;
 using System.Security.Cryptography;
 using HealthCode.Formats;

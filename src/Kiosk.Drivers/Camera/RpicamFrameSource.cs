@@ -54,8 +54,8 @@ public sealed class RpicamFrameSource(CameraOptions options, TimeProvider timePr
                 while (true)
                 {
                     var buffer = pool[sequence % PoolSize];
-                    if (!await ReadFullyAsync(stdout, buffer, cancellationToken).ConfigureAwait(false) ||
-                        !await ReadFullyAsync(stdout, chroma, cancellationToken).ConfigureAwait(false))
+                    if (!await ReadFullyAsync(stdout, buffer, cancellationToken) ||
+                        !await ReadFullyAsync(stdout, chroma, cancellationToken))
                     {
                         break;
                     }
@@ -68,7 +68,7 @@ public sealed class RpicamFrameSource(CameraOptions options, TimeProvider timePr
             finally
             {
                 Stop(process);
-                await stderr.ConfigureAwait(false);
+                await stderr;
             }
 
             cancellationToken.ThrowIfCancellationRequested();
@@ -139,7 +139,7 @@ public sealed class RpicamFrameSource(CameraOptions options, TimeProvider timePr
     {
         try
         {
-            while (await process.StandardError.ReadLineAsync().ConfigureAwait(false) is { } line)
+            while (await process.StandardError.ReadLineAsync() is { } line)
             {
                 if (!string.IsNullOrWhiteSpace(line))
                 {
@@ -158,7 +158,7 @@ public sealed class RpicamFrameSource(CameraOptions options, TimeProvider timePr
         var read = 0;
         while (read < buffer.Length)
         {
-            var n = await stream.ReadAsync(buffer.AsMemory(read), cancellationToken).ConfigureAwait(false);
+            var n = await stream.ReadAsync(buffer.AsMemory(read), cancellationToken);
             if (n == 0)
             {
                 return false;

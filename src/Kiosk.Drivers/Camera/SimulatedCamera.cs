@@ -75,7 +75,7 @@ public sealed class SimulatedCamera : IFrameSource
 
         while (true)
         {
-            await Task.Delay(_period, _timeProvider, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(_period, _timeProvider, cancellationToken);
             if (_vanished)
             {
                 throw new CameraFaultException("simulated camera: device disappeared");

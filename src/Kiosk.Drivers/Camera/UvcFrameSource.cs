@@ -57,7 +57,7 @@ public sealed class UvcFrameSource(CameraOptions options, TimeProvider timeProvi
 
         try
         {
-            await foreach (var frame in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            await foreach (var frame in channel.Reader.ReadAllAsync(cancellationToken))
             {
                 yield return frame;
             }
@@ -66,9 +66,9 @@ public sealed class UvcFrameSource(CameraOptions options, TimeProvider timeProvi
         }
         finally
         {
-            await stop.CancelAsync().ConfigureAwait(false);
+            await stop.CancelAsync();
             device.NewImageBufferReady -= OnFrame;
-            await capture.ConfigureAwait(false);
+            await capture;
             try
             {
                 device.StopCaptureContinuous();

@@ -89,7 +89,11 @@ public sealed class AssistButton : IDisposable
             _settle = null;
         }
 
-        _gpio.UnregisterCallbackForPinValueChangedEvent(Pin, OnEdge);
-        _gpio.ClosePin(Pin);
+        // The controller may have been disposed first (it closes its pins then): nothing left to release.
+        if (_gpio.IsPinOpen(Pin))
+        {
+            _gpio.UnregisterCallbackForPinValueChangedEvent(Pin, OnEdge);
+            _gpio.ClosePin(Pin);
+        }
     }
 }

@@ -128,7 +128,11 @@ public sealed class Buzzer : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
-        Stop();
-        _gpio.ClosePin(Pin);
+        // The controller may have been disposed first (it closes its pins then): nothing left to release.
+        if (_gpio.IsPinOpen(Pin))
+        {
+            Stop();
+            _gpio.ClosePin(Pin);
+        }
     }
 }

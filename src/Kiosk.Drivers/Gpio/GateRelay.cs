@@ -83,7 +83,11 @@ public sealed class GateRelay : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
-        Release();
-        _gpio.ClosePin(Pin);
+        // The controller may have been disposed first (it closes its pins then): nothing left to release.
+        if (_gpio.IsPinOpen(Pin))
+        {
+            Release();
+            _gpio.ClosePin(Pin);
+        }
     }
 }

@@ -49,7 +49,11 @@ public sealed class IndicatorLed : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
-        Off();
-        _gpio.ClosePin(Pin);
+        // The controller may have been disposed first (it closes its pins then): nothing left to release.
+        if (_gpio.IsPinOpen(Pin))
+        {
+            Off();
+            _gpio.ClosePin(Pin);
+        }
     }
 }

@@ -141,16 +141,16 @@ public sealed class Mlx90614Sensor : IDisposable
         }
 
         var value = (ushort)Math.Round(emissivity * 65535.0, MidpointRounding.AwayFromZero);
-        await WriteEepromAsync(EepromRegister.Emissivity, value, cancellationToken).ConfigureAwait(false);
+        await WriteEepromAsync(EepromRegister.Emissivity, value, cancellationToken);
     }
 
     /// <summary>Erase-then-write of one user EEPROM cell, with read-back.</summary>
     internal async Task WriteEepromAsync(EepromRegister register, ushort value, CancellationToken cancellationToken)
     {
         WriteWord((byte)register, 0x0000);
-        await Task.Delay(EepromWriteTime, _timeProvider, cancellationToken).ConfigureAwait(false);
+        await Task.Delay(EepromWriteTime, _timeProvider, cancellationToken);
         WriteWord((byte)register, value);
-        await Task.Delay(EepromWriteTime, _timeProvider, cancellationToken).ConfigureAwait(false);
+        await Task.Delay(EepromWriteTime, _timeProvider, cancellationToken);
         var readBack = ReadWordOrThrow((byte)register, checkErrorFlag: false);
         if (readBack != value)
         {

@@ -44,7 +44,7 @@ public sealed partial class CameraCodeReader(
                     LumaFrame frame;
                     try
                     {
-                        if (!await frames.MoveNextAsync().AsTask().WaitAsync(_options.StallTimeout, timeProvider, cancellationToken).ConfigureAwait(false))
+                        if (!await frames.MoveNextAsync().AsTask().WaitAsync(_options.StallTimeout, timeProvider, cancellationToken))
                         {
                             fault = "frame source ended";
                             break;
@@ -82,8 +82,8 @@ public sealed partial class CameraCodeReader(
             }
             finally
             {
-                await session.CancelAsync().ConfigureAwait(false);
-                await DisposeQuietlyAsync(frames).ConfigureAwait(false);
+                await session.CancelAsync();
+                await DisposeQuietlyAsync(frames);
             }
 
             cancellationToken.ThrowIfCancellationRequested();
@@ -91,7 +91,7 @@ public sealed partial class CameraCodeReader(
             decoder.Reset();
             alerts.Raise(AlertKinds.CameraFault, $"{source.Name}: {fault}");
             LogFault(logger, source.Name, fault ?? "unknown", delay.TotalSeconds);
-            await Task.Delay(delay, timeProvider, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(delay, timeProvider, cancellationToken);
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.RetryMaxDelay.Ticks));
         }
     }
@@ -100,7 +100,7 @@ public sealed partial class CameraCodeReader(
     {
         try
         {
-            await frames.DisposeAsync().ConfigureAwait(false);
+            await frames.DisposeAsync();
         }
         catch (Exception ex) when (ex is CameraFaultException or OperationCanceledException or InvalidOperationException or NotSupportedException)
         {

@@ -18,6 +18,8 @@ public static class KioskCli
 
     private static IEnumerable<Command> Commands()
     {
+        yield return RunCommand.Create();
+        yield return DemoCommand.Create();
         yield return InspectCommand.Create();
         yield return ColorsCommand.Create();
         yield return RenderCommand.Create();
@@ -47,6 +49,12 @@ public static class KioskCli
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             return 130;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Not an input error: still one line, with the type so a developer can find it.
+            stderr.WriteLine($"error: {ex.GetType().Name}: {OneLine(ex.Message)}");
+            return 1;
         }
     }
 

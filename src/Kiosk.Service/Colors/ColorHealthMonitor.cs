@@ -15,7 +15,7 @@ public sealed class ColorHealthMonitor(ColorFeedProcessor processor, IOptions<Co
             processor.CheckHealth();
             try
             {
-                await Task.Delay(interval, time, stoppingToken).ConfigureAwait(false);
+                await Task.Delay(interval, time, stoppingToken);
             }
             catch (OperationCanceledException)
             {

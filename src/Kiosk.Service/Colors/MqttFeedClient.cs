@@ -54,12 +54,12 @@ public sealed class MqttFeedClient : BackgroundService
         var worker = Task.Run(() => ProcessInboxAsync(stoppingToken), CancellationToken.None);
         try
         {
-            await ConnectLoopAsync(stoppingToken).ConfigureAwait(false);
+            await ConnectLoopAsync(stoppingToken);
         }
         finally
         {
             _inbox.Writer.TryComplete();
-            await worker.ConfigureAwait(false);
+            await worker;
         }
     }
 
@@ -80,24 +80,24 @@ public sealed class MqttFeedClient : BackgroundService
                 client.ApplicationMessageReceivedAsync += OnMessageAsync;
                 try
                 {
-                    await client.ConnectAsync(ClientOptions(), stoppingToken).ConfigureAwait(false);
+                    await client.ConnectAsync(ClientOptions(), stoppingToken);
                     var subscribe = _factory.CreateSubscribeOptionsBuilder();
                     foreach (var topic in _options.Topics)
                     {
                         subscribe.WithTopicFilter(f => f.WithTopic(topic).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce));
                     }
 
-                    await client.SubscribeAsync(subscribe.Build(), stoppingToken).ConfigureAwait(false);
+                    await client.SubscribeAsync(subscribe.Build(), stoppingToken);
                     backoff.Reset();
                     _connected = true;
                     Interlocked.Increment(ref _connections);
                     ColorFeedLog.Connected(_logger, _options.BrokerHost, _options.BrokerPort, _options.Topics.Count);
-                    reason = await lost.Task.WaitAsync(stoppingToken).ConfigureAwait(false);
+                    reason = await lost.Task.WaitAsync(stoppingToken);
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {
                     _connected = false;
-                    await DisconnectQuietlyAsync(client).ConfigureAwait(false);
+                    await DisconnectQuietlyAsync(client);
                     return;
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
@@ -115,7 +115,7 @@ public sealed class MqttFeedClient : BackgroundService
             ColorFeedLog.Reconnecting(_logger, _options.BrokerHost, _options.BrokerPort, reason.ReplaceLineEndings(" "), (long)delay.TotalMilliseconds);
             try
             {
-                await Task.Delay(delay, _time, stoppingToken).ConfigureAwait(false);
+                await Task.Delay(delay, _time, stoppingToken);
             }
             catch (OperationCanceledException)
             {
@@ -141,18 +141,18 @@ public sealed class MqttFeedClient : BackgroundService
         e.AutoAcknowledge = false;
         Interlocked.Increment(ref _received);
         var payload = e.ApplicationMessage.Payload.ToArray();
-        await _inbox.Writer.WriteAsync(new Received(e.ApplicationMessage.Topic, payload, e)).ConfigureAwait(false);
+        await _inbox.Writer.WriteAsync(new Received(e.ApplicationMessage.Topic, payload, e));
     }
 
     private async Task ProcessInboxAsync(CancellationToken stoppingToken)
     {
-        await foreach (var message in _inbox.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+        await foreach (var message in _inbox.Reader.ReadAllAsync(CancellationToken.None))
         {
             // Rule 1 to 8 in one place: the same path as `kiosk colors import` and the scenario player.
             _processor.Process(message.Payload);
             try
             {
-                await message.Args.AcknowledgeAsync(stoppingToken).ConfigureAwait(false);
+                await message.Args.AcknowledgeAsync(stoppingToken);
             }
             catch (Exception ex) when (ex is MqttCommunicationException or InvalidOperationException or OperationCanceledException or ObjectDisposedException)
             {
@@ -172,7 +172,7 @@ public sealed class MqttFeedClient : BackgroundService
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-            await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(), timeout.Token).ConfigureAwait(false);
+            await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(), timeout.Token);
         }
         catch (Exception ex) when (ex is MqttCommunicationException or OperationCanceledException or InvalidOperationException)
         {

@@ -37,7 +37,7 @@ public sealed partial class EmbeddedBroker : IAsyncDisposable
     /// <summary>Starts the broker (idempotent) and returns the bound port.</summary>
     public async Task<int> StartAsync(CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _gate.WaitAsync(cancellationToken);
         try
         {
             if (_server is { IsStarted: true })
@@ -48,14 +48,14 @@ public sealed partial class EmbeddedBroker : IAsyncDisposable
             var port = _preferredPort != 0 ? _preferredPort : FreePort();
             try
             {
-                _server = await StartOnAsync(port).ConfigureAwait(false);
+                _server = await StartOnAsync(port);
             }
             catch (Exception ex) when (ex is SocketException || ex.InnerException is SocketException)
             {
                 var fallback = FreePort();
                 LogPortTaken(_logger, port, fallback);
                 port = fallback;
-                _server = await StartOnAsync(port).ConfigureAwait(false);
+                _server = await StartOnAsync(port);
             }
 
             Port = port;
@@ -71,12 +71,12 @@ public sealed partial class EmbeddedBroker : IAsyncDisposable
     /// <summary>Stops the broker.</summary>
     public async Task StopAsync()
     {
-        await _gate.WaitAsync().ConfigureAwait(false);
+        await _gate.WaitAsync();
         try
         {
             if (_server is { } server)
             {
-                await server.StopAsync(new MqttServerStopOptionsBuilder().Build()).ConfigureAwait(false);
+                await server.StopAsync(new MqttServerStopOptionsBuilder().Build());
                 server.Dispose();
                 _server = null;
                 LogStopped(_logger, Port);
@@ -91,7 +91,7 @@ public sealed partial class EmbeddedBroker : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        await StopAsync().ConfigureAwait(false);
+        await StopAsync();
         _gate.Dispose();
     }
 
@@ -106,7 +106,7 @@ public sealed partial class EmbeddedBroker : IAsyncDisposable
         var server = new MqttServerFactory().CreateMqttServer(options);
         try
         {
-            await server.StartAsync().ConfigureAwait(false);
+            await server.StartAsync();
             return server;
         }
         catch

@@ -88,11 +88,11 @@ public sealed partial class FleetCommands
     {
         try
         {
-            await foreach (var request in _queue.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            await foreach (var request in _queue.Reader.ReadAllAsync(cancellationToken))
             {
                 try
                 {
-                    await HandleAsync(request, cancellationToken).ConfigureAwait(false);
+                    await HandleAsync(request, cancellationToken);
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
@@ -173,7 +173,7 @@ public sealed partial class FleetCommands
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
             try
             {
-                answer = await ExecuteAsync(request.Name, requestId, source, linked.Token).ConfigureAwait(false);
+                answer = await ExecuteAsync(request.Name, requestId, source, linked.Token);
             }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
@@ -186,7 +186,7 @@ public sealed partial class FleetCommands
         }
 
         Interlocked.Increment(ref _executed);
-        await AnswerAsync(request, requestId, answer, cancellationToken).ConfigureAwait(false);
+        await AnswerAsync(request, requestId, answer, cancellationToken);
     }
 
     private async Task<CommandAnswer> ExecuteAsync(string name, string? requestId, string source, CancellationToken cancellationToken)
@@ -219,7 +219,7 @@ public sealed partial class FleetCommands
                     return CommandAnswer.Fail("resync is not available on this kiosk");
                 }
 
-                await _resync.ResyncAsync(cancellationToken).ConfigureAwait(false);
+                await _resync.ResyncAsync(cancellationToken);
                 return CommandAnswer.Ok(w => w.WriteBoolean("resynced", true));
             case "selftest":
                 if (_selfTest is null)
@@ -227,7 +227,7 @@ public sealed partial class FleetCommands
                     return CommandAnswer.Fail("selftest is not available on this kiosk");
                 }
 
-                var results = await _selfTest.RunAsync(cancellationToken).ConfigureAwait(false);
+                var results = await _selfTest.RunAsync(cancellationToken);
                 return CommandAnswer.Ok(w =>
                 {
                     w.WriteStartObject("devices");
@@ -291,7 +291,7 @@ public sealed partial class FleetCommands
 
         try
         {
-            var session = await _connection.WaitForSessionAsync(cancellationToken).ConfigureAwait(false);
+            var session = await _connection.WaitForSessionAsync(cancellationToken);
             var toResponseTopic = session.IsMqtt5 && !string.IsNullOrEmpty(request.ResponseTopic);
             var topic = toResponseTopic ? request.ResponseTopic! : _connection.Topics.CommandResult(request.Name);
             var message = _connection.CreateMessage(topic, payload, MqttQualityOfServiceLevel.AtLeastOnce, retain: false, session.IsMqtt5);
@@ -301,7 +301,7 @@ public sealed partial class FleetCommands
             }
 
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, session.Ended);
-            await _connection.PublishAsync(message, linked.Token).ConfigureAwait(false);
+            await _connection.PublishAsync(message, linked.Token);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException && !cancellationToken.IsCancellationRequested)
         {

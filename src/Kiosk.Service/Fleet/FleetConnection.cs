@@ -106,7 +106,7 @@ public sealed partial class FleetConnection : IAsyncDisposable
                 changed = _sessionChanged.Task;
             }
 
-            await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await changed.WaitAsync(cancellationToken);
         }
     }
 
@@ -131,22 +131,22 @@ public sealed partial class FleetConnection : IAsyncDisposable
             var endpoint = "?";
             try
             {
-                var (host, port) = await ResolveEndpointAsync(cancellationToken).ConfigureAwait(false);
+                var (host, port) = await ResolveEndpointAsync(cancellationToken);
                 endpoint = $"{host}:{port}";
-                var result = await _client.ConnectAsync(BuildClientOptions(host, port), cancellationToken).ConfigureAwait(false);
+                var result = await _client.ConnectAsync(BuildClientOptions(host, port), cancellationToken);
                 var receiveMaximum = result.ReceiveMaximum is > 0 ? result.ReceiveMaximum.Value : ushort.MaxValue;
                 var session = new FleetSession(Interlocked.Increment(ref _sessionCount), _client.Options.ProtocolVersion, Math.Min(_options.MaxInFlight, receiveMaximum), sessionEnd.Token);
                 LogConnected(_logger, endpoint, _topics.KioskId, session.Number, session.MaxInFlight);
                 attempt = 0;
                 if (SessionStarting is { } starting)
                 {
-                    await starting(session, sessionEnd.Token).ConfigureAwait(false);
+                    await starting(session, sessionEnd.Token);
                 }
 
                 _connectivity.Online = true;
                 SetSession(session);
                 using var whileConnected = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, sessionEnd.Token);
-                await Task.Delay(Timeout.InfiniteTimeSpan, _time, whileConnected.Token).ConfigureAwait(false);
+                await Task.Delay(Timeout.InfiniteTimeSpan, _time, whileConnected.Token);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -164,7 +164,7 @@ public sealed partial class FleetConnection : IAsyncDisposable
             {
                 _connectivity.Online = false;
                 SetSession(null);
-                await sessionEnd.CancelAsync().ConfigureAwait(false);
+                await sessionEnd.CancelAsync();
                 sessionEnd.Dispose();
             }
 
@@ -176,14 +176,14 @@ public sealed partial class FleetConnection : IAsyncDisposable
             if (_client.IsConnected)
             {
                 // The session hook failed on a live connection: drop it and start over.
-                await TryDisconnectAsync(CancellationToken.None).ConfigureAwait(false);
+                await TryDisconnectAsync(CancellationToken.None);
             }
 
             var delay = _backoff.Next(attempt++);
             LogRetry(_logger, delay.TotalMilliseconds, attempt);
             try
             {
-                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(delay, _time, cancellationToken);
             }
             catch (OperationCanceledException)
             {
@@ -205,7 +205,7 @@ public sealed partial class FleetConnection : IAsyncDisposable
             builder.WithTopicFilter(f => f.WithTopic(filter).WithAtLeastOnceQoS());
         }
 
-        var result = await _client.SubscribeAsync(builder.Build(), cancellationToken).ConfigureAwait(false);
+        var result = await _client.SubscribeAsync(builder.Build(), cancellationToken);
         foreach (var item in result.Items)
         {
             if ((int)item.ResultCode > 2)
@@ -244,7 +244,7 @@ public sealed partial class FleetConnection : IAsyncDisposable
         {
             if (finalStatus is not null)
             {
-                await _client.PublishAsync(CreateMessage(_topics.Status, finalStatus, MqttQualityOfServiceLevel.AtLeastOnce, retain: true, _client.Options.ProtocolVersion == MqttProtocolVersion.V500), linked.Token).ConfigureAwait(false);
+                await _client.PublishAsync(CreateMessage(_topics.Status, finalStatus, MqttQualityOfServiceLevel.AtLeastOnce, retain: true, _client.Options.ProtocolVersion == MqttProtocolVersion.V500), linked.Token);
             }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -252,14 +252,14 @@ public sealed partial class FleetConnection : IAsyncDisposable
             LogFinalStatusFailed(_logger, ex.GetType().Name, ex.Message);
         }
 
-        await TryDisconnectAsync(linked.Token).ConfigureAwait(false);
+        await TryDisconnectAsync(linked.Token);
         LogDisconnected(_logger);
     }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        await TryDisconnectAsync(CancellationToken.None).ConfigureAwait(false);
+        await TryDisconnectAsync(CancellationToken.None);
         _client.Dispose();
     }
 
@@ -302,7 +302,7 @@ public sealed partial class FleetConnection : IAsyncDisposable
             return (_options.Host, _options.EffectivePort);
         }
 
-        var port = await _embedded!.StartAsync(cancellationToken).ConfigureAwait(false);
+        var port = await _embedded!.StartAsync(cancellationToken);
         return ("127.0.0.1", port);
     }
 
@@ -363,7 +363,7 @@ public sealed partial class FleetConnection : IAsyncDisposable
         {
             if (_client.IsConnected)
             {
-                await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(), cancellationToken).ConfigureAwait(false);
+                await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(), cancellationToken);
             }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)

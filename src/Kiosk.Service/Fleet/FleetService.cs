@@ -51,8 +51,8 @@ public sealed partial class FleetService : BackgroundService
     /// <summary>Publishes <c>offline</c>, disconnects cleanly, then stops the loops.</summary>
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        await base.StopAsync(cancellationToken).ConfigureAwait(false);
-        await _connection.DisconnectAsync(_status.Build(StatusReporter.Offline), cancellationToken).ConfigureAwait(false);
+        await base.StopAsync(cancellationToken);
+        await _connection.DisconnectAsync(_status.Build(StatusReporter.Offline), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -73,7 +73,7 @@ public sealed partial class FleetService : BackgroundService
             Task.Run(() => _commands.RunAsync(stoppingToken), CancellationToken.None),
             Task.Run(() => DesiredLoopAsync(stoppingToken), CancellationToken.None),
         };
-        await Task.WhenAll(loops).ConfigureAwait(false);
+        await Task.WhenAll(loops);
     }
 
     private async Task OnSessionStartingAsync(FleetSession session, CancellationToken cancellationToken)
@@ -85,9 +85,9 @@ public sealed partial class FleetService : BackgroundService
             filters.Add(topics.ConfigDesired);
         }
 
-        await _connection.SubscribeAsync(filters, cancellationToken).ConfigureAwait(false);
-        await _status.PublishAsync(session, cancellationToken).ConfigureAwait(false);
-        await PublishReportedAsync(session, cancellationToken).ConfigureAwait(false);
+        await _connection.SubscribeAsync(filters, cancellationToken);
+        await _status.PublishAsync(session, cancellationToken);
+        await PublishReportedAsync(session, cancellationToken);
         _firstSession.TrySetResult();
     }
 
@@ -119,13 +119,13 @@ public sealed partial class FleetService : BackgroundService
 
         try
         {
-            await foreach (var document in _desired.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            await foreach (var document in _desired.Reader.ReadAllAsync(cancellationToken))
             {
                 _remoteConfiguration.Apply(document);
                 try
                 {
-                    var session = await _connection.WaitForSessionAsync(cancellationToken).ConfigureAwait(false);
-                    await PublishReportedAsync(session, cancellationToken).ConfigureAwait(false);
+                    var session = await _connection.WaitForSessionAsync(cancellationToken);
+                    await PublishReportedAsync(session, cancellationToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
                 {
@@ -148,7 +148,7 @@ public sealed partial class FleetService : BackgroundService
 
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, session.Ended);
         var message = _connection.CreateMessage(_connection.Topics.ConfigReported, _remoteConfiguration.BuildReported(), MqttQualityOfServiceLevel.AtLeastOnce, retain: true, session.IsMqtt5);
-        await _connection.PublishAsync(message, linked.Token).ConfigureAwait(false);
+        await _connection.PublishAsync(message, linked.Token);
     }
 
     [LoggerMessage(EventId = 780, Level = LogLevel.Information, Message = "Fleet link disabled: no broker configured and no embedded broker")]

@@ -52,7 +52,7 @@ public sealed partial class OutboxSender
             FleetSession session;
             try
             {
-                session = await _connection.WaitForSessionAsync(cancellationToken).ConfigureAwait(false);
+                session = await _connection.WaitForSessionAsync(cancellationToken);
             }
             catch (OperationCanceledException)
             {
@@ -61,7 +61,7 @@ public sealed partial class OutboxSender
 
             try
             {
-                await DrainAsync(session, cancellationToken).ConfigureAwait(false);
+                await DrainAsync(session, cancellationToken);
             }
             catch (OperationCanceledException)
             {
@@ -104,13 +104,13 @@ public sealed partial class OutboxSender
             var batch = _outbox.ReadAfter(cursor, ReadBatch);
             if (batch.Count == 0)
             {
-                await _outbox.WaitForWorkAsync(token).ConfigureAwait(false);
+                await _outbox.WaitForWorkAsync(token);
                 continue;
             }
 
             foreach (var entry in batch)
             {
-                await window.WaitAsync(token).ConfigureAwait(false);
+                await window.WaitAsync(token);
                 cursor = entry.Id;
                 Interlocked.Increment(ref inFlight);
                 var message = _connection.CreateMessage(Topic(entry.Topic), entry.Payload, MqttQualityOfServiceLevel.AtLeastOnce, retain: false, session.IsMqtt5);
@@ -123,7 +123,7 @@ public sealed partial class OutboxSender
     {
         try
         {
-            var result = await _connection.PublishAsync(message, token).ConfigureAwait(false);
+            var result = await _connection.PublishAsync(message, token);
             if (!result.IsSuccess && result.ReasonCode != MqttClientPublishReasonCode.NoMatchingSubscribers)
             {
                 // A PUBACK with an error (ACL, quota, payload): retrying would block the outbox forever.

@@ -99,7 +99,7 @@ public sealed partial class StatusReporter
     {
         var state = CurrentState;
         var message = _connection.CreateMessage(_connection.Topics.Status, Build(state), MqttQualityOfServiceLevel.AtLeastOnce, retain: true, session.IsMqtt5);
-        await _connection.PublishAsync(message, cancellationToken).ConfigureAwait(false);
+        await _connection.PublishAsync(message, cancellationToken);
         LogPublished(_logger, state);
     }
 
@@ -110,15 +110,15 @@ public sealed partial class StatusReporter
         {
             try
             {
-                await _changed.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                await _changed.Reader.ReadAsync(cancellationToken);
                 if (!_connection.IsConnected)
                 {
                     continue; // the next connect publishes the status anyway
                 }
 
-                var session = await _connection.WaitForSessionAsync(cancellationToken).ConfigureAwait(false);
+                var session = await _connection.WaitForSessionAsync(cancellationToken);
                 using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, session.Ended);
-                await PublishAsync(session, linked.Token).ConfigureAwait(false);
+                await PublishAsync(session, linked.Token);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

@@ -111,9 +111,9 @@ public sealed partial class TelemetryReporter
         using var timer = new PeriodicTimer(_options.TelemetryInterval, _time);
         try
         {
-            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            while (await timer.WaitForNextTickAsync(cancellationToken))
             {
-                await PublishOnceAsync(cancellationToken).ConfigureAwait(false);
+                await PublishOnceAsync(cancellationToken);
             }
         }
         catch (OperationCanceledException)
@@ -132,9 +132,9 @@ public sealed partial class TelemetryReporter
 
         try
         {
-            var session = await _connection.WaitForSessionAsync(cancellationToken).ConfigureAwait(false);
+            var session = await _connection.WaitForSessionAsync(cancellationToken);
             var message = _connection.CreateMessage(_connection.Topics.Telemetry, Build(), MqttQualityOfServiceLevel.AtMostOnce, retain: false, session.IsMqtt5);
-            await _connection.PublishAsync(message, cancellationToken).ConfigureAwait(false);
+            await _connection.PublishAsync(message, cancellationToken);
             Interlocked.Increment(ref _published);
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)

@@ -24,7 +24,7 @@ public sealed record Scenario(
     DateTimeOffset Start,
     string Feed,
     byte[] AuthorityKey,
-    string? TrustListJson,
+    string? TrustListFile,
     IReadOnlyList<ScenarioFeedMessage> FeedMessages,
     IReadOnlyList<ScenarioVisitor> Visitors,
     string BaseDirectory)
@@ -78,7 +78,7 @@ public sealed record Scenario(
             throw new CliInputException($"scenario {path}: \"authorityKey\" is not base64");
         }
 
-        string? trustListJson = null;
+        string? trustListFile = null;
         if (root.TryGetProperty("trustList", out var trust) && trust.ValueKind != JsonValueKind.Null)
         {
             if (trust.ValueKind != JsonValueKind.String)
@@ -86,7 +86,8 @@ public sealed record Scenario(
                 throw new CliInputException($"scenario {path}: \"trustList\" must be a file name");
             }
 
-            trustListJson = System.Text.Encoding.UTF8.GetString(ReadReferenced(baseDirectory, trust.GetString()!, "trustList", path));
+            _ = ReadReferenced(baseDirectory, trust.GetString()!, "trustList", path);
+            trustListFile = Path.GetFullPath(Path.Combine(baseDirectory, trust.GetString()!));
         }
 
         var messages = new List<ScenarioFeedMessage>();
@@ -172,7 +173,7 @@ public sealed record Scenario(
             visitors.Add(new ScenarioVisitor(atSeconds, qr, image, imageFile, temperature, assist, noise));
         }
 
-        return new Scenario(start.ToUniversalTime(), feed, authorityKey, trustListJson, messages, visitors, baseDirectory);
+        return new Scenario(start.ToUniversalTime(), feed, authorityKey, trustListFile, messages, visitors, baseDirectory);
     }
 
     private static string RequiredString(JsonElement element, string name, string where)

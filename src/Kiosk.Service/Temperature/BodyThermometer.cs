@@ -57,12 +57,12 @@ public sealed class BodyThermometer : IBodyThermometer, IDisposable
     /// <inheritdoc />
     public async Task<TemperatureResult> MeasureAsync(CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _gate.WaitAsync(cancellationToken);
         try
         {
             var options = CurrentOptions();
             var model = options.Model;
-            var first = await ReadOnceAsync(options, model, cancellationToken).ConfigureAwait(false);
+            var first = await ReadOnceAsync(options, model, cancellationToken);
             if (first.Fault || first.CoreC is not { } firstC)
             {
                 return new TemperatureResult(null, null, first.AmbientC, first.Fault);
@@ -73,8 +73,8 @@ public sealed class BodyThermometer : IBodyThermometer, IDisposable
                 return new TemperatureResult(firstC, null, first.AmbientC, false);
             }
 
-            await Task.Delay(options.RetestDelay, _timeProvider, cancellationToken).ConfigureAwait(false);
-            var retest = await ReadOnceAsync(options, model, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(options.RetestDelay, _timeProvider, cancellationToken);
+            var retest = await ReadOnceAsync(options, model, cancellationToken);
             return new TemperatureResult(firstC, retest.CoreC, first.AmbientC, retest.Fault);
         }
         finally
@@ -181,7 +181,7 @@ public sealed class BodyThermometer : IBodyThermometer, IDisposable
                 break;
             }
 
-            await Task.Delay(wait < left ? wait : left, _timeProvider, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(wait < left ? wait : left, _timeProvider, cancellationToken);
         }
 
         if (hottest is { } hot)

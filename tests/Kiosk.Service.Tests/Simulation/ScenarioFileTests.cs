@@ -45,7 +45,7 @@ public sealed class ScenarioFileTests : IDisposable
         Assert.Equal(new DateTimeOffset(2026, 11, 25, 8, 0, 0, TimeSpan.Zero), scenario.Start);
         Assert.Equal("CN-HL", scenario.Feed);
         Assert.Equal([0, 1, 2], scenario.AuthorityKey);
-        Assert.Contains("issuers", scenario.TrustListJson);
+        Assert.EndsWith("trust.json", scenario.TrustListFile);
         Assert.Equal([null, 20.0], scenario.FeedMessages.Select(m => m.AtSeconds));
         Assert.Equal([4, 5], scenario.FeedMessages[1].Bytes);
         Assert.Equal(4, scenario.Visitors.Count);

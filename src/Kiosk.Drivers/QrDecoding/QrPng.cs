@@ -3,7 +3,7 @@ using ZXing;
 using ZXing.QrCode;
 using ZXing.QrCode.Internal;
 
-namespace HealthCode.Authority;
+namespace Kiosk.Drivers.QrDecoding;
 
 /// <summary>QR text → PNG: ZXing.Net's QR writer for the modules, SkiaSharp for the pixels.</summary>
 public static class QrPng

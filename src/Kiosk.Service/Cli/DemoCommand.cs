@@ -1,0 +1,65 @@
+using System.CommandLine;
+using Kiosk.Service.Checkpoint;
+using Kiosk.Service.Demo;
+using Kiosk.Service.Simulation;
+
+namespace Kiosk.Service.Cli;
+
+/// <summary><c>kiosk demo [--out DIR]</c>: fresh keys, codes and color data; a scenario covering PASS and every REFER reason, played simulated.</summary>
+public static class DemoCommand
+{
+    public static Command Create()
+    {
+        var output = new Option<DirectoryInfo?>("--out") { Description = "Where to leave the scenario, screens and events (default ./demo-out)" };
+        var command = new Command("demo", "Make demo keys, codes, color data and a scenario; play it simulated; print the result table") { output };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var stdout = parse.InvocationConfiguration.Output;
+            var directory = Path.GetFullPath(parse.GetValue(output)?.FullName ?? "demo-out");
+            var scenarioDirectory = Path.Combine(directory, "scenario");
+            var screens = Path.Combine(directory, "screens");
+            var events = Path.Combine(directory, "events.jsonl");
+            try
+            {
+                if (Directory.Exists(screens))
+                {
+                    Directory.Delete(screens, recursive: true);
+                }
+
+                Directory.CreateDirectory(screens);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new CliInputException($"cannot write to {directory}: {ex.Message}");
+            }
+
+            var (scenarioPath, visitors) = DemoWorld.Create(scenarioDirectory);
+            stdout.WriteLine($"Demo: {visitors.Count} visitors, simulated kiosk, virtual time from {DemoWorld.Start:yyyy-MM-dd HH:mm} UTC");
+            var scenario = Scenario.Load(scenarioPath);
+            var started = TimeProvider.System.GetTimestamp();
+            var results = await SimulationRunner.PlayScenarioAsync(scenario, new RunOptions(null, true, scenarioPath, events, screens, null), fleet: true, cancellationToken);
+            var elapsed = TimeProvider.System.GetElapsedTime(started);
+
+            stdout.WriteLine();
+            ResultTable.Write(stdout, results, visitors.Select(v => v.Story).ToList());
+            var mismatches = results
+                .Where(r => r.Record is { } record ? PolicyNames.Of(record.Decision.Reason) != visitors[r.Index].Expected : visitors[r.Index].Expected != "-")
+                .Select(r => r.Index)
+                .ToList();
+            var simulated = results.Count > 0 ? results[^1].SteppedUpAt - scenario.Start : TimeSpan.Zero;
+            stdout.WriteLine();
+            stdout.WriteLine($"{results.Count - mismatches.Count}/{results.Count} visitors decided as the policy demands; {simulated.TotalMinutes:0} simulated minutes in {elapsed.TotalSeconds:0.0} s.");
+            stdout.WriteLine($"Screens: {screens}");
+            stdout.WriteLine($"Events:  {events}");
+            stdout.WriteLine($"Scenario (replay with `kiosk run --simulate --scenario`): {scenarioPath}");
+            if (mismatches.Count > 0)
+            {
+                parse.InvocationConfiguration.Error.WriteLine($"error: visitors {string.Join(", ", mismatches)} were not decided as the policy demands");
+                return 1;
+            }
+
+            return 0;
+        });
+        return command;
+    }
+}

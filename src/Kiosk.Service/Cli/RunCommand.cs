@@ -1,0 +1,80 @@
+using System.CommandLine;
+using Kiosk.Service.Hosting;
+using Kiosk.Service.Simulation;
+
+namespace Kiosk.Service.Cli;
+
+/// <summary><c>kiosk run [--config FILE] [--simulate [--scenario FILE] [--events FILE] [--screens DIR] [--mqtt HOST:PORT]]</c>.</summary>
+public static class RunCommand
+{
+    public static Command Create()
+    {
+        var config = new Option<FileInfo?>("--config") { Description = "Configuration file (JSON), on top of appsettings.json and /etc/kiosk/kiosk.json" };
+        var simulate = new Option<bool>("--simulate") { Description = "Simulated camera, thermometer, GPIO and display instead of hardware" };
+        var scenario = new Option<FileInfo?>("--scenario") { Description = "Play this scenario (cli.md) in virtual time and exit when the last visitor is done" };
+        var events = new Option<FileInfo?>("--events") { Description = "Write one JSON line per decision to this file" };
+        var screens = new Option<DirectoryInfo?>("--screens") { Description = "Save every shown screen as PNG in this directory" };
+        var mqtt = new Option<string?>("--mqtt") { Description = "Fleet broker HOST:PORT (replaces the configured or embedded broker)" };
+        var command = new Command("run", "Run the kiosk service (as systemd starts it), or a simulation of it")
+        {
+            config, simulate, scenario, events, screens, mqtt,
+        };
+
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var options = new RunOptions(
+                parse.GetValue(config)?.FullName,
+                parse.GetValue(simulate),
+                parse.GetValue(scenario)?.FullName,
+                parse.GetValue(events)?.FullName,
+                parse.GetValue(screens)?.FullName,
+                ParseBroker(parse.GetValue(mqtt)));
+            if (!options.Simulate && (options.ScenarioFile ?? options.EventsFile ?? options.ScreensDirectory) is not null)
+            {
+                throw new CliInputException("--scenario, --events and --screens need --simulate");
+            }
+
+            if (options.ConfigFile is { } file && !File.Exists(file))
+            {
+                throw new CliInputException($"config file not found: {file}");
+            }
+
+            if (options.ScenarioFile is { } scenarioFile)
+            {
+                var loaded = Scenario.Load(scenarioFile);
+                var results = await SimulationRunner.PlayScenarioAsync(loaded, options, fleet: true, cancellationToken);
+                ResultTable.Write(parse.InvocationConfiguration.Output, results);
+                return 0;
+            }
+
+            return await KioskHost.RunAsync(options, cancellationToken);
+        });
+        return command;
+    }
+
+    /// <summary>Parses <c>HOST:PORT</c>; null when absent.</summary>
+    public static (string Host, int Port)? ParseBroker(string? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        var colon = value.LastIndexOf(':');
+        if (colon <= 0 || colon == value.Length - 1 || !int.TryParse(value.AsSpan(colon + 1), out var port) || port is < 1 or > 65535)
+        {
+            throw new CliInputException($"--mqtt must be HOST:PORT (got '{value}')");
+        }
+
+        return (value[..colon].Trim('[', ']'), port);
+    }
+}
+
+/// <summary>What <c>run</c> was asked to do.</summary>
+public sealed record RunOptions(
+    string? ConfigFile,
+    bool Simulate,
+    string? ScenarioFile,
+    string? EventsFile,
+    string? ScreensDirectory,
+    (string Host, int Port)? Broker);

@@ -1,0 +1,148 @@
+using System.Device.Gpio;
+using System.Globalization;
+using Kiosk.Drivers.Gpio;
+using Kiosk.Drivers.Mlx90614;
+using Kiosk.Service.Camera;
+using Kiosk.Service.Checkpoint;
+using Kiosk.Service.Codes;
+using Kiosk.Service.Colors;
+using Kiosk.Service.Fleet;
+using Kiosk.Service.Outputs;
+using Kiosk.Service.Screen;
+using Kiosk.Service.Temperature;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Kiosk.Service.Hosting;
+
+/// <summary>Hardware, or the simulated devices at the hardware boundary (I²C chip, GPIO driver, frame source, PNG sink).</summary>
+public enum DeviceMode
+{
+    Hardware,
+    Simulated,
+}
+
+/// <summary>
+/// Puts the kiosk together. Both modes run the same production code above the hardware boundary: only the
+/// I²C device, the GPIO driver, the frame source and the display sinks differ.
+/// </summary>
+public static class KioskComposition
+{
+    public static IServiceCollection AddKiosk(this IServiceCollection services, IConfiguration configuration, DeviceMode mode, bool connectFeedBroker)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(configuration);
+        services.AddKioskCore(configuration);
+
+        // One freshness limit and one skew: the Checkpoint section drives the policy and the feed's alerts alike.
+        services.AddOptions<ColorFeedOptions>().PostConfigure(o =>
+        {
+            if (TimeSpan.TryParse(configuration[$"{CheckpointOptions.Section}:{nameof(CheckpointOptions.MaxColorDataAge)}"], CultureInfo.InvariantCulture, out var age))
+            {
+                o.MaxColorDataAge = age;
+            }
+
+            if (TimeSpan.TryParse(configuration[$"{CheckpointOptions.Section}:{nameof(CheckpointOptions.ClockSkew)}"], CultureInfo.InvariantCulture, out var skew))
+            {
+                o.ClockSkew = skew;
+            }
+        });
+
+        // Codes: verified against the trust list in force (signed feed message, else the provisioning file).
+        services.AddOptions<HealthCodeOptions>().Bind(configuration.GetSection(HealthCodeOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddColorFeed(
+            configuration,
+            provisioning: sp => sp.GetRequiredService<IOptions<HealthCodeOptions>>().Value.TrustListFile is { Length: > 0 } file ? new FileTrustListSource(file) : null,
+            connectToBroker: connectFeedBroker);
+        services.TryAddSingleton<ICodeVerifier>(sp => new TrustListCodeVerifier(
+            sp.GetRequiredService<ITrustListSource>(),
+            sp.GetRequiredService<IOptions<CheckpointOptions>>().Value.ClockSkew));
+
+        // Camera → QR text.
+        services.AddCameraCodeReader(configuration);
+
+        // Thermometer: the real bus, or the emulated MLX90614 on the same driver path.
+        if (mode == DeviceMode.Simulated)
+        {
+            services.TryAddSingleton(sp => new Mlx90614Emulator(sp.GetRequiredService<TimeProvider>(), seed: 1));
+            services.AddBodyThermometer(configuration, sp => _ => sp.GetRequiredService<Mlx90614Emulator>());
+            services.TryAddSingleton(sp => new ThermometerScene(sp.GetRequiredService<Mlx90614Emulator>(), sp.GetRequiredService<IOptionsMonitor<ThermometerOptions>>()));
+        }
+        else
+        {
+            services.AddBodyThermometer(configuration);
+        }
+
+        // GPIO: gate, LEDs, buzzer, assist button.
+        services.AddOptions<GpioOptions>().Bind(configuration.GetSection(GpioOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        if (mode == DeviceMode.Simulated)
+        {
+            services.TryAddSingleton(sp => new SimulatedGpioDriver(sp.GetRequiredService<TimeProvider>()));
+            services.TryAddSingleton(sp => new GpioController(sp.GetRequiredService<SimulatedGpioDriver>()));
+        }
+        else
+        {
+            services.TryAddSingleton(_ => new GpioController());
+        }
+
+        services.TryAddSingleton(sp => Indicators.Create(
+            sp.GetRequiredService<GpioController>(),
+            sp.GetRequiredService<IOptions<GpioOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<Indicators>>()));
+        services.TryAddSingleton<IIndicators>(sp => sp.GetRequiredService<Indicators>());
+        services.TryAddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<GpioOptions>>().Value;
+            var button = new AssistButton(sp.GetRequiredService<GpioController>(), o.AssistButtonPin, o.AssistButtonActiveLow, TimeSpan.FromMilliseconds(o.DebounceMs), sp.GetRequiredService<TimeProvider>());
+            return new AssistButtonHandler(button, sp.GetRequiredService<IAlerts>(), sp.GetRequiredService<ILogger<AssistButtonHandler>>());
+        });
+
+        // Display.
+        services.AddOptions<DisplayOptions>().Bind(configuration.GetSection(DisplayOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<DisplayOptions>>();
+            var alerts = sp.GetRequiredService<IAlerts>();
+            var logger = sp.GetRequiredService<ILogger<ScreenPresenter>>();
+            var gpio = options.Value.SpiPanel is not null ? sp.GetRequiredService<GpioController>() : null;
+            return new ScreenPresenter(options, DisplaySinks.Open(options.Value, alerts, logger, gpio), alerts, logger);
+        });
+        services.TryAddSingleton<IScreen>(sp => sp.GetRequiredService<ScreenPresenter>());
+        services.TryAddSingleton<IScreenshotSource>(sp => new ScreenshotSource(sp.GetRequiredService<ScreenPresenter>()));
+        services.TryAddSingleton<IColorResync>(sp => new ColorResync(sp.GetRequiredService<ColorFeedProcessor>()));
+        services.TryAddSingleton<IAmbientTemperatureSource>(sp => new AmbientTemperatureSource(sp.GetRequiredService<CheckpointLoop>()));
+        services.TryAddSingleton<ISelfTest, KioskSelfTest>();
+        return services;
+    }
+
+    /// <summary>The settings a fleet manager may change at run time through <c>config/desired</c>.</summary>
+    public static IServiceCollection AddRuntimeSettings(this IServiceCollection services)
+    {
+        services.AddRuntimeSetting<CheckpointOptions>(CheckpointOptions.Section);
+        services.AddRuntimeSetting<ThermometerOptions>(
+            ThermometerOptions.SectionName,
+            typeof(ThermometerOptions).GetProperties()
+                .Where(p => p.CanWrite && p.Name is not (nameof(ThermometerOptions.BusId) or nameof(ThermometerOptions.Address) or nameof(ThermometerOptions.FeverThresholdC)))
+                .Select(p => p.Name));
+        services.AddRuntimeSetting<DisplayOptions>(DisplayOptions.Section, [nameof(DisplayOptions.Language)]);
+        return services;
+    }
+
+    private sealed class ScreenshotSource(ScreenPresenter presenter) : IScreenshotSource
+    {
+        public byte[]? CapturePng() => presenter.CapturePng();
+    }
+
+    private sealed class ColorResync(ColorFeedProcessor processor) : IColorResync
+    {
+        public Task ResyncAsync(CancellationToken cancellationToken)
+        {
+            processor.Resync();
+            return Task.CompletedTask;
+        }
+    }
+}

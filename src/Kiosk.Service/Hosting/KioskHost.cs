@@ -1,0 +1,117 @@
+using System.Globalization;
+using Kiosk.Drivers.Camera;
+using Kiosk.Service.Cli;
+using Kiosk.Service.Fleet;
+using Kiosk.Service.Outputs;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Systemd;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Kiosk.Service.Hosting;
+
+/// <summary>
+/// <c>kiosk run</c>: the worker service under systemd (<c>Type=notify</c>, watchdog), on hardware or, with
+/// <c>--simulate</c>, on the simulated devices in real time.
+/// </summary>
+public static class KioskHost
+{
+    public static IHost Build(RunOptions options)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            DisableDefaults = true,
+            ContentRootPath = AppContext.BaseDirectory,
+            ApplicationName = "kiosk",
+        });
+
+        var overrides = new Dictionary<string, string?>();
+        if (options.Simulate)
+        {
+            overrides["Camera:Source"] = nameof(CameraSourceKind.Simulated);
+            overrides["Display:FramebufferDevice"] = string.Empty;
+            overrides["Display:ScreensDirectory"] = options.ScreensDirectory ?? string.Empty;
+            if (options.ConfigFile is null)
+            {
+                var data = Path.Combine(Path.GetTempPath(), "kiosk-simulate");
+                overrides["Kiosk:DataDirectory"] = data;
+                overrides["ColorFeed:DatabasePath"] = Path.Combine(data, "colors.db");
+            }
+        }
+
+        if (options.Broker is { } broker)
+        {
+            overrides["Fleet:Host"] = broker.Host;
+            overrides["Fleet:Port"] = broker.Port.ToString(CultureInfo.InvariantCulture);
+            overrides["ColorFeed:BrokerHost"] = broker.Host;
+            overrides["ColorFeed:BrokerPort"] = broker.Port.ToString(CultureInfo.InvariantCulture);
+        }
+
+        KioskConfiguration.AddSources(builder.Configuration, options.ConfigFile, overrides, includeSystemFile: true);
+        IConfigurationRoot probe;
+        try
+        {
+            probe = ((IConfigurationBuilder)builder.Configuration).Build();
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new CliInputException($"configuration is broken: {ex.InnerException?.Message ?? ex.Message}");
+        }
+
+        var dataDirectory = probe["Kiosk:DataDirectory"] ?? "/var/lib/kiosk";
+        Directory.CreateDirectory(dataDirectory);
+
+        // Remote configuration (config/desired) goes last, over every other source.
+        var runtime = new RuntimeConfigurationSource(dataDirectory);
+        ((IConfigurationBuilder)builder.Configuration).Add(runtime);
+        builder.Services.AddSingleton(runtime);
+
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Services.AddSystemd();
+
+        builder.Services.AddKiosk(builder.Configuration, options.Simulate ? DeviceMode.Simulated : DeviceMode.Hardware, connectFeedBroker: true);
+        builder.Services.AddRuntimeSettings();
+        builder.Services.AddFleet(builder.Configuration, embeddedBrokerWhenUnconfigured: options.Simulate);
+        builder.Services.AddHostedService<CheckpointService>();
+        builder.Services.AddHostedService<AssistButtonService>();
+        builder.Services.AddHostedService(sp => new WatchdogService(
+            sp.GetService<ISystemdNotifier>() ?? new SystemdNotifier(),
+            sp.GetRequiredService<IKioskHealth>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<WatchdogService>>(),
+            Environment.GetEnvironmentVariable("WATCHDOG_USEC")));
+        return builder.Build();
+    }
+
+    public static async Task<int> RunAsync(RunOptions options, CancellationToken cancellationToken)
+    {
+        using var host = Build(options);
+        KioskServices.ValidateOptions(host.Services);
+        try
+        {
+            await host.RunAsync(cancellationToken);
+        }
+        catch (OptionsValidationException ex)
+        {
+            throw new CliInputException($"configuration is invalid: {string.Join("; ", ex.Failures)}");
+        }
+
+        return 0;
+    }
+
+    /// <summary>Keeps the assist button's handler alive for the life of the host.</summary>
+    private sealed class AssistButtonService(AssistButtonHandler handler) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            GC.KeepAlive(handler);
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

@@ -1,0 +1,203 @@
+using System.Globalization;
+using Kiosk.Drivers.Camera;
+using Kiosk.Drivers.Gpio;
+using Kiosk.Service.Checkpoint;
+using Kiosk.Service.Cli;
+using Kiosk.Service.Colors;
+using Kiosk.Service.Events;
+using Kiosk.Service.Fleet;
+using Kiosk.Service.Hosting;
+using Kiosk.Service.Outputs;
+using Kiosk.Service.Screen;
+using Kiosk.Service.Temperature;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Kiosk.Service.Simulation;
+
+/// <summary>
+/// <c>run --simulate --scenario</c> and <c>demo</c>: the production composition on simulated devices, in virtual
+/// time (<see cref="VirtualTimeLoop"/>), driven by the <see cref="ScenarioPlayer"/>.
+/// </summary>
+/// <remarks>
+/// The fleet link (outbox sender, status, telemetry, commands) runs beside the scenario in real time with its own
+/// clock, because it talks to a real broker; it shares the kiosk's alerts, counters, color store and outbox.
+/// Decision and alert events carry the scenario's virtual time.
+/// </remarks>
+public static class SimulationRunner
+{
+    /// <summary>Time between one visitor leaving and the next showing a code.</summary>
+    public static readonly TimeSpan StepUp = TimeSpan.FromSeconds(2);
+
+    /// <param name="scenario">The scenario.</param>
+    /// <param name="options">The run options (config file, events file, screens directory, broker).</param>
+    /// <param name="fleet">Publish to the fleet broker: the one of <c>--mqtt</c> or the configuration, else an embedded broker.</param>
+    /// <param name="cancellationToken">Stops the run.</param>
+    public static async Task<IReadOnlyList<VisitorResult>> PlayScenarioAsync(Scenario scenario, RunOptions options, bool fleet, CancellationToken cancellationToken)
+    {
+        var dataDirectory = Directory.CreateTempSubdirectory("kiosk-sim-").FullName;
+        try
+        {
+            var configuration = KioskConfiguration.Build(options.ConfigFile, Overrides(scenario, options, dataDirectory), includeSystemFile: false);
+            var time = new VirtualTimeProvider(scenario.Start);
+            JsonLinesEventSink? eventsFile = options.EventsFile is { } eventsPath ? new JsonLinesEventSink(eventsPath) : null;
+            ServiceProvider? fleetProvider = null;
+
+            var services = new ServiceCollection();
+            services.AddSingleton<TimeProvider>(time);
+            services.AddSingleton<IConfiguration>(configuration);
+            services.AddLogging(b => KioskLogging.ToStandardError(b, LogLevel.Warning));
+            services.AddSingleton<IEventSequence>(new InMemoryEventSequence());
+            if (eventsFile is not null)
+            {
+                services.AddSingleton<IEventSink>(eventsFile);
+            }
+
+            if (fleet)
+            {
+                services.AddSingleton<IEventSink>(_ => fleetProvider!.GetRequiredService<SqliteOutbox>());
+            }
+
+            services.AddKiosk(configuration, DeviceMode.Simulated, connectFeedBroker: false);
+            await using var provider = services.BuildServiceProvider();
+            KioskServices.ValidateOptions(provider);
+
+            if (fleet)
+            {
+                fleetProvider = BuildFleet(configuration, provider);
+                KioskServices.ValidateOptions(fleetProvider);
+            }
+
+            var fleetService = fleetProvider?.GetRequiredService<FleetService>();
+            try
+            {
+                if (fleetService is not null)
+                {
+                    await fleetService.StartAsync(cancellationToken);
+                }
+
+                var results = Play(scenario, provider, time, cancellationToken);
+                if (fleetProvider is not null)
+                {
+                    await DrainAsync(fleetProvider.GetRequiredService<SqliteOutbox>(), TimeSpan.FromSeconds(10), cancellationToken);
+                }
+
+                return results;
+            }
+            finally
+            {
+                if (fleetService is not null)
+                {
+                    using var stopTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                    await fleetService.StopAsync(stopTimeout.Token);
+                }
+
+                if (fleetProvider is not null)
+                {
+                    await fleetProvider.DisposeAsync();
+                }
+
+                eventsFile?.Dispose();
+            }
+        }
+        finally
+        {
+            TryDelete(dataDirectory);
+        }
+    }
+
+    private static IReadOnlyList<VisitorResult> Play(Scenario scenario, ServiceProvider provider, VirtualTimeProvider time, CancellationToken cancellationToken)
+    {
+        var loop = new VirtualTimeLoop(time);
+        return loop.Run(async () =>
+        {
+            // Devices are created on the loop so their timers and continuations live in virtual time.
+            using var assist = provider.GetRequiredService<AssistButtonHandler>();
+            var world = new SimulatedWorld(
+                provider.GetRequiredService<SimulatedCamera>(),
+                provider.GetRequiredService<ThermometerScene>(),
+                provider.GetRequiredService<SimulatedGpioDriver>(),
+                provider.GetRequiredService<IOptions<GpioOptions>>().Value,
+                time);
+            world.ClearCamera();
+            var player = new ScenarioPlayer(
+                scenario,
+                provider.GetRequiredService<CheckpointLoop>(),
+                world,
+                new ProcessorFeedIngress(provider.GetRequiredService<ColorFeedProcessor>()),
+                time,
+                provider.GetRequiredService<ILoggerFactory>().CreateLogger("Scenario"),
+                StepUp);
+            return await player.PlayAsync(cancellationToken);
+        });
+    }
+
+    private static Dictionary<string, string?> Overrides(Scenario scenario, RunOptions options, string dataDirectory)
+    {
+        var overrides = new Dictionary<string, string?>
+        {
+            ["Kiosk:DataDirectory"] = dataDirectory,
+            ["ColorFeed:DatabasePath"] = Path.Combine(dataDirectory, "colors.db"),
+            ["ColorFeed:Feed"] = scenario.Feed,
+            ["ColorFeed:AuthorityKey"] = Convert.ToBase64String(scenario.AuthorityKey),
+            ["Camera:Source"] = nameof(CameraSourceKind.Simulated),
+            ["Display:FramebufferDevice"] = string.Empty,
+            ["Display:ScreensDirectory"] = options.ScreensDirectory ?? string.Empty,
+            ["HealthCode:TrustListFile"] = scenario.TrustListFile ?? string.Empty,
+        };
+        if (options.Broker is { } broker)
+        {
+            overrides["Fleet:Host"] = broker.Host;
+            overrides["Fleet:Port"] = broker.Port.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return overrides;
+    }
+
+    private static ServiceProvider BuildFleet(IConfiguration configuration, ServiceProvider kiosk)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(configuration);
+        services.AddLogging(b => KioskLogging.ToStandardError(b, LogLevel.Warning));
+        services.AddOptions<KioskOptions>().Bind(configuration.GetSection(KioskOptions.Section));
+        services.AddSingleton(_ => kiosk.GetRequiredService<Connectivity>());
+        services.AddSingleton(_ => kiosk.GetRequiredService<DecisionCounters>());
+        services.AddSingleton(_ => kiosk.GetRequiredService<IAlerts>());
+        services.AddSingleton(_ => kiosk.GetRequiredService<IColorStore>());
+        services.AddSingleton(_ => kiosk.GetRequiredService<IIndicators>());
+        services.AddSingleton(_ => kiosk.GetRequiredService<IScreenshotSource>());
+        services.AddSingleton(_ => kiosk.GetRequiredService<IColorResync>());
+        services.AddSingleton(_ => kiosk.GetRequiredService<IAmbientTemperatureSource>());
+        services.AddFleet(configuration, embeddedBrokerWhenUnconfigured: true);
+        return services.BuildServiceProvider();
+    }
+
+    private static async Task DrainAsync(SqliteOutbox outbox, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = TimeProvider.System.GetTimestamp();
+        while (outbox.Depth > 0 && TimeProvider.System.GetElapsedTime(deadline) < timeout)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken);
+        }
+    }
+
+    private static void TryDelete(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still open (e.g. on a slow disposal) is left in the temp directory.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // Same.
+        }
+    }
+}

@@ -9,12 +9,16 @@ namespace Kiosk.Service.Events;
 public abstract record KioskEvent
 {
     [JsonPropertyName("eventId")]
+    [JsonPropertyOrder(-3)]
     public required Guid EventId { get; init; }
 
     [JsonPropertyName("seq")]
+    [JsonPropertyOrder(-2)]
     public required long Seq { get; init; }
 
     [JsonPropertyName("at")]
+    [JsonPropertyOrder(-1)]
+    [JsonConverter(typeof(UtcInstantJsonConverter))]
     public required DateTimeOffset At { get; init; }
 }
 
@@ -76,4 +80,14 @@ public static class EventJson
         AlertEvent a => System.Text.Json.JsonSerializer.Serialize(a, EventJsonContext.Default.AlertEvent),
         _ => throw new ArgumentException("Unknown event type.", nameof(kioskEvent)),
     };
+}
+
+/// <summary>Instants as ISO 8601 UTC with milliseconds and a <c>Z</c>: <c>2026-12-01T09:00:00.066Z</c>.</summary>
+public sealed class UtcInstantJsonConverter : JsonConverter<DateTimeOffset>
+{
+    public override DateTimeOffset Read(ref System.Text.Json.Utf8JsonReader reader, Type typeToConvert, System.Text.Json.JsonSerializerOptions options) =>
+        DateTimeOffset.Parse(reader.GetString()!, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal);
+
+    public override void Write(System.Text.Json.Utf8JsonWriter writer, DateTimeOffset value, System.Text.Json.JsonSerializerOptions options) =>
+        writer.WriteStringValue(value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture));
 }

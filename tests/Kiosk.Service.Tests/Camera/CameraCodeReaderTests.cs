@@ -111,13 +111,14 @@ public class CameraCodeReaderTests
     private CameraCodeReader Reader(IFrameSource source) =>
         new(source, _alerts, _time, Microsoft.Extensions.Options.Options.Create(Options), NullLogger<CameraCodeReader>.Instance);
 
-    private async Task<CodeSighting> NextAsync(IAsyncEnumerator<CodeSighting> sightings)
+    // Pumps on the thread pool, outside xunit's synchronization context, so the fake clock runs every continuation inline and in order.
+    private Task<CodeSighting> NextAsync(IAsyncEnumerator<CodeSighting> sightings) => Task.Run(async () =>
     {
         var next = sightings.MoveNextAsync().AsTask();
         await PumpUntilAsync(() => next.IsCompleted);
         Assert.True(await next);
         return sightings.Current;
-    }
+    });
 
     // Advances virtual time in small steps, letting the real work (rendering, decoding) run in between.
     private async Task PumpUntilAsync(Func<bool> done)

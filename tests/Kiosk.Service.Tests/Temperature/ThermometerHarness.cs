@@ -52,7 +52,11 @@ internal sealed class ThermometerHarness : IDisposable
     public IBodyThermometer Port => _services.GetRequiredService<IBodyThermometer>();
 
     /// <summary>Runs one measurement, advancing the fake clock while it runs; returns the result and the virtual time taken.</summary>
-    public async Task<(TemperatureResult Result, TimeSpan Elapsed)> MeasureAsync(Action<TimeSpan>? onTick = null, CancellationToken cancellationToken = default)
+    /// <remarks>Runs on the thread pool, outside xunit's synchronization context, so the fake clock fires every continuation inline and in order.</remarks>
+    public Task<(TemperatureResult Result, TimeSpan Elapsed)> MeasureAsync(Action<TimeSpan>? onTick = null, CancellationToken cancellationToken = default) =>
+        Task.Run(() => MeasureWithoutContextAsync(onTick, cancellationToken), cancellationToken);
+
+    private async Task<(TemperatureResult Result, TimeSpan Elapsed)> MeasureWithoutContextAsync(Action<TimeSpan>? onTick, CancellationToken cancellationToken)
     {
         var start = Time.GetUtcNow();
         var task = Thermometer.MeasureAsync(cancellationToken);

@@ -135,6 +135,7 @@ public sealed partial class CheckpointLoop
         try
         {
             ShowIdle();
+            LogReady(_logger);
             Ready?.Invoke();
             while (await presentations.Reader.WaitToReadAsync(stop.Token))
             {
@@ -295,6 +296,9 @@ public sealed partial class CheckpointLoop
         _indicators.Clear();
         _screen.Show(_status.IdleScreen(_time.GetUtcNow()));
     }
+
+    [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "Ready to scan")]
+    private static partial void LogReady(ILogger logger);
 
     [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Decision: {Outcome} ({Reason}) in {LatencyMs:0.0} ms")]
     private static partial void LogDecision(ILogger logger, string outcome, string reason, double latencyMs);

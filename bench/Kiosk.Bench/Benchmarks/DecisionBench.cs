@@ -1,0 +1,243 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using HealthCode.Formats;
+using HealthCode.Formats.Feed;
+using Kiosk.Drivers.Camera;
+using Kiosk.Service.Checkpoint;
+using Kiosk.Service.Colors;
+using Kiosk.Service.Events;
+using Kiosk.Service.Hosting;
+using Kiosk.Service.Temperature;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Kiosk.Bench.Benchmarks;
+
+/// <summary>
+/// Code shown → decision, wall clock, through the whole production composition on simulated devices in real time
+/// (30 fps simulated camera, the emulated MLX90614 at its refresh rate), and process start → ready to scan.
+/// Baselines, same run: for REFER, the bare verification of the same code (the floor of a decision without
+/// temperature); for PASS, the thermometer's measurement alone (the floor of a decision with temperature);
+/// for start-up, the same executable printing its version (runtime start).
+/// </summary>
+public sealed class DecisionBench : IBenchmark
+{
+    public IReadOnlyList<string> FigureNames { get; } = ["decision.refer_no_temp.p95_ms", "decision.pass.p95_ms", "startup.ready_ms"];
+
+    public async Task<IReadOnlyList<Figure>> RunAsync(BenchOptions options, CancellationToken cancellationToken)
+    {
+        var directory = Directory.CreateTempSubdirectory("bench-decision-").FullName;
+        try
+        {
+            using var world = BenchWorld.Create(TimeProvider.System.GetUtcNow());
+            var (refer, verifyFloor) = await MeasureAsync(world, directory, pass: false, options.Quick ? 20 : 60, cancellationToken);
+            var (pass, thermometerFloor) = await MeasureAsync(world, directory, pass: true, options.Quick ? 8 : 25, cancellationToken);
+            var (ready, version) = await StartupAsync(world, directory, options.Quick ? 2 : 5, cancellationToken);
+            return
+            [
+                new Figure("decision.refer_no_temp.p95_ms", Math.Round(refer, 2), "ms", Math.Round(verifyFloor, 3)),
+                new Figure("decision.pass.p95_ms", Math.Round(pass, 1), "ms", Math.Round(thermometerFloor, 1)),
+                new Figure("startup.ready_ms", Math.Round(ready, 0), "ms", Math.Round(version, 0)),
+            ];
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static async Task<(double P95, double BaselineP95)> MeasureAsync(BenchWorld world, string directory, bool pass, int count, CancellationToken cancellationToken)
+    {
+        var data = Path.Combine(directory, pass ? "pass" : "refer");
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(world.Settings(data)).Build();
+        var services = new ServiceCollection();
+        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Error));
+        services.AddSingleton<IEventSequence>(new InMemoryEventSequence());
+        services.AddKiosk(configuration, DeviceMode.Simulated, connectFeedBroker: false);
+        await using var provider = services.BuildServiceProvider();
+        KioskServices.ValidateOptions(provider);
+        var processor = provider.GetRequiredService<ColorFeedProcessor>();
+        foreach (var message in world.FeedMessages)
+        {
+            processor.Process(message);
+        }
+
+        var camera = provider.GetRequiredService<SimulatedCamera>();
+        var scene = provider.GetRequiredService<ThermometerScene>();
+        var loop = provider.GetRequiredService<CheckpointLoop>();
+        camera.Show(new SimulatedScene.Empty(false));
+        var decided = new TaskCompletionSource<DecisionRecord>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        loop.Decided += r => decided.TrySetResult(r);
+        loop.Ready += () => ready.TrySetResult();
+        using var stop = new CancellationTokenSource();
+        var running = Task.Run(() => loop.RunAsync(stop.Token), CancellationToken.None);
+        await ready.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+
+        var samples = new List<double>();
+        var baseline = new List<double>();
+        var code = pass ? world.GreenCode : world.RedCode;
+        for (var i = 0; i < count + 2; i++)
+        {
+            ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            decided = new TaskCompletionSource<DecisionRecord>(TaskCreationOptions.RunContinuationsAsynchronously);
+            scene.PutVisitor(pass ? 36.6 : null);
+            var shown = Stopwatch.GetTimestamp();
+            camera.Show(new SimulatedScene.QrText(code));
+            var record = await decided.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+            var elapsed = Stopwatch.GetElapsedTime(shown).TotalMilliseconds;
+            var expected = pass ? Reason.Ok : Reason.HealthStatus;
+            if (record.Decision.Reason != expected)
+            {
+                throw new InvalidOperationException($"bench visitor decided {PolicyNames.Of(record.Decision.Reason)}, expected {PolicyNames.Of(expected)}");
+            }
+
+            camera.Show(new SimulatedScene.Empty(false));
+            scene.PutVisitor(null);
+            await ready.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+            await Task.Delay(TimeSpan.FromSeconds(1.2), cancellationToken);
+            if (i >= 2)
+            {
+                samples.Add(elapsed);
+            }
+        }
+
+        // Baselines on the same composition: the verification alone, or the thermometer alone.
+        if (pass)
+        {
+            var thermometer = provider.GetRequiredService<IBodyThermometer>();
+            scene.PutVisitor(36.6);
+            for (var i = 0; i < Math.Min(count, 8); i++)
+            {
+                var started = Stopwatch.GetTimestamp();
+                await thermometer.MeasureAsync(cancellationToken);
+                baseline.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+        }
+        else
+        {
+            var verifier = provider.GetRequiredService<ICodeVerifier>();
+            for (var i = 0; i < 200; i++)
+            {
+                var started = Stopwatch.GetTimestamp();
+                verifier.Verify(code, TimeProvider.System.GetUtcNow());
+                baseline.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+        }
+
+        await stop.CancelAsync();
+        await running;
+        return (Stats.Percentile(samples, 95), Stats.Percentile(baseline, 95));
+    }
+
+    private static async Task<(double Ready, double Version)> StartupAsync(BenchWorld world, string directory, int runs, CancellationToken cancellationToken)
+    {
+        var kiosk = Path.Combine(AppContext.BaseDirectory, "kiosk.dll");
+        var config = Path.Combine(directory, "startup.json");
+        await File.WriteAllTextAsync(config, world.ConfigJson(Path.Combine(directory, "startup")), cancellationToken);
+        var ready = new List<double>();
+        var version = new List<double>();
+        for (var i = 0; i < runs; i++)
+        {
+            version.Add(await TimeUntilAsync(kiosk, ["--version"], line => false, cancellationToken));
+            ready.Add(await TimeUntilAsync(kiosk, ["run", "--simulate", "--config", config], line => line.Contains("Ready to scan", StringComparison.Ordinal), cancellationToken));
+        }
+
+        return (Stats.Median(ready), Stats.Median(version));
+    }
+
+    // Process start → a matching line on stdout (then the process is stopped), or → exit when nothing matches.
+    private static async Task<double> TimeUntilAsync(string dll, string[] args, Func<string, bool> match, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(dll);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start the kiosk");
+        _ = process.StandardError.ReadToEndAsync(cancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+        {
+            if (match(line))
+            {
+                var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync(cancellationToken);
+                return elapsed;
+            }
+        }
+
+        await process.WaitForExitAsync(timeout.Token);
+        if (args[0] != "--version")
+        {
+            throw new InvalidOperationException($"kiosk {string.Join(' ', args)} exited ({process.ExitCode}) before it was ready");
+        }
+
+        return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+    }
+
+    /// <summary>Keys, codes and a fresh signed snapshot made for now.</summary>
+    private sealed class BenchWorld : IDisposable
+    {
+        private readonly SigningKey _authority = SigningKey.CreateEs256();
+        private readonly SigningKey _issuer = SigningKey.CreateEs256();
+
+        private BenchWorld(DateTimeOffset now)
+        {
+            var trust = new TrustList([_issuer.ToTrustedIssuer("CN-HL", now.AddDays(-1), now.AddDays(30))]);
+            var key = (ECDsa)_authority.Key;
+            var codes = new HealthCodeIssuer(_issuer);
+            HealthCodeClaim Claim(HealthColor color) => new(CodeId.FromBytes(RandomNumberGenerator.GetBytes(16)), color, now.AddDays(-1).ToUnixTimeSeconds(), "王*明", false);
+            GreenCode = codes.Issue("CN-HL", now.AddMinutes(-5), now.AddDays(1), Claim(HealthColor.Green));
+            RedCode = codes.Issue("CN-HL", now.AddMinutes(-5), now.AddDays(1), Claim(HealthColor.Red));
+            FeedMessages =
+            [
+                FeedEncoder.Sign(new TrustMessage(now.AddMinutes(-1), trust), key, _authority.Kid),
+                FeedEncoder.Sign(new SnapshotMessage("CN-HL", 1, now.AddMinutes(-1), []), key, _authority.Kid),
+            ];
+        }
+
+        public string GreenCode { get; }
+
+        public string RedCode { get; }
+
+        public IReadOnlyList<byte[]> FeedMessages { get; }
+
+        public static BenchWorld Create(DateTimeOffset now) => new(now);
+
+        public Dictionary<string, string?> Settings(string data) => new()
+        {
+            ["Kiosk:DataDirectory"] = data,
+            ["ColorFeed:DatabasePath"] = Path.Combine(data, "colors.db"),
+            ["ColorFeed:Feed"] = "CN-HL",
+            ["ColorFeed:AuthorityKey"] = Convert.ToBase64String(_authority.SubjectPublicKeyInfo),
+            ["Camera:Source"] = "Simulated",
+            ["Camera:FramesPerSecond"] = "30",
+            ["Display:FramebufferDevice"] = string.Empty,
+            ["Checkpoint:PassHold"] = "00:00:00.5",
+            ["Checkpoint:ReferHold"] = "00:00:01",
+        };
+
+        public string ConfigJson(string data) => System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["Kiosk"] = new Dictionary<string, string> { ["DataDirectory"] = data },
+            ["ColorFeed"] = new Dictionary<string, string> { ["Feed"] = "CN-HL", ["AuthorityKey"] = Convert.ToBase64String(_authority.SubjectPublicKeyInfo), ["DatabasePath"] = Path.Combine(data, "colors.db"), ["BrokerHost"] = "127.0.0.1", ["BrokerPort"] = "1" },
+            ["Camera"] = new Dictionary<string, string> { ["Source"] = "Simulated", ["FramesPerSecond"] = "30" },
+            ["Display"] = new Dictionary<string, string> { ["FramebufferDevice"] = string.Empty },
+            ["Fleet"] = new Dictionary<string, string> { ["EmbeddedBrokerPort"] = "0" },
+        });
+
+        public void Dispose()
+        {
+            _authority.Dispose();
+            _issuer.Dispose();
+        }
+    }
+}

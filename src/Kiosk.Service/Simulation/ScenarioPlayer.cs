@@ -137,7 +137,7 @@ public sealed partial class ScenarioPlayer
                 }
                 catch (OperationCanceledException) when (timeout.IsCancellationRequested)
                 {
-                    throw new TimeoutException($"visitor {i} was not decided within {_decisionTimeout.TotalSeconds:0} s of simulated time");
+                    throw new TimeoutException($"visitor {i} was not decided within {_decisionTimeout.TotalSeconds:0} s of simulated time (kiosk {_loop.Phase} for {_loop.StageAge.TotalSeconds:0} s, last frame {_loop.FrameAge.TotalSeconds:0.0} s ago)");
                 }
 
                 // The visitor leaves with the decision.

@@ -14,15 +14,81 @@ namespace Kiosk.Service.Simulation;
 /// </summary>
 public sealed class SimulatedWorld(SimulatedCamera camera, ThermometerScene thermometer, SimulatedGpioDriver gpio, GpioOptions gpioOptions, TimeProvider time) : ISimulatedWorld
 {
-    public void ShowQrText(string text, int seed) => camera.Show(new SimulatedScene.QrText(text));
+    private CancellationTokenSource? _holding;
+
+    /// <remarks>
+    /// A dense code (a PS256 code is over 500 characters, a QR of about 100 modules) is held closer: at the default
+    /// distance its modules are barely 3 pixels.
+    /// </remarks>
+    public void ShowQrText(string text, int seed)
+    {
+        var style = text.Length > 350 ? SceneStyle.Default with { CodeFraction = 0.65 } : SceneStyle.Default;
+        Hold(s => new SimulatedScene.QrText(text, s), style, seed);
+    }
 
     public void ShowQrImage(byte[] encodedImage, int seed)
     {
         var bitmap = SKBitmap.Decode(encodedImage) ?? throw new CliInputException("a visitor's qrImage is not a readable PNG, JPEG or WebP image");
-        camera.Show(new SimulatedScene.Image(bitmap, SceneStyle.Default));
+        Hold(s => new SimulatedScene.Image(bitmap, s), SceneStyle.Default, seed);
     }
 
-    public void ClearCamera() => camera.Show(new SimulatedScene.Empty(Motion: false));
+    public void ClearCamera()
+    {
+        StopHolding();
+        camera.Show(new SimulatedScene.Empty(Motion: false));
+    }
+
+    /// <summary>How long a visitor waits for the kiosk to react before moving the phone.</summary>
+    public static TimeSpan AdjustAfter { get; } = TimeSpan.FromSeconds(1.5);
+
+    /// <summary>
+    /// The visitor holds the phone up in the default pose and, while the kiosk does not react (the player clears
+    /// the camera once the visitor is decided), moves it a little every <see cref="AdjustAfter"/>: nearer, turned
+    /// a few degrees, as people do at a door. A still simulated frame that one decoder pass cannot read (a code whose
+    /// modules alias on the sensor grid at that exact angle) is therefore not read forever, which no real hand does.
+    /// The moves are deterministic per visitor seed.
+    /// </summary>
+    private void Hold(Func<SceneStyle, SimulatedScene> scene, SceneStyle initial, int seed)
+    {
+        StopHolding();
+        var holding = new CancellationTokenSource();
+        _holding = holding;
+        camera.Show(scene(initial));
+        _ = AdjustAsync(holding.Token);
+
+        async Task AdjustAsync(CancellationToken cancellationToken)
+        {
+            var random = new Random(seed);
+            for (var attempt = 1; !cancellationToken.IsCancellationRequested; attempt++)
+            {
+                try
+                {
+                    await Task.Delay(AdjustAfter, time, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                var pose = initial with
+                {
+                    CodeFraction = Math.Min(0.8, initial.CodeFraction * (1 + 0.05 * Math.Min(attempt, 5)) + random.NextDouble() * 0.03),
+                    RotationDegrees = initial.RotationDegrees + (random.NextDouble() * 16 - 8),
+                    OffsetX = random.NextDouble() * 0.1 - 0.05,
+                    OffsetY = random.NextDouble() * 0.06 - 0.03,
+                    Seed = initial.Seed + attempt,
+                };
+                camera.Show(scene(pose));
+            }
+        }
+    }
+
+    private void StopHolding()
+    {
+        _holding?.Cancel();
+        _holding?.Dispose();
+        _holding = null;
+    }
 
     public void SetForehead(double? coreTemperatureC, double noiseC, int seed)
     {

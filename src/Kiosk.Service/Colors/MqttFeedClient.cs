@@ -31,6 +31,7 @@ public sealed class MqttFeedClient : BackgroundService
     private volatile bool _connected;
     private long _connections;
     private long _received;
+    private long _processed;
 
     public MqttFeedClient(ColorFeedProcessor processor, IOptions<ColorFeedOptions> options, TimeProvider time, ILogger<MqttFeedClient>? logger = null)
     {
@@ -48,6 +49,9 @@ public sealed class MqttFeedClient : BackgroundService
 
     /// <summary>Feed messages received since start.</summary>
     public long ReceivedCount => Interlocked.Read(ref _received);
+
+    /// <summary>Feed messages handed to the processor and done with (applied or refused) since start.</summary>
+    public long ProcessedCount => Interlocked.Read(ref _processed);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -150,6 +154,7 @@ public sealed class MqttFeedClient : BackgroundService
         {
             // Rule 1 to 8 in one place: the same path as `kiosk colors import` and the scenario player.
             _processor.Process(message.Payload);
+            Interlocked.Increment(ref _processed);
             try
             {
                 await message.Args.AcknowledgeAsync(stoppingToken);

@@ -27,7 +27,7 @@ namespace Kiosk.Service.Simulation;
 /// clock, because it talks to a real broker; it shares the kiosk's alerts, counters, color store and outbox.
 /// Decision and alert events carry the scenario's virtual time.
 /// </remarks>
-public static class SimulationRunner
+public static partial class SimulationRunner
 {
     /// <summary>Time between one visitor leaving and the next showing a code.</summary>
     public static readonly TimeSpan StepUp = TimeSpan.FromSeconds(2);
@@ -67,16 +67,23 @@ public static class SimulationRunner
 
             if (fleet)
             {
-                fleetProvider = BuildFleet(configuration, provider);
+                fleetProvider = BuildFleet(configuration, provider, feedFromBroker: options.Broker is not null);
                 KioskServices.ValidateOptions(fleetProvider);
             }
 
             var fleetService = fleetProvider?.GetRequiredService<FleetService>();
+            var feedClient = fleetProvider?.GetService<MqttFeedClient>();
             try
             {
                 if (fleetService is not null)
                 {
                     await fleetService.StartAsync(cancellationToken);
+                }
+
+                if (feedClient is not null)
+                {
+                    await feedClient.StartAsync(cancellationToken);
+                    await CatchUpAsync(feedClient, fleetProvider!.GetRequiredService<ILoggerFactory>().CreateLogger("Scenario"), cancellationToken);
                 }
 
                 var results = Play(scenario, provider, time, cancellationToken);
@@ -89,6 +96,12 @@ public static class SimulationRunner
             }
             finally
             {
+                if (feedClient is not null)
+                {
+                    using var stopFeed = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                    await feedClient.StopAsync(stopFeed.Token);
+                }
+
                 if (fleetService is not null)
                 {
                     using var stopTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
@@ -156,12 +169,14 @@ public static class SimulationRunner
         {
             overrides["Fleet:Host"] = broker.Host;
             overrides["Fleet:Port"] = broker.Port.ToString(CultureInfo.InvariantCulture);
+            overrides["ColorFeed:BrokerHost"] = broker.Host;
+            overrides["ColorFeed:BrokerPort"] = broker.Port.ToString(CultureInfo.InvariantCulture);
         }
 
         return overrides;
     }
 
-    private static ServiceProvider BuildFleet(IConfiguration configuration, ServiceProvider kiosk)
+    private static ServiceProvider BuildFleet(IConfiguration configuration, ServiceProvider kiosk, bool feedFromBroker)
     {
         var services = new ServiceCollection();
         services.AddSingleton(TimeProvider.System);
@@ -177,8 +192,65 @@ public static class SimulationRunner
         services.AddSingleton(_ => kiosk.GetRequiredService<IColorResync>());
         services.AddSingleton(_ => kiosk.GetRequiredService<IAmbientTemperatureSource>());
         services.AddFleet(configuration, embeddedBrokerWhenUnconfigured: true);
+        if (feedFromBroker)
+        {
+            // The feed client of `kiosk run`, on the kiosk's own processor and store: broker messages take the
+            // same path as the scenario's (and are checked against the scenario's virtual clock).
+            services.AddSingleton(_ => kiosk.GetRequiredService<IOptions<ColorFeedOptions>>());
+            services.AddSingleton(_ => kiosk.GetRequiredService<ColorFeedProcessor>());
+            services.AddSingleton<MqttFeedClient>();
+        }
+
         return services.BuildServiceProvider();
     }
+
+    /// <summary>
+    /// Before the first visitor: waits (real time) for the feed client to subscribe and to apply what the broker
+    /// holds for it (retained snapshot and trust list, batches queued in its session): until no message has come
+    /// for <see cref="FeedQuietPeriod"/>. A broker that cannot be reached in <see cref="FeedConnectTimeout"/> is
+    /// reported and the scenario plays on its own messages; the client keeps retrying in the background.
+    /// </summary>
+    private static async Task CatchUpAsync(MqttFeedClient client, ILogger logger, CancellationToken cancellationToken)
+    {
+        var clock = TimeProvider.System;
+        var started = clock.GetTimestamp();
+        while (!client.IsConnected)
+        {
+            if (clock.GetElapsedTime(started) > FeedConnectTimeout)
+            {
+                LogFeedBrokerUnreachable(logger, (long)FeedConnectTimeout.TotalSeconds);
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken);
+        }
+
+        var quietSince = clock.GetTimestamp();
+        var seen = client.ReceivedCount;
+        while (client.ProcessedCount < client.ReceivedCount || clock.GetElapsedTime(quietSince) < FeedQuietPeriod)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken);
+            if (client.ReceivedCount != seen)
+            {
+                seen = client.ReceivedCount;
+                quietSince = clock.GetTimestamp();
+            }
+        }
+
+        LogFeedCaughtUp(logger, client.ProcessedCount);
+    }
+
+    /// <summary>How long the feed broker may take to accept the subscription before the scenario starts without it.</summary>
+    public static readonly TimeSpan FeedConnectTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>No feed message for this long after subscribing: the broker has delivered what it held.</summary>
+    public static readonly TimeSpan FeedQuietPeriod = TimeSpan.FromMilliseconds(500);
+
+    [LoggerMessage(EventId = 310, Level = LogLevel.Warning, Message = "Feed broker not reachable within {Seconds} s: the scenario starts on its own feed messages, the client keeps retrying")]
+    private static partial void LogFeedBrokerUnreachable(ILogger logger, long seconds);
+
+    [LoggerMessage(EventId = 311, Level = LogLevel.Information, Message = "Feed broker caught up: {Count} message(s) processed before the first visitor")]
+    private static partial void LogFeedCaughtUp(ILogger logger, long count);
 
     private static async Task DrainAsync(SqliteOutbox outbox, TimeSpan timeout, CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Threading.Channels;
+using Kiosk.Service.Mqtt;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -70,6 +71,7 @@ public sealed class MqttFeedClient : BackgroundService
     private async Task ConnectLoopAsync(CancellationToken stoppingToken)
     {
         var backoff = new ReconnectBackoff(_options.ReconnectMinDelay, _options.ReconnectMaxDelay);
+        var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             string reason;
@@ -92,7 +94,7 @@ public sealed class MqttFeedClient : BackgroundService
                     }
 
                     await client.SubscribeAsync(subscribe.Build(), stoppingToken);
-                    backoff.Reset();
+                    failures = 0;
                     _connected = true;
                     Interlocked.Increment(ref _connections);
                     ColorFeedLog.Connected(_logger, _options.BrokerHost, _options.BrokerPort, _options.Topics.Count);
@@ -115,7 +117,7 @@ public sealed class MqttFeedClient : BackgroundService
                 }
             }
 
-            var delay = backoff.Next();
+            var delay = backoff.Next(failures++);
             ColorFeedLog.Reconnecting(_logger, _options.BrokerHost, _options.BrokerPort, reason.ReplaceLineEndings(" "), (long)delay.TotalMilliseconds);
             try
             {

@@ -1,5 +1,6 @@
 using System.Text;
 using Kiosk.Service.Checkpoint;
+using Kiosk.Service.Mqtt;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MQTTnet;

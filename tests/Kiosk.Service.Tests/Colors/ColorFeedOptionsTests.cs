@@ -31,19 +31,4 @@ public sealed class ColorFeedOptionsTests
             Assert.Contains(expected, result.FailureMessage);
         }
     }
-
-    [Fact]
-    public void Backoff_doubles_within_jitter_bounds_caps_and_resets()
-    {
-        var backoff = new ReconnectBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), new Random(3));
-        double[] ceilings = [1, 2, 4, 8, 16, 30, 30, 30];
-        foreach (var ceiling in ceilings)
-        {
-            var delay = backoff.Next().TotalSeconds;
-            Assert.InRange(delay, ceiling / 2, ceiling);
-        }
-
-        backoff.Reset();
-        Assert.InRange(backoff.Next().TotalSeconds, 0.5, 1);
-    }
 }

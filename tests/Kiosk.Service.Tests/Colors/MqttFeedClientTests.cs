@@ -11,15 +11,17 @@ using static Kiosk.Service.Tests.Colors.FeedWorld;
 namespace Kiosk.Service.Tests.Colors;
 
 /// <summary>The feed client against a real Mosquitto: retained snapshot, batches, a forged message, broker restart.</summary>
-public sealed class MqttFeedClientTests : IDisposable
+public sealed class MqttFeedClientTests : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-    private readonly MosquittoFixture _broker = new();
     private readonly FeedWorld _w = new();
+    private MosquittoBroker _broker = null!;
 
-    public void Dispose()
+    public async Task InitializeAsync() => _broker = await MosquittoBroker.StartAsync();
+
+    public async Task DisposeAsync()
     {
-        _broker.Dispose();
+        await _broker.DisposeAsync();
         _w.Dispose();
     }
 
@@ -62,7 +64,8 @@ public sealed class MqttFeedClientTests : IDisposable
             Assert.Contains(_w.Alerts.History, a => a.Kind == Kiosk.Service.Checkpoint.AlertKinds.FeedMessageRejected);
 
             // The broker dies and comes back on the same port (empty: no persistence); the client reconnects and resubscribes.
-            _broker.Restart();
+            await _broker.StopAsync(kill: true);
+            await _broker.RestartAsync();
             await WaitFor(() => client.ConnectionCount >= 2 && client.IsConnected, "reconnected after broker restart");
             await PublishAsync("hc/v1/colors/batch", _w.Sign(_w.Batch(3, T0.AddMinutes(3), Record(1, HealthColor.Red, 300))), retain: false);
             await PublishAsync("hc/v1/colors/heartbeat", _w.Sign(_w.Heartbeat(3, T0.AddMinutes(4))), retain: true);
@@ -80,7 +83,7 @@ public sealed class MqttFeedClientTests : IDisposable
     [Fact]
     public async Task Without_a_broker_the_client_keeps_retrying_and_connects_when_one_appears()
     {
-        _broker.Stop();
+        await _broker.StopAsync();
         var client = new MqttFeedClient(_w.Processor, Options.Create(new ColorFeedOptions
         {
             BrokerHost = _broker.Host,
@@ -97,7 +100,7 @@ public sealed class MqttFeedClientTests : IDisposable
             await Task.Delay(500);
             Assert.False(client.IsConnected);
             Assert.Equal(0, client.ConnectionCount);
-            _broker.Start();
+            await _broker.RestartAsync();
             await PublishAsync("hc/v1/colors/snapshot", _w.Sign(_w.Snapshot(4, T0, Record(1, HealthColor.Yellow, 10))), retain: true);
             await WaitFor(() => _w.Store.State.Seq == 4UL, "snapshot applied once the broker appeared");
         }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Kiosk.Service.Fleet;
 using Microsoft.Extensions.Logging.Abstractions;
+using Kiosk.Service.Tests.Infrastructure;
 
 namespace Kiosk.Service.Tests.Fleet;
 

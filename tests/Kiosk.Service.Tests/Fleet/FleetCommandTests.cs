@@ -4,6 +4,7 @@ using Kiosk.Service.Checkpoint;
 using Microsoft.Extensions.Time.Testing;
 using MQTTnet;
 using MQTTnet.Formatter;
+using Kiosk.Service.Tests.Infrastructure;
 
 namespace Kiosk.Service.Tests.Fleet;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Kiosk.Service.Checkpoint;
 using Kiosk.Service.Events;
 using MQTTnet.Formatter;
+using Kiosk.Service.Tests.Infrastructure;
 
 namespace Kiosk.Service.Tests.Fleet;
 

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using HealthCode.Formats;
 using Kiosk.Service.Checkpoint;
 using MQTTnet;
+using Kiosk.Service.Tests.Infrastructure;
 
 namespace Kiosk.Service.Tests.Fleet;
 

@@ -1,5 +1,6 @@
 using Kiosk.Service.Fleet;
 using MQTTnet;
+using Kiosk.Service.Tests.Infrastructure;
 
 namespace Kiosk.Service.Tests.Fleet;
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Kiosk.Service.Tests.Infrastructure;
 
 namespace Kiosk.Service.Tests.Fleet;
 

@@ -7,6 +7,7 @@ using Kiosk.Service.Tests.Colors;
 using Kiosk.Service.Tests.Fleet;
 using MQTTnet;
 using MQTTnet.Protocol;
+using Kiosk.Service.Tests.Infrastructure;
 
 namespace Kiosk.Service.Tests.Simulation;
 

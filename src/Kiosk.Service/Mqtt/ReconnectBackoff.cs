@@ -1,8 +1,8 @@
-namespace Kiosk.Service.Fleet;
+namespace Kiosk.Service.Mqtt;
 
 /// <summary>
-/// Exponential back-off with full jitter (wait uniform in [0, min(max, min × 2^attempt)]): after a broker
-/// outage a thousand kiosks spread their reconnects instead of stampeding.
+/// Exponential back-off with full jitter (wait uniform in [0, min(max, min × 2^attempt)]), for both MQTT links
+/// (the fleet connection and the color-feed client): after a broker outage a thousand kiosks spread their reconnects instead of stampeding.
 /// </summary>
 public sealed class ReconnectBackoff
 {

@@ -3,11 +3,12 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
-namespace Kiosk.Service.Tests.Fleet;
+namespace Kiosk.Service.Tests.Infrastructure;
 
 /// <summary>
 /// A real Mosquitto (apt: mosquitto) on a free loopback port, started from a temporary config; it can be stopped
-/// (SIGTERM, saving its persistence file) or killed (SIGKILL) and started again on the same port.
+/// (SIGTERM, saving its persistence file) or killed (SIGKILL) and started again on the same port. Shared by the
+/// color-feed, fleet and scenario tests.
 /// </summary>
 internal sealed class MosquittoBroker : IAsyncDisposable
 {
@@ -21,6 +22,9 @@ internal sealed class MosquittoBroker : IAsyncDisposable
         Port = port;
         _configPath = configPath;
     }
+
+    /// <summary>Always the loopback address.</summary>
+    public string Host => "127.0.0.1";
 
     /// <summary>The loopback port.</summary>
     public int Port { get; }
@@ -79,8 +83,8 @@ internal sealed class MosquittoBroker : IAsyncDisposable
             _process = Process.Start(info)!;
             _process.BeginErrorReadLine();
             _process.BeginOutputReadLine();
-            var deadline = DateTime.UtcNow.AddSeconds(10);
-            while (DateTime.UtcNow < deadline && !_process.HasExited)
+            var waited = Stopwatch.StartNew();
+            while (waited.Elapsed < TimeSpan.FromSeconds(10) && !_process.HasExited)
             {
                 if (await CanConnectAsync())
                 {

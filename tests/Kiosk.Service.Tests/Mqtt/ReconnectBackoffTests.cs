@@ -1,6 +1,6 @@
-using Kiosk.Service.Fleet;
+using Kiosk.Service.Mqtt;
 
-namespace Kiosk.Service.Tests.Fleet;
+namespace Kiosk.Service.Tests.Mqtt;
 
 /// <summary>Exponential back-off with full jitter.</summary>
 public sealed class ReconnectBackoffTests

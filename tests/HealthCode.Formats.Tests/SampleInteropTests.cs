@@ -7,7 +7,7 @@ namespace HealthCode.Formats.Tests;
 /// <summary>Codes and a signed trust message made by another implementation (the shared sample scenario).</summary>
 public class SampleInteropTests
 {
-    private static string Sample(string name) => Path.Combine(AppContext.BaseDirectory, "data", "health-code-sample", name);
+    private static string Sample(string name) => Path.Combine(SampleScenario.Directory, name);
 
     [Fact]
     public void TrustMessagePayloadParsesAndItsCodesVerify()

@@ -19,11 +19,11 @@ public sealed class FeedCodecTests : IDisposable
     [Fact]
     public void Sample_messages_signed_by_the_real_authority_key_decode()
     {
-        using var key = AuthorityKey.FromBase64Spki(FeedTestData.AuthorityKeyBase64);
+        using var key = AuthorityKey.FromBase64Spki(SampleScenario.AuthorityKeyBase64);
 
-        var snapshot = FeedCodec.Decode(FeedTestData.Read("snapshot.cose"), key);
-        var heartbeat = FeedCodec.Decode(FeedTestData.Read("heartbeat.cose"), key);
-        var trust = FeedCodec.Decode(FeedTestData.Read("trust.cose"), key);
+        var snapshot = FeedCodec.Decode(SampleScenario.Read("snapshot.cose"), key);
+        var heartbeat = FeedCodec.Decode(SampleScenario.Read("heartbeat.cose"), key);
+        var trust = FeedCodec.Decode(SampleScenario.Read("trust.cose"), key);
 
         var s = Assert.IsType<SnapshotMessage>(snapshot.Message);
         Assert.Equal("CN-HL", s.Feed);
@@ -51,7 +51,7 @@ public sealed class FeedCodecTests : IDisposable
     {
         foreach (var name in new[] { "snapshot.cose", "heartbeat.cose", "trust.cose" })
         {
-            var result = FeedCodec.Decode(FeedTestData.Read(name), _other);
+            var result = FeedCodec.Decode(SampleScenario.Read(name), _other);
             Assert.False(result.Ok);
             Assert.Contains("signature", result.Error);
         }
@@ -60,8 +60,8 @@ public sealed class FeedCodecTests : IDisposable
     [Fact]
     public void Every_truncation_and_every_single_bit_flip_of_a_sample_is_refused_without_throwing()
     {
-        using var key = AuthorityKey.FromBase64Spki(FeedTestData.AuthorityKeyBase64);
-        var bytes = FeedTestData.Read("snapshot.cose");
+        using var key = AuthorityKey.FromBase64Spki(SampleScenario.AuthorityKeyBase64);
+        var bytes = SampleScenario.Read("snapshot.cose");
         for (var length = 0; length < bytes.Length; length++)
         {
             var result = FeedCodec.Decode(bytes.AsSpan(0, length), key);

@@ -3,8 +3,7 @@ using System.Text.Json;
 using HealthCode.Formats;
 using Kiosk.Service.Cli;
 using Kiosk.Service.Codes;
-using SkiaSharp;
-using ZXing.QrCode;
+using Kiosk.Drivers.QrDecoding;
 
 namespace Kiosk.Service.Tests.Codes;
 
@@ -82,7 +81,7 @@ public sealed class InspectCommandTests : IDisposable
     {
         var code = Issue(HealthColor.Yellow);
         var png = Path.Combine(_dir, "code.png");
-        File.WriteAllBytes(png, RenderQrPng(code));
+        File.WriteAllBytes(png, QrPng.Render(code, scale: 4));
         var (exit, fromImage, _) = await Run("inspect", "--image", png, "--trust", _trustFile, "--at", Iso(Now), "--json");
         var (_, fromText, _) = await Run("inspect", code, "--trust", _trustFile, "--at", Iso(Now), "--json");
         Assert.Equal(0, exit);
@@ -169,31 +168,6 @@ public sealed class InspectCommandTests : IDisposable
         {
             Assert.Null(text);
         }
-    }
-
-    internal static byte[] RenderQrPng(string text)
-    {
-        var matrix = new QRCodeWriter().encode(text, ZXing.BarcodeFormat.QR_CODE, 0, 0, new Dictionary<ZXing.EncodeHintType, object> { [ZXing.EncodeHintType.MARGIN] = 4 });
-        const int scale = 4;
-        using var bitmap = new SKBitmap(matrix.Width * scale, matrix.Height * scale, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        using (var canvas = new SKCanvas(bitmap))
-        {
-            canvas.Clear(SKColors.White);
-            using var black = new SKPaint { Color = SKColors.Black };
-            for (var y = 0; y < matrix.Height; y++)
-            {
-                for (var x = 0; x < matrix.Width; x++)
-                {
-                    if (matrix[x, y])
-                    {
-                        canvas.DrawRect(x * scale, y * scale, scale, scale, black);
-                    }
-                }
-            }
-        }
-
-        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
-        return data.ToArray();
     }
 
     private static HealthCodeClaim Claim(HealthColor color) =>

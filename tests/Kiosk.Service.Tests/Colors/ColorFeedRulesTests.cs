@@ -322,8 +322,8 @@ public sealed class ColorFeedRulesTests : IDisposable
     [Fact]
     public void The_signed_sample_brings_the_kiosk_in_sync_with_its_trust_list()
     {
-        var sample = SampleData.Directory;
-        using var key = AuthorityKey.FromBase64Spki(SampleData.AuthorityKeyBase64);
+        var sample = SampleScenario.Directory;
+        using var key = AuthorityKey.FromBase64Spki(SampleScenario.AuthorityKeyBase64);
         using var w = new FeedWorld(authority: null);
         var store = ColorStore.Open(new ColorStoreSettings { DatabasePath = Path.Combine(w.Directory, "sample.db"), Feed = "CN-HL", AuthorityKey = key });
         using (store)

@@ -12,8 +12,8 @@ public sealed class SampleScenarioTests
     [Fact]
     public async Task SampleScenario_MatchesExpectedOutcomes_AndWritesOneEventPerDecision()
     {
-        var scenario = Scenario.Load(Path.Combine(SampleData.Directory, "scenario.json"));
-        var expected = JsonDocument.Parse(File.ReadAllText(Path.Combine(SampleData.Directory, "expected.json"))).RootElement
+        var scenario = Scenario.Load(Path.Combine(SampleScenario.Directory, "scenario.json"));
+        var expected = JsonDocument.Parse(File.ReadAllText(Path.Combine(SampleScenario.Directory, "expected.json"))).RootElement
             .EnumerateArray().Select(e => (e.GetProperty("outcome").GetString()!, e.GetProperty("reason").GetString()!)).ToList();
         var output = Directory.CreateTempSubdirectory("sample-run-").FullName;
         try

@@ -33,7 +33,7 @@ public sealed class ScenarioWithBrokerTests : IDisposable
         await using var broker = await MosquittoBroker.StartAsync();
 
         // The sample scenario with only its trust list in the file: the color data is on the broker.
-        foreach (var file in Directory.GetFiles(SampleData.Directory))
+        foreach (var file in Directory.GetFiles(SampleScenario.Directory))
         {
             File.Copy(file, Path.Combine(_dir, Path.GetFileName(file)));
         }

@@ -38,6 +38,7 @@ public sealed partial class FleetConnection : IAsyncDisposable
     private readonly ILogger<FleetConnection> _logger;
     private readonly EmbeddedBroker? _embedded;
     private readonly ReconnectBackoff _backoff;
+    private bool _disconnectingByUs;
     private readonly IMqttClient _client;
     private readonly object _gate = new();
     private FleetSession? _session;
@@ -134,6 +135,7 @@ public sealed partial class FleetConnection : IAsyncDisposable
             {
                 var (host, port) = await ResolveEndpointAsync(cancellationToken);
                 endpoint = $"{host}:{port}";
+                Volatile.Write(ref _disconnectingByUs, false);
                 var result = await _client.ConnectAsync(BuildClientOptions(host, port), cancellationToken);
                 var receiveMaximum = result.ReceiveMaximum is > 0 ? result.ReceiveMaximum.Value : ushort.MaxValue;
                 var session = new FleetSession(Interlocked.Increment(ref _sessionCount), _client.Options.ProtocolVersion, Math.Min(_options.MaxInFlight, receiveMaximum), sessionEnd.Token);
@@ -328,7 +330,7 @@ public sealed partial class FleetConnection : IAsyncDisposable
             end = _sessionEnd;
         }
 
-        if (e.ClientWasConnected)
+        if (e.ClientWasConnected && !Volatile.Read(ref _disconnectingByUs))
         {
             LogConnectionLost(_logger, e.Reason.ToString(), e.Exception?.GetType().Name ?? "-");
         }
@@ -364,6 +366,9 @@ public sealed partial class FleetConnection : IAsyncDisposable
         {
             if (_client.IsConnected)
             {
+                // Our own disconnect is not a lost connection: no warning for it (MQTTnet reports it after
+                // DisconnectAsync has returned; the flag is cleared by the next connect).
+                Volatile.Write(ref _disconnectingByUs, true);
                 await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(), cancellationToken);
             }
         }

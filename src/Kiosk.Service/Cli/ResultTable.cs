@@ -1,3 +1,4 @@
+using System.Globalization;
 using Kiosk.Service.Checkpoint;
 using Kiosk.Service.Simulation;
 
@@ -19,9 +20,12 @@ public static class ResultTable
                 continue;
             }
 
-            var temperature = record.ReportedTemperatureC?.ToString("0.0") ?? "-";
+            var temperature = record.ReportedTemperatureC?.ToString("0.0", CultureInfo.InvariantCulture) ?? "-";
             output.WriteLine(
-                $"{result.Index,-8} {result.SteppedUpAt:HH:mm:ss} {PolicyNames.Of(record.Decision.Outcome),-8} {PolicyNames.Of(record.Decision.Reason),-24} {temperature,8} {record.Latency.TotalMilliseconds,11:0}{note}");
+                $"{result.Index,-8} {result.SteppedUpAt:HH:mm:ss} {PolicyNames.Of(record.Decision.Outcome),-8} {PolicyNames.Of(record.Decision.Reason),-24} {temperature,8} {record.Latency.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture),11}{note}");
         }
+
+        output.WriteLine("latency: code seen to decision in simulated time, i.e. the sensor's timing (decoding and verifying take no");
+        output.WriteLine("simulated time); wall-clock figures come from bench/Kiosk.Bench.");
     }
 }

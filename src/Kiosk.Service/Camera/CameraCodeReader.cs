@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Kiosk.Drivers.Camera;
 using Kiosk.Drivers.QrDecoding;
 using Kiosk.Service.Checkpoint;
+using Kiosk.Service.Threading;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -44,7 +45,7 @@ public sealed partial class CameraCodeReader(
                     LumaFrame frame;
                     try
                     {
-                        if (!await frames.MoveNextAsync().AsTask().WaitAsync(_options.StallTimeout, timeProvider, cancellationToken))
+                        if (!await InlineAwait.WithTimeout(frames.MoveNextAsync(), _options.StallTimeout, timeProvider, cancellationToken))
                         {
                             fault = "frame source ended";
                             break;
@@ -82,7 +83,8 @@ public sealed partial class CameraCodeReader(
             }
             finally
             {
-                await session.CancelAsync();
+                // Cancel, not CancelAsync: the callbacks run here, on the checkpoint thread, not through the thread pool.
+                session.Cancel();
                 await DisposeQuietlyAsync(frames);
             }
 

@@ -152,7 +152,8 @@ public sealed partial class CheckpointLoop
         }
         finally
         {
-            await stop.CancelAsync();
+            // Cancel, not CancelAsync: the callbacks run here, on the checkpoint thread, not through the thread pool.
+            stop.Cancel();
             try
             {
                 await pump;
@@ -274,11 +275,18 @@ public sealed partial class CheckpointLoop
         {
             // REFER holds until its time is up or the next code arrives.
             Ready?.Invoke();
-            using var hold = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var elapsed = Task.Delay(options.ReferHold, _time, hold.Token);
-            var arrived = next.WaitToReadAsync(hold.Token).AsTask();
-            await Task.WhenAny(elapsed, arrived);
-            await hold.CancelAsync();
+            // One plain await (no WhenAny: its promise completes on the thread pool, see InlineAwait).
+            using var holdTime = new CancellationTokenSource(options.ReferHold, _time);
+            using var hold = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, holdTime.Token);
+            try
+            {
+                await next.WaitToReadAsync(hold.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The hold is over.
+            }
+
             cancellationToken.ThrowIfCancellationRequested();
             if (next.TryPeek(out _))
             {

@@ -8,7 +8,13 @@ using Kiosk.Drivers.QrDecoding;
 namespace Kiosk.Service.Demo;
 
 /// <summary>One visitor of the demo and the outcome the policy demands for it.</summary>
-public sealed record DemoVisitor(double AtSeconds, JsonObject Json, string Expected, string Story);
+/// <param name="AtSeconds">When the visitor steps up.</param>
+/// <param name="Json">The visitor's entry in the scenario file.</param>
+/// <param name="Expected">The reason the policy demands, or "-" when no code is shown.</param>
+/// <param name="Story">One line for the result table.</param>
+/// <param name="Qr">The QR text the visitor shows, if any.</param>
+/// <param name="Claim">The health-code claim inside it (holder's masked name, code id, color), if it carries one.</param>
+public sealed record DemoVisitor(double AtSeconds, JsonObject Json, string Expected, string Story, string? Qr = null, HealthCodeClaim? Claim = null);
 
 /// <summary>
 /// Makes everything the demo needs with fresh keys: an authority key, issuer keys of two regions (CN-HL with
@@ -43,6 +49,9 @@ public static class DemoWorld
         var expires = Start.AddDays(1);
         var colorTime = Start.AddDays(-3).ToUnixTimeSeconds();
 
+        (string Text, HealthCodeClaim Claim) Code(HealthCodeIssuer issuer, string iss, DateTimeOffset iat, DateTimeOffset exp, HealthCodeClaim claim) =>
+            (issuer.Issue(iss, iat, exp, claim), claim);
+
         HealthCodeClaim Claim(string name, HealthColor color = HealthColor.Green, long? ct = null, bool proxy = false) =>
             new(CodeId.FromBytes(RandomNumberGenerator.GetBytes(CodeId.Length)), color, ct ?? colorTime, name, proxy);
 
@@ -64,28 +73,30 @@ public static class DemoWorld
         // A batch signed by an authority whose clock is 6 minutes ahead of the kiosk's: the kiosk's clock is behind.
         Write(directory, "batch-0002.cose", FeedEncoder.Sign(new BatchMessage(Feed, 2, Start.AddMinutes(6), []), authorityKey, authority.Kid));
 
-        var proxyCode = hl.Issue("CN-HL", issuedAt, expires, Claim("张*", proxy: true));
+        var proxyClaim = Claim("张*", proxy: true);
+        var proxyCode = hl.Issue("CN-HL", issuedAt, expires, proxyClaim);
         Write(directory, "visitor-proxy.png", QrPng.Render(proxyCode, scale: 6));
 
-        var valid = hl.Issue("CN-HL", issuedAt, expires, Claim("王*明"));
+        var validClaim = Claim("王*明");
+        var valid = hl.Issue("CN-HL", issuedAt, expires, validClaim);
         var visitors = new List<DemoVisitor>
         {
-            Visitor(0, valid, 36.6, "color_data_stale", "arrives before the feed's heartbeat: the 30 h old snapshot is stale"),
-            Visitor(20, valid, 36.6, "ok", "green code, normal temperature (same code again: decided again)"),
-            Visitor(30, bj.Issue("CN-BJ", issuedAt, expires, Claim("赵*")), 36.4, "ok", "CN-BJ code, PS256: recognised across regions"),
-            Visitor(40, hl.Issue("CN-HL", issuedAt, expires, Claim("孙*丽")), 38.9, "temperature_high", "fever on the reading and on the retest"),
-            Visitor(50, hl.Issue("CN-HL", issuedAt, expires, Claim("周*")), null, "temperature_unavailable", "shows a code but never steps to the sensor"),
-            Visitor(60, hl.Issue("CN-HL", issuedAt, expires, Claim("吴*强", HealthColor.Red)), 36.6, "health_status", "the code itself is not green"),
-            Visitor(70, hl.Issue("CN-HL", issuedAt, expires, yellowInBackend), 36.6, "health_status", "green code, but the backend's newer record is not"),
-            Visitor(80, hl.Issue("CN-HL", Start.AddDays(-10), Start.AddDays(-1), Claim("郑*")), 36.6, "code_expired", "a screenshot of yesterday's code"),
-            Visitor(90, hl.Issue("CN-HL", Start.AddDays(1), Start.AddDays(2), Claim("冯*")), 36.6, "code_not_yet_valid", "issued tomorrow"),
-            Visitor(100, "https://example.org/menu", 36.6, "code_unrecognized", "a restaurant menu QR"),
-            Visitor(110, rogueIssuer.Issue("CN-HL", issuedAt, expires, Claim("陈*")), 36.6, "code_invalid", "signed by a key nobody trusts"),
-            Visitor(120, "HCN1:6BF.Q$%%%%%", 36.6, "code_invalid", "a damaged code"),
+            Visitor(0, (valid, validClaim), 36.6, "color_data_stale", "arrives before the feed's heartbeat: the 30 h old snapshot is stale"),
+            Visitor(20, (valid, validClaim), 36.6, "ok", "green code, normal temperature (same code again: decided again)"),
+            Visitor(30, Code(bj, "CN-BJ", issuedAt, expires, Claim("赵*")), 36.4, "ok", "CN-BJ code, PS256: recognised across regions"),
+            Visitor(40, Code(hl, "CN-HL", issuedAt, expires, Claim("孙*丽")), 38.9, "temperature_high", "fever on the reading and on the retest"),
+            Visitor(50, Code(hl, "CN-HL", issuedAt, expires, Claim("周*")), null, "temperature_unavailable", "shows a code but never steps to the sensor"),
+            Visitor(60, Code(hl, "CN-HL", issuedAt, expires, Claim("吴*强", HealthColor.Red)), 36.6, "health_status", "the code itself is not green"),
+            Visitor(70, Code(hl, "CN-HL", issuedAt, expires, yellowInBackend), 36.6, "health_status", "green code, but the backend's newer record is not"),
+            Visitor(80, Code(hl, "CN-HL", Start.AddDays(-10), Start.AddDays(-1), Claim("郑*")), 36.6, "code_expired", "a screenshot of yesterday's code"),
+            Visitor(90, Code(hl, "CN-HL", Start.AddDays(1), Start.AddDays(2), Claim("冯*")), 36.6, "code_not_yet_valid", "issued tomorrow"),
+            Visitor(100, ("https://example.org/menu", null), 36.6, "code_unrecognized", "a restaurant menu QR"),
+            Visitor(110, Code(rogueIssuer, "CN-HL", issuedAt, expires, Claim("陈*")), 36.6, "code_invalid", "signed by a key nobody trusts"),
+            Visitor(120, ("HCN1:6BF.Q$%%%%%", null), 36.6, "code_invalid", "a damaged code"),
             new(130, new JsonObject { ["atSeconds"] = 130, ["qr"] = null, ["assist"] = true }, "-", "no code: presses the assist button"),
-            new(140, new JsonObject { ["atSeconds"] = 140, ["qrImage"] = "visitor-proxy.png", ["bodyTemperatureC"] = 36.5 }, "ok", "code registered on an elder's behalf (代), shown as an image"),
-            Visitor(210, valid, 36.6, "clock_fault", "after a feed message signed 6 minutes in the kiosk's future"),
-            Visitor(250, valid, 36.7, "ok", "the kiosk's clock has caught up"),
+            new(140, new JsonObject { ["atSeconds"] = 140, ["qrImage"] = "visitor-proxy.png", ["bodyTemperatureC"] = 36.5 }, "ok", "code registered on an elder's behalf (代), shown as an image", proxyCode, proxyClaim),
+            Visitor(210, (valid, validClaim), 36.6, "clock_fault", "after a feed message signed 6 minutes in the kiosk's future"),
+            Visitor(250, (valid, validClaim), 36.7, "ok", "the kiosk's clock has caught up"),
         };
 
         var scenario = new JsonObject
@@ -105,8 +116,8 @@ public static class DemoWorld
         return (path, visitors);
     }
 
-    private static DemoVisitor Visitor(double at, string qr, double? temperature, string expected, string story) =>
-        new(at, new JsonObject { ["atSeconds"] = at, ["qr"] = qr, ["bodyTemperatureC"] = temperature }, expected, story);
+    private static DemoVisitor Visitor(double at, (string Text, HealthCodeClaim? Claim) code, double? temperature, string expected, string story) =>
+        new(at, new JsonObject { ["atSeconds"] = at, ["qr"] = code.Text, ["bodyTemperatureC"] = temperature }, expected, story, code.Text, code.Claim);
 
     private static void Write(string directory, string name, byte[] bytes) => File.WriteAllBytes(Path.Combine(directory, name), bytes);
 }

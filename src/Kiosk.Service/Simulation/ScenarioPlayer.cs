@@ -1,5 +1,6 @@
 using Kiosk.Service.Checkpoint;
 using Microsoft.Extensions.Logging;
+using Kiosk.Service.Threading;
 
 namespace Kiosk.Service.Simulation;
 
@@ -153,7 +154,8 @@ public sealed partial class ScenarioPlayer
         }
         finally
         {
-            await stop.CancelAsync();
+            // Cancel, not CancelAsync: the callbacks run here, on the checkpoint thread, not through the thread pool.
+            stop.Cancel();
             _loop.Ready -= ready.Set;
             _loop.Decided -= decided.Set;
             await loop;
@@ -183,35 +185,23 @@ public sealed partial class ScenarioPlayer
     private static partial void LogFeed(ILogger logger, string file, string result);
 
     /// <summary>A resettable one-shot signal whose waiters also fail when the loop itself ends.</summary>
+    /// <remarks>Completion reaches the waiter in the loop's synchronization context, never through the thread pool
+    /// (see <see cref="InlineAwait"/>): the virtual clock must not move while it is on its way.</remarks>
     private sealed class Signal
     {
-        private TaskCompletionSource _tcs = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly Signal<bool> _inner = new();
 
-        public void Set() => _tcs.TrySetResult();
+        public void Set() => _inner.Set(true);
 
-        public void Reset()
-        {
-            if (_tcs.Task.IsCompleted)
-            {
-                _tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            }
-        }
+        public void Reset() => _inner.Reset();
 
-        public async Task WaitAsync(Task loop, CancellationToken cancellationToken)
-        {
-            var done = await Task.WhenAny(_tcs.Task.WaitAsync(cancellationToken), loop);
-            if (done == loop)
-            {
-                await loop;
-                throw new InvalidOperationException("The checkpoint loop ended before the scenario did.");
-            }
-
-            await done;
-        }
+        public Task WaitAsync(Task loop, CancellationToken cancellationToken) => _inner.WaitAsync(loop, cancellationToken);
     }
 
     private sealed class Signal<T>
     {
+        // Asynchronous continuations: the player resumes in a work item posted to the loop, not inside the
+        // checkpoint loop's event.
         private TaskCompletionSource<T> _tcs = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public void Set(T value) => _tcs.TrySetResult(value);
@@ -224,17 +214,12 @@ public sealed partial class ScenarioPlayer
             }
         }
 
-        public async Task<T> WaitAsync(Task loop, CancellationToken cancellationToken)
-        {
-            var wait = _tcs.Task.WaitAsync(cancellationToken);
-            var done = await Task.WhenAny(wait, loop);
-            if (done == loop)
-            {
-                await loop;
-                throw new InvalidOperationException("The checkpoint loop ended before the scenario did.");
-            }
+        public Task<T> WaitAsync(Task loop, CancellationToken cancellationToken) =>
+            InlineAwait.FirstOf(_tcs.Task, loop, LoopEnded, cancellationToken);
 
-            return await wait;
-        }
+        private static Exception LoopEnded(Task loop) =>
+            loop.Exception?.InnerException is { } error
+                ? new InvalidOperationException($"The checkpoint loop failed before the scenario ended: {error.Message}", error)
+                : new InvalidOperationException("The checkpoint loop ended before the scenario did.");
     }
 }

@@ -36,7 +36,15 @@ public static partial class SimulationRunner
     /// <param name="options">The run options (config file, events file, screens directory, broker).</param>
     /// <param name="fleet">Publish to the fleet broker: the one of <c>--mqtt</c> or the configuration, else an embedded broker.</param>
     /// <param name="cancellationToken">Stops the run.</param>
-    public static async Task<IReadOnlyList<VisitorResult>> PlayScenarioAsync(Scenario scenario, RunOptions options, bool fleet, CancellationToken cancellationToken)
+    public static Task<IReadOnlyList<VisitorResult>> PlayScenarioAsync(Scenario scenario, RunOptions options, bool fleet, CancellationToken cancellationToken) =>
+        PlayScenarioAsync(scenario, options, fleet, logging: null, cancellationToken);
+
+    /// <param name="scenario">The scenario.</param>
+    /// <param name="options">The run options (config file, events file, screens directory, broker).</param>
+    /// <param name="fleet">Publish to the fleet broker: the one of <c>--mqtt</c> or the configuration, else an embedded broker.</param>
+    /// <param name="logging">More logging set-up after the default (warnings on standard error), e.g. another provider or level.</param>
+    /// <param name="cancellationToken">Stops the run.</param>
+    public static async Task<IReadOnlyList<VisitorResult>> PlayScenarioAsync(Scenario scenario, RunOptions options, bool fleet, Action<ILoggingBuilder>? logging, CancellationToken cancellationToken)
     {
         var dataDirectory = Directory.CreateTempSubdirectory("kiosk-sim-").FullName;
         try
@@ -49,7 +57,11 @@ public static partial class SimulationRunner
             var services = new ServiceCollection();
             services.AddSingleton<TimeProvider>(time);
             services.AddSingleton<IConfiguration>(configuration);
-            services.AddLogging(b => KioskLogging.ToStandardError(b, LogLevel.Warning));
+            services.AddLogging(b =>
+            {
+                KioskLogging.ToStandardError(b, LogLevel.Warning);
+                logging?.Invoke(b);
+            });
             services.AddSingleton<IEventSequence>(new InMemoryEventSequence());
             if (eventsFile is not null)
             {
@@ -67,7 +79,7 @@ public static partial class SimulationRunner
 
             if (fleet)
             {
-                fleetProvider = BuildFleet(configuration, provider, feedFromBroker: options.Broker is not null);
+                fleetProvider = BuildFleet(configuration, provider, feedFromBroker: options.Broker is not null, logging);
                 KioskServices.ValidateOptions(fleetProvider);
             }
 
@@ -86,7 +98,7 @@ public static partial class SimulationRunner
                     await CatchUpAsync(feedClient, fleetProvider!.GetRequiredService<ILoggerFactory>().CreateLogger("Scenario"), cancellationToken);
                 }
 
-                var results = Play(scenario, provider, time, cancellationToken);
+                var results = Play(scenario, provider, time, realTimeNeighbours: fleet, cancellationToken);
                 if (fleetProvider is not null)
                 {
                     await DrainAsync(fleetProvider.GetRequiredService<SqliteOutbox>(), TimeSpan.FromSeconds(10), cancellationToken);
@@ -122,9 +134,35 @@ public static partial class SimulationRunner
         }
     }
 
-    private static IReadOnlyList<VisitorResult> Play(Scenario scenario, ServiceProvider provider, VirtualTimeProvider time, CancellationToken cancellationToken)
+    private static IReadOnlyList<VisitorResult> Play(Scenario scenario, ServiceProvider provider, VirtualTimeProvider time, bool realTimeNeighbours, CancellationToken cancellationToken)
     {
         var loop = new VirtualTimeLoop(time);
+        var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("Scenario");
+        var results = PlayOn(loop, scenario, provider, time, cancellationToken);
+        if (loop.ForeignPosts > 0)
+        {
+            // Without a broker beside it nothing should reach the loop from another thread (see InlineAwait).
+            if (realTimeNeighbours)
+            {
+                LogForeignPostsWithFleet(logger, loop.ForeignPosts);
+            }
+            else
+            {
+                LogForeignPosts(logger, loop.ForeignPosts);
+            }
+        }
+
+        return results;
+    }
+
+    [LoggerMessage(EventId = 312, Level = LogLevel.Warning, Message = "Simulation: {Count} continuation(s) reached the virtual-time loop from other threads; virtual time may have run ahead of the kiosk")]
+    private static partial void LogForeignPosts(ILogger logger, long count);
+
+    [LoggerMessage(EventId = 313, Level = LogLevel.Debug, Message = "Simulation: {Count} continuation(s) reached the virtual-time loop from the fleet's threads")]
+    private static partial void LogForeignPostsWithFleet(ILogger logger, long count);
+
+    private static IReadOnlyList<VisitorResult> PlayOn(VirtualTimeLoop loop, Scenario scenario, ServiceProvider provider, VirtualTimeProvider time, CancellationToken cancellationToken)
+    {
         return loop.Run(async () =>
         {
             // Devices are created on the loop so their timers and continuations live in virtual time.
@@ -176,12 +214,16 @@ public static partial class SimulationRunner
         return overrides;
     }
 
-    private static ServiceProvider BuildFleet(IConfiguration configuration, ServiceProvider kiosk, bool feedFromBroker)
+    private static ServiceProvider BuildFleet(IConfiguration configuration, ServiceProvider kiosk, bool feedFromBroker, Action<ILoggingBuilder>? logging)
     {
         var services = new ServiceCollection();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(configuration);
-        services.AddLogging(b => KioskLogging.ToStandardError(b, LogLevel.Warning));
+        services.AddLogging(b =>
+        {
+            KioskLogging.ToStandardError(b, LogLevel.Warning);
+            logging?.Invoke(b);
+        });
         services.AddOptions<KioskOptions>().Bind(configuration.GetSection(KioskOptions.Section));
         services.AddSingleton(_ => kiosk.GetRequiredService<Connectivity>());
         services.AddSingleton(_ => kiosk.GetRequiredService<DecisionCounters>());

@@ -196,7 +196,24 @@ public sealed class VirtualTimeLoop : SynchronizationContext
         _time.Dispatch = action => Post(static s => ((Action)s!)(), action);
     }
 
-    public override void Post(SendOrPostCallback d, object? state) => _queue.Add((d, state));
+    private long _foreignPosts;
+
+    /// <summary>
+    /// Work posted from another thread while the loop ran. Each one is a moment when the clock could have moved
+    /// while the work was on its way (see <see cref="Threading.InlineAwait"/>); a deterministic simulation has none
+    /// but real I/O (the fleet's broker, for instance).
+    /// </summary>
+    public long ForeignPosts => Interlocked.Read(ref _foreignPosts);
+
+    public override void Post(SendOrPostCallback d, object? state)
+    {
+        if (_loopThreadId != 0 && Environment.CurrentManagedThreadId != _loopThreadId)
+        {
+            Interlocked.Increment(ref _foreignPosts);
+        }
+
+        _queue.Add((d, state));
+    }
 
     public override void Send(SendOrPostCallback d, object? state)
     {

@@ -2,6 +2,8 @@ using Kiosk.Service.Checkpoint;
 using Kiosk.Service.Cli;
 using Kiosk.Service.Demo;
 using Kiosk.Service.Simulation;
+using Kiosk.Service.Tests.Infrastructure;
+using Microsoft.Extensions.Logging;
 
 namespace Kiosk.Service.Tests.Simulation;
 
@@ -23,17 +25,22 @@ public sealed class DemoScenarioTests : IDisposable
         var scenario = Scenario.Load(path);
         var events = Path.Combine(_dir, "events.jsonl");
 
-        var results = await SimulationRunner.PlayScenarioAsync(scenario, new RunOptions(null, true, path, events, null, null), fleet: false, CancellationToken.None);
+        var logs = new CapturingLoggerProvider();
+        var results = await SimulationRunner.PlayScenarioAsync(scenario, new RunOptions(null, true, path, events, null, null), fleet: false, b => b.AddProvider(logs), CancellationToken.None);
+        Assert.DoesNotContain(logs.Entries, e => e.EventId == 312); // nothing reached the virtual-time loop from another thread
 
         Assert.Equal(visitors.Count, results.Count);
+        var table = new StringWriter();
+        ResultTable.Write(table, results, visitors.Select(v => v.Story).ToList());
         for (var i = 0; i < results.Count; i++)
         {
             var actual = results[i].Record is { } record ? PolicyNames.Of(record.Decision.Reason) : "-";
-            Assert.True(visitors[i].Expected == actual, $"visitor {i} ({visitors[i].Story}): expected {visitors[i].Expected}, got {actual}");
+            Assert.True(visitors[i].Expected == actual, $"visitor {i} ({visitors[i].Story}): expected {visitors[i].Expected}, got {actual}\n{table}");
         }
 
         var reasons = results.Where(r => r.Record is not null).Select(r => r.Record!.Decision.Reason).ToHashSet();
         Assert.Equal(PolicyNames.AllReasons.ToHashSet(), reasons);
-        Assert.Equal(results.Count(r => r.Record is not null), File.ReadAllLines(events).Length);
+        var lines = File.ReadAllLines(events);
+        Assert.True(results.Count(r => r.Record is not null) == lines.Length, $"one event per decision; the events file has {lines.Length}:\n{string.Join("\n", lines)}\n{table}");
     }
 }

@@ -3,6 +3,8 @@ using Kiosk.Service.Checkpoint;
 using Kiosk.Service.Cli;
 using Kiosk.Service.Simulation;
 using Kiosk.Service.Tests.Colors;
+using Kiosk.Service.Tests.Infrastructure;
+using Microsoft.Extensions.Logging;
 
 namespace Kiosk.Service.Tests.Simulation;
 
@@ -20,7 +22,9 @@ public sealed class SampleScenarioTests
         {
             var events = Path.Combine(output, "events.jsonl");
             var screens = Path.Combine(output, "screens");
-            var results = await SimulationRunner.PlayScenarioAsync(scenario, new RunOptions(null, true, null, events, screens, null), fleet: false, CancellationToken.None);
+            var logs = new CapturingLoggerProvider();
+            var results = await SimulationRunner.PlayScenarioAsync(scenario, new RunOptions(null, true, null, events, screens, null), fleet: false, b => b.AddProvider(logs), CancellationToken.None);
+            Assert.DoesNotContain(logs.Entries, e => e.EventId == 312); // nothing reached the virtual-time loop from another thread
 
             var decided = results.Where(r => r.Record is not null).Select(r => (PolicyNames.Of(r.Record!.Decision.Outcome), PolicyNames.Of(r.Record.Decision.Reason))).ToList();
             Assert.Equal(expected, decided);

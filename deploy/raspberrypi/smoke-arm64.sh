@@ -7,7 +7,8 @@
 #   --deb FILE      the .deb to test (default: build one with build.sh into WORK/artifacts)
 #   --work DIR      working folder (default: artifacts/smoke-arm64); the root is WORK/root
 #   --reuse-root    reuse WORK/root from an earlier run instead of debootstrapping a fresh one
-#   --code TEXT     the health code for `kiosk inspect` (default: tests/data/deploy/smoke-code.txt)
+#   --code TEXT     the health code for `kiosk inspect` (default: tests/data/deploy/smoke-code.txt, verified
+#                   against smoke-trust.json at smoke-at.txt; a code of your own is only decoded)
 #
 # Checks, in the arm64 root:
 #   1. dpkg -i of the .deb succeeds with only its declared Depends installed (postinst: kiosk user, groups);
@@ -15,7 +16,8 @@
 #      shipped arm64 builds that fail on Bookworm with "undefined symbol: uuid_generate_random" / "FT_Get_BDF_Property";
 #   3. the runtime starts: kiosk --help;
 #   4. kiosk render --screen pass --out /tmp/pass.png writes a PNG (SkiaSharp really draws on arm64);
-#   5. kiosk inspect CODE --json decodes the base45, zlib and COSE layers (no trust list: verdict untrusted);
+#   5. kiosk inspect CODE --trust smoke-trust.json --at T --json verifies the code: every layer decodes, the ES256
+#      signature checks out through the arm64 runtime's OpenSSL (libssl3), verdict valid;
 #   6. dpkg --purge removes the app, unit and config and keeps /var/lib/kiosk and the kiosk user.
 # A subcommand that main does not have yet is reported as MISSING.
 # Exit: 0 all passed, 1 a check failed, 3 nothing failed but a subcommand is missing.
@@ -53,8 +55,10 @@ done
 for tool in debootstrap qemu-aarch64-static chroot dpkg-deb jq readelf; do
     command -v "$tool" >/dev/null || die "$tool not found (apt-get install debootstrap qemu-user-static binfmt-support jq binutils)"
 done
+inspect_args=()
 if [[ -z "$code" ]]; then
     code="$(tr -d '\n' <"$repo/tests/data/deploy/smoke-code.txt")"
+    inspect_args=(--trust /tmp/smoke-trust.json --at "$(tr -d '\n' <"$repo/tests/data/deploy/smoke-at.txt")")
 fi
 
 # binfmt_misc runs arm64 programs (and those they exec: dpkg's maintainer scripts) through qemu.
@@ -149,6 +153,7 @@ run_in_root() {
 
 # 3. Install.
 cp "$deb" "$root/tmp/kiosk.deb"
+install -m 0644 "$repo/tests/data/deploy/smoke-trust.json" "$root/tmp/smoke-trust.json"
 if run_in_root "$root" dpkg -i /tmp/kiosk.deb; then
     result PASS "dpkg -i $(basename "$deb") (Depends: $depends)"
 else
@@ -205,9 +210,13 @@ else
     result FAIL "kiosk render --screen pass: $(grep -m 3 -E 'error|Exception|undefined' <<<"$run_out" | tr '\n' ' ')"
 fi
 
-if run_in_root "${as_kiosk[@]}" /usr/bin/kiosk inspect "$code" --json ||
+if run_in_root "${as_kiosk[@]}" /usr/bin/kiosk inspect "$code" "${inspect_args[@]}" --json ||
     jq -e . >/dev/null 2>&1 <<<"$run_out"; then
-    if jq -e '.base45 == true and .zlib == true and .cose == true' >/dev/null 2>&1 <<<"$run_out"; then
+    if [[ ${#inspect_args[@]} -gt 0 ]] && jq -e '.signature == "valid" and .verdict == "valid"' >/dev/null 2>&1 <<<"$run_out"; then
+        result PASS "kiosk inspect --trust --json: ES256 signature valid, verdict valid"
+    elif [[ ${#inspect_args[@]} -gt 0 ]]; then
+        result FAIL "kiosk inspect --trust --json: not verified: $(tr '\n' ' ' <<<"$run_out" | cut -c1-300)"
+    elif jq -e '.base45 == true and .zlib == true and .cose == true' >/dev/null 2>&1 <<<"$run_out"; then
         result PASS "kiosk inspect --json: base45, zlib, cose decode (verdict: $(jq -r .verdict <<<"$run_out"))"
     else
         result FAIL "kiosk inspect --json: layers not decoded: $(tr '\n' ' ' <<<"$run_out" | cut -c1-200)"

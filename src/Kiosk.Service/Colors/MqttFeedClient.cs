@@ -130,16 +130,20 @@ public sealed class MqttFeedClient : BackgroundService
         }
     }
 
-    private MqttClientOptions ClientOptions() => new MqttClientOptionsBuilder()
-        .WithTcpServer(_options.BrokerHost, _options.BrokerPort)
-        .WithClientId(_options.EffectiveClientId)
-        .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
-        .WithCleanStart(false)
-        .WithSessionExpiryInterval(SessionExpirySeconds)
-        .WithMaximumPacketSize((uint)_options.MaxPacketBytes)
-        .WithKeepAlivePeriod(TimeSpan.FromSeconds(30))
-        .WithTimeout(TimeSpan.FromSeconds(30))
-        .Build();
+    private MqttClientOptions ClientOptions()
+    {
+        var builder = new MqttClientOptionsBuilder()
+            .WithTcpServer(_options.BrokerHost, _options.BrokerPort)
+            .WithClientId(_options.EffectiveClientId)
+            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
+            .WithCleanStart(false)
+            .WithSessionExpiryInterval(SessionExpirySeconds)
+            .WithMaximumPacketSize((uint)_options.MaxPacketBytes)
+            .WithKeepAlivePeriod(TimeSpan.FromSeconds(30))
+            .WithTimeout(TimeSpan.FromSeconds(30));
+        BrokerCredentials.Apply(builder, _options.Security);
+        return builder.Build();
+    }
 
     private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
     {

@@ -285,14 +285,9 @@ public sealed partial class FleetConnection : IAsyncDisposable
             builder.WithWillContentType("application/json").WithWillPayloadFormatIndicator(MqttPayloadFormatIndicator.CharacterData);
         }
 
-        if (_options.Username.Length > 0)
-        {
-            builder.WithCredentials(_options.Username, _options.Password);
-        }
-
         if (_options.HasBroker)
         {
-            BrokerCredentials.ApplyTls(builder, _options);
+            BrokerCredentials.Apply(builder, _options.Security);
         }
 
         return builder.Build();

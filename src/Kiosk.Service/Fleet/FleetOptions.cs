@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
+using Kiosk.Service.Mqtt;
 
 namespace Kiosk.Service.Fleet;
 
@@ -91,6 +92,9 @@ public sealed class FleetOptions
     /// <summary>The port to connect to.</summary>
     public int EffectivePort => Port != 0 ? Port : Tls ? 8883 : 1883;
 
+    /// <summary>TLS and credentials of the link.</summary>
+    internal BrokerSecurity Security => new(Section, Host, Tls, CaFile, TlsServerName, Username, Password, ClientCertFile, ClientKeyFile, ClientCertPassword);
+
     /// <summary>True for MQTT 3.1.1.</summary>
     public bool IsMqtt311 => Protocol == "3.1.1";
 }
@@ -108,28 +112,7 @@ public sealed class FleetOptionsValidator : IValidateOptions<FleetOptions>
             failures.Add("Fleet:ReconnectMin must not exceed Fleet:ReconnectMax");
         }
 
-        if (!options.Tls && (options.CaFile.Length > 0 || options.ClientCertFile.Length > 0))
-        {
-            failures.Add("Fleet:CaFile and Fleet:ClientCertFile need Fleet:Tls = true");
-        }
-
-        foreach (var (key, path) in new[] { ("CaFile", options.CaFile), ("ClientCertFile", options.ClientCertFile), ("ClientKeyFile", options.ClientKeyFile) })
-        {
-            if (path.Length > 0 && !File.Exists(path))
-            {
-                failures.Add($"Fleet:{key} '{path}' does not exist");
-            }
-        }
-
-        if (options.ClientKeyFile.Length > 0 && options.ClientCertFile.Length == 0)
-        {
-            failures.Add("Fleet:ClientKeyFile needs Fleet:ClientCertFile");
-        }
-
-        if (options.Password.Length > 0 && options.Username.Length == 0)
-        {
-            failures.Add("Fleet:Password needs Fleet:Username");
-        }
+        failures.AddRange(options.Security.Validate());
 
         if (options.HasBroker && Uri.CheckHostName(options.Host) == UriHostNameType.Unknown)
         {

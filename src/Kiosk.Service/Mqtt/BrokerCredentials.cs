@@ -2,14 +2,74 @@ using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using MQTTnet;
 
-namespace Kiosk.Service.Fleet;
+namespace Kiosk.Service.Mqtt;
 
-/// <summary>TLS material from <see cref="FleetOptions"/>: the pinned CA set and the client certificate.</summary>
+/// <summary>
+/// How one MQTT link authenticates: TLS (with an optional pinned CA set and client certificate) and a user name
+/// and password. Both links use it: the fleet connection (section <c>Fleet</c>) and the color feed (section
+/// <c>ColorFeed</c>), whose snapshots carry every holder's code id and color and must not cross a network in clear.
+/// </summary>
+/// <param name="Section">The configuration section, for messages.</param>
+/// <param name="Host">The broker host (the default TLS server name).</param>
+/// <param name="Tls">Use TLS.</param>
+/// <param name="CaFile">PEM file of the CA(s) the broker's certificate must chain to; empty: the system store.</param>
+/// <param name="TlsServerName">Name expected in the broker's certificate; empty: <paramref name="Host"/>.</param>
+/// <param name="Username">User name; empty: none.</param>
+/// <param name="Password">Password (a secret).</param>
+/// <param name="ClientCertFile">Client certificate: PEM (with <paramref name="ClientKeyFile"/>) or PFX/PKCS#12.</param>
+/// <param name="ClientKeyFile">PEM private key of the client certificate; empty: in the certificate file.</param>
+/// <param name="ClientCertPassword">Password of a PFX client certificate (a secret).</param>
+internal sealed record BrokerSecurity(
+    string Section,
+    string Host,
+    bool Tls,
+    string CaFile,
+    string TlsServerName,
+    string Username,
+    string Password,
+    string ClientCertFile,
+    string ClientKeyFile,
+    string ClientCertPassword)
+{
+    /// <summary>The configuration mistakes, one line each (prefixed with the section).</summary>
+    public IEnumerable<string> Validate()
+    {
+        if (!Tls && (CaFile.Length > 0 || ClientCertFile.Length > 0))
+        {
+            yield return $"{Section}:CaFile and {Section}:ClientCertFile need {Section}:Tls = true";
+        }
+
+        foreach (var (key, path) in new[] { ("CaFile", CaFile), ("ClientCertFile", ClientCertFile), ("ClientKeyFile", ClientKeyFile) })
+        {
+            if (path.Length > 0 && !File.Exists(path))
+            {
+                yield return $"{Section}:{key} '{path}' does not exist";
+            }
+        }
+
+        if (ClientKeyFile.Length > 0 && ClientCertFile.Length == 0)
+        {
+            yield return $"{Section}:ClientKeyFile needs {Section}:ClientCertFile";
+        }
+
+        if (Password.Length > 0 && Username.Length == 0)
+        {
+            yield return $"{Section}:Password needs {Section}:Username";
+        }
+    }
+}
+
+/// <summary>TLS material and credentials of a <see cref="BrokerSecurity"/> applied to MQTTnet client options.</summary>
 internal static class BrokerCredentials
 {
-    /// <summary>Applies TLS (CA pinning, client certificate, server name) to the client options.</summary>
-    public static void ApplyTls(MqttClientOptionsBuilder builder, FleetOptions options)
+    /// <summary>Applies the user name and password, and TLS (CA pinning, client certificate, server name).</summary>
+    public static void Apply(MqttClientOptionsBuilder builder, BrokerSecurity options)
     {
+        if (options.Username.Length > 0)
+        {
+            builder.WithCredentials(options.Username, options.Password);
+        }
+
         if (!options.Tls)
         {
             return;
@@ -22,7 +82,7 @@ internal static class BrokerCredentials
             pinned.ImportFromPemFile(options.CaFile);
             if (pinned.Count == 0)
             {
-                throw new InvalidOperationException($"Fleet:CaFile '{options.CaFile}' holds no certificate");
+                throw new InvalidOperationException($"{options.Section}:CaFile '{options.CaFile}' holds no certificate");
             }
         }
 
@@ -72,7 +132,7 @@ internal static class BrokerCredentials
         return chain.Build(leaf);
     }
 
-    private static X509Certificate2? LoadClientCertificate(FleetOptions options)
+    private static X509Certificate2? LoadClientCertificate(BrokerSecurity options)
     {
         if (options.ClientCertFile.Length == 0)
         {

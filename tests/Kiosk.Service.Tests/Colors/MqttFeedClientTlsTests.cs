@@ -1,0 +1,132 @@
+using HealthCode.Formats;
+using HealthCode.Formats.Feed;
+using Kiosk.Service.Colors;
+using Kiosk.Service.Tests.Fleet;
+using Kiosk.Service.Tests.Infrastructure;
+using Microsoft.Extensions.Options;
+using MQTTnet;
+using MQTTnet.Protocol;
+using static Kiosk.Service.Tests.Colors.FeedWorld;
+
+namespace Kiosk.Service.Tests.Colors;
+
+/// <summary>
+/// The color feed over TLS against a Mosquitto TLS listener that requires a client certificate: with the pinned CA
+/// and the kiosk's certificate the snapshot is applied; pinned to another CA the client never connects and the
+/// store stays as it was.
+/// </summary>
+public sealed class MqttFeedClientTlsTests : IDisposable
+{
+    private readonly FeedWorld _w = new();
+    private readonly TempDirectory _certs = new();
+
+    public void Dispose()
+    {
+        _w.Dispose();
+        _certs.Dispose();
+    }
+
+    [Fact]
+    public async Task Snapshot_arrives_over_tls_with_the_pinned_ca_and_a_client_certificate_and_not_with_another_ca()
+    {
+        var pki = TestCertificates.Create(Path.Combine(_certs.Path, "pki"), "Color Feed Test CA");
+        var other = TestCertificates.Create(Path.Combine(_certs.Path, "other"), "Some Other CA");
+        var server = pki.Issue("broker", server: true);
+        var client = pki.Issue("kiosk-01", server: false);
+        var tlsPort = MosquittoBroker.FreePort();
+        await using var broker = await MosquittoBroker.StartAsync(listener: _ => $"""
+            listener {tlsPort} 127.0.0.1
+            cafile {pki.CaFile}
+            certfile {server.CertFile}
+            keyfile {server.KeyFile}
+            require_certificate true
+            use_identity_as_username true
+            """.Replace("\n            ", "\n", StringComparison.Ordinal));
+
+        // The authority publishes on the plain loopback listener; the kiosk reads on the TLS one.
+        using (var publisher = new MqttClientFactory().CreateMqttClient())
+        {
+            await publisher.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer(broker.Host, broker.Port).WithClientId("authority").Build());
+            await publisher.PublishAsync(new MqttApplicationMessageBuilder()
+                .WithTopic("hc/v1/colors/snapshot")
+                .WithPayload(_w.Sign(_w.Snapshot(7, T0, Record(1, HealthColor.Yellow, 50))))
+                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                .WithRetainFlag()
+                .Build());
+            await publisher.DisconnectAsync();
+        }
+
+        ColorFeedOptions Options(string caFile) => new()
+        {
+            BrokerHost = broker.Host,
+            BrokerPort = tlsPort,
+            Tls = true,
+            CaFile = caFile,
+            ClientCertFile = client.CertFile,
+            ClientKeyFile = client.KeyFile,
+            Feed = _w.Feed,
+            AuthorityKey = AuthorityKey.ToBase64Spki(_w.Authority),
+            ClientId = "kiosk-tls-" + Guid.NewGuid().ToString("N")[..8],
+            ReconnectMinDelay = TimeSpan.FromMilliseconds(100),
+            ReconnectMaxDelay = TimeSpan.FromMilliseconds(500),
+        };
+
+        Assert.True(new ColorFeedOptionsValidator().Validate(null, Options(pki.CaFile)).Succeeded);
+
+        // Pinned to a CA that did not sign the broker's certificate: no connection, nothing applied.
+        var distrustful = new MqttFeedClient(_w.Processor, Microsoft.Extensions.Options.Options.Create(Options(other.CaFile)), TimeProvider.System);
+        await distrustful.StartAsync(CancellationToken.None);
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        await distrustful.StopAsync(CancellationToken.None);
+        distrustful.Dispose();
+        Assert.Equal(0, distrustful.ConnectionCount);
+        Assert.Null(_w.Store.State.Seq);
+
+        var trusting = new MqttFeedClient(_w.Processor, Microsoft.Extensions.Options.Options.Create(Options(pki.CaFile)), TimeProvider.System);
+        await trusting.StartAsync(CancellationToken.None);
+        try
+        {
+            await WaitForAsync(() => _w.Store.State.Seq == 7UL, "the snapshot over TLS");
+            Assert.Equal((HealthColor.Yellow, 50L), _w.Lookup(Record(1, HealthColor.Green, 0)));
+            // Mosquitto took the client certificate's CN as the user name.
+            Assert.Contains("u'kiosk-01'", broker.ReadLog(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await trusting.StopAsync(CancellationToken.None);
+            trusting.Dispose();
+        }
+    }
+
+    [Fact]
+    public void Tls_settings_are_validated_like_the_fleets()
+    {
+        var good = new ColorFeedOptions { Feed = "CN-HL", AuthorityKey = AuthorityKey.ToBase64Spki(_w.Authority) };
+        var result = new ColorFeedOptionsValidator().Validate(null, new ColorFeedOptions
+        {
+            Feed = good.Feed,
+            AuthorityKey = good.AuthorityKey,
+            CaFile = "/nonexistent/ca.pem",
+            Password = "secret",
+        });
+        Assert.True(result.Failed);
+        Assert.Contains("ColorFeed:CaFile and ColorFeed:ClientCertFile need ColorFeed:Tls = true", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("ColorFeed:CaFile '/nonexistent/ca.pem' does not exist", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("ColorFeed:Password needs ColorFeed:Username", result.FailureMessage, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition, string what)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (waited.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                Assert.Fail($"timed out waiting for {what}");
+            }
+
+            await Task.Delay(25);
+        }
+    }
+}

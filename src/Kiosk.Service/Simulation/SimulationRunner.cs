@@ -138,7 +138,7 @@ public static partial class SimulationRunner
     {
         var loop = new VirtualTimeLoop(time);
         var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("Scenario");
-        var results = PlayOn(loop, scenario, provider, time, cancellationToken);
+        var results = Run(loop, scenario, provider, time, cancellationToken);
         if (loop.ForeignPosts > 0)
         {
             // Without a broker beside it nothing should reach the loop from another thread (see InlineAwait).
@@ -161,9 +161,8 @@ public static partial class SimulationRunner
     [LoggerMessage(EventId = 313, Level = LogLevel.Debug, Message = "Simulation: {Count} continuation(s) reached the virtual-time loop from the fleet's threads")]
     private static partial void LogForeignPostsWithFleet(ILogger logger, long count);
 
-    private static IReadOnlyList<VisitorResult> PlayOn(VirtualTimeLoop loop, Scenario scenario, ServiceProvider provider, VirtualTimeProvider time, CancellationToken cancellationToken)
-    {
-        return loop.Run(async () =>
+    private static IReadOnlyList<VisitorResult> Run(VirtualTimeLoop loop, Scenario scenario, ServiceProvider provider, VirtualTimeProvider time, CancellationToken cancellationToken) =>
+        loop.Run(async () =>
         {
             // Devices are created on the loop so their timers and continuations live in virtual time.
             using var assist = provider.GetRequiredService<AssistButtonHandler>();
@@ -184,7 +183,6 @@ public static partial class SimulationRunner
                 StepUp);
             return await player.PlayAsync(cancellationToken);
         });
-    }
 
     private static Dictionary<string, string?> Overrides(Scenario scenario, RunOptions options, string dataDirectory)
     {

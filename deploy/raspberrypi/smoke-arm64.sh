@@ -93,6 +93,8 @@ cleanup() {
     done
 }
 trap cleanup EXIT
+# A TERM (e.g. from CI's timeout) still unmounts the root's /proc, /sys and /dev.
+trap 'exit 143' TERM INT
 
 # 1. The package.
 if [[ -z "$deb" ]]; then

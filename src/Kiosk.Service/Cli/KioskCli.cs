@@ -33,7 +33,10 @@ public static class KioskCli
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            stderr.WriteLine($"error: {OneLine(parse.Errors[0].Message)}");
+            // The error naming what was typed ("Unrecognized command or argument 'x'") says more than the generic
+            // "Required command was not provided" that comes with it.
+            var error = parse.Errors.FirstOrDefault(e => parse.UnmatchedTokens.Any(t => e.Message.Contains(t, StringComparison.Ordinal))) ?? parse.Errors[0];
+            stderr.WriteLine($"error: {OneLine(error.Message)}");
             return 2;
         }
 

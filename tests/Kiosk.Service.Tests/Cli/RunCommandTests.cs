@@ -74,5 +74,5 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task UnknownCommand() => AssertOneLineError(await RunAsync("fly"), "error: ");
+    public async Task UnknownCommand() => AssertOneLineError(await RunAsync("fly"), "Unrecognized command or argument 'fly'");
 }

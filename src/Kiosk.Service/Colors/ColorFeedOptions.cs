@@ -4,7 +4,9 @@ using Microsoft.Extensions.Options;
 namespace Kiosk.Service.Colors;
 
 /// <summary>Configuration section <c>ColorFeed</c>: where the feed comes from and how it is kept.</summary>
-public sealed class ColorFeedOptions
+/// <remarks>TLS and credentials (<see cref="BrokerLinkOptions"/>): a snapshot carries every holder's code id and
+/// color, so outside a closed network turn <c>Tls</c> on.</remarks>
+public sealed class ColorFeedOptions : BrokerLinkOptions
 {
     /// <summary>The configuration section name.</summary>
     public const string Section = "ColorFeed";
@@ -15,32 +17,8 @@ public sealed class ColorFeedOptions
     /// <summary>MQTT broker port (8883 is the usual one with <see cref="Tls"/>).</summary>
     public int BrokerPort { get; set; } = 1883;
 
-    /// <summary>Use TLS. A snapshot carries every holder's code id and color: outside a closed network, turn it on.</summary>
-    public bool Tls { get; set; }
-
-    /// <summary>PEM file of the CA(s) the broker's certificate must chain to. Set: only these are trusted (pinning); empty: the system store.</summary>
-    public string CaFile { get; set; } = string.Empty;
-
-    /// <summary>Name expected in the broker's certificate (SNI); empty = <see cref="BrokerHost"/>.</summary>
-    public string TlsServerName { get; set; } = string.Empty;
-
-    /// <summary>User name; empty = none.</summary>
-    public string Username { get; set; } = string.Empty;
-
-    /// <summary>Password (a secret: never reported or logged).</summary>
-    public string Password { get; set; } = string.Empty;
-
-    /// <summary>Client certificate: a PEM certificate (with <see cref="ClientKeyFile"/>) or a PFX/PKCS#12 file.</summary>
-    public string ClientCertFile { get; set; } = string.Empty;
-
-    /// <summary>PEM private key of <see cref="ClientCertFile"/>; empty with a PEM certificate = the key is in the same file.</summary>
-    public string ClientKeyFile { get; set; } = string.Empty;
-
-    /// <summary>Password of a PFX client certificate (a secret).</summary>
-    public string ClientCertPassword { get; set; } = string.Empty;
-
     /// <summary>TLS and credentials of the feed link.</summary>
-    internal BrokerSecurity Security => new(Section, BrokerHost, Tls, CaFile, TlsServerName, Username, Password, ClientCertFile, ClientKeyFile, ClientCertPassword);
+    internal BrokerSecurity Security => SecurityOf(Section, BrokerHost);
 
     /// <summary>Topic prefix of the feed topics (color-feed.md: <c>hc/v1/</c>).</summary>
     public string TopicPrefix { get; set; } = "hc/v1/";

@@ -9,7 +9,7 @@ namespace Kiosk.Service.Fleet;
 /// broker is configured: <c>demo</c> and <c>run --simulate</c> then start the <see cref="EmbeddedBroker"/>, a real
 /// kiosk keeps its events in the outbox until one is configured. Not changeable at run time.
 /// </summary>
-public sealed class FleetOptions
+public sealed class FleetOptions : BrokerLinkOptions
 {
     /// <summary>The configuration section.</summary>
     public const string Section = "Fleet";
@@ -24,30 +24,6 @@ public sealed class FleetOptions
     /// <summary>MQTT protocol: <c>5</c> (default) or <c>3.1.1</c>.</summary>
     [RegularExpression("^(5|5\\.0|3\\.1\\.1)$", ErrorMessage = "Fleet:Protocol must be \"5\" or \"3.1.1\"")]
     public string Protocol { get; set; } = "5";
-
-    /// <summary>Use TLS.</summary>
-    public bool Tls { get; set; }
-
-    /// <summary>PEM file of the CA(s) the broker's certificate must chain to. Set: only these are trusted (pinning); empty: the system store.</summary>
-    public string CaFile { get; set; } = string.Empty;
-
-    /// <summary>Name expected in the broker's certificate (SNI); empty = <see cref="Host"/>.</summary>
-    public string TlsServerName { get; set; } = string.Empty;
-
-    /// <summary>User name; empty = none.</summary>
-    public string Username { get; set; } = string.Empty;
-
-    /// <summary>Password (a secret: never reported or logged).</summary>
-    public string Password { get; set; } = string.Empty;
-
-    /// <summary>Client certificate: a PEM certificate (with <see cref="ClientKeyFile"/>) or a PFX/PKCS#12 file.</summary>
-    public string ClientCertFile { get; set; } = string.Empty;
-
-    /// <summary>PEM private key of <see cref="ClientCertFile"/>; empty with a PEM certificate = the key is in the same file.</summary>
-    public string ClientKeyFile { get; set; } = string.Empty;
-
-    /// <summary>Password of a PFX client certificate (a secret).</summary>
-    public string ClientCertPassword { get; set; } = string.Empty;
 
     /// <summary>MQTT keep-alive: the broker declares the kiosk lost (Will) after 1.5 × this without traffic.</summary>
     [Range(typeof(TimeSpan), "00:00:05", "00:10:00")]
@@ -93,7 +69,7 @@ public sealed class FleetOptions
     public int EffectivePort => Port != 0 ? Port : Tls ? 8883 : 1883;
 
     /// <summary>TLS and credentials of the link.</summary>
-    internal BrokerSecurity Security => new(Section, Host, Tls, CaFile, TlsServerName, Username, Password, ClientCertFile, ClientKeyFile, ClientCertPassword);
+    internal BrokerSecurity Security => SecurityOf(Section, Host);
 
     /// <summary>True for MQTT 3.1.1.</summary>
     public bool IsMqtt311 => Protocol == "3.1.1";

@@ -33,15 +33,8 @@ public sealed class MqttFeedClientTlsTests : IDisposable
         var other = TestCertificates.Create(Path.Combine(_certs.Path, "other"), "Some Other CA");
         var server = pki.Issue("broker", server: true);
         var client = pki.Issue("kiosk-01", server: false);
-        var tlsPort = MosquittoBroker.FreePort();
-        await using var broker = await MosquittoBroker.StartAsync(listener: _ => $"""
-            listener {tlsPort} 127.0.0.1
-            cafile {pki.CaFile}
-            certfile {server.CertFile}
-            keyfile {server.KeyFile}
-            require_certificate true
-            use_identity_as_username true
-            """.Replace("\n            ", "\n", StringComparison.Ordinal));
+        var (broker, tlsPort) = await MosquittoBroker.StartWithTlsAsync(pki.CaFile, server.CertFile, server.KeyFile);
+        await using var stopsTheBroker = broker;
 
         // The authority publishes on the plain loopback listener; the kiosk reads on the TLS one.
         using (var publisher = new MqttClientFactory().CreateMqttClient())

@@ -17,15 +17,8 @@ public sealed class FleetTlsTests
         var pki = TestCertificates.Create(certs.Path, "Kiosk Fleet Test CA");
         var server = pki.Issue("broker", server: true);
         var client = pki.Issue("kiosk-01", server: false);
-        var tlsPort = MosquittoBroker.FreePort();
-        await using var broker = await MosquittoBroker.StartAsync(listener: _ => $"""
-            listener {tlsPort} 127.0.0.1
-            cafile {pki.CaFile}
-            certfile {server.CertFile}
-            keyfile {server.KeyFile}
-            require_certificate true
-            use_identity_as_username true
-            """.Replace("\n            ", "\n", StringComparison.Ordinal));
+        var (broker, tlsPort) = await MosquittoBroker.StartWithTlsAsync(pki.CaFile, server.CertFile, server.KeyFile);
+        await using var stopsTheBroker = broker;
         await using var manager = await TestSubscriber.StartAsync(broker.Port, "kiosk/#");
         using var data = new TempDirectory();
         await using var kiosk = FleetTestKiosk.Create(tlsPort, data.Path, o =>

@@ -69,6 +69,24 @@ internal sealed class MosquittoBroker : IAsyncDisposable
         return broker;
     }
 
+    /// <summary>
+    /// A broker with, beside its plain loopback listener, a TLS listener that requires a client certificate signed
+    /// by <paramref name="caFile"/> and takes the certificate's CN as the user name.
+    /// </summary>
+    public static async Task<(MosquittoBroker Broker, int TlsPort)> StartWithTlsAsync(string caFile, string certFile, string keyFile)
+    {
+        var tlsPort = FreePort();
+        var broker = await StartAsync(listener: _ => $"""
+            listener {tlsPort} 127.0.0.1
+            cafile {caFile}
+            certfile {certFile}
+            keyfile {keyFile}
+            require_certificate true
+            use_identity_as_username true
+            """.Replace("\n            ", "\n", StringComparison.Ordinal));
+        return (broker, tlsPort);
+    }
+
     /// <summary>Starts the broker process (again) on the same port and waits until it accepts connections.</summary>
     public async Task RestartAsync()
     {

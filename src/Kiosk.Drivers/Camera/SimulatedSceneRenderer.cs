@@ -158,10 +158,27 @@ public sealed class SimulatedSceneRenderer
         return luma;
     }
 
+    /// <summary>Whether <paramref name="text"/> fits in the QR code the simulated phone shows (level M, UTF-8).</summary>
+    public static bool CanShow(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        try
+        {
+            _ = Encode(text);
+            return true;
+        }
+        catch (ZXing.WriterException)
+        {
+            return false;
+        }
+    }
+
+    private static QRCode Encode(string text) =>
+        Encoder.encode(text, ErrorCorrectionLevel.M, new Dictionary<ZXing.EncodeHintType, object> { [ZXing.EncodeHintType.CHARACTER_SET] = "UTF-8" });
+
     private static bool[,] ModulesOf(string text)
     {
-        var hints = new Dictionary<ZXing.EncodeHintType, object> { [ZXing.EncodeHintType.CHARACTER_SET] = "UTF-8" };
-        var code = Encoder.encode(text, ErrorCorrectionLevel.M, hints);
+        var code = Encode(text);
         var m = code.Matrix;
         var modules = new bool[m.Width, m.Height];
         for (var y = 0; y < m.Height; y++)

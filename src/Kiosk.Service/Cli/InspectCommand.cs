@@ -1,9 +1,9 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using HealthCode.Formats;
 using Kiosk.Service.Codes;
+using Kiosk.Service.Inputs;
 
 namespace Kiosk.Service.Cli;
 
@@ -76,7 +76,7 @@ public static class InspectCommand
         byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(image.FullName);
+            bytes = BoundedFile.ReadAllBytes(image.FullName, InputLimits.ImageBytes);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -95,10 +95,10 @@ public static class InspectCommand
 
     private static int RunBatch(FileInfo file, TrustList? trust, TrustedIssuer? certificate, DateTimeOffset now, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        StreamReader reader;
+        BoundedLineReader reader;
         try
         {
-            reader = new StreamReader(file.FullName);
+            reader = new BoundedLineReader(new StreamReader(file.FullName), InputLimits.BatchLineChars, $"batch file '{file.Name}'");
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -111,7 +111,7 @@ public static class InspectCommand
         var badLines = 0;
         using (reader)
         {
-            while (reader.ReadLine() is { } line)
+            while (ReadBatchLine(reader) is { } line)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 lineNumber++;
@@ -148,6 +148,19 @@ public static class InspectCommand
         return 0;
     }
 
+    private static string? ReadBatchLine(BoundedLineReader reader)
+    {
+        try
+        {
+            return reader.ReadLine();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A line too long to hold (a file without newlines) or a read error: the lines before it stand.
+            throw new CliInputException(ex.Message, ex);
+        }
+    }
+
     private static (string? Code, InspectionContext Context) ParseLine(
         string line, TrustList? trust, TrustedIssuer? certificate, DateTimeOffset now, InspectionContext defaultContext, Dictionary<string, TrustedIssuer> certificates)
     {
@@ -169,16 +182,18 @@ public static class InspectCommand
                 throw new CliInputException("needs a \"text\" string");
             }
 
+            var codeText = StringOf(textElement, "text");
+
             var lineNow = now;
             if (root.TryGetProperty("at", out var atElement) && atElement.ValueKind != JsonValueKind.Null)
             {
-                lineNow = atElement.ValueKind == JsonValueKind.String ? ParseInstant(atElement.GetString()!, "\"at\"") : throw new CliInputException("\"at\" is not a string");
+                lineNow = atElement.ValueKind == JsonValueKind.String ? ParseInstant(StringOf(atElement, "at"), "\"at\"") : throw new CliInputException("\"at\" is not a string");
             }
 
             var lineCertificate = certificate;
             if (root.TryGetProperty("cert", out var certElement) && certElement.ValueKind != JsonValueKind.Null)
             {
-                var certText = certElement.ValueKind == JsonValueKind.String ? certElement.GetString()! : throw new CliInputException("\"cert\" is not a string");
+                var certText = certElement.ValueKind == JsonValueKind.String ? StringOf(certElement, "cert") : throw new CliInputException("\"cert\" is not a string");
                 if (!certificates.TryGetValue(certText, out lineCertificate))
                 {
                     lineCertificate = ParseCertificate(certText, "\"cert\"");
@@ -194,7 +209,20 @@ public static class InspectCommand
             var context = ReferenceEquals(lineCertificate, certificate) && lineNow == now
                 ? defaultContext
                 : Context(ReferenceEquals(lineCertificate, certificate) ? trust : null, lineCertificate, lineNow);
-            return (textElement.GetString(), context);
+            return (codeText, context);
+        }
+    }
+
+    /// <summary>A JSON string as .NET text; a lone surrogate escape (<c>"\ud800"</c>) is bad input of this line, not a crash.</summary>
+    private static string StringOf(JsonElement element, string name)
+    {
+        try
+        {
+            return element.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw new CliInputException($"\"{name}\" is not valid Unicode (a lone surrogate)");
         }
     }
 
@@ -211,7 +239,7 @@ public static class InspectCommand
     }
 
     private static DateTimeOffset ParseInstant(string text, string what) =>
-        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var instant)
+        IsoInstant.TryParse(text, out var instant)
             ? instant
             : throw new CliInputException($"{what} is not an ISO 8601 time: '{KioskCli.OneLine(text.Length > 40 ? text[..40] : text)}'");
 
@@ -221,7 +249,7 @@ public static class InspectCommand
         {
             return FileTrustListSource.Load(file.FullName);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or InvalidDataException)
         {
             throw new CliInputException($"trust list '{file.Name}': {ex.Message}", ex);
         }

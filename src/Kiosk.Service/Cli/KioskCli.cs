@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 
 namespace Kiosk.Service.Cli;
 
@@ -40,6 +41,12 @@ public static class KioskCli
             return 2;
         }
 
+        if (UnknownOption(parse) is { } unknown)
+        {
+            stderr.WriteLine($"error: unknown option '{OneLine(unknown)}' (see kiosk {parse.CommandResult.Command.Name} --help)");
+            return 2;
+        }
+
         try
         {
             return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false }, cancellationToken);
@@ -47,6 +54,12 @@ public static class KioskCli
         catch (CliInputException ex)
         {
             stderr.WriteLine($"error: {OneLine(ex.Message)}");
+            return 2;
+        }
+        catch (Exception ex) when (Hosting.KioskServices.ConfigurationError(ex) is { } message)
+        {
+            // A configuration error met after start-up validation (a trust list file that cannot be read, say).
+            stderr.WriteLine($"error: {OneLine(message)}");
             return 2;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -59,6 +72,28 @@ public static class KioskCli
             stderr.WriteLine($"error: {ex.GetType().Name}: {OneLine(ex.Message)}");
             return 1;
         }
+    }
+
+    /// <summary>
+    /// A token that looks like an option but matched none. System.CommandLine binds such a token to a command's
+    /// argument when there is one (<c>inspect --nope</c> became the code text); after <c>--</c> it is an argument.
+    /// </summary>
+    private static string? UnknownOption(ParseResult parse)
+    {
+        foreach (var token in parse.Tokens)
+        {
+            if (token.Type == TokenType.DoubleDash)
+            {
+                return null;
+            }
+
+            if (token.Type == TokenType.Argument && token.Value.Length > 1 && token.Value[0] == '-' && !char.IsAsciiDigit(token.Value[1]) && token.Value[1] != '.')
+            {
+                return token.Value;
+            }
+        }
+
+        return null;
     }
 
     public static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();

@@ -39,6 +39,11 @@ public static class RunCommand
                 throw new CliInputException($"config file not found: {file}");
             }
 
+            if (options.ScreensDirectory is { } screensDirectory)
+            {
+                PrepareScreensDirectory(screensDirectory);
+            }
+
             if (options.ScenarioFile is { } scenarioFile)
             {
                 var loaded = Scenario.Load(scenarioFile);
@@ -50,6 +55,24 @@ public static class RunCommand
             return await KioskHost.RunAsync(options, cancellationToken);
         });
         return command;
+    }
+
+    /// <summary><c>--screens DIR</c> is refused up front when it cannot be a directory (a file, no rights), not met later as a display fault.</summary>
+    private static void PrepareScreensDirectory(string directory)
+    {
+        if (File.Exists(directory))
+        {
+            throw new CliInputException($"--screens {directory} is a file, not a directory");
+        }
+
+        try
+        {
+            Directory.CreateDirectory(directory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new CliInputException($"--screens {directory}: {ex.Message}", ex);
+        }
     }
 
     /// <summary>Parses <c>HOST:PORT</c>; null when absent.</summary>

@@ -1,5 +1,6 @@
 using HealthCode.Formats;
 using Kiosk.Service.Checkpoint;
+using Kiosk.Service.Inputs;
 using Microsoft.Extensions.Options;
 
 namespace Kiosk.Service.Codes;
@@ -11,12 +12,12 @@ public sealed class FileTrustListSource : ITrustListSource
     private readonly string _path;
     private TrustList _current;
 
-    /// <exception cref="InvalidOperationException">The file is missing or is not a valid trust list (a configuration error at start).</exception>
+    /// <exception cref="OptionsValidationException">The file is missing or is not a valid trust list (a configuration error at start, naming <c>HealthCode:TrustListFile</c>).</exception>
     public FileTrustListSource(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         _path = path;
-        _current = TryLoad(out var error) ?? throw new InvalidOperationException($"Trust list '{path}': {error}");
+        _current = TryLoad(out var error) ?? throw Invalid(path, error);
     }
 
     /// <summary>From <see cref="HealthCodeOptions.TrustListFile"/>; an empty list when none is configured.</summary>
@@ -26,8 +27,11 @@ public sealed class FileTrustListSource : ITrustListSource
         _path = options.Value.TrustListFile ?? string.Empty;
         _current = _path.Length == 0
             ? TrustList.Empty
-            : TryLoad(out var error) ?? throw new InvalidOperationException($"Trust list '{_path}': {error}");
+            : TryLoad(out var error) ?? throw Invalid(_path, error);
     }
+
+    private static OptionsValidationException Invalid(string path, string? error) =>
+        new(HealthCodeOptions.Section, typeof(HealthCodeOptions), [$"{HealthCodeOptions.Section}:{nameof(HealthCodeOptions.TrustListFile)} '{path}': {error}"]);
 
     /// <inheritdoc />
     public TrustList Current => Volatile.Read(ref _current);
@@ -50,8 +54,8 @@ public sealed class FileTrustListSource : ITrustListSource
         return true;
     }
 
-    /// <summary>Loads a JSON trust list file. Throws <see cref="FormatException"/> or an I/O exception.</summary>
-    public static TrustList Load(string path) => TrustListFormat.FromJson(File.ReadAllText(path));
+    /// <summary>Loads a JSON trust list file (at most <see cref="InputLimits.TrustListBytes"/>). Throws <see cref="FormatException"/>, <see cref="InvalidDataException"/> (not UTF-8) or an I/O exception.</summary>
+    public static TrustList Load(string path) => TrustListFormat.FromJson(BoundedFile.ReadAllText(path, InputLimits.TrustListBytes));
 
     private TrustList? TryLoad(out string? error)
     {
@@ -60,7 +64,7 @@ public sealed class FileTrustListSource : ITrustListSource
             error = null;
             return Load(_path);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or InvalidDataException)
         {
             error = ex.Message;
             return null;

@@ -8,6 +8,7 @@ public sealed class JsonLinesEventSink : IEventSink, IDisposable
 {
     private readonly object _gate = new();
     private readonly StreamWriter _writer;
+    private IOException? _failure;
 
     public JsonLinesEventSink(string path)
     {
@@ -26,8 +27,28 @@ public sealed class JsonLinesEventSink : IEventSink, IDisposable
         var line = EventJson.Serialize(kioskEvent);
         lock (_gate)
         {
-            _writer.WriteLine(line);
-            _writer.Flush();
+            try
+            {
+                _writer.WriteLine(line);
+                _writer.Flush();
+            }
+            catch (IOException ex)
+            {
+                _failure ??= ex;
+                throw;
+            }
+        }
+    }
+
+    /// <summary>The first write that failed (a full disk, <c>/dev/full</c>), if any: the run that owns the file stops on it.</summary>
+    public IOException? Failure
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _failure;
+            }
         }
     }
 
@@ -35,7 +56,14 @@ public sealed class JsonLinesEventSink : IEventSink, IDisposable
     {
         lock (_gate)
         {
-            _writer.Dispose();
+            try
+            {
+                _writer.Dispose();
+            }
+            catch (IOException) when (_failure is not null)
+            {
+                // The buffered line that failed is flushed again on disposal and fails again: already reported.
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text.RegularExpressions;
 using Kiosk.Service.Checkpoint;
 using Kiosk.Service.Events;
 using Kiosk.Service.Temperature;
@@ -11,7 +12,7 @@ using Microsoft.Extensions.Options;
 namespace Kiosk.Service.Hosting;
 
 /// <summary>The registrations every kiosk has, hardware or simulated: options, alerts, events, the checkpoint loop.</summary>
-public static class KioskServices
+public static partial class KioskServices
 {
     public static IServiceCollection AddKioskCore(this IServiceCollection services, IConfiguration configuration)
     {
@@ -49,15 +50,49 @@ public static class KioskServices
         {
             services.GetService<IStartupValidator>()?.Validate();
         }
-        catch (OptionsValidationException ex)
+        catch (Exception ex) when (ConfigurationError(ex) is { } message)
         {
-            throw new Cli.CliInputException($"configuration is invalid: {string.Join("; ", ex.Failures)}");
-        }
-        catch (AggregateException ex) when (ex.InnerExceptions.All(e => e is OptionsValidationException))
-        {
-            throw new Cli.CliInputException($"configuration is invalid: {string.Join("; ", ex.InnerExceptions.Cast<OptionsValidationException>().SelectMany(e => e.Failures))}");
+            throw new Cli.CliInputException(message, ex);
         }
     }
+
+    /// <summary>
+    /// One line for a configuration error, naming the key: a failed validation, or a value the binder cannot convert
+    /// (<c>"PassHold": "x"</c>). Null for any other exception. The value itself is left out (it may be a password).
+    /// </summary>
+    public static string? ConfigurationError(Exception exception)
+    {
+        var failures = new List<string>();
+        foreach (var inner in exception is AggregateException aggregate ? aggregate.Flatten().InnerExceptions : [exception])
+        {
+            switch (inner)
+            {
+                case OptionsValidationException validation:
+                    failures.AddRange(validation.Failures);
+                    break;
+                case InvalidOperationException { InnerException: not null } binding when BindingFailure().Match(binding.Message) is { Success: true } match:
+                    failures.Add($"{match.Groups["key"].Value} is not a valid {Friendly(match.Groups["type"].Value)}");
+                    break;
+                default:
+                    return null;
+            }
+        }
+
+        return failures.Count == 0 ? null : $"configuration is invalid: {string.Join("; ", failures)}";
+
+        static string Friendly(string type) => type switch
+        {
+            "System.TimeSpan" => "duration (hh:mm:ss)",
+            "System.Int32" or "System.Int64" or "System.UInt16" => "whole number",
+            "System.Double" => "number",
+            "System.Boolean" => "true or false",
+            _ => type[(type.LastIndexOf('.') + 1)..],
+        };
+    }
+
+    // Microsoft.Extensions.Configuration.Binder: "Failed to convert configuration value ['v' ]at 'Section:Key' to type 'T'."
+    [GeneratedRegex("at '(?<key>[^']+)' to type '(?<type>[^']+)'", RegexOptions.CultureInvariant)]
+    private static partial Regex BindingFailure();
 
     private static byte[] SiteSecret(KioskOptions options)
     {

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Kiosk.Service.Cli;
+using Kiosk.Service.Codes;
+using Kiosk.Service.Inputs;
 
 namespace Kiosk.Service.Simulation;
 
@@ -38,10 +40,29 @@ public sealed record Scenario(
         }
 
         var baseDirectory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        byte[] bytes;
+        try
+        {
+            bytes = BoundedFile.ReadAllBytes(path, InputLimits.ScenarioBytes);
+        }
+        catch (InputTooLargeException)
+        {
+            throw new CliInputException($"scenario {path} is larger than {BoundedFile.Describe(InputLimits.ScenarioBytes)}");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new CliInputException($"scenario {path} cannot be read: {ex.Message}");
+        }
+
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            throw new CliInputException($"scenario {path} is not UTF-8 text");
+        }
+
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(System.IO.File.ReadAllBytes(path), new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, MaxDepth = 32 });
+            document = JsonDocument.Parse(bytes, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, MaxDepth = 32 });
         }
         catch (JsonException ex)
         {
@@ -50,9 +71,26 @@ public sealed record Scenario(
 
         using (document)
         {
-            return Parse(document.RootElement, baseDirectory, path);
+            try
+            {
+                return Parse(document.RootElement, baseDirectory, path);
+            }
+            catch (InvalidOperationException ex)
+            {
+                // A string with a lone surrogate escape ("\ud800") cannot become .NET text.
+                throw new CliInputException($"scenario {path}: a string is not valid Unicode ({ex.Message})");
+            }
         }
     }
+
+    /// <summary>The latest <c>atSeconds</c>: 49 days, below the longest timer .NET can set (2^32 - 2 ms, 49.7 days).</summary>
+    public const double MaxAtSeconds = 49 * 86400;
+
+    /// <summary>The range of <c>start</c>: codes and feed messages carry Unix times, and a scenario must end before year 10000.</summary>
+    public static readonly DateTimeOffset EarliestStart = DateTimeOffset.UnixEpoch;
+
+    /// <inheritdoc cref="EarliestStart"/>
+    public static readonly DateTimeOffset LatestStart = new(9999, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     private static Scenario Parse(JsonElement root, string baseDirectory, string path)
     {
@@ -62,9 +100,14 @@ public sealed record Scenario(
         }
 
         var startText = RequiredString(root, "start", path);
-        if (!DateTimeOffset.TryParse(startText, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var start))
+        if (!IsoInstant.TryParse(startText, out var start))
         {
             throw new CliInputException($"scenario {path}: \"start\" is not an ISO 8601 time: {startText}");
+        }
+
+        if (start < EarliestStart || start > LatestStart)
+        {
+            throw new CliInputException($"scenario {path}: \"start\" must be between {IsoInstant.Format(EarliestStart)} and {IsoInstant.Format(LatestStart)}");
         }
 
         var feed = RequiredString(root, "feed", path);
@@ -86,8 +129,15 @@ public sealed record Scenario(
                 throw new CliInputException($"scenario {path}: \"trustList\" must be a file name");
             }
 
-            _ = ReadReferenced(baseDirectory, trust.GetString()!, "trustList", path);
             trustListFile = Path.GetFullPath(Path.Combine(baseDirectory, trust.GetString()!));
+            try
+            {
+                _ = FileTrustListSource.Load(trustListFile);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or InvalidDataException)
+            {
+                throw new CliInputException($"scenario {path}: trustList {trust.GetString()}: {ex.Message}");
+            }
         }
 
         var messages = new List<ScenarioFeedMessage>();
@@ -105,14 +155,14 @@ public sealed record Scenario(
                 switch (item.ValueKind)
                 {
                     case JsonValueKind.String:
-                        messages.Add(new ScenarioFeedMessage(item.GetString()!, ReadReferenced(baseDirectory, item.GetString()!, where, path), null));
+                        messages.Add(new ScenarioFeedMessage(item.GetString()!, ReadReferenced(baseDirectory, item.GetString()!, where, path, InputLimits.FeedMessageBytes), null));
                         break;
                     case JsonValueKind.Object:
                         var file = RequiredString(item, "file", $"{path} {where}");
                         double? at = item.TryGetProperty("atSeconds", out var atValue) && atValue.ValueKind != JsonValueKind.Null
                             ? NonNegativeNumber(atValue, $"{where}.atSeconds", path)
                             : null;
-                        messages.Add(new ScenarioFeedMessage(file, ReadReferenced(baseDirectory, file, where, path), at));
+                        messages.Add(new ScenarioFeedMessage(file, ReadReferenced(baseDirectory, file, where, path, InputLimits.FeedMessageBytes), at));
                         break;
                     default:
                         throw new CliInputException($"scenario {path}: {where} must be a file name or {{\"file\", \"atSeconds\"}}");
@@ -140,6 +190,10 @@ public sealed record Scenario(
             if (v.TryGetProperty("qr", out var q) && q.ValueKind != JsonValueKind.Null)
             {
                 qr = q.ValueKind == JsonValueKind.String ? q.GetString() : throw new CliInputException($"scenario {path}: {where}.qr must be text or null");
+                if (qr!.Length > InputLimits.QrTextChars || !Kiosk.Drivers.Camera.SimulatedSceneRenderer.CanShow(qr))
+                {
+                    throw new CliInputException($"scenario {path}: {where}.qr ({qr.Length} characters) does not fit in a QR code (at most {InputLimits.QrTextChars})");
+                }
             }
 
             byte[]? image = null;
@@ -147,7 +201,7 @@ public sealed record Scenario(
             if (v.TryGetProperty("qrImage", out var img) && img.ValueKind != JsonValueKind.Null)
             {
                 imageFile = img.ValueKind == JsonValueKind.String ? img.GetString()! : throw new CliInputException($"scenario {path}: {where}.qrImage must be a file name");
-                image = ReadReferenced(baseDirectory, imageFile, $"{where}.qrImage", path);
+                image = ReadReferenced(baseDirectory, imageFile, $"{where}.qrImage", path, InputLimits.ImageBytes);
             }
 
             if (qr is not null && image is not null)
@@ -168,7 +222,7 @@ public sealed record Scenario(
 
             var assist = v.TryGetProperty("assist", out var assistElement) && assistElement.ValueKind == JsonValueKind.True;
             var noise = v.TryGetProperty("sensorNoiseC", out var noiseElement) && noiseElement.ValueKind != JsonValueKind.Null
-                ? NonNegativeNumber(noiseElement, $"{where}.sensorNoiseC", path)
+                ? NonNegativeNumber(noiseElement, $"{where}.sensorNoiseC", path, max: 10)
                 : 0;
             visitors.Add(new ScenarioVisitor(atSeconds, qr, image, imageFile, temperature, assist, noise));
         }
@@ -186,22 +240,26 @@ public sealed record Scenario(
         return value.GetString()!;
     }
 
-    private static double NonNegativeNumber(JsonElement value, string name, string path)
+    private static double NonNegativeNumber(JsonElement value, string name, string path, double max = MaxAtSeconds)
     {
-        if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var number) || number < 0 || double.IsNaN(number) || number > 1e9)
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var number) || number < 0 || double.IsNaN(number) || number > max)
         {
-            throw new CliInputException($"scenario {path}: {name} must be a non-negative number");
+            throw new CliInputException($"scenario {path}: {name} must be a non-negative number, at most {max.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
         }
 
         return number;
     }
 
-    private static byte[] ReadReferenced(string baseDirectory, string file, string what, string path)
+    private static byte[] ReadReferenced(string baseDirectory, string file, string what, string path, long limit)
     {
         var full = Path.GetFullPath(Path.Combine(baseDirectory, file));
         try
         {
-            return System.IO.File.ReadAllBytes(full);
+            return BoundedFile.ReadAllBytes(full, limit);
+        }
+        catch (InputTooLargeException)
+        {
+            throw new CliInputException($"scenario {path}: {what} file {file} is larger than {BoundedFile.Describe(limit)}");
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

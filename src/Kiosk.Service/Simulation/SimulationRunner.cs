@@ -51,7 +51,7 @@ public static partial class SimulationRunner
         {
             var configuration = KioskConfiguration.Build(options.ConfigFile, Overrides(scenario, options, dataDirectory), includeSystemFile: false);
             var time = new VirtualTimeProvider(scenario.Start);
-            JsonLinesEventSink? eventsFile = options.EventsFile is { } eventsPath ? new JsonLinesEventSink(eventsPath) : null;
+            var eventsFile = OpenEventsFile(options.EventsFile);
             ServiceProvider? fleetProvider = null;
 
             var services = new ServiceCollection();
@@ -98,7 +98,16 @@ public static partial class SimulationRunner
                     await CatchUpAsync(feedClient, fleetProvider!.GetRequiredService<ILoggerFactory>().CreateLogger("Scenario"), cancellationToken);
                 }
 
-                var results = Play(scenario, provider, time, realTimeNeighbours: fleet, cancellationToken);
+                IReadOnlyList<VisitorResult> results;
+                try
+                {
+                    results = Play(scenario, provider, time, realTimeNeighbours: fleet, cancellationToken);
+                }
+                catch (Exception ex) when (eventsFile?.Failure is { } failure)
+                {
+                    throw new CliInputException($"--events {options.EventsFile}: cannot write: {failure.Message}", ex);
+                }
+
                 if (fleetProvider is not null)
                 {
                     await DrainAsync(fleetProvider.GetRequiredService<SqliteOutbox>(), TimeSpan.FromSeconds(10), cancellationToken);
@@ -131,6 +140,28 @@ public static partial class SimulationRunner
         finally
         {
             TryDelete(dataDirectory);
+        }
+    }
+
+    private static JsonLinesEventSink? OpenEventsFile(string? path)
+    {
+        if (path is null)
+        {
+            return null;
+        }
+
+        if (Directory.Exists(path))
+        {
+            throw new CliInputException($"--events {path} is a directory, not a file");
+        }
+
+        try
+        {
+            return new JsonLinesEventSink(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new CliInputException($"--events {path}: {ex.Message}", ex);
         }
     }
 

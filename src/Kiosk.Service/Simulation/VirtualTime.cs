@@ -17,6 +17,7 @@ public sealed class VirtualTimeProvider : TimeProvider
     private readonly PriorityQueue<VirtualTimer, (long Due, long Order)> _timers = new();
     private long _nowTicks;
     private long _order;
+    private static readonly long MaxTicks = DateTimeOffset.MaxValue.UtcTicks;
 
     public VirtualTimeProvider(DateTimeOffset start)
     {
@@ -96,7 +97,8 @@ public sealed class VirtualTimeProvider : TimeProvider
     public void Advance(TimeSpan delta)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(delta, TimeSpan.Zero);
-        var target = GetTimestamp() + delta.Ticks;
+        var now = GetTimestamp();
+        var target = delta.Ticks > MaxTicks - now ? MaxTicks : now + delta.Ticks;
         while (TryPeekNextDue(out var due) && due <= target)
         {
             AdvanceTo(due);
@@ -110,7 +112,9 @@ public sealed class VirtualTimeProvider : TimeProvider
         lock (_gate)
         {
             var order = ++_order;
-            _timers.Enqueue(timer, (_nowTicks + Math.Max(0, due.Ticks), order));
+            // Saturating: a timer due after the end of the calendar (year 10000) is due at its last tick instead of overflowing.
+            var dueTicks = due.Ticks <= 0 ? _nowTicks : due.Ticks > MaxTicks - _nowTicks ? MaxTicks : _nowTicks + due.Ticks;
+            _timers.Enqueue(timer, (dueTicks, order));
             return order;
         }
     }

@@ -63,15 +63,69 @@ public sealed class RunCommandTests : IDisposable
         AssertOneLineError(await RunAsync("run", "--simulate", "--config", config, "--scenario", scenario), "configuration is broken");
     }
 
-    [Fact]
-    public async Task InvalidSetting_IsNamed()
+    [Theory]
+    [InlineData("{ \"Checkpoint\": { \"FeverThresholdC\": 80 } }", "FeverThresholdC")]
+    [InlineData("{ \"Checkpoint\": { \"PassHold\": \"x\" } }", "configuration is invalid: Checkpoint:PassHold is not a valid duration")]
+    public async Task InvalidSetting_IsNamed(string json, string expected)
     {
         var scenarioDir = Path.Combine(_dir, "s");
         var (scenario, _) = Kiosk.Service.Demo.DemoWorld.Create(scenarioDir);
         var config = Path.Combine(_dir, "invalid.json");
-        await File.WriteAllTextAsync(config, "{ \"Checkpoint\": { \"FeverThresholdC\": 80 } }");
-        AssertOneLineError(await RunAsync("run", "--simulate", "--config", config, "--scenario", scenario), "FeverThresholdC");
+        await File.WriteAllTextAsync(config, json);
+        AssertOneLineError(await RunAsync("run", "--simulate", "--config", config, "--scenario", scenario), expected);
     }
+
+    [Fact]
+    public async Task TrustListFileThatIsNotJson_IsNamed()
+    {
+        var trust = Path.Combine(_dir, "trust.json");
+        await File.WriteAllTextAsync(trust, "issuers: none");
+        var config = Path.Combine(_dir, "trust-config.json");
+        await File.WriteAllTextAsync(config, $$"""{ "HealthCode": { "TrustListFile": "{{trust}}" }, "Kiosk": { "DataDirectory": "{{_dir}}" }, "ColorFeed": { "DatabasePath": "{{Path.Combine(_dir, "colors.db")}}", "Feed": "CN-HL", "AuthorityKey": "{{FeedKey()}}" } }""");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = await KioskCli.RunAsync(["run", "--simulate", "--config", config, "--mqtt", "127.0.0.1:1"], stdout, stderr, timeout.Token);
+        AssertOneLineError((code, stdout.ToString(), stderr.ToString()), "HealthCode:TrustListFile");
+        Assert.Equal(2, code);
+        Assert.Contains("Not a JSON trust list", stderr.ToString());
+    }
+
+    private static string FeedKey()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        return Convert.ToBase64String(key.ExportSubjectPublicKeyInfo());
+    }
+
+    [Fact]
+    public async Task EventsIntoADirectory_IsRefusedUpFront()
+    {
+        var (scenario, _) = Kiosk.Service.Demo.DemoWorld.Create(Path.Combine(_dir, "s"));
+        AssertOneLineError(await RunAsync("run", "--simulate", "--scenario", scenario, "--events", _dir), $"--events {_dir} is a directory");
+    }
+
+    [Fact]
+    public async Task EventsThatCannotBeWritten_StopTheRunWithOneLine()
+    {
+        var (scenario, _) = Kiosk.Service.Demo.DemoWorld.Create(Path.Combine(_dir, "s"));
+        var result = await RunAsync("run", "--simulate", "--scenario", scenario, "--events", "/dev/full");
+        AssertOneLineError(result, "--events /dev/full: cannot write");
+        Assert.Equal(2, result.Code);
+    }
+
+    [Fact]
+    public async Task ScreensIntoAFile_IsRefusedUpFront()
+    {
+        var file = Path.Combine(_dir, "screens.png");
+        await File.WriteAllTextAsync(file, "");
+        var result = await RunAsync("run", "--simulate", "--scenario", Path.Combine(_dir, "none.json"), "--screens", file);
+        AssertOneLineError(result, $"--screens {file} is a file, not a directory");
+        Assert.Equal(2, result.Code);
+    }
+
+    [Fact]
+    public async Task EndlessScenario_StopsAtItsLimit() =>
+        AssertOneLineError(await RunAsync("run", "--simulate", "--scenario", "/dev/zero"), "scenario /dev/zero is larger than 16 MiB");
 
     [Fact]
     public async Task UnknownCommand() => AssertOneLineError(await RunAsync("fly"), "Unrecognized command or argument 'fly'");

@@ -90,6 +90,9 @@ public sealed class InspectCommandTests : IDisposable
 
     [Theory]
     [InlineData("--at", "yesterday")]
+    [InlineData("--at", "June 1, 2026")]
+    [InlineData("--at", "1/6/2026")]
+    [InlineData("--at", "2026-06-01 08:00")]
     [InlineData("--cert", "not-a-cert")]
     [InlineData("--image", "/nonexistent/code.png")]
     [InlineData("--trust", "/nonexistent/trust.json")]
@@ -100,6 +103,59 @@ public sealed class InspectCommandTests : IDisposable
         Assert.Empty(stdout);
         Assert.StartsWith("error: ", stderr);
         Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Theory]
+    [InlineData("2026-06-01", "2026-06-01T00:00:00Z")]
+    [InlineData("2026-06-01T08:00", "2026-06-01T08:00:00Z")]
+    [InlineData("2026-06-01T08:00:00.5+08:00", "2026-06-01T00:00:00.5Z")]
+    public void AtAcceptsIsoForms(string text, string utc)
+    {
+        Assert.True(Kiosk.Service.Inputs.IsoInstant.TryParse(text, out var instant));
+        Assert.Equal(DateTimeOffset.Parse(utc, CultureInfo.InvariantCulture), instant);
+        Assert.Equal(TimeSpan.Zero, instant.Offset);
+    }
+
+    [Fact]
+    public async Task UnknownOptionIsAnErrorNotTheCodeText()
+    {
+        var (exit, stdout, stderr) = await Run("inspect", "--nope");
+        Assert.Equal(2, exit);
+        Assert.Empty(stdout);
+        Assert.Equal("error: unknown option '--nope' (see kiosk inspect --help)", stderr.Trim());
+
+        (exit, _, stderr) = await Run("inspect", "HCN1:ABC", "--jsn");
+        Assert.Equal(2, exit);
+        Assert.Contains("'--jsn'", stderr);
+
+        // After "--" a leading dash is text.
+        (exit, stdout, _) = await Run("inspect", "--json", "--", "-x");
+        Assert.Equal(0, exit);
+        Assert.Equal("not_a_code", JsonDocument.Parse(stdout).RootElement.GetProperty("verdict").GetString());
+    }
+
+    [Fact]
+    public async Task BatchLineWithALoneSurrogateIsReportedAndTheBatchGoesOn()
+    {
+        var batch = Path.Combine(_dir, "surrogate.jsonl");
+        await File.WriteAllTextAsync(batch, "{\"text\": \"\\ud800\"}\n{\"text\": \"hello\"}\n{\"text\": \"x\", \"at\": \"\\udc00\"}\n");
+        var (exit, stdout, stderr) = await Run("inspect", "--batch", batch);
+        var outputs = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, outputs.Length);
+        Assert.Contains("input line 1: \\u0022text\\u0022 is not valid Unicode", outputs[0]);
+        Assert.Equal("not_a_code", JsonDocument.Parse(outputs[1]).RootElement.GetProperty("verdict").GetString());
+        Assert.Contains("input line 3", outputs[2]);
+        Assert.Equal(2, exit);
+        Assert.Equal("error: 2 of 3 input lines were not {\"text\", \"cert\"?, \"at\"?} objects (reported in their output lines)", stderr.Trim());
+    }
+
+    [Fact]
+    public async Task BatchWithoutNewlinesStopsAtTheLineLimit()
+    {
+        var (exit, stdout, stderr) = await Run("inspect", "--batch", "/dev/zero");
+        Assert.Equal(2, exit);
+        Assert.Empty(stdout);
+        Assert.Equal("error: batch file 'zero': line 1 is longer than 1048576 characters", stderr.Trim());
     }
 
     [Fact]

@@ -56,8 +56,8 @@ public sealed class TrustListCodeVerifierTests : IDisposable
         Assert.False(source.Reload(out var error));
         Assert.NotNull(error);
         Assert.Single(source.Current.Issuers);
-        Assert.Throws<InvalidOperationException>(() => new FileTrustListSource(path));
-        Assert.Throws<InvalidOperationException>(() => new FileTrustListSource(Path.Combine(_dir, "missing.json")));
+        Assert.Throws<OptionsValidationException>(() => new FileTrustListSource(path));
+        Assert.Throws<OptionsValidationException>(() => new FileTrustListSource(Path.Combine(_dir, "missing.json")));
         Assert.Empty(new FileTrustListSource(Options.Create(new HealthCodeOptions())).Current.Issuers);
     }
 

@@ -75,6 +75,67 @@ public sealed class ScenarioFileTests : IDisposable
         Assert.DoesNotContain('\n', KioskCli.OneLine(error.Message));
     }
 
+    private const string Head = """ "start": "2026-11-25T08:00:00Z", "feed": "CN-HL", "authorityKey": "AA==" """;
+
+    [Theory]
+    [InlineData("""{ "start": "June 1, 2026", "feed": "CN-HL", "authorityKey": "AA==", "visitors": [] }""", "ISO 8601")]
+    [InlineData("""{ "start": "1/6/2026", "feed": "CN-HL", "authorityKey": "AA==", "visitors": [] }""", "ISO 8601")]
+    [InlineData("""{ "start": "0001-01-01T00:00:00Z", "feed": "CN-HL", "authorityKey": "AA==", "visitors": [] }""", "\"start\" must be between 1970-01-01T00:00:00Z and 9999-01-01T00:00:00Z")]
+    [InlineData("""{ "start": "9999-12-31T23:59:59Z", "feed": "CN-HL", "authorityKey": "AA==", "visitors": [] }""", "\"start\" must be between")]
+    [InlineData("""{ "start": "2026-11-25T08:00:00Z", "feed": "CN-HL", "authorityKey": "AA==", "visitors": [ { "atSeconds": 4320000, "qr": "x" } ] }""", "visitors[0].atSeconds must be a non-negative number, at most 4233600")]
+    [InlineData("""{ "start": "2026-11-25T08:00:00Z", "feed": "\ud800", "authorityKey": "AA==", "visitors": [] }""", "not valid Unicode")]
+    public void BadTimesAndText_AreOneLineInputErrors(string json, string expected) => BadScenarios_AreOneLineInputErrors(json, expected);
+
+    [Fact]
+    public void StartInAnyIsoForm_IsUtc()
+    {
+        Assert.Equal(new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.Zero), Scenario.Load(Write("""{ "start": "2026-06-01", "feed": "CN-HL", "authorityKey": "AA==", "visitors": [] }""")).Start);
+        Assert.Equal(new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.Zero), Scenario.Load(Write("""{ "start": "2026-06-01T08:00+08:00", "feed": "CN-HL", "authorityKey": "AA==", "visitors": [] }""")).Start);
+        Assert.Equal(Scenario.LatestStart, Scenario.Load(Write("""{ "start": "9999-01-01T00:00:00Z", "feed": "CN-HL", "authorityKey": "AA==", "visitors": [] }""")).Start);
+    }
+
+    [Fact]
+    public void NonUtf8File_IsAnInputError()
+    {
+        var path = Path.Combine(_dir, "latin1.json");
+        File.WriteAllBytes(path, [.. "{ \"start\": \"2026-11-25T08:00:00Z\", \"feed\": \""u8, 0xC9, 0x74, .. "\", \"authorityKey\": \"AA==\", \"visitors\": [] }"u8]);
+        Assert.Contains("is not UTF-8 text", Assert.Throws<CliInputException>(() => Scenario.Load(path)).Message);
+    }
+
+    [Fact]
+    public void QrTextLongerThanAQrCodeHolds_IsAnInputError()
+    {
+        var error = Assert.Throws<CliInputException>(() => Scenario.Load(Write($$"""{ {{Head}}, "visitors": [ { "qr": "HCN1:{{new string('A', 5_000_000)}}" } ] }""")));
+        Assert.Contains("visitors[0].qr (5000005 characters) does not fit in a QR code", error.Message);
+
+        // Under the absolute limit but more than the simulated phone's QR (level M) holds.
+        error = Assert.Throws<CliInputException>(() => Scenario.Load(Write($$"""{ {{Head}}, "visitors": [ { "qr": "HCN1:{{new string('A', 4000)}}" } ] }""")));
+        Assert.Contains("does not fit in a QR code", error.Message);
+    }
+
+    [Fact]
+    public void TrustListThatIsNotJson_IsAnInputErrorNamingIt()
+    {
+        var error = Assert.Throws<CliInputException>(() => Scenario.Load(Write($$"""{ {{Head}}, "trustList": "trust.json", "visitors": [] }""", ("trust.json", "<issuers/>"u8.ToArray()))));
+        Assert.Contains("trustList trust.json: Not a JSON trust list", error.Message);
+    }
+
+    /// <summary>Inputs without an end (<c>/dev/zero</c>) stop at their limit instead of filling memory.</summary>
+    [Theory]
+    [InlineData("scenario", "is larger than 16 MiB")]
+    [InlineData("qrImage", "visitors[0].qrImage file /dev/zero is larger than 64 MiB")]
+    [InlineData("feedMessage", "feedMessages[0] file /dev/zero is larger than 512 MiB")]
+    public void EndlessInputs_StopAtTheirLimit(string which, string expected)
+    {
+        var path = which switch
+        {
+            "scenario" => "/dev/zero",
+            "qrImage" => Write($$"""{ {{Head}}, "visitors": [ { "qrImage": "/dev/zero" } ] }"""),
+            _ => Write($$"""{ {{Head}}, "feedMessages": ["/dev/zero"], "visitors": [] }"""),
+        };
+        Assert.Contains(expected, Assert.Throws<CliInputException>(() => Scenario.Load(path)).Message);
+    }
+
     [Fact]
     public void MissingScenarioFile_IsAnInputError() =>
         Assert.Contains("not found", Assert.Throws<CliInputException>(() => Scenario.Load(Path.Combine(_dir, "nope.json"))).Message);

@@ -5,7 +5,11 @@ using System.Text.Json;
 using HealthCode.Formats.Feed;
 using Kiosk.Service.Colors;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Configuration;
+using Kiosk.Service.Checkpoint;
+using Kiosk.Service.Hosting;
+using Kiosk.Service.Inputs;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Kiosk.Service.Cli;
 
@@ -32,12 +36,16 @@ public static class ColorsCommand
         };
         import.SetAction((parse, cancellationToken) =>
         {
-            var settings = Resolve(parse.GetValue(db), parse.GetValue(key), parse.GetValue(feed));
+            var settings = Resolve(parse, parse.GetValue(db), parse.GetValue(key), parse.GetValue(feed));
             var path = parse.GetValue(file)!;
             byte[] bytes;
             try
             {
-                bytes = File.ReadAllBytes(path.FullName);
+                bytes = BoundedFile.ReadAllBytes(path.FullName, settings.MaxMessageBytes);
+            }
+            catch (InputTooLargeException ex)
+            {
+                throw new CliInputException($"{ex.Message} ({ColorFeedOptions.Section}:{nameof(ColorFeedOptions.MaxPacketBytes)})", ex);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -75,7 +83,7 @@ public static class ColorsCommand
         };
         status.SetAction((parse, cancellationToken) =>
         {
-            var settings = Resolve(parse.GetValue(db), parse.GetValue(key), parse.GetValue(feed));
+            var settings = Resolve(parse, parse.GetValue(db), parse.GetValue(key), parse.GetValue(feed));
             using var authority = settings.Key;
             using var store = OpenStore(settings, mustExist: true);
             var processor = new ColorFeedProcessor(store, authority, new InMemoryAlerts(), TimeProvider.System, settings.Policy);
@@ -118,64 +126,59 @@ public static class ColorsCommand
         return status;
     }
 
-    private static Option<string?> DbOption() => new("--db") { Description = "The color store (SQLite file); default ColorFeed:DatabasePath" };
+    private static Option<string?> DbOption() => new("--db") { Description = "The color store (SQLite file); default ColorFeed:DatabasePath under Kiosk:DataDirectory" };
 
     private static Option<string?> KeyOption() => new("--authority-key") { Description = "The authority public key, base64 SubjectPublicKeyInfo; default ColorFeed:AuthorityKey" };
 
     private static Option<string?> FeedOption() => new("--feed") { Description = "The feed name (e.g. CN-HL); default ColorFeed:Feed" };
 
-    private static Settings Resolve(string? db, string? key, string? feed)
+    /// <summary>
+    /// The <c>ColorFeed</c> and <c>Checkpoint</c> settings from the service's configuration (appsettings.json,
+    /// /etc/kiosk/kiosk.json, <c>--config</c>, <c>KIOSK_</c> variables) with the service's validation; the options
+    /// <c>--db</c>, <c>--authority-key</c> and <c>--feed</c> override their keys.
+    /// </summary>
+    private static Settings Resolve(ParseResult parse, string? db, string? key, string? feed)
     {
-        var options = LoadConfiguredOptions();
-        db = string.IsNullOrWhiteSpace(db) ? options.DatabasePath : db;
-        key = string.IsNullOrWhiteSpace(key) ? options.AuthorityKey : key;
-        feed = string.IsNullOrWhiteSpace(feed) ? options.Feed : feed;
-        if (string.IsNullOrWhiteSpace(db))
+        var overrides = new Dictionary<string, string?>();
+        if (!string.IsNullOrWhiteSpace(db))
         {
-            throw new CliInputException("no color store given (use --db PATH or ColorFeed:DatabasePath)");
+            overrides[$"{ColorFeedOptions.Section}:{nameof(ColorFeedOptions.DatabasePath)}"] = Path.GetFullPath(db);
         }
 
-        if (string.IsNullOrWhiteSpace(feed))
+        if (!string.IsNullOrWhiteSpace(key))
         {
-            throw new CliInputException("no feed given (use --feed NAME or ColorFeed:Feed)");
+            try
+            {
+                using var given = AuthorityKey.FromBase64Spki(key);
+            }
+            catch (FormatException ex)
+            {
+                throw new CliInputException($"--authority-key: {ex.Message}", ex);
+            }
+
+            overrides[$"{ColorFeedOptions.Section}:{nameof(ColorFeedOptions.AuthorityKey)}"] = key;
         }
 
-        if (string.IsNullOrWhiteSpace(key))
+        if (!string.IsNullOrWhiteSpace(feed))
         {
-            throw new CliInputException("no authority key given (use --authority-key BASE64 or ColorFeed:AuthorityKey)");
+            overrides[$"{ColorFeedOptions.Section}:{nameof(ColorFeedOptions.Feed)}"] = feed;
         }
 
-        ECDsa authority;
-        try
-        {
-            authority = AuthorityKey.FromBase64Spki(key);
-        }
-        catch (FormatException ex)
-        {
-            throw new CliInputException($"--authority-key: {ex.Message}", ex);
-        }
-
-        return new Settings(db, authority, feed, new ColorFeedPolicy { MaxColorDataAge = options.MaxColorDataAge, ClockSkew = options.ClockSkew }, options.MaxPendingBatches);
-    }
-
-    /// <summary>The <c>ColorFeed</c> section from appsettings.json beside the executable and the environment (<c>ColorFeed__Feed</c>).</summary>
-    internal static ColorFeedOptions LoadConfiguredOptions()
-    {
-        var configuration = new ConfigurationBuilder()
-            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
-            .AddEnvironmentVariables()
-            .Build();
-        var options = new ColorFeedOptions();
-        try
-        {
-            configuration.GetSection(ColorFeedOptions.Section).Bind(options);
-        }
-        catch (InvalidOperationException ex)
-        {
-            throw new CliInputException($"configuration section ColorFeed: {ex.Message}", ex);
-        }
-
-        return options;
+        var configuration = KioskCli.Configuration(parse, overrides);
+        var services = new ServiceCollection();
+        services.AddKioskCore(configuration);
+        services.AddColorFeedOptions(configuration);
+        using var provider = services.BuildServiceProvider();
+        KioskServices.ValidateOptions(provider);
+        var options = provider.GetRequiredService<IOptions<ColorFeedOptions>>().Value;
+        var checkpoint = provider.GetRequiredService<IOptions<CheckpointOptions>>().Value;
+        return new Settings(
+            options.DatabasePath,
+            AuthorityKey.FromBase64Spki(options.AuthorityKey),
+            options.Feed,
+            ColorFeedServiceCollectionExtensions.FeedPolicy(checkpoint),
+            options.MaxPendingBatches,
+            options.MaxPacketBytes);
     }
 
     private static ColorStore OpenStore(Settings settings, bool mustExist)
@@ -213,7 +216,7 @@ public static class ColorsCommand
     private static string Duration(TimeSpan span) =>
         span < TimeSpan.Zero ? $"-{Duration(-span)}" : span.TotalDays >= 1 ? $"{(int)span.TotalDays}d {span.Hours}h {span.Minutes}m" : $"{span.Hours}h {span.Minutes}m {span.Seconds}s";
 
-    private sealed record Settings(string Db, ECDsa Key, string Feed, ColorFeedPolicy Policy, int MaxPending);
+    private sealed record Settings(string Db, ECDsa Key, string Feed, ColorFeedPolicy Policy, int MaxPending, int MaxMessageBytes);
 
     private sealed record StatusReport(
         string Feed,

@@ -37,7 +37,7 @@ public static class DemoCommand
             stdout.WriteLine($"Demo: {visitors.Count} visitors, simulated kiosk, virtual time from {DemoWorld.Start:yyyy-MM-dd HH:mm} UTC");
             var scenario = Scenario.Load(scenarioPath);
             var started = TimeProvider.System.GetTimestamp();
-            var results = await SimulationRunner.PlayScenarioAsync(scenario, new RunOptions(null, true, scenarioPath, events, screens, null), fleet: true, cancellationToken);
+            var results = await SimulationRunner.PlayScenarioAsync(scenario, new RunOptions(KioskCli.ConfigFile(parse), true, scenarioPath, events, screens, null), fleet: true, cancellationToken);
             var elapsed = TimeProvider.System.GetElapsedTime(started);
 
             stdout.WriteLine();

@@ -20,7 +20,7 @@ public static class InspectCommand
     {
         var text = new Argument<string?>("TEXT") { Description = "The QR text (HCN1:... or HC1:...)", Arity = ArgumentArity.ZeroOrOne };
         var image = new Option<FileInfo?>("--image") { Description = "Read the code from an image file (PNG, JPEG, WebP)" };
-        var trust = new Option<FileInfo?>("--trust") { Description = "JSON trust list to verify against" };
+        var trust = new Option<FileInfo?>("--trust") { Description = "JSON trust list to verify against; default HealthCode:TrustListFile" };
         var cert = new Option<string?>("--cert") { Description = "One X.509 DER certificate (base64) to verify against; the kid must be its SHA-256's first 8 bytes" };
         var at = new Option<string?>("--at") { Description = "Clock for the expiry check (ISO 8601); default now" };
         var json = new Option<bool>("--json") { Description = "Print the layered JSON object" };
@@ -30,8 +30,10 @@ public static class InspectCommand
         {
             var output = parse.InvocationConfiguration.Output;
             var now = parse.GetValue(at) is { } atText ? ParseInstant(atText, "--at") : TimeProvider.System.GetUtcNow();
-            var trustList = parse.GetValue(trust) is { } trustFile ? LoadTrust(trustFile) : null;
             var certificate = parse.GetValue(cert) is { } certText ? ParseCertificate(certText, "--cert") : null;
+            var trustList = parse.GetValue(trust) is { } trustFile ? LoadTrust(trustFile)
+                : certificate is null && ConfiguredTrustList(parse) is { } configured ? LoadTrust(new FileInfo(configured))
+                : null;
             if (trustList is not null && certificate is not null)
             {
                 throw new CliInputException("give either --trust or --cert, not both");
@@ -242,6 +244,10 @@ public static class InspectCommand
         IsoInstant.TryParse(text, out var instant)
             ? instant
             : throw new CliInputException($"{what} is not an ISO 8601 time: '{KioskCli.OneLine(text.Length > 40 ? text[..40] : text)}'");
+
+    /// <summary>The provisioning trust list of the configuration (<c>HealthCode:TrustListFile</c>), if one is set.</summary>
+    private static string? ConfiguredTrustList(ParseResult parse) =>
+        KioskCli.Configuration(parse)[$"{HealthCodeOptions.Section}:{nameof(HealthCodeOptions.TrustListFile)}"] is { Length: > 0 } file ? file : null;
 
     private static TrustList LoadTrust(FileInfo file)
     {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using Microsoft.Extensions.Configuration;
 
 namespace Kiosk.Service.Cli;
 
@@ -9,6 +10,11 @@ public static class KioskCli
     public static RootCommand CreateRoot()
     {
         var root = new RootCommand("kiosk: the health-code checkpoint kiosk (show code, confirm identity, measure temperature, classify and act)");
+        root.Options.Add(new Option<FileInfo?>(ConfigOption)
+        {
+            Description = "Configuration file (JSON), on top of appsettings.json and /etc/kiosk/kiosk.json; for every command",
+            Recursive = true,
+        });
         foreach (var command in Commands())
         {
             root.Subcommands.Add(command);
@@ -49,6 +55,17 @@ public static class KioskCli
 
         try
         {
+            if (ConfigFile(parse) is { } configFile)
+            {
+                // Checked once for every command, whether or not it reads a setting.
+                if (!File.Exists(configFile))
+                {
+                    throw new CliInputException($"config file not found: {configFile}");
+                }
+
+                _ = Hosting.KioskConfiguration.Build(configFile, includeSystemFile: false);
+            }
+
             return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false }, cancellationToken);
         }
         catch (CliInputException ex)
@@ -95,6 +112,16 @@ public static class KioskCli
 
         return null;
     }
+
+    /// <summary><c>--config FILE</c>, an option of every command.</summary>
+    public const string ConfigOption = "--config";
+
+    /// <summary>The <c>--config</c> file given, as a full path, or null.</summary>
+    public static string? ConfigFile(ParseResult parse) => parse.GetValue<FileInfo?>(ConfigOption)?.FullName;
+
+    /// <summary>The configuration every command reads its settings from: the service's sources (<see cref="Hosting.KioskConfiguration"/>) with <c>--config</c>.</summary>
+    public static IConfigurationRoot Configuration(ParseResult parse, IReadOnlyDictionary<string, string?>? overrides = null) =>
+        Hosting.KioskConfiguration.Build(ConfigFile(parse), overrides);
 
     public static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
 }

@@ -2,6 +2,11 @@ using System.CommandLine;
 using System.Globalization;
 using Kiosk.Display;
 using Kiosk.Display.Rendering;
+using Kiosk.Service.Hosting;
+using Kiosk.Service.Screen;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Kiosk.Service.Cli;
 
@@ -18,13 +23,13 @@ public static class RenderCommand
     {
         var screen = new Option<string>("--screen") { Description = $"Screen to draw: {string.Join(", ", ScreenNames)}", Required = true };
         var output = new Option<FileInfo?>("--out") { Description = "PNG file to write (default: <screen>.png in the current directory)" };
-        var size = new Option<string>("--size") { Description = "Frame size WxH (default 800x480)", DefaultValueFactory = _ => "800x480" };
-        var lang = new Option<string>("--lang") { Description = "Languages: zh, en or both (default both)", DefaultValueFactory = _ => "both" };
+        var size = new Option<string?>("--size") { Description = "Frame size WxH (default Display:Width x Display:Height, 800x480)" };
+        var lang = new Option<string?>("--lang") { Description = "Languages: zh, en or both (default Display:Language, both)" };
         var maskedName = new Option<string?>("--masked-name") { Description = "Masked holder name to preview on pass/refer (e.g. 王*明)" };
         var proxy = new Option<bool>("--proxy") { Description = "Show the 代 mark (code held on the holder's behalf)" };
         var refer = new Option<string?>("--refer") { Description = $"Refer sub-message: {string.Join(", ", ReferNames)}" };
         var detail = new Option<string?>("--detail") { Description = "Technical detail on offline/fault screens (e.g. thermometer)" };
-        var kioskId = new Option<string>("--kiosk-id") { Description = "Kiosk id in the status strip", DefaultValueFactory = _ => "kiosk-01" };
+        var kioskId = new Option<string?>("--kiosk-id") { Description = "Kiosk id in the status strip (default Kiosk:KioskId)" };
 
         var command = new Command("render", "Draw one screen to a PNG file (idle, measuring, pass, refer, offline, fault)")
         {
@@ -34,14 +39,15 @@ public static class RenderCommand
         command.SetAction(parse =>
         {
             var kind = ParseScreen(parse.GetValue(screen)!);
-            var (width, height) = ParseSize(parse.GetValue(size)!);
+            var (display, kiosk) = ConfiguredDefaults(parse);
+            var (width, height) = parse.GetValue(size) is { } sizeText ? ParseSize(sizeText) : (display.Width, display.Height);
             var model = new ScreenModel(
                 kind,
-                new StatusStrip(TimeProvider.System.GetLocalNow(), Online: true, ColorDataAge: TimeSpan.FromMinutes(3), parse.GetValue(kioskId)!),
+                new StatusStrip(TimeProvider.System.GetLocalNow(), Online: true, ColorDataAge: TimeSpan.FromMinutes(3), parse.GetValue(kioskId) ?? kiosk.KioskId),
                 MaskedName: parse.GetValue(maskedName),
                 Proxy: parse.GetValue(proxy),
                 Refer: parse.GetValue(refer) is { } r ? ParseRefer(r) : ReferMessage.SeeStaff,
-                Language: ParseLanguage(parse.GetValue(lang)!),
+                Language: parse.GetValue(lang) is { } langText ? ParseLanguage(langText) : display.Language,
                 Detail: parse.GetValue(detail));
 
             var file = parse.GetValue(output)?.FullName ?? Path.GetFullPath($"{ScreenNames[(int)kind]}.png");
@@ -65,6 +71,18 @@ public static class RenderCommand
         });
 
         return command;
+    }
+
+    /// <summary>The <c>Display</c> and <c>Kiosk</c> settings, bound and validated as the service does.</summary>
+    private static (DisplayOptions Display, KioskOptions Kiosk) ConfiguredDefaults(ParseResult parse)
+    {
+        var configuration = KioskCli.Configuration(parse);
+        var services = new ServiceCollection();
+        services.AddKioskCore(configuration);
+        services.AddDisplayOptions(configuration);
+        using var provider = services.BuildServiceProvider();
+        KioskServices.ValidateOptions(provider);
+        return (provider.GetRequiredService<IOptions<DisplayOptions>>().Value, provider.GetRequiredService<IOptions<KioskOptions>>().Value);
     }
 
     internal static ScreenKind ParseScreen(string name)

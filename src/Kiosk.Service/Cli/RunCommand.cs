@@ -9,7 +9,6 @@ public static class RunCommand
 {
     public static Command Create()
     {
-        var config = new Option<FileInfo?>("--config") { Description = "Configuration file (JSON), on top of appsettings.json and /etc/kiosk/kiosk.json" };
         var simulate = new Option<bool>("--simulate") { Description = "Simulated camera, thermometer, GPIO and display instead of hardware" };
         var scenario = new Option<FileInfo?>("--scenario") { Description = "Play this scenario (cli.md) in virtual time and exit when the last visitor is done" };
         var events = new Option<FileInfo?>("--events") { Description = "Write one JSON line per decision to this file" };
@@ -17,13 +16,13 @@ public static class RunCommand
         var mqtt = new Option<string?>("--mqtt") { Description = "Fleet broker HOST:PORT (replaces the configured or embedded broker)" };
         var command = new Command("run", "Run the kiosk service (as systemd starts it), or a simulation of it")
         {
-            config, simulate, scenario, events, screens, mqtt,
+            simulate, scenario, events, screens, mqtt,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
         {
             var options = new RunOptions(
-                parse.GetValue(config)?.FullName,
+                KioskCli.ConfigFile(parse),
                 parse.GetValue(simulate),
                 parse.GetValue(scenario)?.FullName,
                 parse.GetValue(events)?.FullName,
@@ -32,11 +31,6 @@ public static class RunCommand
             if (!options.Simulate && (options.ScenarioFile ?? options.EventsFile ?? options.ScreensDirectory) is not null)
             {
                 throw new CliInputException("--scenario, --events and --screens need --simulate");
-            }
-
-            if (options.ConfigFile is { } file && !File.Exists(file))
-            {
-                throw new CliInputException($"config file not found: {file}");
             }
 
             if (options.ScreensDirectory is { } screensDirectory)

@@ -29,14 +29,9 @@ public sealed class ColorFeedOptions : BrokerLinkOptions
     /// <summary>The pinned authority public key: base64 SubjectPublicKeyInfo DER (P-256).</summary>
     public string AuthorityKey { get; set; } = "";
 
-    /// <summary>The SQLite file of the color store.</summary>
-    public string DatabasePath { get; set; } = "/var/lib/kiosk/colors.db";
-
-    /// <summary>Freshness above this raises <c>color_data_stale</c>.</summary>
-    public TimeSpan MaxColorDataAge { get; set; } = TimeSpan.FromHours(24);
-
-    /// <summary>Rule 8 skew.</summary>
-    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(120);
+    /// <summary>The SQLite file of the color store; a relative path is under <c>Kiosk:DataDirectory</c>.</summary>
+    /// <remarks>Freshness and skew are not here: <c>Checkpoint:MaxColorDataAge</c> and <c>Checkpoint:ClockSkew</c> drive the feed too.</remarks>
+    public string DatabasePath { get; set; } = "colors.db";
 
     /// <summary>MQTT client id; the session is kept by the broker under it (QoS 1 batches wait while the kiosk is away). Default: <c>kiosk-colors-{host name}</c>.</summary>
     public string? ClientId { get; set; }
@@ -108,16 +103,6 @@ public sealed class ColorFeedOptionsValidator : IValidateOptions<ColorFeedOption
         if (string.IsNullOrWhiteSpace(options.DatabasePath))
         {
             errors.Add("ColorFeed:DatabasePath is required");
-        }
-
-        if (options.MaxColorDataAge <= TimeSpan.Zero)
-        {
-            errors.Add("ColorFeed:MaxColorDataAge must be positive");
-        }
-
-        if (options.ClockSkew < TimeSpan.Zero)
-        {
-            errors.Add("ColorFeed:ClockSkew must not be negative");
         }
 
         if (options.ReconnectMinDelay <= TimeSpan.Zero || options.ReconnectMaxDelay < options.ReconnectMinDelay)

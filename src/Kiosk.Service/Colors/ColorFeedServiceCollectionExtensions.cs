@@ -1,8 +1,10 @@
 using System.Security.Cryptography;
 using HealthCode.Formats.Feed;
 using Kiosk.Service.Checkpoint;
+using Kiosk.Service.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -24,8 +26,7 @@ public static class ColorFeedServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<ColorFeedOptions>().Bind(configuration.GetSection(ColorFeedOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ColorFeedOptions>, ColorFeedOptionsValidator>();
+        services.AddColorFeedOptions(configuration);
         services.AddSingleton(sp => new AuthorityKeyHolder(AuthorityKey.FromBase64Spki(sp.GetRequiredService<IOptions<ColorFeedOptions>>().Value.AuthorityKey)));
         services.AddSingleton(sp =>
         {
@@ -49,7 +50,7 @@ public static class ColorFeedServiceCollectionExtensions
                 sp.GetRequiredService<AuthorityKeyHolder>().Key,
                 sp.GetRequiredService<IAlerts>(),
                 sp.GetRequiredService<TimeProvider>(),
-                new ColorFeedPolicy { MaxColorDataAge = options.MaxColorDataAge, ClockSkew = options.ClockSkew },
+                FeedPolicy(sp.GetRequiredService<IOptions<CheckpointOptions>>().Value),
                 sp.GetService<ILogger<ColorFeedProcessor>>());
         });
         if (connectToBroker)
@@ -60,6 +61,33 @@ public static class ColorFeedServiceCollectionExtensions
 
         services.AddHostedService<ColorHealthMonitor>();
         return services;
+    }
+
+    /// <summary>
+    /// The <c>ColorFeed</c> options, validated at start, with <see cref="ColorFeedOptions.DatabasePath"/> under
+    /// <c>Kiosk:DataDirectory</c> when relative. Needs the <c>Kiosk</c> options registered (<c>AddKioskCore</c>).
+    /// </summary>
+    public static IServiceCollection AddColorFeedOptions(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ColorFeedOptions>()
+            .Bind(configuration.GetSection(ColorFeedOptions.Section))
+            .PostConfigure<IOptions<KioskOptions>>((o, kiosk) =>
+            {
+                if (!string.IsNullOrWhiteSpace(o.DatabasePath))
+                {
+                    o.DatabasePath = Path.Combine(kiosk.Value.DataDirectory, o.DatabasePath);
+                }
+            })
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ColorFeedOptions>, ColorFeedOptionsValidator>());
+        return services;
+    }
+
+    /// <summary>One freshness limit and one skew: the <c>Checkpoint</c> section drives the policy and the feed's alerts alike.</summary>
+    public static ColorFeedPolicy FeedPolicy(CheckpointOptions checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        return new ColorFeedPolicy { MaxColorDataAge = checkpoint.MaxColorDataAge, ClockSkew = checkpoint.ClockSkew };
     }
 
     /// <summary>The parsed authority key, owned (and disposed) by the container.</summary>

@@ -1,5 +1,4 @@
 using System.Device.Gpio;
-using System.Globalization;
 using Kiosk.Drivers.Gpio;
 using Kiosk.Drivers.Mlx90614;
 using Kiosk.Service.Camera;
@@ -36,20 +35,6 @@ public static class KioskComposition
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(configuration);
         services.AddKioskCore(configuration);
-
-        // One freshness limit and one skew: the Checkpoint section drives the policy and the feed's alerts alike.
-        services.AddOptions<ColorFeedOptions>().PostConfigure(o =>
-        {
-            if (TimeSpan.TryParse(configuration[$"{CheckpointOptions.Section}:{nameof(CheckpointOptions.MaxColorDataAge)}"], CultureInfo.InvariantCulture, out var age))
-            {
-                o.MaxColorDataAge = age;
-            }
-
-            if (TimeSpan.TryParse(configuration[$"{CheckpointOptions.Section}:{nameof(CheckpointOptions.ClockSkew)}"], CultureInfo.InvariantCulture, out var skew))
-            {
-                o.ClockSkew = skew;
-            }
-        });
 
         // Codes: verified against the trust list in force (signed feed message, else the provisioning file).
         services.AddOptions<HealthCodeOptions>().Bind(configuration.GetSection(HealthCodeOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
@@ -102,7 +87,7 @@ public static class KioskComposition
         });
 
         // Display.
-        services.AddOptions<DisplayOptions>().Bind(configuration.GetSection(DisplayOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddDisplayOptions(configuration);
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<DisplayOptions>>();
@@ -116,6 +101,13 @@ public static class KioskComposition
         services.TryAddSingleton<IColorResync>(sp => new ColorResync(sp.GetRequiredService<ColorFeedProcessor>()));
         services.TryAddSingleton<IAmbientTemperatureSource>(sp => new AmbientTemperatureSource(sp.GetRequiredService<CheckpointLoop>()));
         services.TryAddSingleton<ISelfTest, KioskSelfTest>();
+        return services;
+    }
+
+    /// <summary>The <c>Display</c> section, validated at start (the service, and <c>kiosk render</c>'s defaults).</summary>
+    public static IServiceCollection AddDisplayOptions(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<DisplayOptions>().Bind(configuration.GetSection(DisplayOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         return services;
     }
 

@@ -1,12 +1,14 @@
 using Kiosk.Service.Cli;
+using Kiosk.Service.Inputs;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Json;
 
 namespace Kiosk.Service.Hosting;
 
 /// <summary>
 /// Where settings come from, lowest to highest: the shipped <c>appsettings.json</c>, <c>/etc/kiosk/kiosk.json</c>,
 /// <c>--config FILE</c>, environment variables prefixed <c>KIOSK_</c> (e.g. <c>KIOSK_Kiosk__KioskId</c>), then
-/// command-line overrides of the simulation.
+/// command-line overrides of the simulation. Every command builds its configuration here.
 /// </summary>
 public static class KioskConfiguration
 {
@@ -14,41 +16,82 @@ public static class KioskConfiguration
 
     public static void AddSources(IConfigurationBuilder builder, string? configFile, IReadOnlyDictionary<string, string?>? overrides = null, bool includeSystemFile = true)
     {
-        builder.SetBasePath(AppContext.BaseDirectory);
-        builder.AddJsonFile("appsettings.json", optional: false, reloadOnChange: false);
-        if (includeSystemFile)
+        ArgumentNullException.ThrowIfNull(builder);
+        Guard(() =>
         {
-            builder.AddJsonFile(SystemConfigFile, optional: true, reloadOnChange: false);
-        }
+            builder.Add(new BoundedJsonFileSource(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: false));
+            if (includeSystemFile)
+            {
+                builder.Add(new BoundedJsonFileSource(SystemConfigFile, optional: true));
+            }
 
-        if (configFile is not null)
-        {
-            builder.AddJsonFile(Path.GetFullPath(configFile), optional: false, reloadOnChange: false);
-        }
+            if (configFile is not null)
+            {
+                builder.Add(new BoundedJsonFileSource(Path.GetFullPath(configFile), optional: false));
+            }
 
-        builder.AddEnvironmentVariables("KIOSK_");
-        if (overrides is not null)
-        {
-            builder.AddInMemoryCollection(overrides);
-        }
+            builder.AddEnvironmentVariables("KIOSK_");
+            if (overrides is not null)
+            {
+                builder.AddInMemoryCollection(overrides);
+            }
+        });
     }
 
-    /// <summary>Builds the configuration, turning a broken file into one line.</summary>
+    /// <summary>Builds the configuration, turning a broken or unreadable file into one line.</summary>
     public static IConfigurationRoot Build(string? configFile, IReadOnlyDictionary<string, string?>? overrides = null, bool includeSystemFile = true)
     {
         var builder = new ConfigurationBuilder();
         AddSources(builder, configFile, overrides, includeSystemFile);
+        IConfigurationRoot? root = null;
+        Guard(() => root = builder.Build());
+        return root!;
+    }
+
+    private static void Guard(Action action)
+    {
         try
         {
-            return builder.Build();
+            action();
         }
         catch (InvalidDataException ex)
         {
-            throw new CliInputException($"configuration is broken: {ex.InnerException?.Message ?? ex.Message}");
+            throw new CliInputException($"configuration is broken: {ex.InnerException?.Message ?? ex.Message}", ex);
         }
         catch (FormatException ex)
         {
-            throw new CliInputException($"configuration is broken: {ex.Message}");
+            throw new CliInputException($"configuration is broken: {ex.Message}", ex);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new CliInputException($"configuration file cannot be read: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>A JSON file read through <see cref="BoundedFile"/> (at most <see cref="InputLimits.ConfigurationBytes"/>) each time the configuration is built.</summary>
+    private sealed class BoundedJsonFileSource(string path, bool optional) : IConfigurationSource
+    {
+        public IConfigurationProvider Build(IConfigurationBuilder builder) => new Provider(path, optional);
+
+        private sealed class Provider(string path, bool optional) : JsonStreamConfigurationProvider(new JsonStreamConfigurationSource())
+        {
+            public override void Load()
+            {
+                if (optional && !File.Exists(path))
+                {
+                    return;
+                }
+
+                var bytes = BoundedFile.ReadAllBytes(path, InputLimits.ConfigurationBytes);
+                try
+                {
+                    Load(new MemoryStream(bytes));
+                }
+                catch (Exception ex) when (ex is FormatException or System.Text.Json.JsonException)
+                {
+                    throw new InvalidDataException($"{path}: {ex.Message}", ex);
+                }
+            }
         }
     }
 }

@@ -50,17 +50,7 @@ public static class KioskHost
         }
 
         KioskConfiguration.AddSources(builder.Configuration, options.ConfigFile, overrides, includeSystemFile: true);
-        IConfigurationRoot probe;
-        try
-        {
-            probe = ((IConfigurationBuilder)builder.Configuration).Build();
-        }
-        catch (InvalidDataException ex)
-        {
-            throw new CliInputException($"configuration is broken: {ex.InnerException?.Message ?? ex.Message}");
-        }
-
-        var dataDirectory = probe["Kiosk:DataDirectory"] ?? "/var/lib/kiosk";
+        var dataDirectory = builder.Configuration["Kiosk:DataDirectory"] ?? "/var/lib/kiosk";
         Directory.CreateDirectory(dataDirectory);
 
         // Remote configuration (config/desired) goes last, over every other source.

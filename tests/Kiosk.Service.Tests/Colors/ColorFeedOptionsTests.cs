@@ -21,7 +21,7 @@ public sealed class ColorFeedOptionsTests
             (new ColorFeedOptions { Feed = "CN-HL", AuthorityKey = good.AuthorityKey, BrokerPort = 0 }, "BrokerPort"),
             (new ColorFeedOptions { Feed = "CN-HL", AuthorityKey = good.AuthorityKey, TopicPrefix = "hc/#/" }, "TopicPrefix"),
             (new ColorFeedOptions { Feed = "CN-HL", AuthorityKey = good.AuthorityKey, TopicPrefix = "hc" }, "TopicPrefix"),
-            (new ColorFeedOptions { Feed = "CN-HL", AuthorityKey = good.AuthorityKey, MaxColorDataAge = TimeSpan.Zero }, "MaxColorDataAge"),
+            (new ColorFeedOptions { Feed = "CN-HL", AuthorityKey = good.AuthorityKey, DatabasePath = " " }, "DatabasePath"),
             (new ColorFeedOptions { Feed = "CN-HL", AuthorityKey = good.AuthorityKey, ReconnectMinDelay = TimeSpan.FromSeconds(9), ReconnectMaxDelay = TimeSpan.FromSeconds(1) }, "ReconnectMinDelay"),
         ];
         foreach (var (options, expected) in bad)

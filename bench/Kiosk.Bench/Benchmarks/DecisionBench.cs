@@ -231,7 +231,7 @@ public sealed class DecisionBench : IBenchmark
         public string ConfigJson(string data) => System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["Kiosk"] = new Dictionary<string, string> { ["DataDirectory"] = data },
-            ["ColorFeed"] = new Dictionary<string, string> { ["Feed"] = "CN-HL", ["AuthorityKey"] = Convert.ToBase64String(_authority.SubjectPublicKeyInfo), ["DatabasePath"] = Path.Combine(data, "colors.db"), ["BrokerHost"] = "127.0.0.1", ["BrokerPort"] = "1" },
+            ["ColorFeed"] = new Dictionary<string, string> { ["Feed"] = "CN-HL", ["AuthorityKey"] = Convert.ToBase64String(_authority.SubjectPublicKeyInfo), ["DatabasePath"] = Path.Combine(data, "colors.db"), ["Host"] = "127.0.0.1", ["Port"] = "1" },
             ["Camera"] = new Dictionary<string, string> { ["Source"] = "Simulated", ["FramesPerSecond"] = "30" },
             ["Display"] = new Dictionary<string, string> { ["FramebufferDevice"] = string.Empty },
             ["Fleet"] = new Dictionary<string, string> { ["EmbeddedBrokerPort"] = "0" },

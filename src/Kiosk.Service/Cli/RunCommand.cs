@@ -94,4 +94,20 @@ public sealed record RunOptions(
     string? ScenarioFile,
     string? EventsFile,
     string? ScreensDirectory,
-    (string Host, int Port)? Broker);
+    (string Host, int Port)? Broker)
+{
+    /// <summary><c>--mqtt HOST:PORT</c> as configuration: both links, the fleet's and the color feed's, to that broker.</summary>
+    public IEnumerable<KeyValuePair<string, string?>> BrokerOverrides()
+    {
+        if (Broker is not { } broker)
+        {
+            yield break;
+        }
+
+        foreach (var section in new[] { "Fleet", "ColorFeed" })
+        {
+            yield return new($"{section}:Host", broker.Host);
+            yield return new($"{section}:Port", broker.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+}

@@ -17,9 +17,6 @@ internal static partial class ColorFeedLog
     [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Color feed broker {Host}:{Port} connected; subscribed to {Count} topics")]
     public static partial void Connected(ILogger logger, string host, int port, int count);
 
-    [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Color feed broker {Host}:{Port} unreachable or lost ({Reason}); retrying in {DelayMs} ms")]
-    public static partial void Reconnecting(ILogger logger, string host, int port, string reason, long delayMs);
-
     [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "Color feed message on {Topic} could not be acknowledged: {Reason}")]
     public static partial void AckFailed(ILogger logger, string topic, string reason);
 }

@@ -11,14 +11,14 @@ public sealed class ColorFeedOptions : BrokerLinkOptions
     /// <summary>The configuration section name.</summary>
     public const string Section = "ColorFeed";
 
-    /// <summary>MQTT broker host carrying the feed.</summary>
-    public string BrokerHost { get; set; } = "localhost";
-
-    /// <summary>MQTT broker port (8883 is the usual one with <see cref="Tls"/>).</summary>
-    public int BrokerPort { get; set; } = 1883;
+    /// <summary>The feed's broker is <c>localhost</c> unless <c>ColorFeed:Host</c> says otherwise.</summary>
+    public ColorFeedOptions() => Host = "localhost";
 
     /// <summary>TLS and credentials of the feed link.</summary>
-    internal BrokerSecurity Security => SecurityOf(Section, BrokerHost);
+    internal BrokerSecurity Security => SecurityOf(Section);
+
+    /// <summary>The broker keys' checks (the feed needs a host).</summary>
+    internal IEnumerable<string> ValidateLink() => ValidateLink(Section, hostRequired: true);
 
     /// <summary>Topic prefix of the feed topics (color-feed.md: <c>hc/v1/</c>).</summary>
     public string TopicPrefix { get; set; } = "hc/v1/";
@@ -35,12 +35,6 @@ public sealed class ColorFeedOptions : BrokerLinkOptions
 
     /// <summary>MQTT client id; the session is kept by the broker under it (QoS 1 batches wait while the kiosk is away). Default: <c>kiosk-colors-{host name}</c>.</summary>
     public string? ClientId { get; set; }
-
-    /// <summary>First reconnect delay; doubles up to <see cref="ReconnectMaxDelay"/>, with full jitter.</summary>
-    public TimeSpan ReconnectMinDelay { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>Longest reconnect delay.</summary>
-    public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>How often <c>clock_fault</c> and <c>color_data_stale</c> are re-evaluated.</summary>
     public TimeSpan HealthCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
@@ -85,16 +79,6 @@ public sealed class ColorFeedOptionsValidator : IValidateOptions<ColorFeedOption
             errors.Add($"ColorFeed:AuthorityKey: {ex.Message}");
         }
 
-        if (string.IsNullOrWhiteSpace(options.BrokerHost))
-        {
-            errors.Add("ColorFeed:BrokerHost is required");
-        }
-
-        if (options.BrokerPort is < 1 or > 65535)
-        {
-            errors.Add("ColorFeed:BrokerPort must be 1..65535");
-        }
-
         if (options.TopicPrefix is null || (options.TopicPrefix.Length > 0 && !options.TopicPrefix.EndsWith('/')) || options.TopicPrefix.IndexOfAny(['+', '#']) >= 0)
         {
             errors.Add("ColorFeed:TopicPrefix must be empty or end with '/', without wildcards");
@@ -103,11 +87,6 @@ public sealed class ColorFeedOptionsValidator : IValidateOptions<ColorFeedOption
         if (string.IsNullOrWhiteSpace(options.DatabasePath))
         {
             errors.Add("ColorFeed:DatabasePath is required");
-        }
-
-        if (options.ReconnectMinDelay <= TimeSpan.Zero || options.ReconnectMaxDelay < options.ReconnectMinDelay)
-        {
-            errors.Add("ColorFeed:ReconnectMinDelay must be positive and not above ReconnectMaxDelay");
         }
 
         if (options.HealthCheckInterval <= TimeSpan.Zero)
@@ -125,7 +104,7 @@ public sealed class ColorFeedOptionsValidator : IValidateOptions<ColorFeedOption
             errors.Add("ColorFeed:MaxPacketBytes must be at least 1 MiB");
         }
 
-        errors.AddRange(options.Security.Validate());
+        errors.AddRange(options.ValidateLink());
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using HealthCode.Formats.Feed;
 using Kiosk.Service.Checkpoint;
-using Kiosk.Service.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -64,24 +63,23 @@ public static class ColorFeedServiceCollectionExtensions
     }
 
     /// <summary>
-    /// The <c>ColorFeed</c> options, validated at start, with <see cref="ColorFeedOptions.DatabasePath"/> under
-    /// <c>Kiosk:DataDirectory</c> when relative. Needs the <c>Kiosk</c> options registered (<c>AddKioskCore</c>).
+    /// The <c>ColorFeed</c> options, validated at start (the host's <c>AddKioskCore</c> puts a relative
+    /// <see cref="ColorFeedOptions.DatabasePath"/> under <c>Kiosk:DataDirectory</c>).
     /// </summary>
     public static IServiceCollection AddColorFeedOptions(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ColorFeedOptions>()
             .Bind(configuration.GetSection(ColorFeedOptions.Section))
-            .PostConfigure<IOptions<KioskOptions>>((o, kiosk) =>
-            {
-                if (!string.IsNullOrWhiteSpace(o.DatabasePath))
-                {
-                    o.DatabasePath = Path.Combine(kiosk.Value.DataDirectory, o.DatabasePath);
-                }
-            })
+            .Validate(
+                _ => RenamedKeys.All(k => configuration[$"{ColorFeedOptions.Section}:{k}"] is null),
+                $"{ColorFeedOptions.Section}:{string.Join(", ", RenamedKeys)} are now Host, Port, ReconnectMin and ReconnectMax (the same keys as Fleet)")
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ColorFeedOptions>, ColorFeedOptionsValidator>());
         return services;
     }
+
+    /// <summary>Keys of earlier versions: a configuration that still has one is refused, not silently ignored.</summary>
+    private static readonly string[] RenamedKeys = ["BrokerHost", "BrokerPort", "ReconnectMinDelay", "ReconnectMaxDelay"];
 
     /// <summary>One freshness limit and one skew: the <c>Checkpoint</c> section drives the policy and the feed's alerts alike.</summary>
     public static ColorFeedPolicy FeedPolicy(CheckpointOptions checkpoint)

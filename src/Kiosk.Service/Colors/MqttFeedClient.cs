@@ -13,8 +13,7 @@ namespace Kiosk.Service.Colors;
 
 /// <summary>
 /// Subscribes (QoS 1) to the feed topics on the configured broker and hands every payload to the
-/// <see cref="ColorFeedProcessor"/>. MQTTnet 5 has no managed client, so this class owns the reconnect loop:
-/// exponential backoff with jitter, delays on the injected <see cref="TimeProvider"/>. A message is acknowledged
+/// <see cref="ColorFeedProcessor"/>, reconnecting through the links' one <see cref="BrokerReconnectLoop"/>. A message is acknowledged
 /// to the broker only after the processor has committed it (or refused it), so a crash before the commit gets it
 /// redelivered. The session is persistent (clean start off, session expiry one day): batches published while the
 /// kiosk is away wait at the broker.
@@ -29,8 +28,8 @@ public sealed class MqttFeedClient : BackgroundService
     private readonly ILogger _logger;
     private readonly MqttClientFactory _factory = new();
     private readonly Channel<Received> _inbox = Channel.CreateBounded<Received>(new BoundedChannelOptions(16) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    private readonly BrokerReconnectLoop _loop;
     private volatile bool _connected;
-    private long _connections;
     private long _received;
     private long _processed;
 
@@ -40,13 +39,17 @@ public sealed class MqttFeedClient : BackgroundService
         _options = (options ?? throw new ArgumentNullException(nameof(options))).Value;
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _loop = new BrokerReconnectLoop(ColorFeedOptions.Section, _options, _time, _logger);
     }
 
     /// <summary>True while connected and subscribed.</summary>
     public bool IsConnected => _connected;
 
     /// <summary>Successful connections (subscriptions made) since start: 2 or more means it reconnected.</summary>
-    public long ConnectionCount => Interlocked.Read(ref _connections);
+    public long ConnectionCount => _loop.Connections;
+
+    /// <summary>Connection attempts that failed (refused, unreachable, TLS) since start.</summary>
+    public long FailedAttempts => _loop.FailedAttempts;
 
     /// <summary>Feed messages received since start.</summary>
     public long ReceivedCount => Interlocked.Read(ref _received);
@@ -59,7 +62,7 @@ public sealed class MqttFeedClient : BackgroundService
         var worker = Task.Run(() => ProcessInboxAsync(stoppingToken), CancellationToken.None);
         try
         {
-            await ConnectLoopAsync(stoppingToken);
+            await _loop.RunAsync(ConnectedPeriodAsync, stoppingToken);
         }
         finally
         {
@@ -68,72 +71,48 @@ public sealed class MqttFeedClient : BackgroundService
         }
     }
 
-    private async Task ConnectLoopAsync(CancellationToken stoppingToken)
+    /// <summary>One connected period of <see cref="BrokerReconnectLoop"/>: connect, subscribe, hold until the connection is lost.</summary>
+    private async Task<string> ConnectedPeriodAsync(Action connected, CancellationToken stoppingToken)
     {
-        var backoff = new ReconnectBackoff(_options.ReconnectMinDelay, _options.ReconnectMaxDelay);
-        var failures = 0;
-        while (!stoppingToken.IsCancellationRequested)
+        using var client = _factory.CreateMqttClient();
+        var lost = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.DisconnectedAsync += e =>
         {
-            string reason;
-            using (var client = _factory.CreateMqttClient())
+            lost.TrySetResult(e.Exception?.Message ?? e.ReasonString ?? e.Reason.ToString());
+            return Task.CompletedTask;
+        };
+        client.ApplicationMessageReceivedAsync += OnMessageAsync;
+        try
+        {
+            await client.ConnectAsync(ClientOptions(), stoppingToken);
+            var subscribe = _factory.CreateSubscribeOptionsBuilder();
+            foreach (var topic in _options.Topics)
             {
-                var lost = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-                client.DisconnectedAsync += e =>
-                {
-                    lost.TrySetResult(e.Exception?.Message ?? e.ReasonString ?? e.Reason.ToString());
-                    return Task.CompletedTask;
-                };
-                client.ApplicationMessageReceivedAsync += OnMessageAsync;
-                try
-                {
-                    await client.ConnectAsync(ClientOptions(), stoppingToken);
-                    var subscribe = _factory.CreateSubscribeOptionsBuilder();
-                    foreach (var topic in _options.Topics)
-                    {
-                        subscribe.WithTopicFilter(f => f.WithTopic(topic).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce));
-                    }
-
-                    await client.SubscribeAsync(subscribe.Build(), stoppingToken);
-                    failures = 0;
-                    _connected = true;
-                    Interlocked.Increment(ref _connections);
-                    ColorFeedLog.Connected(_logger, _options.BrokerHost, _options.BrokerPort, _options.Topics.Count);
-                    reason = await lost.Task.WaitAsync(stoppingToken);
-                }
-                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-                {
-                    _connected = false;
-                    await DisconnectQuietlyAsync(client);
-                    return;
-                }
-                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-                {
-                    // Any failure to connect or subscribe (refused, unreachable, timed out, protocol error) means: back off, retry.
-                    reason = ex.Message;
-                }
-                finally
-                {
-                    _connected = false;
-                }
+                subscribe.WithTopicFilter(f => f.WithTopic(topic).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce));
             }
 
-            var delay = backoff.Next(failures++);
-            ColorFeedLog.Reconnecting(_logger, _options.BrokerHost, _options.BrokerPort, reason.ReplaceLineEndings(" "), (long)delay.TotalMilliseconds);
-            try
-            {
-                await Task.Delay(delay, _time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+            await client.SubscribeAsync(subscribe.Build(), stoppingToken);
+            _connected = true;
+            connected();
+            ColorFeedLog.Connected(_logger, _options.Host, _options.EffectivePort, _options.Topics.Count);
+            return await lost.Task.WaitAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            _connected = false;
+            await DisconnectQuietlyAsync(client);
+            throw;
+        }
+        finally
+        {
+            _connected = false;
         }
     }
 
     private MqttClientOptions ClientOptions()
     {
         var builder = new MqttClientOptionsBuilder()
-            .WithTcpServer(_options.BrokerHost, _options.BrokerPort)
+            .WithTcpServer(_options.Host, _options.EffectivePort)
             .WithClientId(_options.EffectiveClientId)
             .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
             .WithCleanStart(false)

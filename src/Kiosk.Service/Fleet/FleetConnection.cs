@@ -23,7 +23,7 @@ public sealed record FleetSession(long Number, MqttProtocolVersion Protocol, int
 /// <summary>
 /// The kiosk's MQTT connection (MQTTnet 5 has no managed client): client id = kiosk id, clean start, the Will
 /// <c>{"state":"lost"}</c> retained on <c>status</c>, TLS with CA pinning, user/password or client certificate,
-/// and a reconnect loop with exponential back-off and full jitter on the injected clock. Durability is the
+/// reconnecting through the links' one <see cref="BrokerReconnectLoop"/>. Durability is the
 /// kiosk's own outbox, not the broker session.
 /// </summary>
 public sealed partial class FleetConnection : IAsyncDisposable
@@ -37,7 +37,7 @@ public sealed partial class FleetConnection : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<FleetConnection> _logger;
     private readonly EmbeddedBroker? _embedded;
-    private readonly ReconnectBackoff _backoff;
+    private readonly BrokerReconnectLoop _loop;
     private bool _disconnectingByUs;
     private readonly IMqttClient _client;
     private readonly object _gate = new();
@@ -62,7 +62,7 @@ public sealed partial class FleetConnection : IAsyncDisposable
         _time = time;
         _logger = logger;
         _embedded = embeddedBroker;
-        _backoff = new ReconnectBackoff(_options.ReconnectMin, _options.ReconnectMax, random);
+        _loop = new BrokerReconnectLoop(FleetOptions.Section, _options, time, logger, random);
         _client = new MqttClientFactory().CreateMqttClient();
         _client.DisconnectedAsync += OnDisconnectedAsync;
         _client.ApplicationMessageReceivedAsync += OnMessageAsync;
@@ -112,7 +112,7 @@ public sealed partial class FleetConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>Connects, keeps reconnecting with back-off, until cancelled. Cancelling does not disconnect: see <see cref="DisconnectAsync"/>.</summary>
+    /// <summary>Connects, keeps reconnecting with back-off (<see cref="BrokerReconnectLoop"/>), until cancelled. Cancelling does not disconnect: see <see cref="DisconnectAsync"/>.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         if (!Enabled)
@@ -121,76 +121,61 @@ public sealed partial class FleetConnection : IAsyncDisposable
             return;
         }
 
-        var attempt = 0;
-        while (!cancellationToken.IsCancellationRequested)
+        await _loop.RunAsync(ConnectedPeriodAsync, cancellationToken);
+    }
+
+    /// <summary>Connection attempts that failed (refused, unreachable, TLS, session set-up) so far.</summary>
+    public long FailedAttempts => _loop.FailedAttempts;
+
+    /// <summary>One connected period: connect, run the session hook, go online, hold until the session ends.</summary>
+    private async Task<string> ConnectedPeriodAsync(Action connected, CancellationToken cancellationToken)
+    {
+        using var sessionEnd = new CancellationTokenSource();
+        lock (_gate)
         {
-            var sessionEnd = new CancellationTokenSource();
-            lock (_gate)
+            _sessionEnd = sessionEnd;
+        }
+
+        var endpoint = "?";
+        try
+        {
+            var (host, port) = await ResolveEndpointAsync(cancellationToken);
+            endpoint = $"{host}:{port}";
+            Volatile.Write(ref _disconnectingByUs, false);
+            var result = await _client.ConnectAsync(BuildClientOptions(host, port), cancellationToken);
+            var receiveMaximum = result.ReceiveMaximum is > 0 ? result.ReceiveMaximum.Value : ushort.MaxValue;
+            var session = new FleetSession(Interlocked.Increment(ref _sessionCount), _client.Options.ProtocolVersion, Math.Min(_options.MaxInFlight, receiveMaximum), sessionEnd.Token);
+            LogConnected(_logger, endpoint, _topics.KioskId, session.Number, session.MaxInFlight);
+            connected();
+            if (SessionStarting is { } starting)
             {
-                _sessionEnd = sessionEnd;
+                await starting(session, sessionEnd.Token);
             }
 
-            var endpoint = "?";
-            try
-            {
-                var (host, port) = await ResolveEndpointAsync(cancellationToken);
-                endpoint = $"{host}:{port}";
-                Volatile.Write(ref _disconnectingByUs, false);
-                var result = await _client.ConnectAsync(BuildClientOptions(host, port), cancellationToken);
-                var receiveMaximum = result.ReceiveMaximum is > 0 ? result.ReceiveMaximum.Value : ushort.MaxValue;
-                var session = new FleetSession(Interlocked.Increment(ref _sessionCount), _client.Options.ProtocolVersion, Math.Min(_options.MaxInFlight, receiveMaximum), sessionEnd.Token);
-                LogConnected(_logger, endpoint, _topics.KioskId, session.Number, session.MaxInFlight);
-                attempt = 0;
-                if (SessionStarting is { } starting)
-                {
-                    await starting(session, sessionEnd.Token);
-                }
-
-                _connectivity.Online = true;
-                SetSession(session);
-                using var whileConnected = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, sessionEnd.Token);
-                await Task.Delay(Timeout.InfiniteTimeSpan, _time, whileConnected.Token);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (OperationCanceledException) when (sessionEnd.IsCancellationRequested)
-            {
-                LogSessionEnded(_logger, endpoint);
-            }
-            catch (Exception ex)
-            {
-                LogConnectFailed(_logger, endpoint, ex.GetType().Name, ex.Message);
-            }
-            finally
-            {
-                _connectivity.Online = false;
-                SetSession(null);
-                await sessionEnd.CancelAsync();
-                sessionEnd.Dispose();
-            }
-
-            if (cancellationToken.IsCancellationRequested)
-            {
-                break;
-            }
-
-            if (_client.IsConnected)
+            _connectivity.Online = true;
+            SetSession(session);
+            using var whileConnected = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, sessionEnd.Token);
+            await Task.Delay(Timeout.InfiniteTimeSpan, _time, whileConnected.Token);
+            return $"session with {endpoint} ended";
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && sessionEnd.IsCancellationRequested)
+        {
+            LogSessionEnded(_logger, endpoint);
+            return $"session with {endpoint} ended";
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not OutOfMemoryException)
+        {
+            throw new IOException($"{endpoint}: {ex.GetType().Name}: {ex.Message}", ex);
+        }
+        finally
+        {
+            _connectivity.Online = false;
+            SetSession(null);
+            await sessionEnd.CancelAsync();
+            if (!cancellationToken.IsCancellationRequested && _client.IsConnected)
             {
                 // The session hook failed on a live connection: drop it and start over.
                 await TryDisconnectAsync(CancellationToken.None);
-            }
-
-            var delay = _backoff.Next(attempt++);
-            LogRetry(_logger, delay.TotalMilliseconds, attempt);
-            try
-            {
-                await Task.Delay(delay, _time, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
             }
         }
     }
@@ -378,12 +363,6 @@ public sealed partial class FleetConnection : IAsyncDisposable
 
     [LoggerMessage(EventId = 711, Level = LogLevel.Information, Message = "Fleet: connected to {Endpoint} as {ClientId} (session {Session}, {InFlight} in flight)")]
     private static partial void LogConnected(ILogger logger, string endpoint, string clientId, long session, int inFlight);
-
-    [LoggerMessage(EventId = 712, Level = LogLevel.Warning, Message = "Fleet: connecting to {Endpoint} failed: {Error}: {Message}")]
-    private static partial void LogConnectFailed(ILogger logger, string endpoint, string error, string message);
-
-    [LoggerMessage(EventId = 713, Level = LogLevel.Information, Message = "Fleet: reconnecting in {DelayMs:F0} ms (attempt {Attempt})")]
-    private static partial void LogRetry(ILogger logger, double delayMs, int attempt);
 
     [LoggerMessage(EventId = 714, Level = LogLevel.Warning, Message = "Fleet: connection lost ({Reason}, {Error})")]
     private static partial void LogConnectionLost(ILogger logger, string reason, string error);

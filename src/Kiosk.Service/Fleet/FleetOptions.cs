@@ -14,13 +14,6 @@ public sealed class FleetOptions : BrokerLinkOptions
     /// <summary>The configuration section.</summary>
     public const string Section = "Fleet";
 
-    /// <summary>Broker host name or address; empty = no broker configured.</summary>
-    public string Host { get; set; } = string.Empty;
-
-    /// <summary>Broker port; 0 = 1883, or 8883 with <see cref="Tls"/>.</summary>
-    [Range(0, 65535)]
-    public int Port { get; set; }
-
     /// <summary>MQTT protocol: <c>5</c> (default) or <c>3.1.1</c>.</summary>
     [RegularExpression("^(5|5\\.0|3\\.1\\.1)$", ErrorMessage = "Fleet:Protocol must be \"5\" or \"3.1.1\"")]
     public string Protocol { get; set; } = "5";
@@ -32,14 +25,6 @@ public sealed class FleetOptions : BrokerLinkOptions
     /// <summary>Timeout of the TCP/TLS connect, CONNACK and each acknowledgement.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:02:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>First reconnect back-off cap (full jitter: the wait is uniform in [0, cap]; the cap doubles per failed attempt).</summary>
-    [Range(typeof(TimeSpan), "00:00:00.1", "00:01:00")]
-    public TimeSpan ReconnectMin { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>Largest reconnect back-off cap.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
-    public TimeSpan ReconnectMax { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Telemetry period (mqtt.md: default 60 s).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
@@ -62,14 +47,14 @@ public sealed class FleetOptions : BrokerLinkOptions
     [Range(0, 65535)]
     public int EmbeddedBrokerPort { get; set; } = 1883;
 
-    /// <summary>True when a broker is configured.</summary>
+    /// <summary>True when a broker is configured (an empty <see cref="BrokerLinkOptions.Host"/>: none).</summary>
     public bool HasBroker => !string.IsNullOrWhiteSpace(Host);
 
-    /// <summary>The port to connect to.</summary>
-    public int EffectivePort => Port != 0 ? Port : Tls ? 8883 : 1883;
-
     /// <summary>TLS and credentials of the link.</summary>
-    internal BrokerSecurity Security => SecurityOf(Section, Host);
+    internal BrokerSecurity Security => SecurityOf(Section);
+
+    /// <summary>The broker keys' checks (an empty host means no broker).</summary>
+    internal IEnumerable<string> ValidateLink() => ValidateLink(Section, hostRequired: false);
 
     /// <summary>True for MQTT 3.1.1.</summary>
     public bool IsMqtt311 => Protocol == "3.1.1";
@@ -82,19 +67,7 @@ public sealed class FleetOptionsValidator : IValidateOptions<FleetOptions>
     public ValidateOptionsResult Validate(string? name, FleetOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var failures = new List<string>();
-        if (options.ReconnectMin > options.ReconnectMax)
-        {
-            failures.Add("Fleet:ReconnectMin must not exceed Fleet:ReconnectMax");
-        }
-
-        failures.AddRange(options.Security.Validate());
-
-        if (options.HasBroker && Uri.CheckHostName(options.Host) == UriHostNameType.Unknown)
-        {
-            failures.Add($"Fleet:Host '{options.Host}' is not a host name or address");
-        }
-
+        var failures = options.ValidateLink().ToList();
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -41,12 +41,9 @@ public static class KioskHost
             }
         }
 
-        if (options.Broker is { } broker)
+        foreach (var (key, value) in options.BrokerOverrides())
         {
-            overrides["Fleet:Host"] = broker.Host;
-            overrides["Fleet:Port"] = broker.Port.ToString(CultureInfo.InvariantCulture);
-            overrides["ColorFeed:BrokerHost"] = broker.Host;
-            overrides["ColorFeed:BrokerPort"] = broker.Port.ToString(CultureInfo.InvariantCulture);
+            overrides[key] = value;
         }
 
         KioskConfiguration.AddSources(builder.Configuration, options.ConfigFile, overrides, includeSystemFile: true);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Kiosk.Service.Checkpoint;
+using Kiosk.Service.Colors;
 using Kiosk.Service.Events;
 using Kiosk.Service.Temperature;
 using Microsoft.Extensions.Configuration;
@@ -18,6 +19,15 @@ public static partial class KioskServices
     {
         services.AddOptions<KioskOptions>().Bind(configuration.GetSection(KioskOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<CheckpointOptions>().Bind(configuration.GetSection(CheckpointOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+
+        // The kiosk's state lives under Kiosk:DataDirectory: a relative ColorFeed:DatabasePath is there.
+        services.AddOptions<ColorFeedOptions>().PostConfigure<IOptions<KioskOptions>>((o, kiosk) =>
+        {
+            if (!string.IsNullOrWhiteSpace(o.DatabasePath))
+            {
+                o.DatabasePath = Path.Combine(kiosk.Value.DataDirectory, o.DatabasePath);
+            }
+        });
 
         // One fever threshold: Checkpoint:FeverThresholdC drives the policy and the thermometer's retest alike.
         services.AddOptions<ThermometerOptions>().PostConfigure(t =>
@@ -37,7 +47,12 @@ public static partial class KioskServices
         services.TryAddSingleton<DecisionEventRecorder>();
         services.TryAddSingleton<IDecisionReporter>(sp => sp.GetRequiredService<DecisionEventRecorder>());
         services.TryAddSingleton<Connectivity>();
-        services.TryAddSingleton<IKioskStatus, KioskStatus>();
+        services.TryAddSingleton<IKioskStatus>(sp => new KioskStatus(
+            sp.GetRequiredService<IAlerts>(),
+            sp.GetRequiredService<IColorStore>(),
+            sp.GetRequiredService<Connectivity>(),
+            sp.GetRequiredService<IOptionsMonitor<CheckpointOptions>>(),
+            sp.GetRequiredService<IOptions<KioskOptions>>().Value.KioskId));
         services.TryAddSingleton<CheckpointLoop>();
         services.TryAddSingleton<IKioskHealth>(sp => new CheckpointHealth(sp.GetRequiredService<CheckpointLoop>(), TimeSpan.FromSeconds(60)));
         return services;

@@ -197,7 +197,7 @@ public static partial class SimulationRunner
         {
             // Devices are created on the loop so their timers and continuations live in virtual time.
             using var assist = provider.GetRequiredService<AssistButtonHandler>();
-            var world = new SimulatedWorld(
+            using var world = new SimulatedWorld(
                 provider.GetRequiredService<SimulatedCamera>(),
                 provider.GetRequiredService<ThermometerScene>(),
                 provider.GetRequiredService<SimulatedGpioDriver>(),
@@ -232,12 +232,9 @@ public static partial class SimulationRunner
             ["Display:ScreensDirectory"] = options.ScreensDirectory ?? string.Empty,
             ["HealthCode:TrustListFile"] = scenario.TrustListFile ?? string.Empty,
         };
-        if (options.Broker is { } broker)
+        foreach (var (key, value) in options.BrokerOverrides())
         {
-            overrides["Fleet:Host"] = broker.Host;
-            overrides["Fleet:Port"] = broker.Port.ToString(CultureInfo.InvariantCulture);
-            overrides["ColorFeed:BrokerHost"] = broker.Host;
-            overrides["ColorFeed:BrokerPort"] = broker.Port.ToString(CultureInfo.InvariantCulture);
+            overrides[key] = value;
         }
 
         return overrides;

@@ -18,11 +18,11 @@ public sealed class ColorFeedOptionsTests
         [
             (new ColorFeedOptions { Feed = "", AuthorityKey = good.AuthorityKey }, "ColorFeed:Feed"),
             (new ColorFeedOptions { Feed = "CN-HL", AuthorityKey = "AAAA" }, "ColorFeed:AuthorityKey"),
-            (new ColorFeedOptions { Feed = "CN-HL", AuthorityKey = good.AuthorityKey, BrokerPort = 0 }, "BrokerPort"),
+            (new ColorFeedOptions { Feed = "CN-HL", AuthorityKey = good.AuthorityKey, Port = 70000 }, "Port"),
             (new ColorFeedOptions { Feed = "CN-HL", AuthorityKey = good.AuthorityKey, TopicPrefix = "hc/#/" }, "TopicPrefix"),
             (new ColorFeedOptions { Feed = "CN-HL", AuthorityKey = good.AuthorityKey, TopicPrefix = "hc" }, "TopicPrefix"),
             (new ColorFeedOptions { Feed = "CN-HL", AuthorityKey = good.AuthorityKey, DatabasePath = " " }, "DatabasePath"),
-            (new ColorFeedOptions { Feed = "CN-HL", AuthorityKey = good.AuthorityKey, ReconnectMinDelay = TimeSpan.FromSeconds(9), ReconnectMaxDelay = TimeSpan.FromSeconds(1) }, "ReconnectMinDelay"),
+            (new ColorFeedOptions { Feed = "CN-HL", AuthorityKey = good.AuthorityKey, ReconnectMin = TimeSpan.FromSeconds(9), ReconnectMax = TimeSpan.FromSeconds(1) }, "ReconnectMin"),
         ];
         foreach (var (options, expected) in bad)
         {

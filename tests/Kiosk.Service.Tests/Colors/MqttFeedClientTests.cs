@@ -33,13 +33,13 @@ public sealed class MqttFeedClientTests : IAsyncLifetime
 
         var client = new MqttFeedClient(_w.Processor, Options.Create(new ColorFeedOptions
         {
-            BrokerHost = _broker.Host,
-            BrokerPort = _broker.Port,
+            Host = _broker.Host,
+            Port = _broker.Port,
             Feed = _w.Feed,
             AuthorityKey = AuthorityKey.ToBase64Spki(_w.Authority),
             ClientId = "kiosk-test-" + Guid.NewGuid().ToString("N")[..8],
-            ReconnectMinDelay = TimeSpan.FromMilliseconds(100),
-            ReconnectMaxDelay = TimeSpan.FromSeconds(1),
+            ReconnectMin = TimeSpan.FromMilliseconds(100),
+            ReconnectMax = TimeSpan.FromSeconds(1),
         }), TimeProvider.System);
         await client.StartAsync(CancellationToken.None);
         try
@@ -86,18 +86,18 @@ public sealed class MqttFeedClientTests : IAsyncLifetime
         await _broker.StopAsync();
         var client = new MqttFeedClient(_w.Processor, Options.Create(new ColorFeedOptions
         {
-            BrokerHost = _broker.Host,
-            BrokerPort = _broker.Port,
+            Host = _broker.Host,
+            Port = _broker.Port,
             Feed = _w.Feed,
             AuthorityKey = AuthorityKey.ToBase64Spki(_w.Authority),
             ClientId = "kiosk-test-" + Guid.NewGuid().ToString("N")[..8],
-            ReconnectMinDelay = TimeSpan.FromMilliseconds(50),
-            ReconnectMaxDelay = TimeSpan.FromMilliseconds(400),
+            ReconnectMin = TimeSpan.FromMilliseconds(50),
+            ReconnectMax = TimeSpan.FromMilliseconds(400),
         }), TimeProvider.System);
         await client.StartAsync(CancellationToken.None);
         try
         {
-            await Task.Delay(500);
+            await WaitFor(() => client.FailedAttempts >= 2, "two refused connection attempts");
             Assert.False(client.IsConnected);
             Assert.Equal(0, client.ConnectionCount);
             await _broker.RestartAsync();
@@ -120,8 +120,8 @@ public sealed class MqttFeedClientTests : IAsyncLifetime
         await PublishAsync("hc/v1/colors/snapshot", snapshot, retain: true);
         var client = new MqttFeedClient(_w.Processor, Options.Create(new ColorFeedOptions
         {
-            BrokerHost = _broker.Host,
-            BrokerPort = _broker.Port,
+            Host = _broker.Host,
+            Port = _broker.Port,
             Feed = _w.Feed,
             AuthorityKey = AuthorityKey.ToBase64Spki(_w.Authority),
             ClientId = "kiosk-test-" + Guid.NewGuid().ToString("N")[..8],
@@ -153,17 +153,5 @@ public sealed class MqttFeedClientTests : IAsyncLifetime
         await publisher.DisconnectAsync();
     }
 
-    private static async Task WaitFor(Func<bool> condition, string what)
-    {
-        var watch = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (watch.Elapsed > Patience)
-            {
-                Assert.Fail($"timed out waiting for: {what}");
-            }
-
-            await Task.Delay(25);
-        }
-    }
+    private static Task WaitFor(Func<bool> condition, string what) => Poll.UntilAsync(condition, what, Patience);
 }

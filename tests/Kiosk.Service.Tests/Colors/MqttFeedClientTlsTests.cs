@@ -51,8 +51,8 @@ public sealed class MqttFeedClientTlsTests : IDisposable
 
         ColorFeedOptions Options(string caFile) => new()
         {
-            BrokerHost = broker.Host,
-            BrokerPort = tlsPort,
+            Host = broker.Host,
+            Port = tlsPort,
             Tls = true,
             CaFile = caFile,
             ClientCertFile = client.CertFile,
@@ -60,8 +60,8 @@ public sealed class MqttFeedClientTlsTests : IDisposable
             Feed = _w.Feed,
             AuthorityKey = AuthorityKey.ToBase64Spki(_w.Authority),
             ClientId = "kiosk-tls-" + Guid.NewGuid().ToString("N")[..8],
-            ReconnectMinDelay = TimeSpan.FromMilliseconds(100),
-            ReconnectMaxDelay = TimeSpan.FromMilliseconds(500),
+            ReconnectMin = TimeSpan.FromMilliseconds(100),
+            ReconnectMax = TimeSpan.FromMilliseconds(500),
         };
 
         Assert.True(new ColorFeedOptionsValidator().Validate(null, Options(pki.CaFile)).Succeeded);
@@ -69,7 +69,7 @@ public sealed class MqttFeedClientTlsTests : IDisposable
         // Pinned to a CA that did not sign the broker's certificate: no connection, nothing applied.
         var distrustful = new MqttFeedClient(_w.Processor, Microsoft.Extensions.Options.Options.Create(Options(other.CaFile)), TimeProvider.System);
         await distrustful.StartAsync(CancellationToken.None);
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        await WaitForAsync(() => distrustful.FailedAttempts >= 2, "two refused TLS handshakes");
         await distrustful.StopAsync(CancellationToken.None);
         distrustful.Dispose();
         Assert.Equal(0, distrustful.ConnectionCount);
@@ -109,17 +109,5 @@ public sealed class MqttFeedClientTlsTests : IDisposable
         Assert.DoesNotContain("secret", result.FailureMessage, StringComparison.Ordinal);
     }
 
-    private static async Task WaitForAsync(Func<bool> condition, string what)
-    {
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (waited.Elapsed > TimeSpan.FromSeconds(30))
-            {
-                Assert.Fail($"timed out waiting for {what}");
-            }
-
-            await Task.Delay(25);
-        }
-    }
+    private static Task WaitForAsync(Func<bool> condition, string what) => Poll.UntilAsync(condition, what);
 }

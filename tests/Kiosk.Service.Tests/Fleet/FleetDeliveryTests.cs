@@ -44,12 +44,13 @@ public sealed class FleetDeliveryTests
         });
 
         var sessionsBefore = kiosk.Connection.SessionCount;
+        var random = new Random(20261201); // seeded: the same outages every run
         for (var kill = 0; kill < 10; kill++)
         {
-            await Task.Delay(Random.Shared.Next(40, 160));
+            await Task.Delay(random.Next(40, 160));
             await broker.StopAsync();
             await WaitAsync(() => !kiosk.Connectivity.Online, "the kiosk to notice the outage");
-            await Task.Delay(Random.Shared.Next(20, 200));
+            await Task.Delay(random.Next(20, 200));
             await broker.RestartAsync();
             await WaitAsync(() => kiosk.Connectivity.Online, "the kiosk to reconnect");
         }
@@ -225,19 +226,7 @@ public sealed class FleetDeliveryTests
 
     private static string? State(ReceivedMessage m) => m.Json.GetProperty("state").GetString();
 
-    private static async Task WaitAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"waited for {what}");
-            }
-
-            await Task.Delay(20);
-        }
-    }
+    private static Task WaitAsync(Func<bool> condition, string what) => Poll.UntilAsync(condition, what);
 }
 
 /// <summary>Broker tests start processes and sockets: run them one after another.</summary>

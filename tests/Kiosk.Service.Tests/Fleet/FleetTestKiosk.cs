@@ -5,6 +5,8 @@ using Kiosk.Service.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
+using Kiosk.Service.Tests.Infrastructure;
+
 namespace Kiosk.Service.Tests.Fleet;
 
 /// <summary>
@@ -130,19 +132,8 @@ internal sealed class FleetTestKiosk : IAsyncDisposable
     }
 
     /// <summary>Waits until the outbox is empty (every event acknowledged).</summary>
-    public async Task DrainedAsync(int seconds = 60)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (Outbox.Depth > 0)
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"outbox still holds {Outbox.Depth} events");
-            }
-
-            await Task.Delay(20);
-        }
-    }
+    public Task DrainedAsync(int seconds = 60) =>
+        Poll.UntilAsync(() => Outbox.Depth == 0, "the outbox to drain", TimeSpan.FromSeconds(seconds), detail: () => $"it still holds {Outbox.Depth} events");
 
     public async ValueTask DisposeAsync()
     {

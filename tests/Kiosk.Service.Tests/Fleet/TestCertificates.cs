@@ -37,6 +37,8 @@ internal sealed class TestCertificates
     }
 
     /// <summary>Issues a leaf certificate (SAN localhost and 127.0.0.1) and writes <c>{name}.pem</c> and <c>{name}.key</c>.</summary>
+    private long _serial;
+
     public (string CertFile, string KeyFile, X509Certificate2 Certificate) Issue(string name, bool server)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -49,8 +51,9 @@ internal sealed class TestCertificates
         san.AddDnsName("localhost");
         san.AddIpAddress(IPAddress.Loopback);
         request.CertificateExtensions.Add(san.Build());
-        var serial = RandomNumberGenerator.GetBytes(16);
-        serial[0] &= 0x7F;
+        // Serials distinct per certificate of this authority, without randomness: 1, 2, 3, ...
+        var serial = BitConverter.GetBytes(Interlocked.Increment(ref _serial));
+        Array.Reverse(serial);
         using var issued = request.Create(Ca, DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddDays(30), serial);
         var certFile = Path.Combine(Directory, name + ".pem");
         var keyFile = Path.Combine(Directory, name + ".key");

@@ -5,6 +5,8 @@ using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 
+using Kiosk.Service.Tests.Infrastructure;
+
 namespace Kiosk.Service.Tests.Fleet;
 
 /// <summary>One message as a fleet manager's tool sees it.</summary>
@@ -73,21 +75,8 @@ internal sealed class TestSubscriber : IAsyncDisposable
     public IEnumerable<ReceivedMessage> On(string topic) => Messages.Where(m => m.Topic == topic);
 
     /// <summary>Waits until <paramref name="condition"/> holds (a guard against hanging, not a timing assertion).</summary>
-    public async Task WaitUntilAsync(Func<bool> condition, string what, int seconds = 30)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
-        while (!condition())
-        {
-            try
-            {
-                await _changed.WaitAsync(TimeSpan.FromMilliseconds(200), timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException($"waited {seconds} s for {what}");
-            }
-        }
-    }
+    public Task WaitUntilAsync(Func<bool> condition, string what, int seconds = 30) =>
+        Poll.UntilAsync(condition, what, TimeSpan.FromSeconds(seconds), changed: wait => _changed.WaitAsync(wait));
 
     public async Task<ReceivedMessage> WaitForAsync(Func<ReceivedMessage, bool> match, string what, int seconds = 30)
     {

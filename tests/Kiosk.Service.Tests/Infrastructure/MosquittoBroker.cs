@@ -6,10 +6,16 @@ using System.Runtime.InteropServices;
 namespace Kiosk.Service.Tests.Infrastructure;
 
 /// <summary>
-/// A real Mosquitto (apt: mosquitto) on a free loopback port, started from a temporary config; it can be stopped
-/// (SIGTERM, saving its persistence file) or killed (SIGKILL) and started again on the same port. Shared by the
-/// color-feed, fleet and scenario tests.
+/// A real Mosquitto (apt: mosquitto) on a loopback port it has proven it owns, started from a temporary config; it
+/// can be stopped (SIGTERM, saving its persistence file) or killed (SIGKILL) and started again on the same port.
+/// Shared by the color-feed, fleet and scenario tests.
 /// </summary>
+/// <remarks>
+/// A free port found by binding port 0 is free only at that moment: another test or process may take it before
+/// Mosquitto binds it, and a plain TCP probe would then talk to the wrong server. So the broker counts as started
+/// only when its own log (of this start) says it is running and its process is alive; when it could not bind
+/// (<c>Address already in use</c>) a first start takes other ports, a restart tries the same port again.
+/// </remarks>
 internal sealed class MosquittoBroker : IAsyncDisposable
 {
     private readonly string _directory;
@@ -45,9 +51,26 @@ internal sealed class MosquittoBroker : IAsyncDisposable
 
         var directory = Path.Combine(Path.GetTempPath(), "kiosk-mosquitto-" + Guid.NewGuid().ToString("N")[..12]);
         System.IO.Directory.CreateDirectory(directory);
-        var port = FreePort();
         var config = Path.Combine(directory, "mosquitto.conf");
-        var listenerBlock = listener?.Invoke(directory) ?? string.Empty;
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = FreePort();
+            WriteConfig(config, directory, port, persistence, extraConfig, listener?.Invoke(directory));
+            var broker = new MosquittoBroker(directory, port, config);
+            if (await broker.TryStartAsync() is not { } error)
+            {
+                return broker;
+            }
+
+            if (!error.Contains("Address already in use", StringComparison.Ordinal) || attempt == 10)
+            {
+                throw new InvalidOperationException($"mosquitto did not start on port {port}: {error}");
+            }
+        }
+    }
+
+    private static void WriteConfig(string config, string directory, int port, bool persistence, string? extraConfig, string? listenerBlock)
+    {
         File.WriteAllText(config, $"""
             user root
             listener {port} 127.0.0.1
@@ -62,11 +85,9 @@ internal sealed class MosquittoBroker : IAsyncDisposable
             log_type error
             log_type warning
             log_type notice
+            log_type information
             {extraConfig ?? string.Empty}
             """.Replace("\n            ", "\n", StringComparison.Ordinal));
-        var broker = new MosquittoBroker(directory, port, config);
-        await broker.RestartAsync();
-        return broker;
     }
 
     /// <summary>
@@ -75,9 +96,9 @@ internal sealed class MosquittoBroker : IAsyncDisposable
     /// </summary>
     public static async Task<(MosquittoBroker Broker, int TlsPort)> StartWithTlsAsync(string caFile, string certFile, string keyFile)
     {
-        var tlsPort = FreePort();
+        var tlsPort = 0;
         var broker = await StartAsync(listener: _ => $"""
-            listener {tlsPort} 127.0.0.1
+            listener {tlsPort = FreePort()} 127.0.0.1
             cafile {caFile}
             certfile {certFile}
             keyfile {keyFile}
@@ -87,36 +108,66 @@ internal sealed class MosquittoBroker : IAsyncDisposable
         return (broker, tlsPort);
     }
 
-    /// <summary>Starts the broker process (again) on the same port and waits until it accepts connections.</summary>
+    /// <summary>Starts the broker process again on the same port; while the old socket lingers, tries again.</summary>
     public async Task RestartAsync()
     {
+        string? error = null;
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            error = await TryStartAsync();
+            if (error is null)
+            {
+                return;
+            }
+
+            if (!error.Contains("Address already in use", StringComparison.Ordinal))
+            {
+                break;
+            }
+
+            // The previous instance's socket may linger for a moment: not a wait for an outcome, a retry interval.
+            await Task.Delay(100);
+        }
+
+        throw new InvalidOperationException($"mosquitto did not start again on port {Port}: {error}");
+    }
+
+    /// <summary>Starts the process; null once its own log says it runs (every listener bound), else what it logged before it exited.</summary>
+    private async Task<string?> TryStartAsync()
+    {
+        var log = Path.Combine(_directory, "mosquitto.log");
+        var offset = File.Exists(log) ? new FileInfo(log).Length : 0;
         var info = new ProcessStartInfo(Executable!, ["-c", _configPath])
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
-        for (var attempt = 0; attempt < 50; attempt++)
+        _process = Process.Start(info)!;
+        _process.BeginErrorReadLine();
+        _process.BeginOutputReadLine();
+        var process = _process;
+        string ThisStart() => File.Exists(log) ? ReadFrom(log, offset) : string.Empty;
+        await Poll.UntilAsync(
+            () => process.HasExited || ThisStart().Contains(" running", StringComparison.Ordinal),
+            $"mosquitto to start on port {Port}",
+            TimeSpan.FromSeconds(20),
+            detail: ThisStart);
+        if (process.HasExited)
         {
-            _process = Process.Start(info)!;
-            _process.BeginErrorReadLine();
-            _process.BeginOutputReadLine();
-            var waited = Stopwatch.StartNew();
-            while (waited.Elapsed < TimeSpan.FromSeconds(10) && !_process.HasExited)
-            {
-                if (await CanConnectAsync())
-                {
-                    return;
-                }
-
-                await Task.Delay(20);
-            }
-
-            // The port may still be held by the previous instance: try again shortly.
-            await Task.Delay(100);
+            return ThisStart();
         }
 
-        throw new InvalidOperationException($"mosquitto did not start on port {Port}: {ReadLog()}");
+        await Poll.UntilAsync(CanConnectAsync, $"mosquitto to accept connections on port {Port}", TimeSpan.FromSeconds(10), detail: ReadLog);
+        return null;
+    }
+
+    private static string ReadFrom(string path, long offset)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        stream.Position = Math.Min(offset, stream.Length);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
     }
 
     /// <summary>SIGTERM (graceful: saves persistence) or SIGKILL, and waits for the exit.</summary>

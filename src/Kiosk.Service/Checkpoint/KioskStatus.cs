@@ -1,20 +1,7 @@
 using Kiosk.Display;
-using Kiosk.Service.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Kiosk.Service.Checkpoint;
-
-/// <summary>Connectivity to the fleet broker, set by the fleet client.</summary>
-public sealed class Connectivity
-{
-    private volatile bool _online;
-
-    public bool Online
-    {
-        get => _online;
-        set => _online = value;
-    }
-}
 
 /// <summary>The status strip and the idle screen from the alerts, the color data and connectivity.</summary>
 public sealed class KioskStatus : IKioskStatus
@@ -23,19 +10,24 @@ public sealed class KioskStatus : IKioskStatus
     private readonly IColorStore _colors;
     private readonly Connectivity _connectivity;
     private readonly IOptionsMonitor<CheckpointOptions> _checkpoint;
-    private readonly IOptions<KioskOptions> _kiosk;
+    private readonly string _kioskId;
 
-    public KioskStatus(IAlerts alerts, IColorStore colors, Connectivity connectivity, IOptionsMonitor<CheckpointOptions> checkpoint, IOptions<KioskOptions> kiosk)
+    /// <param name="alerts">The alerts in force.</param>
+    /// <param name="colors">The color data (its freshness).</param>
+    /// <param name="connectivity">The fleet link's state.</param>
+    /// <param name="checkpoint">The checkpoint settings.</param>
+    /// <param name="kioskId">The kiosk id shown in the strip (the host passes <c>Kiosk:KioskId</c>; the checkpoint knows no hosting).</param>
+    public KioskStatus(IAlerts alerts, IColorStore colors, Connectivity connectivity, IOptionsMonitor<CheckpointOptions> checkpoint, string kioskId)
     {
         _alerts = alerts;
         _colors = colors;
         _connectivity = connectivity;
         _checkpoint = checkpoint;
-        _kiosk = kiosk;
+        _kioskId = kioskId;
     }
 
     public StatusStrip Strip(DateTimeOffset now) =>
-        new(now, _connectivity.Online, _colors.State.FreshnessAt(now), _kiosk.Value.KioskId);
+        new(now, _connectivity.Online, _colors.State.FreshnessAt(now), _kioskId);
 
     public ScreenModel IdleScreen(DateTimeOffset now)
     {

@@ -12,9 +12,15 @@ namespace Kiosk.Service.Simulation;
 /// The scenario's visitors acting on the simulated hardware: a phone in front of the simulated camera, a forehead
 /// in front of the emulated MLX90614, a finger on the simulated assist button. Everything above is production code.
 /// </summary>
-public sealed class SimulatedWorld(SimulatedCamera camera, ThermometerScene thermometer, SimulatedGpioDriver gpio, GpioOptions gpioOptions, TimeProvider time) : ISimulatedWorld
+/// <remarks>
+/// The world's own background work (the hand adjusting the phone, the finger leaving the button) runs under a token
+/// that <see cref="Dispose"/> cancels, and its failure is not lost: the next call into the world throws it.
+/// </remarks>
+public sealed class SimulatedWorld(SimulatedCamera camera, ThermometerScene thermometer, SimulatedGpioDriver gpio, GpioOptions gpioOptions, TimeProvider time) : ISimulatedWorld, IDisposable
 {
+    private readonly CancellationTokenSource _disposed = new();
     private CancellationTokenSource? _holding;
+    private Exception? _fault;
 
     /// <remarks>
     /// A dense code (a PS256 code is over 500 characters, a QR of about 100 modules) is held closer: at the default
@@ -22,18 +28,21 @@ public sealed class SimulatedWorld(SimulatedCamera camera, ThermometerScene ther
     /// </remarks>
     public void ShowQrText(string text, int seed)
     {
+        ThrowIfFaulted();
         var style = text.Length > 350 ? SceneStyle.Default with { CodeFraction = 0.65 } : SceneStyle.Default;
         Hold(s => new SimulatedScene.QrText(text, s), style, seed);
     }
 
     public void ShowQrImage(byte[] encodedImage, int seed)
     {
+        ThrowIfFaulted();
         var bitmap = SKBitmap.Decode(encodedImage) ?? throw new CliInputException("a visitor's qrImage is not a readable PNG, JPEG or WebP image");
         Hold(s => new SimulatedScene.Image(bitmap, s), SceneStyle.Default, seed);
     }
 
     public void ClearCamera()
     {
+        ThrowIfFaulted();
         StopHolding();
         camera.Show(new SimulatedScene.Empty(Motion: false));
     }
@@ -51,10 +60,10 @@ public sealed class SimulatedWorld(SimulatedCamera camera, ThermometerScene ther
     private void Hold(Func<SceneStyle, SimulatedScene> scene, SceneStyle initial, int seed)
     {
         StopHolding();
-        var holding = new CancellationTokenSource();
+        var holding = CancellationTokenSource.CreateLinkedTokenSource(_disposed.Token);
         _holding = holding;
         camera.Show(scene(initial));
-        _ = AdjustAsync(holding.Token);
+        Observe(AdjustAsync(holding.Token));
 
         async Task AdjustAsync(CancellationToken cancellationToken)
         {
@@ -92,23 +101,57 @@ public sealed class SimulatedWorld(SimulatedCamera camera, ThermometerScene ther
 
     public void SetForehead(double? coreTemperatureC, double noiseC, int seed)
     {
+        ThrowIfFaulted();
         thermometer.SensorNoiseC = noiseC;
         thermometer.PutVisitor(coreTemperatureC);
     }
 
     public void PressAssist()
     {
+        ThrowIfFaulted();
         var pressed = gpioOptions.AssistButtonActiveLow ? System.Device.Gpio.PinValue.Low : System.Device.Gpio.PinValue.High;
         var released = gpioOptions.AssistButtonActiveLow ? System.Device.Gpio.PinValue.High : System.Device.Gpio.PinValue.Low;
         gpio.SetInput(gpioOptions.AssistButtonPin, pressed);
 
         // A finger stays on the button for a fifth of a second, well past the debounce time.
-        _ = ReleaseLaterAsync();
+        Observe(ReleaseLaterAsync(_disposed.Token));
 
-        async Task ReleaseLaterAsync()
+        async Task ReleaseLaterAsync(CancellationToken cancellationToken)
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(200), time);
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200), time, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
             gpio.SetInput(gpioOptions.AssistButtonPin, released);
+        }
+    }
+
+    /// <summary>Cancels the world's background work (a hand still adjusting, a finger still on the button).</summary>
+    public void Dispose()
+    {
+        StopHolding();
+        _disposed.Cancel();
+        _disposed.Dispose();
+    }
+
+    /// <summary>Keeps the first failure of background work; it runs inline where the task completes (no thread-pool hop).</summary>
+    private void Observe(Task task) =>
+        task.ContinueWith(
+            t => Interlocked.CompareExchange(ref _fault, t.Exception!.GetBaseException(), null),
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+
+    private void ThrowIfFaulted()
+    {
+        if (Volatile.Read(ref _fault) is { } fault)
+        {
+            throw new InvalidOperationException($"The simulated world's background work failed: {fault.Message}", fault);
         }
     }
 }

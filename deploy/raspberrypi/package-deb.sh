@@ -135,6 +135,12 @@ while IFS= read -r -d '' file; do
     done < <(LC_ALL=C readelf -V "$file" | sed -n 's/.*Name: GLIBC_\([0-9.]*\).*/\1/p')
 done < <(find "$stage/opt/kiosk" -type f -print0)
 
+# Libraries loaded at run time (dlopen), which no NEEDED entry names: System.Device.Gpio drives the GPIO chip
+# through libgpiod (Bookworm: libgpiod2, libgpiod.so.2), on every Pi and the only way on the Pi 5's RP1.
+if [[ -f "$stage/opt/kiosk/System.Device.Gpio.dll" ]]; then
+    depends[libgpiod2]=1
+fi
+
 runtimeconfig="$stage/opt/kiosk/kiosk.runtimeconfig.json"
 if [[ ! -f "$runtimeconfig" ]] || ! grep -Eq '"System.Globalization.Invariant": *true' "$runtimeconfig"; then
     depends[libicu72]=1

@@ -73,6 +73,12 @@ public static class KioskCli
             stderr.WriteLine($"error: {OneLine(ex.Message)}");
             return 2;
         }
+        catch (Kiosk.Drivers.DeviceUnavailableException ex)
+        {
+            // A device the configuration names is not on this machine: a setup problem, said with its fix.
+            stderr.WriteLine($"error: {OneLine(ex.Message)}");
+            return 2;
+        }
         catch (Exception ex) when (Hosting.KioskServices.ConfigurationError(ex) is { } message)
         {
             // A configuration error met after start-up validation (a trust list file that cannot be read, say).

@@ -70,7 +70,12 @@ public static class KioskComposition
         }
         else
         {
-            services.TryAddSingleton(_ => new GpioController());
+            // The driver is chosen here, not by System.Device.Gpio's board detection (the Pi 5, dotnet/iot#2366).
+            services.TryAddSingleton(sp =>
+            {
+                var o = sp.GetRequiredService<IOptions<GpioOptions>>().Value;
+                return new GpioController(GpioDriverChoice.Choose(o.Driver, o.LibgpiodVersion, o.Chip, GpioMachine.Probe()).Open());
+            });
         }
 
         services.TryAddSingleton(sp => Indicators.Create(

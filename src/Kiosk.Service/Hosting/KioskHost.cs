@@ -78,6 +78,11 @@ public static class KioskHost
     {
         using var host = Build(options);
         KioskServices.ValidateOptions(host.Services);
+        if (!options.Simulate)
+        {
+            HardwareCheck.Run(host.Services);
+        }
+
         try
         {
             await host.RunAsync(cancellationToken);

@@ -7,6 +7,16 @@ public sealed class GpioOptions : IValidatableObject
 {
     public const string Section = "Gpio";
 
+    /// <summary>The GPIO driver: <c>Auto</c> (libgpiod when installed, else the register driver on a Pi 3/4), <c>RaspberryPi</c>, <c>Libgpiod</c>.</summary>
+    public Kiosk.Drivers.Gpio.GpioDriverKind Driver { get; set; }
+
+    /// <summary>For libgpiod: <c>/dev/gpiochipN</c> of the header; null = the board's (Pi 5: 4 on older kernels, else 0).</summary>
+    [Range(0, 63)]
+    public int? Chip { get; set; }
+
+    /// <summary>For libgpiod: <c>Auto</c>, <c>V1</c> (libgpiod.so.2, Bookworm) or <c>V2</c> (libgpiod.so.3).</summary>
+    public Kiosk.Drivers.Gpio.LibgpiodVersion LibgpiodVersion { get; set; }
+
     /// <summary>Gate relay pin.</summary>
     [Range(0, 127)]
     public int GatePin { get; set; } = 17;

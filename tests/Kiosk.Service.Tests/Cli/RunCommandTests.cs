@@ -127,6 +127,21 @@ public sealed class RunCommandTests : IDisposable
     public async Task EndlessScenario_StopsAtItsLimit() =>
         AssertOneLineError(await RunAsync("run", "--simulate", "--scenario", "/dev/zero"), "scenario /dev/zero is larger than 16 MiB");
 
+    /// <summary>
+    /// On hardware, a device the configuration names and this machine lacks (here: no libgpiod, no GPIO chip, no
+    /// I2C bus) is one line naming it and the fix, not a stack trace. A simulated kiosk needs none of them.
+    /// </summary>
+    [Fact]
+    public async Task RunOnAMachineWithoutTheDevices_IsOneLineNamingTheDevice()
+    {
+        var config = Path.Combine(_dir, "hardware.json");
+        await File.WriteAllTextAsync(config, $$"""{ "Kiosk": { "DataDirectory": "{{_dir}}" }, "ColorFeed": { "Feed": "CN-HL", "AuthorityKey": "{{FeedKey()}}" } }""");
+        var result = await RunAsync("run", "--config", config);
+        AssertOneLineError(result, ": ");
+        Assert.Equal(2, result.Code);
+        Assert.Matches("^error: (GPIO|I2C bus 1|camera|display): ", result.Error);
+    }
+
     [Fact]
     public async Task UnknownCommand() => AssertOneLineError(await RunAsync("fly"), "Unrecognized command or argument 'fly'");
 }

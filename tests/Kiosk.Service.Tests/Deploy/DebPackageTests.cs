@@ -110,6 +110,19 @@ public sealed class DebPackageTests
     }
 
     [ToolFact("dpkg-deb", "readelf")]
+    public async Task Depends_on_libgpiod2_when_the_app_drives_gpio()
+    {
+        using var publish = new FakePublish();
+        var without = (await Dpkg("-f", await PackageOk(publish, "1.0.0"), "Depends")).StandardOutput.Trim().Split(", ");
+        Assert.DoesNotContain("libgpiod2", without);
+
+        // System.Device.Gpio loads libgpiod with dlopen: no NEEDED entry names it, the package must.
+        File.WriteAllText(Path.Combine(publish.PublishDir, "System.Device.Gpio.dll"), "managed");
+        var with = (await Dpkg("-f", await PackageOk(publish, "1.0.1"), "Depends")).StandardOutput.Trim().Split(", ");
+        Assert.Contains("libgpiod2", with);
+    }
+
+    [ToolFact("dpkg-deb", "readelf")]
     public async Task Depends_on_icu_when_the_app_is_not_globalization_invariant()
     {
         using var publish = new FakePublish(invariantGlobalization: false);

@@ -2,13 +2,6 @@ using System.Device.Gpio;
 
 namespace Kiosk.Drivers.Gpio;
 
-/// <summary>One level change on a pin, as the simulated driver saw it.</summary>
-/// <param name="Pin">Pin number.</param>
-/// <param name="Value">The new level.</param>
-/// <param name="At">When (from the driver's <see cref="TimeProvider"/>).</param>
-/// <param name="Driven">True when the kiosk drove it (output write); false when the outside world did (input).</param>
-public readonly record struct PinEdge(int Pin, PinValue Value, DateTimeOffset At, bool Driven);
-
 /// <summary>
 /// A GPIO chip in memory: outputs remember their level and every edge (timestamped with the injected
 /// <see cref="TimeProvider"/>), inputs are set from outside (<see cref="SetInput"/>, <see cref="Press"/>), raising the

@@ -1,10 +1,5 @@
 namespace Kiosk.Service.Checkpoint;
 
-/// <summary>A code that came into view: decide it once.</summary>
-/// <param name="Text">The QR text (never logged).</param>
-/// <param name="SeenAt">When the first frame showing it was taken: latency is measured from here.</param>
-public readonly record struct CodePresentation(string Text, DateTimeOffset SeenAt);
-
 /// <summary>
 /// Turns per-frame sightings into presentations: the same QR text held in front of the camera is presented
 /// once; a different text, or the same text after it has been out of view for <c>goneAfter</c>, is presented again.

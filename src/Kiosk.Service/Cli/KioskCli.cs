@@ -131,6 +131,3 @@ public static class KioskCli
 
     public static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
 }
-
-/// <summary>Bad input from the user (missing file, unreadable image, bad option value): printed as one line, exit 2.</summary>
-public sealed class CliInputException(string message, Exception? inner = null) : Exception(message, inner);

@@ -17,13 +17,6 @@ using Microsoft.Extensions.Options;
 
 namespace Kiosk.Service.Hosting;
 
-/// <summary>Hardware, or the simulated devices at the hardware boundary (I²C chip, GPIO driver, frame source, PNG sink).</summary>
-public enum DeviceMode
-{
-    Hardware,
-    Simulated,
-}
-
 /// <summary>
 /// Puts the kiosk together. Both modes run the same production code above the hardware boundary: only the
 /// I²C device, the GPIO driver, the frame source and the display sinks differ.

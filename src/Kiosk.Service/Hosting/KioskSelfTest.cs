@@ -41,19 +41,3 @@ public sealed class KioskSelfTest(
         return Task.FromResult<IReadOnlyDictionary<string, string>>(report);
     }
 }
-
-/// <summary>The ambient temperature the sensor saw at the last measurement, for telemetry.</summary>
-public sealed class AmbientTemperatureSource : IAmbientTemperatureSource
-{
-    private double? _ambient;
-
-    public AmbientTemperatureSource(CheckpointLoop loop) => loop.Decided += record =>
-    {
-        if (record.Temperature?.AmbientC is { } ambient)
-        {
-            _ambient = Math.Round(ambient, 1);
-        }
-    };
-
-    public double? AmbientC => _ambient;
-}

@@ -5,22 +5,6 @@ using Microsoft.Extensions.Logging;
 
 namespace Kiosk.Service.Hosting;
 
-/// <summary>Says whether the checkpoint is making progress, for the systemd watchdog.</summary>
-public interface IKioskHealth
-{
-    /// <summary>Null when healthy, else why not (technical, data-free).</summary>
-    string? Problem();
-}
-
-/// <summary>Healthy while the checkpoint loop is idle or in a stage that has not lasted too long.</summary>
-public sealed class CheckpointHealth(CheckpointLoop loop, TimeSpan maxStage) : IKioskHealth
-{
-    public string? Problem() =>
-        loop.Phase is not (CheckpointPhase.Idle or CheckpointPhase.Showing) && loop.StageAge > maxStage
-            ? $"checkpoint stuck in {loop.Phase} for {loop.StageAge.TotalSeconds:0} s"
-            : null;
-}
-
 /// <summary>
 /// Sends <c>WATCHDOG=1</c> at half of <c>WATCHDOG_USEC</c> while the kiosk is healthy, and stops when the
 /// checkpoint loop is stuck so systemd restarts the kiosk (<c>WatchdogSec=</c> in the unit).

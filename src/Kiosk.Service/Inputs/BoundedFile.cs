@@ -82,9 +82,3 @@ public static class BoundedFile
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 }
-
-/// <summary>An input is larger than its limit; raised while reading, before the excess is held in memory.</summary>
-public sealed class InputTooLargeException(string message) : IOException(message)
-{
-    internal static InputTooLargeException For(string name, long limit) => new($"{name} is larger than {BoundedFile.Describe(limit)}");
-}

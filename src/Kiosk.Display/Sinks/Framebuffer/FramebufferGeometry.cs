@@ -1,10 +1,5 @@
 namespace Kiosk.Display.Sinks.Framebuffer;
 
-/// <summary>One color channel of a framebuffer pixel (the kernel's <c>fb_bitfield</c>).</summary>
-/// <param name="Offset">Bit offset of the channel's least significant bit in the pixel value.</param>
-/// <param name="Length">Bits of the channel.</param>
-public readonly record struct FramebufferChannel(int Offset, int Length);
-
 /// <summary>
 /// Geometry of a Linux framebuffer: what <c>FBIOGET_VSCREENINFO</c> and <c>FBIOGET_FSCREENINFO</c> report, or what a test
 /// gives for a plain file standing in for <c>/dev/fb0</c>. Pixels are little-endian values of <see cref="BitsPerPixel"/>.

@@ -2,20 +2,6 @@ using System.Buffers.Binary;
 
 namespace Kiosk.Service.Events;
 
-/// <summary>Hands out the per-kiosk event <c>seq</c> and UUID v7 ids.</summary>
-public interface IEventSequence
-{
-    long Next();
-}
-
-/// <summary>In memory, from 1: simulations and the demo.</summary>
-public sealed class InMemoryEventSequence : IEventSequence
-{
-    private long _last;
-
-    public long Next() => Interlocked.Increment(ref _last);
-}
-
 /// <summary>
 /// A seq that is monotonic across restarts and power cuts: the kiosk reserves blocks of numbers in a small
 /// file (written to a temporary file, flushed, renamed) and hands them out from memory. After a crash the

@@ -1,0 +1,8 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using Microsoft.Extensions.Configuration;
+
+namespace Kiosk.Service.Cli;
+
+/// <summary>Bad input from the user (missing file, unreadable image, bad option value): printed as one line, exit 2.</summary>
+public sealed class CliInputException(string message, Exception? inner = null) : Exception(message, inner);

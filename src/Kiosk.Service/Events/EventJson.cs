@@ -1,0 +1,13 @@
+using System.Text.Json.Serialization;
+
+namespace Kiosk.Service.Events;
+
+public static class EventJson
+{
+    public static string Serialize(KioskEvent kioskEvent) => kioskEvent switch
+    {
+        DecisionEvent d => System.Text.Json.JsonSerializer.Serialize(d, EventJsonContext.Default.DecisionEvent),
+        AlertEvent a => System.Text.Json.JsonSerializer.Serialize(a, EventJsonContext.Default.AlertEvent),
+        _ => throw new ArgumentException("Unknown event type.", nameof(kioskEvent)),
+    };
+}

@@ -1,0 +1,9 @@
+using System.Buffers.Binary;
+
+namespace Kiosk.Service.Events;
+
+/// <summary>Hands out the per-kiosk event <c>seq</c> and UUID v7 ids.</summary>
+public interface IEventSequence
+{
+    long Next();
+}

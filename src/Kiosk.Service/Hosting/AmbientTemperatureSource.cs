@@ -1,0 +1,24 @@
+using System.Globalization;
+using Kiosk.Service.Camera;
+using Kiosk.Service.Checkpoint;
+using Kiosk.Service.Fleet;
+using Kiosk.Service.Screen;
+using Kiosk.Service.Temperature;
+
+namespace Kiosk.Service.Hosting;
+
+/// <summary>The ambient temperature the sensor saw at the last measurement, for telemetry.</summary>
+public sealed class AmbientTemperatureSource : IAmbientTemperatureSource
+{
+    private double? _ambient;
+
+    public AmbientTemperatureSource(CheckpointLoop loop) => loop.Decided += record =>
+    {
+        if (record.Temperature?.AmbientC is { } ambient)
+        {
+            _ambient = Math.Round(ambient, 1);
+        }
+    };
+
+    public double? AmbientC => _ambient;
+}

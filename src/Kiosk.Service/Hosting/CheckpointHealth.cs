@@ -1,0 +1,15 @@
+using Kiosk.Service.Checkpoint;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Systemd;
+using Microsoft.Extensions.Logging;
+
+namespace Kiosk.Service.Hosting;
+
+/// <summary>Healthy while the checkpoint loop is idle or in a stage that has not lasted too long.</summary>
+public sealed class CheckpointHealth(CheckpointLoop loop, TimeSpan maxStage) : IKioskHealth
+{
+    public string? Problem() =>
+        loop.Phase is not (CheckpointPhase.Idle or CheckpointPhase.Showing) && loop.StageAge > maxStage
+            ? $"checkpoint stuck in {loop.Phase} for {loop.StageAge.TotalSeconds:0} s"
+            : null;
+}

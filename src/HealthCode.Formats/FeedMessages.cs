@@ -13,5 +13,5 @@ public sealed record BatchMessage(string Feed, ulong Seq, DateTimeOffset At, IRe
 /// <summary>"Nothing changed up to <paramref name="Seq"/> as of <see cref="FeedMessage.At"/>."</summary>
 public sealed record HeartbeatMessage(string Feed, ulong Seq, DateTimeOffset At) : FeedMessage(At);
 
-/// <summary>A signed trust list of issuer keys.</summary>
+/// <summary>A signed trust list of issuer keys, with the docKey of ID cards when the message carries one (<see cref="TrustList.DocKey"/>).</summary>
 public sealed record TrustMessage(DateTimeOffset At, TrustList Trust) : FeedMessage(At);

@@ -115,7 +115,7 @@ public static class FeedCommands
 
             var when = ParseAt(parse.GetValue(at));
             var path = parse.GetValue(outFile)!.FullName;
-            WriteFile(path, SignWith(parse.GetValue(key)!, new TrustMessage(when, new TrustList(list.Issuers, when))));
+            WriteFile(path, SignWith(parse.GetValue(key)!, new TrustMessage(when, new TrustList(list.Issuers, when, list.DocKey))));
             parse.InvocationConfiguration.Output.WriteLine($"trust: {list.Issuers.Count} issuer keys -> {path}");
         }));
         return command;

@@ -26,13 +26,20 @@ public static class FeedEncoder
             case TrustMessage t:
             {
                 var writer = new CborWriter(CborConformanceMode.Strict);
-                writer.WriteStartMap(3);
+                var docKey = t.Trust.DocKey;
+                writer.WriteStartMap(docKey is null ? 3 : 4);
                 writer.WriteTextString("t");
                 writer.WriteTextString(FeedMessageType.Trust);
                 writer.WriteTextString("at");
                 writer.WriteInt64(t.At.ToUnixTimeSeconds());
                 writer.WriteTextString("issuers");
                 TrustListFormat.WriteCbor(writer, t.Trust);
+                if (docKey is not null)
+                {
+                    writer.WriteTextString("docKey");
+                    writer.WriteByteString(docKey);
+                }
+
                 writer.WriteEndMap();
                 return writer.Encode();
             }

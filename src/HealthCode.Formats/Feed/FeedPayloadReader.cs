@@ -37,6 +37,7 @@ internal static class FeedPayloadReader
         long? at = null;
         ColorRecord[]? records = null;
         TrustList? trust = null;
+        byte[]? docKey = null;
 
         var seen = 0;
         while (reader.PeekState() != CborReaderState.EndMap)
@@ -87,6 +88,17 @@ internal static class FeedPayloadReader
                     }
 
                     break;
+                case "docKey":
+                    try
+                    {
+                        docKey = TrustListFormat.ReadDocKey(reader);
+                    }
+                    catch (FormatException ex)
+                    {
+                        throw new FeedFormatException($"payload: {FeedCodec.OneLine(ex.Message)}");
+                    }
+
+                    break;
                 default:
                     // Unknown keys are ignored (forward compatibility, as health-code.md does for claims).
                     reader.SkipValue();
@@ -134,7 +146,7 @@ internal static class FeedPayloadReader
             case FeedMessageType.Trust:
             {
                 var list = trust ?? throw new FeedFormatException("payload: trust without issuers");
-                return FeedDecodeResult.Success(new TrustMessage(atTime, new TrustList(list.Issuers, atTime)));
+                return FeedDecodeResult.Success(new TrustMessage(atTime, new TrustList(list.Issuers, atTime, docKey)));
             }
 
             default:

@@ -6,8 +6,9 @@ using System.Text.Json;
 namespace HealthCode.Formats;
 
 /// <summary>
-/// The trust list on the wire: the JSON file of health-code.md ("Keys") and the CBOR form carried by the signed
-/// <c>trust</c> feed message (color-feed.md): an array of maps with the same text keys. In CBOR, <c>kid</c>,
+/// The trust list on the wire: the JSON file of health-code.md ("Keys", with the optional <c>"docKey"</c> of
+/// identity.md in base64) and the CBOR form carried by the signed <c>trust</c> feed message (color-feed.md): an array
+/// of maps with the same text keys (the message's <c>docKey</c> byte string sits beside it, see <see cref="ReadDocKey"/>). In CBOR, <c>kid</c>,
 /// <c>publicKey</c> and <c>certificate</c> may be base64 text (as written) or byte strings; times are ISO 8601 text
 /// (an integer of epoch seconds is accepted too).
 /// </summary>
@@ -31,6 +32,17 @@ public static class TrustListFormat
                 || issuers.ValueKind != JsonValueKind.Array)
             {
                 throw new FormatException("A trust list is an object with an \"issuers\" array.");
+            }
+
+            byte[]? docKey = null;
+            if (document.RootElement.TryGetProperty("docKey", out var docKeyElement) && docKeyElement.ValueKind != JsonValueKind.Null)
+            {
+                if (docKeyElement.ValueKind != JsonValueKind.String || !docKeyElement.TryGetBytesFromBase64(out docKey))
+                {
+                    throw new FormatException("docKey is not a base64 string.");
+                }
+
+                CheckDocKey(docKey);
             }
 
             var list = new List<TrustedIssuer>();
@@ -62,7 +74,7 @@ public static class TrustListFormat
                 index++;
             }
 
-            return new TrustList(list);
+            return new TrustList(list, docKey: docKey);
         }
         catch (JsonException ex)
         {
@@ -99,6 +111,11 @@ public static class TrustListFormat
             }
 
             writer.WriteEndArray();
+            if (trust.DocKey is { } docKey)
+            {
+                writer.WriteString("docKey", Convert.ToBase64String(docKey));
+            }
+
             writer.WriteEndObject();
         }
 
@@ -215,6 +232,29 @@ public static class TrustListFormat
         }
 
         writer.WriteEndArray();
+    }
+
+    /// <summary>Reads the trust message's <c>docKey</c> (color-feed.md): a byte string of 32 bytes.</summary>
+    /// <exception cref="FormatException">Another type or length.</exception>
+    public static byte[] ReadDocKey(CborReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        if (reader.PeekState() != CborReaderState.ByteString)
+        {
+            throw new FormatException("docKey is not a byte string.");
+        }
+
+        var docKey = reader.ReadByteString();
+        CheckDocKey(docKey);
+        return docKey;
+    }
+
+    private static void CheckDocKey(byte[] docKey)
+    {
+        if (docKey.Length != Identity.DocRef.KeyLength)
+        {
+            throw new FormatException($"docKey is {docKey.Length} bytes, not {Identity.DocRef.KeyLength}.");
+        }
     }
 
     private sealed class EntryFields

@@ -140,6 +140,20 @@ public sealed class FeedCodecTests : IDisposable
     }
 
     [Fact]
+    public void A_trust_message_carries_the_doc_key_or_none()
+    {
+        var docKey = RandomNumberGenerator.GetBytes(32);
+        var withKey = FeedCodec.Decode(FeedEncoder.Sign(new TrustMessage(At, new TrustList(TestKeys.Trust.Issuers, docKey: docKey)), _authority), _authority);
+        var t = Assert.IsType<TrustMessage>(withKey.Message);
+        Assert.Equal(docKey, t.Trust.DocKey);
+        Assert.Equal(At, t.Trust.SignedAt);
+        Assert.Equal(2, t.Trust.Issuers.Count);
+
+        var withoutKey = FeedCodec.Decode(FeedEncoder.Sign(new TrustMessage(At, TestKeys.Trust), _authority), _authority);
+        Assert.Null(Assert.IsType<TrustMessage>(withoutKey.Message).Trust.DocKey);
+    }
+
+    [Fact]
     public void A_message_signed_by_another_key_is_refused()
     {
         var bytes = FeedEncoder.Sign(new HeartbeatMessage("CN-HL", 1, At), _other);
@@ -166,6 +180,9 @@ public sealed class FeedCodecTests : IDisposable
         { "duplicate key", "malformed CBOR" },
         { "float seq", "seq must be an unsigned integer" },
         { "empty issuer", "issuer is empty" },
+        { "docKey 31 bytes", "docKey is 31 bytes, not 32" },
+        { "docKey 33 bytes", "docKey is 33 bytes, not 32" },
+        { "docKey as text", "docKey is not a byte string" },
     };
 
     [Theory]
@@ -223,6 +240,21 @@ public sealed class FeedCodecTests : IDisposable
                 return w.Encode();
             case "huge declared count":
                 return HugeDeclaredCount();
+            case "docKey 31 bytes":
+            case "docKey 33 bytes":
+            case "docKey as text":
+                w.WriteStartMap(4);
+                w.WriteTextString("t");
+                w.WriteTextString("trust");
+                w.WriteTextString("at");
+                w.WriteInt64(1_800_000_000);
+                w.WriteTextString("issuers");
+                TrustListFormat.WriteCbor(w, TestKeys.Trust);
+                w.WriteTextString("docKey");
+                if (which == "docKey as text") w.WriteTextString(Convert.ToBase64String(new byte[32]));
+                else w.WriteByteString(new byte[which == "docKey 31 bytes" ? 31 : 33]);
+                w.WriteEndMap();
+                return w.Encode();
             case "duplicate key":
                 w.WriteStartMap(5);
                 w.WriteTextString("t");

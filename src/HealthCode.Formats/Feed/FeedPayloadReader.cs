@@ -89,13 +89,11 @@ internal static class FeedPayloadReader
 
                     break;
                 case "docKey":
-                    try
+                    Expect(reader, CborReaderState.ByteString, "docKey must be a byte string");
+                    docKey = reader.ReadByteString();
+                    if (docKey.Length != Identity.DocRef.KeyLength)
                     {
-                        docKey = TrustListFormat.ReadDocKey(reader);
-                    }
-                    catch (FormatException ex)
-                    {
-                        throw new FeedFormatException($"payload: {FeedCodec.OneLine(ex.Message)}");
+                        throw new FeedFormatException($"payload: docKey is {docKey.Length} bytes, not {Identity.DocRef.KeyLength}");
                     }
 
                     break;

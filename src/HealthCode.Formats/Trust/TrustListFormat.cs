@@ -8,7 +8,7 @@ namespace HealthCode.Formats;
 /// <summary>
 /// The trust list on the wire: the JSON file of health-code.md ("Keys", with the optional <c>"docKey"</c> of
 /// identity.md in base64) and the CBOR form carried by the signed <c>trust</c> feed message (color-feed.md): an array
-/// of maps with the same text keys (the message's <c>docKey</c> byte string sits beside it, see <see cref="ReadDocKey"/>). In CBOR, <c>kid</c>,
+/// of maps with the same text keys (the message's <c>docKey</c> byte string sits beside it, read by the feed reader). In CBOR, <c>kid</c>,
 /// <c>publicKey</c> and <c>certificate</c> may be base64 text (as written) or byte strings; times are ISO 8601 text
 /// (an integer of epoch seconds is accepted too).
 /// </summary>
@@ -42,7 +42,10 @@ public static class TrustListFormat
                     throw new FormatException("docKey is not a base64 string.");
                 }
 
-                CheckDocKey(docKey);
+                if (docKey.Length != Identity.DocRef.KeyLength)
+                {
+                    throw new FormatException($"docKey is {docKey.Length} bytes, not {Identity.DocRef.KeyLength}.");
+                }
             }
 
             var list = new List<TrustedIssuer>();
@@ -232,29 +235,6 @@ public static class TrustListFormat
         }
 
         writer.WriteEndArray();
-    }
-
-    /// <summary>Reads the trust message's <c>docKey</c> (color-feed.md): a byte string of 32 bytes.</summary>
-    /// <exception cref="FormatException">Another type or length.</exception>
-    public static byte[] ReadDocKey(CborReader reader)
-    {
-        ArgumentNullException.ThrowIfNull(reader);
-        if (reader.PeekState() != CborReaderState.ByteString)
-        {
-            throw new FormatException("docKey is not a byte string.");
-        }
-
-        var docKey = reader.ReadByteString();
-        CheckDocKey(docKey);
-        return docKey;
-    }
-
-    private static void CheckDocKey(byte[] docKey)
-    {
-        if (docKey.Length != Identity.DocRef.KeyLength)
-        {
-            throw new FormatException($"docKey is {docKey.Length} bytes, not {Identity.DocRef.KeyLength}.");
-        }
     }
 
     private sealed class EntryFields

@@ -182,7 +182,7 @@ public sealed class FeedCodecTests : IDisposable
         { "empty issuer", "issuer is empty" },
         { "docKey 31 bytes", "docKey is 31 bytes, not 32" },
         { "docKey 33 bytes", "docKey is 33 bytes, not 32" },
-        { "docKey as text", "docKey is not a byte string" },
+        { "docKey as text", "docKey must be a byte string" },
     };
 
     [Theory]

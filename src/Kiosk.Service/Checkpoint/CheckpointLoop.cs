@@ -261,6 +261,11 @@ public sealed partial class CheckpointLoop
         Reason.CodeNotYetValid => ReferMessage.CodeNotYetValid,
         Reason.TemperatureUnavailable => ReferMessage.TemperatureNotTaken,
         Reason.HealthStatus or Reason.TemperatureHigh => ReferMessage.FurtherCheck,
+        Reason.IdentityMismatch => ReferMessage.CardMismatch,
+        Reason.IdentityUnconfirmed => ReferMessage.IdentityNotConfirmed,
+        Reason.DocumentInvalid => ReferMessage.CardUnreadable,
+        Reason.DocumentExpired => ReferMessage.CardOutOfDate,
+        Reason.NoRecord => ReferMessage.NoRecord,
         _ => ReferMessage.SeeStaff,
     };
 

@@ -110,6 +110,7 @@ public static class AlertKinds
     public const string AssistRequested = "assist_requested";
     public const string ThermometerFault = "thermometer_fault";
     public const string CameraFault = "camera_fault";
+    public const string CardReaderFault = "card_reader_fault";
     public const string DisplayFault = "display_fault";
     public const string ColorDataStale = "color_data_stale";
     public const string FeedMessageRejected = "feed_message_rejected";

@@ -7,6 +7,7 @@ using Kiosk.Service.Checkpoint;
 using Kiosk.Service.Codes;
 using Kiosk.Service.Colors;
 using Kiosk.Service.Fleet;
+using Kiosk.Service.Identity;
 using Kiosk.Service.Outputs;
 using Kiosk.Service.Screen;
 using Kiosk.Service.Temperature;
@@ -27,7 +28,7 @@ public enum DeviceMode
 
 /// <summary>
 /// Puts the kiosk together. Both modes run the same production code above the hardware boundary: only the
-/// I²C device, the GPIO driver, the frame source and the display sinks differ.
+/// I²C device, the GPIO driver, the frame source, the card reader's serial line and the display sinks differ.
 /// </summary>
 public static class KioskComposition
 {
@@ -63,6 +64,9 @@ public static class KioskComposition
 
         // Camera → QR text.
         services.AddCameraCodeReader(configuration);
+
+        // ID card reader: the serial SAM module named by Identity:Port, or the emulated module on the same driver path.
+        services.AddCardReader(configuration, mode);
 
         // Thermometer: the real bus, or the emulated MLX90614 on the same driver path.
         if (mode == DeviceMode.Simulated)

@@ -53,6 +53,13 @@ internal sealed class NoColors : IColorStore
         colorTime = 0;
         return false;
     }
+
+    public bool TryLookupDocument(HealthCode.Formats.Identity.DocRef docRef, out HealthColor color, out long colorTime)
+    {
+        color = HealthColor.Green;
+        colorTime = 0;
+        return false;
+    }
 }
 
 internal sealed class NoIndicators : IIndicators

@@ -1,4 +1,5 @@
 using System.Formats.Cbor;
+using HealthCode.Formats.Identity;
 
 namespace HealthCode.Formats;
 
@@ -151,6 +152,7 @@ internal sealed class CwtClaims
         long? colorTime = null;
         string? name = null;
         var proxy = false;
+        byte[]? document = null;
         reader.ReadStartMap();
         while (reader.PeekState() != CborReaderState.EndMap)
         {
@@ -183,7 +185,10 @@ internal sealed class CwtClaims
                 case "p" when state == CborReaderState.Boolean:
                     proxy = reader.ReadBoolean();
                     break;
-                case "v" or "id" or "c" or "ct" or "n" or "p":
+                case "d" when state == CborReaderState.ByteString:
+                    document = reader.ReadByteString();
+                    break;
+                case "v" or "id" or "c" or "ct" or "n" or "p" or "d":
                     error = $"claim -1001: '{key}' has the wrong type ({CoseSign1.Describe(state)})";
                     return false;
                 default:
@@ -218,7 +223,14 @@ internal sealed class CwtClaims
             return false;
         }
 
-        claim = new HealthCodeClaim(CodeId.FromBytes(id), (HealthColor)color!.Value, colorTime!.Value, name!, proxy);
+        if (document is not null && document.Length != DocRef.Length)
+        {
+            error = $"claim -1001: 'd' is {document.Length} bytes, not 16";
+            return false;
+        }
+
+        claim = new HealthCodeClaim(CodeId.FromBytes(id), (HealthColor)color!.Value, colorTime!.Value, name!, proxy,
+            document is null ? null : DocRef.FromBytes(document));
         error = null;
         return true;
     }

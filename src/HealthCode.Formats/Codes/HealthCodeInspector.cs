@@ -139,8 +139,13 @@ public static class HealthCodeInspector
             return;
         }
 
+        if (claims!.HealthCode is { } claim)
+        {
+            result.DocRef = claim.Document is not null;
+        }
+
         // Trust: kid, signature, region, key validity at iat.
-        var trustError = CheckSignature(result, message, context, claims!.Issuer, claims.IssuedAt);
+        var trustError = CheckSignature(result, message, context, claims.Issuer, claims.IssuedAt);
         if (!healthCode)
         {
             // Every layer reported; an HC1 code is an EU DCC, never a health code.

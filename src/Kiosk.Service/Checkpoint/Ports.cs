@@ -1,4 +1,5 @@
 using HealthCode.Formats;
+using HealthCode.Formats.Identity;
 using Kiosk.Display;
 
 namespace Kiosk.Service.Checkpoint;
@@ -36,6 +37,9 @@ public interface ITrustListSource
 /// <param name="OutOfSync">A gap or a newer heartbeat was seen and not yet closed.</param>
 public sealed record ColorDataState(string Feed, ulong? Seq, DateTimeOffset? InSyncAsOf, DateTimeOffset? LatestSignedAt, long RecordCount, bool OutOfSync)
 {
+    /// <summary>Document records held (people known by ID card, identity.md).</summary>
+    public long DocumentRecordCount { get; init; }
+
     /// <summary>Freshness = now − InSyncAsOf (rule 5); null when never synced.</summary>
     public TimeSpan? FreshnessAt(DateTimeOffset now) => InSyncAsOf is { } t ? now - t : null;
 }
@@ -45,6 +49,9 @@ public interface IColorStore
 {
     /// <summary>The cached record for (issuer, id), if any. Must not touch the disk.</summary>
     bool TryLookup(string issuer, CodeId id, out HealthColor color, out long colorTime);
+
+    /// <summary>The cached document record for a card's docRef, if any (identity.md, the card path). Must not touch the disk.</summary>
+    bool TryLookupDocument(DocRef docRef, out HealthColor color, out long colorTime);
 
     ColorDataState State { get; }
 }

@@ -153,7 +153,7 @@ public sealed class ColorFeedProcessor
         var next = state.WithKnownSeq(s.Seq).WithInSyncAsOf(s.At) with { Seq = s.Seq };
         _store.ApplySnapshot(s, next);
         var drained = DrainPending();
-        return new FeedOutcome(FeedOutcomeKind.SnapshotApplied, $"snapshot seq {s.Seq} applied: {_store.RecordCount} records{Drained(drained)}");
+        return new FeedOutcome(FeedOutcomeKind.SnapshotApplied, $"snapshot seq {s.Seq} applied: {_store.RecordCount} records{Documents(_store.DocumentRecordCount)}{Drained(drained)}");
     }
 
     private FeedOutcome Batch(BatchMessage b, ReadOnlySpan<byte> raw, ColorFeedState state)
@@ -170,7 +170,7 @@ public sealed class ColorFeedProcessor
             {
                 ApplyBatch(b, state);
                 var drained = DrainPending();
-                return new FeedOutcome(FeedOutcomeKind.BatchApplied, $"batch seq {b.Seq} applied: {b.Records.Count} records{Drained(drained)}");
+                return new FeedOutcome(FeedOutcomeKind.BatchApplied, $"batch seq {b.Seq} applied: {b.Records.Count} records{Documents(b.DocRecords?.Count ?? 0)}{Drained(drained)}");
             }
         }
 
@@ -282,6 +282,8 @@ public sealed class ColorFeedProcessor
 
     private bool IsClockFault(DateTimeOffset now, ColorFeedState state) =>
         state.LatestSignedAt is { } latest && now < latest - _policy.ClockSkew;
+
+    private static string Documents(long count) => count == 0 ? "" : $", {count} document records";
 
     private static string Drained(int count) => count == 0 ? "" : $"; {count} kept-aside batches applied after it";
 

@@ -45,7 +45,7 @@ public sealed class InspectCommandTests : IDisposable
         var (_, exit, stdout, _) = await RunOnCode(HealthColor.Green, "--trust", _trustFile, "--json");
         Assert.Equal(0, exit);
         var root = JsonDocument.Parse(stdout).RootElement;
-        string[] keys = ["prefix", "base45", "zlib", "cose", "kid", "alg", "signature", "iss", "iat", "exp", "expired", "verdict", "error"];
+        string[] keys = ["prefix", "base45", "zlib", "cose", "kid", "alg", "signature", "iss", "iat", "exp", "expired", "docRef", "verdict", "error"];
         Assert.Equal(keys, root.EnumerateObject().Select(p => p.Name));
         Assert.Equal("HCN1", root.GetProperty("prefix").GetString());
         Assert.Equal("ES256", root.GetProperty("alg").GetString());
@@ -53,6 +53,32 @@ public sealed class InspectCommandTests : IDisposable
         Assert.Equal("valid", root.GetProperty("verdict").GetString());
         Assert.Equal(JsonValueKind.Null, root.GetProperty("error").ValueKind);
         Assert.Equal(Convert.ToBase64String(_key.Kid), root.GetProperty("kid").GetString());
+        Assert.False(root.GetProperty("docRef").GetBoolean());
+    }
+
+    [Fact]
+    public async Task SaysWhetherACodeCarriesTheHoldersCardNeverItsValue()
+    {
+        var docRef = HealthCode.Formats.Identity.DocRef.Compute(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray(), "11010519491231002X");
+        var code = new HealthCodeIssuer(_key).Issue("CN-HL", Now.AddMinutes(-1), Now.AddMinutes(4), Claim(HealthColor.Green) with { Document = docRef });
+        var (exit, json, _) = await Run("inspect", code, "--trust", _trustFile, "--at", Iso(Now), "--json");
+        Assert.Equal(0, exit);
+        Assert.True(JsonDocument.Parse(json).RootElement.GetProperty("docRef").GetBoolean());
+        var (_, text, _) = await Run("inspect", code, "--trust", _trustFile, "--at", Iso(Now));
+        Assert.Contains("carries the holder's card (d)", text);
+        (_, var expired, _) = await Run("inspect", code, "--trust", _trustFile, "--at", Iso(Now.AddHours(1)));
+        Assert.Contains("carries the holder's card (d)", expired);
+        foreach (var output in new[] { json, text, expired })
+        {
+            Assert.DoesNotContain(Convert.ToHexString(docRef.ToArray()), output, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(Convert.ToBase64String(docRef.ToArray()), output);
+            Assert.DoesNotContain(Convert.ToBase64String(docRef.ToArray()[..6]), output);
+        }
+
+        (_, text, _) = await Run("inspect", Issue(HealthColor.Green), "--trust", _trustFile, "--at", Iso(Now));
+        Assert.Contains("no card (d)", text);
+        (_, json, _) = await Run("inspect", "HCN1:ABC", "--json");
+        Assert.Equal(JsonValueKind.Null, JsonDocument.Parse(json).RootElement.GetProperty("docRef").ValueKind);
     }
 
     [Fact]

@@ -355,7 +355,7 @@ public sealed class ColorFeedRulesTests : IDisposable
         }]);
     }
 
-    private sealed class FixedTrust(TrustList list) : ITrustListSource
+    internal sealed class FixedTrust(TrustList list) : ITrustListSource
     {
         public TrustList Current => list;
     }

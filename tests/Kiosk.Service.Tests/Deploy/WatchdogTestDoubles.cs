@@ -135,6 +135,13 @@ internal sealed class InSyncColorStore(DateTimeOffset inSyncAsOf) : IColorStore
         colorTime = 0;
         return false;
     }
+
+    public bool TryLookupDocument(HealthCode.Formats.Identity.DocRef docRef, out HealthColor color, out long colorTime)
+    {
+        color = default;
+        colorTime = 0;
+        return false;
+    }
 }
 
 /// <summary>A thermometer whose I2C read never returns: it only ends when cancelled.</summary>

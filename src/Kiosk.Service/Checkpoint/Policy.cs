@@ -77,24 +77,6 @@ public static class PolicyNames
     public static IReadOnlyList<Reason> AllReasons { get; } = Enum.GetValues<Reason>();
 }
 
-/// <summary>
-/// What the card path knows of a card (identity.md): the outcome of its checks and its docRef, never its fields.
-/// </summary>
-/// <param name="WellFormed">Readable, a resident ID card's layout, a check character that holds, a birth field equal to the number's.</param>
-/// <param name="InDate">Today (China Standard Time, when the card was read) lies within its validity.</param>
-/// <param name="DocRef">The card's docRef under the kiosk's docKey; null when the kiosk has no docKey or the card is not well-formed.</param>
-public readonly record struct CardFacts(bool WellFormed, bool InDate, DocRef? DocRef)
-{
-    /// <summary>Well-formed and in date (identity.md, "A card is valid").</summary>
-    public bool Valid => WellFormed && InDate;
-
-    /// <summary>A card the reader found but could not read whole.</summary>
-    public static CardFacts Unreadable { get; } = new(false, false, null);
-
-    /// <summary>Never prints the docRef.</summary>
-    public override string ToString() => $"CardFacts(WellFormed={WellFormed}, InDate={InDate}, DocRef={(DocRef is null ? "none" : "redacted")})";
-}
-
 /// <summary>The tunables of the policy (checkpoint-policy.md defaults).</summary>
 public sealed record PolicySettings
 {
@@ -232,20 +214,22 @@ public static class CheckpointPolicy
     /// The card path C1-C6 of identity.md (a card on the reader, no code shown). Returns null when the visitor must be
     /// measured (C7: rules 8-10 decide).
     /// </summary>
-    /// <param name="card">The card's checks and docRef.</param>
+    /// <param name="card">The card's checks (<see cref="ResidentIdCard.Check"/>); not well-formed for a card the reader could not read.</param>
+    /// <param name="docRef">The card's docRef; null when the kiosk has no docKey or the card is not well-formed.</param>
     /// <param name="clockFault">The clock is behind the latest signed time (rule 3).</param>
     /// <param name="colorDataAge">now − in-sync-as-of; null when never synced (rule 6).</param>
     /// <param name="documentRecord">The document record for the card's docRef, if any: (color, ct).</param>
     /// <param name="settings">Thresholds.</param>
     public static Decision? DecideCardBeforeTemperature(
-        CardFacts card,
+        CardCheck card,
+        DocRef? docRef,
         bool clockFault,
         TimeSpan? colorDataAge,
         (HealthColor Color, long ColorTime)? documentRecord,
         PolicySettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        if (!card.WellFormed || card.DocRef is null)
+        if (!card.WellFormed || docRef is null)
         {
             return Decision.Refer(Reason.DocumentInvalid);
         }

@@ -52,44 +52,24 @@ public sealed class DecisionBench : IBenchmark
     private static async Task<((double P95, double P50) Latency, double BaselineP95)> MeasureAsync(BenchWorld world, string directory, bool pass, int count, CancellationToken cancellationToken)
     {
         var data = Path.Combine(directory, pass ? "pass" : "refer");
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(world.Settings(data)).Build();
-        var services = new ServiceCollection();
-        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Error));
-        services.AddSingleton<IEventSequence>(new InMemoryEventSequence());
-        services.AddKiosk(configuration, DeviceMode.Simulated, connectFeedBroker: false);
-        await using var provider = services.BuildServiceProvider();
-        KioskServices.ValidateOptions(provider);
-        var processor = provider.GetRequiredService<ColorFeedProcessor>();
-        foreach (var message in world.FeedMessages)
-        {
-            processor.Process(message);
-        }
-
+        await using var kiosk = await RunningKiosk.StartAsync(world.Settings(data), world.FeedMessages, cancellationToken);
+        var provider = kiosk.Services;
         var camera = provider.GetRequiredService<SimulatedCamera>();
         var scene = provider.GetRequiredService<ThermometerScene>();
-        var loop = provider.GetRequiredService<CheckpointLoop>();
         camera.Show(new SimulatedScene.Empty(false));
-        var decided = new TaskCompletionSource<DecisionRecord>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        loop.Decided += r => decided.TrySetResult(r);
-        loop.Ready += () => ready.TrySetResult();
-        using var stop = new CancellationTokenSource();
-        var running = Task.Run(() => loop.RunAsync(stop.Token), CancellationToken.None);
-        await ready.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
 
         var samples = new List<double>();
         var baseline = new List<double>();
         var code = pass ? world.GreenCode : world.RedCode;
         for (var i = 0; i < count + 2; i++)
         {
-            ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            decided = new TaskCompletionSource<DecisionRecord>(TaskCreationOptions.RunContinuationsAsynchronously);
+            kiosk.Expect();
             scene.PutVisitor(pass ? 36.6 : null);
             var phone = new SimulatedScene.QrText(code);
             camera.Prepare(phone);
             var shown = Stopwatch.GetTimestamp();
             camera.Show(phone);
-            var record = await decided.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+            var record = await kiosk.DecidedAsync(cancellationToken);
             var elapsed = Stopwatch.GetElapsedTime(shown).TotalMilliseconds;
             var expected = pass ? Reason.Ok : Reason.HealthStatus;
             if (record.Decision.Reason != expected)
@@ -99,7 +79,7 @@ public sealed class DecisionBench : IBenchmark
 
             camera.Show(new SimulatedScene.Empty(false));
             scene.PutVisitor(null);
-            await ready.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+            await kiosk.ReadyAsync(cancellationToken);
             await Task.Delay(TimeSpan.FromSeconds(1.2), cancellationToken);
             if (i >= 2)
             {
@@ -130,8 +110,6 @@ public sealed class DecisionBench : IBenchmark
             }
         }
 
-        await stop.CancelAsync();
-        await running;
         return ((Stats.Percentile(samples, 95), Stats.Median(samples)), Stats.Percentile(baseline, 95));
     }
 

@@ -133,6 +133,7 @@ public static class KioskComposition
                 .Where(p => p.CanWrite && p.Name is not (nameof(ThermometerOptions.BusId) or nameof(ThermometerOptions.Address) or nameof(ThermometerOptions.FeverThresholdC)))
                 .Select(p => p.Name));
         services.AddRuntimeSetting<DisplayOptions>(DisplayOptions.Section, [nameof(DisplayOptions.Language)]);
+        services.AddRuntimeSetting<IdentityOptions>(IdentityOptions.Section, [nameof(IdentityOptions.Mode), nameof(IdentityOptions.CardTimeout)]);
         return services;
     }
 

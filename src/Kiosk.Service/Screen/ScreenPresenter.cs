@@ -141,7 +141,7 @@ public sealed partial class ScreenPresenter : IScreen, IDisposable
 
     /// <summary>The file name of the n-th shown screen, e.g. <c>0001-pass.png</c>.</summary>
     public static string ScreenFileName(int number, ScreenKind kind) =>
-        string.Create(CultureInfo.InvariantCulture, $"{number:0000}-{kind.ToString().ToLowerInvariant()}.png");
+        string.Create(CultureInfo.InvariantCulture, $"{number:0000}-{ScreenKindNames.Of(kind)}.png");
 
     private ScreenModel ForCapture(ScreenModel model) =>
         _options.CapturesShowName || string.IsNullOrEmpty(model.MaskedName) ? model : model with { MaskedName = RedactedName };

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Kiosk.Drivers.Camera;
 using Kiosk.Drivers.Gpio;
+using Kiosk.Drivers.IdCard;
 using Kiosk.Service.Checkpoint;
 using Kiosk.Service.Cli;
 using Kiosk.Service.Colors;
@@ -44,7 +45,20 @@ public static partial class SimulationRunner
     /// <param name="fleet">Publish to the fleet broker: the one of <c>--mqtt</c> or the configuration, else an embedded broker.</param>
     /// <param name="logging">More logging set-up after the default (warnings on standard error), e.g. another provider or level.</param>
     /// <param name="cancellationToken">Stops the run.</param>
-    public static async Task<IReadOnlyList<VisitorResult>> PlayScenarioAsync(Scenario scenario, RunOptions options, bool fleet, Action<ILoggingBuilder>? logging, CancellationToken cancellationToken)
+    public static Task<IReadOnlyList<VisitorResult>> PlayScenarioAsync(Scenario scenario, RunOptions options, bool fleet, Action<ILoggingBuilder>? logging, CancellationToken cancellationToken) =>
+        PlayScenarioAsync(scenario, options, fleet, logging, alongside: null, cancellationToken);
+
+    /// <param name="scenario">The scenario.</param>
+    /// <param name="options">The run options (config file, events file, screens directory, broker).</param>
+    /// <param name="fleet">Publish to the fleet broker.</param>
+    /// <param name="logging">More logging set-up after the default.</param>
+    /// <param name="alongside">
+    /// Runs on the simulation loop beside the scenario, in its virtual time, with the kiosk's services: what a test does
+    /// at the hardware boundary that a scenario file cannot say (a reader fault at a given second). Cancelled when the
+    /// last visitor is done.
+    /// </param>
+    /// <param name="cancellationToken">Stops the run.</param>
+    internal static async Task<IReadOnlyList<VisitorResult>> PlayScenarioAsync(Scenario scenario, RunOptions options, bool fleet, Action<ILoggingBuilder>? logging, Func<IServiceProvider, CancellationToken, Task>? alongside, CancellationToken cancellationToken)
     {
         var dataDirectory = Directory.CreateTempSubdirectory("kiosk-sim-").FullName;
         try
@@ -98,7 +112,7 @@ public static partial class SimulationRunner
                     await CatchUpAsync(feedClient, fleetProvider!.GetRequiredService<ILoggerFactory>().CreateLogger("Scenario"), cancellationToken);
                 }
 
-                var results = Play(scenario, provider, time, realTimeNeighbours: fleet, cancellationToken);
+                var results = Play(scenario, provider, time, realTimeNeighbours: fleet, alongside, cancellationToken);
                 if (fleetProvider is not null)
                 {
                     await DrainAsync(fleetProvider.GetRequiredService<SqliteOutbox>(), TimeSpan.FromSeconds(10), cancellationToken);
@@ -134,11 +148,11 @@ public static partial class SimulationRunner
         }
     }
 
-    private static IReadOnlyList<VisitorResult> Play(Scenario scenario, ServiceProvider provider, VirtualTimeProvider time, bool realTimeNeighbours, CancellationToken cancellationToken)
+    private static IReadOnlyList<VisitorResult> Play(Scenario scenario, ServiceProvider provider, VirtualTimeProvider time, bool realTimeNeighbours, Func<IServiceProvider, CancellationToken, Task>? alongside, CancellationToken cancellationToken)
     {
         var loop = new VirtualTimeLoop(time);
         var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("Scenario");
-        var results = Run(loop, scenario, provider, time, cancellationToken);
+        var results = Run(loop, scenario, provider, time, alongside, cancellationToken);
         if (loop.ForeignPosts > 0)
         {
             // Without a broker beside it nothing should reach the loop from another thread (see InlineAwait).
@@ -161,7 +175,7 @@ public static partial class SimulationRunner
     [LoggerMessage(EventId = 313, Level = LogLevel.Debug, Message = "Simulation: {Count} continuation(s) reached the virtual-time loop from the fleet's threads")]
     private static partial void LogForeignPostsWithFleet(ILogger logger, long count);
 
-    private static IReadOnlyList<VisitorResult> Run(VirtualTimeLoop loop, Scenario scenario, ServiceProvider provider, VirtualTimeProvider time, CancellationToken cancellationToken) =>
+    private static IReadOnlyList<VisitorResult> Run(VirtualTimeLoop loop, Scenario scenario, ServiceProvider provider, VirtualTimeProvider time, Func<IServiceProvider, CancellationToken, Task>? alongside, CancellationToken cancellationToken) =>
         loop.Run(async () =>
         {
             // Devices are created on the loop so their timers and continuations live in virtual time.
@@ -171,7 +185,8 @@ public static partial class SimulationRunner
                 provider.GetRequiredService<ThermometerScene>(),
                 provider.GetRequiredService<SimulatedGpioDriver>(),
                 provider.GetRequiredService<IOptions<GpioOptions>>().Value,
-                time);
+                time,
+                provider.GetService<SamModuleEmulator>());
             world.ClearCamera();
             var player = new ScenarioPlayer(
                 scenario,
@@ -181,7 +196,25 @@ public static partial class SimulationRunner
                 time,
                 provider.GetRequiredService<ILoggerFactory>().CreateLogger("Scenario"),
                 StepUp);
-            return await player.PlayAsync(cancellationToken);
+            using var beside = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var acting = alongside?.Invoke(provider, beside.Token) ?? Task.CompletedTask;
+            try
+            {
+                return await player.PlayAsync(cancellationToken);
+            }
+            finally
+            {
+                // Cancel, not CancelAsync (see InlineAwait).
+                beside.Cancel();
+                try
+                {
+                    await acting;
+                }
+                catch (OperationCanceledException)
+                {
+                    // It ends with the scenario.
+                }
+            }
         });
 
     private static Dictionary<string, string?> Overrides(Scenario scenario, RunOptions options, string dataDirectory)
@@ -200,6 +233,7 @@ public static partial class SimulationRunner
             ["Display:FramebufferDevice"] = string.Empty,
             ["Display:ScreensDirectory"] = options.ScreensDirectory ?? string.Empty,
             ["HealthCode:TrustListFile"] = scenario.TrustListFile ?? string.Empty,
+            ["Identity:Mode"] = scenario.IdentityMode.ToString(),
         };
         if (options.Broker is { } broker)
         {

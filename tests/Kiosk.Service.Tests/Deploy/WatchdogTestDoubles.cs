@@ -110,9 +110,13 @@ internal sealed class PushedCodeReader : ICodeReader
 
     public async IAsyncEnumerable<CodeSighting> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var sighting in _sightings.Reader.ReadAllAsync(cancellationToken))
+        // Not ReadAllAsync: it resumes with ConfigureAwait(false), through the thread pool, which breaks virtual time.
+        while (await _sightings.Reader.WaitToReadAsync(cancellationToken))
         {
-            yield return sighting;
+            while (_sightings.Reader.TryRead(out var sighting))
+            {
+                yield return sighting;
+            }
         }
     }
 }

@@ -16,6 +16,8 @@ public sealed record PlayedClip(int Number, string Name, DateTimeOffset At, Time
 /// A sound device in memory: each clip "plays" for its duration on the injected clock (in a scenario, virtual time)
 /// and is recorded with when it started and how much of it was heard; with <see cref="RecordDirectory"/> set, what
 /// was heard is written as <c>0001-pass.zh.wav</c>, ... so a person can listen. <see cref="Fail"/> injects a device fault.
+/// Like a Pi with one sound card, it is one device, <see cref="Device"/>: <see cref="Open"/> of any other name gives a
+/// device that fails as ALSA does for an unknown PCM.
 /// </summary>
 public sealed class SimulatedSoundSink : ISoundSink
 {
@@ -32,8 +34,14 @@ public sealed class SimulatedSoundSink : ISoundSink
         RecordDirectory = recordDirectory;
     }
 
+    /// <summary>The simulated card's device name.</summary>
+    public const string Device = "default";
+
     /// <inheritdoc/>
-    public string Name => "simulated";
+    public string Name => $"simulated:{Device}";
+
+    /// <summary>This sink for <see cref="Device"/>; for another name, a sink that fails every play ("no such device").</summary>
+    public ISoundSink Open(string device) => device == Device ? this : new MissingDevice(device);
 
     /// <summary>Where what was heard is written as WAV files; null = nowhere.</summary>
     public string? RecordDirectory { get; set; }
@@ -95,6 +103,14 @@ public sealed class SimulatedSoundSink : ISoundSink
                 _played[number - 1] = _played[number - 1] with { Heard = heard, Cut = cut, File = file };
             }
         }
+    }
+
+    private sealed class MissingDevice(string device) : ISoundSink
+    {
+        public string Name => $"simulated:{device}";
+
+        public Task PlayAsync(PcmClip clip, CancellationToken cancellationToken) =>
+            Task.FromException(new IOException($"no such device: {device} (the simulated kiosk has one, '{Device}')"));
     }
 
     private string? Record(int number, PcmClip clip, TimeSpan heard)

@@ -1,5 +1,6 @@
 using Kiosk.Drivers.Audio;
 using Kiosk.Service.Checkpoint;
+using Kiosk.Service.Cli;
 using Microsoft.Extensions.Logging;
 
 namespace Kiosk.Service.Voice;
@@ -43,7 +44,7 @@ public sealed partial class VoiceClips
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             LogDirectoryUnreadable(logger, clipsDirectory, ex.Message);
-            alerts.Notify(AlertKinds.AudioFault, $"voice clips {clipsDirectory}: {OneLine(ex.Message)}");
+            alerts.Notify(AlertKinds.AudioFault, $"voice clips {clipsDirectory}: {KioskCli.OneLine(ex.Message)}");
             return;
         }
 
@@ -66,7 +67,7 @@ public sealed partial class VoiceClips
             catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
             {
                 LogBadClip(logger, path, ex.Message);
-                alerts.Notify(AlertKinds.AudioFault, $"voice clip {path}: {OneLine(ex.Message)}; the default clip is used");
+                alerts.Notify(AlertKinds.AudioFault, $"voice clip {path}: {KioskCli.OneLine(ex.Message)}; the default clip is used");
             }
         }
     }
@@ -90,8 +91,6 @@ public sealed partial class VoiceClips
     }
 
     private static string Key(string name, string language) => $"{name}.{language}";
-
-    private static string OneLine(string text) => text.ReplaceLineEndings(" ").Trim();
 
     [LoggerMessage(EventId = 4401, Level = LogLevel.Information, Message = "Voice clip {Path}: the site's recording replaces the default")]
     private static partial void LogSiteClip(ILogger logger, string path);

@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Kiosk.Display;
 using Kiosk.Drivers.Audio;
 using Kiosk.Service.Checkpoint;
+using Kiosk.Service.Cli;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -177,7 +178,7 @@ public sealed partial class VoicePrompter
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // SoundDevice throws System.Exception for ALSA errors; a system without libasound, DllNotFoundException.
-            RaiseFault($"{sink.Name}: {ex.Message.ReplaceLineEndings(" ").Trim()}");
+            RaiseFault($"{sink.Name}: {KioskCli.OneLine(ex.Message)}");
         }
         finally
         {

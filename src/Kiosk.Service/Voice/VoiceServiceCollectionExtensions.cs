@@ -22,11 +22,7 @@ public static class VoiceServiceCollectionExtensions
         if (mode == DeviceMode.Simulated)
         {
             services.TryAddSingleton(sp => new SimulatedSoundSink(sp.GetRequiredService<TimeProvider>()));
-            services.TryAddSingleton<SoundSinkFactory>(sp =>
-            {
-                var sink = sp.GetRequiredService<SimulatedSoundSink>();
-                return _ => sink;
-            });
+            services.TryAddSingleton<SoundSinkFactory>(sp => sp.GetRequiredService<SimulatedSoundSink>().Open);
         }
         else
         {

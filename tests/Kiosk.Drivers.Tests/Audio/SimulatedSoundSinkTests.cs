@@ -52,4 +52,19 @@ public sealed class SimulatedSoundSinkTests : IDisposable
         Assert.Equal("no card", error.Message);
         Assert.Single(sink.Played);
     }
+
+    [Fact]
+    public async Task Is_one_device_named_default_any_other_name_is_missing()
+    {
+        var sink = new SimulatedSoundSink(_time);
+        var tone = PcmClipTests.Sine("idle.en", 16000, 1, 440, TimeSpan.FromMilliseconds(100));
+
+        var missing = sink.Open("default:CARD=Headphones");
+        var error = await Assert.ThrowsAsync<IOException>(() => missing.PlayAsync(tone, CancellationToken.None));
+
+        Assert.Same(sink, sink.Open("default"));
+        Assert.Equal("simulated:default:CARD=Headphones", missing.Name);
+        Assert.Contains("no such device", error.Message);
+        Assert.Empty(sink.Played);
+    }
 }

@@ -150,22 +150,9 @@ public sealed partial class VoicePrompter
         var sink = SinkFor(options.Device);
         try
         {
-            var first = true;
-            foreach (var language in options.LanguageCodes)
+            foreach (var missing in await PlayAsync(sink, _clips, prompt.Name, options.LanguageCodes, gain, _time, playing.Token))
             {
-                if (_clips.Get(prompt.Name, language) is not { } clip)
-                {
-                    LogNoClip(_logger, PromptCatalog.FileName(prompt.Name, language));
-                    continue;
-                }
-
-                if (!first)
-                {
-                    await Task.Delay(LanguageGap, _time, playing.Token);
-                }
-
-                first = false;
-                await sink.PlayAsync(clip.WithGain(gain), playing.Token);
+                LogNoClip(_logger, missing);
             }
 
             Interlocked.Increment(ref _spoken);
@@ -190,6 +177,35 @@ public sealed partial class VoicePrompter
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Plays prompt <paramref name="name"/> on <paramref name="sink"/>: its clip in each language, in order, with
+    /// <see cref="LanguageGap"/> between them, scaled by <paramref name="gain"/> (0..1). Returns the clip files it
+    /// has no clip for. Throws what the sink throws.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> PlayAsync(ISoundSink sink, VoiceClips clips, string name, IReadOnlyList<string> languages, double gain, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var missing = new List<string>();
+        var first = true;
+        foreach (var language in languages)
+        {
+            if (clips.Get(name, language) is not { } clip)
+            {
+                missing.Add(PromptCatalog.FileName(name, language));
+                continue;
+            }
+
+            if (!first)
+            {
+                await Task.Delay(LanguageGap, time, cancellationToken);
+            }
+
+            first = false;
+            await sink.PlayAsync(clip.WithGain(gain), cancellationToken);
+        }
+
+        return missing;
     }
 
     /// <summary>

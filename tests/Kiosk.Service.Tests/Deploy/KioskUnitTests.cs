@@ -55,7 +55,7 @@ public sealed class KioskUnitTests
 
         Assert.Equal("closed", unit.Get("Service", "DevicePolicy"));
         var allowed = unit.All("Service", "DeviceAllow");
-        foreach (var device in new[] { "char-i2c rw", "char-spi rw", "char-gpiochip rw", "char-video4linux rw", "char-fb rw" })
+        foreach (var device in new[] { "char-i2c rw", "char-spi rw", "char-gpiochip rw", "char-video4linux rw", "char-fb rw", "char-alsa rw" })
         {
             Assert.Contains(device, allowed);
         }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Kiosk.Drivers.Audio;
 using Kiosk.Service.Checkpoint;
 using Kiosk.Service.Simulation;
 
@@ -27,5 +28,48 @@ public static class ResultTable
 
         output.WriteLine("latency: code seen (or card found) to decision in simulated time, i.e. the sensor's and reader's timing (decoding and verifying take no");
         output.WriteLine("simulated time); wall-clock figures come from bench/Kiosk.Bench.");
+    }
+
+    /// <summary>The prompts spoken per visitor, e.g. <c>measuring (cut), pass, idle</c>; nothing when none was spoken.</summary>
+    public static void WritePrompts(TextWriter output, IReadOnlyList<VisitorResult> results)
+    {
+        var clips = results.Sum(r => r.Prompts.Count);
+        if (clips == 0)
+        {
+            return;
+        }
+
+        output.WriteLine();
+        output.WriteLine($"{"visitor",-8} spoken (each prompt in the configured languages; \"cut\": cut short by the next screen)");
+        foreach (var result in results)
+        {
+            output.WriteLine($"{result.Index,-8} {string.Join(", ", SpokenPrompts(result.Prompts).Select(p => p.Cut ? $"{p.Name} (cut)" : p.Name))}");
+        }
+
+        var cut = results.Sum(r => r.Prompts.Count(p => p.Cut));
+        output.WriteLine($"{clips} clips spoken, {cut} cut short.");
+    }
+
+    /// <summary>Clips grouped into prompts (<c>pass.zh</c>, <c>pass.en</c> → <c>pass</c>); a prompt is cut when one of its clips was.</summary>
+    public static IReadOnlyList<(string Name, bool Cut)> SpokenPrompts(IReadOnlyList<PlayedClip> clips)
+    {
+        var prompts = new List<(string Name, bool Cut)>();
+        var languages = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var clip in clips)
+        {
+            var dot = clip.Name.LastIndexOf('.');
+            var (name, language) = dot > 0 ? (clip.Name[..dot], clip.Name[(dot + 1)..]) : (clip.Name, string.Empty);
+            if (prompts.Count > 0 && prompts[^1].Name == name && languages.Add(language))
+            {
+                prompts[^1] = (name, prompts[^1].Cut || clip.Cut);
+                continue;
+            }
+
+            languages.Clear();
+            languages.Add(language);
+            prompts.Add((name, clip.Cut));
+        }
+
+        return prompts;
     }
 }

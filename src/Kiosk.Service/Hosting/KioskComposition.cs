@@ -11,6 +11,7 @@ using Kiosk.Service.Identity;
 using Kiosk.Service.Outputs;
 using Kiosk.Service.Screen;
 using Kiosk.Service.Temperature;
+using Kiosk.Service.Voice;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -28,7 +29,7 @@ public enum DeviceMode
 
 /// <summary>
 /// Puts the kiosk together. Both modes run the same production code above the hardware boundary: only the
-/// I²C device, the GPIO driver, the frame source, the card reader's serial line and the display sinks differ.
+/// I²C device, the GPIO driver, the frame source, the card reader's serial line, the display sinks and the sound sink differ.
 /// </summary>
 public static class KioskComposition
 {
@@ -102,8 +103,13 @@ public static class KioskComposition
         {
             var o = sp.GetRequiredService<IOptions<GpioOptions>>().Value;
             var button = new AssistButton(sp.GetRequiredService<GpioController>(), o.AssistButtonPin, o.AssistButtonActiveLow, TimeSpan.FromMilliseconds(o.DebounceMs), sp.GetRequiredService<TimeProvider>());
+            var voice = sp.GetRequiredService<VoicePrompter>();
+            button.Pressed += (_, _) => voice.Say(PromptCatalog.Assist);
             return new AssistButtonHandler(button, sp.GetRequiredService<IAlerts>(), sp.GetRequiredService<ILogger<AssistButtonHandler>>());
         });
+
+        // Voice: a spoken prompt per screen (ALSA, or the simulated sound sink).
+        services.AddVoice(configuration, mode);
 
         // Display.
         services.AddOptions<DisplayOptions>().Bind(configuration.GetSection(DisplayOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
@@ -113,7 +119,11 @@ public static class KioskComposition
             var alerts = sp.GetRequiredService<IAlerts>();
             var logger = sp.GetRequiredService<ILogger<ScreenPresenter>>();
             var gpio = options.Value.SpiPanel is not null ? sp.GetRequiredService<GpioController>() : null;
-            return new ScreenPresenter(options, DisplaySinks.Open(options.Value, alerts, logger, gpio), alerts, logger);
+            var presenter = new ScreenPresenter(options, DisplaySinks.Open(options.Value, alerts, logger, gpio), alerts, logger);
+
+            // The voice speaks every screen shown, on its own worker.
+            presenter.Shown += sp.GetRequiredService<VoicePrompter>().Announce;
+            return presenter;
         });
         services.TryAddSingleton<IScreen>(sp => sp.GetRequiredService<ScreenPresenter>());
         services.TryAddSingleton<IScreenshotSource>(sp => new ScreenshotSource(sp.GetRequiredService<ScreenPresenter>()));
@@ -134,6 +144,9 @@ public static class KioskComposition
                 .Select(p => p.Name));
         services.AddRuntimeSetting<DisplayOptions>(DisplayOptions.Section, [nameof(DisplayOptions.Language)]);
         services.AddRuntimeSetting<IdentityOptions>(IdentityOptions.Section, [nameof(IdentityOptions.Mode), nameof(IdentityOptions.CardTimeout)]);
+        services.AddRuntimeSetting<VoiceOptions>(
+            VoiceOptions.Section,
+            typeof(VoiceOptions).GetProperties().Where(p => p.CanWrite && p.Name != nameof(VoiceOptions.ClipsDirectory)).Select(p => p.Name));
         return services;
     }
 

@@ -1,3 +1,4 @@
+using Kiosk.Drivers.Audio;
 using Kiosk.Service.Checkpoint;
 using Microsoft.Extensions.Logging;
 using Kiosk.Service.Threading;
@@ -41,7 +42,11 @@ public interface IFeedIngress
 /// <param name="Visitor">The visitor.</param>
 /// <param name="Record">The decision, or null for a visitor with neither code nor card.</param>
 /// <param name="SteppedUpAt">When the visitor stepped up.</param>
-public sealed record VisitorResult(int Index, ScenarioVisitor Visitor, DecisionRecord? Record, DateTimeOffset SteppedUpAt);
+public sealed record VisitorResult(int Index, ScenarioVisitor Visitor, DecisionRecord? Record, DateTimeOffset SteppedUpAt)
+{
+    /// <summary>The clips spoken from this visitor's step-up to the next one's (the first visitor also has the kiosk's first idle prompt).</summary>
+    public IReadOnlyList<PlayedClip> Prompts { get; init; } = [];
+}
 
 /// <summary>
 /// Plays a scenario against a running checkpoint loop: feed messages at their times, visitors queueing

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Kiosk.Drivers.Audio;
 using Kiosk.Drivers.Camera;
 using Kiosk.Drivers.Gpio;
 using Kiosk.Drivers.IdCard;
@@ -11,6 +12,7 @@ using Kiosk.Service.Hosting;
 using Kiosk.Service.Outputs;
 using Kiosk.Service.Screen;
 using Kiosk.Service.Temperature;
+using Kiosk.Service.Voice;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -87,6 +89,8 @@ public static partial class SimulationRunner
                 services.AddSingleton<IEventSink>(_ => fleetProvider!.GetRequiredService<SqliteOutbox>());
             }
 
+            var sound = new SimulatedSoundSink(time, options.AudioDirectory);
+            services.AddSingleton(sound);
             services.AddKiosk(configuration, DeviceMode.Simulated, connectFeedBroker: false);
             await using var provider = services.BuildServiceProvider();
             KioskServices.ValidateOptions(provider);
@@ -112,7 +116,7 @@ public static partial class SimulationRunner
                     await CatchUpAsync(feedClient, fleetProvider!.GetRequiredService<ILoggerFactory>().CreateLogger("Scenario"), cancellationToken);
                 }
 
-                var results = Play(scenario, provider, time, realTimeNeighbours: fleet, alongside, cancellationToken);
+                var results = WithPrompts(Play(scenario, provider, time, realTimeNeighbours: fleet, alongside, cancellationToken), sound.Played);
                 if (fleetProvider is not null)
                 {
                     await DrainAsync(fleetProvider.GetRequiredService<SqliteOutbox>(), TimeSpan.FromSeconds(10), cancellationToken);
@@ -198,13 +202,17 @@ public static partial class SimulationRunner
                 StepUp);
             using var beside = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var acting = alongside?.Invoke(provider, beside.Token) ?? Task.CompletedTask;
+
+            // The voice's worker beside the checkpoint, on the same loop: prompts play in virtual time.
+            using var stopVoice = new CancellationTokenSource();
+            var voice = provider.GetRequiredService<VoicePrompter>().RunAsync(stopVoice.Token);
             try
             {
                 return await player.PlayAsync(cancellationToken);
             }
             finally
             {
-                // Cancel, not CancelAsync (see InlineAwait).
+                // Cancel, not CancelAsync (see InlineAwait): on the loop, not through the thread pool.
                 beside.Cancel();
                 try
                 {
@@ -214,8 +222,18 @@ public static partial class SimulationRunner
                 {
                     // It ends with the scenario.
                 }
+
+                stopVoice.Cancel();
+                await voice;
             }
         });
+
+    /// <summary>Each visitor with the clips spoken from its step-up to the next visitor's.</summary>
+    private static IReadOnlyList<VisitorResult> WithPrompts(IReadOnlyList<VisitorResult> results, IReadOnlyList<PlayedClip> played) =>
+        results.Select((result, i) => result with
+        {
+            Prompts = played.Where(p => (i == 0 || p.At >= result.SteppedUpAt) && (i == results.Count - 1 || p.At < results[i + 1].SteppedUpAt)).ToArray(),
+        }).ToArray();
 
     private static Dictionary<string, string?> Overrides(Scenario scenario, RunOptions options, string dataDirectory)
     {

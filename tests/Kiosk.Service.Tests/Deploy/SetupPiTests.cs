@@ -67,6 +67,27 @@ public sealed class SetupPiTests
     }
 
     [Fact]
+    public async Task Turns_the_jack_on_by_default_and_picks_the_sound_output_from_an_option()
+    {
+        using var boot = NewBootPartition();
+
+        var jack = await Setup(boot);
+        var jackBlock = KioskBlock(boot);
+        var hdmi = await Setup(boot, "--audio", "hdmi");
+        var hdmiBlock = KioskBlock(boot);
+        var none = await Setup(boot, "--audio", "none");
+        var bad = await Setup(boot, "--audio", "bluetooth");
+
+        Assert.Contains("dtparam=audio=on", jackBlock);
+        Assert.Contains("KIOSK_Voice__Device=default:CARD=Headphones", jack.StandardOutput);
+        Assert.DoesNotContain("dtparam=audio=on", hdmiBlock);
+        Assert.Contains("KIOSK_Voice__Device=default:CARD=vc4hdmi0", hdmi.StandardOutput);
+        Assert.Contains("KIOSK_Voice__Enabled=false", none.StandardOutput);
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Equal("error: --audio must be jack, hdmi, usb or none, not bluetooth", bad.StandardError.Trim());
+    }
+
+    [Fact]
     public async Task Keeps_cmdline_one_line_hides_the_cursor_and_never_blanks_the_console()
     {
         using var boot = NewBootPartition();
@@ -126,6 +147,12 @@ public sealed class SetupPiTests
         Assert.Equal(2, badDisplay.ExitCode);
         Assert.Equal("error: --display must be hdmi, spi-fbtft or spi-userspace, not vga", badDisplay.StandardError.Trim());
         Assert.Equal(BookwormConfig, File.ReadAllText(boot.Combine("config.txt")));
+    }
+
+    private static string KioskBlock(TempDirectory boot)
+    {
+        var config = File.ReadAllText(boot.Combine("config.txt"));
+        return config[config.IndexOf("# >>> kiosk", StringComparison.Ordinal)..];
     }
 
     private static TempDirectory NewBootPartition()

@@ -124,13 +124,6 @@ block="$(
             echo "dtparam=spi=on"
             ;;
     esac
-    if [[ "$uart_reader" == true ]]; then
-        echo "# ID card reader on the UART, GPIO 14 (TXD) and 15 (RXD): /dev/serial0; on a Pi 5 UART0, /dev/ttyAMA0."
-        echo "enable_uart=1"
-        echo "[pi5]"
-        echo "dtparam=uart0=on"
-        echo "[all]"
-    fi
     case "$audio" in
         jack)
             echo "# Spoken prompts on the 3.5 mm jack (snd_bcm2835, ALSA card Headphones)."
@@ -140,6 +133,13 @@ block="$(
         usb) echo "# Spoken prompts on a USB sound card (found by name at setup)." ;;
         none) echo "# No spoken prompts." ;;
     esac
+    if [[ "$uart_reader" == true ]]; then
+        echo "# ID card reader on the UART, GPIO 14 (TXD) and 15 (RXD): /dev/serial0; on a Pi 5 UART0, /dev/ttyAMA0."
+        echo "enable_uart=1"
+        echo "[pi5]"
+        echo "dtparam=uart0=on"
+        echo "[all]"
+    fi
     echo "$end"
 )"
 tmp="$(mktemp)"

@@ -91,8 +91,9 @@ public static class PromptCatalog
     /// <summary>The prompt of a screen; null for a screen the catalogue does not know (a test keeps that from happening).</summary>
     public static string? For(ScreenModel model) => model.Kind switch
     {
-        ScreenKind.Idle => Idle,
+        ScreenKind.Idle => model.OffersCard ? IdleCard : Idle,
         ScreenKind.Measuring => Measuring,
+        ScreenKind.PlaceCard => PlaceCard,
         ScreenKind.Pass => Pass,
         ScreenKind.Refer => For(model.Refer),
         ScreenKind.Offline => Offline,
@@ -110,6 +111,11 @@ public static class PromptCatalog
         ReferMessage.CodeNotYetValid => ReferCodeNotYetValid,
         ReferMessage.TemperatureNotTaken => ReferTemperatureNotTaken,
         ReferMessage.FurtherCheck => ReferFurtherCheck,
+        ReferMessage.CardMismatch => ReferIdentityMismatch,
+        ReferMessage.IdentityNotConfirmed => ReferIdentityUnconfirmed,
+        ReferMessage.CardUnreadable => ReferDocumentInvalid,
+        ReferMessage.CardOutOfDate => ReferDocumentExpired,
+        ReferMessage.NoRecord => ReferNoRecord,
         _ => null,
     };
 }

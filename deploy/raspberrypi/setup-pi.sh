@@ -3,7 +3,7 @@
 #
 #   sudo ./setup-pi.sh [--deb kiosk_X_arm64.deb] [--display hdmi|spi-fbtft|spi-userspace]
 #                      [--dc-pin N] [--reset-pin N] [--rotate DEG] [--ntp SERVER ...]
-#                      [--keep-console] [--read-only --data LABEL|DEVICE]
+#                      [--uart-reader] [--keep-console] [--read-only --data LABEL|DEVICE]
 #                      [--boot-dir DIR] [--no-system]
 #
 #   --deb FILE          install the kiosk package (apt resolves its Depends)
@@ -11,6 +11,8 @@
 #                       /dev/fb1), spi-userspace (SPI on, the kiosk drives the ILI9341 through /dev/spidev0.0)
 #   --dc-pin, --reset-pin, --rotate   ILI9341 wiring for spi-fbtft (default 24, 25, 90)
 #   --ntp SERVER        time server(s) for systemd-timesyncd (default: the distribution's pool)
+#   --uart-reader       the ID card reader is on the Pi's UART (GPIO 14 TXD, 15 RXD): enable_uart=1 (Pi 5: uart0),
+#                       no serial console or login on it; configure Identity:Port /dev/serial0 (Pi 5: /dev/ttyAMA0)
 #   --keep-console      keep the login prompt on tty1 (default: masked, so it does not draw over the kiosk screen)
 #   --read-only         root file system read-only (overlayfs through raspi-config) with /var/lib/kiosk on a
 #                       separate writable partition, given by --data (a file system LABEL or a /dev path;
@@ -34,6 +36,7 @@ reset_pin=25
 rotate=90
 ntp=()
 keep_console=false
+uart_reader=false
 read_only=false
 data=""
 boot_dir=""
@@ -46,12 +49,13 @@ while [[ $# -gt 0 ]]; do
         --reset-pin) [[ $# -ge 2 ]] || die "--reset-pin needs a GPIO number"; reset_pin="$2"; shift 2 ;;
         --rotate) [[ $# -ge 2 ]] || die "--rotate needs 0, 90, 180 or 270"; rotate="$2"; shift 2 ;;
         --ntp) [[ $# -ge 2 ]] || die "--ntp needs a server"; ntp+=("$2"); shift 2 ;;
+        --uart-reader) uart_reader=true; shift ;;
         --keep-console) keep_console=true; shift ;;
         --read-only) read_only=true; shift ;;
         --data) [[ $# -ge 2 ]] || die "--data needs a file system label or device"; data="$2"; shift 2 ;;
         --boot-dir) [[ $# -ge 2 ]] || die "--boot-dir needs a folder"; boot_dir="$2"; shift 2 ;;
         --no-system) system=false; shift ;;
-        -h | --help) sed -n '2,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h | --help) sed -n '2,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown argument: $1 (see --help)" ;;
     esac
 done
@@ -78,6 +82,8 @@ if [[ "$system" == true ]]; then
 fi
 
 say() { echo "setup-pi: $*"; }
+uart_note=""
+if [[ "$uart_reader" == true ]]; then uart_note=yes; fi
 
 # --- config.txt: one marked block, replaced on each run --------------------------------------------------
 begin="# >>> kiosk (deploy/raspberrypi/setup-pi.sh) >>>"
@@ -107,6 +113,13 @@ block="$(
             echo "dtparam=spi=on"
             ;;
     esac
+    if [[ "$uart_reader" == true ]]; then
+        echo "# ID card reader on the UART, GPIO 14 (TXD) and 15 (RXD): /dev/serial0; on a Pi 5 UART0, /dev/ttyAMA0."
+        echo "enable_uart=1"
+        echo "[pi5]"
+        echo "dtparam=uart0=on"
+        echo "[all]"
+    fi
     echo "$end"
 )"
 tmp="$(mktemp)"
@@ -122,7 +135,7 @@ awk -v begin="$begin" -v end="$end" '
     echo "$block"
 } >"$config.kiosk-new"
 mv "$config.kiosk-new" "$config"
-say "config.txt: I2C at 100 kHz, camera, display $display"
+say "config.txt: I2C at 100 kHz, camera, display $display${uart_note:+, UART for the ID card reader}"
 
 # --- cmdline.txt: one line; add each option once -----------------------------------------------------
 line="$(head -n 1 "$cmdline")"
@@ -135,8 +148,12 @@ for option in consoleblank=0 vt.global_cursor_default=0; do
         line="$line $option"
     fi
 done
+if [[ "$uart_reader" == true ]]; then
+    # The reader owns the UART: no kernel console on it (console=serial0,115200 and its aliases).
+    line="$(sed -E 's/(^| )console=(serial0|ttyAMA0|ttyS0)(,[^ ]*)?( |$)/\1\4/g; s/  +/ /g; s/^ //; s/ $//' <<<"$line")"
+fi
 printf '%s\n' "$line" >"$cmdline"
-say "cmdline.txt: console never blanks, no cursor on the kiosk screen"
+say "cmdline.txt: console never blanks, no cursor on the kiosk screen${uart_note:+, no serial console}"
 
 if [[ "$system" == false ]]; then
     say "done (--no-system: boot files only)"
@@ -163,6 +180,12 @@ fi
 systemctl enable --now systemd-timesyncd.service
 timedatectl set-ntp true
 say "time: systemd-timesyncd${ntp[*]:+ (${ntp[*]})}"
+
+if [[ "$uart_reader" == true ]]; then
+    # No login prompt on the reader's line either (a getty would answer the module's bytes).
+    systemctl mask serial-getty@ttyS0.service serial-getty@ttyAMA0.service serial-getty@serial0.service
+    say "UART: serial console and login masked; the kiosk user reaches the reader through the dialout group"
+fi
 
 if [[ "$keep_console" == false ]]; then
     systemctl mask getty@tty1.service

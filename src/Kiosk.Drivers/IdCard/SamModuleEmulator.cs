@@ -41,6 +41,7 @@ public sealed class SamModuleEmulator : Stream
     private readonly HashSet<ITimer> _timers = [];
     private readonly List<(SamModuleFault Fault, SamCommand? Command)> _oneShot = [];
     private readonly Dictionary<SamCommand, long> _requestsByCommand = [];
+    private readonly Queue<(DateTimeOffset Due, byte[] Chunk)> _line = new();
     private readonly byte[] _in = new byte[2 * SamFrameCodec.MaxFrameLength];
     private byte[] _out = new byte[4 * SamFrameCodec.MaxFrameLength];
     private int _inCount;
@@ -55,6 +56,8 @@ public sealed class SamModuleEmulator : Stream
     private long _cardGeneration;
     private SamModuleFault _fault;
     private DateTimeOffset _busyUntil;
+    private DateTimeOffset _lineFreeAt;
+    private ITimer? _lineTimer;
     private long _requests;
     private long _injectedFaults;
     private bool _disposed;
@@ -290,8 +293,9 @@ public sealed class SamModuleEmulator : Stream
         lock (_gate)
         {
             _disposed = true;
-            timers = [.. _timers];
+            timers = [.. _timers, .. _lineTimer is null ? [] : new[] { _lineTimer }];
             _timers.Clear();
+            _line.Clear();
             pending = _pendingRead;
             registration = _pendingRegistration;
             _pendingRead = null;
@@ -481,30 +485,55 @@ public sealed class SamModuleEmulator : Stream
         return _busyUntil;
     }
 
-    /// <summary>Puts <paramref name="frame"/> on the line: chunks of 128 bytes, each arriving when its last bit has.</summary>
+    /// <summary>
+    /// Puts <paramref name="frame"/> on the line after what is already on it: chunks of 128 bytes, each arriving when
+    /// its last bit has. One timer delivers them in order (timers of a real clock may fire concurrently; a reordered
+    /// chunk keeps the XOR checksum and would be undetectable).
+    /// </summary>
     private void Transmit(byte[] frame)
     {
         lock (_gate)
         {
+            if (_disposed)
+            {
+                return;
+            }
+
             var now = _time.GetUtcNow();
             var bitTime = TimeSpan.FromTicks(TimeSpan.TicksPerSecond * 10 / BaudRate);
+            var start = _lineFreeAt > now ? _lineFreeAt : now;
             for (var sent = 0; sent < frame.Length; sent += ChunkBytes)
             {
                 var chunk = frame[sent..Math.Min(frame.Length, sent + ChunkBytes)];
-                Schedule(now + bitTime * (sent + chunk.Length), () => Deliver(chunk));
+                _line.Enqueue((start + bitTime * (sent + chunk.Length), chunk));
             }
 
             // The module is busy while it talks.
-            var done = now + bitTime * frame.Length;
-            if (done > _busyUntil)
+            _lineFreeAt = start + bitTime * frame.Length;
+            if (_lineFreeAt > _busyUntil)
             {
-                _busyUntil = done;
+                _busyUntil = _lineFreeAt;
             }
+
+            ArmLine(now);
         }
     }
 
-    /// <summary>Bytes reach the host's side of the line; a pending read completes (outside the lock).</summary>
-    private void Deliver(byte[] chunk)
+    /// <summary>Sets the line timer to the next chunk's arrival; under the lock.</summary>
+    private void ArmLine(DateTimeOffset now)
+    {
+        if (!_line.TryPeek(out var head))
+        {
+            return;
+        }
+
+        _lineTimer ??= _time.CreateTimer(static s => ((SamModuleEmulator)s!).OnLine(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        var due = head.Due - now;
+        _lineTimer.Change(due < TimeSpan.FromTicks(1) ? TimeSpan.FromTicks(1) : due, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>The chunks due reach the host's side of the line, in order; a pending read completes (outside the lock).</summary>
+    private void OnLine()
     {
         TaskCompletionSource<int>? pending = null;
         CancellationTokenRegistration registration = default;
@@ -516,18 +545,14 @@ public sealed class SamModuleEmulator : Stream
                 return;
             }
 
-            if (_outStart + _outCount + chunk.Length > _out.Length)
+            var now = _time.GetUtcNow();
+            while (_line.TryPeek(out var head) && head.Due <= now)
             {
-                var grown = new byte[Math.Max(_out.Length, 2 * (_outCount + chunk.Length))];
-                _out.AsSpan(_outStart, _outCount).CopyTo(grown);
-                _out.AsSpan().Clear();
-                _out = grown;
-                _outStart = 0;
+                _line.Dequeue();
+                Append(head.Chunk);
             }
 
-            chunk.CopyTo(_out, _outStart + _outCount);
-            _outCount += chunk.Length;
-            if (_pendingRead is not null)
+            if (_pendingRead is not null && _outCount > 0)
             {
                 pending = _pendingRead;
                 registration = _pendingRegistration;
@@ -536,10 +561,28 @@ public sealed class SamModuleEmulator : Stream
                 _pendingBuffer = default;
                 _pendingRegistration = default;
             }
+
+            ArmLine(now);
         }
 
         registration.Unregister();
         pending?.TrySetResult(count);
+    }
+
+    /// <summary>Queues <paramref name="chunk"/> for the host; under the lock.</summary>
+    private void Append(byte[] chunk)
+    {
+        if (_outStart + _outCount + chunk.Length > _out.Length)
+        {
+            var grown = new byte[Math.Max(_out.Length, 2 * (_outCount + chunk.Length))];
+            _out.AsSpan(_outStart, _outCount).CopyTo(grown);
+            _out.AsSpan().Clear();
+            _out = grown;
+            _outStart = 0;
+        }
+
+        chunk.CopyTo(_out, _outStart + _outCount);
+        _outCount += chunk.Length;
     }
 
     /// <summary>Copies queued output into <paramref name="destination"/>; under the lock.</summary>

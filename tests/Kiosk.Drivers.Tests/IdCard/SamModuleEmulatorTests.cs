@@ -101,6 +101,30 @@ public sealed class SamModuleEmulatorTests : IDisposable
         Assert.Equal(SamStatus.NoCard, Status((await ExchangeAsync(SamFrameCodec.EncodeRequest(SamCommand.FindCard))).Frame));
     }
 
+    [Fact]
+    public async Task OnARealClockTheChunksOfAReplyArriveInOrder()
+    {
+        // Timers of the system clock fire on the thread pool, possibly together: the reply must still arrive in order
+        // (a reordered chunk keeps the XOR checksum, so the driver could not tell).
+        using var module = new SamModuleEmulator(TimeProvider.System, timing: new SamModuleTiming { ReadTextAndPhoto = TimeSpan.FromMilliseconds(1) });
+        var card = new EmulatedIdCard("230102198001011236", "王小明", "19800101", "20200101", "长期");
+        module.PlaceCard(card);
+        var expected = SamFrameCodec.EncodeResponse(SamStatus.Success, card.EncodeReadReplyData());
+        var buffer = new byte[4096];
+        for (var i = 0; i < 8; i++)
+        {
+            await module.WriteAsync(SamFrameCodec.EncodeRequest(SamCommand.ReadTextAndPhoto));
+            var received = new List<byte>();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            while (received.Count < expected.Length)
+            {
+                received.AddRange(buffer.AsSpan(0, await module.ReadAsync(buffer, timeout.Token)));
+            }
+
+            Assert.Equal(expected, received);
+        }
+    }
+
     public void Dispose() => _module.Dispose();
 
     private static SamStatus Status(byte[] frame)

@@ -81,6 +81,39 @@ public sealed class SetupPiTests
     }
 
     [Fact]
+    public async Task A_uart_reader_gets_the_uart_and_no_serial_console_on_it_and_a_rerun_changes_nothing()
+    {
+        using var boot = NewBootPartition();
+
+        await SetupOk(boot, "--uart-reader");
+        var config = File.ReadAllText(boot.Combine("config.txt"));
+        var cmdline = File.ReadAllText(boot.Combine("cmdline.txt"));
+        await SetupOk(boot, "--uart-reader");
+
+        Assert.Equal(config, File.ReadAllText(boot.Combine("config.txt")));
+        Assert.Equal(cmdline, File.ReadAllText(boot.Combine("cmdline.txt")));
+        var lines = config[config.IndexOf("# >>> kiosk", StringComparison.Ordinal)..].Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains("enable_uart=1", lines);
+        var pi5 = Array.IndexOf(lines, "[pi5]");
+        Assert.True(pi5 > 0, "a [pi5] section");
+        Assert.Equal(["dtparam=uart0=on", "[all]", "# <<< kiosk <<<"], lines[(pi5 + 1)..]);
+        Assert.Equal(
+            "console=tty1 root=PARTUUID=4e639091-02 rootfstype=ext4 fsck.repair=yes rootwait consoleblank=0 quiet vt.global_cursor_default=0\n",
+            cmdline);
+    }
+
+    [Fact]
+    public async Task Without_a_uart_reader_the_uart_and_the_serial_console_are_left_alone()
+    {
+        using var boot = NewBootPartition();
+
+        await SetupOk(boot, "--display", "hdmi");
+
+        Assert.DoesNotContain("uart", File.ReadAllText(boot.Combine("config.txt")), StringComparison.Ordinal);
+        Assert.StartsWith("console=serial0,115200 ", File.ReadAllText(boot.Combine("cmdline.txt")), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Refuses_a_read_only_root_without_a_data_partition_and_a_bad_display_in_one_line()
     {
         using var boot = NewBootPartition();

@@ -56,6 +56,9 @@ public sealed class CardDecisionBench : IBenchmark
             ["Camera:FramesPerSecond"] = "30",
             ["Display:FramebufferDevice"] = string.Empty,
             ["Checkpoint:ReferHold"] = "00:00:01",
+
+            // A loaded machine must make the figure slow, not turn the card into an unreadable one.
+            ["Identity:ReadTimeout"] = "00:01:00",
         };
         byte[][] feed =
         [
@@ -97,7 +100,7 @@ public sealed class CardDecisionBench : IBenchmark
     private static async Task<List<double>> MeasureReadsAsync(int count, CancellationToken cancellationToken)
     {
         using var module = new SamModuleEmulator(TimeProvider.System);
-        using var reader = new IdCardReader(module, TimeProvider.System, discardInput: module.DiscardInput, shouldDispose: false);
+        using var reader = new IdCardReader(module, TimeProvider.System, new IdCardReaderSettings { ReadTimeout = TimeSpan.FromMinutes(1) }, module.DiscardInput, shouldDispose: false);
         var samples = new List<double>();
         for (var i = 0; i < count; i++)
         {

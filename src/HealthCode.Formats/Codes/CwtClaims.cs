@@ -14,9 +14,14 @@ internal sealed class CwtClaims
 
     public required string Issuer { get; init; }
 
-    public required long IssuedAt { get; init; }
+    /// <summary>Largest NumericDate accepted: the last second of the year 9999 (health-code.md, layer 5).</summary>
+    public const long MaxEpochSeconds = 253_402_300_799;
 
-    public required long ExpiresAt { get; init; }
+    /// <summary><c>iat</c>, a NumericDate within the years 1970-9999 (sub-second when the claim was a floating-point number).</summary>
+    public required DateTimeOffset IssuedAt { get; init; }
+
+    /// <summary><c>exp</c>, a NumericDate within the years 1970-9999.</summary>
+    public required DateTimeOffset ExpiresAt { get; init; }
 
     /// <summary>Claim -1001; null for an <c>HC1:</c> code.</summary>
     public HealthCodeClaim? HealthCode { get; init; }
@@ -36,8 +41,8 @@ internal sealed class CwtClaims
             }
 
             string? iss = null;
-            long? iat = null;
-            long? exp = null;
+            DateTimeOffset? iat = null;
+            DateTimeOffset? exp = null;
             HealthCodeClaim? claim = null;
             var sawClaim = false;
             reader.ReadStartMap();
@@ -65,13 +70,11 @@ internal sealed class CwtClaims
                         break;
                     case ClaimIat:
                     case ClaimExp:
-                        if (reader.PeekState() is not (CborReaderState.UnsignedInteger or CborReaderState.NegativeInteger))
+                        if (!TryReadNumericDate(reader, key == ClaimIat ? "iat (6)" : "exp (4)", out var value, out error))
                         {
-                            error = $"CWT claims: {(key == ClaimIat ? "iat (6)" : "exp (4)")} is not an integer";
                             return false;
                         }
 
-                        var value = reader.ReadInt64();
                         if (key == ClaimIat)
                         {
                             iat = value;
@@ -134,6 +137,61 @@ internal sealed class CwtClaims
         {
             error = $"CWT claims: bad CBOR ({ex.Message.TrimEnd('.')})";
             return false;
+        }
+    }
+
+    /// <summary>
+    /// A NumericDate (RFC 8392): epoch seconds as an integer or a floating-point number of any width. NaN, an infinity or
+    /// a value outside the years 1970-9999 is an error; a fraction is kept to the tick.
+    /// </summary>
+    private static bool TryReadNumericDate(CborReader reader, string name, out DateTimeOffset instant, out string? error)
+    {
+        instant = default;
+        switch (reader.PeekState())
+        {
+            case CborReaderState.UnsignedInteger:
+            {
+                var seconds = reader.ReadUInt64();
+                if (seconds > MaxEpochSeconds)
+                {
+                    error = $"CWT claims: {name} is after the year 9999";
+                    return false;
+                }
+
+                instant = DateTimeOffset.FromUnixTimeSeconds((long)seconds);
+                error = null;
+                return true;
+            }
+
+            case CborReaderState.NegativeInteger:
+                reader.SkipValue();
+                error = $"CWT claims: {name} is before 1970";
+                return false;
+            case CborReaderState.HalfPrecisionFloat or CborReaderState.SinglePrecisionFloat or CborReaderState.DoublePrecisionFloat:
+            {
+                var seconds = reader.ReadDouble();
+                if (!double.IsFinite(seconds))
+                {
+                    error = $"CWT claims: {name} is {(double.IsNaN(seconds) ? "NaN" : "infinite")}";
+                    return false;
+                }
+
+                if (seconds < 0 || seconds >= MaxEpochSeconds + 1)
+                {
+                    error = $"CWT claims: {name} is {(seconds < 0 ? "before 1970" : "after the year 9999")}";
+                    return false;
+                }
+
+                // Below 2^63 ticks by the range check; the clamp only guards the rounding of the very last tick of 9999.
+                var ticks = Math.Min((long)(seconds * TimeSpan.TicksPerSecond), DateTimeOffset.MaxValue.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks);
+                instant = DateTimeOffset.UnixEpoch.AddTicks(ticks);
+                error = null;
+                return true;
+            }
+
+            default:
+                error = $"CWT claims: {name} is not a number ({CoseSign1.Describe(reader.PeekState())})";
+                return false;
         }
     }
 

@@ -68,6 +68,12 @@ internal static class FeedPayloadReader
                 case "seq":
                     Expect(reader, CborReaderState.UnsignedInteger, "seq must be an unsigned integer");
                     seq = reader.ReadUInt64();
+                    if (seq > long.MaxValue)
+                    {
+                        // The store keeps seqs as SQLite's signed 64-bit integers; a larger one could only be stored wrapped.
+                        throw new FeedFormatException($"payload: seq {seq} is above 2^63-1");
+                    }
+
                     break;
                 case "at":
                     at = ReadEpochSeconds(reader, "at");

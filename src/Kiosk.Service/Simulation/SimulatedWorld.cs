@@ -112,7 +112,11 @@ public sealed class SimulatedWorld(SimulatedCamera camera, ThermometerScene ther
             return;
         }
 
-        cardReader.Fault = card.Fault == ScenarioCardFault.Unreadable ? SamModuleFault.UnreadableCard : SamModuleFault.None;
+        if (card.Fault == ScenarioCardFault.Unreadable)
+        {
+            cardReader.Fault = SamModuleFault.UnreadableCard;
+        }
+
         cardReader.PlaceCard(new EmulatedIdCard(card.Number, card.Name, card.Birth, card.ValidFrom, card.ValidTo) { LayoutFlag = card.Flag });
     }
 

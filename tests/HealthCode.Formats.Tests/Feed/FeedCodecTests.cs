@@ -210,6 +210,8 @@ public sealed class FeedCodecTests : IDisposable
         { "trailing bytes", "trailing bytes" },
         { "duplicate key", "malformed CBOR" },
         { "float seq", "seq must be an unsigned integer" },
+        { "seq 2^63", "seq 9223372036854775808 is above 2^63-1" },
+        { "seq 2^64-1", "seq 18446744073709551615 is above 2^63-1" },
         { "empty issuer", "issuer is empty" },
         { "docRecords not an array", "docRecords must be an array" },
         { "docRef 15 bytes", "docRecords[0]: docRef must be exactly 16 bytes" },
@@ -235,6 +237,19 @@ public sealed class FeedCodecTests : IDisposable
         Assert.False(result.Ok);
         Assert.Contains(expected, result.Error);
         Assert.DoesNotContain("\n", result.Error!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_largest_seq_a_signed_64_bit_store_holds_is_accepted()
+    {
+        var snapshot = Assert.IsType<SnapshotMessage>(Decode(new SnapshotMessage("CN-HL", long.MaxValue, At, [])));
+        Assert.Equal((ulong)long.MaxValue, snapshot.Seq);
+        foreach (FeedMessage message in new FeedMessage[] { new BatchMessage("CN-HL", 1UL << 63, At, []), new HeartbeatMessage("CN-HL", ulong.MaxValue, At) })
+        {
+            var result = FeedCodec.Decode(FeedEncoder.Sign(message, _authority), _authority);
+            Assert.False(result.Ok);
+            Assert.Contains("above 2^63-1", result.Error);
+        }
     }
 
     [Fact]
@@ -341,6 +356,8 @@ public sealed class FeedCodecTests : IDisposable
             {
                 if (which == "negative seq") x.WriteInt64(-1);
                 else if (which == "float seq") x.WriteDouble(1.0);
+                else if (which == "seq 2^63") x.WriteUInt64(1UL << 63);
+                else if (which == "seq 2^64-1") x.WriteUInt64(ulong.MaxValue);
                 else x.WriteUInt64(1);
             }),
             ("at", x =>

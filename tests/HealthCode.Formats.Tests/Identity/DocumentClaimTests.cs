@@ -44,7 +44,7 @@ public class DocumentClaimTests
     [MemberData(nameof(BadDocuments))]
     public void ADThatIsNotSixteenBytesIsMalformed(string what, Action<CborWriter> writeD)
     {
-        var text = HealthCodeIssuer.EncodeText(new HealthCodeIssuer(TestKeys.Es256).Sign(Claims(writeD)));
+        var text = TestKeys.SignedText(TestKeys.ClaimsPayload(d: writeD));
         var inspection = HealthCodeInspector.Inspect(text, InspectionContext.ForTrustList(TestKeys.Trust, TestKeys.Now));
         Assert.True(inspection.Verdict == CodeVerdict.Malformed, what);
         Assert.Equal(6, inspection.StoppedAtLayer);
@@ -57,39 +57,9 @@ public class DocumentClaimTests
     public void ASixteenByteDWrittenByHandIsRead()
     {
         var bytes = Enumerable.Range(100, 16).Select(i => (byte)i).ToArray();
-        var text = HealthCodeIssuer.EncodeText(new HealthCodeIssuer(TestKeys.Es256).Sign(Claims(w => w.WriteByteString(bytes))));
+        var text = TestKeys.SignedText(TestKeys.ClaimsPayload(d: w => w.WriteByteString(bytes)));
         var result = HealthCodeVerifier.Verify(text, TestKeys.Trust, TestKeys.Now);
         Assert.Equal(CodeVerdict.Valid, result.Verdict);
         Assert.Equal(bytes, result.Claim!.Document!.Value.ToArray());
-    }
-
-    /// <summary>A claims map like the issuer's, with <c>d</c> written by <paramref name="writeD"/> first in claim -1001.</summary>
-    private static byte[] Claims(Action<CborWriter> writeD)
-    {
-        var w = new CborWriter(CborConformanceMode.Lax);
-        w.WriteStartMap(4);
-        w.WriteInt32(1);
-        w.WriteTextString("CN-HL");
-        w.WriteInt32(4);
-        w.WriteInt64(TestKeys.Now.AddMinutes(4).ToUnixTimeSeconds());
-        w.WriteInt32(6);
-        w.WriteInt64(TestKeys.Now.AddMinutes(-1).ToUnixTimeSeconds());
-        w.WriteInt32(-1001);
-        w.WriteStartMap(6);
-        w.WriteTextString("d");
-        writeD(w);
-        w.WriteTextString("v");
-        w.WriteTextString("1");
-        w.WriteTextString("id");
-        w.WriteByteString(new byte[16]);
-        w.WriteTextString("c");
-        w.WriteInt32(0);
-        w.WriteTextString("ct");
-        w.WriteInt64(TestKeys.Now.AddDays(-1).ToUnixTimeSeconds());
-        w.WriteTextString("n");
-        w.WriteTextString("王*明");
-        w.WriteEndMap();
-        w.WriteEndMap();
-        return w.Encode();
     }
 }

@@ -22,12 +22,17 @@ public delegate ISoundSink SoundSinkFactory(string device);
 /// <para>A new screen cuts the prompt playing and replaces any waiting; the idle screen instead waits for the
 /// prompt playing to end ("please pass" is heard whole, then "please show your health code").</para>
 /// <para>A failing device raises <c>audio_fault</c> (one alert, whatever the number of failed prompts) and the
-/// prompt is dropped; the next prompt tries again, and a success clears the alert.</para>
+/// prompt is dropped. Prompts within <see cref="RetryAfterFault"/> are dropped without trying the same device again
+/// (libasound writes a line to standard error, the journal, for each failed open); the first prompt after it, or on
+/// another device, tries again, and a success clears the alert.</para>
 /// </remarks>
 public sealed partial class VoicePrompter
 {
     /// <summary>Pause between the Mandarin and the English clip of one prompt.</summary>
     public static readonly TimeSpan LanguageGap = TimeSpan.FromMilliseconds(300);
+
+    /// <summary>After a device failure, how long prompts for the same device are dropped before it is tried again.</summary>
+    public static readonly TimeSpan RetryAfterFault = TimeSpan.FromSeconds(30);
 
     private readonly object _gate = new();
     private readonly Channel<Prompt> _prompts = Channel.CreateBounded<Prompt>(new BoundedChannelOptions(1)
@@ -48,6 +53,8 @@ public sealed partial class VoicePrompter
     private ISoundSink? _sink;
     private string? _currentDevice;
     private string? _fault;
+    private string? _faultDevice;
+    private long _faultTimestamp;
     private long _spoken;
 
     public VoicePrompter(VoiceClips clips, SoundSinkFactory sinks, IOptionsMonitor<VoiceOptions> options, IAlerts alerts, TimeProvider time, ILogger<VoicePrompter> logger)
@@ -130,7 +137,7 @@ public sealed partial class VoicePrompter
         }
 
         var gain = options.GainAt(_time.GetUtcNow());
-        if (gain <= 0)
+        if (gain <= 0 || (_fault is not null && _faultDevice == options.Device && _time.GetElapsedTime(_faultTimestamp) < RetryAfterFault))
         {
             return;
         }
@@ -165,7 +172,7 @@ public sealed partial class VoicePrompter
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // SoundDevice throws System.Exception for ALSA errors; a system without libasound, DllNotFoundException.
-            RaiseFault($"{sink.Name}: {KioskCli.OneLine(ex.Message)}");
+            RaiseFault(options.Device, $"{sink.Name}: {KioskCli.OneLine(ex.Message)}");
         }
         finally
         {
@@ -248,7 +255,7 @@ public sealed partial class VoicePrompter
         return _sink;
     }
 
-    private void RaiseFault(string detail)
+    private void RaiseFault(string device, string detail)
     {
         if (_fault is null)
         {
@@ -256,6 +263,8 @@ public sealed partial class VoicePrompter
         }
 
         _fault = detail;
+        _faultDevice = device;
+        _faultTimestamp = _time.GetTimestamp();
         _alerts.Raise(AlertKinds.AudioFault, detail);
     }
 

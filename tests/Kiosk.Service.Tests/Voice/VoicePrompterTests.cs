@@ -124,6 +124,29 @@ public sealed class VoicePrompterTests
     }
 
     [Fact]
+    public void After_a_failure_the_same_device_is_tried_again_only_after_a_pause()
+    {
+        using var rig = new Rig();
+        rig.Sink.Fail("card removed");
+
+        rig.Play(async (voice, time) =>
+        {
+            voice.Announce(rig.Screen(ScreenKind.Idle));
+            await Task.Delay(TimeSpan.FromSeconds(1), time);
+            rig.Sink.Fail(null);
+            voice.Announce(rig.Screen(ScreenKind.Measuring));
+            await Task.Delay(VoicePrompter.RetryAfterFault, time);
+            voice.Announce(rig.Screen(ScreenKind.Pass));
+            await Task.Delay(TimeSpan.FromSeconds(10), time);
+        });
+
+        Assert.Equal(["pass.zh", "pass.en"], rig.Sink.Played.Select(p => p.Name));
+        var audio = rig.Events.Alerts.Where(a => a.Kind == AlertKinds.AudioFault).ToList();
+        Assert.Equal([true, false], audio.Select(a => a.Active));
+        Assert.Contains("card removed", audio[0].Detail);
+    }
+
+    [Fact]
     public void Disabled_it_says_nothing_and_an_assist_press_is_acknowledged_when_enabled()
     {
         using var rig = new Rig(new() { ["Voice:Enabled"] = "false" });

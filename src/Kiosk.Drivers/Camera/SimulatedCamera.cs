@@ -31,6 +31,7 @@ public sealed class SimulatedCamera : IFrameSource
         _period = options.FramePeriod;
         _renderer = new SimulatedSceneRenderer(options.Width, options.Height);
         _pool = Enumerable.Range(0, PoolSize).Select(_ => new byte[options.Width * options.Height]).ToArray();
+        FreshNoiseEveryFrame = options.SimulatedFreshNoise;
     }
 
     /// <inheritdoc />

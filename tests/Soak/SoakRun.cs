@@ -27,7 +27,7 @@ namespace Kiosk.Soak.Tests;
 public sealed record SoakSettings(int Visitors, TimeSpan Day, int Segments, int Kills, int Outages, TimeSpan MaxOutage, int Seed = 7)
 {
     /// <summary>In <c>dotnet test</c>: a few hours of traffic, a few faults.</summary>
-    public static SoakSettings Short { get; } = new(300, TimeSpan.FromHours(3), 6, 10, 3, TimeSpan.FromSeconds(5));
+    public static SoakSettings Short { get; } = new(200, TimeSpan.FromHours(2), 4, 10, 3, TimeSpan.FromSeconds(5));
 
     /// <summary>By hand (<c>SOAK=long</c>): a day.</summary>
     public static SoakSettings Long { get; } = new(5000, TimeSpan.FromDays(1), 24, 100, 20, TimeSpan.FromMinutes(1));

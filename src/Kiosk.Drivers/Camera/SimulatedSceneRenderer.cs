@@ -225,17 +225,20 @@ public sealed class SimulatedSceneRenderer
         var luma = new byte[width * height];
         for (var y = 0; y < height; y++)
         {
-            var row = src.Slice(y * stride, width * 4);
+            // One 32-bit read per pixel: R in the low byte, A in the high byte (little-endian RGBA).
+            var row = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, uint>(src.Slice(y * stride, width * 4));
             var o = luma.AsSpan(y * width, width);
+            var alpha = 0xFF000000u;
             for (var x = 0; x < o.Length; x++)
             {
-                var i = 4 * x;
-                if (row[i + 3] != 255)
-                {
-                    return null;
-                }
+                var p = BitConverter.IsLittleEndian ? row[x] : System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(row[x]);
+                alpha &= p;
+                o[x] = (byte)((299u * (p & 0xFF) + 587u * ((p >> 8) & 0xFF) + 114u * ((p >> 16) & 0xFF) + 500u) / 1000u);
+            }
 
-                o[x] = (byte)((299u * row[i] + 587u * row[i + 1] + 114u * row[i + 2] + 500u) / 1000u);
+            if (alpha != 0xFF000000u)
+            {
+                return null;
             }
         }
 

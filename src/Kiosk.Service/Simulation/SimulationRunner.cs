@@ -62,7 +62,10 @@ public static partial class SimulationRunner
     /// <param name="cancellationToken">Stops the run.</param>
     internal static async Task<IReadOnlyList<VisitorResult>> PlayScenarioAsync(Scenario scenario, RunOptions options, bool fleet, Action<ILoggingBuilder>? logging, Func<IServiceProvider, CancellationToken, Task>? alongside, CancellationToken cancellationToken)
     {
-        var dataDirectory = Directory.CreateTempSubdirectory("kiosk-sim-").FullName;
+        // A persistent directory (--data) keeps the color store, the outbox and the event seq for the next run: a
+        // day cut into segments, or a kiosk killed and started again, goes on where it was.
+        var persistent = options.DataDirectory is not null;
+        var dataDirectory = persistent ? Directory.CreateDirectory(options.DataDirectory!).FullName : Directory.CreateTempSubdirectory("kiosk-sim-").FullName;
         try
         {
             var configuration = KioskConfiguration.Build(options.ConfigFile, Overrides(scenario, options, dataDirectory), includeSystemFile: false);
@@ -78,7 +81,11 @@ public static partial class SimulationRunner
                 KioskLogging.ToStandardError(b, LogLevel.Warning);
                 logging?.Invoke(b);
             });
-            services.AddSingleton<IEventSequence>(new InMemoryEventSequence());
+            if (!persistent)
+            {
+                services.AddSingleton<IEventSequence>(new InMemoryEventSequence());
+            }
+
             if (eventsFile is not null)
             {
                 services.AddSingleton<IEventSink>(eventsFile);
@@ -148,7 +155,10 @@ public static partial class SimulationRunner
         }
         finally
         {
-            TryDelete(dataDirectory);
+            if (!persistent)
+            {
+                TryDelete(dataDirectory);
+            }
         }
     }
 

@@ -54,7 +54,7 @@ public static class ColorsCommand
                     throw new CliInputException($"message rejected: {outcome.Detail}");
                 case FeedOutcomeKind.StoreFailed:
                     parse.InvocationConfiguration.Error.WriteLine($"error: {KioskCli.OneLine(outcome.Detail)}");
-                    return Task.FromResult(1);
+                    return Task.FromResult(2);
                 default:
                     parse.InvocationConfiguration.Output.WriteLine($"{Snake(outcome.Kind)}: {outcome.Detail}");
                     return Task.FromResult(0);

@@ -15,7 +15,9 @@ namespace Kiosk.Service.Colors;
 /// card, identity.md). Every message is applied in one SQLite transaction that covers both, so after a crash
 /// or power cut the store holds the state before or after a message, never a mix (color-feed.md rule 7).
 /// Lookups and <see cref="State"/> are thread-safe; the write methods are called by one writer at a time
-/// (<see cref="ColorFeedProcessor"/> serialises them).
+/// (<see cref="ColorFeedProcessor"/> serialises them). Other processes may write the same file (a technician's
+/// <c>kiosk colors import</c> beside the service): every write takes SQLite's write lock first and throws
+/// <see cref="ColorStoreChangedException"/> when the committed state is no longer the one in memory.
 /// </summary>
 public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
 {
@@ -38,6 +40,9 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
     private long _recordCount;
     private long _docRecordCount;
     private int _pendingCount;
+
+    // PRAGMA data_version as of the last load; it changes only when another connection commits.
+    private long _dataVersion;
 
     private ColorStore(SqliteConnection db, ColorStoreSettings settings)
     {
@@ -63,6 +68,7 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
             DataSource = settings.DatabasePath,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = false,
+            DefaultTimeout = (int)Math.Ceiling(settings.BusyTimeout.TotalSeconds),
         }.ToString());
         var store = new ColorStore(db, settings);
         try
@@ -156,7 +162,7 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
         Task<(ColorTable Codes, ColorTable Documents)>? building = _table is not null || _settings.LoadResident
             ? Task.Run(() => (ColorTable.FromDistinctRows(rows.AsSpan(0, count)), ColorTable.FromDistinctRows(docRows.AsSpan(0, docCount))))
             : null;
-        using (var tx = _db.BeginTransaction())
+        using (var tx = BeginWrite())
         {
             ReplaceRows(tx, Codes, rows.AsSpan(0, count));
             ReplaceRows(tx, Documents, docRows.AsSpan(0, docCount));
@@ -223,7 +229,7 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
         var docRows = ToRows(batch.DocRecords);
         long added;
         long docAdded;
-        using (var tx = _db.BeginTransaction())
+        using (var tx = BeginWrite())
         {
             using (var insertIssuer = Command(tx, "INSERT INTO issuers(idx, name) VALUES ($idx, $name)"))
             {
@@ -290,7 +296,7 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
             return;
         }
 
-        using (var tx = _db.BeginTransaction())
+        using (var tx = BeginWrite())
         {
             WriteState(tx, next, RecordCount, DocumentRecordCount);
             tx.Commit();
@@ -304,7 +310,7 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
     public void KeepPending(ulong seq, ReadOnlySpan<byte> signedMessage, ColorFeedState next)
     {
         ArgumentNullException.ThrowIfNull(next);
-        using (var tx = _db.BeginTransaction())
+        using (var tx = BeginWrite())
         {
             using (var insert = Command(tx, "INSERT OR REPLACE INTO pending(seq, message) VALUES ($seq, $message)"))
             {
@@ -357,7 +363,7 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
     {
         ArgumentNullException.ThrowIfNull(trust);
         ArgumentNullException.ThrowIfNull(next);
-        using (var tx = _db.BeginTransaction())
+        using (var tx = BeginWrite())
         {
             using (var cmd = Command(tx, "UPDATE state SET trust_message = $message WHERE id = 1"))
             {
@@ -378,7 +384,7 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
     public void ResetColors()
     {
         var next = _feedState with { Seq = null, KnownSeq = null, InSyncAsOf = null };
-        using (var tx = _db.BeginTransaction())
+        using (var tx = BeginWrite())
         {
             DeleteColorData(tx);
             WriteState(tx, next, 0, 0);
@@ -450,6 +456,8 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
 
     private void Initialise()
     {
+        // Another process (a technician's `kiosk colors import` beside the service) may hold the write lock: wait for it.
+        Exec(null, $"PRAGMA busy_timeout = {(long)_settings.BusyTimeout.TotalMilliseconds}");
         Exec(null, "PRAGMA journal_mode = WAL");
         // FULL: in WAL mode every commit is fsynced, so an applied message survives a power cut (rule 7:
         // "never loses an applied one"). NORMAL would stay consistent but could roll back the last commits.
@@ -496,34 +504,9 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
         }
 
         string feed;
-        ColorFeedState state;
-        long count;
-        long docCount;
-        byte[]? trustMessage;
-        using (var cmd = Command(null, "SELECT feed, seq, known_seq, in_sync_as_of, latest_signed_at, record_count, trust_at, trust_message, doc_record_count FROM state WHERE id = 1"))
-        using (var reader = cmd.ExecuteReader())
+        using (var cmd = Command(null, "SELECT feed FROM state WHERE id = 1"))
         {
-            reader.Read();
-            feed = reader.GetString(0);
-            state = new ColorFeedState(
-                reader.IsDBNull(1) ? null : unchecked((ulong)reader.GetInt64(1)),
-                reader.IsDBNull(2) ? null : unchecked((ulong)reader.GetInt64(2)),
-                Time(reader, 3),
-                Time(reader, 4),
-                Time(reader, 6));
-            count = reader.GetInt64(5);
-            trustMessage = reader.IsDBNull(7) ? null : (byte[])reader.GetValue(7);
-            docCount = reader.GetInt64(8);
-        }
-
-        if (trustMessage is not null && FeedCodec.Decode(trustMessage, _settings.AuthorityKey).Message is TrustMessage trust)
-        {
-            _signedTrust = trust.Trust;
-        }
-        else if (state.TrustAt is not null)
-        {
-            // Signed by a key no longer pinned: fall back to the provisioning list until a new one arrives.
-            state = state with { TrustAt = null };
+            feed = (string)cmd.ExecuteScalar()!;
         }
 
         if (!string.Equals(feed, _settings.Feed, StringComparison.Ordinal))
@@ -534,8 +517,8 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
             }
 
             // Color data of another feed is useless here; the trust list and the signed time still hold.
-            state = state with { Seq = null, KnownSeq = null, InSyncAsOf = null };
             using var tx = _db.BeginTransaction();
+            var (state, _, _) = ReadState(tx);
             DeleteColorData(tx);
             using (var setFeed = Command(tx, "UPDATE state SET feed = $feed WHERE id = 1"))
             {
@@ -543,32 +526,157 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
                 setFeed.ExecuteNonQuery();
             }
 
-            WriteState(tx, state, 0, 0);
+            WriteState(tx, state with { Seq = null, KnownSeq = null, InSyncAsOf = null }, 0, 0);
             tx.Commit();
-            count = 0;
-            docCount = 0;
         }
 
-        LoadIssuers();
-        if (_settings.LoadResident)
+        Reload();
+    }
+
+    /// <summary>Reads the committed state, issuers and (when resident) both tables again from disk, in one read
+    /// transaction. Called at open, and by the processor when another process committed to the same file since this
+    /// one last read or wrote it (<see cref="ColorStoreChangedException"/>).</summary>
+    public void Reload()
+    {
+        using var tx = _db.BeginTransaction(deferred: true);
+        var version = ReadDataVersion(tx);
+        var (state, count, docCount) = ReadState(tx);
+        byte[]? trustMessage;
+        using (var cmd = Command(tx, "SELECT trust_message FROM state WHERE id = 1"))
         {
-            _table = LoadTable(Codes, count);
-            count = _table.Count;
-            _docTable = LoadTable(Documents, docCount);
-            docCount = _docTable.Count;
+            trustMessage = cmd.ExecuteScalar() as byte[];
         }
 
-        _recordCount = count;
-        _docRecordCount = docCount;
-        _pendingCount = CountPending();
+        TrustList? signedTrust = null;
+        if (trustMessage is not null && FeedCodec.Decode(trustMessage, _settings.AuthorityKey).Message is TrustMessage trust)
+        {
+            signedTrust = trust.Trust;
+        }
+        else if (state.TrustAt is not null)
+        {
+            // Signed by a key no longer pinned: fall back to the provisioning list until a new one arrives.
+            state = state with { TrustAt = null };
+        }
+
+        var (names, index) = LoadIssuers(tx);
+        ColorTable? table = null;
+        ColorTable? docTable = null;
+        if (_settings.LoadResident || _table is not null)
+        {
+            table = LoadTable(Codes, count);
+            count = table.Count;
+            docTable = LoadTable(Documents, docCount);
+            docCount = docTable.Count;
+        }
+
+        var pending = CountPending(tx);
+        tx.Commit();
+        lock (_tableLock)
+        {
+            _table = table;
+            _docTable = docTable;
+            _issuerNames = names;
+            _issuerIndex = index;
+        }
+
+        _signedTrust = signedTrust;
+        Interlocked.Exchange(ref _recordCount, count);
+        Interlocked.Exchange(ref _docRecordCount, docCount);
+        _pendingCount = pending;
+        _dataVersion = version;
         Publish(state);
     }
 
-    private void LoadIssuers()
+    /// <summary>Takes the write lock (<c>BEGIN IMMEDIATE</c>; waits up to <see cref="ColorStoreSettings.BusyTimeout"/> for
+    /// another process) and checks, inside that transaction, that what is committed is what this instance decided on.
+    /// <c>PRAGMA data_version</c> changes only when another connection committed; then the committed state row and
+    /// gap-batch count are compared with the in-memory copy, and when they differ the transaction is rolled back and
+    /// <see cref="ColorStoreChangedException"/> thrown: the caller reloads and decides again.</summary>
+    private SqliteTransaction BeginWrite()
+    {
+        TestPause.BeforeLock();
+        var tx = _db.BeginTransaction(deferred: false);
+        try
+        {
+            TestPause.AfterLock();
+            if (ChangedElsewhere(tx))
+            {
+                throw new ColorStoreChangedException();
+            }
+
+            return tx;
+        }
+        catch
+        {
+            tx.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Reloads from disk when another process committed a different color state since this instance last
+    /// read or wrote the file (the health check calls it, so a long-running service follows an import within one check
+    /// interval even when no feed message arrives). Cheap when nothing changed: one <c>PRAGMA data_version</c>.</summary>
+    /// <returns>True when it reloaded.</returns>
+    public bool ReloadIfChangedElsewhere()
+    {
+        using (var tx = _db.BeginTransaction(deferred: true))
+        {
+            if (!ChangedElsewhere(tx))
+            {
+                return false;
+            }
+        }
+
+        Reload();
+        return true;
+    }
+
+    /// <summary>True when another connection committed a color state (state row, gap batches) other than the in-memory
+    /// one. A commit elsewhere that left them equal (a store opened by <c>colors status</c>) is just noted.</summary>
+    private bool ChangedElsewhere(SqliteTransaction tx)
+    {
+        var version = ReadDataVersion(tx);
+        if (version == _dataVersion)
+        {
+            return false;
+        }
+
+        var (state, count, docCount) = ReadState(tx);
+        if (state != _feedState || count != RecordCount || docCount != DocumentRecordCount || CountPending(tx) != PendingCount)
+        {
+            return true;
+        }
+
+        _dataVersion = version;
+        return false;
+    }
+
+    private long ReadDataVersion(SqliteTransaction tx)
+    {
+        using var cmd = Command(tx, "PRAGMA data_version");
+        return Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The committed state row: bookkeeping, record count, document record count.</summary>
+    private (ColorFeedState State, long Count, long DocCount) ReadState(SqliteTransaction tx)
+    {
+        using var cmd = Command(tx, "SELECT seq, known_seq, in_sync_as_of, latest_signed_at, record_count, trust_at, doc_record_count FROM state WHERE id = 1");
+        using var reader = cmd.ExecuteReader();
+        reader.Read();
+        var state = new ColorFeedState(
+            reader.IsDBNull(0) ? null : unchecked((ulong)reader.GetInt64(0)),
+            reader.IsDBNull(1) ? null : unchecked((ulong)reader.GetInt64(1)),
+            Time(reader, 2),
+            Time(reader, 3),
+            Time(reader, 5));
+        return (state, reader.GetInt64(4), reader.GetInt64(6));
+    }
+
+    private (List<string> Names, Dictionary<string, ushort> Index) LoadIssuers(SqliteTransaction tx)
     {
         var names = new List<string>();
         var index = new Dictionary<string, ushort>(StringComparer.Ordinal);
-        using var cmd = Command(null, "SELECT idx, name FROM issuers ORDER BY idx");
+        using var cmd = Command(tx, "SELECT idx, name FROM issuers ORDER BY idx");
         using var reader = cmd.ExecuteReader();
         while (reader.Read())
         {
@@ -583,8 +691,7 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
             index[name] = (ushort)idx;
         }
 
-        _issuerNames = names;
-        _issuerIndex = index;
+        return (names, index);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -625,9 +732,9 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
         };
     }
 
-    private int CountPending()
+    private int CountPending(SqliteTransaction? tx = null)
     {
-        using var cmd = Command(null, "SELECT COUNT(*) FROM pending");
+        using var cmd = Command(tx, "SELECT COUNT(*) FROM pending");
         return Convert.ToInt32(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 

@@ -162,23 +162,7 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output) : IDisposabl
         return path;
     }
 
-    private Process StartImport(string file, string key)
-    {
-        var kiosk = Path.Combine(AppContext.BaseDirectory, "kiosk.dll");
-        Assert.True(File.Exists(kiosk), $"kiosk.dll not found beside the tests ({kiosk})");
-        var start = new ProcessStartInfo(DotnetHost())
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[] { kiosk, "colors", "import", file, "--db", _w.DatabasePath, "--authority-key", key, "--feed", _w.Feed })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        return Process.Start(start) ?? throw new InvalidOperationException("could not start the kiosk");
-    }
+    private Process StartImport(string file, string key) => _w.StartImport(file, key);
 
     internal static string DotnetHost() =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";

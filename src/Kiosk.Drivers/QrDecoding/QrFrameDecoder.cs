@@ -22,6 +22,7 @@ public sealed class QrFrameDecoder
     private readonly LumaDownscaler _coarseDownscaler = new();
     private readonly Decoder _decoder = new();
     private readonly PlaneHybridBinarizer _binarizer = new();
+    private readonly QrGridSampler _sampler = new();
     private readonly Dictionary<DecodeHintType, object> _hints;
     private readonly Dictionary<DecodeHintType, object> _hardHints;
     private int _pointsSeen;
@@ -352,38 +353,62 @@ public sealed class QrFrameDecoder
         }
     }
 
-    // Detector then decoder; the decoder returns a text only when every RS block corrected (ZXing's own check).
+    // Detector then decoder; the decoder returns a text only when every RS block corrected (ZXing's own check). On the harder
+    // paths, when ZXing found three finder patterns but its grid did not decode, the grid sampler tries a better-fitted grid.
     private bool TryMatrix(BitMatrix matrix, bool hard, ref bool finders, out string text, out ResultPoint[] points)
     {
         text = string.Empty;
         points = [];
         _pointsSeen = 0;
         _candidates.Clear();
+        var hints = hard ? _hardHints : _hints;
+        var detector = new CapturingDetector(matrix);
         try
         {
-            var hints = hard ? _hardHints : _hints;
-            var detected = new Detector(matrix).detect(hints);
-            if (detected is null)
+            var detected = detector.detect(hints);
+            if (detected is not null)
             {
-                finders |= _pointsSeen >= 1;
-                return false;
+                finders = true;
+                var decoded = _decoder.decode(detected.Bits, hints);
+                if (decoded?.Text is not null)
+                {
+                    text = decoded.Text;
+                    points = detected.Points ?? [];
+                    return true;
+                }
             }
-
-            finders = true;
-            var decoded = _decoder.decode(detected.Bits, hints);
-            if (decoded?.Text is null)
-            {
-                return false;
-            }
-
-            text = decoded.Text;
-            points = detected.Points ?? [];
-            return true;
         }
         catch (Exception ex) when (ex is ReaderException or ArgumentException or IndexOutOfRangeException or InvalidOperationException)
         {
-            // ZXing signals some malformed symbols by exception rather than null: no code.
+            // ZXing signals some malformed symbols by exception rather than null: no code (yet).
+        }
+
+        finders |= _pointsSeen >= 1;
+        if (!hard || detector.Info is not { } info)
+        {
             return false;
+        }
+
+        finders = true;
+        var moduleSize = (info.TopLeft.EstimatedModuleSize + info.TopRight.EstimatedModuleSize + info.BottomLeft.EstimatedModuleSize) / 3;
+        if (_sampler.TryRead(matrix, info.TopLeft, info.TopRight, info.BottomLeft, moduleSize, _decoder, hints) is { } read)
+        {
+            (text, points) = read;
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>ZXing's QR detector, remembering the finder patterns it chose (the grid sampler starts from them when ZXing's grid fails).</summary>
+    private sealed class CapturingDetector(BitMatrix image) : Detector(image)
+    {
+        public FinderPatternInfo? Info { get; private set; }
+
+        protected override DetectorResult processFinderPatternInfo(FinderPatternInfo info)
+        {
+            Info = info;
+            return base.processFinderPatternInfo(info);
         }
     }
 }

@@ -23,6 +23,10 @@ public sealed class QrFrameDecoder
     private readonly Decoder _decoder = new();
     private readonly PlaneHybridBinarizer _binarizer = new();
     private readonly QrGridSampler _sampler = new();
+    private readonly LumaDownscaler _padder = new();
+
+    // Stills are enlarged (×2, ×3) only while the enlarged side stays under this: beyond it modules are large enough already.
+    private const int StillEnlargeMaxSide = 1600;
     private readonly Dictionary<DecodeHintType, object> _hints;
     private readonly Dictionary<DecodeHintType, object> _hardHints;
     private int _pointsSeen;
@@ -79,14 +83,43 @@ public sealed class QrFrameDecoder
     }
 
     /// <summary>
-    /// Decodes a still image (a file for <c>kiosk scan</c>): no motion gate, no last hit, and every stage is tried
-    /// even when the cheap one saw no finder pattern.
+    /// Decodes a still image (a file for <c>kiosk scan</c> and <c>kiosk inspect --image</c>): no motion gate, no last hit;
+    /// every stage is tried even when the cheap one saw no finder pattern; then again inside a light margin (a code cropped to
+    /// its edge has no quiet zone), and a small image enlarged two and three times (codes of 1–3 pixels per module).
     /// </summary>
     public QrDecodeResult DecodeStill(byte[] pixels, int width, int height, int stride)
     {
         ArgumentNullException.ThrowIfNull(pixels);
+        if (width <= 0 || height <= 0 || stride < width || (long)stride * (height - 1) + width > pixels.Length)
+        {
+            throw new ArgumentException("The image's buffer is smaller than its geometry.", nameof(pixels));
+        }
+
         var start = _timeProvider.GetTimestamp();
         var (text, path, finders) = Run(pixels, width, height, stride, still: true);
+        var margin = Math.Clamp(Math.Max(width, height) / 16, 8, 64);
+        var (padded, pw, ph) = _padder.Pad(pixels, stride, 0, 0, width, height, margin);
+        if (text is null)
+        {
+            bool paddedFinders;
+            (text, path, paddedFinders) = Run(padded, pw, ph, pw, still: true);
+            finders |= paddedFinders;
+        }
+
+        var largest = Math.Max(width, height);
+        for (var factor = 2; text is null && factor <= 3 && largest * factor <= StillEnlargeMaxSide; factor++)
+        {
+            var (large, lw, lh) = _coarseDownscaler.Upscale(padded, pw, 0, 0, pw, ph, factor);
+            foreach (var (hybrid, invert) in ((bool, bool)[])[(true, false), (false, false), (true, true)])
+            {
+                if (TryScaled(null, large, lw, 0, 0, lw, lh, 1, hybrid, invert, hard: true, ref finders, out var t, out _))
+                {
+                    (text, path) = (t, QrDecodePath.Enlarged);
+                    break;
+                }
+            }
+        }
+
         return new QrDecodeResult(text, false, path, _timeProvider.GetElapsedTime(start)) { FinderPatternsSeen = finders };
     }
 

@@ -123,6 +123,22 @@ public sealed class QrFrameDecoder
         return new QrDecodeResult(text, false, path, _timeProvider.GetElapsedTime(start)) { FinderPatternsSeen = finders };
     }
 
+    /// <summary>Decodes an image file (PNG, JPEG, WebP) as a still: <c>kiosk scan</c>, <c>kiosk inspect --image</c>.</summary>
+    /// <exception cref="FileNotFoundException">No such file.</exception>
+    /// <exception cref="InvalidDataException">Not a readable image, or over <see cref="LumaImage.MaxPixels"/> (checked before decoding).</exception>
+    public QrDecodeResult DecodeFile(string path) => DecodeStill(LumaImage.Load(path));
+
+    /// <summary>Decodes an encoded image (PNG, JPEG, WebP) as a still.</summary>
+    /// <exception cref="InvalidDataException">Not a readable image, or over <see cref="LumaImage.MaxPixels"/> (checked before decoding).</exception>
+    public QrDecodeResult DecodeImage(byte[] encoded) => DecodeStill(LumaImage.Decode(encoded));
+
+    /// <summary>Decodes a luminance image as a still.</summary>
+    public QrDecodeResult DecodeStill(LumaImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        return DecodeStill(image.Pixels, image.Width, image.Height, image.Width);
+    }
+
     /// <summary>Forgets the motion reference and the last hit (e.g. after the camera restarted).</summary>
     public void Reset()
     {

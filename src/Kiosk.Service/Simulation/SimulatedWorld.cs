@@ -1,6 +1,7 @@
 using Kiosk.Drivers.Camera;
 using Kiosk.Drivers.Gpio;
 using Kiosk.Drivers.IdCard;
+using Kiosk.Drivers.QrDecoding;
 using Kiosk.Service.Cli;
 using Kiosk.Service.Colors;
 using Kiosk.Service.Outputs;
@@ -36,7 +37,16 @@ public sealed class SimulatedWorld(SimulatedCamera camera, ThermometerScene ther
 
     public void ShowQrImage(byte[] encodedImage, int seed)
     {
-        var bitmap = SKBitmap.Decode(encodedImage) ?? throw new CliInputException("a visitor's qrImage is not a readable PNG, JPEG or WebP image");
+        SKBitmap bitmap;
+        try
+        {
+            bitmap = LumaImage.DecodeBitmap(encodedImage);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new CliInputException($"a visitor's qrImage: {ex.Message}");
+        }
+
         Hold(s => new SimulatedScene.Image(bitmap, s), SceneStyle.Default, seed);
     }
 

@@ -252,7 +252,7 @@ public sealed class InspectCommandTests : IDisposable
         string? text;
         try
         {
-            text = QrImageFile.Decode(Convert.FromBase64String(json.GetProperty("2DCODE").GetString()!));
+            text = new QrFrameDecoder().DecodeImage(Convert.FromBase64String(json.GetProperty("2DCODE").GetString()!)).Text;
         }
         catch (InvalidDataException)
         {

@@ -53,6 +53,7 @@ public static class FleetServiceCollectionExtensions
         services.TryAddSingleton<StatusReporter>();
         services.TryAddSingleton<TelemetryReporter>();
         services.TryAddSingleton<FleetCommands>();
+        services.TryAddSingleton(sp => new FleetLoopSupervisor(sp.GetRequiredService<IOptions<FleetOptions>>(), sp.GetRequiredService<IAlerts>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<FleetLoopSupervisor>>()));
         services.TryAddSingleton(sp => sp.GetService<RuntimeConfigurationSource>() is { } source
             ? new RemoteConfigurationHolder(new RemoteConfiguration(source, sp.GetRequiredService<IConfiguration>(), sp.GetServices<RuntimeSettingRegistration>(), sp.GetRequiredService<IOptions<KioskOptions>>(), sp.GetRequiredService<IOptions<FleetOptions>>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RemoteConfiguration>>()))
             : new RemoteConfigurationHolder(null));
@@ -62,6 +63,7 @@ public static class FleetServiceCollectionExtensions
             sp.GetRequiredService<StatusReporter>(),
             sp.GetRequiredService<TelemetryReporter>(),
             sp.GetRequiredService<FleetCommands>(),
+            sp.GetRequiredService<FleetLoopSupervisor>(),
             sp.GetRequiredService<ILogger<FleetService>>(),
             sp.GetRequiredService<RemoteConfigurationHolder>().Value));
         services.AddHostedService(sp => sp.GetRequiredService<FleetService>());

@@ -2,6 +2,7 @@ using Kiosk.Service.Checkpoint;
 using Kiosk.Service.Events;
 using Kiosk.Service.Fleet;
 using Kiosk.Service.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -66,8 +67,10 @@ internal sealed class FleetTestKiosk : IAsyncDisposable
         IScreenshotSource? screenshot = null,
         IColorResync? resync = null,
         RemoteConfiguration? remoteConfiguration = null,
-        EmbeddedBroker? embedded = null)
+        EmbeddedBroker? embedded = null,
+        ILoggerFactory? loggers = null)
     {
+        loggers ??= NullLoggerFactory.Instance;
         time ??= TimeProvider.System;
         var options = new FleetOptions
         {
@@ -99,7 +102,8 @@ internal sealed class FleetTestKiosk : IAsyncDisposable
         var status = new StatusReporter(connection, identity, alerts, colors, time, NullLogger<StatusReporter>.Instance);
         var telemetry = new TelemetryReporter(connection, identity, counters, outbox, wrapped, time, NullLogger<TelemetryReporter>.Instance);
         var commands = new FleetCommands(connection, identity, indicators, alerts, commandTime ?? time, NullLogger<FleetCommands>.Instance, screenshot, resync, selfTest);
-        var service = new FleetService(connection, sender, status, telemetry, commands, NullLogger<FleetService>.Instance, remoteConfiguration);
+        var supervisor = new FleetLoopSupervisor(wrapped, alerts, time, loggers.CreateLogger<FleetLoopSupervisor>());
+        var service = new FleetService(connection, sender, status, telemetry, commands, supervisor, loggers.CreateLogger<FleetService>(), remoteConfiguration);
         return new FleetTestKiosk
         {
             Options = options,

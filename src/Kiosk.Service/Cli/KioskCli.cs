@@ -24,6 +24,7 @@ public static class KioskCli
         yield return ColorsCommand.Create();
         yield return RenderCommand.Create();
         yield return ScanCommand.Create();
+        yield return FleetCommand.Create();
     }
 
     /// <summary>Parses and runs. Parse errors and input errors are one line on stderr and a non-zero exit.</summary>

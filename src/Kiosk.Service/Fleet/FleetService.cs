@@ -21,6 +21,7 @@ public sealed partial class FleetService : BackgroundService
     private readonly FleetCommands _commands;
     private readonly FleetLoopSupervisor _supervisor;
     private readonly RemoteConfiguration? _remoteConfiguration;
+    private readonly HomeAssistantDiscovery? _homeAssistant;
     private readonly ILogger<FleetService> _logger;
     private readonly Channel<byte[]> _desired = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(4) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
     private readonly TaskCompletionSource _firstSession = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -34,7 +35,8 @@ public sealed partial class FleetService : BackgroundService
     /// <param name="supervisor">Runs the loops: a loop that throws is logged, alerted and restarted.</param>
     /// <param name="logger">Logger.</param>
     /// <param name="remoteConfiguration">Remote configuration; null = <c>config/desired</c> is not subscribed.</param>
-    public FleetService(FleetConnection connection, OutboxSender sender, StatusReporter status, TelemetryReporter telemetry, FleetCommands commands, FleetLoopSupervisor supervisor, ILogger<FleetService> logger, RemoteConfiguration? remoteConfiguration = null)
+    /// <param name="homeAssistant">Home Assistant discovery, announced on every connect when enabled; null = none.</param>
+    public FleetService(FleetConnection connection, OutboxSender sender, StatusReporter status, TelemetryReporter telemetry, FleetCommands commands, FleetLoopSupervisor supervisor, ILogger<FleetService> logger, RemoteConfiguration? remoteConfiguration = null, HomeAssistantDiscovery? homeAssistant = null)
     {
         _connection = connection;
         _sender = sender;
@@ -43,6 +45,7 @@ public sealed partial class FleetService : BackgroundService
         _commands = commands;
         _supervisor = supervisor;
         _remoteConfiguration = remoteConfiguration;
+        _homeAssistant = homeAssistant;
         _logger = logger;
         _connection.SessionStarting = OnSessionStartingAsync;
         _connection.MessageReceived = OnMessage;
@@ -94,6 +97,11 @@ public sealed partial class FleetService : BackgroundService
         await _connection.SubscribeAsync(filters, cancellationToken);
         await _status.PublishAsync(session, cancellationToken);
         await PublishReportedAsync(session, cancellationToken);
+        if (_homeAssistant is not null)
+        {
+            await _homeAssistant.PublishAsync(session, cancellationToken);
+        }
+
         _firstSession.TrySetResult();
     }
 

@@ -43,7 +43,7 @@ public sealed class BrokerAclTests
         {
             using var authority = await broker.ConnectAsync("feed-authority");
             Assert.True((await Publish(authority, "hc/v1/colors/snapshot", world.Sign(world.Snapshot(1, FeedWorld.T0, FeedWorld.Record(1, HealthColor.Green, 10))), retain: true)).IsSuccess);
-            await WaitAsync(() => world.Store.State.Seq == 1UL, "the authority's snapshot applied");
+            await Poll.UntilAsync(() => world.Store.State.Seq == 1UL, "the authority's snapshot applied");
 
             // Correctly signed messages (a replay, a leaked file) from anyone else: refused by the broker, never seen by the kiosk.
             foreach (var user in new[] { "kiosk-02", "fleet-manager", "fleet-monitor", "home-assistant" })
@@ -58,7 +58,7 @@ public sealed class BrokerAclTests
 
             // The authority's next batch arrives (the kiosk was listening all along) and nothing else did.
             Assert.True((await Publish(authority, "hc/v1/colors/batch", world.Sign(world.Batch(2, FeedWorld.T0.AddMinutes(2), FeedWorld.Record(1, HealthColor.Yellow, 30))))).IsSuccess);
-            await WaitAsync(() => world.Store.State.Seq == 2UL, "the authority's batch applied");
+            await Poll.UntilAsync(() => world.Store.State.Seq == 2UL, "the authority's batch applied");
             Assert.Equal((HealthColor.Yellow, 30L), world.Lookup(FeedWorld.Record(1, HealthColor.Green, 0)));
             Assert.Equal(0, world.Processor.RejectedCount);
 
@@ -78,7 +78,7 @@ public sealed class BrokerAclTests
                     .WithTopicFilter($"{Site}/kiosk-01/status", MqttQualityOfServiceLevel.AtLeastOnce).Build());
                 Assert.True((await Publish(authority, "hc/v1/colors/heartbeat", world.Sign(world.Heartbeat(2, FeedWorld.T0.AddMinutes(3))), retain: true)).IsSuccess);
                 Assert.True((await broker.PublishAsync("kiosk-01", $"{Site}/kiosk-01/status", """{"state":"online"}"""u8.ToArray())).IsSuccess);
-                await WaitAsync(() => received.Contains($"{Site}/kiosk-01/status"), $"the status at {user}");
+                await Poll.UntilAsync(() => received.Contains($"{Site}/kiosk-01/status"), $"the status at {user}");
                 Assert.DoesNotContain(received, t => t.StartsWith("hc/", StringComparison.Ordinal));
             }
         }
@@ -122,7 +122,7 @@ public sealed class BrokerAclTests
         var request = new MqttApplicationMessageBuilder().WithTopic($"{Site}/kiosk-01/cmd/open-gate").WithPayload("""{"requestId":"ops-1"}""")
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).WithResponseTopic("fleet/replies/acl-test").WithCorrelationData([1]).Build();
         Assert.True((await manager.PublishAsync(request)).IsSuccess);
-        await WaitAsync(() => !answers.IsEmpty, "the fleet manager's answer");
+        await Poll.UntilAsync(() => !answers.IsEmpty, "the fleet manager's answer");
         Assert.Contains("\"opened\":true", answers.Single(), StringComparison.Ordinal);
         Assert.Equal(1, kiosk.Indicators.GateOpened);
     }
@@ -153,7 +153,7 @@ public sealed class BrokerAclTests
 
         // Its own topics are its to write.
         Assert.True((await broker.PublishAsync("kiosk-02", $"{Site}/kiosk-02/status", """{"state":"online"}"""u8.ToArray(), retain: true)).IsSuccess);
-        await WaitAsync(() => seen.Any(m => m.Topic == $"{Site}/kiosk-02/status"), "kiosk-02's own status");
+        await Poll.UntilAsync(() => seen.Any(m => m.Topic == $"{Site}/kiosk-02/status"), "kiosk-02's own status");
         Assert.DoesNotContain(seen, m => m.Topic.Contains("/kiosk-01/", StringComparison.Ordinal));
 
         // Nor can it leave a Will on another kiosk's status: the broker does not publish it.
@@ -176,26 +176,12 @@ public sealed class BrokerAclTests
             await ownClient.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.DisconnectWithWillMessage).Build());
         }
 
-        await WaitAsync(() => seen.Any(m => m.Topic == $"{Site}/kiosk-02/status" && m.Payload.Contains("lost", StringComparison.Ordinal)), "kiosk-02's own Will");
+        await Poll.UntilAsync(() => seen.Any(m => m.Topic == $"{Site}/kiosk-02/status" && m.Payload.Contains("lost", StringComparison.Ordinal)), "kiosk-02's own Will");
         Assert.DoesNotContain(seen, m => m.Topic.Contains("/kiosk-01/", StringComparison.Ordinal));
     }
 
     private static Task<MqttClientPublishResult> Publish(IMqttClient client, string topic, byte[] payload, bool retain = false) =>
         client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithRetainFlag(retain).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
-
-    private static async Task WaitAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"waited for {what}");
-            }
-
-            await Task.Delay(20);
-        }
-    }
 
     /// <summary>Mosquitto with the repository's ACL file and a password file of the example users.</summary>
     private sealed class AclBroker : IAsyncDisposable

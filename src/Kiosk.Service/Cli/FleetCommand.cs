@@ -160,7 +160,7 @@ public static class FleetCommand
             foreach (var key in outcome.Keys)
             {
                 var what = key.Value is null ? $"{key.Key} (unset)" : $"{key.Key}={key.Value}";
-                writer.WriteLine(key.Accepted ? $"{what}  accepted" : $"{what}  rejected  {key.Reason}");
+                writer.WriteLine(key.Accepted ? $"{what}  accepted" : $"{what}  {(outcome.Status == "timeout" ? "unconfirmed" : "rejected")}  {key.Reason}");
             }
 
             writer.WriteLine(outcome.Status switch
@@ -168,7 +168,7 @@ public static class FleetCommand
                 "applied" => $"{target.Name}  applied version {outcome.Version}",
                 "unchanged" => $"{target.Name}  version {outcome.Version} unchanged",
                 "rejected" => $"{target.Name}  rejected version {outcome.Version}: {outcome.Reason}; the previous desired document was put back",
-                _ => $"{target.Name}  {outcome.Status}  {outcome.Reason}",
+                _ => $"{target.Name}  {outcome.Status}  {outcome.Reason}; version {outcome.Version} stays on the broker for the kiosk to check when it gets it",
             });
             return outcome.Accepted ? 0 : 1;
         });

@@ -142,7 +142,9 @@ public static class FleetConfigurator
             }
             catch (TimeoutException)
             {
-                return new ConfigOutcome("timeout", version, $"no config/reported for version {version} within {FleetConsoleSession.Seconds(session.Settings.Timeout)} s", Keys(set, unset, accepted: false, null), Restored: false);
+                // The document stays: the kiosk checks it when it gets it.
+                var silence = $"no config/reported for version {version} within {FleetConsoleSession.Seconds(session.Settings.Timeout)} s";
+                return new ConfigOutcome("timeout", version, silence, Keys(set, unset, accepted: false, silence), Restored: false);
             }
 
             var status = report.GetProperty("status").GetString() ?? "rejected";

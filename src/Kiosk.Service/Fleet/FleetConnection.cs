@@ -162,6 +162,12 @@ public sealed partial class FleetConnection : IAsyncDisposable
                 endpoint = $"{host}:{port}";
                 Volatile.Write(ref _disconnectingByUs, false);
                 var result = await _client.ConnectAsync(BuildClientOptions(host, port), cancellationToken);
+                if (result.ResultCode != MqttClientConnectResultCode.Success)
+                {
+                    // MQTTnet 5 returns a refused CONNACK instead of throwing: not a session.
+                    throw new InvalidOperationException($"the broker refused the connection ({result.ResultCode}{(string.IsNullOrEmpty(result.ReasonString) ? string.Empty : ": " + result.ReasonString)})");
+                }
+
                 var receiveMaximum = result.ReceiveMaximum is > 0 ? result.ReceiveMaximum.Value : ushort.MaxValue;
                 var session = new FleetSession(Interlocked.Increment(ref _sessionCount), _client.Options.ProtocolVersion, Math.Min(_options.MaxInFlight, receiveMaximum), sessionEnd.Token);
                 LogConnected(_logger, endpoint, _clientId, session.Number, session.MaxInFlight);

@@ -177,7 +177,7 @@ public static class FleetCommandSender
             var topics = new FleetTopics(prefix, site, connected[0].KioskId);
             var topic = siteWide ? topics.SiteCommand(command) : topics.Command(command);
             var message = session.CreateMessage(fleetSession, topic, body, retain: false);
-            if (!siteWide && fleetSession.IsMqtt5 && !refused.Contains(replyTopic))
+            if (!siteWide && fleetSession.IsMqtt5 && session.RepliesReadable != false && !refused.Contains(replyTopic))
             {
                 message.ResponseTopic = replyTopic;
                 message.CorrelationData = correlation;

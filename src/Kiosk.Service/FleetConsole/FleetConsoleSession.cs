@@ -54,6 +54,13 @@ public sealed class FleetConsoleSession : IAsyncDisposable
     /// <summary>Where MQTT 5 answers to this tool go: <c>fleet/replies/{clientId}/…</c> (the shipped ACL lets kiosks write there).</summary>
     public string ReplyRoot => $"fleet/replies/{ClientId}";
 
+    /// <summary>
+    /// Whether this user receives what is published to its reply topic (learnt when reading retained messages; null
+    /// before). When it does not (a user the ACL lets write commands but not read replies), answers must come on the
+    /// kiosks' result topics instead of an MQTT 5 response topic.
+    /// </summary>
+    public bool? RepliesReadable { get; internal set; }
+
     /// <summary>True while connected.</summary>
     public bool IsConnected => _connection.IsConnected;
 

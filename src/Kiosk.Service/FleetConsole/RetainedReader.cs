@@ -12,12 +12,15 @@ namespace Kiosk.Service.FleetConsole;
 /// subscribing the reader publishes a marker to its own reply topic: the broker queues it behind the retained
 /// messages it is delivering, so when the marker comes back everything retained has arrived. Where the user may not
 /// read its reply topic (a read-only monitoring user), it waits instead until nothing has come for
-/// <see cref="QuietPeriod"/>.
+/// <see cref="QuietPeriod"/> (<see cref="MarkerSilence"/> when the broker took the marker but does not deliver it).
 /// </summary>
 public static class RetainedReader
 {
     /// <summary>The fallback's silence that ends the retained burst.</summary>
     public static readonly TimeSpan QuietPeriod = TimeSpan.FromMilliseconds(400);
+
+    /// <summary>The silence that ends the wait when the marker was sent but does not come back (no right to read it).</summary>
+    public static readonly TimeSpan MarkerSilence = TimeSpan.FromSeconds(1);
 
     /// <summary>Topic → payload of the retained messages under <paramref name="filters"/> that <paramref name="accept"/> takes (cleared ones left out).</summary>
     public static async Task<IReadOnlyDictionary<string, byte[]>> ReadAsync(FleetConsoleSession session, IReadOnlyList<string> filters, Func<string, bool> accept, TimeProvider time, CancellationToken cancellationToken)
@@ -68,18 +71,35 @@ public static class RetainedReader
                 }
 
                 Interlocked.Exchange(ref lastArrival, time.GetTimestamp());
+                var quiet = QuietPeriod;
                 if (!markerRefused)
                 {
                     await session.PublishAsync(fleetSession, session.CreateMessage(fleetSession, marker, Encoding.UTF8.GetBytes("{}"), retain: false), token);
-                    await markerSeen.Task.WaitAsync(token);
+
+                    // Some brokers grant a subscription the ACL will not deliver on (Mosquitto 2.0 checks reads per
+                    // message): then the marker never comes back and a longer silence ends the wait.
+                    quiet = MarkerSilence;
                 }
-                else
+
+                while (!markerSeen.Task.IsCompleted)
                 {
-                    while (time.GetElapsedTime(Interlocked.Read(ref lastArrival)) < QuietPeriod)
+                    var left = quiet - time.GetElapsedTime(Interlocked.Read(ref lastArrival));
+                    if (left <= TimeSpan.Zero)
                     {
-                        await Task.Delay(QuietPeriod / 8, time, token);
+                        break;
+                    }
+
+                    try
+                    {
+                        await markerSeen.Task.WaitAsync(left, time, token);
+                    }
+                    catch (TimeoutException)
+                    {
+                        // Something may have arrived meanwhile: look at the silence again.
                     }
                 }
+
+                session.RepliesReadable = markerSeen.Task.IsCompleted;
             }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {

@@ -180,6 +180,56 @@ public sealed class BrokerAclTests
         Assert.DoesNotContain(seen, m => m.Topic.Contains("/kiosk-01/", StringComparison.Ordinal));
     }
 
+    [ToolFact("mosquitto", "mosquitto_passwd")]
+    public async Task AKioskWithAWrongPassword_IsNotConnected_AndSaysWhy()
+    {
+        await using var broker = await AclBroker.StartAsync();
+        using var data = new TempDirectory();
+        await using var kiosk = FleetTestKiosk.Create(broker.Broker.Port, data.Path, o =>
+        {
+            o.Username = "kiosk-01";
+            o.Password = "not-the-password";
+        });
+        await kiosk.Start();
+        await Poll.UntilAsync(() => kiosk.Connection.LastError is not null, "the refused connection");
+        Assert.Contains("refused the connection", kiosk.Connection.LastError, StringComparison.Ordinal);
+        Assert.Equal(0, kiosk.Connection.SessionCount);
+        Assert.False(kiosk.Connectivity.Online);
+    }
+
+    [ToolFact("mosquitto", "mosquitto_passwd")]
+    public async Task FleetTools_WorkWithinTheirUsersRights()
+    {
+        await using var broker = await AclBroker.StartAsync();
+        using var data = new TempDirectory();
+        await using var kiosk = FleetTestKiosk.Create(broker.Broker.Port, data.Path, o =>
+        {
+            o.Username = "kiosk-01";
+            o.Password = AclBroker.PasswordOf("kiosk-01");
+        });
+        await kiosk.StartAsync();
+        var mqtt = $"127.0.0.1:{broker.Broker.Port}";
+        string[] As(string user) => ["--mqtt", mqtt, "--username", user, "--password", AclBroker.PasswordOf(user), "--timeout", "5"];
+
+        // A read-only user cannot read its own reply topic: the status still lists the kiosk (the reader waits for quiet).
+        var status = await CliRunner.RunAsync(["fleet", "status", .. As("fleet-monitor")]);
+        Assert.True(status.Code == 0, status.Out + status.Error);
+        Assert.Matches(@"site-a\s+kiosk-01\s+online", status.Out);
+
+        // Users without the right get one line, and the gate stays shut.
+        CliRunner.AssertOneLineError(await CliRunner.RunAsync(["fleet", "send", "kiosk-01", "open-gate", .. As("fleet-monitor")]), "refused to let this user publish");
+        CliRunner.AssertOneLineError(await CliRunner.RunAsync(["fleet", "send", "kiosk-01", "open-gate", .. As("home-assistant")]), "refused to let this user publish to kiosk/v1/site-a/kiosk-01/cmd/open-gate");
+        CliRunner.AssertOneLineError(await CliRunner.RunAsync(["fleet", "status", "--mqtt", mqtt, "--username", "fleet-manager", "--password", "wrong"]), "cannot connect to the broker");
+        Assert.Equal(0, kiosk.Indicators.GateOpened);
+
+        // Home Assistant may press resync's button; a fleet manager may open the gate.
+        var resync = await CliRunner.RunAsync(["fleet", "send", "kiosk-01", "resync", .. As("home-assistant")]);
+        Assert.Equal("site-a/kiosk-01  rejected  resync is not available on this kiosk", resync.Out.Trim());
+        var gate = await CliRunner.RunAsync(["fleet", "send", "kiosk-01", "open-gate", .. As("fleet-manager")]);
+        Assert.True(gate.Code == 0, gate.Out + gate.Error);
+        Assert.Equal(1, kiosk.Indicators.GateOpened);
+    }
+
     private static Task<MqttClientPublishResult> Publish(IMqttClient client, string topic, byte[] payload, bool retain = false) =>
         client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithRetainFlag(retain).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
 

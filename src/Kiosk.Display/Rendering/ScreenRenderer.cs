@@ -278,8 +278,8 @@ public sealed class ScreenRenderer : IDisposable
         _canvas.DrawText(status.KioskId, Width - pad, baseline, SKTextAlign.Right, _font, _textPaint);
     }
 
-    /// <summary>Data age for a technician: "45 s", "12 min", "5 h", "3 d".</summary>
-    internal static string FormatAge(TimeSpan age)
+    /// <summary>Data age for a technician: "45 s", "12 min", "5 h", "3 d" (the screen's status strip, <c>kiosk fleet</c>).</summary>
+    public static string FormatAge(TimeSpan age)
     {
         if (age < TimeSpan.Zero)
         {

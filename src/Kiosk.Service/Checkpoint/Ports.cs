@@ -126,6 +126,7 @@ public static class AlertKinds
     public const string FeedGap = "feed_gap";
     public const string GateOpened = "gate_opened";
     public const string AudioFault = "audio_fault";
+    public const string FleetFault = "fleet_fault";
 }
 
 /// <summary>Where components report faults. Raising an active alert again only updates its detail; events go out on change.</summary>

@@ -25,6 +25,7 @@ public static class KioskCli
         yield return RenderCommand.Create();
         yield return ScanCommand.Create();
         yield return SpeakCommand.Create();
+        yield return FleetCommand.Create();
     }
 
     /// <summary>Parses and runs. Parse errors and input errors are one line on stderr and a non-zero exit.</summary>

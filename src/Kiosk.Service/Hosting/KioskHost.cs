@@ -82,6 +82,8 @@ public static class KioskHost
 
         builder.Services.AddKiosk(builder.Configuration, options.Simulate ? DeviceMode.Simulated : DeviceMode.Hardware, connectFeedBroker: true);
         builder.Services.AddRuntimeSettings();
+        builder.Services.AddSingleton<HostRestart>();
+        builder.Services.AddSingleton<IKioskRestart>(sp => sp.GetRequiredService<HostRestart>());
         builder.Services.AddFleet(builder.Configuration, embeddedBrokerWhenUnconfigured: options.Simulate);
         builder.Services.AddHostedService<CheckpointService>();
         builder.Services.AddHostedService<VoiceService>();
@@ -108,7 +110,7 @@ public static class KioskHost
             throw new CliInputException($"configuration is invalid: {string.Join("; ", ex.Failures)}");
         }
 
-        return 0;
+        return host.Services.GetRequiredService<HostRestart>().Requested ? HostRestart.ExitCode : 0;
     }
 
     /// <summary>Keeps the assist button's handler alive for the life of the host.</summary>

@@ -48,10 +48,10 @@ public sealed class FleetDeliveryTests
         {
             await Task.Delay(Random.Shared.Next(40, 160));
             await broker.StopAsync();
-            await WaitAsync(() => !kiosk.Connectivity.Online, "the kiosk to notice the outage");
+            await Poll.UntilAsync(() => !kiosk.Connectivity.Online, "the kiosk to notice the outage");
             await Task.Delay(Random.Shared.Next(20, 200));
             await broker.RestartAsync();
-            await WaitAsync(() => kiosk.Connectivity.Online, "the kiosk to reconnect");
+            await Poll.UntilAsync(() => kiosk.Connectivity.Online, "the kiosk to reconnect");
         }
 
         killsDone.SetResult();
@@ -86,7 +86,7 @@ public sealed class FleetDeliveryTests
         await using var kiosk = FleetTestKiosk.Create(broker.Port, data.Path);
         await kiosk.StartAsync();
         await broker.StopAsync();
-        await WaitAsync(() => !kiosk.Connectivity.Online, "the kiosk to notice the outage");
+        await Poll.UntilAsync(() => !kiosk.Connectivity.Online, "the kiosk to notice the outage");
 
         var at = DateTimeOffset.UtcNow;
         for (var i = 0; i < 200; i++)
@@ -224,20 +224,6 @@ public sealed class FleetDeliveryTests
     }
 
     private static string? State(ReceivedMessage m) => m.Json.GetProperty("state").GetString();
-
-    private static async Task WaitAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"waited for {what}");
-            }
-
-            await Task.Delay(20);
-        }
-    }
 }
 
 /// <summary>Broker tests start processes and sockets: run them one after another.</summary>

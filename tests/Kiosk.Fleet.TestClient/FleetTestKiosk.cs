@@ -1,17 +1,22 @@
+using System.Collections.Concurrent;
+using HealthCode.Formats;
 using Kiosk.Service.Checkpoint;
 using Kiosk.Service.Events;
 using Kiosk.Service.Fleet;
 using Kiosk.Service.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
-namespace Kiosk.Service.Tests.Fleet;
+namespace Kiosk.Fleet.TestClient;
 
 /// <summary>
-/// The fleet part of a kiosk, composed by hand as the host composes it: real alert center, event recorder, file
-/// seq, SQLite outbox in a temporary data directory, connection to a real broker.
+/// The fleet part of a kiosk, composed by hand as the host composes it, in process: real alert center, event
+/// recorder, file seq, SQLite outbox in a data directory, status, telemetry, commands, Home Assistant discovery, the
+/// supervised fleet service, and a connection to a real broker. The fleet tests and the fleet benchmarks (a thousand
+/// of them in one process) use the same kiosk; the hardware is the only thing not there (a counting gate, a color
+/// store that only has a state).
 /// </summary>
-internal sealed class FleetTestKiosk : IAsyncDisposable
+public sealed class FleetTestKiosk : IAsyncDisposable
 {
     private FleetTestKiosk()
     {
@@ -55,6 +60,21 @@ internal sealed class FleetTestKiosk : IAsyncDisposable
 
     public static readonly byte[] SiteSecret = Convert.FromBase64String("c2l0ZS1zZWNyZXQtZm9yLXRlc3RzLW9ubHktMzJieXQ=");
 
+    /// <summary>Composes a kiosk (nothing runs until <see cref="Start"/>).</summary>
+    /// <param name="port">Broker port on 127.0.0.1; 0 = no broker configured (the embedded one when given).</param>
+    /// <param name="dataDirectory">Outbox, seq and the day's counts.</param>
+    /// <param name="configure">Changes the fleet options (credentials, protocol, Home Assistant).</param>
+    /// <param name="kioskId">Kiosk id (also the client id).</param>
+    /// <param name="time">Clock of the fleet link.</param>
+    /// <param name="commandTime">Clock of command expiry; null = <paramref name="time"/>.</param>
+    /// <param name="selfTest">Self test; null = not available.</param>
+    /// <param name="screenshot">Screen capture; null = not available.</param>
+    /// <param name="resync">Color resync; null = not available.</param>
+    /// <param name="remoteConfiguration">Remote configuration; null = <c>config/desired</c> not subscribed.</param>
+    /// <param name="embedded">Embedded broker used when <paramref name="port"/> is 0.</param>
+    /// <param name="loggers">Loggers of the fleet service and its supervisor.</param>
+    /// <param name="site">The site.</param>
+    /// <param name="first">A sink that sees each event before the outbox commits it (benchmarks stamp it).</param>
     public static FleetTestKiosk Create(
         int port,
         string dataDirectory,
@@ -66,9 +86,14 @@ internal sealed class FleetTestKiosk : IAsyncDisposable
         IScreenshotSource? screenshot = null,
         IColorResync? resync = null,
         RemoteConfiguration? remoteConfiguration = null,
-        EmbeddedBroker? embedded = null)
+        EmbeddedBroker? embedded = null,
+        ILoggerFactory? loggers = null,
+        string site = "site-a",
+        IEventSink? first = null)
     {
+        loggers ??= NullLoggerFactory.Instance;
         time ??= TimeProvider.System;
+        Directory.CreateDirectory(dataDirectory);
         var options = new FleetOptions
         {
             Host = port == 0 ? string.Empty : "127.0.0.1",
@@ -79,13 +104,13 @@ internal sealed class FleetTestKiosk : IAsyncDisposable
             Timeout = TimeSpan.FromSeconds(5),
         };
         configure?.Invoke(options);
-        var kiosk = new KioskOptions { Site = "site-a", KioskId = kioskId, DataDirectory = dataDirectory };
+        var kiosk = new KioskOptions { Site = site, KioskId = kioskId, DataDirectory = dataDirectory };
         var topics = new FleetTopics(options.TopicPrefix, kiosk.Site, kiosk.KioskId);
         var sequence = new FileEventSequence(Path.Combine(dataDirectory, "event-seq"));
         AlertCenter? alerts = null;
         var outbox = new SqliteOutbox(Path.Combine(dataDirectory, SqliteOutbox.FileName), options.OutboxCapacity, () => alerts, NullLogger<SqliteOutbox>.Instance);
         var recorded = new RecordingSink();
-        IEventSink[] sinks = [outbox, recorded];
+        IEventSink[] sinks = first is null ? [outbox, recorded] : [first, outbox, recorded];
         alerts = new AlertCenter(time, sequence, sinks, NullLogger<AlertCenter>.Instance);
         var counters = new DecisionCounters();
         var recorder = new DecisionEventRecorder(sequence, sinks, new CodeRefHasher(SiteSecret), counters);
@@ -97,9 +122,12 @@ internal sealed class FleetTestKiosk : IAsyncDisposable
         var connection = new FleetConnection(wrapped, topics, connectivity, time, NullLogger<FleetConnection>.Instance, embedded);
         var sender = new OutboxSender(outbox, connection, NullLogger<OutboxSender>.Instance);
         var status = new StatusReporter(connection, identity, alerts, colors, time, NullLogger<StatusReporter>.Instance);
-        var telemetry = new TelemetryReporter(connection, identity, counters, outbox, wrapped, time, NullLogger<TelemetryReporter>.Instance);
+        var today = new DailyOutcomes(counters, time, dataDirectory);
+        var telemetry = new TelemetryReporter(connection, identity, counters, outbox, wrapped, time, NullLogger<TelemetryReporter>.Instance, today: today, colors: colors);
         var commands = new FleetCommands(connection, identity, indicators, alerts, commandTime ?? time, NullLogger<FleetCommands>.Instance, screenshot, resync, selfTest);
-        var service = new FleetService(connection, sender, status, telemetry, commands, NullLogger<FleetService>.Instance, remoteConfiguration);
+        var supervisor = new FleetLoopSupervisor(wrapped, alerts, time, loggers.CreateLogger<FleetLoopSupervisor>());
+        var homeAssistant = new HomeAssistantDiscovery(wrapped, connection, identity, NullLogger<HomeAssistantDiscovery>.Instance);
+        var service = new FleetService(connection, sender, status, telemetry, commands, supervisor, loggers.CreateLogger<FleetService>(), remoteConfiguration, homeAssistant);
         return new FleetTestKiosk
         {
             Options = options,
@@ -123,9 +151,13 @@ internal sealed class FleetTestKiosk : IAsyncDisposable
         };
     }
 
+    /// <summary>Starts the fleet service (connects in the background).</summary>
+    public Task Start() => Service.StartAsync(CancellationToken.None);
+
+    /// <summary>Starts and waits for the first connection (subscribed, status published).</summary>
     public async Task StartAsync()
     {
-        await Service.StartAsync(CancellationToken.None);
+        await Start();
         await Service.FirstSession.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
@@ -144,6 +176,7 @@ internal sealed class FleetTestKiosk : IAsyncDisposable
         }
     }
 
+    /// <summary>A clean stop: <c>offline</c>, DISCONNECT (no Will), files closed.</summary>
     public async ValueTask DisposeAsync()
     {
         await Service.StopAsync(CancellationToken.None);
@@ -153,22 +186,57 @@ internal sealed class FleetTestKiosk : IAsyncDisposable
     }
 }
 
-/// <summary>A temporary data directory, deleted afterwards.</summary>
-internal sealed class TempDirectory : IDisposable
+/// <summary>Counts what the fleet asked of the gate.</summary>
+public sealed class CountingIndicators : IIndicators
 {
-    public TempDirectory() => System.IO.Directory.CreateDirectory(Path);
+    private int _gateOpened;
 
-    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "kiosk-fleet-" + Guid.NewGuid().ToString("N")[..12]);
+    public int GateOpened => Volatile.Read(ref _gateOpened);
 
-    public void Dispose()
+    public void SignalPass()
     {
-        try
-        {
-            System.IO.Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort.
-        }
+    }
+
+    public void SignalRefer()
+    {
+    }
+
+    public void SignalFault()
+    {
+    }
+
+    public void Clear()
+    {
+    }
+
+    public void OpenGate() => Interlocked.Increment(ref _gateOpened);
+}
+
+/// <summary>A color store that only has a state (the fleet reads nothing else).</summary>
+public sealed class FixedColorStore(ColorDataState state) : IColorStore
+{
+    public ColorDataState State { get; set; } = state;
+
+    public bool TryLookup(string issuer, CodeId id, out HealthColor color, out long colorTime)
+    {
+        color = HealthColor.Green;
+        colorTime = 0;
+        return false;
+    }
+
+    public bool TryLookupDocument(HealthCode.Formats.Identity.DocRef docRef, out HealthColor color, out long colorTime)
+    {
+        color = HealthColor.Green;
+        colorTime = 0;
+        return false;
     }
 }
+
+/// <summary>Keeps every event handed to the sinks, in order.</summary>
+public sealed class RecordingSink : IEventSink
+{
+    public ConcurrentQueue<KioskEvent> Events { get; } = new();
+
+    public void Publish(KioskEvent kioskEvent) => Events.Enqueue(kioskEvent);
+}
+

@@ -132,10 +132,10 @@ public sealed class SoakRun(SoakSettings settings, string kioskDll, Action<strin
             var from = segment * segmentLength;
             var to = segment == settings.Segments - 1 ? double.MaxValue : (segment + 1) * segmentLength;
             var inSegment = Enumerable.Range(0, day.Visitors.Count).Where(i => day.Visitors[i].AtSeconds >= from && day.Visitors[i].AtSeconds < to).ToList();
-            var segmentsLeft = settings.Segments - segment;
-            var killQuota = (int)Math.Ceiling(Math.Max(0, settings.Kills - _kills) / (double)segmentsLeft);
-            var outageQuota = segment == settings.Segments - 1 ? 0 : (int)Math.Ceiling(Math.Max(0, settings.Outages - _outages) / (double)(segmentsLeft - 1));
-            var killsHere = 0;
+            // Cumulative quotas spread over the day, shortfalls carried on: kills reached by the second-last segment,
+            // outages by the third-last (the last segment runs with the broker up, so the kiosk drains its outbox).
+            var killQuota = Quota(settings.Kills, segment, settings.Segments - 1);
+            var outageQuota = segment == settings.Segments - 1 ? _outages : Quota(settings.Outages, segment, settings.Segments - 2);
             double? segmentStart = null;
             if (segment == settings.Segments - 1)
             {
@@ -158,25 +158,18 @@ public sealed class SoakRun(SoakSettings settings, string kioskDll, Action<strin
                 var storeSeq = StoreSeq(data, scenario);
                 var start = Math.Max(segmentStart.Value, Math.Max(LastDecisionSeconds(committed, dayStart) + 1, SeqSeconds(day, storeSeq)));
                 var runFile = WriteRun(directory, scenario, dayStart, visitorJson, rest, day, start, to, storeSeq);
-                var kill = killsHere < killQuota;
-                if (kill == false && outageQuota > 0 && outageTask.IsCompleted)
+                var kill = _kills < killQuota;
+                if (_outages < outageQuota && outageTask.IsCompleted)
                 {
-                    outageQuota--;
                     outageTask = OutageAsync(broker, chaos.Token);
                 }
 
                 var played = Stopwatch.StartNew();
-                var (killed, exit, rss, fds) = await PlayAsync(runFile, data, config, broker.Port, kill ? KillDelay() : null, cancellationToken);
+                var (killed, exit, rss, fds) = await PlayAsync(runFile, data, config, broker.Port, kill ? KillDelay(segment == settings.Segments - 1) : null, cancellationToken);
                 _runs++;
                 if (killed)
                 {
                     _kills++;
-                    killsHere++;
-                    if (outageQuota > 0 && outageTask.IsCompleted && _random.Next(2) == 0)
-                    {
-                        outageQuota--;
-                        outageTask = OutageAsync(broker, chaos.Token);
-                    }
                 }
                 else if (exit != 0)
                 {
@@ -216,11 +209,14 @@ public sealed class SoakRun(SoakSettings settings, string kioskDll, Action<strin
         return inSegment.Where(i => i > lastDone).ToList();
     }
 
-    private TimeSpan KillDelay()
+    private static int Quota(int total, int segment, int by) => Math.Min(total, (int)Math.Ceiling(total * (segment + 1) / (double)Math.Max(1, by)));
+
+    private TimeSpan KillDelay(bool lastChance)
     {
-        // Anywhere in a run: while it starts, while it catches up with the broker, mid-visitor, while it drains.
+        // Anywhere in a run (while it starts, catches up with the broker, mid-visitor, while it drains), but within half a
+        // typical run, so that the kill lands before the run is over; at the end of the day, early.
         var durations = _completedRuns.Select(r => r.Seconds).Order().ToList();
-        var typical = durations.Count == 0 ? 6.0 : durations[durations.Count / 2];
+        var typical = lastChance ? 1.5 : Math.Clamp(durations.Count == 0 ? 4.0 : durations[durations.Count / 2] / 2, 1.0, 6.0);
         return TimeSpan.FromSeconds(0.3 + _random.NextDouble() * typical);
     }
 

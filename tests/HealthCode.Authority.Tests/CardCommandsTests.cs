@@ -6,6 +6,8 @@ using HealthCode.Formats.Identity;
 
 namespace HealthCode.Authority.Tests;
 
+using static AuthorityRun;
+
 /// <summary>The ID-card side of <c>hc-authority</c>, run in-process through its parser; what it writes is read back with the kiosk's readers.</summary>
 public sealed class CardCommandsTests : IDisposable
 {
@@ -15,31 +17,6 @@ public sealed class CardCommandsTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     private string PathOf(string name) => Path.Combine(_dir, name);
-
-    private static async Task<(int Exit, string Out, string Err)> Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var exit = await AuthorityCli.RunAsync(args, stdout, stderr, CancellationToken.None);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
-
-    private static async Task<string> Ok(params string[] args)
-    {
-        var (exit, output, error) = await Run(args);
-        Assert.True(exit == 0, $"exit {exit}: {error}");
-        return output;
-    }
-
-    private static async Task InputError(string expected, params string[] args)
-    {
-        var (exit, output, error) = await Run(args);
-        Assert.Equal(2, exit);
-        Assert.Empty(output);
-        Assert.StartsWith("error: ", error);
-        Assert.Contains(expected, error);
-        Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-    }
 
     private async Task<byte[]> DocKey()
     {

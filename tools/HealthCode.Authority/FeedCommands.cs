@@ -226,9 +226,9 @@ public static class FeedCommands
             throw new FeedCommandException($"--key {keyFile.FullName} is not a PEM EC private key");
         }
 
-        if (key.KeySize != 256)
+        if (!PublicKeys.IsP256(key))
         {
-            throw new FeedCommandException("--key must be a P-256 key (ES256)");
+            throw new FeedCommandException($"--key must be a P-256 key (ES256), not {PublicKeys.Weakness(key)}");
         }
 
         var kid = SHA256.HashData(key.ExportSubjectPublicKeyInfo())[..8];

@@ -361,9 +361,10 @@ internal static class FeedPayloadReader
         }
 
         var value = reader.ReadInt64();
-        if (value < DateTimeOffset.MinValue.ToUnixTimeSeconds() || value > DateTimeOffset.MaxValue.ToUnixTimeSeconds())
+        if (value < 0 || value > CwtClaims.MaxEpochSeconds)
         {
-            throw new FeedFormatException($"payload: {name} out of range");
+            // As a code's NumericDate: 1970-9999. The clock check subtracts the skew from it, which year 1 cannot take.
+            throw new FeedFormatException($"payload: {name} out of range (1970-9999)");
         }
 
         return value;

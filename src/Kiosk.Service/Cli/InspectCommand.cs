@@ -236,7 +236,7 @@ public static class InspectCommand
         }
         catch (Exception ex) when (ex is FormatException or CryptographicException)
         {
-            throw new CliInputException($"{what} is not a base64 X.509 certificate with an EC or RSA key", ex);
+            throw new CliInputException($"{what} is not a base64 X.509 certificate with a P-256 or RSA-2048+ key ({KioskCli.OneLine(ex.Message).TrimEnd('.')})", ex);
         }
     }
 }

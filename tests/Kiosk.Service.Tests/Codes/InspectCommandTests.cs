@@ -129,6 +129,26 @@ public sealed class InspectCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_certificate_with_a_key_too_weak_for_its_algorithm_is_an_input_error()
+    {
+        using var p384 = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP384);
+        using var certificate = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=issuer", p384, System.Security.Cryptography.HashAlgorithmName.SHA256)
+            .CreateSelfSigned(Now.AddDays(-1), Now.AddDays(1));
+        var (exit, stdout, stderr) = await Run("inspect", Issue(HealthColor.Green), "--cert", Convert.ToBase64String(certificate.RawData));
+        Assert.Equal(2, exit);
+        Assert.Empty(stdout);
+        Assert.StartsWith("error: --cert", stderr);
+        Assert.Contains("ES256 needs P-256", stderr);
+        Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+
+        var weakTrust = Path.Combine(_dir, "weak.json");
+        File.WriteAllText(weakTrust, $$"""{"issuers":[{"region":"CN-HL","certificate":"{{Convert.ToBase64String(certificate.RawData)}}"}]}""");
+        (exit, _, stderr) = await Run("inspect", Issue(HealthColor.Green), "--trust", weakTrust);
+        Assert.Equal(2, exit);
+        Assert.Contains("ES256 needs P-256", stderr);
+    }
+
+    [Fact]
     public async Task NoCodeAndNotAnImageAreInputErrors()
     {
         var (exit, _, stderr) = await Run("inspect");

@@ -83,6 +83,23 @@ public sealed class ColorFeedRulesTests : IDisposable
         Assert.Equal((ulong)long.MaxValue, _w.Store.State.Seq);
     }
 
+    [Fact]
+    public void Rule1_an_at_outside_1970_to_9999_is_rejected_not_thrown()
+    {
+        // The clock check subtracts the skew from the latest signed at: an at in year 1 would underflow it.
+        foreach (var at in new[] { DateTimeOffset.MinValue, DateTimeOffset.UnixEpoch.AddSeconds(-1) })
+        {
+            var outcome = _w.Apply(_w.Heartbeat(1, at));
+            Assert.Equal(FeedOutcomeKind.Rejected, outcome.Kind);
+            Assert.Contains("at out of range", outcome.Detail);
+        }
+
+        Assert.Null(_w.Store.State.LatestSignedAt);
+        Assert.Equal(FeedOutcomeKind.HeartbeatOutOfSync, _w.Apply(_w.Heartbeat(1, DateTimeOffset.UnixEpoch)).Kind);
+        _w.Processor.CheckHealth();
+        Assert.False(_w.Processor.ClockFault);
+    }
+
     // ---- Rule 2 -------------------------------------------------------------------------------
 
     [Fact]

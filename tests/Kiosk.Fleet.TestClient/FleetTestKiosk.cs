@@ -225,6 +225,13 @@ public sealed class FixedColorStore(ColorDataState state) : IColorStore
         colorTime = 0;
         return false;
     }
+
+    public bool TryLookupDocument(HealthCode.Formats.Identity.DocRef docRef, out HealthColor color, out long colorTime)
+    {
+        color = HealthColor.Green;
+        colorTime = 0;
+        return false;
+    }
 }
 
 /// <summary>Keeps every event handed to the sinks, in order.</summary>

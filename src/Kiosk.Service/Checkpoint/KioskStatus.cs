@@ -24,14 +24,22 @@ public sealed class KioskStatus : IKioskStatus
     private readonly Connectivity _connectivity;
     private readonly IOptionsMonitor<CheckpointOptions> _checkpoint;
     private readonly IOptions<KioskOptions> _kiosk;
+    private readonly bool _hasCardReader;
 
-    public KioskStatus(IAlerts alerts, IColorStore colors, Connectivity connectivity, IOptionsMonitor<CheckpointOptions> checkpoint, IOptions<KioskOptions> kiosk)
+    /// <param name="alerts">Active alerts.</param>
+    /// <param name="colors">Color data freshness and signed time.</param>
+    /// <param name="connectivity">The fleet link.</param>
+    /// <param name="checkpoint">Section <c>Checkpoint</c>.</param>
+    /// <param name="kiosk">Section <c>Kiosk</c>.</param>
+    /// <param name="cardReader">The ID card reader, when one is configured: the idle screen then offers it.</param>
+    public KioskStatus(IAlerts alerts, IColorStore colors, Connectivity connectivity, IOptionsMonitor<CheckpointOptions> checkpoint, IOptions<KioskOptions> kiosk, ICardReader? cardReader = null)
     {
         _alerts = alerts;
         _colors = colors;
         _connectivity = connectivity;
         _checkpoint = checkpoint;
         _kiosk = kiosk;
+        _hasCardReader = cardReader is not null;
     }
 
     public StatusStrip Strip(DateTimeOffset now) =>
@@ -63,6 +71,7 @@ public sealed class KioskStatus : IKioskStatus
             return new ScreenModel(ScreenKind.Offline, strip, Detail: "data");
         }
 
-        return new ScreenModel(ScreenKind.Idle, strip);
+        // A faulty reader is not offered (codes are still served); it is offered again once the fault clears.
+        return new ScreenModel(ScreenKind.Idle, strip, OffersCard: _hasCardReader && !active.Contains(AlertKinds.CardReaderFault));
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using HealthCode.Formats;
+using Kiosk.Drivers.QrDecoding;
 using Kiosk.Service.Codes;
 
 namespace Kiosk.Service.Cli;
@@ -73,19 +74,17 @@ public static class InspectCommand
             throw new CliInputException("give the code as TEXT, --image FILE or --batch FILE");
         }
 
-        byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(image.FullName);
+            return new QrFrameDecoder().DecodeFile(image.FullName).Text ?? throw new CliInputException($"no QR code found in '{image.Name}'");
+        }
+        catch (FileNotFoundException ex)
+        {
+            throw new CliInputException($"cannot read image '{image.Name}': no such file", ex);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new CliInputException($"cannot read image '{image.Name}': {ex.Message}", ex);
-        }
-
-        try
-        {
-            return QrImageFile.Decode(bytes) ?? throw new CliInputException($"no QR code found in '{image.Name}'");
         }
         catch (InvalidDataException ex)
         {

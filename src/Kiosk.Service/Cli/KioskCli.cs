@@ -24,6 +24,7 @@ public static class KioskCli
         yield return ColorsCommand.Create();
         yield return RenderCommand.Create();
         yield return ScanCommand.Create();
+        yield return SpeakCommand.Create();
         yield return FleetCommand.Create();
     }
 

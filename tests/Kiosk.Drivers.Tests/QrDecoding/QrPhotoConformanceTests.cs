@@ -38,7 +38,7 @@ public class QrPhotoConformanceTests(ITestOutputHelper output)
     {
         var samples = Samples().ToList();
         Assert.Equal(69, samples.Count);
-        var decoder = new QrImageDecoder();
+        var decoder = new QrFrameDecoder();
         var decoded = 0;
         var wrong = new List<string>();
         foreach (var (image, expected) in samples)

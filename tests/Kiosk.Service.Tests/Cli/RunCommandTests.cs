@@ -37,6 +37,10 @@ public sealed class RunCommandTests : IDisposable
         AssertOneLineError(await RunAsync("run", "--scenario", Path.Combine(_dir, "x.json")), "need --simulate");
 
     [Fact]
+    public async Task AudioWithoutSimulate() =>
+        AssertOneLineError(await RunAsync("run", "--audio", Path.Combine(_dir, "audio")), "--audio need --simulate");
+
+    [Fact]
     public async Task BadBrokerAddress() => AssertOneLineError(await RunAsync("run", "--simulate", "--mqtt", "localhost"), "HOST:PORT");
 
     [Fact]

@@ -57,6 +57,32 @@ public sealed class ColorFeedRulesTests : IDisposable
         Assert.Equal((HealthColor.Green, 100L), _w.Lookup(A));
     }
 
+    [Fact]
+    public void Rule1_a_seq_the_store_cannot_hold_as_a_signed_64_bit_integer_is_rejected()
+    {
+        _w.Apply(_w.Snapshot(5, T0, A));
+        var before = _w.Fingerprint();
+        foreach (var message in new FeedMessage[]
+        {
+            _w.Snapshot(1UL << 63, T0.AddMinutes(1), B),
+            _w.Snapshot(ulong.MaxValue, T0.AddMinutes(1), B),
+            _w.Batch(1UL << 63, T0.AddMinutes(1), B),
+            _w.Heartbeat(ulong.MaxValue, T0.AddMinutes(1)),
+        })
+        {
+            var outcome = _w.Apply(message);
+            Assert.Equal(FeedOutcomeKind.Rejected, outcome.Kind);
+            Assert.Contains("above 2^63-1", outcome.Detail);
+        }
+
+        Assert.Equal(before, _w.Fingerprint());
+        _w.Reopen();
+        Assert.Equal(5UL, _w.Store.State.Seq);
+        Assert.Equal(FeedOutcomeKind.SnapshotApplied, _w.Apply(_w.Snapshot(long.MaxValue, T0.AddMinutes(2), B)).Kind);
+        _w.Reopen();
+        Assert.Equal((ulong)long.MaxValue, _w.Store.State.Seq);
+    }
+
     // ---- Rule 2 -------------------------------------------------------------------------------
 
     [Fact]
@@ -355,7 +381,7 @@ public sealed class ColorFeedRulesTests : IDisposable
         }]);
     }
 
-    private sealed class FixedTrust(TrustList list) : ITrustListSource
+    internal sealed class FixedTrust(TrustList list) : ITrustListSource
     {
         public TrustList Current => list;
     }

@@ -226,6 +226,23 @@ public sealed class FleetConsoleTests
     }
 
     [Fact]
+    public async Task SigtermAsSystemdSends_StopsTheKioskCleanly_SoTheFleetSeesOfflineNotLost()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        await using var manager = await TestSubscriber.StartAsync(broker.Port, "kiosk/v1/site-a/kiosk-t/status");
+        await using var real = SimulatedKioskProcess.Start(broker.Port, "kiosk-t", homeAssistant: false);
+        await manager.WaitForAsync(m => State(m) is "online" or "degraded", "the kiosk's status", 90);
+
+        real.Terminate();
+        var exit = await real.ExitCodeAsync(TimeSpan.FromSeconds(60));
+        Assert.True(exit == 0, $"exit {exit}: {string.Join("\n", real.Output.TakeLast(30))}");
+        await manager.WaitForAsync(m => State(m) == "offline", "offline");
+        Assert.DoesNotContain(manager.Messages, m => State(m) == "lost");
+        var status = await CliRunner.RunAsync("fleet", "status", "--mqtt", $"127.0.0.1:{broker.Port}");
+        Assert.Matches(@"site-a\s+kiosk-t\s+offline", status.Out);
+    }
+
+    [Fact]
     public async Task Restart_WithoutAHostThatCanRestart_IsRejected()
     {
         await using var broker = await MosquittoBroker.StartAsync();

@@ -71,6 +71,9 @@ internal sealed class SimulatedKioskProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>SIGTERM, as systemd stops the service.</summary>
+    public void Terminate() => _ = SendSignal(_process.Id, 15);
+
     /// <summary>SIGKILL: no DISCONNECT, no <c>offline</c>; the broker publishes the Will.</summary>
     public async Task KillAsync()
     {
@@ -95,4 +98,7 @@ internal sealed class SimulatedKioskProcess : IAsyncDisposable
             // Best effort.
         }
     }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
 }

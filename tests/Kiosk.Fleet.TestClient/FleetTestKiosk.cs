@@ -75,6 +75,7 @@ public sealed class FleetTestKiosk : IAsyncDisposable
     /// <param name="loggers">Loggers of the fleet service and its supervisor.</param>
     /// <param name="site">The site.</param>
     /// <param name="first">A sink that sees each event before the outbox commits it (benchmarks stamp it).</param>
+    /// <param name="restart">Process restart for the <c>restart</c> command; null = not available.</param>
     public static FleetTestKiosk Create(
         int port,
         string dataDirectory,
@@ -89,7 +90,8 @@ public sealed class FleetTestKiosk : IAsyncDisposable
         EmbeddedBroker? embedded = null,
         ILoggerFactory? loggers = null,
         string site = "site-a",
-        IEventSink? first = null)
+        IEventSink? first = null,
+        IKioskRestart? restart = null)
     {
         loggers ??= NullLoggerFactory.Instance;
         time ??= TimeProvider.System;
@@ -124,7 +126,7 @@ public sealed class FleetTestKiosk : IAsyncDisposable
         var status = new StatusReporter(connection, identity, alerts, colors, time, NullLogger<StatusReporter>.Instance);
         var today = new DailyOutcomes(counters, time, dataDirectory);
         var telemetry = new TelemetryReporter(connection, identity, counters, outbox, wrapped, time, NullLogger<TelemetryReporter>.Instance, today: today, colors: colors);
-        var commands = new FleetCommands(connection, identity, indicators, alerts, commandTime ?? time, NullLogger<FleetCommands>.Instance, screenshot, resync, selfTest);
+        var commands = new FleetCommands(connection, identity, indicators, alerts, commandTime ?? time, NullLogger<FleetCommands>.Instance, screenshot, resync, selfTest, restart);
         var supervisor = new FleetLoopSupervisor(wrapped, alerts, time, loggers.CreateLogger<FleetLoopSupervisor>());
         var homeAssistant = new HomeAssistantDiscovery(wrapped, connection, identity, NullLogger<HomeAssistantDiscovery>.Instance);
         var service = new FleetService(connection, sender, status, telemetry, commands, supervisor, loggers.CreateLogger<FleetService>(), remoteConfiguration, homeAssistant);

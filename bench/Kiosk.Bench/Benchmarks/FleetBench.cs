@@ -327,8 +327,8 @@ public sealed class FleetBench : IBenchmark
         }
     }
 
-    /// <summary>Mosquitto on a free loopback port when installed, else the embedded MQTTnet broker.</summary>
-    private sealed class BenchBroker : IAsyncDisposable
+    /// <summary>Mosquitto on a free loopback port when installed, else the embedded MQTTnet broker (the fleet benchmarks share it).</summary>
+    internal sealed class BenchBroker : IAsyncDisposable
     {
         private Process? _mosquitto;
         private EmbeddedBroker? _embedded;

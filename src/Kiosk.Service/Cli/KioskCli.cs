@@ -44,7 +44,12 @@ public static class KioskCli
 
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false }, cancellationToken);
+            // No ProcessTerminationTimeout: System.CommandLine would add its own SIGINT/SIGTERM handlers beside Program's
+            // and the host's; its handler could then cancel a token source the finished invocation had already disposed
+            // (an ObjectDisposedException on Ctrl-C), and on SIGTERM it would end `kiosk run` after 2 s, cutting the
+            // host's clean stop (status offline, outbox) short. Ctrl-C comes through cancellationToken; SIGTERM stops
+            // the host through its own lifetime.
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null }, cancellationToken);
         }
         catch (CliInputException ex)
         {

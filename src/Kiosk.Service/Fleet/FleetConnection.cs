@@ -236,12 +236,19 @@ public sealed partial class FleetConnection : IAsyncDisposable
         _client.PublishAsync(message, cancellationToken);
 
     /// <summary>Subscribes (QoS 1) to the filters; returns the filters the broker refused (logged).</summary>
-    public async Task<IReadOnlyList<string>> SubscribeAsync(IEnumerable<string> filters, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<string>> SubscribeAsync(IEnumerable<string> filters, CancellationToken cancellationToken) =>
+        SubscribeAsync(filters, MqttQualityOfServiceLevel.AtLeastOnce, cancellationToken);
+
+    /// <summary>
+    /// Subscribes to the filters at <paramref name="qos"/> (QoS 0 lets a broker send a retained snapshot without
+    /// waiting for acknowledgements); returns the filters the broker refused (logged).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> SubscribeAsync(IEnumerable<string> filters, MqttQualityOfServiceLevel qos, CancellationToken cancellationToken)
     {
         var builder = new MqttClientSubscribeOptionsBuilder();
         foreach (var filter in filters)
         {
-            builder.WithTopicFilter(f => f.WithTopic(filter).WithAtLeastOnceQoS());
+            builder.WithTopicFilter(f => f.WithTopic(filter).WithQualityOfServiceLevel(qos));
         }
 
         var result = await _client.SubscribeAsync(builder.Build(), cancellationToken);

@@ -107,12 +107,12 @@ public sealed class FleetConsoleSession : IAsyncDisposable
         }
     }
 
-    /// <summary>Subscribes (QoS 1); returns the filters the broker refused.</summary>
-    public async Task<IReadOnlyList<string>> SubscribeAsync(IEnumerable<string> filters, CancellationToken cancellationToken)
+    /// <summary>Subscribes (QoS 1, or 0 for a snapshot of retained messages); returns the filters the broker refused.</summary>
+    public async Task<IReadOnlyList<string>> SubscribeAsync(IEnumerable<string> filters, CancellationToken cancellationToken, MqttQualityOfServiceLevel qos = MqttQualityOfServiceLevel.AtLeastOnce)
     {
         var session = await _connection.WaitForSessionAsync(cancellationToken);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, session.Ended);
-        return await _connection.SubscribeAsync(filters, linked.Token);
+        return await _connection.SubscribeAsync(filters, qos, linked.Token);
     }
 
     /// <summary>Subscribes now and again after every reconnect (the watch); returns the filters the broker refused.</summary>

@@ -22,7 +22,7 @@ public static class FleetWatchScreen
         };
 
         var alertLines = Math.Min(alerts.Count, Math.Max(0, (height - lines.Count - 4) / 3));
-        var tableRoom = Math.Max(1, height - lines.Count - (alertLines > 0 ? alertLines + 2 : 1));
+        var tableRoom = Math.Max(2, height - lines.Count - (alertLines > 0 ? alertLines + 2 : 0));
         var cells = rows.Select(r => FleetStatusTable.Cells(r.Row, now)
             .Concat([r.Pass.ToString(CultureInfo.InvariantCulture), r.Refer.ToString(CultureInfo.InvariantCulture), r.Reasons]).ToArray()).ToList();
         var table = FleetStatusTable.Align(Columns, cells, width, shrink: 3);

@@ -4,6 +4,7 @@ using System.Text;
 using Kiosk.Service.Cli;
 using Kiosk.Service.Fleet;
 using MQTTnet;
+using MQTTnet.Protocol;
 
 namespace Kiosk.Service.FleetConsole;
 
@@ -23,10 +24,19 @@ public static class RetainedReader
     public static readonly TimeSpan MarkerSilence = TimeSpan.FromSeconds(1);
 
     /// <summary>Topic → payload of the retained messages under <paramref name="filters"/> that <paramref name="accept"/> takes (cleared ones left out).</summary>
-    public static async Task<IReadOnlyDictionary<string, byte[]>> ReadAsync(FleetConsoleSession session, IReadOnlyList<string> filters, Func<string, bool> accept, TimeProvider time, CancellationToken cancellationToken)
+    public static Task<IReadOnlyDictionary<string, byte[]>> ReadAsync(FleetConsoleSession session, IReadOnlyList<string> filters, Func<string, bool> accept, TimeProvider time, CancellationToken cancellationToken) =>
+        ReadAsync(session, filters, (topic, payload) => accept(topic) ? payload.ToArray() : null, time, cancellationToken);
+
+    /// <summary>
+    /// Topic → <paramref name="read"/>'s value of the retained messages under <paramref name="filters"/> (null = not
+    /// taken; cleared ones left out). <paramref name="read"/> runs as each message arrives, so reading overlaps the
+    /// transfer.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, T>> ReadAsync<T>(FleetConsoleSession session, IReadOnlyList<string> filters, Func<string, ReadOnlySequence<byte>, T?> read, TimeProvider time, CancellationToken cancellationToken)
+        where T : class
     {
         var marker = $"{session.ReplyRoot}/sync/{Guid.NewGuid():N}";
-        var messages = new ConcurrentDictionary<string, byte[]>(StringComparer.Ordinal);
+        var messages = new ConcurrentDictionary<string, T>(StringComparer.Ordinal);
         var markerSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var lastArrival = time.GetTimestamp();
 
@@ -38,19 +48,21 @@ public static class RetainedReader
                 return;
             }
 
-            if (!accept(message.Topic))
+            if (message.Payload.Length == 0)
             {
+                // Cleared, if it was one of ours.
+                if (messages.TryRemove(message.Topic, out _))
+                {
+                    Interlocked.Exchange(ref lastArrival, time.GetTimestamp());
+                }
+
                 return;
             }
 
-            Interlocked.Exchange(ref lastArrival, time.GetTimestamp());
-            if (message.Payload.Length == 0)
+            if (read(message.Topic, message.Payload) is { } value)
             {
-                messages.TryRemove(message.Topic, out _); // cleared
-            }
-            else
-            {
-                messages[message.Topic] = message.Payload.ToArray();
+                Interlocked.Exchange(ref lastArrival, time.GetTimestamp());
+                messages[message.Topic] = value;
             }
         }
 
@@ -63,14 +75,18 @@ public static class RetainedReader
             try
             {
                 var fleetSession = await session.WaitForSessionAsync(token);
-                var markerRefused = (await session.SubscribeAsync([marker], token)).Count > 0;
-                var refused = await session.SubscribeAsync(filters, token);
-                if (refused.Count > 0)
+                // QoS 0: the broker sends the retained messages at once, without waiting for an acknowledgement of each
+                // (and without its in-flight limit); on a live connection nothing is lost, and a drop fails the read.
+                var refused = await session.SubscribeAsync([marker, .. filters], token, MqttQualityOfServiceLevel.AtMostOnce);
+                var markerRefused = refused.Contains(marker);
+                if (refused.FirstOrDefault(f => f != marker) is { } denied)
                 {
-                    throw new CliInputException($"the broker refused the subscription to {refused[0]} (not authorized: check the broker ACL)");
+                    throw new CliInputException($"the broker refused the subscription to {denied} (not authorized: check the broker ACL)");
                 }
 
                 Interlocked.Exchange(ref lastArrival, time.GetTimestamp());
+                using var whileConnected = CancellationTokenSource.CreateLinkedTokenSource(token, fleetSession.Ended);
+                token = whileConnected.Token;
                 var quiet = QuietPeriod;
                 if (!markerRefused)
                 {
@@ -101,6 +117,10 @@ public static class RetainedReader
 
                 session.RepliesReadable = markerSeen.Task.IsCompleted;
             }
+            catch (OperationCanceledException) when (!timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                throw new CliInputException($"the connection to the broker {session.Settings.Endpoint} was lost while reading {string.Join(", ", filters)}: {session.LastError ?? "disconnected"}");
+            }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
                 throw new CliInputException($"the retained messages under {string.Join(", ", filters)} did not arrive within {FleetConsoleSession.Seconds(session.Settings.Timeout)} s ({messages.Count} so far)");
@@ -118,15 +138,10 @@ public static class RetainedReader
     public static async Task<IReadOnlyList<KioskStatusRow>> ReadStatusesAsync(FleetConsoleSession session, string? site, string? kioskId, TimeProvider time, CancellationToken cancellationToken)
     {
         var prefix = session.Settings.Prefix;
-        var retained = await ReadAsync(session, [FleetTopics.Filter(prefix, site, kioskId, "status")], topic => IsStatus(prefix, topic, site, kioskId), time, cancellationToken);
-        return retained.Select(p =>
-        {
-            FleetTopics.TryParse(prefix, p.Key, out var s, out var k, out _);
-            return KioskStatusRow.Parse(s, k, p.Value);
-        }).ToArray();
+        var retained = await ReadAsync(session, [FleetTopics.Filter(prefix, site, kioskId, "status")], (topic, payload) =>
+            FleetTopics.TryParse(prefix, topic, out var s, out var k, out var rest) && rest == "status" && (site is null || s == site) && (kioskId is null || k == kioskId)
+                ? KioskStatusRow.Parse(s, k, payload.ToArray())
+                : null, time, cancellationToken);
+        return retained.Values.ToArray();
     }
-
-    private static bool IsStatus(string prefix, string topic, string? site, string? kioskId) =>
-        FleetTopics.TryParse(prefix, topic, out var s, out var k, out var rest) && rest == "status"
-        && (site is null || s == site) && (kioskId is null || k == kioskId);
 }

@@ -101,6 +101,7 @@ public static class KioskHost
     {
         using var host = Build(options);
         KioskServices.ValidateOptions(host.Services);
+        var restart = host.Services.GetRequiredService<HostRestart>(); // the host is disposed when it has run
         try
         {
             await host.RunAsync(cancellationToken);
@@ -110,7 +111,7 @@ public static class KioskHost
             throw new CliInputException($"configuration is invalid: {string.Join("; ", ex.Failures)}");
         }
 
-        return host.Services.GetRequiredService<HostRestart>().Requested ? HostRestart.ExitCode : 0;
+        return restart.Requested ? HostRestart.ExitCode : 0;
     }
 
     /// <summary>Keeps the assist button's handler alive for the life of the host.</summary>

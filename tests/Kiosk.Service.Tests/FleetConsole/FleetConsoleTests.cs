@@ -208,5 +208,51 @@ public sealed class FleetConsoleTests
         Assert.DoesNotContain("iVBOR", result.Out, StringComparison.Ordinal); // no base64 PNG on stdout
     }
 
+    [Fact]
+    public async Task Restart_AnswersThenStopsTheKioskCleanly_WithTheExitCodeSystemdRestarts()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        await using var manager = await TestSubscriber.StartAsync(broker.Port, "kiosk/v1/site-a/kiosk-r/status");
+        await using var real = SimulatedKioskProcess.Start(broker.Port, "kiosk-r", homeAssistant: false);
+        await manager.WaitForAsync(m => State(m) is "online" or "degraded", "the kiosk's status", 90);
+
+        var restart = await CliRunner.RunAsync("fleet", "send", "kiosk-r", "restart", "--mqtt", $"127.0.0.1:{broker.Port}");
+        Assert.True(restart.Code == 0, restart.Out + restart.Error);
+        Assert.Equal("site-a/kiosk-r  ok  restarting", restart.Out.Trim());
+        var exit = await real.ExitCodeAsync(TimeSpan.FromSeconds(60));
+        Assert.True(exit == 75, $"exit {exit}: {string.Join("\n", real.Output.TakeLast(30))}");
+        await manager.WaitForAsync(m => State(m) == "offline", "offline (a clean stop, not the Will)");
+        Assert.DoesNotContain(manager.Messages, m => State(m) == "lost");
+    }
+
+    [Fact]
+    public async Task SigtermAsSystemdSends_StopsTheKioskCleanly_SoTheFleetSeesOfflineNotLost()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        await using var manager = await TestSubscriber.StartAsync(broker.Port, "kiosk/v1/site-a/kiosk-t/status");
+        await using var real = SimulatedKioskProcess.Start(broker.Port, "kiosk-t", homeAssistant: false);
+        await manager.WaitForAsync(m => State(m) is "online" or "degraded", "the kiosk's status", 90);
+
+        real.Terminate();
+        var exit = await real.ExitCodeAsync(TimeSpan.FromSeconds(60));
+        Assert.True(exit == 0, $"exit {exit}: {string.Join("\n", real.Output.TakeLast(30))}");
+        await manager.WaitForAsync(m => State(m) == "offline", "offline");
+        Assert.DoesNotContain(manager.Messages, m => State(m) == "lost");
+        var status = await CliRunner.RunAsync("fleet", "status", "--mqtt", $"127.0.0.1:{broker.Port}");
+        Assert.Matches(@"site-a\s+kiosk-t\s+offline", status.Out);
+    }
+
+    [Fact]
+    public async Task Restart_WithoutAHostThatCanRestart_IsRejected()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        using var data = new TempDirectory();
+        await using var kiosk = FleetTestKiosk.Create(broker.Port, data.Path, kioskId: "k01");
+        await kiosk.StartAsync();
+        var result = await CliRunner.RunAsync("fleet", "send", "k01", "restart", "--mqtt", $"127.0.0.1:{broker.Port}");
+        Assert.Equal(1, result.Code);
+        Assert.Equal("site-a/k01  rejected  restart is not available on this kiosk", result.Out.Trim());
+    }
+
     private static string? State(ReceivedMessage m) => m.Payload.Length == 0 ? null : m.Json.GetProperty("state").GetString();
 }

@@ -19,6 +19,9 @@ internal sealed class SimulatedKioskProcess : IAsyncDisposable
         _directory = directory;
     }
 
+    /// <summary>What the kiosk printed (its log), for failure messages.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Output { get; } = new();
+
     /// <summary>Path of the kiosk built next to this test project (…/src/Kiosk.Service/bin/{configuration}/net10.0/kiosk.dll).</summary>
     public static string KioskDll
     {
@@ -52,12 +55,24 @@ internal sealed class SimulatedKioskProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var result = new SimulatedKioskProcess(process, directory);
+        process.OutputDataReceived += (_, e) => result.Output.Enqueue(e.Data ?? string.Empty);
+        process.ErrorDataReceived += (_, e) => result.Output.Enqueue(e.Data ?? string.Empty);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new SimulatedKioskProcess(process, directory);
+        return result;
     }
+
+    /// <summary>Waits for the process to end by itself and returns its exit code.</summary>
+    public async Task<int> ExitCodeAsync(TimeSpan within)
+    {
+        using var timeout = new CancellationTokenSource(within);
+        await _process.WaitForExitAsync(timeout.Token);
+        return _process.ExitCode;
+    }
+
+    /// <summary>SIGTERM, as systemd stops the service.</summary>
+    public void Terminate() => _ = SendSignal(_process.Id, 15);
 
     /// <summary>SIGKILL: no DISCONNECT, no <c>offline</c>; the broker publishes the Will.</summary>
     public async Task KillAsync()
@@ -83,4 +98,7 @@ internal sealed class SimulatedKioskProcess : IAsyncDisposable
             // Best effort.
         }
     }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
 }

@@ -7,7 +7,8 @@
 # Layout: the app in /opt/kiosk, /usr/bin/kiosk -> /opt/kiosk/kiosk, the unit in
 # /lib/systemd/system/kiosk.service, the default config /etc/kiosk/kiosk.json (a conffile).
 # Depends: the packages that provide the NEEDED libraries of the ELF files (readelf -d), plus libssl3
-# (loaded at run time by .NET's crypto) and libicu72 unless the app runs with invariant globalization.
+# (loaded at run time by .NET's crypto), libasound2 (ALSA, P/Invoked by Iot.Device.Bindings' SoundDevice for the
+# spoken prompts: no ELF file names it) and libicu72 unless the app runs with invariant globalization.
 # KIOSK_DEB_COMPRESSION: xz (default, smallest), zstd (much faster to build; Bookworm's dpkg reads it) or gzip.
 # Needs: dpkg-deb, readelf (binutils), and jq when PUBLISH_DIR has an appsettings.json.
 # Prints the path of the .deb on stdout.
@@ -114,7 +115,8 @@ package_of() {
     esac
 }
 
-declare -A depends=([libc6]=1 [libssl3]=1)
+# libasound2: libasound.so.2, P/Invoked (never NEEDED) by the voice's SoundDevice.
+declare -A depends=([libc6]=1 [libssl3]=1 [libasound2]=1)
 glibc_min="2.17"
 elf_count=0
 while IFS= read -r -d '' file; do

@@ -2,15 +2,22 @@
 # Prepares a Raspberry Pi (Raspberry Pi OS Lite, Bookworm, 64-bit) for the kiosk. Run as root on the Pi:
 #
 #   sudo ./setup-pi.sh [--deb kiosk_X_arm64.deb] [--display hdmi|spi-fbtft|spi-userspace]
+#                      [--audio jack|hdmi|usb|none]
 #                      [--dc-pin N] [--reset-pin N] [--rotate DEG] [--ntp SERVER ...]
-#                      [--keep-console] [--read-only --data LABEL|DEVICE]
+#                      [--uart-reader] [--keep-console] [--read-only --data LABEL|DEVICE]
 #                      [--boot-dir DIR] [--no-system]
 #
 #   --deb FILE          install the kiosk package (apt resolves its Depends)
 #   --display           hdmi (default; KMS), spi-fbtft (ILI9341 on SPI0 through the kernel's fbtft overlay:
 #                       /dev/fb1), spi-userspace (SPI on, the kiosk drives the ILI9341 through /dev/spidev0.0)
+#   --audio             where the spoken prompts come out: jack (default; the 3.5 mm jack, snd_bcm2835), hdmi
+#                       (the HDMI screen's speakers, vc4-hdmi through KMS), usb (the first USB sound card, which must
+#                       be plugged in), none (the kiosk does not speak). Sets Voice:Device (or Voice:Enabled=false)
+#                       in the drop-in /etc/systemd/system/kiosk.service.d/voice.conf; try it: kiosk speak idle
 #   --dc-pin, --reset-pin, --rotate   ILI9341 wiring for spi-fbtft (default 24, 25, 90)
 #   --ntp SERVER        time server(s) for systemd-timesyncd (default: the distribution's pool)
+#   --uart-reader       the ID card reader is on the Pi's UART (GPIO 14 TXD, 15 RXD): enable_uart=1 (Pi 5: uart0),
+#                       no serial console or login on it; configure Identity:Port /dev/serial0 (Pi 5: /dev/ttyAMA0)
 #   --keep-console      keep the login prompt on tty1 (default: masked, so it does not draw over the kiosk screen)
 #   --read-only         root file system read-only (overlayfs through raspi-config) with /var/lib/kiosk on a
 #                       separate writable partition, given by --data (a file system LABEL or a /dev path;
@@ -29,11 +36,13 @@ die() {
 
 deb=""
 display=hdmi
+audio=jack
 dc_pin=24
 reset_pin=25
 rotate=90
 ntp=()
 keep_console=false
+uart_reader=false
 read_only=false
 data=""
 boot_dir=""
@@ -42,16 +51,18 @@ while [[ $# -gt 0 ]]; do
     case "$1" in
         --deb) [[ $# -ge 2 ]] || die "--deb needs a file"; deb="$2"; shift 2 ;;
         --display) [[ $# -ge 2 ]] || die "--display needs hdmi, spi-fbtft or spi-userspace"; display="$2"; shift 2 ;;
+        --audio) [[ $# -ge 2 ]] || die "--audio needs jack, hdmi, usb or none"; audio="$2"; shift 2 ;;
         --dc-pin) [[ $# -ge 2 ]] || die "--dc-pin needs a GPIO number"; dc_pin="$2"; shift 2 ;;
         --reset-pin) [[ $# -ge 2 ]] || die "--reset-pin needs a GPIO number"; reset_pin="$2"; shift 2 ;;
         --rotate) [[ $# -ge 2 ]] || die "--rotate needs 0, 90, 180 or 270"; rotate="$2"; shift 2 ;;
         --ntp) [[ $# -ge 2 ]] || die "--ntp needs a server"; ntp+=("$2"); shift 2 ;;
+        --uart-reader) uart_reader=true; shift ;;
         --keep-console) keep_console=true; shift ;;
         --read-only) read_only=true; shift ;;
         --data) [[ $# -ge 2 ]] || die "--data needs a file system label or device"; data="$2"; shift 2 ;;
         --boot-dir) [[ $# -ge 2 ]] || die "--boot-dir needs a folder"; boot_dir="$2"; shift 2 ;;
         --no-system) system=false; shift ;;
-        -h | --help) sed -n '2,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h | --help) sed -n '2,29p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown argument: $1 (see --help)" ;;
     esac
 done
@@ -59,6 +70,10 @@ done
 case "$display" in
     hdmi | spi-fbtft | spi-userspace) ;;
     *) die "--display must be hdmi, spi-fbtft or spi-userspace, not $display" ;;
+esac
+case "$audio" in
+    jack | hdmi | usb | none) ;;
+    *) die "--audio must be jack, hdmi, usb or none, not $audio" ;;
 esac
 [[ "$dc_pin" =~ ^[0-9]+$ && "$reset_pin" =~ ^[0-9]+$ ]] || die "--dc-pin and --reset-pin are GPIO numbers"
 [[ "$rotate" =~ ^(0|90|180|270)$ ]] || die "--rotate must be 0, 90, 180 or 270"
@@ -78,6 +93,8 @@ if [[ "$system" == true ]]; then
 fi
 
 say() { echo "setup-pi: $*"; }
+uart_note=""
+if [[ "$uart_reader" == true ]]; then uart_note=yes; fi
 
 # --- config.txt: one marked block, replaced on each run --------------------------------------------------
 begin="# >>> kiosk (deploy/raspberrypi/setup-pi.sh) >>>"
@@ -107,6 +124,22 @@ block="$(
             echo "dtparam=spi=on"
             ;;
     esac
+    case "$audio" in
+        jack)
+            echo "# Spoken prompts on the 3.5 mm jack (snd_bcm2835, ALSA card Headphones)."
+            echo "dtparam=audio=on"
+            ;;
+        hdmi) echo "# Spoken prompts on HDMI (vc4-hdmi, needs the KMS driver: dtoverlay=vc4-kms-v3d)." ;;
+        usb) echo "# Spoken prompts on a USB sound card (found by name at setup)." ;;
+        none) echo "# No spoken prompts." ;;
+    esac
+    if [[ "$uart_reader" == true ]]; then
+        echo "# ID card reader on the UART, GPIO 14 (TXD) and 15 (RXD): /dev/serial0; on a Pi 5 UART0, /dev/ttyAMA0."
+        echo "enable_uart=1"
+        echo "[pi5]"
+        echo "dtparam=uart0=on"
+        echo "[all]"
+    fi
     echo "$end"
 )"
 tmp="$(mktemp)"
@@ -122,7 +155,7 @@ awk -v begin="$begin" -v end="$end" '
     echo "$block"
 } >"$config.kiosk-new"
 mv "$config.kiosk-new" "$config"
-say "config.txt: I2C at 100 kHz, camera, display $display"
+say "config.txt: I2C at 100 kHz, camera, display $display, sound $audio${uart_note:+, UART for the ID card reader}"
 
 # --- cmdline.txt: one line; add each option once -----------------------------------------------------
 line="$(head -n 1 "$cmdline")"
@@ -135,11 +168,31 @@ for option in consoleblank=0 vt.global_cursor_default=0; do
         line="$line $option"
     fi
 done
+if [[ "$uart_reader" == true ]]; then
+    # The reader owns the UART: no kernel console on it (console=serial0,115200 and its aliases).
+    line="$(sed -E 's/(^| )console=(serial0|ttyAMA0|ttyS0)(,[^ ]*)?( |$)/\1\4/g; s/  +/ /g; s/^ //; s/ $//' <<<"$line")"
+fi
 printf '%s\n' "$line" >"$cmdline"
-say "cmdline.txt: console never blanks, no cursor on the kiosk screen"
+say "cmdline.txt: console never blanks, no cursor on the kiosk screen${uart_note:+, no serial console}"
+
+# --- the kiosk's sound device (Voice:Device); written below, in system mode -------------------------------
+voice_setting=""
+case "$audio" in
+    jack) voice_setting="KIOSK_Voice__Device=default:CARD=Headphones" ;;
+    hdmi) voice_setting="KIOSK_Voice__Device=default:CARD=vc4hdmi0" ;;
+    none) voice_setting="KIOSK_Voice__Enabled=false" ;;
+    usb)
+        if [[ "$system" == true ]]; then
+            # /proc/asound/cards: " 1 [Device         ]: USB-Audio - USB Audio Device"
+            card="$(sed -n 's/^ *[0-9][0-9]* \[\([^] ]*\) *\]: USB-Audio.*/\1/p' /proc/asound/cards 2>/dev/null | head -n 1)"
+            [[ -n "$card" ]] || die "--audio usb: no USB sound card in /proc/asound/cards (plug the speaker in and run again)"
+            voice_setting="KIOSK_Voice__Device=default:CARD=$card"
+        fi
+        ;;
+esac
 
 if [[ "$system" == false ]]; then
-    say "done (--no-system: boot files only)"
+    say "done (--no-system: boot files only${voice_setting:+; in system mode the kiosk would get $voice_setting})"
     exit 0
 fi
 
@@ -163,6 +216,18 @@ fi
 systemctl enable --now systemd-timesyncd.service
 timedatectl set-ntp true
 say "time: systemd-timesyncd${ntp[*]:+ (${ntp[*]})}"
+
+if [[ "$uart_reader" == true ]]; then
+    # No login prompt on the reader's line either (a getty would answer the module's bytes).
+    systemctl mask serial-getty@ttyS0.service serial-getty@ttyAMA0.service serial-getty@serial0.service
+    say "UART: serial console and login masked; the kiosk user reaches the reader through the dialout group"
+fi
+# Voice: a drop-in, so that the package's unit stays as shipped. It overrides Voice:Device of kiosk.json;
+# config/desired still changes it at run time.
+mkdir -p /etc/systemd/system/kiosk.service.d
+printf '[Service]\nEnvironment=%s\n' "$voice_setting" >/etc/systemd/system/kiosk.service.d/voice.conf
+systemctl daemon-reload
+say "sound: $audio ($voice_setting); check it with: kiosk speak idle"
 
 if [[ "$keep_console" == false ]]; then
     systemctl mask getty@tty1.service

@@ -18,7 +18,9 @@
 #   4. kiosk render --screen pass --out /tmp/pass.png writes a PNG (SkiaSharp really draws on arm64);
 #   5. kiosk inspect CODE --trust smoke-trust.json --at T --json verifies the code: every layer decodes, the ES256
 #      signature checks out through the arm64 runtime's OpenSSL (libssl3), verdict valid;
-#   6. dpkg --purge removes the app, unit and config and keeps /var/lib/kiosk and the kiosk user.
+#   6. kiosk speak idle --lang zh --device file:... plays the Mandarin idle prompt through Iot.Device.Bindings'
+#      SoundDevice: libasound.so.2 (libasound2, a declared Depends) resolves and ALSA's file plugin gets the samples;
+#   7. dpkg --purge removes the app, unit and config and keeps /var/lib/kiosk and the kiosk user.
 # A subcommand that main does not have yet is reported as MISSING.
 # Exit: 0 all passed, 1 a check failed, 3 nothing failed but a subcommand is missing.
 #
@@ -46,7 +48,7 @@ while [[ $# -gt 0 ]]; do
         --work) [[ $# -ge 2 ]] || die "--work needs a folder"; work="$2"; shift 2 ;;
         --reuse-root) reuse=true; shift ;;
         --code) [[ $# -ge 2 ]] || die "--code needs the code text"; code="$2"; shift 2 ;;
-        -h | --help) sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h | --help) sed -n '2,28p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown argument: $1 (see --help)" ;;
     esac
 done
@@ -228,9 +230,21 @@ elif missing_command inspect; then
 else
     result FAIL "kiosk inspect: $(head -n 2 <<<"$run_out" | tr '\n' ' ')"
 fi
+rm -f "$root/tmp/idle.raw"
+if run_in_root "${as_kiosk[@]}" /usr/bin/kiosk speak idle --lang zh --device "file:FILE=/tmp/idle.raw,FORMAT=raw"; then
+    if [[ -s "$root/tmp/idle.raw" ]]; then
+        result PASS "kiosk speak idle: libasound.so.2 resolves, SoundDevice played $(stat -c %s "$root/tmp/idle.raw") bytes into ALSA's file plugin"
+    else
+        result FAIL "kiosk speak idle exited 0 but ALSA's file plugin got no samples"
+    fi
+elif missing_command speak; then
+    result MISSING "kiosk speak: not on main yet ($(head -n 1 <<<"$run_out"))"
+else
+    result FAIL "kiosk speak idle: $(grep -m 3 -E 'error|Exception|libasound' <<<"$run_out" | tr '\n' ' ')"
+fi
 phase_done "run on arm64 (qemu)"
 
-# 6. Purge: the app, unit and config go; the data directory and the kiosk user stay (see postrm).
+# 7. Purge: the app, unit and config go; the data directory and the kiosk user stay (see postrm).
 echo "decision-outbox" >"$root/var/lib/kiosk/smoke-data"
 if run_in_root "$root" dpkg --purge kiosk && [[ ! -e "$root/opt/kiosk" && ! -e "$root/usr/bin/kiosk" && ! -e "$root/etc/kiosk" &&
     ! -e "$root/lib/systemd/system/kiosk.service" && -f "$root/var/lib/kiosk/smoke-data" ]] && run_in_root "$root" id kiosk; then

@@ -51,6 +51,16 @@ public readonly record struct CodeId(ulong High, ulong Low)
 /// <param name="ColorTime">Epoch seconds at which the color took effect (<c>ct</c>).</param>
 public readonly record struct ColorRecord(string Issuer, CodeId Id, HealthColor Color, long ColorTime);
 
+/// <summary>One color statement about a person known by ID card (a feed's <c>docRecords</c> entry, identity.md).</summary>
+/// <param name="DocRef">The card as a docRef.</param>
+/// <param name="Color">The color.</param>
+/// <param name="ColorTime">Epoch seconds at which the color took effect (<c>ct</c>).</param>
+public readonly record struct DocumentRecord(Identity.DocRef DocRef, HealthColor Color, long ColorTime)
+{
+    /// <summary>Never prints the docRef or the color (privacy).</summary>
+    public override string ToString() => "DocumentRecord(redacted)";
+}
+
 /// <summary>Verdict of one code, exactly the table of <c>health-code.md</c>.</summary>
 public enum CodeVerdict
 {

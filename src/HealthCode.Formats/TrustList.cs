@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Security.Cryptography;
+using HealthCode.Formats.Identity;
 
 namespace HealthCode.Formats;
 
@@ -80,16 +81,28 @@ public sealed class TrustedIssuer
     }
 }
 
-/// <summary>An immutable set of issuer keys, looked up by kid. Several regions in one list is cross-region recognition.</summary>
+/// <summary>An immutable set of issuer keys, looked up by kid. Several regions in one list is cross-region recognition.
+/// It may also carry the national docKey of ID cards (identity.md).</summary>
 public sealed class TrustList
 {
     private readonly FrozenDictionary<ulong, TrustedIssuer[]> _byKid;
+    private readonly byte[]? _docKey;
 
-    public TrustList(IEnumerable<TrustedIssuer> issuers, DateTimeOffset? signedAt = null)
+    /// <param name="issuers">The issuer keys.</param>
+    /// <param name="signedAt">The <c>at</c> of the signed trust message it came from; null for a file.</param>
+    /// <param name="docKey">The docKey (32 bytes), when the list carries one.</param>
+    /// <exception cref="ArgumentException"><paramref name="docKey"/> is not 32 bytes.</exception>
+    public TrustList(IEnumerable<TrustedIssuer> issuers, DateTimeOffset? signedAt = null, byte[]? docKey = null)
     {
         ArgumentNullException.ThrowIfNull(issuers);
+        if (docKey is not null && docKey.Length != DocRef.KeyLength)
+        {
+            throw new ArgumentException($"A docKey is {DocRef.KeyLength} bytes, not {docKey.Length}.", nameof(docKey));
+        }
+
         Issuers = issuers.ToArray();
         SignedAt = signedAt;
+        _docKey = docKey?.ToArray();
         _byKid = Issuers
             .GroupBy(i => KidKey(i.Kid))
             .ToFrozenDictionary(g => g.Key, g => g.ToArray());
@@ -101,6 +114,16 @@ public sealed class TrustList
 
     /// <summary>The <c>at</c> of the signed trust message this list came from; null for a file.</summary>
     public DateTimeOffset? SignedAt { get; }
+
+    /// <summary>The national docKey (32 bytes) of docRefs, a copy; null when the list carries none (then cards cannot be used).</summary>
+    public byte[]? DocKey => _docKey?.ToArray();
+
+    /// <summary>True when the list carries a docKey.</summary>
+    public bool HasDocKey => _docKey is not null;
+
+    /// <summary>The docRef of a citizen number under this list's docKey; null when the list has no docKey.</summary>
+    /// <exception cref="ArgumentException">The number is not 18 ASCII characters.</exception>
+    public DocRef? DocRefOf(string citizenNumber) => _docKey is { } key ? DocRef.Compute(key, citizenNumber) : null;
 
     /// <summary>All entries with this kid (normally one; a kid may be shared by a renewed key).</summary>
     public ReadOnlySpan<TrustedIssuer> Find(ReadOnlySpan<byte> kid)

@@ -6,9 +6,10 @@ using Xunit.Abstractions;
 namespace HealthCode.Formats.Tests;
 
 /// <summary>
-/// Conformance on the EU DCC "common" test corpus (tests/data/dgc-common, Apache-2.0): every EXPECTED* result that
-/// concerns a layer we share must agree with our inspection of the PREFIX text against TESTCTX.CERTIFICATE at
-/// TESTCTX.VALIDATIONCLOCK. (EXPECTEDPICTUREDECODE is checked in Kiosk.Service.Tests with the kiosk's image decoder.)
+/// Conformance on the EU DCC "common" test corpus (tests/data/dgc-common, Apache-2.0) and the Spanish case with a
+/// floating-point iat (tests/data/dgc-es): every EXPECTED* result that concerns a layer we share must agree with our
+/// inspection of the PREFIX text against TESTCTX.CERTIFICATE at TESTCTX.VALIDATIONCLOCK. (EXPECTEDPICTUREDECODE is
+/// checked in Kiosk.Service.Tests with the kiosk's image decoder.)
 /// </summary>
 public class DccCorpusTests(ITestOutputHelper output)
 {
@@ -19,12 +20,16 @@ public class DccCorpusTests(ITestOutputHelper output)
         ["EXPECTEDVALIDJSON"] = "DCC payload converted to JSON",
         ["EXPECTEDKEYUSAGE"] = "DCC extended-key-usage OIDs of the signer certificate",
         ["EXPECTEDPICTUREDECODE"] = "checked in Kiosk.Service.Tests (image decoder)",
+        ["EXPECTEDRESULTS"] = "the DCC's overall result, payload checks included",
     };
 
+    private static readonly string[] Folders = ["dgc-common", "dgc-es"];
+
+    /// <summary>Every corpus file as "folder/name".</summary>
     public static IEnumerable<object[]> Files() =>
-        Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, "data", "dgc-common"), "*.json")
-            .Order(StringComparer.Ordinal)
-            .Select(f => new object[] { Path.GetFileName(f) });
+        Folders.SelectMany(folder => Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, "data", folder), "*.json")
+                .Order(StringComparer.Ordinal)
+                .Select(f => new object[] { $"{folder}/{Path.GetFileName(f)}" }));
 
     [Theory]
     [MemberData(nameof(Files))]
@@ -69,37 +74,49 @@ public class DccCorpusTests(ITestOutputHelper output)
         }
 
         output.WriteLine($"{files} corpus files; checked and agreeing: {string.Join(", ", checkedCount.Select(kv => $"{kv.Key} {kv.Value}"))}; not applicable: {string.Join(", ", skipped.Select(kv => $"{kv.Key} {kv.Value}"))}");
-        Assert.Equal(38, files);
+        Assert.Equal(38 + 1, files);
         Assert.DoesNotContain(checkedCount.Keys, k => k.EndsWith("DISAGREE", StringComparison.Ordinal));
-        Assert.Equal(39, checkedCount.Values.Sum()); // every checkable expectation in the corpus
+        Assert.Equal(39 + 4, checkedCount.Values.Sum()); // every checkable expectation in the corpus
     }
 
     [Fact]
     public void SpecificCasesSayWhy()
     {
-        Assert.Contains("signature invalid for kid", Inspect("CO5.json").Inspection.Describe()); // 3-byte signature
-        Assert.Equal(SignatureStatus.Invalid, Inspect("CO5.json").Inspection.Signature);
-        Assert.Equal(SignatureStatus.UnknownKid, Inspect("CO22.json").Inspection.Signature); // protected kid wins
-        Assert.Equal(SignatureStatus.Valid, Inspect("CO19.json").Inspection.Signature); // kid only unprotected
-        Assert.Equal(SignatureStatus.Valid, Inspect("CO28.json").Inspection.Signature); // CWT tag 61 around tag 18
-        Assert.Equal(SignatureStatus.Valid, Inspect("CO1.json").Inspection.Signature); // PS256, RSA 2048
-        Assert.True(Inspect("CO16.json").Inspection.NotYetValid);
-        Assert.True(Inspect("CO17.json").Inspection.Expired);
-        Assert.Equal(1, Inspect("H1.json").Inspection.StoppedAtLayer);
-        Assert.Equal(2, Inspect("B1.json").Inspection.StoppedAtLayer);
-        Assert.Equal(4, Inspect("Z1.json").Inspection.StoppedAtLayer); // not a zlib stream, and not COSE either
-        Assert.Equal(6, Inspect("CBO1.json").Inspection.StoppedAtLayer);
-        Assert.Equal("not_a_code", JsonDocument.Parse(Inspect("CO28.json").Inspection.ToJson()).RootElement.GetProperty("verdict").GetString());
+        Assert.Contains("signature invalid for kid", Inspect("dgc-common/CO5.json").Inspection.Describe()); // 3-byte signature
+        Assert.Equal(SignatureStatus.Invalid, Inspect("dgc-common/CO5.json").Inspection.Signature);
+        Assert.Equal(SignatureStatus.UnknownKid, Inspect("dgc-common/CO22.json").Inspection.Signature); // protected kid wins
+        Assert.Equal(SignatureStatus.Valid, Inspect("dgc-common/CO19.json").Inspection.Signature); // kid only unprotected
+        Assert.Equal(SignatureStatus.Valid, Inspect("dgc-common/CO28.json").Inspection.Signature); // CWT tag 61 around tag 18
+        Assert.Equal(SignatureStatus.Valid, Inspect("dgc-common/CO1.json").Inspection.Signature); // PS256, RSA 2048
+        Assert.True(Inspect("dgc-common/CO16.json").Inspection.NotYetValid);
+        Assert.True(Inspect("dgc-common/CO17.json").Inspection.Expired);
+        Assert.Equal(1, Inspect("dgc-common/H1.json").Inspection.StoppedAtLayer);
+        Assert.Equal(2, Inspect("dgc-common/B1.json").Inspection.StoppedAtLayer);
+        Assert.Equal(4, Inspect("dgc-common/Z1.json").Inspection.StoppedAtLayer); // not a zlib stream, and not COSE either
+        Assert.Equal(6, Inspect("dgc-common/CBO1.json").Inspection.StoppedAtLayer);
+        Assert.Equal("not_a_code", JsonDocument.Parse(Inspect("dgc-common/CO28.json").Inspection.ToJson()).RootElement.GetProperty("verdict").GetString());
+    }
+
+    [Fact]
+    public void AFloatingPointIatIsANumericDate()
+    {
+        // ES 1003: iat (claim 6) is a CBOR double, exp an integer; the corpus expects it to decode and verify.
+        var (inspection, _) = Inspect("dgc-es/1003.json");
+        Assert.Equal(SignatureStatus.Valid, inspection.Signature);
+        Assert.Equal(CodeVerdict.NotACode, inspection.Verdict);
+        Assert.Equal(2021, inspection.Iat!.Value.Year);
+        Assert.Equal(new DateTimeOffset(2021, 8, 31, 9, 36, 7, TimeSpan.Zero), inspection.Exp);
+        Assert.False(inspection.Expired);
     }
 
     [Fact]
     public void AlgInTheUnprotectedHeaderVerifiesForAnEuDccButIsMalformedForAHealthCode()
     {
         // CO20: the corpus expects alg (and kid) from the unprotected header to verify; health-code.md requires a protected alg.
-        var (dcc, _) = Inspect("CO20.json");
+        var (dcc, _) = Inspect("dgc-common/CO20.json");
         Assert.Equal(SignatureStatus.Valid, dcc.Signature);
 
-        var json = Load("CO20.json");
+        var json = Load("dgc-common/CO20.json");
         var text = json.GetProperty("PREFIX").GetString()!;
         Assert.True(Base45.TryDecode(text.AsSpan(4), out var compressed, out _));
         var asHealthCode = HealthCodeInspector.Inspect("HCN1:" + Base45.Encode(compressed), Context(json));
@@ -127,7 +144,7 @@ public class DccCorpusTests(ITestOutputHelper output)
     }
 
     private static JsonElement Load(string file) =>
-        JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "data", "dgc-common", file))).RootElement;
+        JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "data", file))).RootElement;
 
     private static InspectionContext Context(JsonElement json)
     {

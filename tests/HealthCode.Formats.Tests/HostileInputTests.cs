@@ -161,6 +161,61 @@ public class HostileInputTests
     }
 
     [Fact]
+    public void EveryTruncationOfTheZlibStreamStopsAtTheZlibLayer()
+    {
+        var compressed = Zlib.Deflate(ValidCose);
+        Assert.Equal(CodeVerdict.Valid, Verdict("HCN1:" + Base45.Encode(compressed)));
+        for (var length = 1; length < compressed.Length; length++)
+        {
+            // Cut inside the Adler-32 trailer the deflate data is whole, yet the stream is not: RFC 1950 ends with the checksum.
+            var inspection = HealthCodeInspector.Inspect("HCN1:" + Base45.Encode(compressed.AsSpan(0, length)), InspectionContext.ForTrustList(TestKeys.Trust, TestKeys.Now));
+            Assert.True(inspection.Verdict == CodeVerdict.Malformed && inspection.StoppedAtLayer == 3 && inspection.Zlib == false,
+                $"cut to {length} of {compressed.Length} bytes: {inspection.Describe()}");
+            Assert.False(Zlib.TryInflate(compressed[..length], Zlib.DefaultMaxOutput, out _, out var error));
+            Assert.NotNull(error);
+        }
+    }
+
+    [Theory]
+    [InlineData("", 0x00000001u)]
+    [InlineData("a", 0x00620062u)]
+    [InlineData("abc", 0x024d0127u)]
+    [InlineData("Wikipedia", 0x11E60398u)]
+    public void Adler32KnownValues(string text, uint expected) => Assert.Equal(expected, Zlib.Adler32(System.Text.Encoding.ASCII.GetBytes(text)));
+
+    [Fact]
+    public void Adler32OverLongInputsAgreesWithTheDefinition()
+    {
+        // Past the 5552-byte blocks where the sums are reduced: the plain definition, mod 65521 at every step.
+        var data = new byte[70_000];
+        new Random(3).NextBytes(data);
+        data.AsSpan(20_000, 20_000).Fill(0xFF);
+        uint a = 1, b = 0;
+        foreach (var value in data)
+        {
+            a = (a + value) % 65521;
+            b = (b + a) % 65521;
+        }
+
+        Assert.Equal((b << 16) | a, Zlib.Adler32(data));
+    }
+
+    [Fact]
+    public void BytesAfterTheZlibStreamOrAWrongChecksumStopAtTheZlibLayer()
+    {
+        var compressed = Zlib.Deflate(ValidCose);
+        byte[] trailing = [.. compressed, 0x00];
+        var wrongChecksum = (byte[])compressed.Clone();
+        wrongChecksum[^1] ^= 0x01;
+        foreach (var bytes in new[] { trailing, wrongChecksum })
+        {
+            var inspection = HealthCodeInspector.Inspect("HCN1:" + Base45.Encode(bytes), InspectionContext.ForTrustList(TestKeys.Trust, TestKeys.Now));
+            Assert.Equal(CodeVerdict.Malformed, inspection.Verdict);
+            Assert.Equal(3, inspection.StoppedAtLayer);
+        }
+    }
+
+    [Fact]
     public void HugeDeclaredLengthsAndOverlongTextAreMalformed()
     {
         byte[][] hostile =

@@ -92,6 +92,48 @@ public class TrustListFormatTests
         Assert.Contains(reason, Assert.Throws<FormatException>(() => TrustListFormat.FromJson(json)).Message);
 
     [Fact]
+    public void TheDocKeyTravelsInTheJsonFile()
+    {
+        var docKey = Enumerable.Range(0, 32).Select(i => (byte)(i * 7)).ToArray();
+        var json = TrustListFormat.ToJson(new TrustList(TestKeys.Trust.Issuers, docKey: docKey));
+        Assert.Equal(Convert.ToBase64String(docKey), System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("docKey").GetString());
+        var back = TrustListFormat.FromJson(json);
+        Assert.Equal(docKey, back.DocKey);
+        Assert.True(back.HasDocKey);
+        Assert.Equal(HealthCode.Formats.Identity.DocRef.Compute(docKey, "11010519491231002X"), back.DocRefOf("11010519491231002x"));
+
+        var without = TrustListFormat.FromJson(TrustListFormat.ToJson(TestKeys.Trust));
+        Assert.Null(without.DocKey);
+        Assert.False(without.HasDocKey);
+        Assert.Null(without.DocRefOf("11010519491231002X"));
+        Assert.DoesNotContain("docKey", TrustListFormat.ToJson(TestKeys.Trust));
+        Assert.Null(TrustListFormat.FromJson("""{"issuers":[],"docKey":null}""").DocKey);
+    }
+
+    [Fact]
+    public void TheDocKeyCannotBeChangedThroughTheList()
+    {
+        var list = new TrustList([], docKey: new byte[32]);
+        list.DocKey![0] = 1;
+        Assert.Equal(new byte[32], list.DocKey);
+    }
+
+    [Theory]
+    [InlineData("AAAA", "not 32")]
+    [InlineData("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "not 32")]
+    [InlineData("not base64!", "not a base64")]
+    public void ABadDocKeyMakesTheFileMalformed(string docKey, string reason) =>
+        Assert.Contains(reason, Assert.Throws<FormatException>(() => TrustListFormat.FromJson($$"""{"issuers":[],"docKey":"{{docKey}}"}""")).Message);
+
+    [Fact]
+    public void ADocKeyThatIsNotAStringMakesTheFileMalformed() =>
+        Assert.Contains("docKey", Assert.Throws<FormatException>(() => TrustListFormat.FromJson("""{"issuers":[],"docKey":[1,2]}""")).Message);
+
+    [Fact]
+    public void ATrustListRefusesADocKeyOfAnotherLength() =>
+        Assert.Throws<ArgumentException>(() => new TrustList([], docKey: new byte[31]));
+
+    [Fact]
     public void BadCborIsAFormatException()
     {
         Assert.Throws<FormatException>(() => TrustListFormat.ReadCbor(new CborReader(new byte[] { 0xA0 })));

@@ -20,6 +20,10 @@ internal static class ScreenSamples
         ["refer-not-a-code"] = new(ScreenKind.Refer, Status, Refer: ReferMessage.CodeNotRecognized),
         ["offline"] = new(ScreenKind.Offline, OfflineStatus, Detail: "feed data 30 h old"),
         ["fault"] = new(ScreenKind.Fault, Status, Detail: "thermometer"),
+        ["place-card"] = new(ScreenKind.PlaceCard, Status, MaskedName: "王*明"),
+        ["idle-card"] = new(ScreenKind.Idle, Status, OffersCard: true),
+        ["refer-card-mismatch"] = new(ScreenKind.Refer, Status, MaskedName: "王*明", Refer: ReferMessage.CardMismatch),
+        ["refer-no-record"] = new(ScreenKind.Refer, Status, MaskedName: "欧**明", Refer: ReferMessage.NoRecord),
     };
 
     /// <summary>Every screen, every language, every refer message, with and without a name and the 代 mark.</summary>
@@ -38,6 +42,8 @@ internal static class ScreenSamples
             }
 
             yield return new ScreenModel(ScreenKind.Pass, Status, MaskedName: "张*", Proxy: true, Language: lang);
+            yield return new ScreenModel(ScreenKind.PlaceCard, Status, MaskedName: "王*明", Proxy: true, Language: lang);
+            yield return new ScreenModel(ScreenKind.Idle, Status, Language: lang, OffersCard: true);
         }
     }
 }

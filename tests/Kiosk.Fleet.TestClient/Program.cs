@@ -1,4 +1,4 @@
-using HealthCode.Formats;
+using Kiosk.Fleet.TestClient;
 using Kiosk.Service.Checkpoint;
 using Kiosk.Service.Events;
 using Kiosk.Service.Fleet;
@@ -31,8 +31,8 @@ builder.Logging.ClearProviders();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddKioskCore(builder.Configuration);
 builder.Services.AddFleet(builder.Configuration);
-builder.Services.AddSingleton<IColorStore, NoColors>();
-builder.Services.AddSingleton<IIndicators, NoIndicators>();
+builder.Services.AddSingleton<IColorStore>(new FixedColorStore(new ColorDataState("CN-HL", null, null, null, 0, false)));
+builder.Services.AddSingleton<IIndicators, CountingIndicators>();
 using var host = builder.Build();
 KioskServices.ValidateOptions(host.Services);
 await host.StartAsync();
@@ -42,38 +42,3 @@ Console.WriteLine("ready");
 await Console.In.ReadToEndAsync();
 await host.StopAsync();
 return 0;
-
-internal sealed class NoColors : IColorStore
-{
-    public ColorDataState State { get; } = new("CN-HL", null, null, null, 0, false);
-
-    public bool TryLookup(string issuer, CodeId id, out HealthColor color, out long colorTime)
-    {
-        color = HealthColor.Green;
-        colorTime = 0;
-        return false;
-    }
-}
-
-internal sealed class NoIndicators : IIndicators
-{
-    public void SignalPass()
-    {
-    }
-
-    public void SignalRefer()
-    {
-    }
-
-    public void SignalFault()
-    {
-    }
-
-    public void Clear()
-    {
-    }
-
-    public void OpenGate()
-    {
-    }
-}

@@ -9,7 +9,7 @@ namespace Kiosk.Testing;
 internal static class SampleScenario
 {
     /// <summary>The directory, found above the test output directory.</summary>
-    public static string Directory { get; } = Find();
+    public static string Directory { get; } = TestDataDirectory.Find("scenario-sample");
 
     /// <summary>The authority key the scenario pins (base64 SubjectPublicKeyInfo).</summary>
     public static string AuthorityKeyBase64 { get; } =
@@ -18,17 +18,35 @@ internal static class SampleScenario
     /// <summary>One of its files.</summary>
     public static byte[] Read(string name) => File.ReadAllBytes(Path.Combine(Directory, name));
 
-    private static string Find()
+}
+
+/// <summary>
+/// The shared identity sample (<c>tests/data/identity-sample</c>, copied from shared/testdata, see its NOTICE): two
+/// scenarios, <c>document</c> and <c>none</c> (identity.md), each with its <c>expected.json</c>.
+/// </summary>
+internal static class IdentitySample
+{
+    /// <summary>The scenarios' names.</summary>
+    public static IReadOnlyList<string> Modes { get; } = ["document", "none"];
+
+    /// <summary>The directory of one scenario.</summary>
+    public static string Directory(string mode) => Path.Combine(TestDataDirectory.Find("identity-sample"), mode);
+}
+
+/// <summary>A folder of <c>tests/data</c>, found above the test output directory.</summary>
+internal static class TestDataDirectory
+{
+    public static string Find(string name)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var candidate = Path.Combine(dir.FullName, "tests", "data", "scenario-sample");
+            var candidate = Path.Combine(dir.FullName, "tests", "data", name);
             if (System.IO.Directory.Exists(candidate))
             {
                 return candidate;
             }
         }
 
-        throw new DirectoryNotFoundException("tests/data/scenario-sample not found above the test output directory");
+        throw new DirectoryNotFoundException($"tests/data/{name} not found above the test output directory");
     }
 }

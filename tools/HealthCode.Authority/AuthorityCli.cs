@@ -23,6 +23,7 @@ public static class AuthorityCli
         yield return CodeCommands.Create();
         yield return TrustCommands.Create();
         yield return FeedCommands.Create();
+        yield return CardCommands.Create();
     }
 
     /// <summary>Parses and runs; input errors are one line on stderr and exit code 2.</summary>
@@ -57,6 +58,26 @@ public static class AuthorityCli
         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var instant)
             ? instant
             : throw new AuthorityInputException($"{option} is not an ISO 8601 time: '{text}'");
+
+    /// <summary>A color given as 0-2 or as its name (green, yellow, red).</summary>
+    public static bool TryParseColor(string text, out HealthCode.Formats.HealthColor color)
+    {
+        switch (text.Trim().ToLowerInvariant())
+        {
+            case "green" or "0":
+                color = HealthCode.Formats.HealthColor.Green;
+                return true;
+            case "yellow" or "1":
+                color = HealthCode.Formats.HealthColor.Yellow;
+                return true;
+            case "red" or "2":
+                color = HealthCode.Formats.HealthColor.Red;
+                return true;
+            default:
+                color = default;
+                return false;
+        }
+    }
 
     /// <summary>Reads a file or fails with a one-line input error.</summary>
     public static string ReadText(string path, string what)

@@ -2,6 +2,7 @@ using Kiosk.Drivers.QrDecoding;
 using System.CommandLine;
 using System.Security.Cryptography;
 using HealthCode.Formats;
+using HealthCode.Formats.Identity;
 
 namespace HealthCode.Authority;
 
@@ -19,9 +20,12 @@ public static class CodeCommands
         var proxy = new Option<bool>("--proxy") { Description = "Registered on the holder's behalf (代申领)" };
         var iat = new Option<string?>("--iat") { Description = "Issued at (ISO 8601; default now)" };
         var validFor = new Option<int>("--valid-for") { Description = "Seconds from iat to exp", DefaultValueFactory = _ => 300 };
+        var card = new Option<string?>("--card") { Description = "The holder's ID card number: the code carries its docRef (claim d); needs --doc-key" };
+        var docKey = CardCommands.DocKeyOption();
+        var docRef = new Option<string?>("--doc-ref") { Description = "Claim d given directly: 32 hex digits" };
         var png = new Option<FileInfo?>("--png") { Description = "Also write the QR code as a PNG" };
         var scale = new Option<int>("--scale") { Description = "PNG pixels per QR module", DefaultValueFactory = _ => 6 };
-        var issue = new Command("issue", "Issue an HCN1 code (prints the QR text)") { key, iss, id, color, colorTime, name, proxy, iat, validFor, png, scale };
+        var issue = new Command("issue", "Issue an HCN1 code (prints the QR text)") { key, iss, id, color, colorTime, name, proxy, card, docKey, docRef, iat, validFor, png, scale };
         issue.SetAction(parse =>
         {
             using var signingKey = KeyCommands.LoadPrivate(parse.GetValue(key)!);
@@ -37,7 +41,8 @@ public static class CodeCommands
                 ParseColor(parse.GetValue(color)!),
                 (parse.GetValue(colorTime) is { } ct ? AuthorityCli.ParseInstant(ct, "--color-time") : issuedAt).ToUnixTimeSeconds(),
                 parse.GetValue(name)!,
-                parse.GetValue(proxy));
+                parse.GetValue(proxy),
+                ParseDocument(parse.GetValue(card), parse.GetValue(docKey), parse.GetValue(docRef)));
             var text = new HealthCodeIssuer(signingKey).Issue(parse.GetValue(iss)!, issuedAt, issuedAt.AddSeconds(seconds), claim);
             if (parse.GetValue(png) is { } pngFile)
             {
@@ -74,11 +79,37 @@ public static class CodeCommands
         }
     }
 
-    private static HealthColor ParseColor(string color) => color.ToLowerInvariant() switch
+    private static HealthColor ParseColor(string color) =>
+        AuthorityCli.TryParseColor(color, out var parsed) ? parsed : throw new AuthorityInputException($"--color must be green, yellow or red, not '{color}'");
+
+    /// <summary>Claim <c>d</c>: from <c>--card</c> hashed with <c>--doc-key</c>, or a given <c>--doc-ref</c>; none when neither is given.</summary>
+    private static DocRef? ParseDocument(string? card, FileInfo? docKey, string? docRef)
     {
-        "green" or "0" => HealthColor.Green,
-        "yellow" or "1" => HealthColor.Yellow,
-        "red" or "2" => HealthColor.Red,
-        _ => throw new AuthorityInputException($"--color must be green, yellow or red, not '{color}'"),
-    };
+        if (docRef is not null)
+        {
+            if (card is not null)
+            {
+                throw new AuthorityInputException("give either --card or --doc-ref, not both");
+            }
+
+            try
+            {
+                var bytes = Convert.FromHexString(docRef);
+                return bytes.Length == DocRef.Length ? DocRef.FromBytes(bytes) : throw new FormatException();
+            }
+            catch (FormatException)
+            {
+                throw new AuthorityInputException("--doc-ref must be 32 hex digits (16 bytes)");
+            }
+        }
+
+        if (card is null)
+        {
+            return docKey is null ? null : throw new AuthorityInputException("--doc-key is for --card: give the holder's card number too");
+        }
+
+        return docKey is null
+            ? throw new AuthorityInputException("--card needs --doc-key FILE (the docKey that hashes card numbers)")
+            : CardCommands.DocRefOf(card, CardCommands.LoadDocKey(docKey), "--card");
+    }
 }

@@ -52,26 +52,37 @@ public static class FeedCommands
         var random = new Option<int?>("--random") { Description = "Generate N random records instead (load tests)" };
         var seed = new Option<int>("--seed") { Description = "Seed for --random", DefaultValueFactory = _ => 1 };
         var issuers = new Option<string[]>("--issuer") { Description = "Issuer regions for --random (repeatable); default the feed name", AllowMultipleArgumentsPerToken = true };
+        var docRecords = new Option<FileInfo?>("--doc-records") { Description = "Colors of people known by ID card (docRecords): CSV number,color,ct or a JSON array of {number, color, ct}; the numbers are hashed with --doc-key" };
+        var docKey = CardCommands.DocKeyOption();
         var outFile = OutOption();
-        var command = new Command(type, description) { key, feedName, seq, at, csv, random, seed, issuers, outFile };
+        var command = new Command(type, description) { key, feedName, seq, at, csv, random, seed, issuers, docRecords, docKey, outFile };
         command.SetAction(parse => Run(parse, () =>
         {
             var when = ParseAt(parse.GetValue(at));
             var name = parse.GetValue(feedName)!;
+            var documents = (parse.GetValue(docRecords), parse.GetValue(docKey)) switch
+            {
+                ({ } file, { } keyFile) => CardCommands.ReadDocumentRecords(file, CardCommands.LoadDocKey(keyFile)),
+                ({ }, null) => throw new FeedCommandException("--doc-records needs --doc-key FILE (the docKey that hashes card numbers)"),
+                (null, { }) => throw new FeedCommandException("--doc-key is for --doc-records: give the card colors too"),
+                _ => null,
+            };
             ColorRecord[] records = (parse.GetValue(csv), parse.GetValue(random)) switch
             {
                 ({ } file, null) => ReadCsv(file),
                 (null, { } n) when n >= 0 => RandomRecords(n, parse.GetValue(seed), parse.GetValue(issuers) is { Length: > 0 } list ? list : [name], when),
                 (null, { }) => throw new FeedCommandException("--random needs a count of 0 or more"),
-                _ => throw new FeedCommandException("give exactly one of --records CSV or --random N"),
+                (null, null) when documents is not null => [],
+                _ => throw new FeedCommandException("give exactly one of --records CSV or --random N (or only --doc-records)"),
             };
             FeedMessage message = type == "snapshot"
-                ? new SnapshotMessage(name, parse.GetValue(seq), when, records)
-                : new BatchMessage(name, parse.GetValue(seq), when, records);
+                ? new SnapshotMessage(name, parse.GetValue(seq), when, records, documents)
+                : new BatchMessage(name, parse.GetValue(seq), when, records, documents);
             var bytes = SignWith(parse.GetValue(key)!, message);
             var path = parse.GetValue(outFile)!.FullName;
             WriteFile(path, bytes);
-            parse.InvocationConfiguration.Output.WriteLine($"{type} {name} seq {parse.GetValue(seq)}: {records.Length} records, {bytes.Length} bytes -> {path}");
+            var documentCount = documents is null ? "" : $", {documents.Length} document records";
+            parse.InvocationConfiguration.Output.WriteLine($"{type} {name} seq {parse.GetValue(seq)}: {records.Length} records{documentCount}, {bytes.Length} bytes -> {path}");
         }));
         return command;
     }
@@ -97,10 +108,13 @@ public static class FeedCommands
     private static Command Trust()
     {
         var key = KeyOption();
-        var trust = new Option<FileInfo>("--trust") { Description = "The trust list as JSON (health-code.md, \"Keys\")", Required = true };
+        var trust = new Option<FileInfo>("--trust") { Description = "The trust list as JSON (health-code.md, \"Keys\"); its docKey, if any, goes into the message" };
+        trust.Required = true;
+        var docKey = CardCommands.DocKeyOption();
+        docKey.Description = "Put this docKey into the message (instead of the trust list file's)";
         var at = AtOption();
         var outFile = OutOption();
-        var command = new Command("trust", "A signed trust list message from a JSON trust list") { key, trust, at, outFile };
+        var command = new Command("trust", "A signed trust list message from a JSON trust list") { key, trust, docKey, at, outFile };
         command.SetAction(parse => Run(parse, () =>
         {
             TrustList list;
@@ -115,8 +129,9 @@ public static class FeedCommands
 
             var when = ParseAt(parse.GetValue(at));
             var path = parse.GetValue(outFile)!.FullName;
-            WriteFile(path, SignWith(parse.GetValue(key)!, new TrustMessage(when, new TrustList(list.Issuers, when))));
-            parse.InvocationConfiguration.Output.WriteLine($"trust: {list.Issuers.Count} issuer keys -> {path}");
+            var messageKey = parse.GetValue(docKey) is { } docKeyFile ? CardCommands.LoadDocKey(docKeyFile) : list.DocKey;
+            WriteFile(path, SignWith(parse.GetValue(key)!, new TrustMessage(when, new TrustList(list.Issuers, when, messageKey))));
+            parse.InvocationConfiguration.Output.WriteLine($"trust: {list.Issuers.Count} issuer keys{(messageKey is null ? ", no docKey" : ", docKey")} -> {path}");
         }));
         return command;
     }
@@ -211,9 +226,9 @@ public static class FeedCommands
             throw new FeedCommandException($"--key {keyFile.FullName} is not a PEM EC private key");
         }
 
-        if (key.KeySize != 256)
+        if (!PublicKeys.IsP256(key))
         {
-            throw new FeedCommandException("--key must be a P-256 key (ES256)");
+            throw new FeedCommandException($"--key must be a P-256 key (ES256), not {PublicKeys.Weakness(key)}");
         }
 
         var kid = SHA256.HashData(key.ExportSubjectPublicKeyInfo())[..8];

@@ -14,8 +14,10 @@ public static class TrustCommands
         var certificate = new Option<string[]>("--certificate") { Description = "REGION=FILE (X.509 DER or base64); kid by the DCC rule; repeatable" };
         var notBefore = new Option<string>("--not-before") { Description = "Start of the keys' validity (ISO 8601)", Required = true };
         var notAfter = new Option<string>("--not-after") { Description = "End of the keys' validity (ISO 8601)", Required = true };
+        var docKey = CardCommands.DocKeyOption();
+        docKey.Description = "Put this docKey (base64 file from 'card key') into the list, for ID cards";
         var output = new Option<FileInfo?>("--out") { Description = "Write the JSON here (default: stdout)" };
-        var build = new Command("build", "Build a JSON trust list") { issuer, certificate, notBefore, notAfter, output };
+        var build = new Command("build", "Build a JSON trust list") { issuer, certificate, notBefore, notAfter, docKey, output };
         build.SetAction(parse =>
         {
             var from = AuthorityCli.ParseInstant(parse.GetValue(notBefore)!, "--not-before");
@@ -44,7 +46,8 @@ public static class TrustCommands
                 throw new AuthorityInputException("give at least one --issuer REGION=FILE.pub or --certificate REGION=FILE");
             }
 
-            var json = TrustListFormat.ToJson(new TrustList(entries));
+            var key = parse.GetValue(docKey) is { } docKeyFile ? CardCommands.LoadDocKey(docKeyFile) : null;
+            var json = TrustListFormat.ToJson(new TrustList(entries, docKey: key));
             if (parse.GetValue(output) is { } file)
             {
                 AuthorityCli.WriteFile(file.FullName, Encoding.UTF8.GetBytes(json + "\n"));
@@ -86,7 +89,7 @@ public static class TrustCommands
         }
         catch (Exception ex) when (ex is FormatException or CryptographicException)
         {
-            throw new AuthorityInputException($"'{path}' is not an X.509 certificate (DER or base64) with an EC or RSA key", ex);
+            throw new AuthorityInputException($"'{path}' is not an X.509 certificate (DER or base64) with a P-256 or RSA-2048+ key: {ex.Message}", ex);
         }
     }
 }

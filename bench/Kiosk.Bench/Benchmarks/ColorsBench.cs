@@ -12,13 +12,15 @@ namespace Kiosk.Bench.Benchmarks;
 /// <summary>
 /// The color store with a million records: applying a signed snapshot (verify, decode, apply, durable),
 /// looking a code up, and the memory it takes. Baselines: a plain per-row INSERT loop in one transaction,
-/// a plain SQLite primary-key query, and the process RSS before loading.
+/// a plain SQLite primary-key query, and the process RSS before loading. Then a million document records
+/// (people known by ID card) against the million code records: apply time and resident managed memory.
 /// </summary>
 public sealed class ColorsBench : IBenchmark
 {
     private const int Count = 1_000_000;
 
-    public IReadOnlyList<string> FigureNames { get; } = ["colors.snapshot1m.apply_s", "colors.snapshot1m.verify_decode_s", "colors.lookup.p99_us", "colors.rss_mb"];
+    public IReadOnlyList<string> FigureNames { get; } =
+        ["colors.snapshot1m.apply_s", "colors.snapshot1m.verify_decode_s", "colors.lookup.p99_us", "colors.rss_mb", "colors.docs1m.apply_s", "colors.docs1m.resident_mb"];
 
     public Task<IReadOnlyList<Figure>> RunAsync(BenchOptions options, CancellationToken cancellationToken)
     {
@@ -47,9 +49,11 @@ public sealed class ColorsBench : IBenchmark
         // Memory: as at a service start, the store is loaded from disk into a fresh resident table.
         // (Everything the apply phase allocated is unreachable now; an aggressive collection returns it.)
         Collect();
+        var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
         using var loaded = ColorStore.Open(new ColorStoreSettings { DatabasePath = dbPath, Feed = "CN-HL", AuthorityKey = publicKey });
         Collect();
         var rssLoaded = RssMb();
+        var codesResidentMb = (GC.GetTotalMemory(forceFullCollection: true) - heapBefore) / (1024.0 * 1024.0);
 
         var ours = new List<double>(probes.Length);
         var found = 0;
@@ -66,13 +70,53 @@ public sealed class ColorsBench : IBenchmark
             throw new InvalidOperationException($"lookups found {found} of {probes.Length / 2} present codes");
         }
 
+        var (docsApplySeconds, docsResidentMb) = Documents(dir, authority, publicKey);
         return
         [
             new Figure("colors.snapshot1m.apply_s", Math.Round(applySeconds, 3), "s", Math.Round(baselineSeconds, 3)),
             new Figure("colors.snapshot1m.verify_decode_s", Math.Round(decodeSeconds, 3), "s", Math.Round(naiveDecodeSeconds, 3)),
             new Figure("colors.lookup.p99_us", Math.Round(Stats.Percentile(ours, 99), 3), "us", Math.Round(Stats.Percentile(plain, 99), 3)),
             new Figure("colors.rss_mb", Math.Round(rssLoaded, 1), "MB", Math.Round(rssBefore, 1)),
+            new Figure("colors.docs1m.apply_s", Math.Round(docsApplySeconds, 3), "s", Math.Round(applySeconds, 3)),
+            new Figure("colors.docs1m.resident_mb", Math.Round(docsResidentMb, 1), "MB", Math.Round(codesResidentMb, 1)),
         ];
+    }
+
+    /// <summary>A snapshot of a million document records and no code records: apply (verify, decode, apply, durable)
+    /// and the managed memory of the store loaded from disk. Baselines are the same figures for a million code records.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static (double ApplySeconds, double ResidentMb) Documents(string dir, ECDsa authority, ECDsa publicKey)
+    {
+        var dbPath = Path.Combine(dir, "documents.db");
+        double applySeconds;
+        {
+            var random = new Random(43);
+            var documents = new DocumentRecord[Count];
+            for (var i = 0; i < Count; i++)
+            {
+                documents[i] = new DocumentRecord(new HealthCode.Formats.Identity.DocRef((ulong)random.NextInt64(), (ulong)random.NextInt64()), (HealthColor)random.Next(3), 1_790_000_000 + random.Next(10_000_000));
+            }
+
+            var signed = FeedEncoder.Sign(new SnapshotMessage("CN-HL", 1, DateTimeOffset.FromUnixTimeSeconds(1_800_000_000), [], documents), authority);
+            using var store = ColorStore.Open(new ColorStoreSettings { DatabasePath = dbPath, Feed = "CN-HL", AuthorityKey = publicKey });
+            var processor = new ColorFeedProcessor(store, publicKey, new InMemoryAlerts(), TimeProvider.System);
+            var start = Stopwatch.GetTimestamp();
+            var outcome = processor.Process(signed);
+            applySeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            if (outcome.Kind != FeedOutcomeKind.SnapshotApplied || store.DocumentRecordCount != Count
+                || !store.TryLookupDocument(documents[Count / 2].DocRef, out var color, out _) || color != documents[Count / 2].Color)
+            {
+                throw new InvalidOperationException($"document snapshot not applied: {outcome}");
+            }
+        }
+
+        Collect();
+        var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
+        using var loaded = ColorStore.Open(new ColorStoreSettings { DatabasePath = dbPath, Feed = "CN-HL", AuthorityKey = publicKey });
+        Collect();
+        var residentMb = (GC.GetTotalMemory(forceFullCollection: true) - heapBefore) / (1024.0 * 1024.0);
+        GC.KeepAlive(loaded);
+        return (applySeconds, residentMb);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -2,12 +2,14 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using HealthCode.Formats;
 using HealthCode.Formats.Feed;
+using Kiosk.Drivers.Audio;
 using Kiosk.Drivers.Camera;
 using Kiosk.Service.Checkpoint;
 using Kiosk.Service.Colors;
 using Kiosk.Service.Events;
 using Kiosk.Service.Hosting;
 using Kiosk.Service.Temperature;
+using Kiosk.Service.Voice;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -20,11 +22,14 @@ namespace Kiosk.Bench.Benchmarks;
 /// (30 fps simulated camera, the emulated MLX90614 at its refresh rate), and process start → ready to scan.
 /// Baselines, same run: for REFER, the bare verification of the same code (the floor of a decision without
 /// temperature); for PASS, the thermometer's measurement alone (the floor of a decision with temperature);
-/// for start-up, the same executable printing its version (runtime start).
+/// for start-up, the same executable printing its version (runtime start). The voice speaks every screen (simulated
+/// sound sink); <c>decision.pass_audio_fault</c> is PASS again with the voice on an ALSA device that does not exist
+/// (the real libasound path failing on every prompt), against <c>decision.pass</c> of the same run: a failing sound
+/// device must not slow a decision.
 /// </summary>
 public sealed class DecisionBench : IBenchmark
 {
-    public IReadOnlyList<string> FigureNames { get; } = ["decision.refer_no_temp.p95_ms", "decision.refer_no_temp.p50_ms", "decision.pass.p95_ms", "startup.ready_ms"];
+    public IReadOnlyList<string> FigureNames { get; } = ["decision.refer_no_temp.p95_ms", "decision.refer_no_temp.p50_ms", "decision.pass.p95_ms", "decision.pass_audio_fault.p95_ms", "startup.ready_ms"];
 
     public async Task<IReadOnlyList<Figure>> RunAsync(BenchOptions options, CancellationToken cancellationToken)
     {
@@ -34,12 +39,14 @@ public sealed class DecisionBench : IBenchmark
             using var world = BenchWorld.Create(TimeProvider.System.GetUtcNow());
             var (refer, verifyFloor) = await MeasureAsync(world, directory, pass: false, options.Quick ? 20 : 60, cancellationToken);
             var (pass, thermometerFloor) = await MeasureAsync(world, directory, pass: true, options.Quick ? 8 : 25, cancellationToken);
+            var (passAudioFault, _) = await MeasureAsync(world, directory, pass: true, options.Quick ? 8 : 25, cancellationToken, audioFault: true);
             var (ready, version) = await StartupAsync(world, directory, options.Quick ? 2 : 5, cancellationToken);
             return
             [
                 new Figure("decision.refer_no_temp.p95_ms", Math.Round(refer.P95, 2), "ms", Math.Round(verifyFloor, 3)),
                 new Figure("decision.refer_no_temp.p50_ms", Math.Round(refer.P50, 2), "ms", Math.Round(verifyFloor, 3)),
                 new Figure("decision.pass.p95_ms", Math.Round(pass.P95, 1), "ms", Math.Round(thermometerFloor, 1)),
+                new Figure("decision.pass_audio_fault.p95_ms", Math.Round(passAudioFault.P95, 1), "ms", Math.Round(pass.P95, 1)),
                 new Figure("startup.ready_ms", Math.Round(ready, 0), "ms", Math.Round(version, 0)),
             ];
         }
@@ -49,47 +56,36 @@ public sealed class DecisionBench : IBenchmark
         }
     }
 
-    private static async Task<((double P95, double P50) Latency, double BaselineP95)> MeasureAsync(BenchWorld world, string directory, bool pass, int count, CancellationToken cancellationToken)
+    private static async Task<((double P95, double P50) Latency, double BaselineP95)> MeasureAsync(BenchWorld world, string directory, bool pass, int count, CancellationToken cancellationToken, bool audioFault = false)
     {
-        var data = Path.Combine(directory, pass ? "pass" : "refer");
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(world.Settings(data)).Build();
-        var services = new ServiceCollection();
-        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Error));
-        services.AddSingleton<IEventSequence>(new InMemoryEventSequence());
-        services.AddKiosk(configuration, DeviceMode.Simulated, connectFeedBroker: false);
-        await using var provider = services.BuildServiceProvider();
-        KioskServices.ValidateOptions(provider);
-        var processor = provider.GetRequiredService<ColorFeedProcessor>();
-        foreach (var message in world.FeedMessages)
+        var data = Path.Combine(directory, pass ? audioFault ? "pass-audio-fault" : "pass" : "refer");
+        var settings = world.Settings(data);
+        Action<IServiceCollection>? configure = null;
+        if (audioFault)
         {
-            processor.Process(message);
+            // The hardware sound sink on a device ALSA does not have: every prompt fails in snd_pcm_open.
+            settings["Voice:Device"] = "kiosk-bench-no-such-device";
+            configure = services => services.AddSingleton<SoundSinkFactory>(_ => device => new AlsaSoundSink(device, TimeProvider.System));
         }
 
+        await using var kiosk = await RunningKiosk.StartAsync(settings, world.FeedMessages, cancellationToken, configure);
+        var provider = kiosk.Services;
         var camera = provider.GetRequiredService<SimulatedCamera>();
         var scene = provider.GetRequiredService<ThermometerScene>();
-        var loop = provider.GetRequiredService<CheckpointLoop>();
         camera.Show(new SimulatedScene.Empty(false));
-        var decided = new TaskCompletionSource<DecisionRecord>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        loop.Decided += r => decided.TrySetResult(r);
-        loop.Ready += () => ready.TrySetResult();
-        using var stop = new CancellationTokenSource();
-        var running = Task.Run(() => loop.RunAsync(stop.Token), CancellationToken.None);
-        await ready.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
 
         var samples = new List<double>();
         var baseline = new List<double>();
         var code = pass ? world.GreenCode : world.RedCode;
         for (var i = 0; i < count + 2; i++)
         {
-            ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            decided = new TaskCompletionSource<DecisionRecord>(TaskCreationOptions.RunContinuationsAsynchronously);
+            kiosk.Expect();
             scene.PutVisitor(pass ? 36.6 : null);
             var phone = new SimulatedScene.QrText(code);
             camera.Prepare(phone);
             var shown = Stopwatch.GetTimestamp();
             camera.Show(phone);
-            var record = await decided.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+            var record = await kiosk.DecidedAsync(cancellationToken);
             var elapsed = Stopwatch.GetElapsedTime(shown).TotalMilliseconds;
             var expected = pass ? Reason.Ok : Reason.HealthStatus;
             if (record.Decision.Reason != expected)
@@ -99,7 +95,7 @@ public sealed class DecisionBench : IBenchmark
 
             camera.Show(new SimulatedScene.Empty(false));
             scene.PutVisitor(null);
-            await ready.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+            await kiosk.ReadyAsync(cancellationToken);
             await Task.Delay(TimeSpan.FromSeconds(1.2), cancellationToken);
             if (i >= 2)
             {
@@ -130,8 +126,12 @@ public sealed class DecisionBench : IBenchmark
             }
         }
 
-        await stop.CancelAsync();
-        await running;
+        var audioFaulted = provider.GetRequiredService<IAlerts>().Active.Contains(AlertKinds.AudioFault);
+        if (audioFaulted != audioFault || (!audioFault && provider.GetRequiredService<SimulatedSoundSink>().Played.Count == 0))
+        {
+            throw new InvalidOperationException(audioFault ? "bench: the sound device did not fail" : "bench: the voice did not speak");
+        }
+
         return ((Stats.Percentile(samples, 95), Stats.Median(samples)), Stats.Percentile(baseline, 95));
     }
 
@@ -226,6 +226,7 @@ public sealed class DecisionBench : IBenchmark
             ["Display:FramebufferDevice"] = string.Empty,
             ["Checkpoint:PassHold"] = "00:00:00.5",
             ["Checkpoint:ReferHold"] = "00:00:01",
+            ["Voice:ClipsDirectory"] = string.Empty,
         };
 
         public string ConfigJson(string data) => System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>

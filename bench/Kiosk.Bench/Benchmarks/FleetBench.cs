@@ -3,11 +3,11 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using HealthCode.Formats;
+using Kiosk.Fleet.TestClient;
 using Kiosk.Service.Checkpoint;
 using Kiosk.Service.Events;
 using Kiosk.Service.Fleet;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using MQTTnet;
 using MQTTnet.Protocol;
 
@@ -98,7 +98,7 @@ public sealed class FleetBench : IBenchmark
         var directory = Path.Combine(root, "drain");
         double ours;
         {
-            using (var filler = BenchKiosk.Create(port, directory, "bench-drain"))
+            await using (var filler = BenchKiosk.Create(port, directory, "bench-drain"))
             {
                 filler.Fill(queued);
             }
@@ -241,44 +241,36 @@ public sealed class FleetBench : IBenchmark
     private static byte[] SamplePayload() =>
         System.Text.Encoding.UTF8.GetBytes(EventJson.Serialize(BenchKiosk.SampleRecorder().Create(BenchKiosk.SampleRecord())));
 
-    /// <summary>A kiosk's fleet link for the benchmarks: event recorder → SQLite outbox → sender → broker.</summary>
-    private sealed class BenchKiosk : IAsyncDisposable, IDisposable, IEventSink
+    /// <summary>
+    /// A kiosk's fleet link for the benchmarks: the tests' in-process kiosk (<see cref="FleetTestKiosk"/>: event
+    /// recorder → SQLite outbox → sender → broker, with status, telemetry and commands), with a first event sink that
+    /// stamps each decision just before the outbox commits it.
+    /// </summary>
+    private sealed class BenchKiosk : IAsyncDisposable, IEventSink
     {
         private static readonly byte[] Secret = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
         private readonly ConcurrentDictionary<Guid, long> _stamps = new();
-        private readonly CancellationTokenSource _stop = new();
-        private readonly DecisionEventRecorder _recorder;
-        private readonly string _directory;
-        private Task? _running;
         private TaskCompletionSource<double>? _next;
 
         private BenchKiosk(int port, string directory, string kioskId)
         {
-            _directory = directory;
-            Directory.CreateDirectory(directory);
-            Outbox = new SqliteOutbox(Path.Combine(directory, SqliteOutbox.FileName), 100_000, () => null, NullLogger<SqliteOutbox>.Instance);
-            _recorder = new DecisionEventRecorder(new InMemoryEventSequence(), [this, Outbox], new CodeRefHasher(Secret), new DecisionCounters());
-            var options = Options.Create(new FleetOptions
+            Kiosk = FleetTestKiosk.Create(port, directory, o =>
             {
-                Host = "127.0.0.1",
-                Port = port,
-                KeepAlive = TimeSpan.FromSeconds(60),
-                Timeout = TimeSpan.FromSeconds(30),
-                ReconnectMin = TimeSpan.FromMilliseconds(200),
-                ReconnectMax = TimeSpan.FromSeconds(5),
-            });
-            Connection = new FleetConnection(options, new FleetTopics("kiosk/v1", "bench", kioskId), new Connectivity(), TimeProvider.System, NullLogger<FleetConnection>.Instance);
-            Sender = new OutboxSender(Outbox, Connection, NullLogger<OutboxSender>.Instance);
-            Sender.Acknowledged += OnAcknowledged;
+                o.KeepAlive = TimeSpan.FromSeconds(60);
+                o.Timeout = TimeSpan.FromSeconds(30);
+                o.ReconnectMin = TimeSpan.FromMilliseconds(200);
+                o.ReconnectMax = TimeSpan.FromSeconds(5);
+            }, kioskId, site: "bench", first: this);
+            Kiosk.Sender.Acknowledged += OnAcknowledged;
         }
 
         public event Action<double>? Latency;
 
-        public SqliteOutbox Outbox { get; }
+        public FleetTestKiosk Kiosk { get; }
 
-        public FleetConnection Connection { get; }
+        public SqliteOutbox Outbox => Kiosk.Outbox;
 
-        public OutboxSender Sender { get; }
+        public FleetConnection Connection => Kiosk.Connection;
 
         public static BenchKiosk Create(int port, string directory, string kioskId) => new(port, directory, kioskId);
 
@@ -299,7 +291,7 @@ public sealed class FleetBench : IBenchmark
             return new DecisionRecord(new Decision(Outcome.Pass, Reason.Ok), new VerifiedCode(CodeVerdict.Valid, "CN-HL", claim), new TemperatureResult(36.6, null, 22.0, false), now.AddMilliseconds(-150), now);
         }
 
-        public void Start() => _running = Task.WhenAll(Connection.RunAsync(_stop.Token), Sender.RunAsync(_stop.Token));
+        public void Start() => _ = Kiosk.Start();
 
         public Task<double> NextAcknowledgement()
         {
@@ -307,14 +299,14 @@ public sealed class FleetBench : IBenchmark
             return _next.Task;
         }
 
-        public void Report() => _recorder.Report(SampleRecord());
+        public void Report() => Kiosk.Recorder.Report(SampleRecord());
 
         public void Fill(int count)
         {
             const int Chunk = 1000;
             for (var done = 0; done < count; done += Chunk)
             {
-                var batch = Enumerable.Range(0, Math.Min(Chunk, count - done)).Select(_ => (KioskEvent)_recorder.Create(SampleRecord())).ToArray();
+                var batch = Enumerable.Range(0, Math.Min(Chunk, count - done)).Select(_ => (KioskEvent)Kiosk.Recorder.Create(SampleRecord())).ToArray();
                 Outbox.PublishBatch(batch);
             }
         }
@@ -322,23 +314,7 @@ public sealed class FleetBench : IBenchmark
         // The first sink: stamps the decision just before the outbox commits it.
         public void Publish(KioskEvent kioskEvent) => _stamps[kioskEvent.EventId] = Stopwatch.GetTimestamp();
 
-        public async ValueTask DisposeAsync()
-        {
-            await _stop.CancelAsync();
-            if (_running is not null)
-            {
-                await _running;
-            }
-
-            await Connection.DisposeAsync();
-            Dispose();
-        }
-
-        public void Dispose()
-        {
-            Outbox.Dispose();
-            _stop.Dispose();
-        }
+        public ValueTask DisposeAsync() => Kiosk.DisposeAsync();
 
         private void OnAcknowledged(OutboxEntry entry)
         {
@@ -351,8 +327,8 @@ public sealed class FleetBench : IBenchmark
         }
     }
 
-    /// <summary>Mosquitto on a free loopback port when installed, else the embedded MQTTnet broker.</summary>
-    private sealed class BenchBroker : IAsyncDisposable
+    /// <summary>Mosquitto on a free loopback port when installed, else the embedded MQTTnet broker (the fleet benchmarks share it).</summary>
+    internal sealed class BenchBroker : IAsyncDisposable
     {
         private Process? _mosquitto;
         private EmbeddedBroker? _embedded;

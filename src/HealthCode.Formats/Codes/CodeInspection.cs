@@ -50,6 +50,9 @@ public sealed class CodeInspection
     /// <summary>iat &gt; now + skew (not in the JSON of cli.md; the verdict says it).</summary>
     public bool? NotYetValid { get; internal set; }
 
+    /// <summary>Whether claim -1001 carries the holder's card (<c>d</c>, identity.md); null when the claim was not decoded. Never the value.</summary>
+    public bool? DocRef { get; internal set; }
+
     public CodeVerdict Verdict { get; internal set; }
 
     /// <summary>Why the code stops (technical; never personal data).</summary>
@@ -98,6 +101,7 @@ public sealed class CodeInspection
         WriteString(writer, "iat", Iat is { } iat ? Iso(iat) : null);
         WriteString(writer, "exp", Exp is { } exp ? Iso(exp) : null);
         WriteBool(writer, "expired", Expired);
+        WriteBool(writer, "docRef", DocRef);
         writer.WriteString("verdict", VerdictName(Verdict));
         WriteString(writer, "error", Error);
         writer.WriteEndObject();
@@ -130,7 +134,7 @@ public sealed class CodeInspection
                 CodeVerdict.Untrusted => "untrusted",
                 _ => "malformed",
             };
-            return $"{what}: stops at layer {layer} ({LayerNames[layer]}): {Error}";
+            return $"{what}: stops at layer {layer} ({LayerNames[layer]}): {Error}{(DocRef is { } carries ? $" ({CardPhrase(carries)})" : "")}";
         }
 
         var sb = new StringBuilder();
@@ -161,6 +165,11 @@ public sealed class CodeInspection
             sb.Append(", issued ").Append(Iso(iat)).Append(", expires ").Append(Iso(exp));
         }
 
+        if (DocRef is { } docRef)
+        {
+            sb.Append(", ").Append(CardPhrase(docRef));
+        }
+
         if (Error is not null)
         {
             sb.Append(" (").Append(Error).Append(')');
@@ -168,6 +177,8 @@ public sealed class CodeInspection
 
         return sb.ToString();
     }
+
+    private static string CardPhrase(bool carries) => carries ? "carries the holder's card (d)" : "no card (d)";
 
     internal static string Iso(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 

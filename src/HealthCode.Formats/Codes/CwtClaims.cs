@@ -1,4 +1,5 @@
 using System.Formats.Cbor;
+using HealthCode.Formats.Identity;
 
 namespace HealthCode.Formats;
 
@@ -13,9 +14,14 @@ internal sealed class CwtClaims
 
     public required string Issuer { get; init; }
 
-    public required long IssuedAt { get; init; }
+    /// <summary>Largest NumericDate accepted: the last second of the year 9999 (health-code.md, layer 5).</summary>
+    public const long MaxEpochSeconds = 253_402_300_799;
 
-    public required long ExpiresAt { get; init; }
+    /// <summary><c>iat</c>, a NumericDate within the years 1970-9999 (sub-second when the claim was a floating-point number).</summary>
+    public required DateTimeOffset IssuedAt { get; init; }
+
+    /// <summary><c>exp</c>, a NumericDate within the years 1970-9999.</summary>
+    public required DateTimeOffset ExpiresAt { get; init; }
 
     /// <summary>Claim -1001; null for an <c>HC1:</c> code.</summary>
     public HealthCodeClaim? HealthCode { get; init; }
@@ -35,8 +41,8 @@ internal sealed class CwtClaims
             }
 
             string? iss = null;
-            long? iat = null;
-            long? exp = null;
+            DateTimeOffset? iat = null;
+            DateTimeOffset? exp = null;
             HealthCodeClaim? claim = null;
             var sawClaim = false;
             reader.ReadStartMap();
@@ -64,13 +70,11 @@ internal sealed class CwtClaims
                         break;
                     case ClaimIat:
                     case ClaimExp:
-                        if (reader.PeekState() is not (CborReaderState.UnsignedInteger or CborReaderState.NegativeInteger))
+                        if (!TryReadNumericDate(reader, key == ClaimIat ? "iat (6)" : "exp (4)", out var value, out error))
                         {
-                            error = $"CWT claims: {(key == ClaimIat ? "iat (6)" : "exp (4)")} is not an integer";
                             return false;
                         }
 
-                        var value = reader.ReadInt64();
                         if (key == ClaimIat)
                         {
                             iat = value;
@@ -136,6 +140,61 @@ internal sealed class CwtClaims
         }
     }
 
+    /// <summary>
+    /// A NumericDate (RFC 8392): epoch seconds as an integer or a floating-point number of any width. NaN, an infinity or
+    /// a value outside the years 1970-9999 is an error; a fraction is kept to the tick.
+    /// </summary>
+    private static bool TryReadNumericDate(CborReader reader, string name, out DateTimeOffset instant, out string? error)
+    {
+        instant = default;
+        switch (reader.PeekState())
+        {
+            case CborReaderState.UnsignedInteger:
+            {
+                var seconds = reader.ReadUInt64();
+                if (seconds > MaxEpochSeconds)
+                {
+                    error = $"CWT claims: {name} is after the year 9999";
+                    return false;
+                }
+
+                instant = DateTimeOffset.FromUnixTimeSeconds((long)seconds);
+                error = null;
+                return true;
+            }
+
+            case CborReaderState.NegativeInteger:
+                reader.SkipValue();
+                error = $"CWT claims: {name} is before 1970";
+                return false;
+            case CborReaderState.HalfPrecisionFloat or CborReaderState.SinglePrecisionFloat or CborReaderState.DoublePrecisionFloat:
+            {
+                var seconds = reader.ReadDouble();
+                if (!double.IsFinite(seconds))
+                {
+                    error = $"CWT claims: {name} is {(double.IsNaN(seconds) ? "NaN" : "infinite")}";
+                    return false;
+                }
+
+                if (seconds < 0 || seconds >= MaxEpochSeconds + 1)
+                {
+                    error = $"CWT claims: {name} is {(seconds < 0 ? "before 1970" : "after the year 9999")}";
+                    return false;
+                }
+
+                // Below 2^63 ticks by the range check; the clamp only guards the rounding of the very last tick of 9999.
+                var ticks = Math.Min((long)(seconds * TimeSpan.TicksPerSecond), DateTimeOffset.MaxValue.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks);
+                instant = DateTimeOffset.UnixEpoch.AddTicks(ticks);
+                error = null;
+                return true;
+            }
+
+            default:
+                error = $"CWT claims: {name} is not a number ({CoseSign1.Describe(reader.PeekState())})";
+                return false;
+        }
+    }
+
     private static bool TryReadHealthCodeClaim(CborReader reader, out HealthCodeClaim? claim, out string? error)
     {
         claim = null;
@@ -151,6 +210,7 @@ internal sealed class CwtClaims
         long? colorTime = null;
         string? name = null;
         var proxy = false;
+        byte[]? document = null;
         reader.ReadStartMap();
         while (reader.PeekState() != CborReaderState.EndMap)
         {
@@ -183,7 +243,10 @@ internal sealed class CwtClaims
                 case "p" when state == CborReaderState.Boolean:
                     proxy = reader.ReadBoolean();
                     break;
-                case "v" or "id" or "c" or "ct" or "n" or "p":
+                case "d" when state == CborReaderState.ByteString:
+                    document = reader.ReadByteString();
+                    break;
+                case "v" or "id" or "c" or "ct" or "n" or "p" or "d":
                     error = $"claim -1001: '{key}' has the wrong type ({CoseSign1.Describe(state)})";
                     return false;
                 default:
@@ -218,7 +281,14 @@ internal sealed class CwtClaims
             return false;
         }
 
-        claim = new HealthCodeClaim(CodeId.FromBytes(id), (HealthColor)color!.Value, colorTime!.Value, name!, proxy);
+        if (document is not null && document.Length != DocRef.Length)
+        {
+            error = $"claim -1001: 'd' is {document.Length} bytes, not 16";
+            return false;
+        }
+
+        claim = new HealthCodeClaim(CodeId.FromBytes(id), (HealthColor)color!.Value, colorTime!.Value, name!, proxy,
+            document is null ? null : DocRef.FromBytes(document));
         error = null;
         return true;
     }

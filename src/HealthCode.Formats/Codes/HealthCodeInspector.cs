@@ -116,18 +116,7 @@ public static class HealthCodeInspector
 
         // Layers 5-6: claims. A decode failure outranks a trust failure, so read them before the signature.
         var claimsOk = CwtClaims.TryRead(message.Payload, healthCode, out var claims, out var claimsError, out var claimsLayer);
-        string? timeError = null;
-        if (claimsOk)
-        {
-            timeError = ApplyTimes(result, claims!, context);
-            if (timeError is { } rangeError && result.Iat is null)
-            {
-                claimsOk = false;
-                claimsError = rangeError;
-                claimsLayer = 5;
-            }
-        }
-
+        var timeError = claimsOk ? ApplyTimes(result, claims!, context) : null;
         if (!claimsOk)
         {
             if (detailed)
@@ -139,8 +128,13 @@ public static class HealthCodeInspector
             return;
         }
 
+        if (claims!.HealthCode is { } claim)
+        {
+            result.DocRef = claim.Document is not null;
+        }
+
         // Trust: kid, signature, region, key validity at iat.
-        var trustError = CheckSignature(result, message, context, claims!.Issuer, claims.IssuedAt);
+        var trustError = CheckSignature(result, message, context, claims.Issuer, claims.IssuedAt);
         if (!healthCode)
         {
             // Every layer reported; an HC1 code is an EU DCC, never a health code.
@@ -206,15 +200,13 @@ public static class HealthCodeInspector
     private static string? ApplyTimes(CodeInspection result, CwtClaims claims, InspectionContext context)
     {
         result.Iss = claims.Issuer;
-        if (!TryInstant(claims.IssuedAt, out var iat) || !TryInstant(claims.ExpiresAt, out var exp))
-        {
-            return "iat or exp outside the representable range";
-        }
-
+        var iat = claims.IssuedAt;
+        var exp = claims.ExpiresAt;
         result.Iat = iat;
         result.Exp = exp;
-        result.Expired = context.Now > exp + context.Skew;
-        result.NotYetValid = iat > context.Now + context.Skew;
+        // Saturating: exp or now at the end of year 9999 plus the skew is still "the end of time", not an overflow.
+        result.Expired = context.Now > Later(exp, context.Skew);
+        result.NotYetValid = iat > Later(context.Now, context.Skew);
         if (result.Expired == true)
         {
             return $"expired at {CodeInspection.Iso(exp)} (now {CodeInspection.Iso(context.Now)}, skew {context.Skew.TotalSeconds:0} s)";
@@ -229,7 +221,7 @@ public static class HealthCodeInspector
     }
 
     // Sets result.Signature and returns why the code is not trusted, or null when it is.
-    private static string? CheckSignature(CodeInspection result, CoseSign1 message, InspectionContext context, string? iss, long? iat)
+    private static string? CheckSignature(CodeInspection result, CoseSign1 message, InspectionContext context, string? iss, DateTimeOffset? iat)
     {
         var kid = message.Kid!.Value.Span;
         if (context.Trust is not { } trust)
@@ -279,9 +271,9 @@ public static class HealthCodeInspector
                 continue;
             }
 
-            if (!TryInstant(iat.Value, out var issuedAt) || !issuer.IsValidAt(issuedAt))
+            if (!issuer.IsValidAt(iat.Value))
             {
-                firstRefusal ??= $"iat {(TryInstant(iat.Value, out var t) ? CodeInspection.Iso(t) : iat.Value.ToString(System.Globalization.CultureInfo.InvariantCulture))} is outside the validity of key {Convert.ToBase64String(kid)} ({CodeInspection.Iso(issuer.NotBefore)} to {CodeInspection.Iso(issuer.NotAfter)})";
+                firstRefusal ??= $"iat {CodeInspection.Iso(iat.Value)} is outside the validity of key {Convert.ToBase64String(kid)} ({CodeInspection.Iso(issuer.NotBefore)} to {CodeInspection.Iso(issuer.NotAfter)})";
                 continue;
             }
 
@@ -300,17 +292,9 @@ public static class HealthCodeInspector
         result.Error = error;
     }
 
-    private static bool TryInstant(long epochSeconds, out DateTimeOffset instant)
-    {
-        if (epochSeconds < -62135596800L || epochSeconds > 253402300799L)
-        {
-            instant = default;
-            return false;
-        }
-
-        instant = DateTimeOffset.FromUnixTimeSeconds(epochSeconds);
-        return true;
-    }
+    /// <summary><paramref name="instant"/> + <paramref name="span"/>, held at the ends of <see cref="DateTimeOffset"/>'s range.</summary>
+    private static DateTimeOffset Later(DateTimeOffset instant, TimeSpan span) =>
+        instant > DateTimeOffset.MaxValue - span ? DateTimeOffset.MaxValue : instant + span;
 
     private static string Printable(string text)
     {

@@ -36,9 +36,9 @@ public static class AuthorityKey
                 throw new FormatException("authority key has trailing bytes after the SubjectPublicKeyInfo");
             }
 
-            if (key.KeySize != 256)
+            if (!PublicKeys.IsP256(key))
             {
-                throw new FormatException($"authority key is a {key.KeySize}-bit EC key; ES256 needs P-256");
+                throw new FormatException($"authority key is {PublicKeys.Weakness(key)}");
             }
 
             return key;

@@ -18,21 +18,28 @@ public static class FeedEncoder
         switch (message)
         {
             case SnapshotMessage s:
-                return WriteFeedMessage(FeedMessageType.Snapshot, s.Feed, s.Seq, s.At, s.Records);
+                return WriteFeedMessage(FeedMessageType.Snapshot, s.Feed, s.Seq, s.At, s.Records, s.DocRecords);
             case BatchMessage b:
-                return WriteFeedMessage(FeedMessageType.Batch, b.Feed, b.Seq, b.At, b.Records);
+                return WriteFeedMessage(FeedMessageType.Batch, b.Feed, b.Seq, b.At, b.Records, b.DocRecords);
             case HeartbeatMessage h:
-                return WriteFeedMessage(FeedMessageType.Heartbeat, h.Feed, h.Seq, h.At, null);
+                return WriteFeedMessage(FeedMessageType.Heartbeat, h.Feed, h.Seq, h.At, null, null);
             case TrustMessage t:
             {
                 var writer = new CborWriter(CborConformanceMode.Strict);
-                writer.WriteStartMap(3);
+                var docKey = t.Trust.DocKey;
+                writer.WriteStartMap(docKey is null ? 3 : 4);
                 writer.WriteTextString("t");
                 writer.WriteTextString(FeedMessageType.Trust);
                 writer.WriteTextString("at");
                 writer.WriteInt64(t.At.ToUnixTimeSeconds());
                 writer.WriteTextString("issuers");
                 TrustListFormat.WriteCbor(writer, t.Trust);
+                if (docKey is not null)
+                {
+                    writer.WriteTextString("docKey");
+                    writer.WriteByteString(docKey);
+                }
+
                 writer.WriteEndMap();
                 return writer.Encode();
             }
@@ -67,12 +74,12 @@ public static class FeedEncoder
         return CoseSign1Message.SignEmbedded(payload, signer);
     }
 
-    private static byte[] WriteFeedMessage(string type, string feed, ulong seq, DateTimeOffset at, IReadOnlyList<ColorRecord>? records)
+    private static byte[] WriteFeedMessage(string type, string feed, ulong seq, DateTimeOffset at, IReadOnlyList<ColorRecord>? records, IReadOnlyList<DocumentRecord>? docRecords)
     {
         ArgumentException.ThrowIfNullOrEmpty(feed);
-        var capacity = 64 + (records?.Count ?? 0) * 32;
+        var capacity = 64 + (records?.Count ?? 0) * 32 + (docRecords?.Count ?? 0) * 28;
         var writer = new CborWriter(CborConformanceMode.Strict, initialCapacity: capacity);
-        writer.WriteStartMap(records is null ? 4 : 5);
+        writer.WriteStartMap(4 + (records is null ? 0 : 1) + (docRecords is null ? 0 : 1));
         writer.WriteTextString("t");
         writer.WriteTextString(type);
         writer.WriteTextString("feed");
@@ -92,6 +99,24 @@ public static class FeedEncoder
                 writer.WriteTextString(record.Issuer);
                 record.Id.WriteTo(id);
                 writer.WriteByteString(id);
+                writer.WriteUInt32((uint)record.Color);
+                writer.WriteInt64(record.ColorTime);
+                writer.WriteEndArray();
+            }
+
+            writer.WriteEndArray();
+        }
+
+        if (docRecords is not null)
+        {
+            writer.WriteTextString("docRecords");
+            writer.WriteStartArray(docRecords.Count);
+            Span<byte> docRef = stackalloc byte[Identity.DocRef.Length];
+            foreach (var record in docRecords)
+            {
+                writer.WriteStartArray(3);
+                record.DocRef.WriteTo(docRef);
+                writer.WriteByteString(docRef);
                 writer.WriteUInt32((uint)record.Color);
                 writer.WriteInt64(record.ColorTime);
                 writer.WriteEndArray();

@@ -65,7 +65,7 @@ public sealed class HealthCodeIssuer
         writer.WriteInt32(6);
         writer.WriteInt64(iat.ToUnixTimeSeconds());
         writer.WriteInt32(-1001);
-        writer.WriteStartMap(claim.Proxy ? 6 : 5);
+        writer.WriteStartMap(5 + (claim.Proxy ? 1 : 0) + (claim.Document is null ? 0 : 1));
         writer.WriteTextString("v");
         writer.WriteTextString("1");
         writer.WriteTextString("id");
@@ -80,6 +80,12 @@ public sealed class HealthCodeIssuer
         {
             writer.WriteTextString("p");
             writer.WriteBoolean(true);
+        }
+
+        if (claim.Document is { } document)
+        {
+            writer.WriteTextString("d");
+            writer.WriteByteString(document.ToArray());
         }
 
         writer.WriteEndMap();

@@ -14,6 +14,11 @@ public sealed class SigningKey : IDisposable
             RSA => CoseAlgorithms.PS256,
             _ => throw new ArgumentException("Only ECDSA (ES256) and RSA (PS256) keys are supported.", nameof(key)),
         };
+        if (PublicKeys.Weakness(key) is { } weakness)
+        {
+            throw new ArgumentException($"Not a signing key for codes: {weakness}.", nameof(key));
+        }
+
         SubjectPublicKeyInfo = key.ExportSubjectPublicKeyInfo();
         Kid = kid ?? KidOf(SubjectPublicKeyInfo);
         if (Kid.Length != 8)
@@ -40,14 +45,20 @@ public sealed class SigningKey : IDisposable
     /// <summary>A fresh P-256 key for ES256.</summary>
     public static SigningKey CreateEs256(byte[]? kid = null) => new(ECDsa.Create(ECCurve.NamedCurves.nistP256), kid);
 
-    /// <summary>A fresh RSA key for PS256 (2048 bits unless told).</summary>
-    public static SigningKey CreatePs256(int bits = 2048, byte[]? kid = null) => new(RSA.Create(bits), kid);
+    /// <summary>A fresh RSA key for PS256 (2048 bits unless told; fewer are refused).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="bits"/> is below <see cref="PublicKeys.MinRsaBits"/>.</exception>
+    public static SigningKey CreatePs256(int bits = PublicKeys.MinRsaBits, byte[]? kid = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(bits, PublicKeys.MinRsaBits);
+        return new(RSA.Create(bits), kid);
+    }
 
     /// <summary>Wraps an existing key (the caller keeps ownership only if it does not dispose this).</summary>
+    /// <exception cref="ArgumentException">Not a P-256 or an RSA key of 2048 bits or more.</exception>
     public static SigningKey FromKey(AsymmetricAlgorithm key, byte[]? kid = null) => new(key, kid);
 
-    /// <summary>Reads a PKCS#8 PEM private key (EC or RSA).</summary>
-    /// <exception cref="FormatException">Not a PKCS#8 EC or RSA private key.</exception>
+    /// <summary>Reads a PKCS#8 PEM private key (EC P-256 or RSA of 2048 bits or more).</summary>
+    /// <exception cref="FormatException">Not a PKCS#8 EC or RSA private key, or a key too weak for ES256/PS256.</exception>
     public static SigningKey FromPkcs8Pem(string pem, byte[]? kid = null)
     {
         ArgumentNullException.ThrowIfNull(pem);
@@ -61,28 +72,33 @@ public sealed class SigningKey : IDisposable
         var der = Convert.FromBase64String(pem[fields.Base64Data]);
         try
         {
-            var ec = ECDsa.Create();
+            AsymmetricAlgorithm key = ECDsa.Create();
             try
             {
-                ec.ImportPkcs8PrivateKey(der, out _);
-                return new SigningKey(ec, kid);
+                ((ECDsa)key).ImportPkcs8PrivateKey(der, out _);
             }
             catch (CryptographicException)
             {
-                ec.Dispose();
+                key.Dispose();
+                key = RSA.Create();
+                try
+                {
+                    ((RSA)key).ImportPkcs8PrivateKey(der, out _);
+                }
+                catch (CryptographicException)
+                {
+                    key.Dispose();
+                    throw;
+                }
             }
 
-            var rsa = RSA.Create();
-            try
+            if (PublicKeys.Weakness(key) is { } weakness)
             {
-                rsa.ImportPkcs8PrivateKey(der, out _);
-                return new SigningKey(rsa, kid);
+                key.Dispose();
+                throw new FormatException($"Not a signing key for codes: {weakness}.");
             }
-            catch (CryptographicException)
-            {
-                rsa.Dispose();
-                throw;
-            }
+
+            return new SigningKey(key, kid);
         }
         catch (CryptographicException ex)
         {

@@ -6,8 +6,9 @@ using System.Text.Json;
 namespace HealthCode.Formats;
 
 /// <summary>
-/// The trust list on the wire: the JSON file of health-code.md ("Keys") and the CBOR form carried by the signed
-/// <c>trust</c> feed message (color-feed.md): an array of maps with the same text keys. In CBOR, <c>kid</c>,
+/// The trust list on the wire: the JSON file of health-code.md ("Keys", with the optional <c>"docKey"</c> of
+/// identity.md in base64) and the CBOR form carried by the signed <c>trust</c> feed message (color-feed.md): an array
+/// of maps with the same text keys (the message's <c>docKey</c> byte string sits beside it, read by the feed reader). In CBOR, <c>kid</c>,
 /// <c>publicKey</c> and <c>certificate</c> may be base64 text (as written) or byte strings; times are ISO 8601 text
 /// (an integer of epoch seconds is accepted too).
 /// </summary>
@@ -31,6 +32,20 @@ public static class TrustListFormat
                 || issuers.ValueKind != JsonValueKind.Array)
             {
                 throw new FormatException("A trust list is an object with an \"issuers\" array.");
+            }
+
+            byte[]? docKey = null;
+            if (document.RootElement.TryGetProperty("docKey", out var docKeyElement) && docKeyElement.ValueKind != JsonValueKind.Null)
+            {
+                if (docKeyElement.ValueKind != JsonValueKind.String || !docKeyElement.TryGetBytesFromBase64(out docKey))
+                {
+                    throw new FormatException("docKey is not a base64 string.");
+                }
+
+                if (docKey.Length != Identity.DocRef.KeyLength)
+                {
+                    throw new FormatException($"docKey is {docKey.Length} bytes, not {Identity.DocRef.KeyLength}.");
+                }
             }
 
             var list = new List<TrustedIssuer>();
@@ -62,7 +77,7 @@ public static class TrustListFormat
                 index++;
             }
 
-            return new TrustList(list);
+            return new TrustList(list, docKey: docKey);
         }
         catch (JsonException ex)
         {
@@ -99,6 +114,11 @@ public static class TrustListFormat
             }
 
             writer.WriteEndArray();
+            if (trust.DocKey is { } docKey)
+            {
+                writer.WriteString("docKey", Convert.ToBase64String(docKey));
+            }
+
             writer.WriteEndObject();
         }
 

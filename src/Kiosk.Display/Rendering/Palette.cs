@@ -28,6 +28,7 @@ public static class Palette
     {
         ScreenKind.Idle => new SKColor(0x12, 0x2A, 0x47),      // deep navy
         ScreenKind.Measuring => new SKColor(0x1B, 0x3A, 0x5E), // navy
+        ScreenKind.PlaceCard => new SKColor(0x1B, 0x3A, 0x5E), // navy, like measuring: a step of the check
         ScreenKind.Pass => new SKColor(0x0E, 0x4A, 0x8C),      // strong blue
         ScreenKind.Refer => new SKColor(0x3A, 0x42, 0x4C),     // slate grey
         ScreenKind.Offline => new SKColor(0x4B, 0x50, 0x57),   // grey

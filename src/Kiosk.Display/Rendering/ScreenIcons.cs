@@ -45,6 +45,9 @@ internal static class ScreenIcons
             case ScreenKind.Offline:
                 DrawPause(canvas, fill, size, P);
                 break;
+            case ScreenKind.PlaceCard:
+                DrawCardOnReader(canvas, stroke, fill, size, P);
+                break;
             default:
                 DrawWarningTriangle(canvas, stroke, fill, size, P);
                 break;
@@ -120,6 +123,30 @@ internal static class ScreenIcons
             var y = 0.24f + i * 0.09f;
             canvas.DrawLine(p(0.62f, y), p(0.7f, y), outline);
         }
+    }
+
+    /// <summary>An ID card (photo square and text lines) above the reader's slot, with an arrow down.</summary>
+    private static void DrawCardOnReader(SKCanvas canvas, SKPaint stroke, SKPaint fill, float size, Func<float, float, SKPoint> p)
+    {
+        using var outline = stroke.Clone();
+        outline.StrokeWidth = size * 0.04f;
+        var card = new SKRect(p(0.24f, 0.22f).X, p(0.24f, 0.22f).Y, p(0.76f, 0.54f).X, p(0.76f, 0.54f).Y);
+        canvas.DrawRoundRect(card, size * 0.04f, size * 0.04f, outline);
+        canvas.DrawRect(new SKRect(p(0.3f, 0.29f).X, p(0.3f, 0.29f).Y, p(0.42f, 0.46f).X, p(0.42f, 0.46f).Y), fill);
+        for (var i = 0; i < 3; i++)
+        {
+            var y = 0.31f + i * 0.07f;
+            canvas.DrawLine(p(0.48f, y), p(0.69f, y), outline);
+        }
+
+        // The arrow down to the reader, and the reader's face.
+        canvas.DrawLine(p(0.5f, 0.58f), p(0.5f, 0.68f), outline);
+        using var head = new SKPath();
+        head.MoveTo(p(0.44f, 0.64f));
+        head.LineTo(p(0.5f, 0.7f));
+        head.LineTo(p(0.56f, 0.64f));
+        canvas.DrawPath(head, outline);
+        canvas.DrawRoundRect(new SKRect(p(0.22f, 0.74f).X, p(0.22f, 0.74f).Y, p(0.78f, 0.79f).X, p(0.78f, 0.79f).Y), size * 0.02f, size * 0.02f, fill);
     }
 
     private static void DrawPause(SKCanvas canvas, SKPaint fill, float size, Func<float, float, SKPoint> p)

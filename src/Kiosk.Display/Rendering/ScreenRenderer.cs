@@ -105,12 +105,17 @@ public sealed class ScreenRenderer : IDisposable
         {
             case ScreenKind.Idle:
                 Add(ScreenText.IdleHeadline, HeadZh * 0.8f, HeadEn * 0.9f, true, false, 0);
-                Add(ScreenText.IdleNoCode, BodyZh, BodyEn, false, false, 0.045f);
+                Add(model.OffersCard ? ScreenText.IdleNoCodeCard : ScreenText.IdleNoCode, BodyZh, BodyEn, false, false, 0.045f);
                 Add(ScreenText.IdleHint, BodyZh * 0.85f, BodyEn * 0.9f, false, true, 0.035f);
                 break;
             case ScreenKind.Measuring:
                 Add(ScreenText.MeasuringHeadline, HeadZh * 0.8f, HeadEn * 0.9f, true, false, 0);
                 Add(ScreenText.MeasuringHold, BodyZh * 1.1f, BodyEn * 1.1f, false, false, 0.05f);
+                break;
+            case ScreenKind.PlaceCard:
+                Add(ScreenText.PlaceCardHeadline, HeadZh * 0.7f, HeadEn * 0.85f, true, false, 0);
+                AddIdentity(lines, model, h);
+                Add(ScreenText.PlaceCardHint, BodyZh * 0.85f, BodyEn * 0.9f, false, true, 0.04f);
                 break;
             case ScreenKind.Pass:
                 Add(ScreenText.PassHeadline, HeadZh * 1.2f, HeadEn * 1.1f, true, false, 0);
@@ -273,8 +278,8 @@ public sealed class ScreenRenderer : IDisposable
         _canvas.DrawText(status.KioskId, Width - pad, baseline, SKTextAlign.Right, _font, _textPaint);
     }
 
-    /// <summary>Data age for a technician: "45 s", "12 min", "5 h", "3 d".</summary>
-    internal static string FormatAge(TimeSpan age)
+    /// <summary>Data age for a technician: "45 s", "12 min", "5 h", "3 d" (the screen's status strip, <c>kiosk fleet</c>).</summary>
+    public static string FormatAge(TimeSpan age)
     {
         if (age < TimeSpan.Zero)
         {

@@ -17,6 +17,9 @@ public static class ScreenText
     /// <summary>Second line of the idle screen.</summary>
     public static readonly Bilingual IdleNoCode = new("没有健康码？请持有效身份证件联系工作人员", "No code? Please see staff with a valid ID document");
 
+    /// <summary>Second line of the idle screen when an ID card reader is configured.</summary>
+    public static readonly Bilingual IdleNoCodeCard = new("没有健康码？请刷身份证", "No code? Place your ID card on the reader");
+
     /// <summary>Hint under the idle lines.</summary>
     public static readonly Bilingual IdleHint = new("将二维码对准摄像头", "Hold the QR code up to the camera");
 
@@ -25,6 +28,12 @@ public static class ScreenText
 
     /// <summary>Instruction of the measuring screen.</summary>
     public static readonly Bilingual MeasuringHold = new("请保持不动，额头靠近测温器", "Hold still, forehead to the sensor");
+
+    /// <summary>Headline of the place-card screen (document mode: the code's holder confirms it with the card).</summary>
+    public static readonly Bilingual PlaceCardHeadline = new("请将身份证放在读卡区", "Place your ID card on the reader");
+
+    /// <summary>Hint of the place-card screen.</summary>
+    public static readonly Bilingual PlaceCardHint = new("核验身份：请使用本人身份证", "Identity check: use your own ID card");
 
     /// <summary>Headline of the PASS screen.</summary>
     public static readonly Bilingual PassHeadline = new("请通行", "Please pass");
@@ -71,6 +80,11 @@ public static class ScreenText
         ReferMessage.CodeNotYetValid => new("健康码尚未生效，请检查手机时间", "The code is not valid yet: check your phone's clock"),
         ReferMessage.TemperatureNotTaken => new("未能测量体温", "Your temperature could not be taken"),
         ReferMessage.FurtherCheck => new("需要进一步核验", "A further check is needed"),
+        ReferMessage.CardMismatch => new("身份证与健康码不一致", "The ID card does not match the code"),
+        ReferMessage.IdentityNotConfirmed => new("未能核验本人身份证", "Your ID card could not confirm the code"),
+        ReferMessage.CardUnreadable => new("身份证无法读取", "The ID card could not be read"),
+        ReferMessage.CardOutOfDate => new("身份证已过有效期", "The ID card is out of date"),
+        ReferMessage.NoRecord => new("未查询到记录，请联系工作人员", "No record found: please see staff"),
         _ => new("工作人员将为您服务", "A staff member will help you"),
     };
 }

@@ -54,6 +54,12 @@ public sealed class CameraOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Simulated camera only: draw every frame with fresh sensor noise instead of drawing a frame only when the scene
+    /// changed (<see cref="SimulatedCamera.FreshNoiseEveryFrame"/>). The slower path of earlier versions, for benchmarks.
+    /// </summary>
+    public bool SimulatedFreshNoise { get; set; }
+
     /// <summary>The frame period.</summary>
     public TimeSpan FramePeriod => TimeSpan.FromSeconds(1.0 / FramesPerSecond);
 

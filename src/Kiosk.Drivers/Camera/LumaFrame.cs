@@ -8,7 +8,14 @@ namespace Kiosk.Drivers.Camera;
 /// <param name="Stride">Bytes per row (≥ width).</param>
 /// <param name="Timestamp">When the frame was captured, on the injected <see cref="TimeProvider"/>.</param>
 /// <param name="Sequence">Monotonic frame counter of the source.</param>
-public sealed record LumaFrame(byte[] Pixels, int Width, int Height, int Stride, DateTimeOffset Timestamp, long Sequence);
+public sealed record LumaFrame(byte[] Pixels, int Width, int Height, int Stride, DateTimeOffset Timestamp, long Sequence)
+{
+    /// <summary>
+    /// The source guarantees these pixels are exactly those of its previous frame (the simulated camera when nothing in
+    /// its scene changed), so a consumer may repeat its previous result instead of reading them again. A real camera never says so.
+    /// </summary>
+    public bool Repeat { get; init; }
+}
 
 /// <summary>A camera: USB UVC (V4L2), the Pi camera module (rpicam-vid), or the simulated camera.</summary>
 public interface IFrameSource : IAsyncDisposable

@@ -4,7 +4,9 @@ namespace Kiosk.Drivers.Camera;
 
 /// <summary>
 /// The simulated camera: renders whatever scene it is shown (<see cref="Show"/>) at the configured frame rate,
-/// paced on the injected <see cref="TimeProvider"/> so it runs in virtual time. Faults can be injected:
+/// paced on the injected <see cref="TimeProvider"/> so it runs in virtual time. A frame is drawn only when the scene
+/// changed; while it stays the same the camera delivers the same pixels again, marked <see cref="LumaFrame.Repeat"/>
+/// (unless <see cref="FreshNoiseEveryFrame"/>). Faults can be injected:
 /// <see cref="Vanish"/> makes reads throw <see cref="CameraFaultException"/> until <see cref="Reconnect"/>;
 /// <see cref="Stall"/> stops frames without an error (detected by frame age upstream).
 /// </summary>
@@ -29,6 +31,7 @@ public sealed class SimulatedCamera : IFrameSource
         _period = options.FramePeriod;
         _renderer = new SimulatedSceneRenderer(options.Width, options.Height);
         _pool = Enumerable.Range(0, PoolSize).Select(_ => new byte[options.Width * options.Height]).ToArray();
+        FreshNoiseEveryFrame = options.SimulatedFreshNoise;
     }
 
     /// <inheritdoc />
@@ -42,6 +45,13 @@ public sealed class SimulatedCamera : IFrameSource
 
     /// <summary>Puts <paramref name="scene"/> in front of the camera from the next frame on.</summary>
     public void Show(SimulatedScene scene) => _scene = scene ?? throw new ArgumentNullException(nameof(scene));
+
+    /// <summary>
+    /// Draw every frame with its own sensor noise, as a real sensor gives (and as this camera did before it drew only
+    /// changed scenes): a still scene is then never a <see cref="LumaFrame.Repeat"/>. For benchmarks of the older path
+    /// and tests of the motion gate; slow (a full-frame pass per frame).
+    /// </summary>
+    public bool FreshNoiseEveryFrame { get; set; }
 
     /// <summary>Fault injection: the device disappears; reads throw <see cref="CameraFaultException"/>.</summary>
     public void Vanish() => _vanished = true;
@@ -87,6 +97,9 @@ public sealed class SimulatedCamera : IFrameSource
             throw new CameraFaultException("simulated camera: device not present");
         }
 
+        // The last frame drawn and its scene: the same scene (by value) again is the same frame again.
+        byte[]? drawn = null;
+        SimulatedScene? drawnScene = null;
         while (true)
         {
             await Task.Delay(_period, _timeProvider, cancellationToken);
@@ -101,13 +114,20 @@ public sealed class SimulatedCamera : IFrameSource
             }
 
             var seq = Interlocked.Increment(ref _sequence);
-            var buffer = _pool[seq % PoolSize];
-            lock (_renderer)
+            var scene = _scene;
+            var repeat = drawn is not null && !FreshNoiseEveryFrame && scene.Equals(drawnScene) && scene is not SimulatedScene.Empty { Motion: true };
+            if (!repeat)
             {
-                _renderer.Render(_scene, seq, buffer);
+                drawn = _pool[seq % PoolSize];
+                lock (_renderer)
+                {
+                    _renderer.Render(scene, seq, drawn);
+                }
+
+                drawnScene = scene;
             }
 
-            yield return new LumaFrame(buffer, _renderer.Width, _renderer.Height, _renderer.Width, _timeProvider.GetUtcNow(), seq);
+            yield return new LumaFrame(drawn!, _renderer.Width, _renderer.Height, _renderer.Width, _timeProvider.GetUtcNow(), seq) { Repeat = repeat };
         }
     }
 

@@ -8,17 +8,17 @@ namespace Kiosk.Drivers.Camera;
 /// Renders a <see cref="SimulatedScene"/> as the camera's luminance plane with SkiaSharp: a hall in the background,
 /// a phone whose screen shows the code (ZXing's QR encoder gives the module matrix), the phone's pose (scale, rotation,
 /// perspective), defocus blur, a glare spot, the screen's moiré, exposure and sensor noise. Deterministic per seed and frame index.
-/// A still scene is rendered once and only the noise changes per frame.
+/// A still scene is rendered once and only the noise changes per frame; the last few scenes drawn are kept (by value:
+/// the empty hall between two visitors, a code shown again in the same pose) and not drawn again.
 /// </summary>
 public sealed class SimulatedSceneRenderer
 {
     private const int NoiseTableSize = 1 << 16;
     private readonly int _width;
     private readonly int _height;
-    private SimulatedScene? _cachedScene;
-    private byte[] _cachedBase = [];
-    private readonly sbyte[] _noise = new sbyte[NoiseTableSize + 4096];
-    private int _noiseSeed = int.MinValue;
+    private const int CachedScenes = 8;
+    private readonly List<(SimulatedScene Scene, byte[] Luma)> _cache = new(CachedScenes);
+    private readonly List<(int Seed, int Scale, short[] Table)> _noiseTables = new(CachedScenes);
 
     /// <summary>A renderer of <paramref name="width"/> × <paramref name="height"/> frames.</summary>
     public SimulatedSceneRenderer(int width, int height)
@@ -59,16 +59,34 @@ public sealed class SimulatedSceneRenderer
         }
         else
         {
-            if (!ReferenceEquals(scene, _cachedScene))
-            {
-                _cachedBase = RenderLuma(scene, 0);
-                _cachedScene = scene;
-            }
-
-            baseLuma = _cachedBase;
+            baseLuma = Cached(scene);
         }
 
         AddNoise(baseLuma, destination, noise, style?.Seed ?? 7, frameIndex);
+    }
+
+    // The still base of a scene, most recently used first. Drawing is deterministic, so an equal scene has equal pixels.
+    private byte[] Cached(SimulatedScene scene)
+    {
+        for (var i = 0; i < _cache.Count; i++)
+        {
+            if (_cache[i].Scene.Equals(scene))
+            {
+                var hit = _cache[i];
+                _cache.RemoveAt(i);
+                _cache.Insert(0, hit);
+                return hit.Luma;
+            }
+        }
+
+        if (_cache.Count == CachedScenes)
+        {
+            _cache.RemoveAt(CachedScenes - 1);
+        }
+
+        var luma = RenderLuma(scene, 0);
+        _cache.Insert(0, (scene, luma));
+        return luma;
     }
 
     /// <summary>Renders frame 0 of a scene into a new buffer.</summary>
@@ -88,32 +106,61 @@ public sealed class SimulatedSceneRenderer
             return;
         }
 
-        if (_noiseSeed != seed)
-        {
-            var r = new Random(seed);
-            for (var i = 0; i < _noise.Length; i++)
-            {
-                // Sum of four uniforms: close enough to Gaussian, unit variance after scaling.
-                var g = (r.NextDouble() + r.NextDouble() + r.NextDouble() + r.NextDouble() - 2.0) * 1.732;
-                _noise[i] = (sbyte)Math.Clamp(Math.Round(g * 16), -127, 127);
-            }
-
-            _noiseSeed = seed;
-        }
-
-        var scale = (int)Math.Round(sigma * 16);
+        var scaled = ScaledNoise(seed, (int)Math.Round(sigma * 16));
         var offset = (int)((frameIndex * 7919) & (NoiseTableSize - 1));
         var stepRow = 1 + (int)(frameIndex % 13);
         for (var y = 0; y < _height; y++)
         {
             var o = y * _width;
             var t = (offset + y * 4093 * stepRow) & (NoiseTableSize - 1);
-            for (var x = 0; x < _width; x++)
+
+            // The row's noise runs from t to the end of the table, then wraps to its start.
+            var first = Math.Min(_width, NoiseTableSize - t);
+            AddRow(source.AsSpan(o, first), scaled.AsSpan(t, first), destination.AsSpan(o, first));
+            if (first < _width)
             {
-                var v = source[o + x] + ((_noise[(t + x) & (NoiseTableSize - 1)] * scale) >> 8);
-                destination[o + x] = (byte)Math.Clamp(v, 0, 255);
+                AddRow(source.AsSpan(o + first, _width - first), scaled.AsSpan(0, _width - first), destination.AsSpan(o + first, _width - first));
             }
         }
+    }
+
+    private static void AddRow(ReadOnlySpan<byte> source, ReadOnlySpan<short> noise, Span<byte> destination)
+    {
+        for (var x = 0; x < source.Length; x++)
+        {
+            var v = source[x] + noise[x];
+            destination[x] = (uint)v <= 255 ? (byte)v : v < 0 ? (byte)0 : (byte)255;
+        }
+    }
+
+    // The noise table of a seed (sums of four uniforms: close enough to Gaussian, unit variance after scaling), already
+    // multiplied by the sigma's scale: value = (noise × scale) >> 8 grey levels. The last few (seed, scale) pairs are kept.
+    private short[] ScaledNoise(int seed, int scale)
+    {
+        foreach (var (s, k, table) in _noiseTables)
+        {
+            if (s == seed && k == scale)
+            {
+                return table;
+            }
+        }
+
+        var r = new Random(seed);
+        var scaled = new short[NoiseTableSize];
+        for (var i = 0; i < scaled.Length; i++)
+        {
+            var g = (r.NextDouble() + r.NextDouble() + r.NextDouble() + r.NextDouble() - 2.0) * 1.732;
+            var noise = (sbyte)Math.Clamp(Math.Round(g * 16), -127, 127);
+            scaled[i] = (short)((noise * scale) >> 8);
+        }
+
+        if (_noiseTables.Count == CachedScenes)
+        {
+            _noiseTables.RemoveAt(0);
+        }
+
+        _noiseTables.Add((seed, scale, scaled));
+        return scaled;
     }
 
     private byte[] RenderLuma(SimulatedScene scene, long frameIndex)
@@ -132,7 +179,7 @@ public sealed class SimulatedSceneRenderer
             switch (scene)
             {
                 case SimulatedScene.QrText q:
-                    DrawPhone(canvas, q.Style, ModulesOf(q.Text), null);
+                    DrawPhone(canvas, q.Style, CachedModulesOf(q.Text), null);
                     break;
                 case SimulatedScene.Image i:
                     DrawPhone(canvas, i.Style, null, i.Bitmap);
@@ -140,7 +187,7 @@ public sealed class SimulatedSceneRenderer
             }
         }
 
-        var luma = LumaImage.FromBitmap(bitmap).Pixels;
+        var luma = OpaqueLuma(bitmap) ?? LumaImage.FromBitmap(bitmap).Pixels;
         var exposure = scene switch
         {
             SimulatedScene.QrText q => q.Style.Exposure,
@@ -175,6 +222,59 @@ public sealed class SimulatedSceneRenderer
 
     private static QRCode Encode(string text) =>
         Encoder.encode(text, ErrorCorrectionLevel.M, new Dictionary<ZXing.EncodeHintType, object> { [ZXing.EncodeHintType.CHARACTER_SET] = "UTF-8" });
+    /// <summary>
+    /// The luminance of an opaque RGBA frame, straight from its pixels: for alpha 255 exactly what
+    /// <see cref="LumaImage.FromBitmap"/> gives (same BT.601 integer weights and rounding), without its copy to
+    /// unpremultiplied colour. Null when a pixel is not opaque (then <see cref="LumaImage.FromBitmap"/> composes it over white).
+    /// </summary>
+    internal static byte[]? OpaqueLuma(SKBitmap bitmap)
+    {
+        var info = bitmap.Info;
+        if (info.ColorType != SKColorType.Rgba8888)
+        {
+            return null;
+        }
+
+        var width = info.Width;
+        var height = info.Height;
+        var stride = bitmap.RowBytes;
+        var src = bitmap.GetPixelSpan();
+        var luma = new byte[width * height];
+        for (var y = 0; y < height; y++)
+        {
+            // One 32-bit read per pixel: R in the low byte, A in the high byte (little-endian RGBA).
+            var row = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, uint>(src.Slice(y * stride, width * 4));
+            var o = luma.AsSpan(y * width, width);
+            var alpha = 0xFF000000u;
+            for (var x = 0; x < o.Length; x++)
+            {
+                var p = BitConverter.IsLittleEndian ? row[x] : System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(row[x]);
+                alpha &= p;
+                o[x] = (byte)((299u * (p & 0xFF) + 587u * ((p >> 8) & 0xFF) + 114u * ((p >> 16) & 0xFF) + 500u) / 1000u);
+            }
+
+            if (alpha != 0xFF000000u)
+            {
+                return null;
+            }
+        }
+
+        return luma;
+    }
+
+    // The module matrix of the last text drawn: a visitor adjusting the phone shows the same code in a new pose.
+    private (string Text, bool[,] Modules)? _lastModules;
+
+    private bool[,] CachedModulesOf(string text)
+    {
+        if (_lastModules is not { } last || !string.Equals(last.Text, text, StringComparison.Ordinal))
+        {
+            last = (text, ModulesOf(text));
+            _lastModules = last;
+        }
+
+        return last.Modules;
+    }
 
     private static bool[,] ModulesOf(string text)
     {
@@ -197,9 +297,10 @@ public sealed class SimulatedSceneRenderer
     {
         var r = new Random(seed * 31 + 5);
         using (var wall = new SKPaint())
+        using (var gradient = SKShader.CreateLinearGradient(new SKPoint(0, 0), new SKPoint(0, _height),
+                   [new SKColor(150, 146, 140), new SKColor(95, 92, 88)], SKShaderTileMode.Clamp))
         {
-            wall.Shader = SKShader.CreateLinearGradient(new SKPoint(0, 0), new SKPoint(0, _height),
-                [new SKColor(150, 146, 140), new SKColor(95, 92, 88)], SKShaderTileMode.Clamp);
+            wall.Shader = gradient;
             canvas.DrawRect(0, 0, _width, _height, wall);
         }
 
@@ -239,9 +340,10 @@ public sealed class SimulatedSceneRenderer
 
         canvas.Save();
         using var blurPaint = new SKPaint();
-        if (style.Blur > 0)
+        using var blur = style.Blur > 0 ? SKImageFilter.CreateBlur((float)style.Blur, (float)style.Blur) : null;
+        if (blur is not null)
         {
-            blurPaint.ImageFilter = SKImageFilter.CreateBlur((float)style.Blur, (float)style.Blur);
+            blurPaint.ImageFilter = blur;
             canvas.SaveLayer(blurPaint);
         }
 
@@ -290,8 +392,9 @@ public sealed class SimulatedSceneRenderer
             var period = side * (0.08f + 0.05f * (float)r.NextDouble());
             var alpha = (byte)Math.Clamp(style.Moire * 255, 0, 255);
             using var bands = new SKPaint { IsAntialias = true, BlendMode = SKBlendMode.Multiply };
-            bands.Shader = SKShader.CreateLinearGradient(new SKPoint(0, 0), new SKPoint(period, period * 0.3f),
+            using var bandShader = SKShader.CreateLinearGradient(new SKPoint(0, 0), new SKPoint(period, period * 0.3f),
                 [SKColors.White, new SKColor((byte)(255 - alpha), (byte)(255 - alpha), (byte)(255 - alpha)), SKColors.White], SKShaderTileMode.Repeat);
+            bands.Shader = bandShader;
             canvas.DrawRect(screen, bands);
         }
 
@@ -302,8 +405,9 @@ public sealed class SimulatedSceneRenderer
             var radius = side * (0.15f + 0.2f * (float)r.NextDouble());
             var a = (byte)Math.Clamp(style.Glare * 255, 0, 255);
             using var glare = new SKPaint { IsAntialias = true };
-            glare.Shader = SKShader.CreateRadialGradient(new SKPoint(gx, gy), radius,
+            using var glareShader = SKShader.CreateRadialGradient(new SKPoint(gx, gy), radius,
                 [new SKColor(255, 255, 255, a), new SKColor(255, 255, 255, 0)], SKShaderTileMode.Clamp);
+            glare.Shader = glareShader;
             canvas.DrawCircle(gx, gy, radius, glare);
         }
 

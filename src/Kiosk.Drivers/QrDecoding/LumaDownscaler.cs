@@ -5,7 +5,8 @@ using System.Runtime.Intrinsics;
 namespace Kiosk.Drivers.QrDecoding;
 
 /// <summary>
-/// Box-filter downscaling of a luminance plane by an integer factor into a reused buffer.
+/// Box-filter downscaling of a luminance plane by an integer factor into a reused buffer (and the still path's
+/// bilinear enlargement and light margin).
 /// Averaging (rather than point sampling) acts as a low-pass filter: it removes sensor noise and
 /// the screen moiré of a photographed phone display, which is what makes the small image cheap <em>and</em> readable.
 /// </summary>
@@ -72,6 +73,75 @@ internal sealed class LumaDownscaler
                 }
 
                 break;
+        }
+
+        return (output, w, h);
+    }
+
+    /// <summary>
+    /// Enlarges the window by an integer factor with bilinear interpolation (pixel centres aligned), into the reused buffer:
+    /// a symbol of 1–2 pixels per module becomes one ZXing's finder-pattern scan (which needs runs of whole pixels) can measure.
+    /// </summary>
+    public (byte[] Pixels, int Width, int Height) Upscale(byte[] pixels, int stride, int left, int top, int width, int height, int factor)
+    {
+        var w = width * factor;
+        var h = height * factor;
+        if (_buffer.Length < w * h)
+        {
+            _buffer = new byte[w * h];
+        }
+
+        var output = _buffer;
+        var x0 = new int[w];
+        var fx = new int[w];
+        for (var x = 0; x < w; x++)
+        {
+            // Source position in 1/256 pixel: (x + 0.5) / factor - 0.5, clamped to the window.
+            var s = Math.Clamp(((2 * x + 1) * 256 / factor - 256) / 2, 0, (width - 1) * 256);
+            x0[x] = Math.Min(s >> 8, width - 2 < 0 ? 0 : width - 2);
+            fx[x] = s - x0[x] * 256;
+        }
+
+        for (var y = 0; y < h; y++)
+        {
+            var s = Math.Clamp(((2 * y + 1) * 256 / factor - 256) / 2, 0, (height - 1) * 256);
+            var y0 = Math.Min(s >> 8, height - 2 < 0 ? 0 : height - 2);
+            var fy = s - y0 * 256;
+            var r0 = (top + y0) * stride + left;
+            var r1 = height > 1 ? r0 + stride : r0;
+            var o = y * w;
+            for (var x = 0; x < w; x++)
+            {
+                var a = x0[x];
+                var b = width > 1 ? a + 1 : a;
+                var f = fx[x];
+                var upper = pixels[r0 + a] * (256 - f) + pixels[r0 + b] * f;
+                var lower = pixels[r1 + a] * (256 - f) + pixels[r1 + b] * f;
+                output[o + x] = (byte)((upper * (256 - fy) + lower * fy + 32768) >> 16);
+            }
+        }
+
+        return (output, w, h);
+    }
+
+    /// <summary>
+    /// Copies the window into the reused buffer inside a light margin of <paramref name="margin"/> pixels: a symbol cut at
+    /// the edge of the image (a screenshot cropped to the code) gets back the quiet zone its finder patterns are found by.
+    /// </summary>
+    public (byte[] Pixels, int Width, int Height) Pad(byte[] pixels, int stride, int left, int top, int width, int height, int margin)
+    {
+        var w = width + 2 * margin;
+        var h = height + 2 * margin;
+        if (_buffer.Length < w * h)
+        {
+            _buffer = new byte[w * h];
+        }
+
+        var output = _buffer;
+        Array.Fill(output, (byte)255, 0, w * h);
+        for (var y = 0; y < height; y++)
+        {
+            Buffer.BlockCopy(pixels, (top + y) * stride + left, output, (y + margin) * w + margin, width);
         }
 
         return (output, w, h);

@@ -59,8 +59,36 @@ internal sealed class MotionGate(int cellThreshold, int minChangedCells)
     /// <summary>Forgets the reference: the next frame counts as changed.</summary>
     public void Reset() => _hasReference = false;
 
-    private static void Sample(byte[] pixels, int width, int height, int stride, int[] cells)
+    // The 16 sample offsets of every cell, computed once per frame geometry: the per-frame work is the 9 216 reads and sums.
+    private int[] _offsets = [];
+    private (int Width, int Height, int Stride) _geometry;
+
+    private void Sample(byte[] pixels, int width, int height, int stride, int[] cells)
     {
+        if (_geometry != (width, height, stride))
+        {
+            _offsets = Offsets(width, height, stride);
+            _geometry = (width, height, stride);
+        }
+
+        var offsets = _offsets;
+        for (var cell = 0; cell < cells.Length; cell++)
+        {
+            var sum = 0;
+            var o = cell * Samples * Samples;
+            for (var k = 0; k < Samples * Samples; k++)
+            {
+                sum += pixels[offsets[o + k]];
+            }
+
+            cells[cell] = sum / (Samples * Samples);
+        }
+    }
+
+    private static int[] Offsets(int width, int height, int stride)
+    {
+        var offsets = new int[Columns * Rows * Samples * Samples];
+        var i = 0;
         for (var cy = 0; cy < Rows; cy++)
         {
             var y0 = cy * height / Rows;
@@ -69,18 +97,17 @@ internal sealed class MotionGate(int cellThreshold, int minChangedCells)
             {
                 var x0 = cx * width / Columns;
                 var cw = Math.Max(1, (cx + 1) * width / Columns - x0);
-                var sum = 0;
                 for (var sy = 0; sy < Samples; sy++)
                 {
                     var row = (y0 + (2 * sy + 1) * ch / (2 * Samples)) * stride + x0;
                     for (var sx = 0; sx < Samples; sx++)
                     {
-                        sum += pixels[row + (2 * sx + 1) * cw / (2 * Samples)];
+                        offsets[i++] = row + (2 * sx + 1) * cw / (2 * Samples);
                     }
                 }
-
-                cells[cy * Columns + cx] = sum / (Samples * Samples);
             }
         }
+
+        return offsets;
     }
 }

@@ -35,6 +35,9 @@ public enum QrDecodePath
 
     /// <summary>Full resolution with black and white swapped.</summary>
     FullFrameInverted,
+
+    /// <summary>A still image enlarged two or three times (small modules).</summary>
+    Enlarged,
 }
 
 /// <summary>The outcome of decoding one frame.</summary>

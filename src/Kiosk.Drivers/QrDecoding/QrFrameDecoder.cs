@@ -22,6 +22,11 @@ public sealed class QrFrameDecoder
     private readonly LumaDownscaler _coarseDownscaler = new();
     private readonly Decoder _decoder = new();
     private readonly PlaneHybridBinarizer _binarizer = new();
+    private readonly QrGridSampler _sampler = new();
+    private readonly LumaDownscaler _padder = new();
+
+    // Stills are enlarged (×2, ×3) only while the enlarged side stays under this: beyond it modules are large enough already.
+    private const int StillEnlargeMaxSide = 1600;
     private readonly Dictionary<DecodeHintType, object> _hints;
     private readonly Dictionary<DecodeHintType, object> _hardHints;
     private int _pointsSeen;
@@ -78,15 +83,60 @@ public sealed class QrFrameDecoder
     }
 
     /// <summary>
-    /// Decodes a still image (a file for <c>kiosk scan</c>): no motion gate, no last hit, and every stage is tried
-    /// even when the cheap one saw no finder pattern.
+    /// Decodes a still image (a file for <c>kiosk scan</c> and <c>kiosk inspect --image</c>): no motion gate, no last hit;
+    /// every stage is tried even when the cheap one saw no finder pattern; then again inside a light margin (a code cropped to
+    /// its edge has no quiet zone), and a small image enlarged two and three times (codes of 1–3 pixels per module).
     /// </summary>
     public QrDecodeResult DecodeStill(byte[] pixels, int width, int height, int stride)
     {
         ArgumentNullException.ThrowIfNull(pixels);
+        if (width <= 0 || height <= 0 || stride < width || (long)stride * (height - 1) + width > pixels.Length)
+        {
+            throw new ArgumentException("The image's buffer is smaller than its geometry.", nameof(pixels));
+        }
+
         var start = _timeProvider.GetTimestamp();
         var (text, path, finders) = Run(pixels, width, height, stride, still: true);
+        var margin = Math.Clamp(Math.Max(width, height) / 16, 8, 64);
+        var (padded, pw, ph) = _padder.Pad(pixels, stride, 0, 0, width, height, margin);
+        if (text is null)
+        {
+            bool paddedFinders;
+            (text, path, paddedFinders) = Run(padded, pw, ph, pw, still: true);
+            finders |= paddedFinders;
+        }
+
+        var largest = Math.Max(width, height);
+        for (var factor = 2; text is null && factor <= 3 && largest * factor <= StillEnlargeMaxSide; factor++)
+        {
+            var (large, lw, lh) = _coarseDownscaler.Upscale(padded, pw, 0, 0, pw, ph, factor);
+            foreach (var (hybrid, invert) in ((bool, bool)[])[(true, false), (false, false), (true, true)])
+            {
+                if (TryScaled(null, large, lw, 0, 0, lw, lh, 1, hybrid, invert, hard: true, ref finders, out var t, out _))
+                {
+                    (text, path) = (t, QrDecodePath.Enlarged);
+                    break;
+                }
+            }
+        }
+
         return new QrDecodeResult(text, false, path, _timeProvider.GetElapsedTime(start)) { FinderPatternsSeen = finders };
+    }
+
+    /// <summary>Decodes an image file (PNG, JPEG, WebP) as a still: <c>kiosk scan</c>, <c>kiosk inspect --image</c>.</summary>
+    /// <exception cref="FileNotFoundException">No such file.</exception>
+    /// <exception cref="InvalidDataException">Not a readable image, or over <see cref="LumaImage.MaxPixels"/> (checked before decoding).</exception>
+    public QrDecodeResult DecodeFile(string path) => DecodeStill(LumaImage.Load(path));
+
+    /// <summary>Decodes an encoded image (PNG, JPEG, WebP) as a still.</summary>
+    /// <exception cref="InvalidDataException">Not a readable image, or over <see cref="LumaImage.MaxPixels"/> (checked before decoding).</exception>
+    public QrDecodeResult DecodeImage(byte[] encoded) => DecodeStill(LumaImage.Decode(encoded));
+
+    /// <summary>Decodes a luminance image as a still.</summary>
+    public QrDecodeResult DecodeStill(LumaImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        return DecodeStill(image.Pixels, image.Width, image.Height, image.Width);
     }
 
     /// <summary>Forgets the motion reference and the last hit (e.g. after the camera restarted).</summary>
@@ -352,38 +402,62 @@ public sealed class QrFrameDecoder
         }
     }
 
-    // Detector then decoder; the decoder returns a text only when every RS block corrected (ZXing's own check).
+    // Detector then decoder; the decoder returns a text only when every RS block corrected (ZXing's own check). On the harder
+    // paths, when ZXing found three finder patterns but its grid did not decode, the grid sampler tries a better-fitted grid.
     private bool TryMatrix(BitMatrix matrix, bool hard, ref bool finders, out string text, out ResultPoint[] points)
     {
         text = string.Empty;
         points = [];
         _pointsSeen = 0;
         _candidates.Clear();
+        var hints = hard ? _hardHints : _hints;
+        var detector = new CapturingDetector(matrix);
         try
         {
-            var hints = hard ? _hardHints : _hints;
-            var detected = new Detector(matrix).detect(hints);
-            if (detected is null)
+            var detected = detector.detect(hints);
+            if (detected is not null)
             {
-                finders |= _pointsSeen >= 1;
-                return false;
+                finders = true;
+                var decoded = _decoder.decode(detected.Bits, hints);
+                if (decoded?.Text is not null)
+                {
+                    text = decoded.Text;
+                    points = detected.Points ?? [];
+                    return true;
+                }
             }
-
-            finders = true;
-            var decoded = _decoder.decode(detected.Bits, hints);
-            if (decoded?.Text is null)
-            {
-                return false;
-            }
-
-            text = decoded.Text;
-            points = detected.Points ?? [];
-            return true;
         }
         catch (Exception ex) when (ex is ReaderException or ArgumentException or IndexOutOfRangeException or InvalidOperationException)
         {
-            // ZXing signals some malformed symbols by exception rather than null: no code.
+            // ZXing signals some malformed symbols by exception rather than null: no code (yet).
+        }
+
+        finders |= _pointsSeen >= 1;
+        if (!hard || detector.Info is not { } info)
+        {
             return false;
+        }
+
+        finders = true;
+        var moduleSize = (info.TopLeft.EstimatedModuleSize + info.TopRight.EstimatedModuleSize + info.BottomLeft.EstimatedModuleSize) / 3;
+        if (_sampler.TryRead(matrix, info.TopLeft, info.TopRight, info.BottomLeft, moduleSize, _decoder, hints) is { } read)
+        {
+            (text, points) = read;
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>ZXing's QR detector, remembering the finder patterns it chose (the grid sampler starts from them when ZXing's grid fails).</summary>
+    private sealed class CapturingDetector(BitMatrix image) : Detector(image)
+    {
+        public FinderPatternInfo? Info { get; private set; }
+
+        protected override DetectorResult processFinderPatternInfo(FinderPatternInfo info)
+        {
+            Info = info;
+            return base.processFinderPatternInfo(info);
         }
     }
 }

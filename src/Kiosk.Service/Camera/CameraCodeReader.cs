@@ -10,8 +10,8 @@ namespace Kiosk.Service.Camera;
 
 /// <summary>
 /// The kiosk's <see cref="ICodeReader"/>: frames from the configured <see cref="IFrameSource"/> through the
-/// <see cref="QrFrameDecoder"/>, one <see cref="CodeSighting"/> per frame (a frame skipped by motion gating repeats
-/// the previous sighting). A camera that throws <see cref="CameraFaultException"/>, ends, or delivers no frame for
+/// <see cref="QrFrameDecoder"/>, one <see cref="CodeSighting"/> per frame (a frame skipped by motion gating, or one its
+/// source marks as a <see cref="LumaFrame.Repeat"/> of the previous frame, repeats the previous sighting). A camera that throws <see cref="CameraFaultException"/>, ends, or delivers no frame for
 /// <see cref="CameraOptions.StallTimeout"/> raises <c>camera_fault</c> and is reopened with exponential backoff on the
 /// <see cref="TimeProvider"/>; the first frame after that clears the alert.
 /// </summary>
@@ -38,6 +38,8 @@ public sealed partial class CameraCodeReader(
             using var session = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var frames = source.ReadFramesAsync(session.Token).GetAsyncEnumerator(session.Token);
             string? fault = null;
+            string? text = null;
+            var decodedOnce = false;
             try
             {
                 while (true)
@@ -72,13 +74,20 @@ public sealed partial class CameraCodeReader(
                         LogRecovered(logger, source.Name);
                     }
 
-                    var result = decoder.Decode(frame);
-                    if (!result.Unchanged)
+                    // The same pixels as the frame before (the simulated camera's still scene): the same text.
+                    if (!frame.Repeat || !decodedOnce)
                     {
-                        FramesDecoded++;
+                        var result = decoder.Decode(frame);
+                        if (!result.Unchanged)
+                        {
+                            FramesDecoded++;
+                        }
+
+                        text = result.Text;
+                        decodedOnce = true;
                     }
 
-                    yield return new CodeSighting(frame.Timestamp, result.Text);
+                    yield return new CodeSighting(frame.Timestamp, text);
                 }
             }
             finally

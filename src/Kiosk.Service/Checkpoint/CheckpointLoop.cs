@@ -1,12 +1,17 @@
 using System.Threading.Channels;
 using HealthCode.Formats;
+using HealthCode.Formats.Identity;
 using Kiosk.Display;
+using Kiosk.Service.Identity;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Kiosk.Service.Checkpoint;
 
-/// <summary>Where the kiosk is in the flow: idle → code seen → verified → color looked up → measuring → decided → shown and acted on → reported.</summary>
+/// <summary>
+/// Where the kiosk is in the flow: idle → code seen → verified → color looked up → (waiting for the holder's card) →
+/// measuring → decided → shown and acted on → reported; on the card path idle → card seen → color looked up → ...
+/// </summary>
 public enum CheckpointPhase
 {
     Idle,
@@ -16,20 +21,41 @@ public enum CheckpointPhase
     Measuring,
     Decided,
     Showing,
+
+    /// <summary>Document mode: <c>place_card</c> is shown, waiting up to <c>Identity:CardTimeout</c> for the holder's valid card.</summary>
+    WaitingForCard,
+
+    /// <summary>A card alone came onto the reader: the card path (identity.md).</summary>
+    CardSeen,
 }
 
 /// <summary>One decision as the kiosk made it. Holds the claim for the screen; only <see cref="Checkpoint.Decision"/> and metadata leave the kiosk.</summary>
 /// <param name="Decision">Outcome and reason.</param>
-/// <param name="Code">The verified code (verdict, issuer, claim): never published.</param>
+/// <param name="Code">The verified code (verdict, issuer, claim): never published. Null on the card path.</param>
 /// <param name="Temperature">The measurement, when rules 8-10 ran.</param>
-/// <param name="SeenAt">When the code was first in view.</param>
+/// <param name="SeenAt">When the code was first in view, or (card path) when the reader found the card.</param>
 /// <param name="DecidedAt">When the decision was made.</param>
-public sealed record DecisionRecord(Decision Decision, VerifiedCode Code, TemperatureResult? Temperature, DateTimeOffset SeenAt, DateTimeOffset DecidedAt)
+public sealed record DecisionRecord(Decision Decision, VerifiedCode? Code, TemperatureResult? Temperature, DateTimeOffset SeenAt, DateTimeOffset DecidedAt)
 {
+    /// <summary>The card of a card-path decision (no code shown); null on the code path.</summary>
+    public CardPathCard? Card { get; init; }
+
+    /// <summary><c>card</c> when a card alone was decided; <c>code</c> otherwise (rules 7a and 7b included).</summary>
+    public DecisionVia Via => Code is null ? DecisionVia.Card : DecisionVia.Code;
+
     public TimeSpan Latency => DecidedAt - SeenAt;
 
     /// <summary>The temperature that decided: the retest when there was one, else the first reading; 0.1 °C.</summary>
     public double? ReportedTemperatureC => (Temperature?.RetestC ?? Temperature?.FirstC) is { } t ? Math.Round(t, 1, MidpointRounding.AwayFromZero) : null;
+}
+
+/// <summary>What a card-path decision keeps of the card: the docRef (for <c>codeRef</c>) and the masked name (for the screen).</summary>
+/// <param name="DocRef">The card's docRef; null when the kiosk has no docKey or the card was not well-formed.</param>
+/// <param name="MaskedName">The card's name masked the issuers' way; null when the card was not read.</param>
+public sealed record CardPathCard(DocRef? DocRef, string? MaskedName)
+{
+    /// <summary>Never prints the docRef or the name.</summary>
+    public override string ToString() => "CardPathCard(redacted)";
 }
 
 /// <summary>Turns decisions into what leaves the kiosk (events, counters). Implemented by the event recorder.</summary>
@@ -48,9 +74,10 @@ public interface IKioskStatus
 }
 
 /// <summary>
-/// The checkpoint as a small state machine. A pump turns camera sightings into presentations (once per
-/// code in view); the loop decides each presentation with the pure <see cref="CheckpointPolicy"/>, shows and
-/// acts on the result, reports it, and holds the result screen.
+/// The checkpoint as a small state machine. Pumps turn camera sightings (once per code in view) and card-reader
+/// sightings (once per card on the reader) into presentations; the loop decides one presentation at a time with the
+/// pure <see cref="CheckpointPolicy"/> (codes first, identity.md "Which comes first"), shows and acts on the result,
+/// reports it, and holds the result screen.
 /// </summary>
 public sealed partial class CheckpointLoop
 {
@@ -65,10 +92,28 @@ public sealed partial class CheckpointLoop
     private readonly IOptionsMonitor<CheckpointOptions> _options;
     private readonly TimeProvider _time;
     private readonly ILogger<CheckpointLoop> _logger;
+    private readonly ICardReader? _cardReader;
+    private readonly IOptionsMonitor<IdentityOptions>? _identity;
+    private readonly ITrustListSource? _trust;
     private long _stageTimestamp;
     private long _frameTimestamp;
+    private long _stageAllowanceTicks;
     private CheckpointPhase _phase = CheckpointPhase.Idle;
 
+    /// <param name="reader">Camera → QR text.</param>
+    /// <param name="verifier">QR text → verdict.</param>
+    /// <param name="colors">Cached color data: code records and document records.</param>
+    /// <param name="thermometer">Rules 8-10.</param>
+    /// <param name="screen">The visitor's screen.</param>
+    /// <param name="indicators">Gate, lamps, buzzer.</param>
+    /// <param name="reporter">Events and counters.</param>
+    /// <param name="status">Status strip and idle screen.</param>
+    /// <param name="options">Section <c>Checkpoint</c>.</param>
+    /// <param name="time">The kiosk's clock.</param>
+    /// <param name="logger">Logger.</param>
+    /// <param name="cardReader">The ID card reader; null when the kiosk has none (no card path; document mode refers 7a at once).</param>
+    /// <param name="identity">Section <c>Identity</c>; null = mode <c>none</c>.</param>
+    /// <param name="trust">The trust list in force, for its docKey; null = no docKey.</param>
     public CheckpointLoop(
         ICodeReader reader,
         ICodeVerifier verifier,
@@ -80,7 +125,10 @@ public sealed partial class CheckpointLoop
         IKioskStatus status,
         IOptionsMonitor<CheckpointOptions> options,
         TimeProvider time,
-        ILogger<CheckpointLoop> logger)
+        ILogger<CheckpointLoop> logger,
+        ICardReader? cardReader = null,
+        IOptionsMonitor<IdentityOptions>? identity = null,
+        ITrustListSource? trust = null)
     {
         _reader = reader;
         _verifier = verifier;
@@ -93,6 +141,9 @@ public sealed partial class CheckpointLoop
         _options = options;
         _time = time;
         _logger = logger;
+        _cardReader = cardReader;
+        _identity = identity;
+        _trust = trust;
         _stageTimestamp = time.GetTimestamp();
         _frameTimestamp = _stageTimestamp;
     }
@@ -100,7 +151,7 @@ public sealed partial class CheckpointLoop
     /// <summary>Raised after each decision has been shown, acted on and reported.</summary>
     public event Action<DecisionRecord>? Decided;
 
-    /// <summary>Raised when the kiosk is ready for the next visitor (back to idle, or in a REFER hold that a new code ends).</summary>
+    /// <summary>Raised when the kiosk is ready for the next visitor (back to idle, or in a REFER hold that a new code or card ends).</summary>
     public event Action? Ready;
 
     public CheckpointPhase Phase
@@ -109,6 +160,7 @@ public sealed partial class CheckpointLoop
         private set
         {
             _phase = value;
+            Interlocked.Exchange(ref _stageAllowanceTicks, 0);
             Interlocked.Exchange(ref _stageTimestamp, _time.GetTimestamp());
         }
     }
@@ -116,33 +168,52 @@ public sealed partial class CheckpointLoop
     /// <summary>How long the current stage has lasted: a busy stage that lasts too long means the loop is stuck (watchdog).</summary>
     public TimeSpan StageAge => _time.GetElapsedTime(Interlocked.Read(ref _stageTimestamp));
 
+    /// <summary>How long the current stage may last by design beyond the watchdog's limit (the card wait: <c>Identity:CardTimeout</c>).</summary>
+    public TimeSpan StageAllowance => TimeSpan.FromTicks(Interlocked.Read(ref _stageAllowanceTicks));
+
     /// <summary>How long since the camera pump last delivered a sighting.</summary>
     public TimeSpan FrameAge => _time.GetElapsedTime(Interlocked.Read(ref _frameTimestamp));
+
+    /// <summary>The kiosk has an ID card reader: the idle screen offers it, a card alone takes the card path.</summary>
+    public bool HasCardReader => _cardReader is not null;
+
+    private IdentityMode Mode => _identity?.CurrentValue.Mode ?? IdentityMode.None;
 
     /// <summary>Runs until cancelled.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var presentations = Channel.CreateBounded<CodePresentation>(new BoundedChannelOptions(4)
+        var presentations = Channel.CreateBounded<Presentation>(new BoundedChannelOptions(8)
         {
             FullMode = BoundedChannelFullMode.DropOldest,
-            SingleReader = true,
-            SingleWriter = true,
+            SingleReader = false,
+            SingleWriter = false,
         });
+        var queue = new PresentationQueue(presentations.Reader, _time);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var suppressor = new DuplicateSuppressor(_options.CurrentValue.GoneAfter);
-        var pump = PumpAsync(suppressor, presentations.Writer, stop.Token);
+        var goneAfter = _options.CurrentValue.GoneAfter;
+        var pump = PumpAsync(new DuplicateSuppressor(goneAfter), presentations.Writer, stop.Token);
+        var cardPump = _cardReader is { } cardReader
+            ? CardPumpAsync(cardReader, new DuplicateSuppressor(goneAfter), presentations.Writer, stop.Token)
+            : Task.CompletedTask;
         try
         {
             ShowIdle();
             LogReady(_logger);
             Ready?.Invoke();
-            while (await presentations.Reader.WaitToReadAsync(stop.Token))
+            while (true)
             {
-                while (presentations.Reader.TryRead(out var presentation))
+                while (queue.TryTake(out var presentation))
                 {
-                    var record = await DecideAsync(presentation, stop.Token);
-                    await HoldAsync(record, presentations.Reader, stop.Token);
+                    var record = presentation.Code is { } code
+                        ? await DecideAsync(code, queue, stop.Token)
+                        : await DecideCardAsync(presentation.Card!.Value, stop.Token);
+                    await HoldAsync(record, queue, stop.Token);
+                }
+
+                if (queue.Completed || !await queue.WaitForMoreAsync(null, stop.Token))
+                {
+                    break;
                 }
             }
         }
@@ -154,18 +225,21 @@ public sealed partial class CheckpointLoop
         {
             // Cancel, not CancelAsync: the callbacks run here, on the checkpoint thread, not through the thread pool.
             stop.Cancel();
-            try
+            foreach (var running in new[] { pump, cardPump })
             {
-                await pump;
-            }
-            catch (OperationCanceledException)
-            {
-                // The pump ends with the loop.
+                try
+                {
+                    await running;
+                }
+                catch (OperationCanceledException)
+                {
+                    // The pumps end with the loop.
+                }
             }
         }
     }
 
-    private async Task PumpAsync(DuplicateSuppressor suppressor, ChannelWriter<CodePresentation> writer, CancellationToken cancellationToken)
+    private async Task PumpAsync(DuplicateSuppressor suppressor, ChannelWriter<Presentation> writer, CancellationToken cancellationToken)
     {
         try
         {
@@ -179,7 +253,7 @@ public sealed partial class CheckpointLoop
                         Phase = CheckpointPhase.CodeSeen;
                     }
 
-                    writer.TryWrite(presentation);
+                    writer.TryWrite(Presentation.Of(presentation));
                 }
             }
         }
@@ -189,8 +263,11 @@ public sealed partial class CheckpointLoop
         }
     }
 
-    /// <summary>Decides one presentation: verify, look up, measure when rules 1-7 allow, show, act, report.</summary>
-    internal async Task<DecisionRecord> DecideAsync(CodePresentation presentation, CancellationToken cancellationToken)
+    /// <summary>
+    /// Decides one code: verify, look up, (document mode) confirm the holder by card, measure when the rules allow,
+    /// show, act, report. Cards read meanwhile belong to this decision.
+    /// </summary>
+    private async Task<DecisionRecord> DecideAsync(CodePresentation presentation, PresentationQueue queue, CancellationToken cancellationToken)
     {
         var options = _options.CurrentValue;
         var settings = options.ToPolicySettings();
@@ -201,7 +278,6 @@ public sealed partial class CheckpointLoop
         Phase = CheckpointPhase.Verified;
 
         var colorState = _colors.State;
-        var clockFault = colorState.LatestSignedAt is { } latestSigned && now < latestSigned - options.ClockSkew;
         (HealthColor, long)? cached = null;
         if (code is { Verdict: CodeVerdict.Valid, Issuer: { } issuer, Claims: { } claims }
             && _colors.TryLookup(issuer, claims.Id, out var color, out var colorTime))
@@ -210,23 +286,46 @@ public sealed partial class CheckpointLoop
         }
 
         Phase = CheckpointPhase.ColorLookedUp;
-        var decision = CheckpointPolicy.DecideBeforeTemperature(code, clockFault, colorState.FreshnessAt(now), cached, settings);
+        var decision = CheckpointPolicy.DecideBeforeTemperature(code, ClockFault(now, colorState, options), colorState.FreshnessAt(now), cached, settings);
+        if (decision is null && Mode == IdentityMode.Document)
+        {
+            decision = await ConfirmHolderAsync(code.Claims!, queue, cancellationToken);
+        }
+
         TemperatureResult? temperature = null;
         if (decision is null)
         {
-            Phase = CheckpointPhase.Measuring;
-            _screen.Show(new ScreenModel(ScreenKind.Measuring, _status.Strip(now), code.Claims?.MaskedName, code.Claims?.Proxy ?? false));
-            temperature = await _thermometer.MeasureAsync(cancellationToken);
+            temperature = await MeasureAsync(code.Claims?.MaskedName, code.Claims?.Proxy ?? false, cancellationToken);
             decision = CheckpointPolicy.DecideWithTemperature(temperature, settings);
         }
 
-        var record = new DecisionRecord(decision.Value, code, temperature, presentation.SeenAt, _time.GetUtcNow());
-        Phase = CheckpointPhase.Decided;
+        var record = Conclude(new DecisionRecord(decision.Value, code, temperature, presentation.SeenAt, _time.GetUtcNow()));
 
+        // A card read while this code was decided belongs to it, and starts no card path while it stays on the reader.
+        queue.TakeCards();
+        return record;
+    }
+
+    /// <summary>Rule 3 / C2: the kiosk's clock is behind the latest signed time it has seen.</summary>
+    private static bool ClockFault(DateTimeOffset now, ColorDataState colorState, CheckpointOptions options) =>
+        colorState.LatestSignedAt is { } latestSigned && now < latestSigned - options.ClockSkew;
+
+    /// <summary>Rules 8-10 (and C7): the measuring screen, then the thermometer.</summary>
+    private Task<TemperatureResult> MeasureAsync(string? maskedName, bool proxy, CancellationToken cancellationToken)
+    {
+        Phase = CheckpointPhase.Measuring;
+        _screen.Show(new ScreenModel(ScreenKind.Measuring, _status.Strip(_time.GetUtcNow()), maskedName, proxy));
+        return _thermometer.MeasureAsync(cancellationToken);
+    }
+
+    /// <summary>Shows, acts on, reports and logs a decision.</summary>
+    private DecisionRecord Conclude(DecisionRecord record)
+    {
+        Phase = CheckpointPhase.Decided;
         Show(record);
         Phase = CheckpointPhase.Showing;
         _reporter.Report(record);
-        LogDecision(_logger, PolicyNames.Of(record.Decision.Outcome), PolicyNames.Of(record.Decision.Reason), record.Latency.TotalMilliseconds);
+        LogDecision(_logger, PolicyNames.Of(record.Decision.Outcome), PolicyNames.Of(record.Decision.Reason), PolicyNames.Of(record.Via), record.Latency.TotalMilliseconds);
         Decided?.Invoke(record);
         return record;
     }
@@ -234,10 +333,12 @@ public sealed partial class CheckpointLoop
     private void Show(DecisionRecord record)
     {
         var strip = _status.Strip(record.DecidedAt);
-        var claims = record.Code.Verdict == CodeVerdict.Valid ? record.Code.Claims : null;
+        var claims = record.Code is { Verdict: CodeVerdict.Valid } code ? code.Claims : null;
+        var name = claims?.MaskedName ?? record.Card?.MaskedName;
+        var proxy = claims?.Proxy ?? false;
         if (record.Decision.Outcome == Outcome.Pass)
         {
-            _screen.Show(new ScreenModel(ScreenKind.Pass, strip, claims?.MaskedName, claims?.Proxy ?? false));
+            _screen.Show(new ScreenModel(ScreenKind.Pass, strip, name, proxy));
             _indicators.SignalPass();
             return;
         }
@@ -246,13 +347,17 @@ public sealed partial class CheckpointLoop
         {
             Reason.ClockFault => new ScreenModel(ScreenKind.Offline, strip, Detail: "clock"),
             Reason.ColorDataStale => new ScreenModel(ScreenKind.Offline, strip, Detail: "data"),
-            _ => new ScreenModel(ScreenKind.Refer, strip, claims?.MaskedName, claims?.Proxy ?? false, ReferMessageFor(record.Decision.Reason)),
+            _ => new ScreenModel(ScreenKind.Refer, strip, name, proxy, ReferMessageFor(record.Decision.Reason)),
         };
         _screen.Show(model);
         _indicators.SignalRefer();
     }
 
-    /// <summary>The neutral message of each reason. A color and a high temperature read alike: "a further check is needed".</summary>
+    /// <summary>
+    /// The neutral message of each reason. A color and a high temperature read alike: "a further check is needed"; the
+    /// identity reasons say what the visitor can act on (the card does not match, could not be read, is out of date, has
+    /// no record), never a color.
+    /// </summary>
     public static ReferMessage ReferMessageFor(Reason reason) => reason switch
     {
         Reason.CodeUnrecognized => ReferMessage.CodeNotRecognized,
@@ -261,10 +366,15 @@ public sealed partial class CheckpointLoop
         Reason.CodeNotYetValid => ReferMessage.CodeNotYetValid,
         Reason.TemperatureUnavailable => ReferMessage.TemperatureNotTaken,
         Reason.HealthStatus or Reason.TemperatureHigh => ReferMessage.FurtherCheck,
+        Reason.IdentityMismatch => ReferMessage.CardMismatch,
+        Reason.IdentityUnconfirmed => ReferMessage.IdentityNotConfirmed,
+        Reason.DocumentInvalid => ReferMessage.CardUnreadable,
+        Reason.DocumentExpired => ReferMessage.CardOutOfDate,
+        Reason.NoRecord => ReferMessage.NoRecord,
         _ => ReferMessage.SeeStaff,
     };
 
-    private async Task HoldAsync(DecisionRecord record, ChannelReader<CodePresentation> next, CancellationToken cancellationToken)
+    private async Task HoldAsync(DecisionRecord record, PresentationQueue next, CancellationToken cancellationToken)
     {
         var options = _options.CurrentValue;
         if (record.Decision.Outcome == Outcome.Pass)
@@ -273,25 +383,14 @@ public sealed partial class CheckpointLoop
         }
         else
         {
-            // REFER holds until its time is up or the next code arrives.
+            // REFER holds until its time is up or the next code or card arrives.
             Ready?.Invoke();
-            // One plain await (no WhenAny: its promise completes on the thread pool, see InlineAwait).
-            using var holdTime = new CancellationTokenSource(options.ReferHold, _time);
-            using var hold = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, holdTime.Token);
-            try
-            {
-                await next.WaitToReadAsync(hold.Token);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                // The hold is over.
-            }
-
-            cancellationToken.ThrowIfCancellationRequested();
-            if (next.TryPeek(out _))
+            if (next.HasWaiting || await next.WaitForMoreAsync(options.ReferHold, cancellationToken))
             {
                 return;
             }
+
+            cancellationToken.ThrowIfCancellationRequested();
         }
 
         ShowIdle();
@@ -308,6 +407,6 @@ public sealed partial class CheckpointLoop
     [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "Ready to scan")]
     private static partial void LogReady(ILogger logger);
 
-    [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Decision: {Outcome} ({Reason}) in {LatencyMs:0.0} ms")]
-    private static partial void LogDecision(ILogger logger, string outcome, string reason, double latencyMs);
+    [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Decision: {Outcome} ({Reason}, via {Via}) in {LatencyMs:0.0} ms")]
+    private static partial void LogDecision(ILogger logger, string outcome, string reason, string via, double latencyMs);
 }

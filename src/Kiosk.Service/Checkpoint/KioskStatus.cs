@@ -11,19 +11,22 @@ public sealed class KioskStatus : IKioskStatus
     private readonly Connectivity _connectivity;
     private readonly IOptionsMonitor<CheckpointOptions> _checkpoint;
     private readonly string _kioskId;
+    private readonly bool _hasCardReader;
 
     /// <param name="alerts">The alerts in force.</param>
     /// <param name="colors">The color data (its freshness).</param>
     /// <param name="connectivity">The fleet link's state.</param>
     /// <param name="checkpoint">The checkpoint settings.</param>
     /// <param name="kioskId">The kiosk id shown in the strip (the host passes <c>Kiosk:KioskId</c>; the checkpoint knows no hosting).</param>
-    public KioskStatus(IAlerts alerts, IColorStore colors, Connectivity connectivity, IOptionsMonitor<CheckpointOptions> checkpoint, string kioskId)
+    /// <param name="hasCardReader">Whether an ID card reader is configured: the idle screen then offers it.</param>
+    public KioskStatus(IAlerts alerts, IColorStore colors, Connectivity connectivity, IOptionsMonitor<CheckpointOptions> checkpoint, string kioskId, bool hasCardReader = false)
     {
         _alerts = alerts;
         _colors = colors;
         _connectivity = connectivity;
         _checkpoint = checkpoint;
         _kioskId = kioskId;
+        _hasCardReader = hasCardReader;
     }
 
     public StatusStrip Strip(DateTimeOffset now) =>
@@ -55,6 +58,7 @@ public sealed class KioskStatus : IKioskStatus
             return new ScreenModel(ScreenKind.Offline, strip, Detail: "data");
         }
 
-        return new ScreenModel(ScreenKind.Idle, strip);
+        // A faulty reader is not offered (codes are still served); it is offered again once the fault clears.
+        return new ScreenModel(ScreenKind.Idle, strip, OffersCard: _hasCardReader && !active.Contains(AlertKinds.CardReaderFault));
     }
 }

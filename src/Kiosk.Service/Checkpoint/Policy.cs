@@ -1,4 +1,5 @@
 using HealthCode.Formats;
+using HealthCode.Formats.Identity;
 
 namespace Kiosk.Service.Checkpoint;
 
@@ -9,7 +10,7 @@ public enum Outcome
     Refer,
 }
 
-/// <summary>Reason codes of checkpoint-policy.md, in rule order.</summary>
+/// <summary>Reason codes of checkpoint-policy.md and identity.md, in rule order (code path, then the card path's own).</summary>
 public enum Reason
 {
     CodeUnrecognized,
@@ -19,9 +20,31 @@ public enum Reason
     CodeNotYetValid,
     ColorDataStale,
     HealthStatus,
+
+    /// <summary>Rule 7a (document mode): no <c>d</c>, no docKey, or no valid card within <c>CardTimeout</c>.</summary>
+    IdentityUnconfirmed,
+
+    /// <summary>Rule 7b (document mode): the valid card's docRef differs from the code's <c>d</c>.</summary>
+    IdentityMismatch,
     TemperatureUnavailable,
     TemperatureHigh,
     Ok,
+
+    /// <summary>Card path C1: the card is not well-formed, or the kiosk has no docKey.</summary>
+    DocumentInvalid,
+
+    /// <summary>Card path C3: the card is not in date.</summary>
+    DocumentExpired,
+
+    /// <summary>Card path C5: no document record for the card's docRef.</summary>
+    NoRecord,
+}
+
+/// <summary>How a decision came about: a code shown (rules 1-10, 7a and 7b included) or a card alone (C1-C7).</summary>
+public enum DecisionVia
+{
+    Code,
+    Card,
 }
 
 /// <summary>The wire names of outcomes and reasons (events, logs, scenario expectations).</summary>
@@ -38,11 +61,18 @@ public static class PolicyNames
         Reason.CodeNotYetValid => "code_not_yet_valid",
         Reason.ColorDataStale => "color_data_stale",
         Reason.HealthStatus => "health_status",
+        Reason.IdentityUnconfirmed => "identity_unconfirmed",
+        Reason.IdentityMismatch => "identity_mismatch",
         Reason.TemperatureUnavailable => "temperature_unavailable",
         Reason.TemperatureHigh => "temperature_high",
         Reason.Ok => "ok",
+        Reason.DocumentInvalid => "document_invalid",
+        Reason.DocumentExpired => "document_expired",
+        Reason.NoRecord => "no_record",
         _ => throw new ArgumentOutOfRangeException(nameof(reason)),
     };
+
+    public static string Of(DecisionVia via) => via == DecisionVia.Card ? "card" : "code";
 
     public static IReadOnlyList<Reason> AllReasons { get; } = Enum.GetValues<Reason>();
 }
@@ -62,9 +92,10 @@ public readonly record struct Decision(Outcome Outcome, Reason Reason)
 }
 
 /// <summary>
-/// checkpoint-policy.md as a pure function: rules 1-7 decide from the code, the clock and the color
-/// data alone (<see cref="DecideBeforeTemperature"/>); rules 8-10 add the temperature
-/// (<see cref="DecideWithTemperature"/>).
+/// checkpoint-policy.md and identity.md as a pure function: rules 1-7 decide from the code, the clock and the color
+/// data alone (<see cref="DecideBeforeTemperature"/>); in document mode rules 7a and 7b add the holder's card
+/// (<see cref="DecideIdentity"/>); a card without a code takes C1-C6 (<see cref="DecideCardBeforeTemperature"/>);
+/// rules 8-10 add the temperature (<see cref="DecideWithTemperature"/>), for codes and cards alike.
 /// </summary>
 public static class CheckpointPolicy
 {
@@ -154,6 +185,76 @@ public static class CheckpointPolicy
         }
 
         return new Decision(Outcome.Pass, Reason.Ok);
+    }
+
+    /// <summary>
+    /// Rules 7a and 7b of identity.md (document mode, after rules 1-7 passed). Returns null when the card confirms the
+    /// code (rules 8-10 decide).
+    /// </summary>
+    /// <param name="codeDocument">The code's <c>d</c>, if it carries one.</param>
+    /// <param name="hasDocKey">The kiosk holds a docKey.</param>
+    /// <param name="validCard">The docRef of the valid card that came within <c>CardTimeout</c>; null when none came.</param>
+    public static Decision? DecideIdentity(DocRef? codeDocument, bool hasDocKey, DocRef? validCard)
+    {
+        if (codeDocument is not { } expected || !hasDocKey || validCard is not { } card)
+        {
+            return Decision.Refer(Reason.IdentityUnconfirmed);
+        }
+
+        return card == expected ? null : Decision.Refer(Reason.IdentityMismatch);
+    }
+
+    /// <summary>
+    /// Whether a card could confirm this code at all: it carries <c>d</c> and the kiosk holds a docKey. When not, rule
+    /// 7a refers at once, without asking for a card.
+    /// </summary>
+    public static bool CardCanConfirm(DocRef? codeDocument, bool hasDocKey) => codeDocument is not null && hasDocKey;
+
+    /// <summary>
+    /// The card path C1-C6 of identity.md (a card on the reader, no code shown). Returns null when the visitor must be
+    /// measured (C7: rules 8-10 decide).
+    /// </summary>
+    /// <param name="card">The card's checks (<see cref="ResidentIdCard.Check"/>); not well-formed for a card the reader could not read.</param>
+    /// <param name="docRef">The card's docRef; null when the kiosk has no docKey or the card is not well-formed.</param>
+    /// <param name="clockFault">The clock is behind the latest signed time (rule 3).</param>
+    /// <param name="colorDataAge">now − in-sync-as-of; null when never synced (rule 6).</param>
+    /// <param name="documentRecord">The document record for the card's docRef, if any: (color, ct).</param>
+    /// <param name="settings">Thresholds.</param>
+    public static Decision? DecideCardBeforeTemperature(
+        CardCheck card,
+        DocRef? docRef,
+        bool clockFault,
+        TimeSpan? colorDataAge,
+        (HealthColor Color, long ColorTime)? documentRecord,
+        PolicySettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (!card.WellFormed || docRef is null)
+        {
+            return Decision.Refer(Reason.DocumentInvalid);
+        }
+
+        if (clockFault)
+        {
+            return Decision.Refer(Reason.ClockFault);
+        }
+
+        if (!card.InDate)
+        {
+            return Decision.Refer(Reason.DocumentExpired);
+        }
+
+        if (colorDataAge is not { } age || age > settings.MaxColorDataAge)
+        {
+            return Decision.Refer(Reason.ColorDataStale);
+        }
+
+        if (documentRecord is not { } record)
+        {
+            return Decision.Refer(Reason.NoRecord);
+        }
+
+        return record.Color == HealthColor.Green ? null : Decision.Refer(Reason.HealthStatus);
     }
 
     /// <summary>The newer statement wins: the record when ct' ≥ ct, else the code. No record: the code's color.</summary>

@@ -1,4 +1,5 @@
 using HealthCode.Formats;
+using HealthCode.Formats.Identity;
 using Kiosk.Display;
 
 namespace Kiosk.Service.Checkpoint;
@@ -36,6 +37,9 @@ public interface ITrustListSource
 /// <param name="OutOfSync">A gap or a newer heartbeat was seen and not yet closed.</param>
 public sealed record ColorDataState(string Feed, ulong? Seq, DateTimeOffset? InSyncAsOf, DateTimeOffset? LatestSignedAt, long RecordCount, bool OutOfSync)
 {
+    /// <summary>Document records held (people known by ID card, identity.md).</summary>
+    public long DocumentRecordCount { get; init; }
+
     /// <summary>Freshness = now − InSyncAsOf (rule 5); null when never synced.</summary>
     public TimeSpan? FreshnessAt(DateTimeOffset now) => InSyncAsOf is { } t ? now - t : null;
 }
@@ -45,6 +49,9 @@ public interface IColorStore
 {
     /// <summary>The cached record for (issuer, id), if any. Must not touch the disk.</summary>
     bool TryLookup(string issuer, CodeId id, out HealthColor color, out long colorTime);
+
+    /// <summary>The cached document record for a card's docRef, if any (identity.md, the card path). Must not touch the disk.</summary>
+    bool TryLookupDocument(DocRef docRef, out HealthColor color, out long colorTime);
 
     ColorDataState State { get; }
 }
@@ -110,6 +117,7 @@ public static class AlertKinds
     public const string AssistRequested = "assist_requested";
     public const string ThermometerFault = "thermometer_fault";
     public const string CameraFault = "camera_fault";
+    public const string CardReaderFault = "card_reader_fault";
     public const string DisplayFault = "display_fault";
     public const string ColorDataStale = "color_data_stale";
     public const string FeedMessageRejected = "feed_message_rejected";
@@ -117,6 +125,8 @@ public static class AlertKinds
     public const string OutboxOverflow = "outbox_overflow";
     public const string FeedGap = "feed_gap";
     public const string GateOpened = "gate_opened";
+    public const string AudioFault = "audio_fault";
+    public const string FleetFault = "fleet_fault";
 }
 
 /// <summary>Where components report faults. Raising an active alert again only updates its detail; events go out on change.</summary>

@@ -62,7 +62,7 @@ public static class ColorsCommand
                     throw new CliInputException($"message rejected: {outcome.Detail}");
                 case FeedOutcomeKind.StoreFailed:
                     parse.InvocationConfiguration.Error.WriteLine($"error: {KioskCli.OneLine(outcome.Detail)}");
-                    return Task.FromResult(1);
+                    return Task.FromResult(2);
                 default:
                     parse.InvocationConfiguration.Output.WriteLine($"{Snake(outcome.Kind)}: {outcome.Detail}");
                     return Task.FromResult(0);
@@ -77,7 +77,7 @@ public static class ColorsCommand
         var key = KeyOption();
         var feed = FeedOption();
         var json = new Option<bool>("--json") { Description = "One JSON object instead of lines" };
-        var status = new Command("status", "Shows feed, seq, record count, in-sync-as-of, freshness, out-of-sync and clock fault")
+        var status = new Command("status", "Shows feed, seq, record and document record counts, in-sync-as-of, freshness, out-of-sync and clock fault")
         {
             db, key, feed, json,
         };
@@ -94,6 +94,7 @@ public static class ColorsCommand
                 state.Feed,
                 state.Seq,
                 state.RecordCount,
+                state.DocumentRecordCount,
                 Iso(state.InSyncAsOf),
                 freshness is { } f ? (long)f.TotalSeconds : null,
                 freshness is { } fr && fr <= settings.Policy.MaxColorDataAge,
@@ -101,7 +102,7 @@ public static class ColorsCommand
                 store.PendingCount,
                 Iso(state.LatestSignedAt),
                 processor.ClockFault,
-                store.SignedTrust is { } t ? $"signed {Iso(t.SignedAt)}, {t.Issuers.Count} issuer keys" : "none signed");
+                store.SignedTrust is { } t ? $"signed {Iso(t.SignedAt)}, {t.Issuers.Count} issuer keys{(t.HasDocKey ? ", docKey" : ", no docKey")}" : "none signed");
             var output = parse.InvocationConfiguration.Output;
             if (parse.GetValue(json))
             {
@@ -112,6 +113,7 @@ public static class ColorsCommand
                 output.WriteLine($"feed: {report.Feed}");
                 output.WriteLine($"seq: {report.Seq?.ToString(CultureInfo.InvariantCulture) ?? "none"}");
                 output.WriteLine($"records: {report.Records}");
+                output.WriteLine($"document_records: {report.DocumentRecords}");
                 output.WriteLine($"in_sync_as_of: {report.InSyncAsOf ?? "never"}");
                 output.WriteLine($"freshness: {(freshness is { } a ? Duration(a) : "never in sync")}{(report.Fresh ? "" : " (stale)")}");
                 output.WriteLine($"out_of_sync: {Bool(report.OutOfSync)}");
@@ -222,6 +224,7 @@ public static class ColorsCommand
         string Feed,
         ulong? Seq,
         long Records,
+        long DocumentRecords,
         string? InSyncAsOf,
         long? FreshnessSeconds,
         bool Fresh,

@@ -10,7 +10,7 @@ public static class DemoCommand
 {
     public static Command Create()
     {
-        var output = new Option<DirectoryInfo?>("--out") { Description = "Where to leave the scenario, screens and events (default ./demo-out)" };
+        var output = new Option<DirectoryInfo?>("--out") { Description = "Where to leave the scenario, screens, audio and events (default ./demo-out)" };
         var command = new Command("demo", "Make demo keys, codes, color data and a scenario; play it simulated; print the result table") { output };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -18,15 +18,19 @@ public static class DemoCommand
             var directory = Path.GetFullPath(parse.GetValue(output)?.FullName ?? "demo-out");
             var scenarioDirectory = Path.Combine(directory, "scenario");
             var screens = Path.Combine(directory, "screens");
+            var audio = Path.Combine(directory, "audio");
             var events = Path.Combine(directory, "events.jsonl");
             try
             {
-                if (Directory.Exists(screens))
+                foreach (var folder in new[] { screens, audio })
                 {
-                    Directory.Delete(screens, recursive: true);
-                }
+                    if (Directory.Exists(folder))
+                    {
+                        Directory.Delete(folder, recursive: true);
+                    }
 
-                Directory.CreateDirectory(screens);
+                    Directory.CreateDirectory(folder);
+                }
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -37,11 +41,12 @@ public static class DemoCommand
             stdout.WriteLine($"Demo: {visitors.Count} visitors, simulated kiosk, virtual time from {DemoWorld.Start:yyyy-MM-dd HH:mm} UTC");
             var scenario = Scenario.Load(scenarioPath);
             var started = TimeProvider.System.GetTimestamp();
-            var results = await SimulationRunner.PlayScenarioAsync(scenario, new RunOptions(KioskCli.ConfigFile(parse), true, scenarioPath, events, screens, null), fleet: true, cancellationToken);
+            var results = await SimulationRunner.PlayScenarioAsync(scenario, new RunOptions(KioskCli.ConfigFile(parse), true, scenarioPath, events, screens, null, audio), fleet: true, cancellationToken);
             var elapsed = TimeProvider.System.GetElapsedTime(started);
 
             stdout.WriteLine();
             ResultTable.Write(stdout, results, visitors.Select(v => v.Story).ToList());
+            ResultTable.WritePrompts(stdout, results);
             var mismatches = results
                 .Where(r => r.Record is { } record ? PolicyNames.Of(record.Decision.Reason) != visitors[r.Index].Expected : visitors[r.Index].Expected != "-")
                 .Select(r => r.Index)
@@ -51,6 +56,7 @@ public static class DemoCommand
             stdout.WriteLine($"{results.Count - mismatches.Count}/{results.Count} visitors decided as the policy demands; {simulated.TotalMinutes:0} simulated minutes in {elapsed.TotalSeconds:0.0} s.");
             stdout.WriteLine($"Screens: {screens}");
             stdout.WriteLine($"Events:  {events}");
+            stdout.WriteLine($"Audio:   {audio} (every prompt as heard, e.g. 0002-measuring.zh.wav)");
             stdout.WriteLine($"Scenario (replay with `kiosk run --simulate --scenario`): {scenarioPath}");
             if (mismatches.Count > 0)
             {

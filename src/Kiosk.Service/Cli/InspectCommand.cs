@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Security.Cryptography;
 using System.Text.Json;
 using HealthCode.Formats;
+using Kiosk.Drivers.QrDecoding;
 using Kiosk.Service.Codes;
 using Kiosk.Service.Inputs;
 
@@ -75,19 +76,18 @@ public static class InspectCommand
             throw new CliInputException("give the code as TEXT, --image FILE or --batch FILE");
         }
 
-        byte[] bytes;
         try
         {
-            bytes = BoundedFile.ReadAllBytes(image.FullName, InputLimits.ImageBytes);
+            var bytes = BoundedFile.ReadAllBytes(image.FullName, InputLimits.ImageBytes);
+            return new QrFrameDecoder().DecodeImage(bytes).Text ?? throw new CliInputException($"no QR code found in '{image.Name}'");
+        }
+        catch (FileNotFoundException ex)
+        {
+            throw new CliInputException($"cannot read image '{image.Name}': no such file", ex);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new CliInputException($"cannot read image '{image.Name}': {ex.Message}", ex);
-        }
-
-        try
-        {
-            return QrImageFile.Decode(bytes) ?? throw new CliInputException($"no QR code found in '{image.Name}'");
         }
         catch (InvalidDataException ex)
         {
@@ -271,7 +271,7 @@ public static class InspectCommand
         }
         catch (Exception ex) when (ex is FormatException or CryptographicException)
         {
-            throw new CliInputException($"{what} is not a base64 X.509 certificate with an EC or RSA key", ex);
+            throw new CliInputException($"{what} is not a base64 X.509 certificate with a P-256 or RSA-2048+ key ({KioskCli.OneLine(ex.Message).TrimEnd('.')})", ex);
         }
     }
 }

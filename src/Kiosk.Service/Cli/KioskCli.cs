@@ -31,6 +31,8 @@ public static class KioskCli
         yield return ColorsCommand.Create();
         yield return RenderCommand.Create();
         yield return ScanCommand.Create();
+        yield return SpeakCommand.Create();
+        yield return FleetCommand.Create();
     }
 
     /// <summary>Parses and runs. Parse errors and input errors are one line on stderr and a non-zero exit.</summary>
@@ -66,7 +68,12 @@ public static class KioskCli
                 _ = Hosting.KioskConfiguration.Build(configFile, includeSystemFile: false);
             }
 
-            return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false }, cancellationToken);
+            // No ProcessTerminationTimeout: System.CommandLine would add its own SIGINT/SIGTERM handlers beside Program's
+            // and the host's; its handler could then cancel a token source the finished invocation had already disposed
+            // (an ObjectDisposedException on Ctrl-C), and on SIGTERM it would end `kiosk run` after 2 s, cutting the
+            // host's clean stop (status offline, outbox) short. Ctrl-C comes through cancellationToken; SIGTERM stops
+            // the host through its own lifetime.
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null }, cancellationToken);
         }
         catch (CliInputException ex)
         {

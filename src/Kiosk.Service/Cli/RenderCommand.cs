@@ -14,7 +14,7 @@ namespace Kiosk.Service.Cli;
 public static class RenderCommand
 {
     /// <summary>Screen names the command accepts.</summary>
-    public static IReadOnlyList<string> ScreenNames { get; } = Enum.GetNames<ScreenKind>().Select(n => n.ToLowerInvariant()).ToArray();
+    public static IReadOnlyList<string> ScreenNames => ScreenKindNames.All;
 
     /// <summary>Refer message names the command accepts (<c>see-staff</c>, <c>code-expired</c>, ...).</summary>
     public static IReadOnlyList<string> ReferNames { get; } = Enum.GetValues<ReferMessage>().Select(ToKebab).ToArray();
@@ -25,15 +25,16 @@ public static class RenderCommand
         var output = new Option<FileInfo?>("--out") { Description = "PNG file to write (default: <screen>.png in the current directory)" };
         var size = new Option<string?>("--size") { Description = "Frame size WxH (default Display:Width x Display:Height, 800x480)" };
         var lang = new Option<string?>("--lang") { Description = "Languages: zh, en or both (default Display:Language, both)" };
-        var maskedName = new Option<string?>("--masked-name") { Description = "Masked holder name to preview on pass/refer (e.g. 王*明)" };
+        var maskedName = new Option<string?>("--masked-name") { Description = "Masked holder name to preview on pass/refer/measuring/place_card (e.g. 王*明)" };
         var proxy = new Option<bool>("--proxy") { Description = "Show the 代 mark (code held on the holder's behalf)" };
         var refer = new Option<string?>("--refer") { Description = $"Refer sub-message: {string.Join(", ", ReferNames)}" };
         var detail = new Option<string?>("--detail") { Description = "Technical detail on offline/fault screens (e.g. thermometer)" };
         var kioskId = new Option<string?>("--kiosk-id") { Description = "Kiosk id in the status strip (default Kiosk:KioskId)" };
+        var offersCard = new Option<bool>("--offers-card") { Description = "Idle: offer the ID card reader to visitors without a code" };
 
-        var command = new Command("render", "Draw one screen to a PNG file (idle, measuring, pass, refer, offline, fault)")
+        var command = new Command("render", $"Draw one screen to a PNG file ({string.Join(", ", ScreenNames)})")
         {
-            screen, output, size, lang, maskedName, proxy, refer, detail, kioskId,
+            screen, output, size, lang, maskedName, proxy, refer, detail, kioskId, offersCard,
         };
 
         command.SetAction(parse =>
@@ -48,9 +49,10 @@ public static class RenderCommand
                 Proxy: parse.GetValue(proxy),
                 Refer: parse.GetValue(refer) is { } r ? ParseRefer(r) : ReferMessage.SeeStaff,
                 Language: parse.GetValue(lang) is { } langText ? ParseLanguage(langText) : display.Language,
-                Detail: parse.GetValue(detail));
+                Detail: parse.GetValue(detail),
+                OffersCard: parse.GetValue(offersCard));
 
-            var file = parse.GetValue(output)?.FullName ?? Path.GetFullPath($"{ScreenNames[(int)kind]}.png");
+            var file = parse.GetValue(output)?.FullName ?? Path.GetFullPath($"{ScreenKindNames.Of(kind)}.png");
             byte[] png;
             using (var renderer = new ScreenRenderer(width, height))
             {
@@ -66,7 +68,7 @@ public static class RenderCommand
                 throw new CliInputException($"cannot write {file}: {ex.Message}", ex);
             }
 
-            parse.InvocationConfiguration.Output.WriteLine($"{file} ({width}x{height}, {ScreenNames[(int)kind]})");
+            parse.InvocationConfiguration.Output.WriteLine($"{file} ({width}x{height}, {ScreenKindNames.Of(kind)})");
             return 0;
         });
 
@@ -85,13 +87,8 @@ public static class RenderCommand
         return (provider.GetRequiredService<IOptions<DisplayOptions>>().Value, provider.GetRequiredService<IOptions<KioskOptions>>().Value);
     }
 
-    internal static ScreenKind ParseScreen(string name)
-    {
-        var index = ScreenNames.ToList().IndexOf(name.Trim().ToLowerInvariant());
-        return index >= 0
-            ? (ScreenKind)index
-            : throw new CliInputException($"unknown screen '{name}' (expected one of: {string.Join(", ", ScreenNames)})");
-    }
+    internal static ScreenKind ParseScreen(string name) =>
+        ScreenKindNames.Parse(name) ?? throw new CliInputException($"unknown screen '{name}' (expected one of: {string.Join(", ", ScreenNames)})");
 
     internal static (int Width, int Height) ParseSize(string text)
     {

@@ -4,7 +4,7 @@ using Kiosk.Service.Simulation;
 
 namespace Kiosk.Service.Cli;
 
-/// <summary><c>kiosk run [--config FILE] [--simulate [--scenario FILE] [--events FILE] [--screens DIR] [--mqtt HOST:PORT]]</c>.</summary>
+/// <summary><c>kiosk run [--config FILE] [--simulate [--scenario FILE [--data DIR]] [--events FILE] [--screens DIR] [--mqtt HOST:PORT] [--audio DIR]]</c>.</summary>
 public static class RunCommand
 {
     public static Command Create()
@@ -14,9 +14,11 @@ public static class RunCommand
         var events = new Option<FileInfo?>("--events") { Description = "Write one JSON line per decision to this file" };
         var screens = new Option<DirectoryInfo?>("--screens") { Description = "Save every shown screen as PNG in this directory" };
         var mqtt = new Option<string?>("--mqtt") { Description = "Fleet broker HOST:PORT (replaces the configured or embedded broker)" };
+        var audio = new Option<DirectoryInfo?>("--audio") { Description = "Write every spoken prompt, as heard, as a WAV file in this directory" };
+        var data = new Option<DirectoryInfo?>("--data") { Description = "With --scenario: keep the kiosk's state (color store, outbox, event seq) in this directory across runs instead of a temporary one" };
         var command = new Command("run", "Run the kiosk service (as systemd starts it), or a simulation of it")
         {
-            simulate, scenario, events, screens, mqtt,
+            simulate, scenario, events, screens, mqtt, audio, data,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -27,10 +29,19 @@ public static class RunCommand
                 parse.GetValue(scenario)?.FullName,
                 parse.GetValue(events)?.FullName,
                 parse.GetValue(screens)?.FullName,
-                ParseBroker(parse.GetValue(mqtt)));
-            if (!options.Simulate && (options.ScenarioFile ?? options.EventsFile ?? options.ScreensDirectory) is not null)
+                ParseBroker(parse.GetValue(mqtt)),
+                parse.GetValue(audio)?.FullName)
             {
-                throw new CliInputException("--scenario, --events and --screens need --simulate");
+                DataDirectory = parse.GetValue(data)?.FullName,
+            };
+            if (!options.Simulate && (options.ScenarioFile ?? options.EventsFile ?? options.ScreensDirectory ?? options.AudioDirectory) is not null)
+            {
+                throw new CliInputException("--scenario, --events, --screens and --audio need --simulate");
+            }
+
+            if (options.DataDirectory is not null && options.ScenarioFile is null)
+            {
+                throw new CliInputException("--data needs --simulate --scenario (the service keeps its state in Kiosk:DataDirectory)");
             }
 
             if (options.ScreensDirectory is { } screensDirectory)
@@ -43,6 +54,7 @@ public static class RunCommand
                 var loaded = Scenario.Load(scenarioFile);
                 var results = await SimulationRunner.PlayScenarioAsync(loaded, options, fleet: true, cancellationToken);
                 ResultTable.Write(parse.InvocationConfiguration.Output, results);
+                ResultTable.WritePrompts(parse.InvocationConfiguration.Output, results);
                 return 0;
             }
 

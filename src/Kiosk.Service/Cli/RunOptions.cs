@@ -11,8 +11,12 @@ public sealed record RunOptions(
     string? ScenarioFile,
     string? EventsFile,
     string? ScreensDirectory,
-    (string Host, int Port)? Broker)
+    (string Host, int Port)? Broker,
+    string? AudioDirectory = null)
 {
+    /// <summary>A scenario's persistent data directory (<c>--data</c>): null = a temporary one, deleted after the run.</summary>
+    public string? DataDirectory { get; init; }
+
     /// <summary><c>--mqtt HOST:PORT</c> as configuration: both links, the fleet's and the color feed's, to that broker.</summary>
     public IEnumerable<KeyValuePair<string, string?>> BrokerOverrides()
     {

@@ -28,7 +28,7 @@ public static class ScanCommand
     internal static int Run(IReadOnlyList<string> paths, bool json, TextWriter output)
     {
         var files = Expand(paths);
-        var decoder = new QrImageDecoder();
+        var decoder = new QrFrameDecoder();
         foreach (var file in files)
         {
             QrDecodeResult result;
@@ -36,9 +36,13 @@ public static class ScanCommand
             {
                 result = decoder.DecodeFile(file);
             }
-            catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
+            catch (InvalidDataException ex)
             {
-                throw new CliInputException(ex is InvalidDataException ? $"not a readable image (PNG, JPEG, WebP): {file}" : $"cannot read {file}: {ex.Message}", ex);
+                throw new CliInputException($"{ex.Message}: {file}", ex);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new CliInputException($"cannot read {file}: {ex.Message}", ex);
             }
 
             var ms = Math.Round(result.Elapsed.TotalMilliseconds, 1);
@@ -57,20 +61,28 @@ public static class ScanCommand
         return 0;
     }
 
+    // The image files named or found under the directories named, each real file once (a file reached through several links or
+    // paths counts once, under the first name in ordinal order). Directory links are followed only to a directory not yet
+    // visited: a link back to an ancestor (ln -s . d/x) or to a directory seen elsewhere is not entered again.
     private static List<string> Expand(IReadOnlyList<string> paths)
     {
         var files = new List<string>();
+        var seenFiles = new HashSet<string>(StringComparer.Ordinal);
+        var seenDirectories = new HashSet<string>(StringComparer.Ordinal);
         foreach (var path in paths)
         {
             if (Directory.Exists(path))
             {
-                files.AddRange(Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
-                    .Where(f => ImageExtensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
-                    .Order(StringComparer.Ordinal));
+                var found = new List<string>();
+                Walk(path, RealPath(path), found, seenFiles, seenDirectories);
+                files.AddRange(found.Order(StringComparer.Ordinal));
             }
             else if (File.Exists(path))
             {
-                files.Add(path);
+                if (seenFiles.Add(RealPath(path)))
+                {
+                    files.Add(path);
+                }
             }
             else
             {
@@ -79,6 +91,70 @@ public static class ScanCommand
         }
 
         return files;
+    }
+
+    private static void Walk(string directory, string real, List<string> found, HashSet<string> seenFiles, HashSet<string> seenDirectories)
+    {
+        if (!seenDirectories.Add(real))
+        {
+            return;
+        }
+
+        string[] entries;
+        try
+        {
+            entries = Directory.GetFileSystemEntries(directory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new CliInputException($"cannot read directory {directory}: {ex.Message}", ex);
+        }
+
+        Array.Sort(entries, StringComparer.Ordinal);
+        foreach (var entry in entries)
+        {
+            var isLink = new FileInfo(entry).LinkTarget is not null;
+            var entryReal = isLink ? RealPath(entry) : Path.Combine(real, Path.GetFileName(entry));
+            if (Directory.Exists(entry))
+            {
+                Walk(entry, entryReal, found, seenFiles, seenDirectories);
+            }
+            else if (File.Exists(entry) && ImageExtensions.Contains(Path.GetExtension(entry), StringComparer.OrdinalIgnoreCase) && seenFiles.Add(entryReal))
+            {
+                found.Add(entry);
+            }
+        }
+    }
+
+    // The path with every symbolic link along it resolved (a dangling or cyclic link resolves to itself: it is then no directory).
+    private static string RealPath(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var root = Path.GetPathRoot(full) ?? string.Empty;
+        var current = root;
+        foreach (var part in full[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var next = Path.Combine(current, part);
+            try
+            {
+                if (new FileInfo(next).LinkTarget is not null && File.ResolveLinkTarget(next, returnFinalTarget: true) is { } target)
+                {
+                    next = Path.GetFullPath(target.FullName);
+                    if (!string.Equals(next, Path.Combine(current, part), StringComparison.Ordinal))
+                    {
+                        next = RealPath(next);
+                    }
+                }
+            }
+            catch (IOException)
+            {
+                // A link loop (a -> b -> a): no real path; the name itself identifies it.
+            }
+
+            current = next;
+        }
+
+        return current;
     }
 }
 

@@ -89,6 +89,16 @@ public sealed class ColorFeedProcessor
     {
         lock (_gate)
         {
+            try
+            {
+                // Another process (a technician's import) may have committed since: follow it.
+                _store.ReloadIfChangedElsewhere();
+            }
+            catch (SqliteException ex)
+            {
+                ColorFeedLog.StoreFailed(_logger, ex.Message, ex);
+            }
+
             CheckHealthCore();
         }
     }
@@ -98,7 +108,16 @@ public sealed class ColorFeedProcessor
     {
         lock (_gate)
         {
-            _store.ResetColors();
+            try
+            {
+                _store.ResetColors();
+            }
+            catch (ColorStoreChangedException)
+            {
+                _store.Reload();
+                _store.ResetColors();
+            }
+
             CheckHealthCore();
         }
     }
@@ -123,22 +142,38 @@ public sealed class ColorFeedProcessor
             return new FeedOutcome(FeedOutcomeKind.Rejected, $"feed '{Printable(feed)}' is not the configured feed '{_store.Feed}'");
         }
 
-        try
+        // Rules 2-4 are decided against the in-memory copy and every write checks, under SQLite's write lock, that
+        // the copy is still what is committed; when another process committed meanwhile: reload and decide again.
+        const int MaxAttempts = 4;
+        var reload = false;
+        for (var attempt = 1; ; attempt++)
         {
-            var state = _store.FeedState.WithSignedAt(message.At);
-            return message switch
+            try
             {
-                SnapshotMessage s => Snapshot(s, state),
-                BatchMessage b => Batch(b, raw, state),
-                HeartbeatMessage h => Heartbeat(h, state),
-                TrustMessage t => Trust(t, raw, state),
-                _ => new FeedOutcome(FeedOutcomeKind.Rejected, "unknown message type"),
-            };
-        }
-        catch (Exception ex) when (ex is SqliteException or IOException or InvalidOperationException or UnauthorizedAccessException)
-        {
-            ColorFeedLog.StoreFailed(_logger, ex.Message, ex);
-            return new FeedOutcome(FeedOutcomeKind.StoreFailed, $"store: {ex.Message.ReplaceLineEndings(" ")}");
+                if (reload)
+                {
+                    _store.Reload();
+                }
+
+                var state = _store.FeedState.WithSignedAt(message.At);
+                return message switch
+                {
+                    SnapshotMessage s => Snapshot(s, state),
+                    BatchMessage b => Batch(b, raw, state),
+                    HeartbeatMessage h => Heartbeat(h, state),
+                    TrustMessage t => Trust(t, raw, state),
+                    _ => new FeedOutcome(FeedOutcomeKind.Rejected, "unknown message type"),
+                };
+            }
+            catch (ColorStoreChangedException) when (attempt < MaxAttempts)
+            {
+                reload = true;
+            }
+            catch (Exception ex) when (ex is SqliteException or IOException or InvalidOperationException or UnauthorizedAccessException or ColorStoreChangedException)
+            {
+                ColorFeedLog.StoreFailed(_logger, ex.Message, ex);
+                return new FeedOutcome(FeedOutcomeKind.StoreFailed, $"store: {ex.Message.ReplaceLineEndings(" ")}");
+            }
         }
     }
 
@@ -153,7 +188,7 @@ public sealed class ColorFeedProcessor
         var next = state.WithKnownSeq(s.Seq).WithInSyncAsOf(s.At) with { Seq = s.Seq };
         _store.ApplySnapshot(s, next);
         var drained = DrainPending();
-        return new FeedOutcome(FeedOutcomeKind.SnapshotApplied, $"snapshot seq {s.Seq} applied: {_store.RecordCount} records{Drained(drained)}");
+        return new FeedOutcome(FeedOutcomeKind.SnapshotApplied, $"snapshot seq {s.Seq} applied: {_store.RecordCount} records{Documents(_store.DocumentRecordCount)}{Drained(drained)}");
     }
 
     private FeedOutcome Batch(BatchMessage b, ReadOnlySpan<byte> raw, ColorFeedState state)
@@ -170,7 +205,7 @@ public sealed class ColorFeedProcessor
             {
                 ApplyBatch(b, state);
                 var drained = DrainPending();
-                return new FeedOutcome(FeedOutcomeKind.BatchApplied, $"batch seq {b.Seq} applied: {b.Records.Count} records{Drained(drained)}");
+                return new FeedOutcome(FeedOutcomeKind.BatchApplied, $"batch seq {b.Seq} applied: {b.Records.Count} records{Documents(b.DocRecords?.Count ?? 0)}{Drained(drained)}");
             }
         }
 
@@ -197,7 +232,17 @@ public sealed class ColorFeedProcessor
             if (FeedCodec.Decode(raw, _authorityKey).Message is BatchMessage batch && batch.Seq == local + 1
                 && string.Equals(batch.Feed, _store.Feed, StringComparison.Ordinal))
             {
-                ApplyBatch(batch, _store.FeedState.WithSignedAt(batch.At));
+                try
+                {
+                    ApplyBatch(batch, _store.FeedState.WithSignedAt(batch.At));
+                }
+                catch (ColorStoreChangedException)
+                {
+                    // Another process wrote the store after our message committed: take its state; it drains its own.
+                    _store.Reload();
+                    break;
+                }
+
                 applied++;
             }
             else
@@ -282,6 +327,8 @@ public sealed class ColorFeedProcessor
 
     private bool IsClockFault(DateTimeOffset now, ColorFeedState state) =>
         state.LatestSignedAt is { } latest && now < latest - _policy.ClockSkew;
+
+    private static string Documents(long count) => count == 0 ? "" : $", {count} document records";
 
     private static string Drained(int count) => count == 0 ? "" : $"; {count} kept-aside batches applied after it";
 

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using HealthCode.Formats;
 using HealthCode.Formats.Feed;
+using HealthCode.Formats.Identity;
 using Kiosk.Service.Checkpoint;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
@@ -9,27 +10,39 @@ using SQLitePCL;
 namespace Kiosk.Service.Colors;
 
 /// <summary>
-/// The durable local copy of the color feed: SQLite (WAL, synchronous=FULL) for durability, a resident
-/// <see cref="ColorTable"/> for lookups. Every message is applied in one SQLite transaction, so after a crash
+/// The durable local copy of the color feed: SQLite (WAL, synchronous=FULL) for durability, resident
+/// <see cref="ColorTable"/>s for lookups: one for the code records, one for the document records (people known by ID
+/// card, identity.md). Every message is applied in one SQLite transaction that covers both, so after a crash
 /// or power cut the store holds the state before or after a message, never a mix (color-feed.md rule 7).
 /// Lookups and <see cref="State"/> are thread-safe; the write methods are called by one writer at a time
-/// (<see cref="ColorFeedProcessor"/> serialises them).
+/// (<see cref="ColorFeedProcessor"/> serialises them). Other processes may write the same file (a technician's
+/// <c>kiosk colors import</c> beside the service): every write takes SQLite's write lock first and throws
+/// <see cref="ColorStoreChangedException"/> when the committed state is no longer the one in memory.
 /// </summary>
 public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
 {
-    private const int SchemaVersion = 1;
+    // 2: document records (doc_records, state.doc_record_count).
+    private const int SchemaVersion = 2;
+
+    private static readonly RecordTable Codes = new("records", ByIssuer: true);
+    private static readonly RecordTable Documents = new("doc_records", ByIssuer: false);
 
     private readonly SqliteConnection _db;
     private readonly ColorStoreSettings _settings;
     private readonly Lock _tableLock = new();
     private ColorTable? _table;
+    private ColorTable? _docTable;
     private Dictionary<string, ushort> _issuerIndex = new(StringComparer.Ordinal);
     private List<string> _issuerNames = [];
     private volatile ColorFeedState _feedState = ColorFeedState.Empty;
     private volatile ColorDataState _state;
     private volatile TrustList? _signedTrust;
     private long _recordCount;
+    private long _docRecordCount;
     private int _pendingCount;
+
+    // PRAGMA data_version as of the last load; it changes only when another connection commits.
+    private long _dataVersion;
 
     private ColorStore(SqliteConnection db, ColorStoreSettings settings)
     {
@@ -55,6 +68,7 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
             DataSource = settings.DatabasePath,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = false,
+            DefaultTimeout = (int)Math.Ceiling(settings.BusyTimeout.TotalSeconds),
         }.ToString());
         var store = new ColorStore(db, settings);
         try
@@ -85,6 +99,9 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
     /// <summary>Records held (on disk; equal to the resident count).</summary>
     public long RecordCount => Interlocked.Read(ref _recordCount);
 
+    /// <summary>Document records held (on disk; equal to the resident count).</summary>
+    public long DocumentRecordCount => Interlocked.Read(ref _docRecordCount);
+
     /// <summary>True when the records are resident (lookups served from memory).</summary>
     public bool IsResident => _table is not null;
 
@@ -113,7 +130,19 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
         return false;
     }
 
-    /// <summary>Replaces every record with the snapshot's and writes <paramref name="next"/>, in one transaction.
+    /// <inheritdoc />
+    /// <exception cref="InvalidOperationException">The store was opened without resident records.</exception>
+    public bool TryLookupDocument(DocRef docRef, out HealthColor color, out long colorTime)
+    {
+        lock (_tableLock)
+        {
+            var table = _docTable ?? throw new InvalidOperationException("The color store was opened without resident records.");
+            return table.TryGet(0, docRef.High, docRef.Low, out color, out colorTime);
+        }
+    }
+
+    /// <summary>Replaces every record and every document record with the snapshot's (none when it has no
+    /// <c>docRecords</c>) and writes <paramref name="next"/>, in one transaction.
     /// Gap batches up to the snapshot's seq are dropped in the same transaction.</summary>
     public void ApplySnapshot(SnapshotMessage snapshot, ColorFeedState next)
     {
@@ -125,19 +154,18 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
         var rows = ToRows(snapshot.Records, names, index);
         Array.Sort(rows);
         var count = Deduplicate(rows);
-        var distinct = rows.AsSpan(0, count);
+        var docRows = ToRows(snapshot.DocRecords);
+        Array.Sort(docRows);
+        var docCount = Deduplicate(docRows);
 
-        // The resident table is built on another core while SQLite writes; it is swapped in only after the commit.
-        Task<ColorTable>? building = _table is not null || _settings.LoadResident
-            ? Task.Run(() => ColorTable.FromDistinctRows(rows.AsSpan(0, count)))
+        // The resident tables are built on another core while SQLite writes; they are swapped in only after the commit.
+        Task<(ColorTable Codes, ColorTable Documents)>? building = _table is not null || _settings.LoadResident
+            ? Task.Run(() => (ColorTable.FromDistinctRows(rows.AsSpan(0, count)), ColorTable.FromDistinctRows(docRows.AsSpan(0, docCount))))
             : null;
-        using (var tx = _db.BeginTransaction())
+        using (var tx = BeginWrite())
         {
-            Exec(tx, "DROP TABLE IF EXISTS records_new");
-            Exec(tx, CreateRecordsSql("records_new"));
-            InsertSorted("records_new", distinct);
-            Exec(tx, "DROP TABLE records");
-            Exec(tx, "ALTER TABLE records_new RENAME TO records");
+            ReplaceRows(tx, Codes, rows.AsSpan(0, count));
+            ReplaceRows(tx, Documents, docRows.AsSpan(0, docCount));
             Exec(tx, "DELETE FROM issuers");
             using (var insertIssuer = Command(tx, "INSERT INTO issuers(idx, name) VALUES ($idx, $name)"))
             {
@@ -157,27 +185,30 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
                 dropPending.ExecuteNonQuery();
             }
 
-            WriteState(tx, next, count);
+            WriteState(tx, next, count, docCount);
             tx.Commit();
         }
 
         if (building is not null)
         {
-            var table = building.GetAwaiter().GetResult();
+            var (table, docTable) = building.GetAwaiter().GetResult();
             lock (_tableLock)
             {
                 _table = table;
+                _docTable = docTable;
                 _issuerIndex = index;
                 _issuerNames = names;
             }
         }
 
         Interlocked.Exchange(ref _recordCount, count);
+        Interlocked.Exchange(ref _docRecordCount, docCount);
         _pendingCount = CountPending();
         Publish(next);
     }
 
-    /// <summary>Upserts the batch's records (per record, the larger ct wins) and writes <paramref name="next"/>, in one transaction.
+    /// <summary>Upserts the batch's records and document records (per record, the larger ct wins; on equal ct the more
+    /// severe color) and writes <paramref name="next"/>, in one transaction.
     /// The batch's own seq is removed from the gap batches in the same transaction.</summary>
     /// <exception cref="InvalidOperationException">The batch would exceed the store's issuer limit (nothing is applied).</exception>
     public void ApplyBatch(BatchMessage batch, ColorFeedState next)
@@ -195,8 +226,10 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
 
         var firstNew = names.Count;
         var rows = ToRows(batch.Records, names, index);
-        long added = 0;
-        using (var tx = _db.BeginTransaction())
+        var docRows = ToRows(batch.DocRecords);
+        long added;
+        long docAdded;
+        using (var tx = BeginWrite())
         {
             using (var insertIssuer = Command(tx, "INSERT INTO issuers(idx, name) VALUES ($idx, $name)"))
             {
@@ -210,31 +243,15 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
                 }
             }
 
-            using var insert = Command(tx, "INSERT OR IGNORE INTO records(issuer, id, color, ct) VALUES ($i, $id, $c, $ct)");
-            using var update = Command(tx, "UPDATE records SET color = $c, ct = $ct WHERE issuer = $i AND id = $id AND (ct < $ct OR (ct = $ct AND color < $c))");
-            var ins = BindRow(insert);
-            var upd = BindRow(update);
-            var id = new byte[CodeId.Length];
-            foreach (var row in rows)
-            {
-                Set(ins, row, id);
-                if (insert.ExecuteNonQuery() == 1)
-                {
-                    added++;
-                    continue;
-                }
-
-                Set(upd, row, id);
-                update.ExecuteNonQuery();
-            }
-
+            added = UpsertRows(tx, Codes, rows);
+            docAdded = UpsertRows(tx, Documents, docRows);
             using (var dropPending = Command(tx, "DELETE FROM pending WHERE seq <= $seq"))
             {
                 dropPending.Parameters.AddWithValue("$seq", unchecked((long)batch.Seq));
                 dropPending.ExecuteNonQuery();
             }
 
-            WriteState(tx, next, RecordCount + added);
+            WriteState(tx, next, RecordCount + added, DocumentRecordCount + docAdded);
             tx.Commit();
         }
 
@@ -248,6 +265,12 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
                     table.Upsert(row);
                 }
 
+                var docTable = _docTable!;
+                foreach (var row in docRows)
+                {
+                    docTable.Upsert(row);
+                }
+
                 _issuerIndex = index;
                 _issuerNames = names;
             }
@@ -259,6 +282,7 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
         }
 
         Interlocked.Add(ref _recordCount, added);
+        Interlocked.Add(ref _docRecordCount, docAdded);
         _pendingCount = CountPending();
         Publish(next);
     }
@@ -272,9 +296,9 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
             return;
         }
 
-        using (var tx = _db.BeginTransaction())
+        using (var tx = BeginWrite())
         {
-            WriteState(tx, next, RecordCount);
+            WriteState(tx, next, RecordCount, DocumentRecordCount);
             tx.Commit();
         }
 
@@ -286,7 +310,7 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
     public void KeepPending(ulong seq, ReadOnlySpan<byte> signedMessage, ColorFeedState next)
     {
         ArgumentNullException.ThrowIfNull(next);
-        using (var tx = _db.BeginTransaction())
+        using (var tx = BeginWrite())
         {
             using (var insert = Command(tx, "INSERT OR REPLACE INTO pending(seq, message) VALUES ($seq, $message)"))
             {
@@ -301,7 +325,7 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
                 trim.ExecuteNonQuery();
             }
 
-            WriteState(tx, next, RecordCount);
+            WriteState(tx, next, RecordCount, DocumentRecordCount);
             tx.Commit();
         }
 
@@ -339,7 +363,7 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
     {
         ArgumentNullException.ThrowIfNull(trust);
         ArgumentNullException.ThrowIfNull(next);
-        using (var tx = _db.BeginTransaction())
+        using (var tx = BeginWrite())
         {
             using (var cmd = Command(tx, "UPDATE state SET trust_message = $message WHERE id = 1"))
             {
@@ -347,7 +371,7 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
                 cmd.ExecuteNonQuery();
             }
 
-            WriteState(tx, next, RecordCount);
+            WriteState(tx, next, RecordCount, DocumentRecordCount);
             tx.Commit();
         }
 
@@ -355,28 +379,29 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
         Publish(next);
     }
 
-    /// <summary>Drops the color data (records, seq, freshness, gap batches) and waits for a snapshot (fleet <c>resync</c>).
-    /// The trust list and the latest signed time stay.</summary>
+    /// <summary>Drops the color data (records, document records, seq, freshness, gap batches) and waits for a snapshot
+    /// (fleet <c>resync</c>). The trust list and the latest signed time stay.</summary>
     public void ResetColors()
     {
         var next = _feedState with { Seq = null, KnownSeq = null, InSyncAsOf = null };
-        using (var tx = _db.BeginTransaction())
+        using (var tx = BeginWrite())
         {
-            Exec(tx, "DELETE FROM records");
-            Exec(tx, "DELETE FROM issuers");
-            Exec(tx, "DELETE FROM pending");
-            WriteState(tx, next, 0);
+            DeleteColorData(tx);
+            WriteState(tx, next, 0, 0);
             tx.Commit();
         }
 
         lock (_tableLock)
         {
-            _table = _settings.LoadResident || _table is not null ? new ColorTable(16) : null;
+            var resident = _settings.LoadResident || _table is not null;
+            _table = resident ? new ColorTable(16) : null;
+            _docTable = resident ? new ColorTable(16) : null;
             _issuerIndex = new Dictionary<string, ushort>(StringComparer.Ordinal);
             _issuerNames = [];
         }
 
         Interlocked.Exchange(ref _recordCount, 0);
+        Interlocked.Exchange(ref _docRecordCount, 0);
         _pendingCount = 0;
         Publish(next);
     }
@@ -404,6 +429,19 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
         }
     }
 
+    /// <summary>Reads every document record from disk (tests and the crash check: independent of the resident table).</summary>
+    public IEnumerable<DocumentRecord> ReadAllDocumentsFromDisk()
+    {
+        using var select = Command(null, "SELECT id, color, ct FROM doc_records");
+        using var rows = select.ExecuteReader();
+        var id = new byte[DocRef.Length];
+        while (rows.Read())
+        {
+            rows.GetBytes(0, 0, id, 0, DocRef.Length);
+            yield return new DocumentRecord(DocRef.FromBytes(id), (HealthColor)rows.GetInt32(1), rows.GetInt64(2));
+        }
+    }
+
     /// <summary>Runs SQLite's own integrity check; "ok" when the file is sound.</summary>
     public string IntegrityCheck()
     {
@@ -418,6 +456,8 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
 
     private void Initialise()
     {
+        // Another process (a technician's `kiosk colors import` beside the service) may hold the write lock: wait for it.
+        Exec(null, $"PRAGMA busy_timeout = {(long)_settings.BusyTimeout.TotalMilliseconds}");
         Exec(null, "PRAGMA journal_mode = WAL");
         // FULL: in WAL mode every commit is fsynced, so an applied message survives a power cut (rule 7:
         // "never loses an applied one"). NORMAL would stay consistent but could roll back the last commits.
@@ -425,7 +465,8 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
         Exec(null, "PRAGMA journal_size_limit = 67108864");
         using (var tx = _db.BeginTransaction())
         {
-            Exec(tx, CreateRecordsSql("records").Replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS", StringComparison.Ordinal));
+            Exec(tx, Codes.CreateSql(Codes.Name, ifNotExists: true));
+            Exec(tx, Documents.CreateSql(Documents.Name, ifNotExists: true));
             Exec(tx, "CREATE TABLE IF NOT EXISTS issuers(idx INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)");
             Exec(tx, "CREATE TABLE IF NOT EXISTS pending(seq INTEGER PRIMARY KEY, message BLOB NOT NULL)");
             Exec(tx, """
@@ -438,9 +479,20 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
                     latest_signed_at INTEGER,
                     record_count INTEGER NOT NULL,
                     trust_at INTEGER,
-                    trust_message BLOB)
+                    trust_message BLOB,
+                    doc_record_count INTEGER NOT NULL DEFAULT 0)
                 """);
-            Exec(tx, "DROP TABLE IF EXISTS records_new");
+            using (var hasDocCount = Command(tx, "SELECT COUNT(*) FROM pragma_table_info('state') WHERE name = 'doc_record_count'"))
+            {
+                if (Convert.ToInt64(hasDocCount.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
+                {
+                    // A store of schema 1: no document records yet.
+                    Exec(tx, "ALTER TABLE state ADD COLUMN doc_record_count INTEGER NOT NULL DEFAULT 0");
+                }
+            }
+
+            Exec(tx, $"DROP TABLE IF EXISTS {Codes.NewName}");
+            Exec(tx, $"DROP TABLE IF EXISTS {Documents.NewName}");
             using (var insert = Command(tx, "INSERT OR IGNORE INTO state(id, feed, record_count) VALUES (1, $feed, 0)"))
             {
                 insert.Parameters.AddWithValue("$feed", _settings.Feed);
@@ -452,32 +504,9 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
         }
 
         string feed;
-        ColorFeedState state;
-        long count;
-        byte[]? trustMessage;
-        using (var cmd = Command(null, "SELECT feed, seq, known_seq, in_sync_as_of, latest_signed_at, record_count, trust_at, trust_message FROM state WHERE id = 1"))
-        using (var reader = cmd.ExecuteReader())
+        using (var cmd = Command(null, "SELECT feed FROM state WHERE id = 1"))
         {
-            reader.Read();
-            feed = reader.GetString(0);
-            state = new ColorFeedState(
-                reader.IsDBNull(1) ? null : unchecked((ulong)reader.GetInt64(1)),
-                reader.IsDBNull(2) ? null : unchecked((ulong)reader.GetInt64(2)),
-                Time(reader, 3),
-                Time(reader, 4),
-                Time(reader, 6));
-            count = reader.GetInt64(5);
-            trustMessage = reader.IsDBNull(7) ? null : (byte[])reader.GetValue(7);
-        }
-
-        if (trustMessage is not null && FeedCodec.Decode(trustMessage, _settings.AuthorityKey).Message is TrustMessage trust)
-        {
-            _signedTrust = trust.Trust;
-        }
-        else if (state.TrustAt is not null)
-        {
-            // Signed by a key no longer pinned: fall back to the provisioning list until a new one arrives.
-            state = state with { TrustAt = null };
+            feed = (string)cmd.ExecuteScalar()!;
         }
 
         if (!string.Equals(feed, _settings.Feed, StringComparison.Ordinal))
@@ -488,39 +517,166 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
             }
 
             // Color data of another feed is useless here; the trust list and the signed time still hold.
-            state = state with { Seq = null, KnownSeq = null, InSyncAsOf = null };
             using var tx = _db.BeginTransaction();
-            Exec(tx, "DELETE FROM records");
-            Exec(tx, "DELETE FROM issuers");
-            Exec(tx, "DELETE FROM pending");
+            var (state, _, _) = ReadState(tx);
+            DeleteColorData(tx);
             using (var setFeed = Command(tx, "UPDATE state SET feed = $feed WHERE id = 1"))
             {
                 setFeed.Parameters.AddWithValue("$feed", _settings.Feed);
                 setFeed.ExecuteNonQuery();
             }
 
-            WriteState(tx, state, 0);
+            WriteState(tx, state with { Seq = null, KnownSeq = null, InSyncAsOf = null }, 0, 0);
             tx.Commit();
-            count = 0;
         }
 
-        LoadIssuers();
-        if (_settings.LoadResident)
+        Reload();
+    }
+
+    /// <summary>Reads the committed state, issuers and (when resident) both tables again from disk, in one read
+    /// transaction. Called at open, and by the processor when another process committed to the same file since this
+    /// one last read or wrote it (<see cref="ColorStoreChangedException"/>).</summary>
+    public void Reload()
+    {
+        using var tx = _db.BeginTransaction(deferred: true);
+        var version = ReadDataVersion(tx);
+        var (state, count, docCount) = ReadState(tx);
+        byte[]? trustMessage;
+        using (var cmd = Command(tx, "SELECT trust_message FROM state WHERE id = 1"))
         {
-            _table = LoadTable(count);
-            count = _table.Count;
+            trustMessage = cmd.ExecuteScalar() as byte[];
         }
 
-        _recordCount = count;
-        _pendingCount = CountPending();
+        TrustList? signedTrust = null;
+        if (trustMessage is not null && FeedCodec.Decode(trustMessage, _settings.AuthorityKey).Message is TrustMessage trust)
+        {
+            signedTrust = trust.Trust;
+        }
+        else if (state.TrustAt is not null)
+        {
+            // Signed by a key no longer pinned: fall back to the provisioning list until a new one arrives.
+            state = state with { TrustAt = null };
+        }
+
+        var (names, index) = LoadIssuers(tx);
+        ColorTable? table = null;
+        ColorTable? docTable = null;
+        if (_settings.LoadResident || _table is not null)
+        {
+            table = LoadTable(Codes, count);
+            count = table.Count;
+            docTable = LoadTable(Documents, docCount);
+            docCount = docTable.Count;
+        }
+
+        var pending = CountPending(tx);
+        tx.Commit();
+        lock (_tableLock)
+        {
+            _table = table;
+            _docTable = docTable;
+            _issuerNames = names;
+            _issuerIndex = index;
+        }
+
+        _signedTrust = signedTrust;
+        Interlocked.Exchange(ref _recordCount, count);
+        Interlocked.Exchange(ref _docRecordCount, docCount);
+        _pendingCount = pending;
+        _dataVersion = version;
         Publish(state);
     }
 
-    private void LoadIssuers()
+    /// <summary>Takes the write lock (<c>BEGIN IMMEDIATE</c>; waits up to <see cref="ColorStoreSettings.BusyTimeout"/> for
+    /// another process) and checks, inside that transaction, that what is committed is what this instance decided on.
+    /// <c>PRAGMA data_version</c> changes only when another connection committed; then the committed state row and
+    /// gap-batch count are compared with the in-memory copy, and when they differ the transaction is rolled back and
+    /// <see cref="ColorStoreChangedException"/> thrown: the caller reloads and decides again.</summary>
+    private SqliteTransaction BeginWrite()
+    {
+        TestPause.BeforeLock();
+        var tx = _db.BeginTransaction(deferred: false);
+        try
+        {
+            TestPause.AfterLock();
+            if (ChangedElsewhere(tx))
+            {
+                throw new ColorStoreChangedException();
+            }
+
+            return tx;
+        }
+        catch
+        {
+            tx.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Reloads from disk when another process committed a different color state since this instance last
+    /// read or wrote the file (the health check calls it, so a long-running service follows an import within one check
+    /// interval even when no feed message arrives). Cheap when nothing changed: one <c>PRAGMA data_version</c>.</summary>
+    /// <returns>True when it reloaded.</returns>
+    public bool ReloadIfChangedElsewhere()
+    {
+        using (var tx = _db.BeginTransaction(deferred: true))
+        {
+            if (!ChangedElsewhere(tx))
+            {
+                return false;
+            }
+        }
+
+        Reload();
+        return true;
+    }
+
+    /// <summary>True when another connection committed a color state (state row, gap batches) other than the in-memory
+    /// one. A commit elsewhere that left them equal (a store opened by <c>colors status</c>) is just noted.</summary>
+    private bool ChangedElsewhere(SqliteTransaction tx)
+    {
+        var version = ReadDataVersion(tx);
+        if (version == _dataVersion)
+        {
+            return false;
+        }
+
+        var (state, count, docCount) = ReadState(tx);
+        if (state != _feedState || count != RecordCount || docCount != DocumentRecordCount || CountPending(tx) != PendingCount)
+        {
+            return true;
+        }
+
+        _dataVersion = version;
+        return false;
+    }
+
+    private long ReadDataVersion(SqliteTransaction tx)
+    {
+        using var cmd = Command(tx, "PRAGMA data_version");
+        return Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The committed state row: bookkeeping, record count, document record count.</summary>
+    private (ColorFeedState State, long Count, long DocCount) ReadState(SqliteTransaction tx)
+    {
+        using var cmd = Command(tx, "SELECT seq, known_seq, in_sync_as_of, latest_signed_at, record_count, trust_at, doc_record_count FROM state WHERE id = 1");
+        using var reader = cmd.ExecuteReader();
+        reader.Read();
+        var state = new ColorFeedState(
+            reader.IsDBNull(0) ? null : unchecked((ulong)reader.GetInt64(0)),
+            reader.IsDBNull(1) ? null : unchecked((ulong)reader.GetInt64(1)),
+            Time(reader, 2),
+            Time(reader, 3),
+            Time(reader, 5));
+        return (state, reader.GetInt64(4), reader.GetInt64(6));
+    }
+
+    private (List<string> Names, Dictionary<string, ushort> Index) LoadIssuers(SqliteTransaction tx)
     {
         var names = new List<string>();
         var index = new Dictionary<string, ushort>(StringComparer.Ordinal);
-        using var cmd = Command(null, "SELECT idx, name FROM issuers ORDER BY idx");
+        using var cmd = Command(tx, "SELECT idx, name FROM issuers ORDER BY idx");
         using var reader = cmd.ExecuteReader();
         while (reader.Read())
         {
@@ -535,29 +691,30 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
             index[name] = (ushort)idx;
         }
 
-        _issuerNames = names;
-        _issuerIndex = index;
+        return (names, index);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private ColorTable LoadTable(long expected)
+    private ColorTable LoadTable(RecordTable source, long expected)
     {
         var table = new ColorTable((int)Math.Min(expected, int.MaxValue / 2));
         var handle = _db.Handle ?? throw new InvalidOperationException("connection not open");
-        Check(raw.sqlite3_prepare_v2(handle, "SELECT issuer, id, color, ct FROM records", out var stmt), handle);
+        Check(raw.sqlite3_prepare_v2(handle, $"SELECT {source.Columns} FROM {source.Name}", out var stmt), handle);
+        var first = source.ByIssuer ? 1 : 0;
         using (stmt)
         {
             int rc;
             while ((rc = raw.sqlite3_step(stmt)) == raw.SQLITE_ROW)
             {
-                var id = raw.sqlite3_column_blob(stmt, 1);
+                var id = raw.sqlite3_column_blob(stmt, first);
                 if (id.Length != CodeId.Length)
                 {
-                    throw new InvalidDataException("color store: an id is not 16 bytes");
+                    throw new InvalidDataException($"color store: a key of {source.Name} is not 16 bytes");
                 }
 
-                var code = CodeId.FromBytes(id);
-                table.Upsert(new ColorRow((ushort)raw.sqlite3_column_int(stmt, 0), code.High, code.Low, (HealthColor)raw.sqlite3_column_int(stmt, 2), raw.sqlite3_column_int64(stmt, 3)));
+                var key = CodeId.FromBytes(id);
+                var issuer = source.ByIssuer ? (ushort)raw.sqlite3_column_int(stmt, 0) : (ushort)0;
+                table.Upsert(new ColorRow(issuer, key.High, key.Low, (HealthColor)raw.sqlite3_column_int(stmt, first + 1), raw.sqlite3_column_int64(stmt, first + 2)));
             }
 
             Check(rc, handle);
@@ -569,20 +726,23 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
     private void Publish(ColorFeedState next)
     {
         _feedState = next;
-        _state = new ColorDataState(_settings.Feed, next.Seq, next.InSyncAsOf, next.LatestSignedAt, RecordCount, next.OutOfSync);
+        _state = new ColorDataState(_settings.Feed, next.Seq, next.InSyncAsOf, next.LatestSignedAt, RecordCount, next.OutOfSync)
+        {
+            DocumentRecordCount = DocumentRecordCount,
+        };
     }
 
-    private int CountPending()
+    private int CountPending(SqliteTransaction? tx = null)
     {
-        using var cmd = Command(null, "SELECT COUNT(*) FROM pending");
+        using var cmd = Command(tx, "SELECT COUNT(*) FROM pending");
         return Convert.ToInt32(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private void WriteState(SqliteTransaction tx, ColorFeedState next, long recordCount)
+    private void WriteState(SqliteTransaction tx, ColorFeedState next, long recordCount, long docRecordCount)
     {
         using var cmd = Command(tx, """
             UPDATE state SET seq = $seq, known_seq = $known, in_sync_as_of = $insync, latest_signed_at = $signed,
-                             record_count = $count, trust_at = $trust
+                             record_count = $count, trust_at = $trust, doc_record_count = $docs
             WHERE id = 1
             """);
         cmd.Parameters.AddWithValue("$seq", next.Seq is { } s ? unchecked((long)s) : DBNull.Value);
@@ -590,6 +750,7 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
         cmd.Parameters.AddWithValue("$insync", Epoch(next.InSyncAsOf));
         cmd.Parameters.AddWithValue("$signed", Epoch(next.LatestSignedAt));
         cmd.Parameters.AddWithValue("$count", recordCount);
+        cmd.Parameters.AddWithValue("$docs", docRecordCount);
         cmd.Parameters.AddWithValue("$trust", Epoch(next.TrustAt));
         cmd.ExecuteNonQuery();
     }
@@ -627,6 +788,24 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
         return rows;
     }
 
+    /// <summary>Document records as rows of the one table they fill (issuer 0); none when the message has none.</summary>
+    private static ColorRow[] ToRows(IReadOnlyList<DocumentRecord>? records)
+    {
+        if (records is null)
+        {
+            return [];
+        }
+
+        var rows = new ColorRow[records.Count];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            var r = records[i];
+            rows[i] = new ColorRow(0, r.DocRef.High, r.DocRef.Low, r.Color, r.ColorTime);
+        }
+
+        return rows;
+    }
+
     /// <summary>Collapses equal keys of sorted rows with the merge rule; returns the distinct count.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Deduplicate(ColorRow[] rows)
@@ -656,16 +835,17 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
     /// parameters re-bound through SQLitePCLRaw (the layer under Microsoft.Data.Sqlite) inside the open transaction;
     /// sorted keys append to the B-tree.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void InsertSorted(string table, ReadOnlySpan<ColorRow> rows)
+    private void InsertSorted(RecordTable target, string table, ReadOnlySpan<ColorRow> rows)
     {
         const int PerStatement = 32;
         var handle = _db.Handle ?? throw new InvalidOperationException("connection not open");
+        var columns = target.ColumnCount;
         var full = rows.Length / PerStatement;
         Span<byte> id = stackalloc byte[CodeId.Length];
         if (full > 0)
         {
-            var values = string.Join(", ", Enumerable.Range(0, PerStatement).Select(j => $"(?{(j * 4) + 1}, ?{(j * 4) + 2}, ?{(j * 4) + 3}, ?{(j * 4) + 4})"));
-            Check(raw.sqlite3_prepare_v2(handle, $"INSERT INTO {table}(issuer, id, color, ct) VALUES {values}", out var many), handle);
+            var values = string.Join(", ", Enumerable.Range(0, PerStatement).Select(j => Placeholders((j * columns) + 1, columns)));
+            Check(raw.sqlite3_prepare_v2(handle, $"INSERT INTO {table}({target.Columns}) VALUES {values}", out var many), handle);
             using (many)
             {
                 for (var n = 0; n < full; n++)
@@ -673,7 +853,7 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
                     var chunk = rows.Slice(n * PerStatement, PerStatement);
                     for (var j = 0; j < PerStatement; j++)
                     {
-                        Bind(many, (j * 4) + 1, chunk[j], id);
+                        Bind(many, (j * columns) + 1, chunk[j], id, target.ByIssuer);
                     }
 
                     Step(many, handle);
@@ -681,24 +861,81 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
             }
         }
 
-        Check(raw.sqlite3_prepare_v2(handle, $"INSERT INTO {table}(issuer, id, color, ct) VALUES (?1, ?2, ?3, ?4)", out var one), handle);
+        Check(raw.sqlite3_prepare_v2(handle, $"INSERT INTO {table}({target.Columns}) VALUES {Placeholders(1, columns)}", out var one), handle);
         using (one)
         {
             foreach (ref readonly var row in rows[(full * PerStatement)..])
             {
-                Bind(one, 1, row, id);
+                Bind(one, 1, row, id, target.ByIssuer);
                 Step(one, handle);
             }
         }
+
+        static string Placeholders(int first, int count) => "(" + string.Join(", ", Enumerable.Range(first, count).Select(i => $"?{i}")) + ")";
     }
 
-    private static void Bind(sqlite3_stmt stmt, int first, in ColorRow row, Span<byte> id)
+    private static void Bind(sqlite3_stmt stmt, int first, in ColorRow row, Span<byte> id, bool withIssuer)
     {
         new CodeId(row.High, row.Low).WriteTo(id);
-        raw.sqlite3_bind_int(stmt, first, row.Issuer);
-        raw.sqlite3_bind_blob(stmt, first + 1, id);
-        raw.sqlite3_bind_int(stmt, first + 2, (int)row.Color);
-        raw.sqlite3_bind_int64(stmt, first + 3, row.ColorTime);
+        if (withIssuer)
+        {
+            raw.sqlite3_bind_int(stmt, first++, row.Issuer);
+        }
+
+        raw.sqlite3_bind_blob(stmt, first, id);
+        raw.sqlite3_bind_int(stmt, first + 1, (int)row.Color);
+        raw.sqlite3_bind_int64(stmt, first + 2, row.ColorTime);
+    }
+
+    /// <summary>Replaces the rows of <paramref name="target"/> with sorted distinct <paramref name="rows"/>: a new table filled
+    /// in key order, then swapped in by name, inside the caller's transaction.</summary>
+    private void ReplaceRows(SqliteTransaction tx, RecordTable target, ReadOnlySpan<ColorRow> rows)
+    {
+        Exec(tx, $"DROP TABLE IF EXISTS {target.NewName}");
+        Exec(tx, target.CreateSql(target.NewName, ifNotExists: false));
+        InsertSorted(target, target.NewName, rows);
+        Exec(tx, $"DROP TABLE {target.Name}");
+        Exec(tx, $"ALTER TABLE {target.NewName} RENAME TO {target.Name}");
+    }
+
+    /// <summary>Upserts rows into <paramref name="target"/> with the merge rule of <see cref="ColorRow.Newer"/>; returns how many were new.</summary>
+    private long UpsertRows(SqliteTransaction tx, RecordTable target, ColorRow[] rows)
+    {
+        if (rows.Length == 0)
+        {
+            return 0;
+        }
+
+        var key = target.ByIssuer ? "issuer = $i AND id = $id" : "id = $id";
+        using var insert = Command(tx, $"INSERT OR IGNORE INTO {target.Name}({target.Columns}) VALUES ({(target.ByIssuer ? "$i, " : "")}$id, $c, $ct)");
+        using var update = Command(tx, $"UPDATE {target.Name} SET color = $c, ct = $ct WHERE {key} AND (ct < $ct OR (ct = $ct AND color < $c))");
+        var ins = BindRow(insert, target.ByIssuer);
+        var upd = BindRow(update, target.ByIssuer);
+        var id = new byte[CodeId.Length];
+        long added = 0;
+        foreach (var row in rows)
+        {
+            Set(ins, row, id);
+            if (insert.ExecuteNonQuery() == 1)
+            {
+                added++;
+                continue;
+            }
+
+            Set(upd, row, id);
+            update.ExecuteNonQuery();
+        }
+
+        return added;
+    }
+
+    /// <summary>Empties the color data: records, document records, issuer names and gap batches.</summary>
+    private void DeleteColorData(SqliteTransaction tx)
+    {
+        Exec(tx, $"DELETE FROM {Codes.Name}");
+        Exec(tx, $"DELETE FROM {Documents.Name}");
+        Exec(tx, "DELETE FROM issuers");
+        Exec(tx, "DELETE FROM pending");
     }
 
     private static void Step(sqlite3_stmt stmt, sqlite3 handle)
@@ -720,8 +957,8 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
         }
     }
 
-    private static RowParameters BindRow(SqliteCommand cmd) => new(
-        cmd.Parameters.Add("$i", SqliteType.Integer),
+    private static RowParameters BindRow(SqliteCommand cmd, bool withIssuer) => new(
+        withIssuer ? cmd.Parameters.Add("$i", SqliteType.Integer) : null,
         cmd.Parameters.Add("$id", SqliteType.Blob),
         cmd.Parameters.Add("$c", SqliteType.Integer),
         cmd.Parameters.Add("$ct", SqliteType.Integer));
@@ -729,14 +966,11 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
     private static void Set(in RowParameters p, in ColorRow row, byte[] id)
     {
         new CodeId(row.High, row.Low).WriteTo(id);
-        p.Issuer.Value = (int)row.Issuer;
+        p.Issuer?.Value = (int)row.Issuer;
         p.Id.Value = id;
         p.Color.Value = (int)row.Color;
         p.ColorTime.Value = row.ColorTime;
     }
-
-    private static string CreateRecordsSql(string table) =>
-        $"CREATE TABLE {table}(issuer INTEGER NOT NULL, id BLOB NOT NULL, color INTEGER NOT NULL, ct INTEGER NOT NULL, PRIMARY KEY (issuer, id)) WITHOUT ROWID";
 
     private SqliteCommand Command(SqliteTransaction? tx, string sql)
     {
@@ -758,5 +992,22 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
         reader.IsDBNull(ordinal) ? null : DateTimeOffset.FromUnixTimeSeconds(reader.GetInt64(ordinal));
 
     [StructLayout(LayoutKind.Auto)]
-    private readonly record struct RowParameters(SqliteParameter Issuer, SqliteParameter Id, SqliteParameter Color, SqliteParameter ColorTime);
+    private readonly record struct RowParameters(SqliteParameter? Issuer, SqliteParameter Id, SqliteParameter Color, SqliteParameter ColorTime);
+
+    /// <summary>One of the two tables of colors: code records keyed by (issuer, id), document records keyed by docRef.
+    /// Both hold 16-byte keys, a color and a ct, and follow the same merge rule.</summary>
+    private sealed record RecordTable(string Name, bool ByIssuer)
+    {
+        /// <summary>The table a snapshot fills before it is swapped in.</summary>
+        public string NewName => Name + "_new";
+
+        public string Columns => ByIssuer ? "issuer, id, color, ct" : "id, color, ct";
+
+        public int ColumnCount => ByIssuer ? 4 : 3;
+
+        public string CreateSql(string table, bool ifNotExists) =>
+            $"CREATE TABLE {(ifNotExists ? "IF NOT EXISTS " : "")}{table}" + (ByIssuer
+                ? "(issuer INTEGER NOT NULL, id BLOB NOT NULL, color INTEGER NOT NULL, ct INTEGER NOT NULL, PRIMARY KEY (issuer, id)) WITHOUT ROWID"
+                : "(id BLOB NOT NULL PRIMARY KEY, color INTEGER NOT NULL, ct INTEGER NOT NULL) WITHOUT ROWID");
+    }
 }

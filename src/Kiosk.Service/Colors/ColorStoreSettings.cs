@@ -28,4 +28,8 @@ public sealed class ColorStoreSettings
 
     /// <summary>Most gap batches kept aside; beyond it the highest seqs are dropped (a snapshot closes any gap).</summary>
     public int MaxPendingBatches { get; init; } = 1024;
+
+    /// <summary>How long a writer waits for SQLite's write lock held by another process (the service and a
+    /// technician's import share one file) before the write fails cleanly.</summary>
+    public TimeSpan BusyTimeout { get; init; } = TimeSpan.FromMinutes(2);
 }

@@ -6,7 +6,7 @@ using HealthCode.Formats;
 namespace Kiosk.Service.Colors;
 
 /// <summary>
-/// The resident copy of the color records: a chained hash table over one dense array of 32-byte entries
+/// The resident copy of the color records (and, in a second instance, of the document records, issuer 0): a chained hash table over one dense array of 32-byte entries
 /// plus an int bucket array (about 36 bytes per record at a million records). Not thread-safe: the store
 /// serialises writers and readers with a lock; lookups are a few hundred nanoseconds and never touch the disk.
 /// </summary>
@@ -41,13 +41,17 @@ internal sealed class ColorTable
         return table;
     }
 
-    public bool TryGet(ushort issuer, CodeId id, out HealthColor color, out long colorTime)
+    public bool TryGet(ushort issuer, CodeId id, out HealthColor color, out long colorTime) =>
+        TryGet(issuer, id.High, id.Low, out color, out colorTime);
+
+    /// <summary>Looks up a 16-byte key given as two halves (a code id, or a docRef in the document table where the issuer is 0).</summary>
+    public bool TryGet(ushort issuer, ulong high, ulong low, out HealthColor color, out long colorTime)
     {
-        var i = _buckets[Hash(issuer, id.High, id.Low) & _mask];
+        var i = _buckets[Hash(issuer, high, low) & _mask];
         while (i != 0)
         {
             ref readonly var e = ref _entries[i - 1];
-            if (e.High == id.High && e.Low == id.Low && e.Issuer == issuer)
+            if (e.High == high && e.Low == low && e.Issuer == issuer)
             {
                 color = e.Color;
                 colorTime = e.ColorTime;

@@ -84,7 +84,13 @@ public sealed class MqttFeedClient : BackgroundService
         client.ApplicationMessageReceivedAsync += OnMessageAsync;
         try
         {
-            await client.ConnectAsync(ClientOptions(), stoppingToken);
+            var result = await client.ConnectAsync(ClientOptions(), stoppingToken);
+            if (result.ResultCode != MqttClientConnectResultCode.Success)
+            {
+                // MQTTnet 5 returns a refused CONNACK (bad credentials, not authorized) instead of throwing: not a session.
+                throw new InvalidOperationException($"the broker refused the connection ({result.ResultCode})");
+            }
+
             var subscribe = _factory.CreateSubscribeOptionsBuilder();
             foreach (var topic in _options.Topics)
             {

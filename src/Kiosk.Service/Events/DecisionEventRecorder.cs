@@ -35,10 +35,21 @@ public sealed class DecisionEventRecorder : IDecisionReporter
     public DecisionEvent Create(DecisionRecord record)
     {
         // The issuer is reported only when the signature was checked (valid, expired, not yet valid):
-        // for an untrusted or malformed code it is text chosen by whoever made the QR.
-        var signatureChecked = record.Code.Verdict is CodeVerdict.Valid or CodeVerdict.Expired or CodeVerdict.NotYetValid;
-        var issuer = signatureChecked ? record.Code.Issuer : null;
-        var codeRef = signatureChecked && issuer is not null && record.Code.Claims is { } claims ? _codeRef.Compute(issuer, claims.Id) : null;
+        // for an untrusted or malformed code it is text chosen by whoever made the QR. A card has no issuer; its
+        // codeRef is the HMAC of its docRef (none when the kiosk has no docKey or the card was not well-formed).
+        string? issuer = null;
+        string? codeRef = null;
+        if (record.Code is { } code)
+        {
+            var signatureChecked = code.Verdict is CodeVerdict.Valid or CodeVerdict.Expired or CodeVerdict.NotYetValid;
+            issuer = signatureChecked ? code.Issuer : null;
+            codeRef = signatureChecked && issuer is not null && code.Claims is { } claims ? _codeRef.Compute(issuer, claims.Id) : null;
+        }
+        else if (record.Card?.DocRef is { } docRef)
+        {
+            codeRef = _codeRef.Compute(docRef);
+        }
+
         return new DecisionEvent
         {
             EventId = Guid.CreateVersion7(record.DecidedAt),
@@ -49,6 +60,7 @@ public sealed class DecisionEventRecorder : IDecisionReporter
             TemperatureC = record.ReportedTemperatureC,
             Issuer = issuer,
             CodeRef = codeRef,
+            Via = PolicyNames.Of(record.Via),
             LatencyMs = Math.Round(record.Latency.TotalMilliseconds, 1),
         };
     }

@@ -20,3 +20,10 @@ public interface ISelfTest
     /// <summary>Device name → result text (e.g. <c>camera</c> → <c>ok</c>, <c>thermometer</c> → <c>fault: PEC mismatch</c>).</summary>
     Task<IReadOnlyDictionary<string, string>> RunAsync(CancellationToken cancellationToken);
 }
+
+/// <summary>The fleet <c>restart</c> command: stop the process so that systemd starts it again (the host implements it).</summary>
+public interface IKioskRestart
+{
+    /// <summary>Stops the kiosk cleanly (status <c>offline</c>) with an exit code that makes systemd restart it.</summary>
+    void RequestRestart(string reason);
+}

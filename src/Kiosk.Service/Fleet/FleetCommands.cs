@@ -10,7 +10,7 @@ namespace Kiosk.Service.Fleet;
 
 /// <summary>
 /// Commands of mqtt.md on <c>{kiosk}/cmd/{name}</c> and <c>{site}/all/cmd/{name}</c>: <c>ping</c>,
-/// <c>screenshot</c>, <c>resync</c>, <c>selftest</c>, <c>open-gate</c>. MQTT 5: the answer goes to the request's
+/// <c>screenshot</c>, <c>resync</c>, <c>selftest</c>, <c>open-gate</c>, <c>restart</c>. MQTT 5: the answer goes to the request's
 /// response topic with its correlation data; otherwise (3.1.1, or no response topic) to <c>{kiosk}/cmd/{name}/result</c>
 /// with the request's <c>requestId</c>. A command older than its message expiry (MQTT 5 property, counted from
 /// arrival) or than <c>sentAt</c> + <c>expirySeconds</c> in its JSON body is dropped, not run late. Commands run one
@@ -19,7 +19,7 @@ namespace Kiosk.Service.Fleet;
 public sealed partial class FleetCommands
 {
     /// <summary>The commands this kiosk runs.</summary>
-    public static readonly IReadOnlyList<string> Names = ["ping", "screenshot", "resync", "selftest", "open-gate"];
+    public static readonly IReadOnlyList<string> Names = ["ping", "screenshot", "resync", "selftest", "open-gate", "restart"];
 
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(120);
 
@@ -32,6 +32,7 @@ public sealed partial class FleetCommands
     private readonly IScreenshotSource? _screenshot;
     private readonly IColorResync? _resync;
     private readonly ISelfTest? _selfTest;
+    private readonly IKioskRestart? _restart;
     private readonly Channel<Request> _queue = Channel.CreateBounded<Request>(new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private long _received;
     private long _executed;
@@ -47,7 +48,8 @@ public sealed partial class FleetCommands
     /// <param name="screenshot">Screen capture; null = <c>screenshot</c> answers "not available".</param>
     /// <param name="resync">Color resync; null = <c>resync</c> answers "not available".</param>
     /// <param name="selfTest">Self test; null = <c>selftest</c> answers "not available".</param>
-    public FleetCommands(FleetConnection connection, FleetIdentity identity, IIndicators indicators, IAlerts alerts, TimeProvider time, ILogger<FleetCommands> logger, IScreenshotSource? screenshot = null, IColorResync? resync = null, ISelfTest? selfTest = null)
+    /// <param name="restart">Process restart; null = <c>restart</c> answers "not available".</param>
+    public FleetCommands(FleetConnection connection, FleetIdentity identity, IIndicators indicators, IAlerts alerts, TimeProvider time, ILogger<FleetCommands> logger, IScreenshotSource? screenshot = null, IColorResync? resync = null, ISelfTest? selfTest = null, IKioskRestart? restart = null)
     {
         _connection = connection;
         _identity = identity;
@@ -58,6 +60,7 @@ public sealed partial class FleetCommands
         _screenshot = screenshot;
         _resync = resync;
         _selfTest = selfTest;
+        _restart = restart;
     }
 
     /// <summary>Commands received (queued) since start.</summary>
@@ -187,6 +190,11 @@ public sealed partial class FleetCommands
 
         Interlocked.Increment(ref _executed);
         await AnswerAsync(request, requestId, answer, cancellationToken);
+        if (request.Name == "restart" && answer.Success)
+        {
+            // After the answer: the requester hears "restarting" before the kiosk goes offline.
+            _restart!.RequestRestart(requestId is null ? $"fleet command ({source})" : $"fleet command ({source}, request {requestId})");
+        }
     }
 
     private async Task<CommandAnswer> ExecuteAsync(string name, string? requestId, string source, CancellationToken cancellationToken)
@@ -243,6 +251,14 @@ public sealed partial class FleetCommands
                 LogGateOpened(_logger, source, requestId ?? "-");
                 _alerts.Notify(AlertKinds.GateOpened, requestId is null ? $"manual release by fleet command ({source})" : $"manual release by fleet command ({source}, request {requestId})");
                 return CommandAnswer.Ok(w => w.WriteBoolean("opened", true));
+            case "restart":
+                if (_restart is null)
+                {
+                    return CommandAnswer.Fail("restart is not available on this kiosk");
+                }
+
+                LogRestart(_logger, source, requestId ?? "-");
+                return CommandAnswer.Ok(w => w.WriteBoolean("restarting", true));
             default:
                 return CommandAnswer.Fail($"unknown command; known: {string.Join(", ", Names)}");
         }
@@ -337,6 +353,9 @@ public sealed partial class FleetCommands
 
     [LoggerMessage(EventId = 752, Level = LogLevel.Warning, Message = "Fleet command open-gate: gate released manually ({Source}, request {RequestId})")]
     private static partial void LogGateOpened(ILogger logger, string source, string requestId);
+
+    [LoggerMessage(EventId = 756, Level = LogLevel.Warning, Message = "Fleet command restart: the kiosk restarts ({Source}, request {RequestId})")]
+    private static partial void LogRestart(ILogger logger, string source, string requestId);
 
     [LoggerMessage(EventId = 753, Level = LogLevel.Warning, Message = "Fleet command {Name}: queue full, dropped")]
     private static partial void LogQueueFull(ILogger logger, string name);

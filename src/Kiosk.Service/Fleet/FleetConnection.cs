@@ -32,7 +32,8 @@ public sealed partial class FleetConnection : IAsyncDisposable
     public const string WillPayload = """{"state":"lost"}""";
 
     private readonly FleetOptions _options;
-    private readonly FleetTopics _topics;
+    private readonly FleetTopics? _topics;
+    private readonly string _clientId;
     private readonly Connectivity _connectivity;
     private readonly TimeProvider _time;
     private readonly ILogger<FleetConnection> _logger;
@@ -45,6 +46,7 @@ public sealed partial class FleetConnection : IAsyncDisposable
     private CancellationTokenSource? _sessionEnd;
     private TaskCompletionSource _sessionChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _sessionCount;
+    private string? _lastError;
 
     /// <summary>Creates the connection (nothing happens until <see cref="RunAsync"/>).</summary>
     /// <param name="options">Section <c>Fleet</c>.</param>
@@ -55,9 +57,15 @@ public sealed partial class FleetConnection : IAsyncDisposable
     /// <param name="embeddedBroker">Used when no broker is configured; null = no fleet connection then.</param>
     /// <param name="random">Jitter randomness (tests); null = shared.</param>
     public FleetConnection(IOptions<FleetOptions> options, FleetTopics topics, Connectivity connectivity, TimeProvider time, ILogger<FleetConnection> logger, EmbeddedBroker? embeddedBroker = null, Random? random = null)
+        : this(options.Value, topics, topics.KioskId, connectivity, time, logger, embeddedBroker, random)
     {
-        _options = options.Value;
+    }
+
+    private FleetConnection(FleetOptions options, FleetTopics? topics, string clientId, Connectivity connectivity, TimeProvider time, ILogger<FleetConnection> logger, EmbeddedBroker? embeddedBroker, Random? random)
+    {
+        _options = options;
         _topics = topics;
+        _clientId = clientId;
         _connectivity = connectivity;
         _time = time;
         _logger = logger;
@@ -66,6 +74,17 @@ public sealed partial class FleetConnection : IAsyncDisposable
         _client = new MqttClientFactory().CreateMqttClient();
         _client.DisconnectedAsync += OnDisconnectedAsync;
         _client.ApplicationMessageReceivedAsync += OnMessageAsync;
+    }
+
+    /// <summary>
+    /// A fleet manager's connection (<c>kiosk fleet</c>): its own client id, no Will and no kiosk topics; the same
+    /// broker, TLS, credentials, protocol, timeouts and reconnect back-off settings as a kiosk's (section <c>Fleet</c>).
+    /// </summary>
+    public static FleetConnection ForTool(FleetOptions options, string clientId, TimeProvider time, ILogger<FleetConnection> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrEmpty(clientId);
+        return new FleetConnection(options, null, clientId, new Connectivity(), time, logger, null, null);
     }
 
     /// <summary>
@@ -80,8 +99,14 @@ public sealed partial class FleetConnection : IAsyncDisposable
     /// </summary>
     public Action<MqttApplicationMessage, DateTimeOffset>? MessageReceived { get; set; }
 
-    /// <summary>The topics of this kiosk.</summary>
-    public FleetTopics Topics => _topics;
+    /// <summary>Called with the reason when a connection attempt fails (a tool stops at the first; a kiosk keeps trying).</summary>
+    public Action<string>? ConnectFailed { get; set; }
+
+    /// <summary>The topics of this kiosk (a tool's connection has none).</summary>
+    public FleetTopics Topics => _topics ?? throw new InvalidOperationException("A fleet tool's connection has no kiosk topics.");
+
+    /// <summary>Why the latest connection attempt failed; null after a successful connect.</summary>
+    public string? LastError => Volatile.Read(ref _lastError);
 
     /// <summary>True while connected.</summary>
     public bool IsConnected => _client.IsConnected;
@@ -143,9 +168,16 @@ public sealed partial class FleetConnection : IAsyncDisposable
             endpoint = $"{host}:{port}";
             Volatile.Write(ref _disconnectingByUs, false);
             var result = await _client.ConnectAsync(BuildClientOptions(host, port), cancellationToken);
+            if (result.ResultCode != MqttClientConnectResultCode.Success)
+            {
+                // MQTTnet 5 returns a refused CONNACK instead of throwing: not a session.
+                throw new InvalidOperationException($"the broker refused the connection ({result.ResultCode}{(string.IsNullOrEmpty(result.ReasonString) ? string.Empty : ": " + result.ReasonString)})");
+            }
+
             var receiveMaximum = result.ReceiveMaximum is > 0 ? result.ReceiveMaximum.Value : ushort.MaxValue;
             var session = new FleetSession(Interlocked.Increment(ref _sessionCount), _client.Options.ProtocolVersion, Math.Min(_options.MaxInFlight, receiveMaximum), sessionEnd.Token);
-            LogConnected(_logger, endpoint, _topics.KioskId, session.Number, session.MaxInFlight);
+            LogConnected(_logger, endpoint, _clientId, session.Number, session.MaxInFlight);
+            Volatile.Write(ref _lastError, null);
             connected();
             if (SessionStarting is { } starting)
             {
@@ -165,6 +197,10 @@ public sealed partial class FleetConnection : IAsyncDisposable
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not OutOfMemoryException)
         {
+            // The innermost reason says most ("Connection refused", a certificate error, bad user name or password).
+            var reason = ex.GetBaseException().Message;
+            Volatile.Write(ref _lastError, reason);
+            ConnectFailed?.Invoke(reason);
             throw new IOException($"{endpoint}: {ex.GetType().Name}: {ex.Message}", ex);
         }
         finally
@@ -184,23 +220,34 @@ public sealed partial class FleetConnection : IAsyncDisposable
     public Task<MqttClientPublishResult> PublishAsync(MqttApplicationMessage message, CancellationToken cancellationToken) =>
         _client.PublishAsync(message, cancellationToken);
 
-    /// <summary>Subscribes (QoS 1) to the filters.</summary>
-    public async Task SubscribeAsync(IEnumerable<string> filters, CancellationToken cancellationToken)
+    /// <summary>Subscribes (QoS 1) to the filters; returns the filters the broker refused (logged).</summary>
+    public Task<IReadOnlyList<string>> SubscribeAsync(IEnumerable<string> filters, CancellationToken cancellationToken) =>
+        SubscribeAsync(filters, MqttQualityOfServiceLevel.AtLeastOnce, cancellationToken);
+
+    /// <summary>
+    /// Subscribes to the filters at <paramref name="qos"/> (QoS 0 lets a broker send a retained snapshot without
+    /// waiting for acknowledgements); returns the filters the broker refused (logged).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> SubscribeAsync(IEnumerable<string> filters, MqttQualityOfServiceLevel qos, CancellationToken cancellationToken)
     {
         var builder = new MqttClientSubscribeOptionsBuilder();
         foreach (var filter in filters)
         {
-            builder.WithTopicFilter(f => f.WithTopic(filter).WithAtLeastOnceQoS());
+            builder.WithTopicFilter(f => f.WithTopic(filter).WithQualityOfServiceLevel(qos));
         }
 
         var result = await _client.SubscribeAsync(builder.Build(), cancellationToken);
+        var refused = new List<string>();
         foreach (var item in result.Items)
         {
             if ((int)item.ResultCode > 2)
             {
+                refused.Add(item.TopicFilter.Topic);
                 LogSubscribeRefused(_logger, item.TopicFilter.Topic, item.ResultCode.ToString());
             }
         }
+
+        return refused;
     }
 
     /// <summary>A message for the current protocol: JSON content type and UTF-8 indicator on MQTT 5.</summary>
@@ -230,7 +277,7 @@ public sealed partial class FleetConnection : IAsyncDisposable
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
         try
         {
-            if (finalStatus is not null)
+            if (finalStatus is not null && _topics is not null)
             {
                 await _client.PublishAsync(CreateMessage(_topics.Status, finalStatus, MqttQualityOfServiceLevel.AtLeastOnce, retain: true, _client.Options.ProtocolVersion == MqttProtocolVersion.V500), linked.Token);
             }
@@ -254,20 +301,24 @@ public sealed partial class FleetConnection : IAsyncDisposable
     internal MqttClientOptions BuildClientOptions(string host, int port)
     {
         var builder = new MqttClientOptionsBuilder()
-            .WithClientId(_topics.KioskId)
+            .WithClientId(_clientId)
             .WithTcpServer(host, port)
             .WithProtocolVersion(_options.IsMqtt311 ? MqttProtocolVersion.V311 : MqttProtocolVersion.V500)
             .WithCleanStart(true)
             .WithCleanSession(true)
             .WithKeepAlivePeriod(_options.KeepAlive)
-            .WithTimeout(_options.Timeout)
-            .WithWillTopic(_topics.Status)
-            .WithWillPayload(Encoding.UTF8.GetBytes(WillPayload))
-            .WithWillRetain(true)
-            .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
-        if (!_options.IsMqtt311)
+            .WithTimeout(_options.Timeout);
+        if (_topics is not null)
         {
-            builder.WithWillContentType("application/json").WithWillPayloadFormatIndicator(MqttPayloadFormatIndicator.CharacterData);
+            // A kiosk: the broker says "lost" for it when it vanishes.
+            builder.WithWillTopic(_topics.Status)
+                .WithWillPayload(Encoding.UTF8.GetBytes(WillPayload))
+                .WithWillRetain(true)
+                .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
+            if (!_options.IsMqtt311)
+            {
+                builder.WithWillContentType("application/json").WithWillPayloadFormatIndicator(MqttPayloadFormatIndicator.CharacterData);
+            }
         }
 
         if (_options.HasBroker)

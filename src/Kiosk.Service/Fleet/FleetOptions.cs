@@ -47,6 +47,9 @@ public sealed class FleetOptions : BrokerLinkOptions
     [Range(0, 65535)]
     public int EmbeddedBrokerPort { get; set; } = 1883;
 
+    /// <summary>Home Assistant MQTT discovery (<c>Fleet:HomeAssistant:Enabled</c>, <c>Fleet:HomeAssistant:DiscoveryPrefix</c>).</summary>
+    public HomeAssistantOptions HomeAssistant { get; set; } = new();
+
     /// <summary>True when a broker is configured (an empty <see cref="BrokerLinkOptions.Host"/>: none).</summary>
     public bool HasBroker => !string.IsNullOrWhiteSpace(Host);
 
@@ -68,6 +71,12 @@ public sealed class FleetOptionsValidator : IValidateOptions<FleetOptions>
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = options.ValidateLink().ToList();
+        var discovery = options.HomeAssistant.DiscoveryPrefix;
+        if (string.IsNullOrWhiteSpace(discovery) || discovery.IndexOfAny(['+', '#']) >= 0 || discovery.EndsWith('/') || discovery.StartsWith('/'))
+        {
+            failures.Add("Fleet:HomeAssistant:DiscoveryPrefix must be a topic without + or # and without a leading or trailing /");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

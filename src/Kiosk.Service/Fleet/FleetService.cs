@@ -19,7 +19,9 @@ public sealed partial class FleetService : BackgroundService
     private readonly StatusReporter _status;
     private readonly TelemetryReporter _telemetry;
     private readonly FleetCommands _commands;
+    private readonly FleetLoopSupervisor _supervisor;
     private readonly RemoteConfiguration? _remoteConfiguration;
+    private readonly HomeAssistantDiscovery? _homeAssistant;
     private readonly ILogger<FleetService> _logger;
     private readonly Channel<byte[]> _desired = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(4) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
     private readonly TaskCompletionSource _firstSession = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -30,16 +32,20 @@ public sealed partial class FleetService : BackgroundService
     /// <param name="status">Status topic.</param>
     /// <param name="telemetry">Telemetry topic.</param>
     /// <param name="commands">Commands.</param>
+    /// <param name="supervisor">Runs the loops: a loop that throws is logged, alerted and restarted.</param>
     /// <param name="logger">Logger.</param>
     /// <param name="remoteConfiguration">Remote configuration; null = <c>config/desired</c> is not subscribed.</param>
-    public FleetService(FleetConnection connection, OutboxSender sender, StatusReporter status, TelemetryReporter telemetry, FleetCommands commands, ILogger<FleetService> logger, RemoteConfiguration? remoteConfiguration = null)
+    /// <param name="homeAssistant">Home Assistant discovery, announced on every connect when enabled; null = none.</param>
+    public FleetService(FleetConnection connection, OutboxSender sender, StatusReporter status, TelemetryReporter telemetry, FleetCommands commands, FleetLoopSupervisor supervisor, ILogger<FleetService> logger, RemoteConfiguration? remoteConfiguration = null, HomeAssistantDiscovery? homeAssistant = null)
     {
         _connection = connection;
         _sender = sender;
         _status = status;
         _telemetry = telemetry;
         _commands = commands;
+        _supervisor = supervisor;
         _remoteConfiguration = remoteConfiguration;
+        _homeAssistant = homeAssistant;
         _logger = logger;
         _connection.SessionStarting = OnSessionStartingAsync;
         _connection.MessageReceived = OnMessage;
@@ -64,16 +70,19 @@ public sealed partial class FleetService : BackgroundService
             return;
         }
 
-        var loops = new[]
-        {
-            Task.Run(() => _connection.RunAsync(stoppingToken), CancellationToken.None),
-            Task.Run(() => _sender.RunAsync(stoppingToken), CancellationToken.None),
-            Task.Run(() => _status.RunAsync(stoppingToken), CancellationToken.None),
-            Task.Run(() => _telemetry.RunAsync(stoppingToken), CancellationToken.None),
-            Task.Run(() => _commands.RunAsync(stoppingToken), CancellationToken.None),
-            Task.Run(() => DesiredLoopAsync(stoppingToken), CancellationToken.None),
-        };
-        await Task.WhenAll(loops);
+        (string Name, Func<CancellationToken, Task> Loop)[] loops =
+        [
+            ("connection", _connection.RunAsync),
+            ("outbox", _sender.RunAsync),
+            ("status", _status.RunAsync),
+            ("telemetry", _telemetry.RunAsync),
+            ("commands", _commands.RunAsync),
+            ("desired configuration", DesiredLoopAsync),
+        ];
+
+        // Each loop under the supervisor: one that throws is logged, raises fleet_fault and runs again after a
+        // back-off, while the others go on.
+        await Task.WhenAll(loops.Select(l => Task.Run(() => _supervisor.RunAsync(l.Name, l.Loop, stoppingToken), CancellationToken.None)));
     }
 
     private async Task OnSessionStartingAsync(FleetSession session, CancellationToken cancellationToken)
@@ -88,6 +97,11 @@ public sealed partial class FleetService : BackgroundService
         await _connection.SubscribeAsync(filters, cancellationToken);
         await _status.PublishAsync(session, cancellationToken);
         await PublishReportedAsync(session, cancellationToken);
+        if (_homeAssistant is not null)
+        {
+            await _homeAssistant.PublishAsync(session, cancellationToken);
+        }
+
         _firstSession.TrySetResult();
     }
 
@@ -127,13 +141,14 @@ public sealed partial class FleetService : BackgroundService
                     var session = await _connection.WaitForSessionAsync(cancellationToken);
                     await PublishReportedAsync(session, cancellationToken);
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+                catch (Exception ex) when (ex is not OutOfMemoryException && !cancellationToken.IsCancellationRequested)
                 {
+                    // Includes the session ending mid-publish: the next connect reports anyway; keep reading.
                     LogReportedFailed(_logger, ex.GetType().Name);
                 }
             }
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Stopping.
         }

@@ -51,8 +51,11 @@ public static class FleetServiceCollectionExtensions
         services.TryAddSingleton(sp => new EmbeddedBroker(sp.GetRequiredService<IOptions<FleetOptions>>().Value.EmbeddedBrokerPort, sp.GetRequiredService<ILogger<EmbeddedBroker>>()));
         services.TryAddSingleton<OutboxSender>();
         services.TryAddSingleton<StatusReporter>();
+        services.TryAddSingleton(sp => new DailyOutcomes(sp.GetRequiredService<DecisionCounters>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<KioskOptions>>().Value.DataDirectory));
         services.TryAddSingleton<TelemetryReporter>();
         services.TryAddSingleton<FleetCommands>();
+        services.TryAddSingleton<HomeAssistantDiscovery>();
+        services.TryAddSingleton(sp => new FleetLoopSupervisor(sp.GetRequiredService<IOptions<FleetOptions>>(), sp.GetRequiredService<IAlerts>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<FleetLoopSupervisor>>()));
         services.TryAddSingleton(sp => sp.GetService<RuntimeConfigurationSource>() is { } source
             ? new RemoteConfigurationHolder(new RemoteConfiguration(source, sp.GetRequiredService<IConfiguration>(), sp.GetServices<RuntimeSettingRegistration>(), sp.GetRequiredService<IOptions<KioskOptions>>(), sp.GetRequiredService<IOptions<FleetOptions>>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RemoteConfiguration>>()))
             : new RemoteConfigurationHolder(null));
@@ -62,8 +65,10 @@ public static class FleetServiceCollectionExtensions
             sp.GetRequiredService<StatusReporter>(),
             sp.GetRequiredService<TelemetryReporter>(),
             sp.GetRequiredService<FleetCommands>(),
+            sp.GetRequiredService<FleetLoopSupervisor>(),
             sp.GetRequiredService<ILogger<FleetService>>(),
-            sp.GetRequiredService<RemoteConfigurationHolder>().Value));
+            sp.GetRequiredService<RemoteConfigurationHolder>().Value,
+            sp.GetRequiredService<HomeAssistantDiscovery>()));
         services.AddHostedService(sp => sp.GetRequiredService<FleetService>());
         return services;
     }

@@ -3,6 +3,9 @@ namespace Kiosk.Service.Fleet;
 /// <summary>The topics of mqtt.md for one kiosk: <c>{prefix}/{site}/{kioskId}/…</c> and the site-wide <c>{prefix}/{site}/all/cmd/{name}</c>.</summary>
 public sealed class FleetTopics
 {
+    /// <summary>The kiosk-id level of the site-wide command topics (<c>{prefix}/{site}/all/cmd/{name}</c>): no kiosk has this id.</summary>
+    public const string SiteWide = "all";
+
     /// <summary>Creates the topic set.</summary>
     public FleetTopics(string prefix, string site, string kioskId)
     {
@@ -13,7 +16,7 @@ public sealed class FleetTopics
         Site = site;
         KioskId = kioskId;
         Kiosk = $"{Prefix}/{site}/{kioskId}";
-        SiteAll = $"{Prefix}/{site}/all";
+        SiteAll = $"{Prefix}/{site}/{SiteWide}";
     }
 
     /// <summary>The prefix, e.g. <c>kiosk/v1</c>.</summary>
@@ -88,6 +91,35 @@ public sealed class FleetTopics
         }
 
         name = rest;
+        return true;
+    }
+
+    /// <summary>
+    /// A filter over many kiosks: <c>{prefix}/{site}/{kioskId}/{suffix}</c> with <c>+</c> for a null site or kiosk
+    /// (e.g. every kiosk's status: <c>kiosk/v1/+/+/status</c>).
+    /// </summary>
+    public static string Filter(string prefix, string? site, string? kioskId, string suffix) =>
+        $"{prefix.TrimEnd('/')}/{site ?? "+"}/{kioskId ?? "+"}/{suffix}";
+
+    /// <summary>
+    /// Splits <c>{prefix}/{site}/{kioskId}/{rest}</c>; false for other topics and for the site-wide <c>all</c> level.
+    /// </summary>
+    public static bool TryParse(string prefix, string topic, out string site, out string kioskId, out string rest)
+    {
+        site = kioskId = rest = string.Empty;
+        var root = prefix.TrimEnd('/') + "/";
+        if (!topic.StartsWith(root, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var parts = topic[root.Length..].Split('/', 3);
+        if (parts.Length < 3 || parts[0].Length == 0 || parts[1].Length == 0 || parts[1] == SiteWide || parts[2].Length == 0)
+        {
+            return false;
+        }
+
+        (site, kioskId, rest) = (parts[0], parts[1], parts[2]);
         return true;
     }
 }

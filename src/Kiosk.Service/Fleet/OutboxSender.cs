@@ -41,7 +41,10 @@ public sealed partial class OutboxSender
     /// <summary>Raised after a batch of acknowledged rows was deleted (tests, benchmarks).</summary>
     public event Action? Flushed;
 
-    /// <summary>Raised on the broker's acknowledgement of one entry, before its row is deleted (benchmarks, diagnostics).</summary>
+    /// <summary>
+    /// Raised on the broker's acknowledgement of one entry, before its row is deleted (benchmarks, diagnostics). A
+    /// subscriber that throws is logged; delivery is not affected.
+    /// </summary>
     public event Action<OutboxEntry>? Acknowledged;
 
     /// <summary>Sends until cancelled.</summary>
@@ -121,6 +124,7 @@ public sealed partial class OutboxSender
 
     private async Task SendOneAsync(OutboxEntry entry, MqttApplicationMessage message, SemaphoreSlim window, CancellationToken token, Func<int> done)
     {
+        var acknowledged = false;
         try
         {
             var result = await _connection.PublishAsync(message, token);
@@ -136,7 +140,7 @@ public sealed partial class OutboxSender
             }
 
             _acked.Enqueue(entry.Id);
-            Acknowledged?.Invoke(entry);
+            acknowledged = true;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -162,6 +166,24 @@ public sealed partial class OutboxSender
             {
                 _outbox.Signal();
             }
+        }
+
+        // After the row counts as sent, outside the delivery path: a failing subscriber must not rewind it.
+        if (acknowledged)
+        {
+            NotifyAcknowledged(entry);
+        }
+    }
+
+    private void NotifyAcknowledged(OutboxEntry entry)
+    {
+        try
+        {
+            Acknowledged?.Invoke(entry);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogSubscriberFailed(_logger, entry.Id, ex.GetType().Name);
         }
     }
 
@@ -204,6 +226,9 @@ public sealed partial class OutboxSender
 
     [LoggerMessage(EventId = 721, Level = LogLevel.Error, Message = "Fleet: the broker refused outbox row {Id} ({Reason}); removed (check the broker ACL)")]
     private static partial void LogRejected(ILogger logger, long id, string reason);
+
+    [LoggerMessage(EventId = 723, Level = LogLevel.Warning, Message = "Fleet: a subscriber of acknowledged outbox row {Id} failed ({Error}); delivery is not affected")]
+    private static partial void LogSubscriberFailed(ILogger logger, long id, string error);
 
     [LoggerMessage(EventId = 722, Level = LogLevel.Warning, Message = "Fleet: outbox drain stopped: {Error}: {Message}")]
     private static partial void LogDrainFailed(ILogger logger, string error, string message);

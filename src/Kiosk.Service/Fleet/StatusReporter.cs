@@ -21,6 +21,9 @@ public sealed partial class StatusReporter
     /// <summary>Shut down cleanly.</summary>
     public const string Offline = "offline";
 
+    /// <summary>Vanished: the broker published the Will (<see cref="FleetConnection.WillPayload"/>).</summary>
+    public const string Lost = "lost";
+
     private readonly FleetConnection _connection;
     private readonly FleetIdentity _identity;
     private readonly IAlerts _alerts;

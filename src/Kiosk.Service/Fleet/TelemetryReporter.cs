@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Kiosk.Service.Checkpoint;
 using Kiosk.Service.Events;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -41,6 +42,8 @@ public sealed partial class TelemetryReporter
     private readonly IAmbientTemperatureSource? _ambient;
     private readonly IScanLatencySource? _scan;
     private readonly string _thermalZone;
+    private readonly DailyOutcomes? _today;
+    private readonly IColorStore? _colors;
 
     /// <summary>Creates the reporter.</summary>
     /// <param name="connection">The connection.</param>
@@ -53,7 +56,9 @@ public sealed partial class TelemetryReporter
     /// <param name="ambient">Ambient temperature; null = <c>ambientC</c> null.</param>
     /// <param name="scan">Scan latencies; null = <c>scan</c> percentiles null.</param>
     /// <param name="thermalZonePath">CPU temperature file; null = <see cref="DefaultThermalZone"/>.</param>
-    public TelemetryReporter(FleetConnection connection, FleetIdentity identity, DecisionCounters counters, SqliteOutbox outbox, IOptions<FleetOptions> options, TimeProvider time, ILogger<TelemetryReporter> logger, IAmbientTemperatureSource? ambient = null, IScanLatencySource? scan = null, string? thermalZonePath = null)
+    /// <param name="today">Passes and refers since local midnight; null = <c>today</c> null.</param>
+    /// <param name="colors">Color data state, for <c>colorDataAgeS</c>; null = null.</param>
+    public TelemetryReporter(FleetConnection connection, FleetIdentity identity, DecisionCounters counters, SqliteOutbox outbox, IOptions<FleetOptions> options, TimeProvider time, ILogger<TelemetryReporter> logger, IAmbientTemperatureSource? ambient = null, IScanLatencySource? scan = null, string? thermalZonePath = null, DailyOutcomes? today = null, IColorStore? colors = null)
     {
         _connection = connection;
         _identity = identity;
@@ -65,6 +70,8 @@ public sealed partial class TelemetryReporter
         _ambient = ambient;
         _scan = scan;
         _thermalZone = thermalZonePath ?? DefaultThermalZone;
+        _today = today;
+        _colors = colors;
     }
 
     private long _published;
@@ -77,6 +84,9 @@ public sealed partial class TelemetryReporter
     {
         var (byOutcome, byReason, latencies) = _counters.Snapshot();
         var scan = _scan?.RecentScanLatenciesMs();
+        var today = _today?.Current();
+        var now = _time.GetUtcNow();
+        double? colorDataAge = _colors?.State.InSyncAsOf is { } inSync ? Math.Max(0, Math.Round((now - inSync).TotalSeconds, 0)) : null;
         double memoryMb;
         using (var process = Process.GetCurrentProcess())
         {
@@ -86,12 +96,26 @@ public sealed partial class TelemetryReporter
         return FleetJson.Write(w =>
         {
             w.WriteStartObject();
-            w.WriteString("at", FleetJson.Timestamp(_time.GetUtcNow()));
+            w.WriteString("at", FleetJson.Timestamp(now));
             w.WriteNumber("uptimeS", Math.Round(_identity.Uptime.TotalSeconds, 0));
             w.WriteStartObject("counters");
             WriteMap(w, "outcome", byOutcome);
             WriteMap(w, "reason", byReason);
             w.WriteEndObject();
+            if (today is { } t)
+            {
+                w.WriteStartObject("today");
+                w.WriteString("date", t.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                w.WriteNumber("pass", t.Pass);
+                w.WriteNumber("refer", t.Refer);
+                w.WriteEndObject();
+            }
+            else
+            {
+                w.WriteNull("today");
+            }
+
+            FleetJson.Number(w, "colorDataAgeS", colorDataAge);
             w.WriteNumber("outboxDepth", _outbox.Depth);
             w.WriteNumber("outboxDropped", _outbox.DroppedTotal);
             FleetJson.Number(w, "cpuTempC", ReadCpuTemperature());

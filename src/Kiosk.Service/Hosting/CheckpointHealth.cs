@@ -9,7 +9,7 @@ namespace Kiosk.Service.Hosting;
 public sealed class CheckpointHealth(CheckpointLoop loop, TimeSpan maxStage) : IKioskHealth
 {
     public string? Problem() =>
-        loop.Phase is not (CheckpointPhase.Idle or CheckpointPhase.Showing) && loop.StageAge > maxStage
+        loop.Phase is not (CheckpointPhase.Idle or CheckpointPhase.Showing) && loop.StageAge > maxStage + loop.StageAllowance
             ? $"checkpoint stuck in {loop.Phase} for {loop.StageAge.TotalSeconds:0} s"
             : null;
 }

@@ -6,9 +6,11 @@ using Kiosk.Service.Checkpoint;
 using Kiosk.Service.Codes;
 using Kiosk.Service.Colors;
 using Kiosk.Service.Fleet;
+using Kiosk.Service.Identity;
 using Kiosk.Service.Outputs;
 using Kiosk.Service.Screen;
 using Kiosk.Service.Temperature;
+using Kiosk.Service.Voice;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -19,7 +21,7 @@ namespace Kiosk.Service.Hosting;
 
 /// <summary>
 /// Puts the kiosk together. Both modes run the same production code above the hardware boundary: only the
-/// I²C device, the GPIO driver, the frame source and the display sinks differ.
+/// I²C device, the GPIO driver, the frame source, the card reader's serial line, the display sinks and the sound sink differ.
 /// </summary>
 public static class KioskComposition
 {
@@ -41,6 +43,9 @@ public static class KioskComposition
 
         // Camera → QR text.
         services.AddCameraCodeReader(configuration);
+
+        // ID card reader: the serial SAM module named by Identity:Port, or the emulated module on the same driver path.
+        services.AddCardReader(configuration, mode);
 
         // Thermometer: the real bus, or the emulated MLX90614 on the same driver path.
         if (mode == DeviceMode.Simulated)
@@ -81,8 +86,13 @@ public static class KioskComposition
         {
             var o = sp.GetRequiredService<IOptions<GpioOptions>>().Value;
             var button = new AssistButton(sp.GetRequiredService<GpioController>(), o.AssistButtonPin, o.AssistButtonActiveLow, TimeSpan.FromMilliseconds(o.DebounceMs), sp.GetRequiredService<TimeProvider>());
+            var voice = sp.GetRequiredService<VoicePrompter>();
+            button.Pressed += (_, _) => voice.Say(PromptCatalog.Assist);
             return new AssistButtonHandler(button, sp.GetRequiredService<IAlerts>(), sp.GetRequiredService<ILogger<AssistButtonHandler>>());
         });
+
+        // Voice: a spoken prompt per screen (ALSA, or the simulated sound sink).
+        services.AddVoice(configuration, mode);
 
         // Display.
         services.AddDisplayOptions(configuration);
@@ -92,7 +102,11 @@ public static class KioskComposition
             var alerts = sp.GetRequiredService<IAlerts>();
             var logger = sp.GetRequiredService<ILogger<ScreenPresenter>>();
             var gpio = options.Value.SpiPanel is not null ? sp.GetRequiredService<GpioController>() : null;
-            return new ScreenPresenter(options, DisplaySinks.Open(options.Value, alerts, logger, gpio), alerts, logger);
+            var presenter = new ScreenPresenter(options, DisplaySinks.Open(options.Value, alerts, logger, gpio), alerts, logger);
+
+            // The voice speaks every screen shown, on its own worker.
+            presenter.Shown += sp.GetRequiredService<VoicePrompter>().Announce;
+            return presenter;
         });
         services.TryAddSingleton<IScreen>(sp => sp.GetRequiredService<ScreenPresenter>());
         services.TryAddSingleton<IScreenshotSource>(sp => new ScreenshotSource(sp.GetRequiredService<ScreenPresenter>()));
@@ -119,6 +133,10 @@ public static class KioskComposition
                 .Where(p => p.CanWrite && p.Name is not (nameof(ThermometerOptions.BusId) or nameof(ThermometerOptions.Address) or nameof(ThermometerOptions.FeverThresholdC)))
                 .Select(p => p.Name));
         services.AddRuntimeSetting<DisplayOptions>(DisplayOptions.Section, [nameof(DisplayOptions.Language)]);
+        services.AddRuntimeSetting<IdentityOptions>(IdentityOptions.Section, [nameof(IdentityOptions.Mode), nameof(IdentityOptions.CardTimeout)]);
+        services.AddRuntimeSetting<VoiceOptions>(
+            VoiceOptions.Section,
+            typeof(VoiceOptions).GetProperties().Where(p => p.CanWrite && p.Name != nameof(VoiceOptions.ClipsDirectory)).Select(p => p.Name));
         return services;
     }
 

@@ -1,8 +1,10 @@
 using System.Globalization;
+using Kiosk.Drivers.Audio;
 using Kiosk.Drivers.Camera;
 using Kiosk.Service.Cli;
 using Kiosk.Service.Fleet;
 using Kiosk.Service.Outputs;
+using Kiosk.Service.Voice;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -60,10 +62,18 @@ public static class KioskHost
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Services.AddSystemd();
 
+        if (options.Simulate)
+        {
+            builder.Services.AddSingleton(sp => new SimulatedSoundSink(sp.GetRequiredService<TimeProvider>(), options.AudioDirectory));
+        }
+
         builder.Services.AddKiosk(builder.Configuration, options.Simulate ? DeviceMode.Simulated : DeviceMode.Hardware, connectFeedBroker: true);
         builder.Services.AddRuntimeSettings();
+        builder.Services.AddSingleton<HostRestart>();
+        builder.Services.AddSingleton<IKioskRestart>(sp => sp.GetRequiredService<HostRestart>());
         builder.Services.AddFleet(builder.Configuration, embeddedBrokerWhenUnconfigured: options.Simulate);
         builder.Services.AddHostedService<CheckpointService>();
+        builder.Services.AddHostedService<VoiceService>();
         builder.Services.AddHostedService<AssistButtonService>();
         builder.Services.AddHostedService(sp => new WatchdogService(
             sp.GetService<ISystemdNotifier>() ?? new SystemdNotifier(),
@@ -78,6 +88,7 @@ public static class KioskHost
     {
         using var host = Build(options);
         KioskServices.ValidateOptions(host.Services);
+        var restart = host.Services.GetRequiredService<HostRestart>(); // the host is disposed when it has run
         if (!options.Simulate)
         {
             HardwareCheck.Run(host.Services);
@@ -92,7 +103,7 @@ public static class KioskHost
             throw new CliInputException($"configuration is invalid: {string.Join("; ", ex.Failures)}");
         }
 
-        return 0;
+        return restart.Requested ? HostRestart.ExitCode : 0;
     }
 
     /// <summary>Keeps the assist button's handler alive for the life of the host.</summary>

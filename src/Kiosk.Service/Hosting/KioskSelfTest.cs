@@ -9,7 +9,7 @@ namespace Kiosk.Service.Hosting;
 
 /// <summary>
 /// The fleet <c>selftest</c> command: exercises each device without opening the gate — redraws the current
-/// screen on every sink, sounds the fault pattern and clears the lamps, and reports the thermometer's bus
+/// screen on every sink (which speaks its prompt again), sounds the fault pattern and clears the lamps, and reports the thermometer's bus
 /// statistics, the camera's frame count, the color data and the active alerts.
 /// </summary>
 public sealed class KioskSelfTest(
@@ -29,6 +29,7 @@ public sealed class KioskSelfTest(
         }
 
         report["display"] = alerts.Active.Contains(AlertKinds.DisplayFault) ? "fault" : $"ok ({screen.Sinks.Count} sink(s))";
+        report["sound"] = alerts.Active.Contains(AlertKinds.AudioFault) ? "fault" : "ok (the redrawn screen's prompt is spoken again, unless Voice:Enabled is false)";
         indicators.SignalFault();
         indicators.Clear();
         report["gpio"] = "ok (fault tone played, lamps cleared; gate not opened)";

@@ -52,7 +52,8 @@ public static partial class KioskServices
             sp.GetRequiredService<IColorStore>(),
             sp.GetRequiredService<Connectivity>(),
             sp.GetRequiredService<IOptionsMonitor<CheckpointOptions>>(),
-            sp.GetRequiredService<IOptions<KioskOptions>>().Value.KioskId));
+            sp.GetRequiredService<IOptions<KioskOptions>>().Value.KioskId,
+            hasCardReader: sp.GetService<ICardReader>() is not null));
         services.TryAddSingleton<CheckpointLoop>();
         services.TryAddSingleton<IKioskHealth>(sp => new CheckpointHealth(sp.GetRequiredService<CheckpointLoop>(), TimeSpan.FromSeconds(60)));
         return services;

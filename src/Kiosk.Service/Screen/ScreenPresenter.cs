@@ -62,6 +62,10 @@ public sealed partial class ScreenPresenter : IScreen, IDisposable
     /// <summary>Screens shown since start.</summary>
     public int ShownCount => Volatile.Read(ref _shown);
 
+    /// <summary>Raised after each <see cref="Show"/>, outside the presenter's lock, with the model as shown, whether or not
+    /// every sink worked (the voice speaks it). Handlers must return at once and not throw.</summary>
+    public event Action<ScreenModel>? Shown;
+
     /// <summary>The sinks frames go to.</summary>
     public IReadOnlyList<IFrameSink> Sinks => _sinks;
 
@@ -70,6 +74,12 @@ public sealed partial class ScreenPresenter : IScreen, IDisposable
     {
         ArgumentNullException.ThrowIfNull(model);
         var effective = model with { Language = _options.Language };
+        Present(effective);
+        Shown?.Invoke(effective);
+    }
+
+    private void Present(ScreenModel effective)
+    {
         lock (_gate)
         {
             _current = effective;
@@ -141,7 +151,7 @@ public sealed partial class ScreenPresenter : IScreen, IDisposable
 
     /// <summary>The file name of the n-th shown screen, e.g. <c>0001-pass.png</c>.</summary>
     public static string ScreenFileName(int number, ScreenKind kind) =>
-        string.Create(CultureInfo.InvariantCulture, $"{number:0000}-{kind.ToString().ToLowerInvariant()}.png");
+        string.Create(CultureInfo.InvariantCulture, $"{number:0000}-{ScreenKindNames.Of(kind)}.png");
 
     private ScreenModel ForCapture(ScreenModel model) =>
         _options.CapturesShowName || string.IsNullOrEmpty(model.MaskedName) ? model : model with { MaskedName = RedactedName };

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Kiosk.Service.Cli;
 using Kiosk.Service.Codes;
 using Kiosk.Service.Inputs;
+using Kiosk.Service.Identity;
 
 namespace Kiosk.Service.Simulation;
 
@@ -16,12 +17,49 @@ public sealed record ScenarioFeedMessage(string File, byte[] Bytes, double? AtSe
 /// <param name="BodyTemperatureC">Core temperature; null = nobody in front of the sensor.</param>
 /// <param name="Assist">Presses the assist button.</param>
 /// <param name="SensorNoiseC">Standard deviation of sensor noise, °C (0 = none).</param>
-public sealed record ScenarioVisitor(double AtSeconds, string? Qr, byte[]? QrImage, string? QrImageFile, double? BodyTemperatureC, bool Assist, double SensorNoiseC)
+/// <param name="Card">The visitor's ID card, if any (identity.md, "Scenario files").</param>
+public sealed record ScenarioVisitor(double AtSeconds, string? Qr, byte[]? QrImage, string? QrImageFile, double? BodyTemperatureC, bool Assist, double SensorNoiseC, ScenarioCard? Card = null)
 {
     public bool ShowsCode => Qr is not null || QrImage is not null;
+
+    /// <summary>A card and no code: the card path.</summary>
+    public bool TakesCardPath => !ShowsCode && Card is not null;
+
+    /// <summary>The kiosk decides this visitor (a code, a card, or both).</summary>
+    public bool IsDecided => ShowsCode || Card is not null;
+}
+
+/// <summary>How a scenario card behaves on the reader.</summary>
+public enum ScenarioCardFault
+{
+    /// <summary>Read whole.</summary>
+    None,
+
+    /// <summary>Found (<c>9F</c>), but every read answers <c>41</c>.</summary>
+    Unreadable,
+}
+
+/// <summary>
+/// A visitor's resident ID card as it lies on the simulated reader (identity.md, "Scenario files"): the fields the
+/// card's text holds, when it is placed and how it reads. The fields are not checked here: a scenario may carry a
+/// card that is not well-formed (that is what the card path refers).
+/// </summary>
+/// <param name="Number">The citizen number, at most 18 characters.</param>
+/// <param name="Name">姓名, at most 15 characters.</param>
+/// <param name="Birth">Birth field, at most 8 characters (<c>YYYYMMDD</c>).</param>
+/// <param name="ValidFrom">Validity start, at most 8 characters.</param>
+/// <param name="ValidTo">Validity end, at most 8 characters (<c>YYYYMMDD</c> or <c>长期</c>).</param>
+/// <param name="AtSeconds">Placed this long after the visitor stepped up; it lies there until the visitor leaves.</param>
+/// <param name="Fault">How it reads.</param>
+/// <param name="Flag">The layout flag (text character 124): a space for a resident ID card; <c>I</c>, <c>J</c>, <c>Y</c> for other layouts.</param>
+public sealed record ScenarioCard(string Number, string Name, string Birth, string ValidFrom, string ValidTo, double AtSeconds, ScenarioCardFault Fault, char Flag)
+{
+    /// <summary>Never prints a field (privacy).</summary>
+    public override string ToString() => "ScenarioCard(redacted)";
 }
 
 /// <summary>A parsed, validated scenario file with its referenced files loaded.</summary>
+/// <param name="IdentityMode">The site's identity mode (<c>identityMode</c>, default <c>none</c>): sets <c>Identity:Mode</c>.</param>
 public sealed record Scenario(
     DateTimeOffset Start,
     string Feed,
@@ -29,7 +67,8 @@ public sealed record Scenario(
     string? TrustListFile,
     IReadOnlyList<ScenarioFeedMessage> FeedMessages,
     IReadOnlyList<ScenarioVisitor> Visitors,
-    string BaseDirectory)
+    string BaseDirectory,
+    IdentityMode IdentityMode = IdentityMode.None)
 {
     /// <summary>Reads a scenario; every problem is a <see cref="CliInputException"/> with one line saying what and where.</summary>
     public static Scenario Load(string path)
@@ -111,6 +150,14 @@ public sealed record Scenario(
         }
 
         var feed = RequiredString(root, "feed", path);
+        var identityMode = IdentityMode.None;
+        if (root.TryGetProperty("identityMode", out var mode) && mode.ValueKind != JsonValueKind.Null)
+        {
+            identityMode = mode.ValueKind == JsonValueKind.String && mode.GetString() is { } modeName && ParseIdentityMode(modeName) is { } parsed
+                ? parsed
+                : throw new CliInputException($"scenario {path}: \"identityMode\" must be \"none\" or \"document\"");
+        }
+
         byte[] authorityKey;
         try
         {
@@ -224,10 +271,69 @@ public sealed record Scenario(
             var noise = v.TryGetProperty("sensorNoiseC", out var noiseElement) && noiseElement.ValueKind != JsonValueKind.Null
                 ? NonNegativeNumber(noiseElement, $"{where}.sensorNoiseC", path, max: 10)
                 : 0;
-            visitors.Add(new ScenarioVisitor(atSeconds, qr, image, imageFile, temperature, assist, noise));
+            ScenarioCard? card = null;
+            if (v.TryGetProperty("card", out var cardElement) && cardElement.ValueKind != JsonValueKind.Null)
+            {
+                card = ParseCard(cardElement, $"{where}.card", path);
+            }
+
+            visitors.Add(new ScenarioVisitor(atSeconds, qr, image, imageFile, temperature, assist, noise, card));
         }
 
-        return new Scenario(start.ToUniversalTime(), feed, authorityKey, trustListFile, messages, visitors, baseDirectory);
+        return new Scenario(start.ToUniversalTime(), feed, authorityKey, trustListFile, messages, visitors, baseDirectory, identityMode);
+    }
+
+    private static IdentityMode? ParseIdentityMode(string name) => name.Trim().ToLowerInvariant() switch
+    {
+        "none" => IdentityMode.None,
+        "document" => IdentityMode.Document,
+        _ => null,
+    };
+
+    /// <summary>A visitor's card. Messages name the field and its rule, never its value (a card's fields are personal data).</summary>
+    private static ScenarioCard ParseCard(JsonElement card, string where, string path)
+    {
+        if (card.ValueKind != JsonValueKind.Object)
+        {
+            throw new CliInputException($"scenario {path}: {where} must be an object");
+        }
+
+        string Field(string name, int maxLength)
+        {
+            if (!card.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String || value.GetString()!.Length > maxLength)
+            {
+                throw new CliInputException($"scenario {path}: {where}.{name} is required (text of at most {maxLength} characters)");
+            }
+
+            return value.GetString()!;
+        }
+
+        var number = Field("number", 18);
+        var name = Field("name", 15);
+        var birth = Field("birth", 8);
+        var validFrom = Field("validFrom", 8);
+        var validTo = Field("validTo", 8);
+        var at = card.TryGetProperty("atSeconds", out var atValue) && atValue.ValueKind != JsonValueKind.Null
+            ? NonNegativeNumber(atValue, $"{where}.atSeconds", path)
+            : 0;
+
+        var fault = ScenarioCardFault.None;
+        if (card.TryGetProperty("fault", out var faultValue) && faultValue.ValueKind != JsonValueKind.Null)
+        {
+            fault = faultValue.ValueKind == JsonValueKind.String && string.Equals(faultValue.GetString(), "unreadable", StringComparison.OrdinalIgnoreCase)
+                ? ScenarioCardFault.Unreadable
+                : throw new CliInputException($"scenario {path}: {where}.fault must be null or \"unreadable\"");
+        }
+
+        var flag = ' ';
+        if (card.TryGetProperty("flag", out var flagValue) && flagValue.ValueKind != JsonValueKind.Null)
+        {
+            flag = flagValue.ValueKind == JsonValueKind.String && flagValue.GetString() is { Length: 1 } one && !char.IsSurrogate(one[0])
+                ? one[0]
+                : throw new CliInputException($"scenario {path}: {where}.flag must be one character (a space for a resident ID card; I, J or Y)");
+        }
+
+        return new ScenarioCard(number, name, birth, validFrom, validTo, at, fault, flag);
     }
 
     private static string RequiredString(JsonElement element, string name, string where)

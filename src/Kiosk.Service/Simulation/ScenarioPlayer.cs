@@ -1,3 +1,4 @@
+using Kiosk.Drivers.Audio;
 using Kiosk.Service.Checkpoint;
 using Microsoft.Extensions.Logging;
 using Kiosk.Service.Threading;
@@ -21,6 +22,12 @@ public interface ISimulatedWorld
 
     /// <summary>Presses the assist button.</summary>
     void PressAssist();
+
+    /// <summary>Lays this ID card on the reader (it stays until <see cref="RemoveCard"/>).</summary>
+    void PlaceCard(ScenarioCard card);
+
+    /// <summary>Takes the card off the reader, if one lies there.</summary>
+    void RemoveCard();
 }
 
 /// <summary>Feed messages in: the same code path as messages from MQTT.</summary>
@@ -33,14 +40,19 @@ public interface IFeedIngress
 /// <summary>What happened to one visitor.</summary>
 /// <param name="Index">Position in the scenario.</param>
 /// <param name="Visitor">The visitor.</param>
-/// <param name="Record">The decision, or null for a visitor without a code.</param>
+/// <param name="Record">The decision, or null for a visitor with neither code nor card.</param>
 /// <param name="SteppedUpAt">When the visitor stepped up.</param>
-public sealed record VisitorResult(int Index, ScenarioVisitor Visitor, DecisionRecord? Record, DateTimeOffset SteppedUpAt);
+public sealed record VisitorResult(int Index, ScenarioVisitor Visitor, DecisionRecord? Record, DateTimeOffset SteppedUpAt)
+{
+    /// <summary>The clips spoken from this visitor's step-up to the next one's (the first visitor also has the kiosk's first idle prompt).</summary>
+    public IReadOnlyList<PlayedClip> Prompts { get; init; } = [];
+}
 
 /// <summary>
 /// Plays a scenario against a running checkpoint loop: feed messages at their times, visitors queueing
-/// (one steps up at its time or when the kiosk is ready again, whichever is later, and shows the code until
-/// the kiosk has decided). Runs in whatever time the loop runs in: virtual for scenarios, real in benchmarks.
+/// (one steps up at its time or when the kiosk is ready again, whichever is later, shows the code and lays the card
+/// on the reader <c>card.atSeconds</c> later, until the kiosk has decided; then leaves with both). Runs in whatever
+/// time the loop runs in: virtual for scenarios, real in benchmarks.
 /// </summary>
 public sealed partial class ScenarioPlayer
 {
@@ -100,7 +112,7 @@ public sealed partial class ScenarioPlayer
                 }
 
                 var steppedUp = _time.GetUtcNow();
-                if (!visitor.ShowsCode)
+                if (!visitor.IsDecided)
                 {
                     if (visitor.Assist)
                     {
@@ -119,11 +131,13 @@ public sealed partial class ScenarioPlayer
                 {
                     _world.ShowQrText(text, seed: i);
                 }
-                else
+                else if (visitor.QrImage is { } image)
                 {
-                    _world.ShowQrImage(visitor.QrImage!, seed: i);
+                    _world.ShowQrImage(image, seed: i);
                 }
 
+                using var leave = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
+                var card = visitor.Card is { } visitorCard ? PlaceCardAsync(visitorCard, leave.Token) : Task.CompletedTask;
                 if (visitor.Assist)
                 {
                     _world.PressAssist();
@@ -141,8 +155,11 @@ public sealed partial class ScenarioPlayer
                     throw new TimeoutException($"visitor {i} was not decided within {_decisionTimeout.TotalSeconds:0} s of simulated time (kiosk {_loop.Phase} for {_loop.StageAge.TotalSeconds:0} s, last frame {_loop.FrameAge.TotalSeconds:0.0} s ago)");
                 }
 
-                // The visitor leaves with the decision.
+                // The visitor leaves with the decision, and with the card (placed or not yet).
+                leave.Cancel();
+                await card;
                 _world.ClearCamera();
+                _world.RemoveCard();
                 _world.SetForehead(null, 0, seed: i);
                 results.Add(new VisitorResult(i, visitor, record, steppedUp));
                 VisitorDone?.Invoke(results[^1]);
@@ -168,6 +185,24 @@ public sealed partial class ScenarioPlayer
                 // Messages due after the last visitor are not delivered.
             }
         }
+    }
+
+    /// <summary>Lays the card on the reader <c>card.atSeconds</c> after the visitor stepped up, unless the visitor has left by then.</summary>
+    private async Task PlaceCardAsync(ScenarioCard card, CancellationToken leave)
+    {
+        if (card.AtSeconds > 0)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(card.AtSeconds), _time, leave);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+
+        _world.PlaceCard(card);
     }
 
     private async Task DeliverAtAsync(ScenarioFeedMessage message, DateTimeOffset start, CancellationToken cancellationToken)

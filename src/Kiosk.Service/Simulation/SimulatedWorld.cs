@@ -1,5 +1,7 @@
 using Kiosk.Drivers.Camera;
 using Kiosk.Drivers.Gpio;
+using Kiosk.Drivers.IdCard;
+using Kiosk.Drivers.QrDecoding;
 using Kiosk.Service.Cli;
 using Kiosk.Service.Colors;
 using Kiosk.Service.Outputs;
@@ -10,13 +12,20 @@ namespace Kiosk.Service.Simulation;
 
 /// <summary>
 /// The scenario's visitors acting on the simulated hardware: a phone in front of the simulated camera, a forehead
-/// in front of the emulated MLX90614, a finger on the simulated assist button. Everything above is production code.
+/// in front of the emulated MLX90614, a finger on the simulated assist button, a card on the emulated SAM module's
+/// reader (byte level). Everything above is production code.
 /// </summary>
 /// <remarks>
 /// The world's own background work (the hand adjusting the phone, the finger leaving the button) runs under a token
 /// that <see cref="Dispose"/> cancels, and its failure is not lost: the next call into the world throws it.
 /// </remarks>
-public sealed class SimulatedWorld(SimulatedCamera camera, ThermometerScene thermometer, SimulatedGpioDriver gpio, GpioOptions gpioOptions, TimeProvider time) : ISimulatedWorld, IDisposable
+/// <param name="camera">The simulated camera.</param>
+/// <param name="thermometer">The emulated MLX90614's scene.</param>
+/// <param name="gpio">The simulated GPIO driver.</param>
+/// <param name="gpioOptions">Pins.</param>
+/// <param name="time">The simulation's clock.</param>
+/// <param name="cardReader">The emulated SAM module; null when the kiosk has no reader (a card then lies unread).</param>
+public sealed class SimulatedWorld(SimulatedCamera camera, ThermometerScene thermometer, SimulatedGpioDriver gpio, GpioOptions gpioOptions, TimeProvider time, SamModuleEmulator? cardReader = null) : ISimulatedWorld, IDisposable
 {
     private readonly CancellationTokenSource _disposed = new();
     private CancellationTokenSource? _holding;
@@ -36,7 +45,16 @@ public sealed class SimulatedWorld(SimulatedCamera camera, ThermometerScene ther
     public void ShowQrImage(byte[] encodedImage, int seed)
     {
         ThrowIfFaulted();
-        var bitmap = SKBitmap.Decode(encodedImage) ?? throw new CliInputException("a visitor's qrImage is not a readable PNG, JPEG or WebP image");
+        SKBitmap bitmap;
+        try
+        {
+            bitmap = LumaImage.DecodeBitmap(encodedImage);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new CliInputException($"a visitor's qrImage: {ex.Message}");
+        }
+
         Hold(s => new SimulatedScene.Image(bitmap, s), SceneStyle.Default, seed);
     }
 
@@ -104,6 +122,37 @@ public sealed class SimulatedWorld(SimulatedCamera camera, ThermometerScene ther
         ThrowIfFaulted();
         thermometer.SensorNoiseC = noiseC;
         thermometer.PutVisitor(coreTemperatureC);
+    }
+
+    /// <summary>Lays the card on the emulated module; a card with fault <c>unreadable</c> is found and selected but every read answers <c>41</c>.</summary>
+    public void PlaceCard(ScenarioCard card)
+    {
+        ThrowIfFaulted();
+        if (cardReader is null)
+        {
+            return;
+        }
+
+        if (card.Fault == ScenarioCardFault.Unreadable)
+        {
+            cardReader.Fault = SamModuleFault.UnreadableCard;
+        }
+
+        cardReader.PlaceCard(new EmulatedIdCard(card.Number, card.Name, card.Birth, card.ValidFrom, card.ValidTo) { LayoutFlag = card.Flag });
+    }
+
+    public void RemoveCard()
+    {
+        if (cardReader is null)
+        {
+            return;
+        }
+
+        cardReader.RemoveCard();
+        if (cardReader.Fault == SamModuleFault.UnreadableCard)
+        {
+            cardReader.Fault = SamModuleFault.None;
+        }
     }
 
     public void PressAssist()

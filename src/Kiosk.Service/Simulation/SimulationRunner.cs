@@ -1,6 +1,8 @@
 using System.Globalization;
+using Kiosk.Drivers.Audio;
 using Kiosk.Drivers.Camera;
 using Kiosk.Drivers.Gpio;
+using Kiosk.Drivers.IdCard;
 using Kiosk.Service.Checkpoint;
 using Kiosk.Service.Cli;
 using Kiosk.Service.Colors;
@@ -10,6 +12,7 @@ using Kiosk.Service.Hosting;
 using Kiosk.Service.Outputs;
 using Kiosk.Service.Screen;
 using Kiosk.Service.Temperature;
+using Kiosk.Service.Voice;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -44,9 +47,25 @@ public static partial class SimulationRunner
     /// <param name="fleet">Publish to the fleet broker: the one of <c>--mqtt</c> or the configuration, else an embedded broker.</param>
     /// <param name="logging">More logging set-up after the default (warnings on standard error), e.g. another provider or level.</param>
     /// <param name="cancellationToken">Stops the run.</param>
-    public static async Task<IReadOnlyList<VisitorResult>> PlayScenarioAsync(Scenario scenario, RunOptions options, bool fleet, Action<ILoggingBuilder>? logging, CancellationToken cancellationToken)
+    public static Task<IReadOnlyList<VisitorResult>> PlayScenarioAsync(Scenario scenario, RunOptions options, bool fleet, Action<ILoggingBuilder>? logging, CancellationToken cancellationToken) =>
+        PlayScenarioAsync(scenario, options, fleet, logging, alongside: null, cancellationToken);
+
+    /// <param name="scenario">The scenario.</param>
+    /// <param name="options">The run options (config file, events file, screens directory, broker).</param>
+    /// <param name="fleet">Publish to the fleet broker.</param>
+    /// <param name="logging">More logging set-up after the default.</param>
+    /// <param name="alongside">
+    /// Runs on the simulation loop beside the scenario, in its virtual time, with the kiosk's services: what a test does
+    /// at the hardware boundary that a scenario file cannot say (a reader fault at a given second). Cancelled when the
+    /// last visitor is done.
+    /// </param>
+    /// <param name="cancellationToken">Stops the run.</param>
+    internal static async Task<IReadOnlyList<VisitorResult>> PlayScenarioAsync(Scenario scenario, RunOptions options, bool fleet, Action<ILoggingBuilder>? logging, Func<IServiceProvider, CancellationToken, Task>? alongside, CancellationToken cancellationToken)
     {
-        var dataDirectory = Directory.CreateTempSubdirectory("kiosk-sim-").FullName;
+        // A persistent directory (--data) keeps the color store, the outbox and the event seq for the next run: a
+        // day cut into segments, or a kiosk killed and started again, goes on where it was.
+        var persistent = options.DataDirectory is not null;
+        var dataDirectory = persistent ? Directory.CreateDirectory(options.DataDirectory!).FullName : Directory.CreateTempSubdirectory("kiosk-sim-").FullName;
         try
         {
             var configuration = KioskConfiguration.Build(options.ConfigFile, Overrides(scenario, options, dataDirectory), includeSystemFile: false);
@@ -62,7 +81,11 @@ public static partial class SimulationRunner
                 KioskLogging.ToStandardError(b, LogLevel.Warning);
                 logging?.Invoke(b);
             });
-            services.AddSingleton<IEventSequence>(new InMemoryEventSequence());
+            if (!persistent)
+            {
+                services.AddSingleton<IEventSequence>(new InMemoryEventSequence());
+            }
+
             if (eventsFile is not null)
             {
                 services.AddSingleton<IEventSink>(eventsFile);
@@ -73,6 +96,8 @@ public static partial class SimulationRunner
                 services.AddSingleton<IEventSink>(_ => fleetProvider!.GetRequiredService<SqliteOutbox>());
             }
 
+            var sound = new SimulatedSoundSink(time, options.AudioDirectory);
+            services.AddSingleton(sound);
             services.AddKiosk(configuration, DeviceMode.Simulated, connectFeedBroker: false);
             await using var provider = services.BuildServiceProvider();
             KioskServices.ValidateOptions(provider);
@@ -101,7 +126,7 @@ public static partial class SimulationRunner
                 IReadOnlyList<VisitorResult> results;
                 try
                 {
-                    results = Play(scenario, provider, time, realTimeNeighbours: fleet, cancellationToken);
+                    results = WithPrompts(Play(scenario, provider, time, realTimeNeighbours: fleet, alongside, cancellationToken), sound.Played);
                 }
                 catch (Exception ex) when (eventsFile?.Failure is { } failure)
                 {
@@ -139,7 +164,10 @@ public static partial class SimulationRunner
         }
         finally
         {
-            TryDelete(dataDirectory);
+            if (!persistent)
+            {
+                TryDelete(dataDirectory);
+            }
         }
     }
 
@@ -165,11 +193,11 @@ public static partial class SimulationRunner
         }
     }
 
-    private static IReadOnlyList<VisitorResult> Play(Scenario scenario, ServiceProvider provider, VirtualTimeProvider time, bool realTimeNeighbours, CancellationToken cancellationToken)
+    private static IReadOnlyList<VisitorResult> Play(Scenario scenario, ServiceProvider provider, VirtualTimeProvider time, bool realTimeNeighbours, Func<IServiceProvider, CancellationToken, Task>? alongside, CancellationToken cancellationToken)
     {
         var loop = new VirtualTimeLoop(time);
         var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("Scenario");
-        var results = Run(loop, scenario, provider, time, cancellationToken);
+        var results = Run(loop, scenario, provider, time, alongside, cancellationToken);
         if (loop.ForeignPosts > 0)
         {
             // Without a broker beside it nothing should reach the loop from another thread (see InlineAwait).
@@ -192,7 +220,7 @@ public static partial class SimulationRunner
     [LoggerMessage(EventId = 313, Level = LogLevel.Debug, Message = "Simulation: {Count} continuation(s) reached the virtual-time loop from the fleet's threads")]
     private static partial void LogForeignPostsWithFleet(ILogger logger, long count);
 
-    private static IReadOnlyList<VisitorResult> Run(VirtualTimeLoop loop, Scenario scenario, ServiceProvider provider, VirtualTimeProvider time, CancellationToken cancellationToken) =>
+    private static IReadOnlyList<VisitorResult> Run(VirtualTimeLoop loop, Scenario scenario, ServiceProvider provider, VirtualTimeProvider time, Func<IServiceProvider, CancellationToken, Task>? alongside, CancellationToken cancellationToken) =>
         loop.Run(async () =>
         {
             // Devices are created on the loop so their timers and continuations live in virtual time.
@@ -202,7 +230,8 @@ public static partial class SimulationRunner
                 provider.GetRequiredService<ThermometerScene>(),
                 provider.GetRequiredService<SimulatedGpioDriver>(),
                 provider.GetRequiredService<IOptions<GpioOptions>>().Value,
-                time);
+                time,
+                provider.GetService<SamModuleEmulator>());
             world.ClearCamera();
             var player = new ScenarioPlayer(
                 scenario,
@@ -212,8 +241,40 @@ public static partial class SimulationRunner
                 time,
                 provider.GetRequiredService<ILoggerFactory>().CreateLogger("Scenario"),
                 StepUp);
-            return await player.PlayAsync(cancellationToken);
+            using var beside = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var acting = alongside?.Invoke(provider, beside.Token) ?? Task.CompletedTask;
+
+            // The voice's worker beside the checkpoint, on the same loop: prompts play in virtual time.
+            using var stopVoice = new CancellationTokenSource();
+            var voice = provider.GetRequiredService<VoicePrompter>().RunAsync(stopVoice.Token);
+            try
+            {
+                return await player.PlayAsync(cancellationToken);
+            }
+            finally
+            {
+                // Cancel, not CancelAsync (see InlineAwait): on the loop, not through the thread pool.
+                beside.Cancel();
+                try
+                {
+                    await acting;
+                }
+                catch (OperationCanceledException)
+                {
+                    // It ends with the scenario.
+                }
+
+                stopVoice.Cancel();
+                await voice;
+            }
         });
+
+    /// <summary>Each visitor with the clips spoken from its step-up to the next visitor's.</summary>
+    private static IReadOnlyList<VisitorResult> WithPrompts(IReadOnlyList<VisitorResult> results, IReadOnlyList<PlayedClip> played) =>
+        results.Select((result, i) => result with
+        {
+            Prompts = played.Where(p => (i == 0 || p.At >= result.SteppedUpAt) && (i == results.Count - 1 || p.At < results[i + 1].SteppedUpAt)).ToArray(),
+        }).ToArray();
 
     private static Dictionary<string, string?> Overrides(Scenario scenario, RunOptions options, string dataDirectory)
     {
@@ -231,6 +292,7 @@ public static partial class SimulationRunner
             ["Display:FramebufferDevice"] = string.Empty,
             ["Display:ScreensDirectory"] = options.ScreensDirectory ?? string.Empty,
             ["HealthCode:TrustListFile"] = scenario.TrustListFile ?? string.Empty,
+            ["Identity:Mode"] = scenario.IdentityMode.ToString(),
         };
         foreach (var (key, value) in options.BrokerOverrides())
         {

@@ -140,6 +140,51 @@ public sealed class FeedCodecTests : IDisposable
     }
 
     [Fact]
+    public void Snapshots_and_batches_carry_doc_records_or_none()
+    {
+        var docRecords = DocRecords(500);
+        var records = Records(20, "CN-HL");
+        var snapshot = Decode(new SnapshotMessage("CN-HL", 3, At, records, docRecords));
+        Assert.Equal(docRecords, Assert.IsType<SnapshotMessage>(snapshot).DocRecords);
+        Assert.Equal(records, ((SnapshotMessage)snapshot).Records);
+        var batch = Decode(new BatchMessage("CN-HL", 4, At, [], docRecords[..3]));
+        Assert.Equal(docRecords[..3], Assert.IsType<BatchMessage>(batch).DocRecords);
+        Assert.Empty(((BatchMessage)batch).Records);
+
+        Assert.Null(Assert.IsType<SnapshotMessage>(Decode(new SnapshotMessage("CN-HL", 3, At, records))).DocRecords);
+        Assert.Empty(Assert.IsType<SnapshotMessage>(Decode(new SnapshotMessage("CN-HL", 3, At, records, []))).DocRecords!);
+    }
+
+    [Fact]
+    public void One_bad_doc_record_among_good_ones_refuses_the_whole_message()
+    {
+        var good = FeedEncoder.EncodePayload(new BatchMessage("CN-HL", 4, At, [], DocRecords(100)));
+        Assert.True(FeedCodec.DecodePayload(good).Ok);
+        // Entry 50's color (the byte after its 16-byte docRef) is set to 3.
+        var docRef = DocRecords(100)[50].DocRef.ToArray();
+        var at = good.AsSpan().IndexOf(docRef) + docRef.Length;
+        Assert.Equal((byte)DocRecords(100)[50].Color, good[at]);
+        good[at] = 3;
+        var result = FeedCodec.DecodePayload(good);
+        Assert.False(result.Ok);
+        Assert.Equal("docRecords[50]: color outside 0..2", result.Error);
+    }
+
+    [Fact]
+    public void A_trust_message_carries_the_doc_key_or_none()
+    {
+        var docKey = RandomNumberGenerator.GetBytes(32);
+        var withKey = FeedCodec.Decode(FeedEncoder.Sign(new TrustMessage(At, new TrustList(TestKeys.Trust.Issuers, docKey: docKey)), _authority), _authority);
+        var t = Assert.IsType<TrustMessage>(withKey.Message);
+        Assert.Equal(docKey, t.Trust.DocKey);
+        Assert.Equal(At, t.Trust.SignedAt);
+        Assert.Equal(2, t.Trust.Issuers.Count);
+
+        var withoutKey = FeedCodec.Decode(FeedEncoder.Sign(new TrustMessage(At, TestKeys.Trust), _authority), _authority);
+        Assert.Null(Assert.IsType<TrustMessage>(withoutKey.Message).Trust.DocKey);
+    }
+
+    [Fact]
     public void A_message_signed_by_another_key_is_refused()
     {
         var bytes = FeedEncoder.Sign(new HeartbeatMessage("CN-HL", 1, At), _other);
@@ -165,7 +210,22 @@ public sealed class FeedCodecTests : IDisposable
         { "trailing bytes", "trailing bytes" },
         { "duplicate key", "malformed CBOR" },
         { "float seq", "seq must be an unsigned integer" },
+        { "seq 2^63", "seq 9223372036854775808 is above 2^63-1" },
+        { "seq 2^64-1", "seq 18446744073709551615 is above 2^63-1" },
         { "empty issuer", "issuer is empty" },
+        { "docRecords not an array", "docRecords must be an array" },
+        { "docRef 15 bytes", "docRecords[0]: docRef must be exactly 16 bytes" },
+        { "docRef 17 bytes", "docRecords[0]: docRef must be exactly 16 bytes" },
+        { "docRef as text", "docRecords[0]: docRef must be a byte string" },
+        { "doc color 3", "docRecords[0]: color outside 0..2" },
+        { "doc color negative", "docRecords[0]: color must be an unsigned integer" },
+        { "doc ct float", "docRecords[0]: ct must be an integer" },
+        { "doc record of 4", "docRecords[0]: not a definite array of 3" },
+        { "doc record of 2", "docRecords[0]: not a definite array of 3" },
+        { "doc huge declared count", "eclared" },
+        { "docKey 31 bytes", "docKey is 31 bytes, not 32" },
+        { "docKey 33 bytes", "docKey is 33 bytes, not 32" },
+        { "docKey as text", "docKey must be a byte string" },
     };
 
     [Theory]
@@ -177,6 +237,19 @@ public sealed class FeedCodecTests : IDisposable
         Assert.False(result.Ok);
         Assert.Contains(expected, result.Error);
         Assert.DoesNotContain("\n", result.Error!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_largest_seq_a_signed_64_bit_store_holds_is_accepted()
+    {
+        var snapshot = Assert.IsType<SnapshotMessage>(Decode(new SnapshotMessage("CN-HL", long.MaxValue, At, [])));
+        Assert.Equal((ulong)long.MaxValue, snapshot.Seq);
+        foreach (FeedMessage message in new FeedMessage[] { new BatchMessage("CN-HL", 1UL << 63, At, []), new HeartbeatMessage("CN-HL", ulong.MaxValue, At) })
+        {
+            var result = FeedCodec.Decode(FeedEncoder.Sign(message, _authority), _authority);
+            Assert.False(result.Ok);
+            Assert.Contains("above 2^63-1", result.Error);
+        }
     }
 
     [Fact]
@@ -194,6 +267,25 @@ public sealed class FeedCodecTests : IDisposable
 
             Assert.False(FeedCodec.Decode(bytes, _authority).Ok);
         }
+    }
+
+    private FeedMessage Decode(FeedMessage message)
+    {
+        var result = FeedCodec.Decode(FeedEncoder.Sign(message, _authority), _authority);
+        Assert.True(result.Ok, result.Error);
+        return result.Message!;
+    }
+
+    internal static DocumentRecord[] DocRecords(int count)
+    {
+        var random = new Random(count);
+        var records = new DocumentRecord[count];
+        for (var i = 0; i < count; i++)
+        {
+            records[i] = new DocumentRecord(new HealthCode.Formats.Identity.DocRef((ulong)random.NextInt64(), (ulong)random.NextInt64()), (HealthColor)(i % 3), 1_700_000_000 - i);
+        }
+
+        return records;
     }
 
     internal static ColorRecord[] Records(int count, params string[] issuers)
@@ -222,7 +314,24 @@ public sealed class FeedCodecTests : IDisposable
                 w.WriteInt32(1);
                 return w.Encode();
             case "huge declared count":
-                return HugeDeclaredCount();
+                return HugeDeclaredCount("records");
+            case "doc huge declared count":
+                return HugeDeclaredCount("docRecords");
+            case "docKey 31 bytes":
+            case "docKey 33 bytes":
+            case "docKey as text":
+                w.WriteStartMap(4);
+                w.WriteTextString("t");
+                w.WriteTextString("trust");
+                w.WriteTextString("at");
+                w.WriteInt64(1_800_000_000);
+                w.WriteTextString("issuers");
+                TrustListFormat.WriteCbor(w, TestKeys.Trust);
+                w.WriteTextString("docKey");
+                if (which == "docKey as text") w.WriteTextString(Convert.ToBase64String(new byte[32]));
+                else w.WriteByteString(new byte[which == "docKey 31 bytes" ? 31 : 33]);
+                w.WriteEndMap();
+                return w.Encode();
             case "duplicate key":
                 w.WriteStartMap(5);
                 w.WriteTextString("t");
@@ -247,12 +356,38 @@ public sealed class FeedCodecTests : IDisposable
             {
                 if (which == "negative seq") x.WriteInt64(-1);
                 else if (which == "float seq") x.WriteDouble(1.0);
+                else if (which == "seq 2^63") x.WriteUInt64(1UL << 63);
+                else if (which == "seq 2^64-1") x.WriteUInt64(ulong.MaxValue);
                 else x.WriteUInt64(1);
             }),
             ("at", x =>
             {
                 if (which == "text at") x.WriteTextString("2026-01-01T00:00:00Z");
                 else x.WriteInt64(1_800_000_000);
+            }),
+            ("docRecords", x =>
+            {
+                if (which == "docRecords not an array")
+                {
+                    x.WriteByteString(new byte[16]);
+                    return;
+                }
+
+                x.WriteStartArray(1);
+                x.WriteStartArray(which == "doc record of 4" ? 4 : which == "doc record of 2" ? 2 : 3);
+                if (which == "docRef as text") x.WriteTextString("0123456789abcdef");
+                else x.WriteByteString(new byte[which == "docRef 15 bytes" ? 15 : which == "docRef 17 bytes" ? 17 : 16]);
+                if (which == "doc color negative") x.WriteInt32(-1);
+                else x.WriteUInt32(which == "doc color 3" ? 3u : 0u);
+                if (which != "doc record of 2")
+                {
+                    if (which == "doc ct float") x.WriteDouble(1.5);
+                    else x.WriteInt64(1);
+                }
+
+                if (which == "doc record of 4") x.WriteInt64(1);
+                x.WriteEndArray();
+                x.WriteEndArray();
             }),
             ("records", x =>
             {
@@ -284,9 +419,9 @@ public sealed class FeedCodecTests : IDisposable
         return w.Encode();
     }
 
-    private static byte[] HugeDeclaredCount()
+    private static byte[] HugeDeclaredCount(string key)
     {
-        // map(5) { t, feed, seq, at, records: array(2^31-1) holding a single record }: the count is a lie.
+        // map(5) { t, feed, seq, at, records or docRecords: array(2^31-1) holding a single entry }: the count is a lie.
         var items = new CborWriter(CborConformanceMode.Lax, allowMultipleRootLevelValues: true);
         items.WriteTextString("t");
         items.WriteTextString("snapshot");
@@ -296,10 +431,15 @@ public sealed class FeedCodecTests : IDisposable
         items.WriteUInt64(1);
         items.WriteTextString("at");
         items.WriteInt64(1_800_000_000);
-        items.WriteTextString("records");
+        items.WriteTextString(key);
         var record = new CborWriter();
-        record.WriteStartArray(4);
-        record.WriteTextString("CN-HL");
+        var docs = key == "docRecords";
+        record.WriteStartArray(docs ? 3 : 4);
+        if (!docs)
+        {
+            record.WriteTextString("CN-HL");
+        }
+
         record.WriteByteString(new byte[16]);
         record.WriteUInt32(0);
         record.WriteInt64(1);

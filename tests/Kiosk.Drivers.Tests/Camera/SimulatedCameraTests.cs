@@ -118,6 +118,86 @@ public class SimulatedCameraTests
         await Assert.ThrowsAsync<CameraFaultException>(() => next);
     }
 
+    [Fact]
+    public async Task AStillSceneIsDrawnOnceAndRepeated_AChangedSceneIsDrawnAgain()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-25T08:00:00Z"));
+        await using var camera = new SimulatedCamera(Options, time);
+        camera.Show(new SimulatedScene.QrText("still"));
+        await using var frames = camera.ReadFramesAsync(CancellationToken.None).GetAsyncEnumerator();
+
+        async Task<LumaFrame> NextAsync()
+        {
+            var next = frames.MoveNextAsync().AsTask();
+            time.Advance(TimeSpan.FromMilliseconds(100));
+            Assert.True(await next);
+            return frames.Current;
+        }
+
+        var first = await NextAsync();
+        var firstPixels = first.Pixels.ToArray();
+        Assert.False(first.Repeat);
+
+        // An equal scene (a new object of the same value) is the same frame: repeated, same pixels.
+        camera.Show(new SimulatedScene.QrText("still"));
+        var second = await NextAsync();
+        Assert.True(second.Repeat);
+        Assert.Equal(firstPixels, second.Pixels);
+        Assert.Equal(first.Sequence + 1, second.Sequence);
+
+        // The frame drawn for a scene is the one the camera drew before it drew only changes: the noise of its sequence number.
+        Assert.Equal(SimulatedFrames.Frame(new SimulatedScene.QrText("still"), first.Sequence).Pixels, firstPixels);
+
+        camera.Show(new SimulatedScene.QrText("moved", SceneStyle.Default with { RotationDegrees = 12 }));
+        var third = await NextAsync();
+        Assert.False(third.Repeat);
+        Assert.Equal(SimulatedFrames.Frame(new SimulatedScene.QrText("moved", SceneStyle.Default with { RotationDegrees = 12 }), third.Sequence).Pixels, third.Pixels);
+
+        camera.FreshNoiseEveryFrame = true;
+        var fourth = await NextAsync();
+        Assert.False(fourth.Repeat);
+        Assert.Equal(SimulatedFrames.Frame(new SimulatedScene.QrText("moved", SceneStyle.Default with { RotationDegrees = 12 }), fourth.Sequence).Pixels, fourth.Pixels);
+    }
+
+    [Fact]
+    public void ARendererDrawsAScenesAgainAsAFreshOneDoes()
+    {
+        // Scenes kept by value, noise tables kept per seed: after other scenes, each is drawn exactly as the first time.
+        var renderer = new SimulatedSceneRenderer(640, 360);
+        SimulatedScene[] scenes =
+        [
+            new SimulatedScene.Empty(false),
+            new SimulatedScene.QrText("a", SceneStyle.Varied(3)),
+            new SimulatedScene.QrText("b", SceneStyle.Default with { Seed = 2, Noise = 4 }),
+            new SimulatedScene.Empty(false),
+            new SimulatedScene.QrText("a", SceneStyle.Varied(3)),
+        ];
+        for (var i = 0; i < scenes.Length; i++)
+        {
+            var pixels = new byte[640 * 360];
+            renderer.Render(scenes[i], 40 + i, pixels);
+            Assert.Equal(SimulatedFrames.Frame(scenes[i], 40 + i, 640, 360).Pixels, pixels);
+        }
+    }
+
+    [Fact]
+    public void OpaqueLumaIsTheLumaOfTheBitmap_AndDeclinesTranslucentPixels()
+    {
+        using var bitmap = new SKBitmap(new SKImageInfo(97, 31, SKColorType.Rgba8888, SKAlphaType.Premul));
+        var random = new Random(4);
+        for (var y = 0; y < bitmap.Height; y++)
+        {
+            for (var x = 0; x < bitmap.Width; x++)
+            {
+                bitmap.SetPixel(x, y, new SKColor((byte)random.Next(256), (byte)random.Next(256), (byte)random.Next(256)));
+            }
+        }
+
+        Assert.Equal(LumaImage.FromBitmap(bitmap).Pixels, SimulatedSceneRenderer.OpaqueLuma(bitmap));
+        bitmap.SetPixel(5, 5, new SKColor(10, 20, 30, 128));
+        Assert.Null(SimulatedSceneRenderer.OpaqueLuma(bitmap));
+    }
+
     private static double MeanAbsDiff(byte[] a, byte[] b)
     {
         long sum = 0;

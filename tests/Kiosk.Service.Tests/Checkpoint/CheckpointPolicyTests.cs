@@ -150,6 +150,10 @@ public sealed class CheckpointPolicyTests
     [Fact]
     public void ReasonNames_AreTheSpecsCodes() =>
         Assert.Equal(
-            ["code_unrecognized", "code_invalid", "clock_fault", "code_expired", "code_not_yet_valid", "color_data_stale", "health_status", "temperature_unavailable", "temperature_high", "ok"],
+            [
+                "code_unrecognized", "code_invalid", "clock_fault", "code_expired", "code_not_yet_valid", "color_data_stale", "health_status",
+                "identity_unconfirmed", "identity_mismatch", "temperature_unavailable", "temperature_high", "ok",
+                "document_invalid", "document_expired", "no_record",
+            ],
             PolicyNames.AllReasons.Select(PolicyNames.Of));
 }

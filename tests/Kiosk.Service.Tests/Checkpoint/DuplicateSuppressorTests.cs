@@ -47,4 +47,20 @@ public sealed class DuplicateSuppressorTests
         Assert.True(suppressor.IsInView("B"));
         Assert.False(suppressor.IsInView("A"));
     }
+
+    [Fact]
+    public void Keys_OtherThanQrText_FollowTheSameRule()
+    {
+        // The card pump keys a card by its number: held, it is presented once; away for goneAfter, again.
+        var suppressor = new DuplicateSuppressor(TimeSpan.FromSeconds(1));
+        Assert.True(suppressor.Observe(T0, "230102198001011236"));
+        Assert.False(suppressor.Observe(T0.AddSeconds(1.2), "230102198001011236"));
+        Assert.Equal("230102198001011236", suppressor.InView);
+        Assert.False(suppressor.Observe(T0.AddSeconds(1.5), null));
+        Assert.False(suppressor.Observe(T0.AddSeconds(2.1), "230102198001011236"));
+        Assert.False(suppressor.Observe(T0.AddSeconds(3.1), null));
+        Assert.Null(suppressor.InView);
+        Assert.True(suppressor.Observe(T0.AddSeconds(3.2), "230102198001011236"));
+        Assert.True(suppressor.Observe(T0.AddSeconds(3.3), "230103199909095055"));
+    }
 }

@@ -1,4 +1,5 @@
 using Kiosk.Service.Cli;
+using Kiosk.Service.Tests.Infrastructure;
 
 namespace Kiosk.Service.Tests.Cli;
 
@@ -9,22 +10,12 @@ public sealed class RunCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static async Task<(int Code, string Out, string Error)> RunAsync(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var code = await KioskCli.RunAsync(args, stdout, stderr, CancellationToken.None);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private static Task<(int Code, string Out, string Error)> RunAsync(params string[] args) => CliRunner.RunAsync(args);
 
     private static void AssertOneLineError((int Code, string Out, string Error) result, string expected)
     {
         Assert.NotEqual(0, result.Code);
-        var lines = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Single(lines);
-        Assert.StartsWith("error: ", lines[0]);
-        Assert.Contains(expected, lines[0]);
-        Assert.DoesNotContain("   at ", result.Error);
+        CliRunner.AssertOneLineError(result, expected, result.Code);
     }
 
     [Fact]
@@ -45,6 +36,10 @@ public sealed class RunCommandTests : IDisposable
     [Fact]
     public async Task ScenarioWithoutSimulate() =>
         AssertOneLineError(await RunAsync("run", "--scenario", Path.Combine(_dir, "x.json")), "need --simulate");
+
+    [Fact]
+    public async Task AudioWithoutSimulate() =>
+        AssertOneLineError(await RunAsync("run", "--audio", Path.Combine(_dir, "audio")), "--audio need --simulate");
 
     [Fact]
     public async Task BadBrokerAddress() => AssertOneLineError(await RunAsync("run", "--simulate", "--mqtt", "localhost"), "HOST:PORT");

@@ -66,6 +66,71 @@ public sealed class ScanCommandTests : IDisposable
         Assert.Equal($"{path}: plain text", stdout.Trim());
     }
 
+    [Fact]
+    public async Task SymlinkLoopsAreNotFollowedAndEachRealFileIsScannedOnce()
+    {
+        var d = Path.Combine(_dir, "d");
+        Directory.CreateDirectory(d);
+        WriteQrPng(Path.Combine(d, "a.png"), "looped code");
+        File.CreateSymbolicLink(Path.Combine(d, "x"), ".");
+        File.CreateSymbolicLink(Path.Combine(d, "y"), ".");
+        Directory.CreateDirectory(Path.Combine(d, "sub"));
+        File.CreateSymbolicLink(Path.Combine(d, "sub", "up"), "..");
+        File.CreateSymbolicLink(Path.Combine(d, "sub", "same.png"), Path.Combine(d, "a.png"));
+
+        var (exit, stdout, stderr) = await RunAsync("scan", d, "--json");
+
+        Assert.Equal(0, exit);
+        Assert.Equal(string.Empty, stderr);
+        var line = Assert.Single(stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        var json = JsonDocument.Parse(line).RootElement;
+        Assert.Equal(Path.Combine(d, "a.png"), json.GetProperty("file").GetString());
+        Assert.Equal("looped code", json.GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public async Task TheSameFileNamedTwiceOrThroughALinkedDirectoryIsScannedOnce()
+    {
+        var real = Path.Combine(_dir, "real");
+        Directory.CreateDirectory(real);
+        WriteQrPng(Path.Combine(real, "a.png"), "once");
+        File.CreateSymbolicLink(Path.Combine(_dir, "alias"), real);
+
+        var (exit, stdout, _) = await RunAsync("scan", real, Path.Combine(_dir, "alias"), Path.Combine(real, "a.png"), "--json");
+
+        Assert.Equal(0, exit);
+        Assert.Single(stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Theory]
+    [InlineData("scan")]
+    [InlineData("inspect")]
+    public async Task AnImageDeclaringAHugeSizeIsOneLineNamingTheFileAndExit2(string command)
+    {
+        var path = Path.Combine(_dir, "huge.png");
+        await File.WriteAllBytesAsync(path, OversizedPng.Create(65535, 65535));
+
+        var (exit, stdout, stderr) = command == "scan" ? await RunAsync("scan", path) : await RunAsync("inspect", "--image", path);
+
+        Assert.Equal(2, exit);
+        Assert.Equal(string.Empty, stdout);
+        var line = Assert.Single(stderr.Trim().Split('\n'));
+        Assert.StartsWith("error: ", line);
+        Assert.Contains("huge.png", line);
+        Assert.Contains("65535 × 65535", line);
+    }
+
+    [Fact]
+    public async Task InspectOfANonImageIsOneLineNamingTheFile()
+    {
+        var path = Path.Combine(_dir, "notes.png");
+        await File.WriteAllTextAsync(path, "not an image");
+        var (exit, _, stderr) = await RunAsync("inspect", "--image", path);
+        Assert.Equal(2, exit);
+        var line = Assert.Single(stderr.Trim().Split('\n'));
+        Assert.StartsWith("error: unreadable image 'notes.png': not a readable image", line);
+    }
+
     private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(params string[] args)
     {
         var stdout = new StringWriter();

@@ -45,7 +45,7 @@ public sealed class InspectCommandTests : IDisposable
         var (_, exit, stdout, _) = await RunOnCode(HealthColor.Green, "--trust", _trustFile, "--json");
         Assert.Equal(0, exit);
         var root = JsonDocument.Parse(stdout).RootElement;
-        string[] keys = ["prefix", "base45", "zlib", "cose", "kid", "alg", "signature", "iss", "iat", "exp", "expired", "verdict", "error"];
+        string[] keys = ["prefix", "base45", "zlib", "cose", "kid", "alg", "signature", "iss", "iat", "exp", "expired", "docRef", "verdict", "error"];
         Assert.Equal(keys, root.EnumerateObject().Select(p => p.Name));
         Assert.Equal("HCN1", root.GetProperty("prefix").GetString());
         Assert.Equal("ES256", root.GetProperty("alg").GetString());
@@ -53,6 +53,32 @@ public sealed class InspectCommandTests : IDisposable
         Assert.Equal("valid", root.GetProperty("verdict").GetString());
         Assert.Equal(JsonValueKind.Null, root.GetProperty("error").ValueKind);
         Assert.Equal(Convert.ToBase64String(_key.Kid), root.GetProperty("kid").GetString());
+        Assert.False(root.GetProperty("docRef").GetBoolean());
+    }
+
+    [Fact]
+    public async Task SaysWhetherACodeCarriesTheHoldersCardNeverItsValue()
+    {
+        var docRef = HealthCode.Formats.Identity.DocRef.Compute(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray(), "11010519491231002X");
+        var code = new HealthCodeIssuer(_key).Issue("CN-HL", Now.AddMinutes(-1), Now.AddMinutes(4), Claim(HealthColor.Green) with { Document = docRef });
+        var (exit, json, _) = await Run("inspect", code, "--trust", _trustFile, "--at", Iso(Now), "--json");
+        Assert.Equal(0, exit);
+        Assert.True(JsonDocument.Parse(json).RootElement.GetProperty("docRef").GetBoolean());
+        var (_, text, _) = await Run("inspect", code, "--trust", _trustFile, "--at", Iso(Now));
+        Assert.Contains("carries the holder's card (d)", text);
+        (_, var expired, _) = await Run("inspect", code, "--trust", _trustFile, "--at", Iso(Now.AddHours(1)));
+        Assert.Contains("carries the holder's card (d)", expired);
+        foreach (var output in new[] { json, text, expired })
+        {
+            Assert.DoesNotContain(Convert.ToHexString(docRef.ToArray()), output, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(Convert.ToBase64String(docRef.ToArray()), output);
+            Assert.DoesNotContain(Convert.ToBase64String(docRef.ToArray()[..6]), output);
+        }
+
+        (_, text, _) = await Run("inspect", Issue(HealthColor.Green), "--trust", _trustFile, "--at", Iso(Now));
+        Assert.Contains("no card (d)", text);
+        (_, json, _) = await Run("inspect", "HCN1:ABC", "--json");
+        Assert.Equal(JsonValueKind.Null, JsonDocument.Parse(json).RootElement.GetProperty("docRef").ValueKind);
     }
 
     [Fact]
@@ -177,6 +203,26 @@ public sealed class InspectCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_certificate_with_a_key_too_weak_for_its_algorithm_is_an_input_error()
+    {
+        using var p384 = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP384);
+        using var certificate = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=issuer", p384, System.Security.Cryptography.HashAlgorithmName.SHA256)
+            .CreateSelfSigned(Now.AddDays(-1), Now.AddDays(1));
+        var (exit, stdout, stderr) = await Run("inspect", Issue(HealthColor.Green), "--cert", Convert.ToBase64String(certificate.RawData));
+        Assert.Equal(2, exit);
+        Assert.Empty(stdout);
+        Assert.StartsWith("error: --cert", stderr);
+        Assert.Contains("ES256 needs P-256", stderr);
+        Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+
+        var weakTrust = Path.Combine(_dir, "weak.json");
+        File.WriteAllText(weakTrust, $$"""{"issuers":[{"region":"CN-HL","certificate":"{{Convert.ToBase64String(certificate.RawData)}}"}]}""");
+        (exit, _, stderr) = await Run("inspect", Issue(HealthColor.Green), "--trust", weakTrust);
+        Assert.Equal(2, exit);
+        Assert.Contains("ES256 needs P-256", stderr);
+    }
+
+    [Fact]
     public async Task NoCodeAndNotAnImageAreInputErrors()
     {
         var (exit, _, stderr) = await Run("inspect");
@@ -217,6 +263,79 @@ public sealed class InspectCommandTests : IDisposable
         Assert.StartsWith("error: 1 of", stderr);
     }
 
+    [Fact]
+    public async Task Batch_over_the_corpus_gets_every_expiry_and_decode_case_right()
+    {
+        var lines = new List<string>();
+        var expectations = new List<(string File, bool? Decode, bool? Expiry)>();
+        foreach (var folder in new[] { "dgc-common", "dgc-es" })
+        {
+            foreach (var file in Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, "data", folder), "*.json").Order(StringComparer.Ordinal))
+            {
+                var json = JsonDocument.Parse(File.ReadAllText(file)).RootElement;
+                var context = json.GetProperty("TESTCTX");
+                lines.Add(JsonSerializer.Serialize(new
+                {
+                    text = json.GetProperty("PREFIX").GetString(),
+                    cert = context.GetProperty("CERTIFICATE").GetString(),
+                    at = context.GetProperty("VALIDATIONCLOCK").GetString(),
+                }));
+                var expected = json.GetProperty("EXPECTEDRESULTS");
+                expectations.Add((
+                    $"{folder}/{Path.GetFileName(file)}",
+                    expected.TryGetProperty("EXPECTEDDECODE", out var decode) ? decode.GetBoolean() : null,
+                    expected.TryGetProperty("EXPECTEDEXPIRATIONCHECK", out var expiry) ? expiry.GetBoolean() : null));
+            }
+        }
+
+        var batch = Path.Combine(_dir, "corpus.jsonl");
+        await File.WriteAllLinesAsync(batch, lines);
+        var (exit, stdout, stderr) = await Run("inspect", "--batch", batch);
+        Assert.True(exit == 0, stderr);
+        var outputs = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        Assert.Equal(expectations.Count, outputs.Length);
+        var expiryCases = 0;
+        for (var i = 0; i < outputs.Length; i++)
+        {
+            var (file, decode, expiry) = expectations[i];
+            var output = outputs[i];
+            if (decode is { } d)
+            {
+                Assert.True(d == (output.GetProperty("verdict").GetString() != "malformed" && output.GetProperty("cose").ValueKind == JsonValueKind.True), $"{file}: decode {d}: {output}");
+            }
+
+            if (expiry is { } e)
+            {
+                expiryCases++;
+                var at = DateTimeOffset.Parse(JsonDocument.Parse(lines[i]).RootElement.GetProperty("at").GetString()!, CultureInfo.InvariantCulture);
+                var iat = DateTimeOffset.Parse(output.GetProperty("iat").GetString()!, CultureInfo.InvariantCulture);
+                var inTime = !output.GetProperty("expired").GetBoolean() && iat <= at.AddSeconds(120);
+                Assert.True(e == inTime, $"{file}: expiration check {e}: {output}");
+            }
+        }
+
+        Assert.Equal(3, expiryCases);
+        Assert.Contains(outputs, o => o.GetProperty("iat").ValueKind == JsonValueKind.String && o.GetProperty("iat").GetString()!.StartsWith("2021-05", StringComparison.Ordinal)
+            && o.GetProperty("signature").GetString() == "valid" && o.GetProperty("error").GetString()!.Contains("EU DCC", StringComparison.Ordinal)); // ES 1003, iat a double
+    }
+
+    [Fact]
+    public async Task A_clock_at_the_end_of_year_9999_gives_expired_not_malformed()
+    {
+        var code = Issue(HealthColor.Green);
+        var (exit, stdout, _) = await Run("inspect", code, "--trust", _trustFile, "--at", "9999-12-31T23:59:59Z", "--json");
+        Assert.Equal(0, exit);
+        var root = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal("expired", root.GetProperty("verdict").GetString());
+        Assert.True(root.GetProperty("expired").GetBoolean());
+
+        var batch = Path.Combine(_dir, "end.jsonl");
+        await File.WriteAllTextAsync(batch, JsonSerializer.Serialize(new { text = code, at = "9999-12-31T23:59:59Z" }) + "\n");
+        (exit, stdout, _) = await Run("inspect", "--batch", batch, "--trust", _trustFile);
+        Assert.Equal(0, exit);
+        Assert.Equal("expired", JsonDocument.Parse(stdout).RootElement.GetProperty("verdict").GetString());
+    }
+
     [Theory]
     [InlineData("CO28.json", true)]
     [InlineData("Q1.json", false)]
@@ -227,7 +346,7 @@ public sealed class InspectCommandTests : IDisposable
         string? text;
         try
         {
-            text = QrImageFile.Decode(Convert.FromBase64String(json.GetProperty("2DCODE").GetString()!));
+            text = new QrFrameDecoder().DecodeImage(Convert.FromBase64String(json.GetProperty("2DCODE").GetString()!)).Text;
         }
         catch (InvalidDataException)
         {

@@ -57,6 +57,49 @@ public sealed class ColorFeedRulesTests : IDisposable
         Assert.Equal((HealthColor.Green, 100L), _w.Lookup(A));
     }
 
+    [Fact]
+    public void Rule1_a_seq_the_store_cannot_hold_as_a_signed_64_bit_integer_is_rejected()
+    {
+        _w.Apply(_w.Snapshot(5, T0, A));
+        var before = _w.Fingerprint();
+        foreach (var message in new FeedMessage[]
+        {
+            _w.Snapshot(1UL << 63, T0.AddMinutes(1), B),
+            _w.Snapshot(ulong.MaxValue, T0.AddMinutes(1), B),
+            _w.Batch(1UL << 63, T0.AddMinutes(1), B),
+            _w.Heartbeat(ulong.MaxValue, T0.AddMinutes(1)),
+        })
+        {
+            var outcome = _w.Apply(message);
+            Assert.Equal(FeedOutcomeKind.Rejected, outcome.Kind);
+            Assert.Contains("above 2^63-1", outcome.Detail);
+        }
+
+        Assert.Equal(before, _w.Fingerprint());
+        _w.Reopen();
+        Assert.Equal(5UL, _w.Store.State.Seq);
+        Assert.Equal(FeedOutcomeKind.SnapshotApplied, _w.Apply(_w.Snapshot(long.MaxValue, T0.AddMinutes(2), B)).Kind);
+        _w.Reopen();
+        Assert.Equal((ulong)long.MaxValue, _w.Store.State.Seq);
+    }
+
+    [Fact]
+    public void Rule1_an_at_outside_1970_to_9999_is_rejected_not_thrown()
+    {
+        // The clock check subtracts the skew from the latest signed at: an at in year 1 would underflow it.
+        foreach (var at in new[] { DateTimeOffset.MinValue, DateTimeOffset.UnixEpoch.AddSeconds(-1) })
+        {
+            var outcome = _w.Apply(_w.Heartbeat(1, at));
+            Assert.Equal(FeedOutcomeKind.Rejected, outcome.Kind);
+            Assert.Contains("at out of range", outcome.Detail);
+        }
+
+        Assert.Null(_w.Store.State.LatestSignedAt);
+        Assert.Equal(FeedOutcomeKind.HeartbeatOutOfSync, _w.Apply(_w.Heartbeat(1, DateTimeOffset.UnixEpoch)).Kind);
+        _w.Processor.CheckHealth();
+        Assert.False(_w.Processor.ClockFault);
+    }
+
     // ---- Rule 2 -------------------------------------------------------------------------------
 
     [Fact]
@@ -355,7 +398,7 @@ public sealed class ColorFeedRulesTests : IDisposable
         }]);
     }
 
-    private sealed class FixedTrust(TrustList list) : ITrustListSource
+    internal sealed class FixedTrust(TrustList list) : ITrustListSource
     {
         public TrustList Current => list;
     }

@@ -63,6 +63,25 @@ public sealed class ColorsCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Status_counts_the_document_records()
+    {
+        var common = new[] { "--db", _w.DatabasePath, "--authority-key", Key, "--feed", "CN-HL" };
+        var snapshot = Write("s.cose", new SnapshotMessage("CN-HL", 3, T0, [Record(1, HealthColor.Red, 10)], [Document(1, HealthColor.Green, 10), Document(2, HealthColor.Red, 10)]));
+        var import = await Run(["colors", "import", snapshot, .. common]);
+        Assert.Equal((0, "snapshot_applied: snapshot seq 3 applied: 1 records, 2 document records"), (import.Code, import.Out.Trim()));
+        var batch = Write("b.cose", new BatchMessage("CN-HL", 4, T0.AddMinutes(1), [], [Document(3, HealthColor.Yellow, 20)]));
+        Assert.Equal(0, (await Run(["colors", "import", batch, .. common])).Code);
+
+        var status = await Run(["colors", "status", .. common]);
+        Assert.Contains("\nrecords: 1\n", status.Out.ReplaceLineEndings("\n"));
+        Assert.Contains("document_records: 3", status.Out);
+        var json = await Run(["colors", "status", "--json", .. common]);
+        using var doc = System.Text.Json.JsonDocument.Parse(json.Out);
+        Assert.Equal(3, doc.RootElement.GetProperty("document_records").GetInt64());
+        Assert.Equal(1, doc.RootElement.GetProperty("records").GetInt64());
+    }
+
+    [Fact]
     public async Task Bad_input_is_one_line_exit_2_and_leaves_the_store_untouched()
     {
         var snapshot = Write("s.cose", _w.Snapshot(3, T0, Record(1, HealthColor.Red, 10)));

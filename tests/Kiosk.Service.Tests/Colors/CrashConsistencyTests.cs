@@ -10,11 +10,13 @@ namespace Kiosk.Service.Tests.Colors;
 /// <summary>
 /// Rule 7 under a real crash: <c>kiosk colors import</c> runs as a child process and is killed with SIGKILL at a
 /// random moment while it applies a large snapshot. After each kill the store must reopen holding exactly the
-/// previous snapshot or exactly the new one: seq, record count and every record consistent.
+/// previous snapshot or exactly the new one: seq, record and document record counts, every record and every
+/// document record consistent (the two are one state).
 /// </summary>
 public sealed class CrashConsistencyTests(ITestOutputHelper output) : IDisposable
 {
     private const int Records = 80_000;
+    private const int Documents = 40_000;
     private const int Kills = 24;
     private readonly FeedWorld _w = new();
 
@@ -106,6 +108,25 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output) : IDisposabl
             Assert.Equal((expected[probe].Color, expected[probe].ColorTime), (color, ct));
         }
 
+        var documents = DocumentsOf(seq);
+        Assert.Equal(documents.Length, store.DocumentRecordCount);
+        Assert.Equal(documents.Length, store.State.DocumentRecordCount);
+        var documentsOnDisk = 0;
+        foreach (var document in store.ReadAllDocumentsFromDisk())
+        {
+            var n = (int)document.DocRef.Low;
+            Assert.True(n < documents.Length, "a document record of another snapshot is present");
+            Assert.Equal(documents[n], document);
+            documentsOnDisk++;
+        }
+
+        Assert.Equal(documents.Length, documentsOnDisk);
+        foreach (var probe in new[] { 0, documents.Length / 2, documents.Length - 1 })
+        {
+            Assert.True(store.TryLookupDocument(documents[probe].DocRef, out var color, out var ct));
+            Assert.Equal((documents[probe].Color, documents[probe].ColorTime), (color, ct));
+        }
+
         Assert.Equal(T0.AddMinutes((double)seq), store.State.InSyncAsOf);
         return seq;
     }
@@ -122,30 +143,26 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output) : IDisposabl
         return records;
     }
 
+    /// <summary>The document records of snapshot <paramref name="seq"/>: Documents + 2 × seq of them (so the count tells the snapshot), each a function of seq.</summary>
+    private static DocumentRecord[] DocumentsOf(ulong seq)
+    {
+        var documents = new DocumentRecord[Documents + (2 * (int)seq)];
+        for (var i = 0; i < documents.Length; i++)
+        {
+            documents[i] = new DocumentRecord(new HealthCode.Formats.Identity.DocRef((ulong)i * 0xC2B2AE3D27D4EB4FUL, (ulong)i), (HealthColor)((i + (2 * (int)seq)) % 3), ((long)seq * 1_000_000) - i);
+        }
+
+        return documents;
+    }
+
     private string WriteSnapshot(ulong seq)
     {
         var path = Path.Combine(_w.Directory, $"snapshot-{seq}.cose");
-        File.WriteAllBytes(path, _w.Sign(new SnapshotMessage(_w.Feed, seq, T0.AddMinutes((double)seq), Snapshot(seq))));
+        File.WriteAllBytes(path, _w.Sign(new SnapshotMessage(_w.Feed, seq, T0.AddMinutes((double)seq), Snapshot(seq), DocumentsOf(seq))));
         return path;
     }
 
-    private Process StartImport(string file, string key)
-    {
-        var kiosk = Path.Combine(AppContext.BaseDirectory, "kiosk.dll");
-        Assert.True(File.Exists(kiosk), $"kiosk.dll not found beside the tests ({kiosk})");
-        var start = new ProcessStartInfo(DotnetHost())
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[] { kiosk, "colors", "import", file, "--db", _w.DatabasePath, "--authority-key", key, "--feed", _w.Feed })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        return Process.Start(start) ?? throw new InvalidOperationException("could not start the kiosk");
-    }
+    private Process StartImport(string file, string key) => _w.StartImport(file, key);
 
     internal static string DotnetHost() =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using HealthCode.Formats;
 using HealthCode.Formats.Feed;
+using HealthCode.Formats.Identity;
 using Kiosk.Service.Checkpoint;
 using Kiosk.Service.Colors;
 using Microsoft.Extensions.Time.Testing;
@@ -77,12 +78,46 @@ internal sealed class FeedWorld : IDisposable
     public (HealthColor Color, long Ct)? Lookup(ColorRecord record) =>
         Store.TryLookup(record.Issuer, record.Id, out var color, out var ct) ? (color, ct) : null;
 
+    /// <summary>A document record for card <paramref name="n"/> (a docRef made of n, as records' ids are).</summary>
+    public static DocumentRecord Document(int n, HealthColor color, long ct) =>
+        new(new DocRef((ulong)n * 0xC2B2AE3D27D4EB4FUL, (ulong)n), color, ct);
+
+    public (HealthColor Color, long Ct)? Lookup(DocumentRecord record) =>
+        Store.TryLookupDocument(record.DocRef, out var color, out var ct) ? (color, ct) : null;
+
     /// <summary>Everything a message could change, for "state never touched" checks.</summary>
     public string Fingerprint()
     {
         var records = string.Join(";", Store.ReadAllFromDisk().OrderBy(r => r.Issuer, StringComparer.Ordinal).ThenBy(r => r.Id.High).ThenBy(r => r.Id.Low)
             .Select(r => $"{r.Issuer}/{r.Id.High:x}/{r.Id.Low:x}/{(int)r.Color}/{r.ColorTime}"));
-        return $"{Store.FeedState}|{Store.RecordCount}|{Store.PendingCount}|{Store.SignedTrust?.SignedAt}|{records}";
+        var documents = string.Join(";", Store.ReadAllDocumentsFromDisk().OrderBy(r => r.DocRef.High).ThenBy(r => r.DocRef.Low)
+            .Select(r => $"{r.DocRef.High:x}/{r.DocRef.Low:x}/{(int)r.Color}/{r.ColorTime}"));
+        return $"{Store.FeedState}|{Store.RecordCount}|{Store.DocumentRecordCount}|{Store.PendingCount}|{Store.SignedTrust?.SignedAt}|{records}|{documents}";
+    }
+
+    /// <summary>Starts <c>kiosk colors import FILE</c> on this store as a child process (output and error redirected),
+    /// with <paramref name="environment"/> added to its environment.</summary>
+    public System.Diagnostics.Process StartImport(string file, string key, params (string Name, string Value)[] environment)
+    {
+        var kiosk = Path.Combine(AppContext.BaseDirectory, "kiosk.dll");
+        Xunit.Assert.True(File.Exists(kiosk), $"kiosk.dll not found beside the tests ({kiosk})");
+        var start = new System.Diagnostics.ProcessStartInfo(CrashConsistencyTests.DotnetHost())
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { kiosk, "colors", "import", file, "--db", DatabasePath, "--authority-key", key, "--feed", Feed })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        return System.Diagnostics.Process.Start(start) ?? throw new InvalidOperationException("could not start the kiosk");
     }
 
     public void Dispose()

@@ -43,6 +43,8 @@ public sealed class DebPackageTests
         Assert.Contains(depends, d => d.StartsWith("libc6 (>= ", StringComparison.Ordinal));
         Assert.Contains("libssl3", depends);
         Assert.Contains("passwd", depends);
+        // ALSA for the spoken prompts: P/Invoked, so no ELF file names it.
+        Assert.Contains("libasound2", depends);
         // Invariant globalization: no ICU. The NoDependencies Skia build: no fontconfig.
         Assert.DoesNotContain("libicu72", depends);
         Assert.DoesNotContain("libfontconfig1", depends);

@@ -55,10 +55,23 @@ public sealed class KioskUnitTests
 
         Assert.Equal("closed", unit.Get("Service", "DevicePolicy"));
         var allowed = unit.All("Service", "DeviceAllow");
-        foreach (var device in new[] { "char-i2c rw", "char-spi rw", "char-gpiochip rw", "char-video4linux rw", "char-fb rw" })
+        foreach (var device in new[] { "char-i2c rw", "char-spi rw", "char-gpiochip rw", "char-video4linux rw", "char-fb rw", "char-ttyAMA rw", "char-ttyS rw", "char-ttyUSB rw", "char-ttyACM rw", "char-alsa rw" })
         {
             Assert.Contains(device, allowed);
         }
+    }
+
+    [Fact]
+    public void The_postinst_puts_the_kiosk_user_in_the_groups_that_own_the_allowed_devices()
+    {
+        var postinst = File.ReadAllLines(Path.Combine(DeployTools.RaspberryPiDir, "debian", "postinst"));
+        var loop = postinst.Single(l => l.TrimStart().StartsWith("for group in ", StringComparison.Ordinal)).Trim();
+
+        var groups = loop["for group in ".Length..loop.IndexOf(';', StringComparison.Ordinal)].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
+        // gpio, i2c, spi, video for the GPIO, thermometer, panel, camera and screen; dialout for the ID card reader's serial port;
+        // audio for the spoken prompts.
+        Assert.Equal(["gpio", "i2c", "spi", "video", "dialout", "audio"], groups);
     }
 
     [ToolFact("systemd-analyze")]

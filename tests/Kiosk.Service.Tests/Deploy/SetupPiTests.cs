@@ -67,6 +67,27 @@ public sealed class SetupPiTests
     }
 
     [Fact]
+    public async Task Turns_the_jack_on_by_default_and_picks_the_sound_output_from_an_option()
+    {
+        using var boot = NewBootPartition();
+
+        var jack = await Setup(boot);
+        var jackBlock = KioskBlock(boot);
+        var hdmi = await Setup(boot, "--audio", "hdmi");
+        var hdmiBlock = KioskBlock(boot);
+        var none = await Setup(boot, "--audio", "none");
+        var bad = await Setup(boot, "--audio", "bluetooth");
+
+        Assert.Contains("dtparam=audio=on", jackBlock);
+        Assert.Contains("KIOSK_Voice__Device=default:CARD=Headphones", jack.StandardOutput);
+        Assert.DoesNotContain("dtparam=audio=on", hdmiBlock);
+        Assert.Contains("KIOSK_Voice__Device=default:CARD=vc4hdmi0", hdmi.StandardOutput);
+        Assert.Contains("KIOSK_Voice__Enabled=false", none.StandardOutput);
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Equal("error: --audio must be jack, hdmi, usb or none, not bluetooth", bad.StandardError.Trim());
+    }
+
+    [Fact]
     public async Task Keeps_cmdline_one_line_hides_the_cursor_and_never_blanks_the_console()
     {
         using var boot = NewBootPartition();
@@ -78,6 +99,39 @@ public sealed class SetupPiTests
         Assert.Equal(
             "console=serial0,115200 console=tty1 root=PARTUUID=4e639091-02 rootfstype=ext4 fsck.repair=yes rootwait consoleblank=0 quiet vt.global_cursor_default=0\n",
             cmdline);
+    }
+
+    [Fact]
+    public async Task A_uart_reader_gets_the_uart_and_no_serial_console_on_it_and_a_rerun_changes_nothing()
+    {
+        using var boot = NewBootPartition();
+
+        await SetupOk(boot, "--uart-reader");
+        var config = File.ReadAllText(boot.Combine("config.txt"));
+        var cmdline = File.ReadAllText(boot.Combine("cmdline.txt"));
+        await SetupOk(boot, "--uart-reader");
+
+        Assert.Equal(config, File.ReadAllText(boot.Combine("config.txt")));
+        Assert.Equal(cmdline, File.ReadAllText(boot.Combine("cmdline.txt")));
+        var lines = config[config.IndexOf("# >>> kiosk", StringComparison.Ordinal)..].Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains("enable_uart=1", lines);
+        var pi5 = Array.IndexOf(lines, "[pi5]");
+        Assert.True(pi5 > 0, "a [pi5] section");
+        Assert.Equal(["dtparam=uart0=on", "[all]", "# <<< kiosk <<<"], lines[(pi5 + 1)..]);
+        Assert.Equal(
+            "console=tty1 root=PARTUUID=4e639091-02 rootfstype=ext4 fsck.repair=yes rootwait consoleblank=0 quiet vt.global_cursor_default=0\n",
+            cmdline);
+    }
+
+    [Fact]
+    public async Task Without_a_uart_reader_the_uart_and_the_serial_console_are_left_alone()
+    {
+        using var boot = NewBootPartition();
+
+        await SetupOk(boot, "--display", "hdmi");
+
+        Assert.DoesNotContain("uart", File.ReadAllText(boot.Combine("config.txt")), StringComparison.Ordinal);
+        Assert.StartsWith("console=serial0,115200 ", File.ReadAllText(boot.Combine("cmdline.txt")), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -93,6 +147,12 @@ public sealed class SetupPiTests
         Assert.Equal(2, badDisplay.ExitCode);
         Assert.Equal("error: --display must be hdmi, spi-fbtft or spi-userspace, not vga", badDisplay.StandardError.Trim());
         Assert.Equal(BookwormConfig, File.ReadAllText(boot.Combine("config.txt")));
+    }
+
+    private static string KioskBlock(TempDirectory boot)
+    {
+        var config = File.ReadAllText(boot.Combine("config.txt"));
+        return config[config.IndexOf("# >>> kiosk", StringComparison.Ordinal)..];
     }
 
     private static TempDirectory NewBootPartition()

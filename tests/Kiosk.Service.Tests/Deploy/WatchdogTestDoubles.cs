@@ -110,9 +110,13 @@ internal sealed class PushedCodeReader : ICodeReader
 
     public async IAsyncEnumerable<CodeSighting> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var sighting in _sightings.Reader.ReadAllAsync(cancellationToken))
+        // Not ReadAllAsync: it resumes with ConfigureAwait(false), through the thread pool, which breaks virtual time.
+        while (await _sightings.Reader.WaitToReadAsync(cancellationToken))
         {
-            yield return sighting;
+            while (_sightings.Reader.TryRead(out var sighting))
+            {
+                yield return sighting;
+            }
         }
     }
 }
@@ -130,6 +134,13 @@ internal sealed class InSyncColorStore(DateTimeOffset inSyncAsOf) : IColorStore
     public ColorDataState State { get; } = new("CN-HL", 1, inSyncAsOf, inSyncAsOf, 0, OutOfSync: false);
 
     public bool TryLookup(string issuer, CodeId id, out HealthColor color, out long colorTime)
+    {
+        color = default;
+        colorTime = 0;
+        return false;
+    }
+
+    public bool TryLookupDocument(HealthCode.Formats.Identity.DocRef docRef, out HealthColor color, out long colorTime)
     {
         color = default;
         colorTime = 0;

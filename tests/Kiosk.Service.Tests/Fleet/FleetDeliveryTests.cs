@@ -49,10 +49,10 @@ public sealed class FleetDeliveryTests
         {
             await Task.Delay(random.Next(40, 160));
             await broker.StopAsync();
-            await WaitAsync(() => !kiosk.Connectivity.Online, "the kiosk to notice the outage");
+            await Poll.UntilAsync(() => !kiosk.Connectivity.Online, "the kiosk to notice the outage");
             await Task.Delay(random.Next(20, 200));
             await broker.RestartAsync();
-            await WaitAsync(() => kiosk.Connectivity.Online, "the kiosk to reconnect");
+            await Poll.UntilAsync(() => kiosk.Connectivity.Online, "the kiosk to reconnect");
         }
 
         killsDone.SetResult();
@@ -87,7 +87,7 @@ public sealed class FleetDeliveryTests
         await using var kiosk = FleetTestKiosk.Create(broker.Port, data.Path);
         await kiosk.StartAsync();
         await broker.StopAsync();
-        await WaitAsync(() => !kiosk.Connectivity.Online, "the kiosk to notice the outage");
+        await Poll.UntilAsync(() => !kiosk.Connectivity.Online, "the kiosk to notice the outage");
 
         var at = DateTimeOffset.UtcNow;
         for (var i = 0; i < 200; i++)
@@ -225,8 +225,6 @@ public sealed class FleetDeliveryTests
     }
 
     private static string? State(ReceivedMessage m) => m.Json.GetProperty("state").GetString();
-
-    private static Task WaitAsync(Func<bool> condition, string what) => Poll.UntilAsync(condition, what);
 }
 
 /// <summary>Broker tests start processes and sockets: run them one after another.</summary>

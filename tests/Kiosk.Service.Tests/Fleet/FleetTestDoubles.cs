@@ -6,53 +6,6 @@ using Kiosk.Service.Fleet;
 
 namespace Kiosk.Service.Tests.Fleet;
 
-/// <summary>Counts what the fleet asked of the gate.</summary>
-internal sealed class CountingIndicators : IIndicators
-{
-    private int _gateOpened;
-
-    public int GateOpened => Volatile.Read(ref _gateOpened);
-
-    public void SignalPass()
-    {
-    }
-
-    public void SignalRefer()
-    {
-    }
-
-    public void SignalFault()
-    {
-    }
-
-    public void Clear()
-    {
-    }
-
-    public void OpenGate() => Interlocked.Increment(ref _gateOpened);
-}
-
-/// <summary>A color store that only has a state (the fleet reads nothing else).</summary>
-internal sealed class FixedColorStore(ColorDataState state) : IColorStore
-{
-    public ColorDataState State { get; set; } = state;
-
-    public bool TryLookup(string issuer, CodeId id, out HealthColor color, out long colorTime)
-    {
-        color = HealthColor.Green;
-        colorTime = 0;
-        return false;
-    }
-}
-
-/// <summary>Keeps every event handed to the sinks, in order.</summary>
-internal sealed class RecordingSink : IEventSink
-{
-    public ConcurrentQueue<KioskEvent> Events { get; } = new();
-
-    public void Publish(KioskEvent kioskEvent) => Events.Enqueue(kioskEvent);
-}
-
 /// <summary>A self test that can be held until released (to keep the command worker busy).</summary>
 internal sealed class GatedSelfTest : ISelfTest
 {

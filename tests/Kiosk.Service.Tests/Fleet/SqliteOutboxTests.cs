@@ -16,7 +16,7 @@ public sealed class SqliteOutboxTests
     private static DecisionEvent Decision(long seq) => new()
     {
         EventId = Guid.CreateVersion7(At.AddSeconds(seq)), Seq = seq, At = At.AddSeconds(seq), Outcome = "pass", Reason = "ok",
-        TemperatureC = 36.6, Issuer = "CN-HL", CodeRef = "0123456789abcdef", LatencyMs = 180,
+        TemperatureC = 36.6, Issuer = "CN-HL", CodeRef = "0123456789abcdef", Via = "code", LatencyMs = 180,
     };
 
     [Fact]

@@ -85,6 +85,23 @@ internal sealed class TestSubscriber : IAsyncDisposable
         return found!;
     }
 
+    /// <summary>Waits until no message has arrived for <paramref name="quiet"/> (at most 30 s); true when it got quiet.</summary>
+    public async Task<bool> QuietAsync(TimeSpan quiet)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            var before = Messages.Count;
+            await Task.Delay(quiet);
+            if (Messages.Count == before)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     public async Task PublishAsync(MqttApplicationMessage message) => await _client.PublishAsync(message);
 
     public async ValueTask DisposeAsync()

@@ -18,6 +18,17 @@ internal sealed class RecordingEventSink : IEventSink
         }
     }
 
+    public IReadOnlyList<DecisionEvent> Decisions
+    {
+        get
+        {
+            lock (_events)
+            {
+                return _events.OfType<DecisionEvent>().ToArray();
+            }
+        }
+    }
+
     public void Publish(KioskEvent kioskEvent)
     {
         lock (_events)

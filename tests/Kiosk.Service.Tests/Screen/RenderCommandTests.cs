@@ -24,6 +24,7 @@ public sealed class RenderCommandTests : IDisposable
     [InlineData("refer")]
     [InlineData("offline")]
     [InlineData("fault")]
+    [InlineData("place_card")]
     public async Task Renders_each_screen_to_a_png(string screen)
     {
         var file = Path.Combine(_dir, $"{screen}.png");
@@ -33,6 +34,30 @@ public sealed class RenderCommandTests : IDisposable
         using var png = SKBitmap.Decode(file);
         Assert.Equal(800, png.Width);
         Assert.Equal(480, png.Height);
+    }
+
+    [Fact]
+    public async Task Place_card_and_the_card_refer_messages_and_the_idle_card_offer_render()
+    {
+        var placeCard = Path.Combine(_dir, "default");
+        Directory.CreateDirectory(placeCard);
+        var (code, output, err) = await Run("render", "--screen", "place_card", "--out", Path.Combine(placeCard, "place_card.png"), "--masked-name", "王*明");
+        Assert.Equal(0, code);
+        Assert.Equal(string.Empty, err);
+        Assert.Contains("place_card", output, StringComparison.Ordinal);
+
+        foreach (var refer in new[] { "card-mismatch", "identity-not-confirmed", "card-unreadable", "card-out-of-date", "no-record" })
+        {
+            var file = Path.Combine(_dir, $"refer-{refer}.png");
+            Assert.Equal(0, (await Run("render", "--screen", "refer", "--refer", refer, "--masked-name", "欧**明", "--out", file)).Code);
+            Assert.True(File.Exists(file));
+        }
+
+        var idle = Path.Combine(_dir, "idle-card.png");
+        var plain = Path.Combine(_dir, "idle.png");
+        Assert.Equal(0, (await Run("render", "--screen", "idle", "--offers-card", "--out", idle)).Code);
+        Assert.Equal(0, (await Run("render", "--screen", "idle", "--out", plain)).Code);
+        Assert.NotEqual(File.ReadAllBytes(idle), File.ReadAllBytes(plain));
     }
 
     [Fact]

@@ -86,6 +86,23 @@ public sealed class ScreenPresenterTests : IDisposable
     }
 
     [Fact]
+    public void Shown_reports_every_screen_with_its_languages_even_when_no_sink_could_show_it()
+    {
+        var flaky = new FlakySink { Broken = true };
+        using var presenter = Create(new DisplayOptions { FramebufferDevice = null, Language = ScreenLanguage.Chinese }, flaky);
+        var shown = new List<ScreenModel>();
+        presenter.Shown += shown.Add;
+
+        presenter.Show(new ScreenModel(ScreenKind.Pass, Status));
+        presenter.Show(new ScreenModel(ScreenKind.Refer, Status, Refer: ReferMessage.CodeExpired));
+
+        Assert.Equal([ScreenKind.Pass, ScreenKind.Refer], shown.Select(m => m.Kind));
+        Assert.Equal(ReferMessage.CodeExpired, shown[1].Refer);
+        Assert.All(shown, m => Assert.Equal(ScreenLanguage.Chinese, m.Language));
+        Assert.Contains(AlertKinds.DisplayFault, _alerts.Active);
+    }
+
+    [Fact]
     public void Every_shown_screen_is_saved_numbered_and_named_by_kind()
     {
         var screens = Path.Combine(_dir, "screens");

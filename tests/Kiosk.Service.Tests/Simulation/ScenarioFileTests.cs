@@ -139,4 +139,77 @@ public sealed class ScenarioFileTests : IDisposable
     [Fact]
     public void MissingScenarioFile_IsAnInputError() =>
         Assert.Contains("not found", Assert.Throws<CliInputException>(() => Scenario.Load(Path.Combine(_dir, "nope.json"))).Message);
+
+    [Fact]
+    public void IdentitySpecsExample_Parses_CardWithDefaults_AndIdentityMode()
+    {
+        var path = Write(
+            """
+            { "start": "2026-11-25T08:00:00Z", "feed": "CN-HL", "authorityKey": "AAEC", "identityMode": "document",
+              "visitors": [
+                { "atSeconds": 0, "qr": "HCN1:...", "bodyTemperatureC": 36.6,
+                  "card": { "number": "230102198001011236", "name": "王小明",
+                            "birth": "19800101", "validFrom": "20200101", "validTo": "长期",
+                            "atSeconds": 2, "fault": null } },
+                { "atSeconds": 30, "card": { "number": "x", "name": "", "birth": "", "validFrom": "", "validTo": "", "fault": "unreadable", "flag": "J" } },
+                { "atSeconds": 60, "qr": "HCN1:x", "card": null } ] }
+            """);
+
+        var scenario = Scenario.Load(path);
+
+        Assert.Equal(Kiosk.Service.Identity.IdentityMode.Document, scenario.IdentityMode);
+        var card = scenario.Visitors[0].Card!;
+        Assert.Equal(("230102198001011236", "王小明", "19800101", "20200101", "长期"), (card.Number, card.Name, card.Birth, card.ValidFrom, card.ValidTo));
+        Assert.Equal((2.0, ScenarioCardFault.None, ' '), (card.AtSeconds, card.Fault, card.Flag));
+        Assert.False(scenario.Visitors[0].TakesCardPath);
+        Assert.True(scenario.Visitors[1].TakesCardPath);
+        Assert.True(scenario.Visitors[1].IsDecided);
+        Assert.Equal((0.0, ScenarioCardFault.Unreadable, 'J'), (scenario.Visitors[1].Card!.AtSeconds, scenario.Visitors[1].Card!.Fault, scenario.Visitors[1].Card!.Flag));
+        Assert.Null(scenario.Visitors[2].Card);
+        Assert.Equal("ScenarioCard(redacted)", card.ToString());
+    }
+
+    [Fact]
+    public void IdentityMode_DefaultsToNone() =>
+        Assert.Equal(
+            Kiosk.Service.Identity.IdentityMode.None,
+            Scenario.Load(Write("""{ "start": "2026-11-25T08:00:00Z", "feed": "CN-HL", "authorityKey": "AA==", "visitors": [] }""")).IdentityMode);
+
+    [Theory]
+    [InlineData("""{ "identityMode": "strict" }""", "\"identityMode\" must be")]
+    [InlineData("""{ "identityMode": 1 }""", "\"identityMode\" must be")]
+    [InlineData("""{ "card": "230102198001011236" }""", "visitors[0].card must be an object")]
+    [InlineData("""{ "card": { "name": "王小明", "birth": "19800101", "validFrom": "20200101", "validTo": "长期" } }""", "visitors[0].card.number is required")]
+    [InlineData("""{ "card": { "number": 230102198001011236, "name": "王小明", "birth": "19800101", "validFrom": "20200101", "validTo": "长期" } }""", "card.number is required")]
+    [InlineData("""{ "card": { "number": "2301021980010112360", "name": "王小明", "birth": "19800101", "validFrom": "20200101", "validTo": "长期" } }""", "at most 18 characters")]
+    [InlineData("""{ "card": { "number": "230102198001011236", "name": "王小明王小明王小明王小明王小明王", "birth": "19800101", "validFrom": "20200101", "validTo": "长期" } }""", "card.name is required (text of at most 15")]
+    [InlineData("""{ "card": { "number": "230102198001011236", "name": "王小明", "birth": "19800101", "validFrom": "20200101" } }""", "card.validTo is required")]
+    [InlineData("""{ "card": { "number": "230102198001011236", "name": "王小明", "birth": "19800101", "validFrom": "20200101", "validTo": "长期", "atSeconds": -2 } }""", "card.atSeconds must be a non-negative number")]
+    [InlineData("""{ "card": { "number": "230102198001011236", "name": "王小明", "birth": "19800101", "validFrom": "20200101", "validTo": "长期", "fault": "broken" } }""", "card.fault must be null or \"unreadable\"")]
+    [InlineData("""{ "card": { "number": "230102198001011236", "name": "王小明", "birth": "19800101", "validFrom": "20200101", "validTo": "长期", "flag": "IJ" } }""", "card.flag must be one character")]
+    public void BadCardsAndModes_AreOneLineInputErrors_ThatNeverEchoTheCard(string fields, string expected)
+    {
+        var extra = fields.Trim()[1..^1].Trim();
+        var json = extra.StartsWith("\"identityMode\"", StringComparison.Ordinal)
+            ? $$"""{ "start": "2026-11-25T08:00:00Z", "feed": "CN-HL", "authorityKey": "AA==", {{extra}}, "visitors": [] }"""
+            : $$"""{ "start": "2026-11-25T08:00:00Z", "feed": "CN-HL", "authorityKey": "AA==", "visitors": [ { "qr": null, {{extra}} } ] }""";
+        var error = Assert.Throws<CliInputException>(() => Scenario.Load(Write(json)));
+        Assert.Contains(expected, error.Message);
+        Assert.DoesNotContain('\n', KioskCli.OneLine(error.Message));
+        Assert.DoesNotContain("230102", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("王", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunWithABadCard_IsOneLineErrorAndExitCode2()
+    {
+        var path = Write("""{ "start": "2026-11-25T08:00:00Z", "feed": "CN-HL", "authorityKey": "AA==", "visitors": [ { "card": { "number": "230102198001011236" } } ] }""");
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = await KioskCli.RunAsync(["run", "--simulate", "--scenario", path], stdout, stderr, CancellationToken.None);
+        Assert.Equal(2, code);
+        var line = Assert.Single(stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: ", line, StringComparison.Ordinal);
+        Assert.Contains("visitors[0].card.name", line, StringComparison.Ordinal);
+    }
 }

@@ -1,0 +1,79 @@
+using Kiosk.Service.Checkpoint;
+using Kiosk.Service.Colors;
+using Kiosk.Service.Events;
+using Kiosk.Service.Hosting;
+using Kiosk.Service.Voice;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Kiosk.Bench.Benchmarks;
+
+/// <summary>
+/// The production composition on simulated devices, in real time, with its checkpoint loop running on the thread pool:
+/// what the decision benchmarks time. One visitor at a time: <see cref="Expect"/>, act at the hardware boundary, then
+/// <see cref="DecidedAsync"/> and <see cref="ReadyAsync"/>.
+/// </summary>
+internal sealed class RunningKiosk : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private TaskCompletionSource<DecisionRecord> _decided = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task _running = Task.CompletedTask;
+    private Task _speaking = Task.CompletedTask;
+
+    private RunningKiosk(ServiceProvider services) => Services = services;
+
+    public ServiceProvider Services { get; }
+
+    /// <summary>Builds the kiosk from <paramref name="settings"/>, applies <paramref name="feedMessages"/>, starts the loop and the voice and waits until it is ready.</summary>
+    /// <param name="settings">Configuration.</param>
+    /// <param name="feedMessages">Feed messages applied before the loop starts.</param>
+    /// <param name="cancellationToken">Stops the wait.</param>
+    /// <param name="configure">More services before the kiosk's own (e.g. another sound sink).</param>
+    public static async Task<RunningKiosk> StartAsync(IDictionary<string, string?> settings, IEnumerable<byte[]> feedMessages, CancellationToken cancellationToken, Action<IServiceCollection>? configure = null)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var services = new ServiceCollection();
+        configure?.Invoke(services);
+        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Error));
+        services.AddSingleton<IEventSequence>(new InMemoryEventSequence());
+        services.AddKiosk(configuration, DeviceMode.Simulated, connectFeedBroker: false);
+        var kiosk = new RunningKiosk(services.BuildServiceProvider());
+        KioskServices.ValidateOptions(kiosk.Services);
+        var processor = kiosk.Services.GetRequiredService<ColorFeedProcessor>();
+        foreach (var message in feedMessages)
+        {
+            processor.Process(message);
+        }
+
+        var loop = kiosk.Services.GetRequiredService<CheckpointLoop>();
+        loop.Decided += r => kiosk._decided.TrySetResult(r);
+        loop.Ready += () => kiosk._ready.TrySetResult();
+        var voice = kiosk.Services.GetRequiredService<VoicePrompter>();
+        kiosk._speaking = Task.Run(() => voice.RunAsync(kiosk._stop.Token), CancellationToken.None);
+        kiosk._running = Task.Run(() => loop.RunAsync(kiosk._stop.Token), CancellationToken.None);
+        await kiosk.ReadyAsync(cancellationToken);
+        return kiosk;
+    }
+
+    /// <summary>The next visitor is coming: forget the last decision and readiness.</summary>
+    public void Expect()
+    {
+        _ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _decided = new TaskCompletionSource<DecisionRecord>(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    public Task<DecisionRecord> DecidedAsync(CancellationToken cancellationToken) => _decided.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+
+    public Task ReadyAsync(CancellationToken cancellationToken) => _ready.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _running;
+        await _speaking;
+        await Services.DisposeAsync();
+        _stop.Dispose();
+    }
+}

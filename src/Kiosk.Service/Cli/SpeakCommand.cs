@@ -1,0 +1,83 @@
+using System.CommandLine;
+using System.Globalization;
+using Kiosk.Drivers.Audio;
+using Kiosk.Service.Colors;
+using Kiosk.Service.Hosting;
+using Kiosk.Service.Voice;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Kiosk.Service.Cli;
+
+/// <summary>
+/// <c>kiosk speak PROMPT [--lang zh|en|both] [--device ALSA] [--volume 0-100] [--config FILE]</c>: plays one prompt on
+/// the sound device as the kiosk would (the configured <c>Voice</c> settings and the site's recordings), to check a
+/// speaker after installation. The audio counterpart of <c>kiosk render</c>.
+/// </summary>
+public static class SpeakCommand
+{
+    public static Command Create()
+    {
+        var prompt = new Argument<string>("PROMPT") { Description = $"Prompt to speak: {string.Join(", ", PromptCatalog.Names)}" };
+        var lang = new Option<string?>("--lang") { Description = "zh, en or both (default: Voice:Language)" };
+        var device = new Option<string?>("--device") { Description = "ALSA playback device (default: Voice:Device; `aplay -L` lists them)" };
+        var volume = new Option<int?>("--volume") { Description = "Volume 0-100 (default: Voice:Volume)" };
+        var config = new Option<FileInfo?>("--config") { Description = "Configuration file (JSON), on top of appsettings.json and /etc/kiosk/kiosk.json" };
+        var command = new Command("speak", "Play one spoken prompt on the sound device (idle, pass, refer-further-check, ...)")
+        {
+            prompt, lang, device, volume, config,
+        };
+
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var name = parse.GetValue(prompt)!.Trim().ToLowerInvariant();
+            if (!PromptCatalog.Names.Contains(name))
+            {
+                throw new CliInputException($"unknown prompt '{name}' (expected one of: {string.Join(", ", PromptCatalog.Names)})");
+            }
+
+            if (parse.GetValue(config)?.FullName is { } file && !File.Exists(file))
+            {
+                throw new CliInputException($"config file not found: {file}");
+            }
+
+            var options = new VoiceOptions();
+            KioskConfiguration.Build(parse.GetValue(config)?.FullName).GetSection(VoiceOptions.Section).Bind(options);
+            options.Language = parse.GetValue(lang) ?? options.Language;
+            options.Device = parse.GetValue(device) ?? options.Device;
+            options.Volume = parse.GetValue(volume) ?? options.Volume;
+            var invalid = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+            if (!System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options, new(options), invalid, validateAllProperties: true))
+            {
+                throw new CliInputException(string.Join("; ", invalid.Select(r => r.ErrorMessage)).Replace("Voice:", "--", StringComparison.Ordinal));
+            }
+
+            var alerts = new InMemoryAlerts();
+            var clips = new VoiceClips(options.ClipsDirectory, alerts, NullLogger<VoiceClips>.Instance);
+            foreach (var alert in alerts.History)
+            {
+                parse.InvocationConfiguration.Error.WriteLine($"warning: {alert.Detail}");
+            }
+
+            var sink = new AlsaSoundSink(options.Device, TimeProvider.System);
+            var started = TimeProvider.System.GetTimestamp();
+            try
+            {
+                await VoicePrompter.PlayAsync(sink, clips, name, options.LanguageCodes, options.Volume / 100.0, TimeProvider.System, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not (OperationCanceledException or OutOfMemoryException))
+            {
+                // SoundDevice throws System.Exception for ALSA errors: say which device.
+                throw new IOException($"{sink.Name}: {KioskCli.OneLine(ex.Message)}", ex);
+            }
+
+            var seconds = TimeProvider.System.GetElapsedTime(started).TotalSeconds;
+            var site = options.LanguageCodes.Where(l => clips.FromSite.Contains($"{name}.{l}")).ToList();
+            parse.InvocationConfiguration.Output.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"{name} ({string.Join("+", options.LanguageCodes)}) on {sink.Name} at {options.Volume} %: {seconds:0.0} s{(site.Count > 0 ? $", site recording: {string.Join(", ", site)}" : string.Empty)}"));
+            return 0;
+        });
+        return command;
+    }
+}

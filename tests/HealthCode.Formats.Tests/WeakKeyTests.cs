@@ -1,0 +1,101 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using HealthCode.Formats.Feed;
+
+namespace HealthCode.Formats.Tests;
+
+/// <summary>
+/// ES256 means P-256 and nothing else (not P-384, secp256k1 or brainpoolP256r1, which have 256-bit keys too);
+/// PS256 needs RSA of at least 2048 bits. The rule holds wherever a key enters: trust-list entries (key or
+/// certificate, JSON or CBOR), a single certificate, the issuer's signing keys and the authority key.
+/// </summary>
+public class WeakKeyTests
+{
+    public static TheoryData<string> WeakKeys => new() { "P-384", "secp256k1", "brainpoolP256r1", "RSA-1024", "RSA-2040" };
+
+    private static AsymmetricAlgorithm Create(string name) => name switch
+    {
+        "P-384" => ECDsa.Create(ECCurve.NamedCurves.nistP384),
+        "secp256k1" => ECDsa.Create(ECCurve.CreateFromValue("1.3.132.0.10")),
+        "brainpoolP256r1" => ECDsa.Create(ECCurve.NamedCurves.brainpoolP256r1),
+        "RSA-1024" => RSA.Create(1024),
+        "RSA-2040" => RSA.Create(2040),
+        "P-256" => ECDsa.Create(ECCurve.NamedCurves.nistP256),
+        "RSA-2048" => RSA.Create(2048),
+        "RSA-3072" => RSA.Create(3072),
+        _ => throw new ArgumentOutOfRangeException(nameof(name)),
+    };
+
+    private static byte[] Certificate(AsymmetricAlgorithm key)
+    {
+        var request = key switch
+        {
+            ECDsa ec => new CertificateRequest("CN=issuer", ec, HashAlgorithmName.SHA256),
+            RSA rsa => new CertificateRequest("CN=issuer", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1),
+            _ => throw new ArgumentException("unsupported", nameof(key)),
+        };
+        using var certificate = request.CreateSelfSigned(TestKeys.Now.AddDays(-1), TestKeys.Now.AddDays(30));
+        return certificate.RawData;
+    }
+
+    private static string KeyEntry(byte[] spki) =>
+        $$"""{"issuers":[{"kid":"AQIDBAUGBwg=","region":"CN-HL","publicKey":"{{Convert.ToBase64String(spki)}}","notBefore":"2026-01-01T00:00:00Z","notAfter":"2027-01-01T00:00:00Z"}]}""";
+
+    private static string CertificateEntry(byte[] der) =>
+        $$"""{"issuers":[{"region":"CN-HL","certificate":"{{Convert.ToBase64String(der)}}"}]}""";
+
+    [Theory]
+    [MemberData(nameof(WeakKeys))]
+    public void A_weak_key_is_refused_wherever_it_enters(string name)
+    {
+        using var key = Create(name);
+        var spki = key.ExportSubjectPublicKeyInfo();
+        Assert.Throws<CryptographicException>(() => PublicKeys.Import(spki));
+
+        Assert.Contains("public key", Assert.Throws<FormatException>(() => TrustListFormat.FromJson(KeyEntry(spki))).Message);
+        var der = Certificate(key);
+        Assert.Throws<FormatException>(() => TrustListFormat.FromJson(CertificateEntry(der)));
+        Assert.Throws<CryptographicException>(() => InspectionContext.ForCertificate(der, TestKeys.Now));
+
+        var entry = TrustedIssuer.FromPublicKey([1, 2, 3, 4, 5, 6, 7, 8], "CN-HL", spki, TestKeys.Now.AddDays(-1), TestKeys.Now.AddDays(1));
+        var writer = new System.Formats.Cbor.CborWriter();
+        TrustListFormat.WriteCbor(writer, new TrustList([entry]));
+        Assert.Throws<FormatException>(() => TrustListFormat.ReadCbor(new System.Formats.Cbor.CborReader(writer.Encode())));
+
+        Assert.Throws<ArgumentException>(() => SigningKey.FromKey(Create(name)));
+        Assert.Throws<FormatException>(() => SigningKey.FromPkcs8Pem(key.ExportPkcs8PrivateKeyPem()));
+        if (key is ECDsa)
+        {
+            Assert.Throws<FormatException>(() => AuthorityKey.FromSpki(spki));
+        }
+    }
+
+    [Theory]
+    [InlineData("P-256")]
+    [InlineData("RSA-2048")]
+    [InlineData("RSA-3072")]
+    public void A_strong_key_is_taken(string name)
+    {
+        using var key = Create(name);
+        var spki = key.ExportSubjectPublicKeyInfo();
+        PublicKeys.Import(spki).Dispose();
+        Assert.Single(TrustListFormat.FromJson(KeyEntry(spki)).Issuers);
+        Assert.Single(TrustListFormat.FromJson(CertificateEntry(Certificate(key))).Issuers);
+        using var signing = SigningKey.FromPkcs8Pem(key.ExportPkcs8PrivateKeyPem());
+        var code = new HealthCodeIssuer(signing).Issue("CN-HL", TestKeys.Now.AddMinutes(-1), TestKeys.Now.AddMinutes(4), TestKeys.Claim());
+        var trust = new TrustList([signing.ToTrustedIssuer("CN-HL", TestKeys.Now.AddDays(-1), TestKeys.Now.AddDays(1))]);
+        Assert.Equal(CodeVerdict.Valid, HealthCodeVerifier.Verify(code, trust, TestKeys.Now).Verdict);
+    }
+
+    [Fact]
+    public void A_code_signed_with_a_weak_key_under_a_known_kid_does_not_verify()
+    {
+        // A P-384 key posing as ES256: the trust list cannot hold it, so the code is untrusted whatever its signature.
+        using var p384 = ECDsa.Create(ECCurve.NamedCurves.nistP384);
+        var payload = TestKeys.ClaimsPayload();
+        var headers = new System.Security.Cryptography.Cose.CoseHeaderMap { { System.Security.Cryptography.Cose.CoseHeaderLabel.KeyIdentifier, System.Security.Cryptography.Cose.CoseHeaderValue.FromBytes(TestKeys.Es256.Kid) } };
+        var cose = System.Security.Cryptography.Cose.CoseSign1Message.SignEmbedded(payload, new System.Security.Cryptography.Cose.CoseSigner(p384, HashAlgorithmName.SHA256, headers));
+        var text = HealthCodeIssuer.EncodeText(cose);
+        Assert.NotEqual(CodeVerdict.Valid, HealthCodeVerifier.Verify(text, TestKeys.Trust, TestKeys.Now).Verdict);
+    }
+}

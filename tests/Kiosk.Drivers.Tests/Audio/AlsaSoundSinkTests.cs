@@ -1,0 +1,71 @@
+using Kiosk.Drivers.Audio;
+
+namespace Kiosk.Drivers.Tests.Audio;
+
+/// <summary>
+/// The ALSA sink through the real libasound and Iot.Device.Bindings' SoundDevice, on ALSA's own <c>file</c> and
+/// <c>null</c> plugins (alsa.conf defines both; no sound card and no configuration of the machine are involved).
+/// </summary>
+public sealed class AlsaSoundSinkTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("alsa-sink-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public async Task Plays_the_clip_sample_for_sample_through_the_file_plugin()
+    {
+        var raw = Path.Combine(_directory, "out.raw");
+        var clip = PcmClipTests.Sine("tone", 16000, 1, 440, TimeSpan.FromMilliseconds(400));
+        var sink = new AlsaSoundSink($"file:FILE={raw},FORMAT=raw", TimeProvider.System);
+
+        await sink.PlayAsync(clip, CancellationToken.None);
+
+        var written = File.ReadAllBytes(raw);
+        var expected = new byte[clip.DataSize];
+        clip.CopyData(0, expected);
+        // SoundDevice writes whole periods: the clip, then silence up to the end of the last period.
+        Assert.True(written.Length >= expected.Length, $"{written.Length} bytes written, clip has {expected.Length}");
+        Assert.True(written.AsSpan(0, expected.Length).SequenceEqual(expected));
+        Assert.All(written[expected.Length..], b => Assert.Equal(0, b));
+        Assert.Equal("alsa:file:FILE=" + raw + ",FORMAT=raw", sink.Name);
+    }
+
+    [Fact]
+    public async Task A_cancelled_clip_stops_early_with_a_fade_instead_of_playing_to_its_end()
+    {
+        var raw = Path.Combine(_directory, "cut.raw");
+        var clip = PcmClipTests.Sine("long", 16000, 1, 440, TimeSpan.FromSeconds(20));
+        var sink = new AlsaSoundSink($"file:FILE={raw},FORMAT=raw", TimeProvider.System, lead: TimeSpan.FromMilliseconds(100));
+        using var cut = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sink.PlayAsync(clip, cut.Token));
+
+        // Paced at playing speed, a 20 s clip cut after 0.3 s leaves far less than 20 s in the file (the bound is
+        // loose on purpose: it tells pacing from none, not how fast this machine is).
+        var seconds = new FileInfo(raw).Length / (double)clip.ByteRate;
+        Assert.InRange(seconds, 0.2, 10);
+        var samples = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, short>(File.ReadAllBytes(raw)).ToArray();
+        var lastSound = Array.FindLastIndex(samples, s => s != 0);
+        Assert.True(lastSound > 0);
+        // The last 20 ms before the silence ramp down: no click at full scale.
+        Assert.InRange(Math.Abs((int)samples[lastSound]), 0, 16000 / 10);
+    }
+
+    [Fact]
+    public async Task The_null_device_plays_and_a_missing_device_fails_with_alsas_reason()
+    {
+        var clip = PcmClipTests.Sine("tone", 16000, 1, 440, TimeSpan.FromMilliseconds(100));
+
+        await new AlsaSoundSink("null", TimeProvider.System).PlayAsync(clip, CancellationToken.None);
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => new AlsaSoundSink("kiosk-test-no-such-device", TimeProvider.System).PlayAsync(clip, CancellationToken.None));
+
+        Assert.Contains("Can not open playback device", error.Message);
+    }
+
+    [Fact]
+    public void Libasound_resolves_by_its_runtime_soname()
+    {
+        Assert.True(AlsaLibrary.TryLoad(out var error), error);
+    }
+}

@@ -1,0 +1,157 @@
+using System.Text;
+using System.Text.Json;
+using Kiosk.Service.Cli;
+using Kiosk.Service.Fleet;
+using Kiosk.Service.FleetConsole;
+
+namespace Kiosk.Service.Tests.FleetConsole;
+
+/// <summary>The console's pure parts: status rows, the table, the watch's hour, desired documents.</summary>
+public sealed class FleetConsoleModelTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 5, 1, 8, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void StatusRows_AreReadSafely_AndSortedWorstFirst()
+    {
+        var rows = new[]
+        {
+            Row("a", """{"state":"online","at":"2026-05-01T07:59:00.000Z","version":"0.1.0","problems":[],"colorData":{"feed":"CN-HL","seq":9,"inSyncAsOf":"2026-05-01T07:58:00.000Z"}}"""),
+            Row("b", """{"state":"lost"}"""),
+            Row("c", """{"state":"degraded","problems":["camera_fault","card_reader_fault"],"colorData":{"seq":null,"inSyncAsOf":null}}"""),
+            Row("d", """not json"""),
+            Row("e", """{"state":"offline","problems":["thermometer_fault"]}"""),
+            Row("f", """{"state":"degraded","problems":["thermometer_fault"]}"""),
+        };
+        var sorted = KioskStatusRow.WorstFirst(rows, Now).Select(r => r.KioskId);
+        Assert.Equal(["b", "c", "f", "d", "e", "a"], sorted);
+
+        var c = rows[2];
+        Assert.Equal(("ok", "fault", "fault"), (c.Thermometer, c.Camera, c.Reader));
+        Assert.Equal("?", rows[4].Thermometer); // offline: its last problems say nothing about now
+        Assert.Equal(KioskStatusRow.Unreadable, rows[3].State);
+        Assert.Equal(TimeSpan.FromMinutes(2), rows[0].ColorDataAge(Now));
+        Assert.Null(c.ColorDataAge(Now));
+        Assert.Equal(1, FleetStatusTable.ExitCode(rows));
+        Assert.Equal(0, FleetStatusTable.ExitCode([rows[0]]));
+    }
+
+    [Fact]
+    public void TheTable_IsAligned_FitsANarrowTerminal_AndItsJsonIsComplete()
+    {
+        var rows = KioskStatusRow.WorstFirst([Row("kiosk-01", """{"state":"degraded","at":"2026-05-01T07:59:30.000Z","problems":["thermometer_fault","color_data_stale","clock_fault"]}""")], Now);
+        var lines = FleetStatusTable.Lines(rows, Now);
+        Assert.Equal(lines[0].IndexOf("STATE", StringComparison.Ordinal), lines[1].IndexOf("degraded", StringComparison.Ordinal));
+        Assert.EndsWith("30 s ago", lines[1], StringComparison.Ordinal);
+        Assert.All(FleetStatusTable.Lines(rows, Now, width: 80), l => Assert.True(l.Length <= 80, l));
+        Assert.Contains("…", FleetStatusTable.Lines(rows, Now, width: 80)[1], StringComparison.Ordinal);
+
+        var json = JsonDocument.Parse(FleetStatusTable.Json(rows, Now)).RootElement;
+        Assert.Equal(1, json.GetProperty("summary").GetProperty("degraded").GetInt32());
+        var kiosk = json.GetProperty("kiosks")[0];
+        Assert.Equal("fault", kiosk.GetProperty("devices").GetProperty("thermometer").GetString());
+        Assert.Equal(3, kiosk.GetProperty("problems").GetArrayLength());
+        Assert.Equal(JsonValueKind.Null, kiosk.GetProperty("colorData").GetProperty("ageS").ValueKind);
+    }
+
+    [Fact]
+    public void TheWatch_CountsTheLastHourByReason_DropsDuplicates_AndKeepsTheLatestAlerts()
+    {
+        var model = new FleetWatchModel("kiosk/v1", null, alertCapacity: 2);
+        model.OnMessage("kiosk/v1/site-a/k1/status", Utf8("""{"state":"online","at":"2026-05-01T07:00:00.000Z"}"""), retained: true, Now);
+        var duplicate = Guid.NewGuid();
+        Decision(model, "k1", duplicate, "pass", "ok", Now.AddMinutes(-5));
+        Decision(model, "k1", duplicate, "pass", "ok", Now.AddMinutes(-5)); // at least once: the same event again
+        Decision(model, "k1", Guid.NewGuid(), "refer", "health_status", Now.AddMinutes(-10));
+        Decision(model, "k1", Guid.NewGuid(), "refer", "temperature_high", Now.AddMinutes(-30));
+        Decision(model, "k1", Guid.NewGuid(), "refer", "temperature_high", Now.AddMinutes(-50));
+        Decision(model, "k1", Guid.NewGuid(), "pass", "ok", Now.AddMinutes(-61)); // older than the hour
+        model.OnMessage("kiosk/v1/site-a/k1/event/decision", Utf8("garbage"), retained: false, Now);
+
+        var (rows, _) = model.Snapshot(Now);
+        var row = Assert.Single(rows);
+        Assert.Equal((1, 3, "temperature_high:2 health_status:1"), (row.Pass, row.Refer, row.Reasons));
+        Assert.Equal(DateTimeOffset.Parse("2026-05-01T07:00:00Z", System.Globalization.CultureInfo.InvariantCulture), row.Row.LastSeen); // retained: old news
+
+        // Twenty minutes on, the two oldest refers have left the hour.
+        (rows, _) = model.Snapshot(Now.AddMinutes(20));
+        Assert.Equal((1, 2, "health_status:1 temperature_high:1"), (rows[0].Pass, rows[0].Refer, rows[0].Reasons));
+
+        for (var i = 0; i < 3; i++)
+        {
+            model.OnMessage("kiosk/v1/site-a/k1/event/alert", Utf8($$"""{"eventId":"{{Guid.NewGuid()}}","at":"2026-05-01T08:00:0{{i}}.000Z","kind":"alert_{{i}}","detail":"d","active":{{(i == 1 ? "false" : "true")}}}"""), retained: false, Now);
+        }
+
+        var (_, alerts) = model.Snapshot(Now);
+        Assert.Equal(["alert_2", "alert_1"], alerts.Select(a => a.Kind));
+        Assert.False(alerts[1].Active);
+
+        // A cleared retained status removes the kiosk.
+        model.OnMessage("kiosk/v1/site-a/k1/status", [], retained: false, Now);
+        Assert.Empty(model.Snapshot(Now).Rows);
+    }
+
+    [Fact]
+    public void TheWatchScreen_FitsTheTerminal_AndSaysWhenTheConnectionIsLost()
+    {
+        var model = new FleetWatchModel("kiosk/v1", "site-a");
+        for (var i = 0; i < 50; i++)
+        {
+            model.OnMessage($"kiosk/v1/site-a/k{i:D2}/status", Utf8("""{"state":"online"}"""), retained: false, Now);
+        }
+
+        model.OnMessage("kiosk/v1/site-b/other/status", Utf8("""{"state":"lost"}"""), retained: false, Now); // another site
+        var lines = FleetWatchScreen.Render(model, "kiosk/v1/site-a", "Connection refused", Now, 100, 20);
+        Assert.Equal(20, lines.Count);
+        Assert.All(lines, l => Assert.True(l.Length <= 100, l));
+        Assert.Contains("50 kiosks: 50 online", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("connection lost: Connection refused", lines[1], StringComparison.Ordinal);
+        Assert.Contains(lines, l => l.Contains("more kiosks", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void DesiredDocuments_AreBuiltAsTheKioskParsesThem_AndReasonsGoToTheirKeys()
+    {
+        var values = new Dictionary<string, string?>
+        {
+            ["Checkpoint:FeverThresholdC"] = "37.5",
+            ["Thermometer:RetestDelay"] = "00:00:03",
+            ["Display:Language"] = "en",
+            ["Checkpoint:Strict"] = "true",
+        };
+        var document = DesiredDocument.Parse(FleetConfigurator.Build(8, values));
+        Assert.Equal(8, document.Version);
+        Assert.Equal(values.OrderBy(p => p.Key), document.Values.Select(p => new KeyValuePair<string, string?>(p.Key, p.Value)).OrderBy(p => p.Key));
+
+        Assert.Equal(("Checkpoint:FeverThresholdC", "37.5"), FleetConfigurator.ParseSetting("Checkpoint.FeverThresholdC=37.5"));
+        Assert.Throws<CliInputException>(() => FleetConfigurator.ParseSetting("FeverThresholdC=37.5"));
+        Assert.Throws<CliInputException>(() => FleetConfigurator.ParseSetting("Checkpoint:FeverThresholdC"));
+
+        const string Reason = "Fleet is not changeable at run time; Checkpoint:FeverThresholdC: The field FeverThresholdC must be between 35 and 40.";
+        string[] changed = ["Fleet:Host", "Checkpoint:FeverThresholdC", "Display:Language"];
+        Assert.Equal("Fleet is not changeable at run time", FleetConfigurator.ReasonFor("Fleet:Host", Reason, changed));
+        Assert.StartsWith("Checkpoint:FeverThresholdC: The field", FleetConfigurator.ReasonFor("Checkpoint:FeverThresholdC", Reason, changed), StringComparison.Ordinal);
+        Assert.StartsWith("not applied", FleetConfigurator.ReasonFor("Display:Language", Reason, changed), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CommandBodies_CarryTheExpiry_AndTypedArguments()
+    {
+        var body = JsonDocument.Parse(FleetCommandSender.Body("r1", Now, TimeSpan.FromSeconds(10), ["reason=maintenance", "seconds=5", "force=true"])).RootElement;
+        Assert.Equal("r1", body.GetProperty("requestId").GetString());
+        Assert.Equal("2026-05-01T08:00:00.000Z", body.GetProperty("sentAt").GetString());
+        Assert.Equal(10, body.GetProperty("expirySeconds").GetDouble());
+        Assert.Equal(("maintenance", 5, true), (body.GetProperty("reason").GetString(), body.GetProperty("seconds").GetInt32(), body.GetProperty("force").GetBoolean()));
+        Assert.Throws<CliInputException>(() => FleetCommandSender.Body("r", Now, TimeSpan.Zero, ["requestId=x"]));
+        Assert.Equal("selftest", FleetCommandSender.Normalize("self-test"));
+        Assert.Null(FleetCommandSender.ParseAnswer("s", "k", Utf8("""{"requestId":"other","ok":true}"""), "r1"));
+        Assert.Equal(CommandReply.Rejected, FleetCommandSender.ParseAnswer("s", "k", Utf8("""{"requestId":"r1","ok":false,"error":"no"}"""), "r1")!.Outcome);
+    }
+
+    private static KioskStatusRow Row(string kiosk, string json) => KioskStatusRow.Parse("site-a", kiosk, Utf8(json));
+
+    private static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
+
+    private static void Decision(FleetWatchModel model, string kiosk, Guid id, string outcome, string reason, DateTimeOffset at) =>
+        model.OnMessage($"kiosk/v1/site-a/{kiosk}/event/decision", Utf8($$"""{"eventId":"{{id}}","seq":1,"at":"{{at.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffZ}}","outcome":"{{outcome}}","reason":"{{reason}}","temperatureC":null,"issuer":null,"codeRef":null,"latencyMs":1}"""), retained: false, Now);
+}

@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using Kiosk.Service.Cli;
+using Kiosk.Service.Voice;
+
+namespace Kiosk.Service.Tests.Voice;
+
+/// <summary>
+/// <c>kiosk speak</c> through the real ALSA path: a PCM that the test's own .asoundrc defines (ALSA's file plugin),
+/// found through HOME of a child kiosk process, never through the machine's configuration.
+/// </summary>
+public sealed class SpeakCommandTests : IDisposable
+{
+    private readonly string _home = Directory.CreateTempSubdirectory("speak-home-").FullName;
+
+    public void Dispose() => Directory.Delete(_home, recursive: true);
+
+    [Fact]
+    public async Task Speaks_a_prompt_on_a_device_of_the_users_asoundrc_sample_for_sample_at_the_volume_asked()
+    {
+        var raw = Path.Combine(_home, "speaker.raw");
+        await File.WriteAllTextAsync(Path.Combine(_home, ".asoundrc"), $$"""
+            # The test's speaker: every sample played goes to a file.
+            pcm.kiosk_test_speaker {
+                type file
+                slave.pcm "null"
+                file "{{raw}}"
+                format "raw"
+            }
+            """);
+
+        var (code, stdout, stderr) = await KioskAsync(["speak", "pass", "--lang", "zh", "--device", "kiosk_test_speaker", "--volume", "50"]);
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("pass (zh) on alsa:kiosk_test_speaker at 50 %", stdout);
+        var expected = VoiceClips.LoadDefault(PromptCatalog.Pass, "zh").WithGain(0.5);
+        var bytes = new byte[expected.DataSize];
+        expected.CopyData(0, bytes);
+        var written = await File.ReadAllBytesAsync(raw);
+        Assert.True(written.Length >= bytes.Length, $"{written.Length} bytes played, the clip has {bytes.Length}");
+        Assert.True(written.AsSpan(0, bytes.Length).SequenceEqual(bytes), "the device got the clip at half volume");
+    }
+
+    [Fact]
+    public async Task A_missing_device_is_one_line_naming_it_and_an_unknown_prompt_lists_the_prompts()
+    {
+        var missing = await InProcessAsync("speak", "idle", "--device", "kiosk-test-no-such-device", "--config", await EmptyConfigAsync());
+        var unknown = await InProcessAsync("speak", "green");
+
+        Assert.Equal(1, missing.Code);
+        var line = Assert.Single(missing.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: ", line);
+        Assert.Contains("alsa:kiosk-test-no-such-device: Can not open playback device", line);
+        Assert.Equal(2, unknown.Code);
+        Assert.StartsWith("error: unknown prompt 'green' (expected one of: idle, idle-card, measuring, pass", unknown.Error);
+    }
+
+    private async Task<string> EmptyConfigAsync()
+    {
+        var config = Path.Combine(_home, "kiosk.json");
+        await File.WriteAllTextAsync(config, """{ "Voice": { "ClipsDirectory": "" } }""");
+        return config;
+    }
+
+    private static async Task<(int Code, string Out, string Error)> InProcessAsync(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = await KioskCli.RunAsync(args, stdout, stderr, CancellationToken.None);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    private async Task<(int Code, string Out, string Error)> KioskAsync(string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "kiosk.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        // ALSA reads $HOME/.asoundrc; nothing of the machine's own configuration is touched.
+        start.Environment["HOME"] = _home;
+        start.Environment["KIOSK_Voice__ClipsDirectory"] = string.Empty;
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start the kiosk");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+}

@@ -1,0 +1,71 @@
+using Kiosk.Drivers.Audio;
+using Kiosk.Service.Checkpoint;
+using Kiosk.Service.Events;
+using Kiosk.Service.Tests.Screen;
+using Kiosk.Service.Voice;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Kiosk.Service.Tests.Voice;
+
+/// <summary>A site's own recordings in the clips directory: used when playable, else one alert naming the file and the default clip.</summary>
+public sealed class VoiceClipsTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("voice-clips-").FullName;
+    private readonly RecordingEventSink _events = new();
+    private readonly AlertCenter _alerts;
+
+    public VoiceClipsTests()
+    {
+        _alerts = new AlertCenter(new FakeTimeProvider(), new InMemoryEventSequence(), [_events], NullLogger<AlertCenter>.Instance);
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void A_sites_recording_replaces_the_default_clip_of_the_same_name()
+    {
+        var recording = new PcmClip("x", 44100, 2, Enumerable.Range(0, 44100 * 2).Select(i => (short)(i % 200 * 100)).ToArray());
+        using (var file = File.Create(Path.Combine(_dir, "pass.zh.wav")))
+        {
+            recording.WriteWav(file);
+        }
+
+        var clips = new VoiceClips(_dir, _alerts, NullLogger<VoiceClips>.Instance);
+
+        var pass = clips.Get(PromptCatalog.Pass, "zh")!;
+        Assert.Equal(44100, pass.SampleRate);
+        Assert.Equal(2, pass.Channels);
+        Assert.Equal("pass.zh", pass.Name);
+        Assert.Equal(["pass.zh"], clips.FromSite);
+        Assert.Equal(VoiceClips.LoadDefault(PromptCatalog.Pass, "en").Duration, clips.Get(PromptCatalog.Pass, "en")!.Duration);
+        Assert.Empty(_events.Alerts);
+    }
+
+    [Fact]
+    public void A_bad_recording_raises_one_alert_naming_the_file_and_the_default_is_used()
+    {
+        File.WriteAllText(Path.Combine(_dir, "idle.en.wav"), "this is a text file, not a recording");
+        File.WriteAllBytes(Path.Combine(_dir, "notes.wav"), [1, 2, 3]);
+
+        var clips = new VoiceClips(_dir, _alerts, NullLogger<VoiceClips>.Instance);
+
+        var alert = Assert.Single(_events.Alerts);
+        Assert.Equal(AlertKinds.AudioFault, alert.Kind);
+        Assert.Contains(Path.Combine(_dir, "idle.en.wav"), alert.Detail);
+        Assert.Contains("not a RIFF/WAVE file", alert.Detail);
+        Assert.Empty(_alerts.Active);
+        Assert.Equal(VoiceClips.LoadDefault(PromptCatalog.Idle, "en").Duration, clips.Get(PromptCatalog.Idle, "en")!.Duration);
+        Assert.Empty(clips.FromSite);
+    }
+
+    [Fact]
+    public void No_directory_means_the_defaults()
+    {
+        var clips = new VoiceClips(Path.Combine(_dir, "absent"), _alerts, NullLogger<VoiceClips>.Instance);
+
+        Assert.All(PromptCatalog.Names, name => Assert.NotNull(clips.Get(name, "zh")));
+        Assert.Null(clips.Get("no-such-prompt", "zh"));
+        Assert.Empty(_events.Alerts);
+    }
+}

@@ -41,7 +41,9 @@ public sealed class SoakTests(ITestOutputHelper output)
             Assert.True(figures.BrokerOutages >= settings.Outages, $"{figures.BrokerOutages} outages, {settings.Outages} planned");
             Assert.Equal(0, figures.OutboxLeft);
             Assert.True(figures.RssGrowthPct <= 10, $"RSS {figures.RssFirstHourMb:0.0} MB after the first hour, {figures.RssEndMb:0.0} MB after the day");
-            Assert.True(figures.FdsEnd <= figures.FdsFirstHour + 5, $"{figures.FdsFirstHour} descriptors after the first hour, {figures.FdsEnd} after the day");
+            // Each run is a new kiosk process; its peak descriptor count moves by a few with the sockets and pipes
+            // open at the sampled moment (a reconnect, a SQLite journal). Steady: within 5 % (at least 5) of the first.
+            Assert.True(figures.FdsEnd <= figures.FdsFirstHour + Math.Max(5, figures.FdsFirstHour / 20), $"{figures.FdsFirstHour} descriptors after the first hour, {figures.FdsEnd} after the day");
         }
         finally
         {

@@ -5,16 +5,6 @@ using MQTTnet.Protocol;
 
 namespace Kiosk.Service.Fleet;
 
-/// <summary>Section <c>Fleet:HomeAssistant</c>: Home Assistant MQTT discovery (opt-in).</summary>
-public sealed class HomeAssistantOptions
-{
-    /// <summary>Announce the kiosk to Home Assistant on every connect.</summary>
-    public bool Enabled { get; set; }
-
-    /// <summary>Home Assistant's discovery prefix (its MQTT integration's setting; default <c>homeassistant</c>).</summary>
-    public string DiscoveryPrefix { get; set; } = "homeassistant";
-}
-
 /// <summary>
 /// Home Assistant MQTT discovery: the kiosk announces itself as one device with sensors (state, passes and refers
 /// today, color data age, ambient temperature) and buttons (resync, selftest), each a retained config message on

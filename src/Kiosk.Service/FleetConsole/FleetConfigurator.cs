@@ -7,25 +7,6 @@ using MQTTnet;
 
 namespace Kiosk.Service.FleetConsole;
 
-/// <summary>What the kiosk said about one key of a desired document.</summary>
-/// <param name="Key">Configuration key, e.g. <c>Checkpoint:FeverThresholdC</c>.</param>
-/// <param name="Value">The value asked for; null for a key returned to the kiosk's own value (<c>--unset</c>).</param>
-/// <param name="Accepted">True when the document with it was applied.</param>
-/// <param name="Reason">Why it was not applied (the kiosk's words), when rejected.</param>
-public sealed record ConfigKeyOutcome(string Key, string? Value, bool Accepted, string? Reason);
-
-/// <summary>The kiosk's answer to one desired document.</summary>
-/// <param name="Status"><c>applied</c>, <c>unchanged</c>, <c>rejected</c> or <c>timeout</c>.</param>
-/// <param name="Version">The version published.</param>
-/// <param name="Reason">The kiosk's reason when rejected.</param>
-/// <param name="Keys">Each key set or unset by this command.</param>
-/// <param name="Restored">True when a rejected document was replaced on the broker by the one before it.</param>
-public sealed record ConfigOutcome(string Status, long Version, string? Reason, IReadOnlyList<ConfigKeyOutcome> Keys, bool Restored)
-{
-    /// <summary>True when the kiosk runs with the document.</summary>
-    public bool Accepted => Status is "applied" or "unchanged";
-}
-
 /// <summary>
 /// <c>kiosk fleet config KIOSK --set Key=Value</c>: merges the keys into the kiosk's retained <c>config/desired</c>
 /// document (the whole desired state, docs/mqtt.md), publishes it with the next version, and waits for

@@ -7,18 +7,6 @@ using MQTTnet.Protocol;
 
 namespace Kiosk.Service.FleetConsole;
 
-/// <summary>What <c>kiosk fleet</c> connects with: the <c>Fleet</c> section's broker settings and the tool's timeout.</summary>
-/// <param name="Broker">Broker, TLS, credentials, protocol, topic prefix (section <c>Fleet</c> and the command line).</param>
-/// <param name="Timeout">How long to wait for the broker and for each answer.</param>
-public sealed record FleetConsoleSettings(FleetOptions Broker, TimeSpan Timeout)
-{
-    /// <summary>The topic prefix, e.g. <c>kiosk/v1</c>.</summary>
-    public string Prefix => Broker.TopicPrefix.TrimEnd('/');
-
-    /// <summary><c>host:port</c>, for messages.</summary>
-    public string Endpoint => $"{Broker.Host}:{Broker.EffectivePort}";
-}
-
 /// <summary>
 /// A fleet manager's connection to the broker, on the kiosk's own <see cref="FleetConnection"/> (tool mode: its
 /// own client id, no Will): connects or fails with one line within the timeout, hands every message to the

@@ -17,7 +17,6 @@ namespace Kiosk.Service.Cli;
 public sealed class FleetCommandOptions
 {
     private readonly Option<string?> _mqtt = Recursive(new Option<string?>("--mqtt") { Description = "Broker HOST:PORT (default Fleet:Host, Fleet:Port)" });
-    private readonly Option<FileInfo?> _config = Recursive(new Option<FileInfo?>("--config") { Description = "Configuration file (JSON) with a Fleet section" });
     private readonly Option<string?> _site = Recursive(new Option<string?>("--site") { Description = "Only this site" });
     private readonly Option<bool> _tls = Recursive(new Option<bool>("--tls") { Description = "Connect with TLS (Fleet:Tls)" });
     private readonly Option<string?> _caFile = Recursive(new Option<string?>("--ca-file") { Description = "PEM of the CA(s) the broker's certificate must chain to (Fleet:CaFile)" });
@@ -33,7 +32,7 @@ public sealed class FleetCommandOptions
     /// <summary>Adds the options to <paramref name="command"/> (and, recursively, its subcommands).</summary>
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _mqtt, _config, _site, _tls, _caFile, _serverName, _username, _password, _clientCert, _clientKey, _clientCertPassword, _protocol, _timeout })
+        foreach (var option in new Option[] { _mqtt, _site, _tls, _caFile, _serverName, _username, _password, _clientCert, _clientKey, _clientCertPassword, _protocol, _timeout })
         {
             command.Options.Add(option);
         }
@@ -85,13 +84,8 @@ public sealed class FleetCommandOptions
         // The MQTT client's own timeout (connect, each acknowledgement) stays within the option's range.
         overrides["Fleet:Timeout"] = TimeSpan.FromSeconds(Math.Clamp(seconds, 1, 120)).ToString("c", CultureInfo.InvariantCulture);
 
-        var configFile = parse.GetValue(_config)?.FullName;
-        if (configFile is not null && !File.Exists(configFile))
-        {
-            throw new CliInputException($"config file not found: {configFile}");
-        }
-
-        var configuration = KioskConfiguration.Build(configFile, overrides, includeSystemFile: false);
+        // The root's --config (checked once by KioskCli); a manager's workstation has no /etc/kiosk/kiosk.json to read.
+        var configuration = KioskConfiguration.Build(KioskCli.ConfigFile(parse), overrides, includeSystemFile: false);
         var options = new FleetOptions();
         try
         {

@@ -40,11 +40,11 @@ public static class RenderCommand
         command.SetAction(parse =>
         {
             var kind = ParseScreen(parse.GetValue(screen)!);
-            var (display, kiosk) = ConfiguredDefaults(parse);
+            var (display, configuredKioskId) = ConfiguredDefaults(parse);
             var (width, height) = parse.GetValue(size) is { } sizeText ? ParseSize(sizeText) : (display.Width, display.Height);
             var model = new ScreenModel(
                 kind,
-                new StatusStrip(TimeProvider.System.GetLocalNow(), Online: true, ColorDataAge: TimeSpan.FromMinutes(3), parse.GetValue(kioskId) ?? kiosk.KioskId),
+                new StatusStrip(TimeProvider.System.GetLocalNow(), Online: true, ColorDataAge: TimeSpan.FromMinutes(3), parse.GetValue(kioskId) ?? configuredKioskId),
                 MaskedName: parse.GetValue(maskedName),
                 Proxy: parse.GetValue(proxy),
                 Refer: parse.GetValue(refer) is { } r ? ParseRefer(r) : ReferMessage.SeeStaff,
@@ -75,16 +75,20 @@ public static class RenderCommand
         return command;
     }
 
-    /// <summary>The <c>Display</c> and <c>Kiosk</c> settings, bound and validated as the service does.</summary>
-    private static (DisplayOptions Display, KioskOptions Kiosk) ConfiguredDefaults(ParseResult parse)
+    /// <summary>
+    /// The <c>Display</c> settings, bound and validated as the service does, and the configured kiosk id. Only what the
+    /// screen needs is checked: a technician previews the panel on a fresh install, before <c>Kiosk:Site</c> and
+    /// <c>Kiosk:KioskId</c> are set (the service refuses to start without them; a preview shows the default id).
+    /// </summary>
+    private static (DisplayOptions Display, string KioskId) ConfiguredDefaults(ParseResult parse)
     {
         var configuration = KioskCli.Configuration(parse);
         var services = new ServiceCollection();
-        services.AddKioskCore(configuration);
         services.AddDisplayOptions(configuration);
         using var provider = services.BuildServiceProvider();
         KioskServices.ValidateOptions(provider);
-        return (provider.GetRequiredService<IOptions<DisplayOptions>>().Value, provider.GetRequiredService<IOptions<KioskOptions>>().Value);
+        var kioskId = configuration.GetSection(KioskOptions.Section)[nameof(KioskOptions.KioskId)];
+        return (provider.GetRequiredService<IOptions<DisplayOptions>>().Value, string.IsNullOrWhiteSpace(kioskId) ? new KioskOptions().KioskId : kioskId);
     }
 
     internal static ScreenKind ParseScreen(string name) =>

@@ -22,10 +22,9 @@ public static class SpeakCommand
         var lang = new Option<string?>("--lang") { Description = "zh, en or both (default: Voice:Language)" };
         var device = new Option<string?>("--device") { Description = "ALSA playback device (default: Voice:Device; `aplay -L` lists them)" };
         var volume = new Option<int?>("--volume") { Description = "Volume 0-100 (default: Voice:Volume)" };
-        var config = new Option<FileInfo?>("--config") { Description = "Configuration file (JSON), on top of appsettings.json and /etc/kiosk/kiosk.json" };
         var command = new Command("speak", "Play one spoken prompt on the sound device (idle, pass, refer-further-check, ...)")
         {
-            prompt, lang, device, volume, config,
+            prompt, lang, device, volume,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -36,13 +35,8 @@ public static class SpeakCommand
                 throw new CliInputException($"unknown prompt '{name}' (expected one of: {string.Join(", ", PromptCatalog.Names)})");
             }
 
-            if (parse.GetValue(config)?.FullName is { } file && !File.Exists(file))
-            {
-                throw new CliInputException($"config file not found: {file}");
-            }
-
             var options = new VoiceOptions();
-            KioskConfiguration.Build(parse.GetValue(config)?.FullName).GetSection(VoiceOptions.Section).Bind(options);
+            KioskCli.Configuration(parse).GetSection(VoiceOptions.Section).Bind(options);
             options.Language = parse.GetValue(lang) ?? options.Language;
             options.Device = parse.GetValue(device) ?? options.Device;
             options.Volume = parse.GetValue(volume) ?? options.Volume;

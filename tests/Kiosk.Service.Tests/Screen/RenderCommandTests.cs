@@ -36,6 +36,29 @@ public sealed class RenderCommandTests : IDisposable
         Assert.Equal(480, png.Height);
     }
 
+    /// <summary>A fresh install's /etc/kiosk/kiosk.json has no site or kiosk id yet (the service refuses to start): a preview still works.</summary>
+    [Fact]
+    public async Task Renders_before_the_kiosk_is_named_but_refuses_a_bad_display_setting()
+    {
+        var config = Path.Combine(_dir, "fresh.json");
+        await File.WriteAllTextAsync(config, """{ "Kiosk": { "Site": "", "KioskId": "" }, "Display": { "Width": 480, "Height": 320 } }""");
+        var file = Path.Combine(_dir, "fresh.png");
+        var (code, _, err) = await Run("render", "--screen", "pass", "--out", file, "--config", config);
+        Assert.Equal(0, code);
+        Assert.Equal(string.Empty, err);
+        using (var png = SKBitmap.Decode(file))
+        {
+            Assert.Equal((480, 320), (png.Width, png.Height));
+        }
+
+        var bad = Path.Combine(_dir, "bad.json");
+        await File.WriteAllTextAsync(bad, """{ "Display": { "Width": 5 } }""");
+        (code, _, err) = await Run("render", "--screen", "pass", "--out", file, "--config", bad);
+        Assert.Equal(2, code);
+        Assert.Single(err.Trim().Split('\n'));
+        Assert.Contains("Width", err);
+    }
+
     [Fact]
     public async Task Place_card_and_the_card_refer_messages_and_the_idle_card_offer_render()
     {

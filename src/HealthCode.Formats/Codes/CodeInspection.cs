@@ -4,15 +4,6 @@ using System.Text.Json;
 
 namespace HealthCode.Formats;
 
-/// <summary>The signature outcome of <c>kiosk inspect</c>.</summary>
-public enum SignatureStatus
-{
-    Valid,
-    Invalid,
-    UnknownKid,
-    NotChecked,
-}
-
 /// <summary>
 /// A code decoded layer by layer (specs/cli.md, <c>kiosk inspect --json</c>). A layer that was not reached is null.
 /// Holds no personal data: the claim itself (name, id, color) is not part of it.

@@ -1,10 +1,5 @@
 namespace Kiosk.Display.Rendering;
 
-/// <summary>A line of text in both languages.</summary>
-/// <param name="Zh">Simplified Chinese.</param>
-/// <param name="En">English.</param>
-public readonly record struct Bilingual(string Zh, string En);
-
 /// <summary>
 /// Every visible string of the screens. The font subset (Fonts/subset-font.sh) takes its Chinese characters from this
 /// file, so a new string here needs a re-run of the subset script. No string names or hints at a health color.

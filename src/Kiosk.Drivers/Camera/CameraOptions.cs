@@ -2,19 +2,6 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Kiosk.Drivers.Camera;
 
-/// <summary>Which camera the kiosk reads.</summary>
-public enum CameraSourceKind
-{
-    /// <summary>A USB UVC camera through V4L2 (<see cref="CameraOptions.Device"/>).</summary>
-    Uvc,
-
-    /// <summary>The Raspberry Pi camera module through <c>rpicam-vid</c> (or <c>libcamera-vid</c>).</summary>
-    RpiCam,
-
-    /// <summary>The simulated camera (<see cref="SimulatedCamera"/>).</summary>
-    Simulated,
-}
-
 /// <summary>Options of the camera (configuration section <c>Camera</c>).</summary>
 public sealed class CameraOptions : IValidatableObject
 {

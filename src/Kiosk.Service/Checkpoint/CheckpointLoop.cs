@@ -1,77 +1,11 @@
 using System.Threading.Channels;
 using HealthCode.Formats;
-using HealthCode.Formats.Identity;
 using Kiosk.Display;
 using Kiosk.Service.Identity;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Kiosk.Service.Checkpoint;
-
-/// <summary>
-/// Where the kiosk is in the flow: idle → code seen → verified → color looked up → (waiting for the holder's card) →
-/// measuring → decided → shown and acted on → reported; on the card path idle → card seen → color looked up → ...
-/// </summary>
-public enum CheckpointPhase
-{
-    Idle,
-    CodeSeen,
-    Verified,
-    ColorLookedUp,
-    Measuring,
-    Decided,
-    Showing,
-
-    /// <summary>Document mode: <c>place_card</c> is shown, waiting up to <c>Identity:CardTimeout</c> for the holder's valid card.</summary>
-    WaitingForCard,
-
-    /// <summary>A card alone came onto the reader: the card path (identity.md).</summary>
-    CardSeen,
-}
-
-/// <summary>One decision as the kiosk made it. Holds the claim for the screen; only <see cref="Checkpoint.Decision"/> and metadata leave the kiosk.</summary>
-/// <param name="Decision">Outcome and reason.</param>
-/// <param name="Code">The verified code (verdict, issuer, claim): never published. Null on the card path.</param>
-/// <param name="Temperature">The measurement, when rules 8-10 ran.</param>
-/// <param name="SeenAt">When the code was first in view, or (card path) when the reader found the card.</param>
-/// <param name="DecidedAt">When the decision was made.</param>
-public sealed record DecisionRecord(Decision Decision, VerifiedCode? Code, TemperatureResult? Temperature, DateTimeOffset SeenAt, DateTimeOffset DecidedAt)
-{
-    /// <summary>The card of a card-path decision (no code shown); null on the code path.</summary>
-    public CardPathCard? Card { get; init; }
-
-    /// <summary><c>card</c> when a card alone was decided; <c>code</c> otherwise (rules 7a and 7b included).</summary>
-    public DecisionVia Via => Code is null ? DecisionVia.Card : DecisionVia.Code;
-
-    public TimeSpan Latency => DecidedAt - SeenAt;
-
-    /// <summary>The temperature that decided: the retest when there was one, else the first reading; 0.1 °C.</summary>
-    public double? ReportedTemperatureC => (Temperature?.RetestC ?? Temperature?.FirstC) is { } t ? Math.Round(t, 1, MidpointRounding.AwayFromZero) : null;
-}
-
-/// <summary>What a card-path decision keeps of the card: the docRef (for <c>codeRef</c>) and the masked name (for the screen).</summary>
-/// <param name="DocRef">The card's docRef; null when the kiosk has no docKey or the card was not well-formed.</param>
-/// <param name="MaskedName">The card's name masked the issuers' way; null when the card was not read.</param>
-public sealed record CardPathCard(DocRef? DocRef, string? MaskedName)
-{
-    /// <summary>Never prints the docRef or the name.</summary>
-    public override string ToString() => "CardPathCard(redacted)";
-}
-
-/// <summary>Turns decisions into what leaves the kiosk (events, counters). Implemented by the event recorder.</summary>
-public interface IDecisionReporter
-{
-    void Report(DecisionRecord record);
-}
-
-/// <summary>What the status strip and the idle screen need to know about the kiosk.</summary>
-public interface IKioskStatus
-{
-    StatusStrip Strip(DateTimeOffset now);
-
-    /// <summary>The screen to show when nobody is being served: idle, offline (stale data, clock) or fault.</summary>
-    ScreenModel IdleScreen(DateTimeOffset now);
-}
 
 /// <summary>
 /// The checkpoint as a small state machine. Pumps turn camera sightings (once per code in view) and card-reader

@@ -53,14 +53,3 @@ public sealed class InMemoryAlerts : IAlerts
         }
     }
 }
-
-/// <summary>How an alert changed.</summary>
-public enum AlertChange
-{
-    Raised,
-    Cleared,
-    Notified,
-}
-
-/// <summary>One alert event kept by <see cref="InMemoryAlerts"/>.</summary>
-public sealed record AlertRecord(string Kind, string Detail, AlertChange Change);

@@ -8,45 +8,6 @@ using Kiosk.Drivers.QrDecoding;
 
 namespace Kiosk.Service.Demo;
 
-/// <summary>One visitor of the demo and the outcome the policy demands for it.</summary>
-/// <param name="AtSeconds">When the visitor steps up.</param>
-/// <param name="Json">The visitor's entry in the scenario file.</param>
-/// <param name="Expected">The reason the policy demands, or "-" when no code is shown.</param>
-/// <param name="Story">One line for the result table.</param>
-/// <param name="Qr">The QR text the visitor shows, if any.</param>
-/// <param name="Claim">The health-code claim inside it (holder's masked name, code id, color), if it carries one.</param>
-/// <param name="Card">The ID card the visitor lays on the reader, if any.</param>
-/// <param name="CardDocRef">That card's docRef under the demo's docKey.</param>
-public sealed record DemoVisitor(double AtSeconds, JsonObject Json, string Expected, string Story, string? Qr = null, HealthCodeClaim? Claim = null, DemoCard? Card = null, DocRef? CardDocRef = null);
-
-/// <summary>A made-up resident ID card of the demo (no real person).</summary>
-/// <param name="Number">Citizen number.</param>
-/// <param name="Name">姓名.</param>
-/// <param name="Birth"><c>YYYYMMDD</c>.</param>
-/// <param name="ValidTo"><c>YYYYMMDD</c> or <c>长期</c>.</param>
-/// <param name="ValidFrom"><c>YYYYMMDD</c>.</param>
-public sealed record DemoCard(string Number, string Name, string Birth, string ValidTo = "20400101", string ValidFrom = "20200101")
-{
-    /// <summary>A card with a valid number for this birth date.</summary>
-    public static DemoCard Of(string name, DateOnly birth, int sequence, string area = "230102") =>
-        new(ResidentIdCard.Compose(area, birth, sequence), name, birth.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture));
-
-    /// <summary>The scenario's <c>card</c> object, laid on the reader <paramref name="atSeconds"/> after the visitor stepped up.</summary>
-    public JsonObject ToJson(double atSeconds) => new()
-    {
-        ["number"] = Number,
-        ["name"] = Name,
-        ["birth"] = Birth,
-        ["validFrom"] = ValidFrom,
-        ["validTo"] = ValidTo,
-        ["atSeconds"] = atSeconds,
-        ["fault"] = null,
-    };
-
-    /// <summary>Never prints a field.</summary>
-    public override string ToString() => "DemoCard(redacted)";
-}
-
 /// <summary>
 /// Makes everything the demo needs with fresh keys: an authority key, issuer keys of two regions (CN-HL with
 /// ES256, CN-BJ with PS256: cross-region recognition), a rogue key, a docKey, codes for every rule of the policy

@@ -11,16 +11,6 @@ using Microsoft.Extensions.Primitives;
 
 namespace Kiosk.Service.Fleet;
 
-/// <summary>The answer to one <c>config/desired</c> document.</summary>
-/// <param name="Status"><c>applied</c>, <c>unchanged</c> or <c>rejected</c>.</param>
-/// <param name="Version">The document's version, when it had one.</param>
-/// <param name="Reason">Why it was rejected.</param>
-public sealed record ConfigApplyResult(string Status, long? Version, string? Reason)
-{
-    /// <summary>True when the document is now in force.</summary>
-    public bool Applied => Status == "applied";
-}
-
 /// <summary>
 /// Remote configuration of mqtt.md: a <c>config/desired</c> document is checked against the allow-list of
 /// run-time settings (<see cref="RuntimeSettingRegistration"/>), merged over the kiosk's own configuration, bound to

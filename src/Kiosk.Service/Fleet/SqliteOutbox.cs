@@ -7,19 +7,6 @@ using Microsoft.Extensions.Logging;
 
 namespace Kiosk.Service.Fleet;
 
-/// <summary>Which topic an outbox entry goes to.</summary>
-public enum OutboxTopic
-{
-    /// <summary><c>event/decision</c>.</summary>
-    Decision = 0,
-
-    /// <summary><c>event/alert</c>.</summary>
-    Alert = 1,
-}
-
-/// <summary>One stored event: the row id (send order), its topic, its id and the exact JSON to publish.</summary>
-public sealed record OutboxEntry(long Id, OutboxTopic Topic, Guid EventId, byte[] Payload);
-
 /// <summary>
 /// The durable outbox of mqtt.md "Delivery": every decision and alert is committed to a SQLite file (WAL,
 /// synchronous=FULL, so a committed event survives a power cut) before anything is sent, and leaves only when the

@@ -8,20 +8,6 @@ using MQTTnet.Protocol;
 
 namespace Kiosk.Service.Fleet;
 
-/// <summary>The ambient temperature the thermometer saw last (the lead wires the thermometer's value).</summary>
-public interface IAmbientTemperatureSource
-{
-    /// <summary>°C, or null when unknown.</summary>
-    double? AmbientC { get; }
-}
-
-/// <summary>Recent scan latencies (camera frame to QR text), for telemetry percentiles.</summary>
-public interface IScanLatencySource
-{
-    /// <summary>The latest samples in milliseconds (any number; empty when none).</summary>
-    IReadOnlyList<double> RecentScanLatenciesMs();
-}
-
 /// <summary>
 /// The <c>telemetry</c> topic (QoS 0, not retained) every <see cref="FleetOptions.TelemetryInterval"/>: uptime,
 /// decision counters by outcome and reason, outbox depth, CPU temperature, memory, ambient temperature and

@@ -1,52 +1,8 @@
-using Kiosk.Drivers.Audio;
 using Kiosk.Service.Checkpoint;
 using Microsoft.Extensions.Logging;
 using Kiosk.Service.Threading;
 
 namespace Kiosk.Service.Simulation;
-
-/// <summary>What stands in front of the simulated kiosk: the phone at the camera, the forehead at the sensor, the assist button.</summary>
-public interface ISimulatedWorld
-{
-    /// <summary>A phone showing this QR text is held at the camera.</summary>
-    void ShowQrText(string text, int seed);
-
-    /// <summary>A phone showing this image (PNG, JPEG or WebP of a QR) is held at the camera.</summary>
-    void ShowQrImage(byte[] encodedImage, int seed);
-
-    /// <summary>Nothing in front of the camera.</summary>
-    void ClearCamera();
-
-    /// <summary>A forehead of this core temperature at the sensor (null: nobody), with optional sensor noise.</summary>
-    void SetForehead(double? coreTemperatureC, double noiseC, int seed);
-
-    /// <summary>Presses the assist button.</summary>
-    void PressAssist();
-
-    /// <summary>Lays this ID card on the reader (it stays until <see cref="RemoveCard"/>).</summary>
-    void PlaceCard(ScenarioCard card);
-
-    /// <summary>Takes the card off the reader, if one lies there.</summary>
-    void RemoveCard();
-}
-
-/// <summary>Feed messages in: the same code path as messages from MQTT.</summary>
-public interface IFeedIngress
-{
-    /// <summary>Verifies and applies one raw COSE_Sign1 feed message; returns a one-line, data-free description of what happened.</summary>
-    string Apply(byte[] message);
-}
-
-/// <summary>What happened to one visitor.</summary>
-/// <param name="Index">Position in the scenario.</param>
-/// <param name="Visitor">The visitor.</param>
-/// <param name="Record">The decision, or null for a visitor with neither code nor card.</param>
-/// <param name="SteppedUpAt">When the visitor stepped up.</param>
-public sealed record VisitorResult(int Index, ScenarioVisitor Visitor, DecisionRecord? Record, DateTimeOffset SteppedUpAt)
-{
-    /// <summary>The clips spoken from this visitor's step-up to the next one's (the first visitor also has the kiosk's first idle prompt).</summary>
-    public IReadOnlyList<PlayedClip> Prompts { get; init; } = [];
-}
 
 /// <summary>
 /// Plays a scenario against a running checkpoint loop: feed messages at their times, visitors queueing

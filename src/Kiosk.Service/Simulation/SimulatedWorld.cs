@@ -3,7 +3,6 @@ using Kiosk.Drivers.Gpio;
 using Kiosk.Drivers.IdCard;
 using Kiosk.Drivers.QrDecoding;
 using Kiosk.Service.Cli;
-using Kiosk.Service.Colors;
 using Kiosk.Service.Outputs;
 using Kiosk.Service.Temperature;
 using SkiaSharp;
@@ -202,16 +201,5 @@ public sealed class SimulatedWorld(SimulatedCamera camera, ThermometerScene ther
         {
             throw new InvalidOperationException($"The simulated world's background work failed: {fault.Message}", fault);
         }
-    }
-}
-
-/// <summary>Scenario feed messages through the production feed processor.</summary>
-public sealed class ProcessorFeedIngress(ColorFeedProcessor processor) : IFeedIngress
-{
-    public string Apply(byte[] message)
-    {
-        var outcome = processor.Process(message);
-        processor.CheckHealth();
-        return outcome.ToString();
     }
 }

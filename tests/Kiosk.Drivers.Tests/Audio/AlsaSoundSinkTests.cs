@@ -37,14 +37,15 @@ public sealed class AlsaSoundSinkTests : IDisposable
         var raw = Path.Combine(_directory, "cut.raw");
         var clip = PcmClipTests.Sine("long", 16000, 1, 440, TimeSpan.FromSeconds(20));
         var sink = new AlsaSoundSink($"file:FILE={raw},FORMAT=raw", TimeProvider.System, lead: TimeSpan.FromMilliseconds(100));
-        using var cut = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        using var cut = new CancellationTokenSource(TimeSpan.FromSeconds(1));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sink.PlayAsync(clip, cut.Token));
 
-        // Paced at playing speed, a 20 s clip cut after 0.3 s leaves far less than 20 s in the file (the bound is
-        // loose on purpose: it tells pacing from none, not how fast this machine is).
+        // Paced at playing speed, a 20 s clip cut after 1 s leaves far less than 20 s in the file. The bounds are loose on
+        // purpose: they tell pacing from none, not how fast this machine is (on a loaded machine opening the device eats
+        // into the second: 0.3 s once left only 0.195 s of sound).
         var seconds = new FileInfo(raw).Length / (double)clip.ByteRate;
-        Assert.InRange(seconds, 0.2, 10);
+        Assert.InRange(seconds, 0.05, 10);
         var samples = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, short>(File.ReadAllBytes(raw)).ToArray();
         var lastSound = Array.FindLastIndex(samples, s => s != 0);
         Assert.True(lastSound > 0);

@@ -1,8 +1,5 @@
 namespace Kiosk.Service.Checkpoint;
 
-// The card reader as the checkpoint sees it (identity.md). The SAM-protocol driver is in Kiosk.Drivers/IdCard; the
-// adapter that turns its polls into sightings (and raises card_reader_fault) is in Kiosk.Service/Identity.
-
 /// <summary>A resident ID card as read: only the fields identity.md uses. Address and photo are never held.</summary>
 /// <param name="Number">The 18-character citizen number as read (trimmed).</param>
 /// <param name="Name">姓名, padding trimmed.</param>
@@ -36,33 +33,4 @@ public sealed record IdentityCard(string Number, string Name, string Birth, stri
 
     /// <summary>Never prints a field (privacy).</summary>
     public override string ToString() => "IdentityCard(redacted)";
-}
-
-/// <summary>What one look at the reader found.</summary>
-public enum CardReadKind
-{
-    /// <summary>No card on the reader.</summary>
-    NoCard,
-
-    /// <summary>A card read whole: <see cref="CardSighting.Card"/> is set.</summary>
-    Read,
-
-    /// <summary>A card was found (<c>9F</c>) but not read whole within <c>Identity:ReadTimeout</c> of finding it.</summary>
-    Unreadable,
-
-    /// <summary>The module is faulty or silent (<c>60</c>, <c>66</c>, no answer): not a card; no decision is made on it.</summary>
-    ReaderFault,
-}
-
-/// <summary>One look at the card reader.</summary>
-/// <param name="At">When the look ended.</param>
-/// <param name="Kind">What it found.</param>
-/// <param name="Card">The card, when <see cref="CardReadKind.Read"/>.</param>
-/// <param name="FoundAt">When the reader first found this card (<c>9F</c>); a decision's latency counts from it.</param>
-public readonly record struct CardSighting(DateTimeOffset At, CardReadKind Kind, IdentityCard? Card, DateTimeOffset FoundAt);
-
-/// <summary>The ID card reader, polled: one sighting per poll (find → select → read).</summary>
-public interface ICardReader
-{
-    IAsyncEnumerable<CardSighting> ReadAsync(CancellationToken cancellationToken);
 }

@@ -6,58 +6,6 @@ using Kiosk.Service.Identity;
 
 namespace Kiosk.Service.Simulation;
 
-/// <summary>A feed message of a scenario: raw COSE bytes, applied before the first visitor or at <see cref="AtSeconds"/>.</summary>
-public sealed record ScenarioFeedMessage(string File, byte[] Bytes, double? AtSeconds);
-
-/// <summary>One visitor of a scenario (cli.md).</summary>
-/// <param name="AtSeconds">When the visitor steps up (or later, when the kiosk is ready again).</param>
-/// <param name="Qr">QR text shown, or null.</param>
-/// <param name="QrImage">Encoded image (PNG, JPEG, WebP) of the QR shown, or null.</param>
-/// <param name="QrImageFile">File name of that image, for messages.</param>
-/// <param name="BodyTemperatureC">Core temperature; null = nobody in front of the sensor.</param>
-/// <param name="Assist">Presses the assist button.</param>
-/// <param name="SensorNoiseC">Standard deviation of sensor noise, °C (0 = none).</param>
-/// <param name="Card">The visitor's ID card, if any (identity.md, "Scenario files").</param>
-public sealed record ScenarioVisitor(double AtSeconds, string? Qr, byte[]? QrImage, string? QrImageFile, double? BodyTemperatureC, bool Assist, double SensorNoiseC, ScenarioCard? Card = null)
-{
-    public bool ShowsCode => Qr is not null || QrImage is not null;
-
-    /// <summary>A card and no code: the card path.</summary>
-    public bool TakesCardPath => !ShowsCode && Card is not null;
-
-    /// <summary>The kiosk decides this visitor (a code, a card, or both).</summary>
-    public bool IsDecided => ShowsCode || Card is not null;
-}
-
-/// <summary>How a scenario card behaves on the reader.</summary>
-public enum ScenarioCardFault
-{
-    /// <summary>Read whole.</summary>
-    None,
-
-    /// <summary>Found (<c>9F</c>), but every read answers <c>41</c>.</summary>
-    Unreadable,
-}
-
-/// <summary>
-/// A visitor's resident ID card as it lies on the simulated reader (identity.md, "Scenario files"): the fields the
-/// card's text holds, when it is placed and how it reads. The fields are not checked here: a scenario may carry a
-/// card that is not well-formed (that is what the card path refers).
-/// </summary>
-/// <param name="Number">The citizen number, at most 18 characters.</param>
-/// <param name="Name">姓名, at most 15 characters.</param>
-/// <param name="Birth">Birth field, at most 8 characters (<c>YYYYMMDD</c>).</param>
-/// <param name="ValidFrom">Validity start, at most 8 characters.</param>
-/// <param name="ValidTo">Validity end, at most 8 characters (<c>YYYYMMDD</c> or <c>长期</c>).</param>
-/// <param name="AtSeconds">Placed this long after the visitor stepped up; it lies there until the visitor leaves.</param>
-/// <param name="Fault">How it reads.</param>
-/// <param name="Flag">The layout flag (text character 124): a space for a resident ID card; <c>I</c>, <c>J</c>, <c>Y</c> for other layouts.</param>
-public sealed record ScenarioCard(string Number, string Name, string Birth, string ValidFrom, string ValidTo, double AtSeconds, ScenarioCardFault Fault, char Flag)
-{
-    /// <summary>Never prints a field (privacy).</summary>
-    public override string ToString() => "ScenarioCard(redacted)";
-}
-
 /// <summary>A parsed, validated scenario file with its referenced files loaded.</summary>
 /// <param name="IdentityMode">The site's identity mode (<c>identityMode</c>, default <c>none</c>): sets <c>Identity:Mode</c>.</param>
 public sealed record Scenario(

@@ -1,0 +1,8 @@
+namespace Kiosk.Service.Checkpoint;
+
+/// <summary>PASS or REFER.</summary>
+public enum Outcome
+{
+    Pass,
+    Refer,
+}

@@ -75,7 +75,7 @@ public static class KioskCli
             // the host through its own lifetime.
             return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null }, cancellationToken);
         }
-        catch (CliInputException ex)
+        catch (Exception ex) when (ex is CliInputException or Simulation.SimulationInputException)
         {
             stderr.WriteLine($"error: {OneLine(ex.Message)}");
             return 2;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Kiosk.Service.Cli;
 using Kiosk.Service.Codes;
 using Kiosk.Service.Inputs;
 using Kiosk.Service.Identity;
@@ -18,12 +17,12 @@ public sealed record Scenario(
     string BaseDirectory,
     IdentityMode IdentityMode = IdentityMode.None)
 {
-    /// <summary>Reads a scenario; every problem is a <see cref="CliInputException"/> with one line saying what and where.</summary>
+    /// <summary>Reads a scenario; every problem is a <see cref="SimulationInputException"/> with one line saying what and where.</summary>
     public static Scenario Load(string path)
     {
         if (!System.IO.File.Exists(path))
         {
-            throw new CliInputException($"scenario file not found: {path}");
+            throw new SimulationInputException($"scenario file not found: {path}");
         }
 
         var baseDirectory = Path.GetDirectoryName(Path.GetFullPath(path))!;
@@ -34,16 +33,16 @@ public sealed record Scenario(
         }
         catch (InputTooLargeException)
         {
-            throw new CliInputException($"scenario {path} is larger than {BoundedFile.Describe(InputLimits.ScenarioBytes)}");
+            throw new SimulationInputException($"scenario {path} is larger than {BoundedFile.Describe(InputLimits.ScenarioBytes)}");
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new CliInputException($"scenario {path} cannot be read: {ex.Message}");
+            throw new SimulationInputException($"scenario {path} cannot be read: {ex.Message}");
         }
 
         if (!System.Text.Unicode.Utf8.IsValid(bytes))
         {
-            throw new CliInputException($"scenario {path} is not UTF-8 text");
+            throw new SimulationInputException($"scenario {path} is not UTF-8 text");
         }
 
         JsonDocument document;
@@ -53,7 +52,7 @@ public sealed record Scenario(
         }
         catch (JsonException ex)
         {
-            throw new CliInputException($"scenario {path} is not valid JSON: {ex.Message}");
+            throw new SimulationInputException($"scenario {path} is not valid JSON: {ex.Message}");
         }
 
         using (document)
@@ -65,7 +64,7 @@ public sealed record Scenario(
             catch (InvalidOperationException ex)
             {
                 // A string with a lone surrogate escape ("\ud800") cannot become .NET text.
-                throw new CliInputException($"scenario {path}: a string is not valid Unicode ({ex.Message})");
+                throw new SimulationInputException($"scenario {path}: a string is not valid Unicode ({ex.Message})");
             }
         }
     }
@@ -83,18 +82,18 @@ public sealed record Scenario(
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
-            throw new CliInputException($"scenario {path}: the top level must be an object");
+            throw new SimulationInputException($"scenario {path}: the top level must be an object");
         }
 
         var startText = RequiredString(root, "start", path);
         if (!IsoInstant.TryParse(startText, out var start))
         {
-            throw new CliInputException($"scenario {path}: \"start\" is not an ISO 8601 time: {startText}");
+            throw new SimulationInputException($"scenario {path}: \"start\" is not an ISO 8601 time: {startText}");
         }
 
         if (start < EarliestStart || start > LatestStart)
         {
-            throw new CliInputException($"scenario {path}: \"start\" must be between {IsoInstant.Format(EarliestStart)} and {IsoInstant.Format(LatestStart)}");
+            throw new SimulationInputException($"scenario {path}: \"start\" must be between {IsoInstant.Format(EarliestStart)} and {IsoInstant.Format(LatestStart)}");
         }
 
         var feed = RequiredString(root, "feed", path);
@@ -103,7 +102,7 @@ public sealed record Scenario(
         {
             identityMode = mode.ValueKind == JsonValueKind.String && mode.GetString() is { } modeName && ParseIdentityMode(modeName) is { } parsed
                 ? parsed
-                : throw new CliInputException($"scenario {path}: \"identityMode\" must be \"none\" or \"document\"");
+                : throw new SimulationInputException($"scenario {path}: \"identityMode\" must be \"none\" or \"document\"");
         }
 
         byte[] authorityKey;
@@ -113,7 +112,7 @@ public sealed record Scenario(
         }
         catch (FormatException)
         {
-            throw new CliInputException($"scenario {path}: \"authorityKey\" is not base64");
+            throw new SimulationInputException($"scenario {path}: \"authorityKey\" is not base64");
         }
 
         string? trustListFile = null;
@@ -121,7 +120,7 @@ public sealed record Scenario(
         {
             if (trust.ValueKind != JsonValueKind.String)
             {
-                throw new CliInputException($"scenario {path}: \"trustList\" must be a file name");
+                throw new SimulationInputException($"scenario {path}: \"trustList\" must be a file name");
             }
 
             trustListFile = Path.GetFullPath(Path.Combine(baseDirectory, trust.GetString()!));
@@ -131,7 +130,7 @@ public sealed record Scenario(
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or InvalidDataException)
             {
-                throw new CliInputException($"scenario {path}: trustList {trust.GetString()}: {ex.Message}");
+                throw new SimulationInputException($"scenario {path}: trustList {trust.GetString()}: {ex.Message}");
             }
         }
 
@@ -140,7 +139,7 @@ public sealed record Scenario(
         {
             if (feedMessages.ValueKind != JsonValueKind.Array)
             {
-                throw new CliInputException($"scenario {path}: \"feedMessages\" must be an array");
+                throw new SimulationInputException($"scenario {path}: \"feedMessages\" must be an array");
             }
 
             var index = 0;
@@ -160,14 +159,14 @@ public sealed record Scenario(
                         messages.Add(new ScenarioFeedMessage(file, ReadReferenced(baseDirectory, file, where, path, InputLimits.FeedMessageBytes), at));
                         break;
                     default:
-                        throw new CliInputException($"scenario {path}: {where} must be a file name or {{\"file\", \"atSeconds\"}}");
+                        throw new SimulationInputException($"scenario {path}: {where} must be a file name or {{\"file\", \"atSeconds\"}}");
                 }
             }
         }
 
         if (!root.TryGetProperty("visitors", out var visitorsElement) || visitorsElement.ValueKind != JsonValueKind.Array)
         {
-            throw new CliInputException($"scenario {path}: \"visitors\" must be an array");
+            throw new SimulationInputException($"scenario {path}: \"visitors\" must be an array");
         }
 
         var visitors = new List<ScenarioVisitor>();
@@ -177,17 +176,17 @@ public sealed record Scenario(
             var where = $"visitors[{n++}]";
             if (v.ValueKind != JsonValueKind.Object)
             {
-                throw new CliInputException($"scenario {path}: {where} must be an object");
+                throw new SimulationInputException($"scenario {path}: {where} must be an object");
             }
 
             var atSeconds = v.TryGetProperty("atSeconds", out var a) && a.ValueKind != JsonValueKind.Null ? NonNegativeNumber(a, $"{where}.atSeconds", path) : 0;
             string? qr = null;
             if (v.TryGetProperty("qr", out var q) && q.ValueKind != JsonValueKind.Null)
             {
-                qr = q.ValueKind == JsonValueKind.String ? q.GetString() : throw new CliInputException($"scenario {path}: {where}.qr must be text or null");
+                qr = q.ValueKind == JsonValueKind.String ? q.GetString() : throw new SimulationInputException($"scenario {path}: {where}.qr must be text or null");
                 if (qr!.Length > InputLimits.QrTextChars || !Kiosk.Drivers.Camera.SimulatedSceneRenderer.CanShow(qr))
                 {
-                    throw new CliInputException($"scenario {path}: {where}.qr ({qr.Length} characters) does not fit in a QR code (at most {InputLimits.QrTextChars})");
+                    throw new SimulationInputException($"scenario {path}: {where}.qr ({qr.Length} characters) does not fit in a QR code (at most {InputLimits.QrTextChars})");
                 }
             }
 
@@ -195,13 +194,13 @@ public sealed record Scenario(
             string? imageFile = null;
             if (v.TryGetProperty("qrImage", out var img) && img.ValueKind != JsonValueKind.Null)
             {
-                imageFile = img.ValueKind == JsonValueKind.String ? img.GetString()! : throw new CliInputException($"scenario {path}: {where}.qrImage must be a file name");
+                imageFile = img.ValueKind == JsonValueKind.String ? img.GetString()! : throw new SimulationInputException($"scenario {path}: {where}.qrImage must be a file name");
                 image = ReadReferenced(baseDirectory, imageFile, $"{where}.qrImage", path, InputLimits.ImageBytes);
             }
 
             if (qr is not null && image is not null)
             {
-                throw new CliInputException($"scenario {path}: {where} has both qr and qrImage");
+                throw new SimulationInputException($"scenario {path}: {where} has both qr and qrImage");
             }
 
             double? temperature = null;
@@ -209,7 +208,7 @@ public sealed record Scenario(
             {
                 if (t.ValueKind != JsonValueKind.Number || !t.TryGetDouble(out var tc) || tc is < 20 or > 50)
                 {
-                    throw new CliInputException($"scenario {path}: {where}.bodyTemperatureC must be a number between 20 and 50 or null");
+                    throw new SimulationInputException($"scenario {path}: {where}.bodyTemperatureC must be a number between 20 and 50 or null");
                 }
 
                 temperature = tc;
@@ -243,14 +242,14 @@ public sealed record Scenario(
     {
         if (card.ValueKind != JsonValueKind.Object)
         {
-            throw new CliInputException($"scenario {path}: {where} must be an object");
+            throw new SimulationInputException($"scenario {path}: {where} must be an object");
         }
 
         string Field(string name, int maxLength)
         {
             if (!card.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String || value.GetString()!.Length > maxLength)
             {
-                throw new CliInputException($"scenario {path}: {where}.{name} is required (text of at most {maxLength} characters)");
+                throw new SimulationInputException($"scenario {path}: {where}.{name} is required (text of at most {maxLength} characters)");
             }
 
             return value.GetString()!;
@@ -270,7 +269,7 @@ public sealed record Scenario(
         {
             fault = faultValue.ValueKind == JsonValueKind.String && string.Equals(faultValue.GetString(), "unreadable", StringComparison.OrdinalIgnoreCase)
                 ? ScenarioCardFault.Unreadable
-                : throw new CliInputException($"scenario {path}: {where}.fault must be null or \"unreadable\"");
+                : throw new SimulationInputException($"scenario {path}: {where}.fault must be null or \"unreadable\"");
         }
 
         var flag = ' ';
@@ -278,7 +277,7 @@ public sealed record Scenario(
         {
             flag = flagValue.ValueKind == JsonValueKind.String && flagValue.GetString() is { Length: 1 } one && !char.IsSurrogate(one[0])
                 ? one[0]
-                : throw new CliInputException($"scenario {path}: {where}.flag must be one character (a space for a resident ID card; I, J or Y)");
+                : throw new SimulationInputException($"scenario {path}: {where}.flag must be one character (a space for a resident ID card; I, J or Y)");
         }
 
         return new ScenarioCard(number, name, birth, validFrom, validTo, at, fault, flag);
@@ -288,7 +287,7 @@ public sealed record Scenario(
     {
         if (!element.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(value.GetString()))
         {
-            throw new CliInputException($"scenario {where}: \"{name}\" is required (text)");
+            throw new SimulationInputException($"scenario {where}: \"{name}\" is required (text)");
         }
 
         return value.GetString()!;
@@ -298,7 +297,7 @@ public sealed record Scenario(
     {
         if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var number) || number < 0 || double.IsNaN(number) || number > max)
         {
-            throw new CliInputException($"scenario {path}: {name} must be a non-negative number, at most {max.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+            throw new SimulationInputException($"scenario {path}: {name} must be a non-negative number, at most {max.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
         }
 
         return number;
@@ -313,11 +312,11 @@ public sealed record Scenario(
         }
         catch (InputTooLargeException)
         {
-            throw new CliInputException($"scenario {path}: {what} file {file} is larger than {BoundedFile.Describe(limit)}");
+            throw new SimulationInputException($"scenario {path}: {what} file {file} is larger than {BoundedFile.Describe(limit)}");
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new CliInputException($"scenario {path}: {what} file cannot be read: {file} ({ex.GetType().Name})");
+            throw new SimulationInputException($"scenario {path}: {what} file cannot be read: {file} ({ex.GetType().Name})");
         }
     }
 }

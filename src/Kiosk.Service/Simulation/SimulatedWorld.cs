@@ -2,7 +2,6 @@ using Kiosk.Drivers.Camera;
 using Kiosk.Drivers.Gpio;
 using Kiosk.Drivers.IdCard;
 using Kiosk.Drivers.QrDecoding;
-using Kiosk.Service.Cli;
 using Kiosk.Service.Outputs;
 using Kiosk.Service.Temperature;
 using SkiaSharp;
@@ -51,7 +50,7 @@ public sealed class SimulatedWorld(SimulatedCamera camera, ThermometerScene ther
         }
         catch (InvalidDataException ex)
         {
-            throw new CliInputException($"a visitor's qrImage: {ex.Message}");
+            throw new SimulationInputException($"a visitor's qrImage: {ex.Message}");
         }
 
         Hold(s => new SimulatedScene.Image(bitmap, s), SceneStyle.Default, seed);

@@ -130,7 +130,7 @@ public static partial class SimulationRunner
                 }
                 catch (Exception ex) when (eventsFile?.Failure is { } failure)
                 {
-                    throw new CliInputException($"--events {options.EventsFile}: cannot write: {failure.Message}", ex);
+                    throw new SimulationInputException($"--events {options.EventsFile}: cannot write: {failure.Message}", ex);
                 }
 
                 if (fleetProvider is not null)
@@ -180,7 +180,7 @@ public static partial class SimulationRunner
 
         if (Directory.Exists(path))
         {
-            throw new CliInputException($"--events {path} is a directory, not a file");
+            throw new SimulationInputException($"--events {path} is a directory, not a file");
         }
 
         try
@@ -189,7 +189,7 @@ public static partial class SimulationRunner
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new CliInputException($"--events {path}: {ex.Message}", ex);
+            throw new SimulationInputException($"--events {path}: {ex.Message}", ex);
         }
     }
 

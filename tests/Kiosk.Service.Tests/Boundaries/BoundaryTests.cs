@@ -19,6 +19,17 @@ public sealed partial class BoundaryTests
         Assert.True(offenders.Count == 0, $"Checkpoint files importing Hosting: {string.Join(", ", offenders)}");
     }
 
+    /// <summary>The simulation knows no command line: its bad input is its own exception, which the CLI prints as one line.</summary>
+    [Fact]
+    public void TheSimulationDoesNotThrowTheCliException()
+    {
+        var offenders = Directory.EnumerateFiles(Path.Combine(Src, "Kiosk.Service", "Simulation"), "*.cs")
+            .Where(f => File.ReadAllText(f).Contains("CliInputException", StringComparison.Ordinal))
+            .Select(Path.GetFileName)
+            .ToList();
+        Assert.True(offenders.Count == 0, $"Simulation files using the CLI's exception: {string.Join(", ", offenders)}");
+    }
+
     [Fact]
     public void OnePublicTypePerFile()
     {

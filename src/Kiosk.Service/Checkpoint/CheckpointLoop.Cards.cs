@@ -1,7 +1,6 @@
 using System.Threading.Channels;
 using HealthCode.Formats;
 using HealthCode.Formats.Identity;
-using Kiosk.Display;
 using Microsoft.Extensions.Logging;
 
 namespace Kiosk.Service.Checkpoint;
@@ -99,7 +98,7 @@ public sealed partial class CheckpointLoop
             var timeout = _identity!.CurrentValue.CardTimeout;
             Phase = CheckpointPhase.WaitingForCard;
             Interlocked.Exchange(ref _stageAllowanceTicks, timeout.Ticks);
-            _screen.Show(new ScreenModel(ScreenKind.PlaceCard, _status.Strip(_time.GetUtcNow()), claims.MaskedName, claims.Proxy));
+            _screen.Show(new VisitorPrompt(PromptKind.PlaceCard, _status.Line(_time.GetUtcNow()), claims.MaskedName, claims.Proxy));
             card = await AwaitValidCardAsync(trust, timeout, queue, cancellationToken);
         }
 

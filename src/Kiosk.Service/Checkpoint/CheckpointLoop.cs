@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using HealthCode.Formats;
-using Kiosk.Display;
 using Kiosk.Service.Identity;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -248,7 +247,7 @@ public sealed partial class CheckpointLoop
     private Task<TemperatureResult> MeasureAsync(string? maskedName, bool proxy, CancellationToken cancellationToken)
     {
         Phase = CheckpointPhase.Measuring;
-        _screen.Show(new ScreenModel(ScreenKind.Measuring, _status.Strip(_time.GetUtcNow()), maskedName, proxy));
+        _screen.Show(new VisitorPrompt(PromptKind.Measuring, _status.Line(_time.GetUtcNow()), maskedName, proxy));
         return _thermometer.MeasureAsync(cancellationToken);
     }
 
@@ -266,47 +265,26 @@ public sealed partial class CheckpointLoop
 
     private void Show(DecisionRecord record)
     {
-        var strip = _status.Strip(record.DecidedAt);
+        var strip = _status.Line(record.DecidedAt);
         var claims = record.Code is { Verdict: CodeVerdict.Valid } code ? code.Claims : null;
         var name = claims?.MaskedName ?? record.Card?.MaskedName;
         var proxy = claims?.Proxy ?? false;
         if (record.Decision.Outcome == Outcome.Pass)
         {
-            _screen.Show(new ScreenModel(ScreenKind.Pass, strip, name, proxy));
+            _screen.Show(new VisitorPrompt(PromptKind.Pass, strip, name, proxy));
             _indicators.SignalPass();
             return;
         }
 
-        var model = record.Decision.Reason switch
+        var prompt = record.Decision.Reason switch
         {
-            Reason.ClockFault => new ScreenModel(ScreenKind.Offline, strip, Detail: "clock"),
-            Reason.ColorDataStale => new ScreenModel(ScreenKind.Offline, strip, Detail: "data"),
-            _ => new ScreenModel(ScreenKind.Refer, strip, name, proxy, ReferMessageFor(record.Decision.Reason)),
+            Reason.ClockFault => new VisitorPrompt(PromptKind.Offline, strip, Detail: "clock"),
+            Reason.ColorDataStale => new VisitorPrompt(PromptKind.Offline, strip, Detail: "data"),
+            _ => new VisitorPrompt(PromptKind.Refer, strip, name, proxy, record.Decision.Reason),
         };
-        _screen.Show(model);
+        _screen.Show(prompt);
         _indicators.SignalRefer();
     }
-
-    /// <summary>
-    /// The neutral message of each reason. A color and a high temperature read alike: "a further check is needed"; the
-    /// identity reasons say what the visitor can act on (the card does not match, could not be read, is out of date, has
-    /// no record), never a color.
-    /// </summary>
-    public static ReferMessage ReferMessageFor(Reason reason) => reason switch
-    {
-        Reason.CodeUnrecognized => ReferMessage.CodeNotRecognized,
-        Reason.CodeInvalid => ReferMessage.CodeNotVerified,
-        Reason.CodeExpired => ReferMessage.CodeExpired,
-        Reason.CodeNotYetValid => ReferMessage.CodeNotYetValid,
-        Reason.TemperatureUnavailable => ReferMessage.TemperatureNotTaken,
-        Reason.HealthStatus or Reason.TemperatureHigh => ReferMessage.FurtherCheck,
-        Reason.IdentityMismatch => ReferMessage.CardMismatch,
-        Reason.IdentityUnconfirmed => ReferMessage.IdentityNotConfirmed,
-        Reason.DocumentInvalid => ReferMessage.CardUnreadable,
-        Reason.DocumentExpired => ReferMessage.CardOutOfDate,
-        Reason.NoRecord => ReferMessage.NoRecord,
-        _ => ReferMessage.SeeStaff,
-    };
 
     private async Task HoldAsync(DecisionRecord record, PresentationQueue next, CancellationToken cancellationToken)
     {
@@ -335,7 +313,7 @@ public sealed partial class CheckpointLoop
     {
         Phase = CheckpointPhase.Idle;
         _indicators.Clear();
-        _screen.Show(_status.IdleScreen(_time.GetUtcNow()));
+        _screen.Show(_status.IdlePrompt(_time.GetUtcNow()));
     }
 
     [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "Ready to scan")]

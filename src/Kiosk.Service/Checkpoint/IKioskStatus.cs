@@ -1,12 +1,11 @@
-using Kiosk.Display;
-
 namespace Kiosk.Service.Checkpoint;
 
-/// <summary>What the status strip and the idle screen need to know about the kiosk.</summary>
+/// <summary>What the status line and the idle prompt need to know about the kiosk.</summary>
 public interface IKioskStatus
 {
-    StatusStrip Strip(DateTimeOffset now);
+    /// <summary>The status line at <paramref name="now"/>.</summary>
+    StatusLine Line(DateTimeOffset now);
 
-    /// <summary>The screen to show when nobody is being served: idle, offline (stale data, clock) or fault.</summary>
-    ScreenModel IdleScreen(DateTimeOffset now);
+    /// <summary>The prompt when nobody is being served: idle, offline (stale data, clock) or fault.</summary>
+    VisitorPrompt IdlePrompt(DateTimeOffset now);
 }

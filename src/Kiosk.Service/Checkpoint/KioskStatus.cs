@@ -1,4 +1,3 @@
-using Kiosk.Display;
 using Microsoft.Extensions.Options;
 
 namespace Kiosk.Service.Checkpoint;
@@ -29,36 +28,36 @@ public sealed class KioskStatus : IKioskStatus
         _hasCardReader = hasCardReader;
     }
 
-    public StatusStrip Strip(DateTimeOffset now) =>
+    public StatusLine Line(DateTimeOffset now) =>
         new(now, _connectivity.Online, _colors.State.FreshnessAt(now), _kioskId);
 
-    public ScreenModel IdleScreen(DateTimeOffset now)
+    public VisitorPrompt IdlePrompt(DateTimeOffset now)
     {
-        var strip = Strip(now);
+        var strip = Line(now);
         var active = _alerts.Active;
         if (active.Contains(AlertKinds.CameraFault))
         {
-            return new ScreenModel(ScreenKind.Fault, strip, Detail: "camera");
+            return new VisitorPrompt(PromptKind.Fault, strip, Detail: "camera");
         }
 
         if (active.Contains(AlertKinds.ThermometerFault))
         {
-            return new ScreenModel(ScreenKind.Fault, strip, Detail: "thermometer");
+            return new VisitorPrompt(PromptKind.Fault, strip, Detail: "thermometer");
         }
 
         var options = _checkpoint.CurrentValue;
         var state = _colors.State;
         if (state.LatestSignedAt is { } latest && now < latest - options.ClockSkew)
         {
-            return new ScreenModel(ScreenKind.Offline, strip, Detail: "clock");
+            return new VisitorPrompt(PromptKind.Offline, strip, Detail: "clock");
         }
 
         if (state.FreshnessAt(now) is not { } age || age > options.MaxColorDataAge)
         {
-            return new ScreenModel(ScreenKind.Offline, strip, Detail: "data");
+            return new VisitorPrompt(PromptKind.Offline, strip, Detail: "data");
         }
 
         // A faulty reader is not offered (codes are still served); it is offered again once the fault clears.
-        return new ScreenModel(ScreenKind.Idle, strip, OffersCard: _hasCardReader && !active.Contains(AlertKinds.CardReaderFault));
+        return new VisitorPrompt(PromptKind.Idle, strip, OffersCard: _hasCardReader && !active.Contains(AlertKinds.CardReaderFault));
     }
 }

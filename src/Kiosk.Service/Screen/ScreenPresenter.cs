@@ -47,7 +47,7 @@ public sealed partial class ScreenPresenter : IScreen, IDisposable
         _renderer = new ScreenRenderer(_options.Width, _options.Height);
     }
 
-    /// <inheritdoc/>
+    /// <summary>The screen now shown (the self-test redraws it; the fleet screenshot captures it).</summary>
     public ScreenModel? Current
     {
         get
@@ -69,7 +69,10 @@ public sealed partial class ScreenPresenter : IScreen, IDisposable
     /// <summary>The sinks frames go to.</summary>
     public IReadOnlyList<IFrameSink> Sinks => _sinks;
 
-    /// <inheritdoc/>
+    /// <summary>Shows a checkpoint prompt: drawn as its screen (<see cref="ScreenPrompts"/>).</summary>
+    public void Show(VisitorPrompt prompt) => Show(ScreenPrompts.ToModel(prompt));
+
+    /// <summary>Draws the model on every sink (the language of <c>Display:Language</c>) and tells <see cref="Shown"/>.</summary>
     public void Show(ScreenModel model)
     {
         ArgumentNullException.ThrowIfNull(model);

@@ -373,8 +373,12 @@ public static partial class SimulationRunner
     /// <summary>How long the feed broker may take to accept the subscription before the scenario starts without it.</summary>
     public static readonly TimeSpan FeedConnectTimeout = TimeSpan.FromSeconds(10);
 
-    /// <summary>No feed message for this long after subscribing: the broker has delivered what it held.</summary>
-    public static readonly TimeSpan FeedQuietPeriod = TimeSpan.FromMilliseconds(500);
+    /// <summary>
+    /// No feed message for this long after subscribing: the broker has delivered what it held (it sends retained messages
+    /// and the session's queue right after the SUBACK). 1.5 s, not less: on a machine running three test suites at once a
+    /// retained snapshot was once handled more than 0.5 s after the subscription, and the first visitor met no color data.
+    /// </summary>
+    public static readonly TimeSpan FeedQuietPeriod = TimeSpan.FromSeconds(1.5);
 
     [LoggerMessage(EventId = 310, Level = LogLevel.Warning, Message = "Feed broker not reachable within {Seconds} s: the scenario starts on its own feed messages, the client keeps retrying")]
     private static partial void LogFeedBrokerUnreachable(ILogger logger, long seconds);

@@ -177,8 +177,10 @@ internal sealed class CardLoopHarness
     {
         public ScreenModel? Current { get; private set; }
 
-        public void Show(ScreenModel model)
+        // Recorded as the screen draws it (the production mapping), so the tests read kinds and neutral messages.
+        public void Show(VisitorPrompt prompt)
         {
+            var model = Kiosk.Service.Screen.ScreenPrompts.ToModel(prompt);
             Current = model;
             harness.Screens.Add((harness.Now, model));
         }
@@ -191,9 +193,9 @@ internal sealed class CardLoopHarness
 
     private sealed class FixedStatus : IKioskStatus
     {
-        public StatusStrip Strip(DateTimeOffset now) => new(now, true, TimeSpan.Zero, "kiosk-01");
+        public StatusLine Line(DateTimeOffset now) => new(now, true, TimeSpan.Zero, "kiosk-01");
 
-        public ScreenModel IdleScreen(DateTimeOffset now) => new(ScreenKind.Idle, Strip(now), OffersCard: true);
+        public VisitorPrompt IdlePrompt(DateTimeOffset now) => new(PromptKind.Idle, Line(now), OffersCard: true);
     }
 
     private sealed class CurrentTrust(CardLoopHarness harness) : ITrustListSource

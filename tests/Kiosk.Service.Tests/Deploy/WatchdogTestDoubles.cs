@@ -165,9 +165,9 @@ internal sealed class HungThermometer : IBodyThermometer
 
 internal sealed class BlankScreen : IScreen
 {
-    public ScreenModel? Current { get; private set; }
+    public VisitorPrompt? Current { get; private set; }
 
-    public void Show(ScreenModel model) => Current = model;
+    public void Show(VisitorPrompt prompt) => Current = prompt;
 }
 
 internal sealed class SilentIndicators : IIndicators
@@ -202,7 +202,7 @@ internal sealed class DiscardingReporter : IDecisionReporter
 
 internal sealed class IdleStatus : IKioskStatus
 {
-    public StatusStrip Strip(DateTimeOffset now) => new(now, Online: true, TimeSpan.Zero, "kiosk-01");
+    public StatusLine Line(DateTimeOffset now) => new(now, Online: true, TimeSpan.Zero, "kiosk-01");
 
-    public ScreenModel IdleScreen(DateTimeOffset now) => new(ScreenKind.Idle, Strip(now));
+    public VisitorPrompt IdlePrompt(DateTimeOffset now) => new(PromptKind.Idle, Line(now));
 }

@@ -120,8 +120,8 @@ public sealed class CardDecisionEventTests
             new KioskOptions().KioskId,
             hasCardReader: reader);
 
-        var idle = status.IdleScreen(At.AddMinutes(1));
-        Assert.Equal(ScreenKind.Idle, idle.Kind);
+        var idle = status.IdlePrompt(At.AddMinutes(1));
+        Assert.Equal(PromptKind.Idle, idle.Kind);
         Assert.Equal(offered, idle.OffersCard);
     }
 }

@@ -63,8 +63,8 @@ public sealed class PromptCatalogTests
         }
 
         // A color outcome and a high temperature say the same, as the screens do.
-        Assert.Equal(PromptCatalog.ReferFurtherCheck, PromptCatalog.For(CheckpointLoop.ReferMessageFor(Reason.HealthStatus)));
-        Assert.Equal(PromptCatalog.ReferFurtherCheck, PromptCatalog.For(CheckpointLoop.ReferMessageFor(Reason.TemperatureHigh)));
+        Assert.Equal(PromptCatalog.ReferFurtherCheck, PromptCatalog.For(Kiosk.Service.Screen.ScreenPrompts.ReferMessageFor(Reason.HealthStatus)));
+        Assert.Equal(PromptCatalog.ReferFurtherCheck, PromptCatalog.For(Kiosk.Service.Screen.ScreenPrompts.ReferMessageFor(Reason.TemperatureHigh)));
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using HealthCode.Formats;
 using HealthCode.Formats.Feed;
 using HealthCode.Formats.Identity;
@@ -18,6 +17,9 @@ namespace Kiosk.Service.Colors;
 /// (<see cref="ColorFeedProcessor"/> serialises them). Other processes may write the same file (a technician's
 /// <c>kiosk colors import</c> beside the service): every write takes SQLite's write lock first and throws
 /// <see cref="ColorStoreChangedException"/> when the committed state is no longer the one in memory.
+/// This class owns the connection, the transactions and the memory; its parts work inside its transactions:
+/// <see cref="ColorStoreSchema"/> (tables), <see cref="ColorRows"/> and <see cref="ColorRowWriter"/> (the bulk writer),
+/// <see cref="PendingBatches"/> (gap batches kept aside), <see cref="SignedTrustMessage"/> (the trust list).
 /// </summary>
 public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
 {
@@ -151,12 +153,12 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
 
         var names = new List<string>();
         var index = new Dictionary<string, ushort>(StringComparer.Ordinal);
-        var rows = ToRows(snapshot.Records, names, index);
+        var rows = ColorRows.ToRows(snapshot.Records, names, index);
         Array.Sort(rows);
-        var count = Deduplicate(rows);
-        var docRows = ToRows(snapshot.DocRecords);
+        var count = ColorRows.Deduplicate(rows);
+        var docRows = ColorRows.ToRows(snapshot.DocRecords);
         Array.Sort(docRows);
-        var docCount = Deduplicate(docRows);
+        var docCount = ColorRows.Deduplicate(docRows);
 
         // The resident tables are built on another core while SQLite writes; they are swapped in only after the commit.
         Task<(ColorTable Codes, ColorTable Documents)>? building = _table is not null || _settings.LoadResident
@@ -164,8 +166,8 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
             : null;
         using (var tx = BeginWrite())
         {
-            ReplaceRows(tx, Codes, rows.AsSpan(0, count));
-            ReplaceRows(tx, Documents, docRows.AsSpan(0, docCount));
+            ColorRowWriter.ReplaceRows(_db, tx, Codes, rows.AsSpan(0, count));
+            ColorRowWriter.ReplaceRows(_db, tx, Documents, docRows.AsSpan(0, docCount));
             Exec(tx, "DELETE FROM issuers");
             using (var insertIssuer = Command(tx, "INSERT INTO issuers(idx, name) VALUES ($idx, $name)"))
             {
@@ -225,8 +227,8 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
         }
 
         var firstNew = names.Count;
-        var rows = ToRows(batch.Records, names, index);
-        var docRows = ToRows(batch.DocRecords);
+        var rows = ColorRows.ToRows(batch.Records, names, index);
+        var docRows = ColorRows.ToRows(batch.DocRecords);
         long added;
         long docAdded;
         using (var tx = BeginWrite())
@@ -243,8 +245,8 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
                 }
             }
 
-            added = UpsertRows(tx, Codes, rows);
-            docAdded = UpsertRows(tx, Documents, docRows);
+            added = ColorRowWriter.UpsertRows(_db, tx, Codes, rows);
+            docAdded = ColorRowWriter.UpsertRows(_db, tx, Documents, docRows);
             using (var dropPending = Command(tx, "DELETE FROM pending WHERE seq <= $seq"))
             {
                 dropPending.Parameters.AddWithValue("$seq", unchecked((long)batch.Seq));
@@ -312,18 +314,7 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
         ArgumentNullException.ThrowIfNull(next);
         using (var tx = BeginWrite())
         {
-            using (var insert = Command(tx, "INSERT OR REPLACE INTO pending(seq, message) VALUES ($seq, $message)"))
-            {
-                insert.Parameters.AddWithValue("$seq", unchecked((long)seq));
-                insert.Parameters.Add("$message", SqliteType.Blob).Value = signedMessage.ToArray();
-                insert.ExecuteNonQuery();
-            }
-
-            using (var trim = Command(tx, "DELETE FROM pending WHERE seq NOT IN (SELECT seq FROM pending ORDER BY seq LIMIT $max)"))
-            {
-                trim.Parameters.AddWithValue("$max", _settings.MaxPendingBatches);
-                trim.ExecuteNonQuery();
-            }
+            PendingBatches.Keep(_db, tx, seq, signedMessage, _settings.MaxPendingBatches);
 
             WriteState(tx, next, RecordCount, DocumentRecordCount);
             tx.Commit();
@@ -334,27 +325,15 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
     }
 
     /// <summary>True when a gap batch with this seq is kept aside.</summary>
-    public bool HasPending(ulong seq)
-    {
-        using var cmd = Command(null, "SELECT 1 FROM pending WHERE seq = $seq");
-        cmd.Parameters.AddWithValue("$seq", unchecked((long)seq));
-        return cmd.ExecuteScalar() is not null;
-    }
+    public bool HasPending(ulong seq) => PendingBatches.Has(_db, seq);
 
     /// <summary>The kept-aside batch with this seq (raw signed bytes), if any.</summary>
-    public byte[]? ReadPending(ulong seq)
-    {
-        using var cmd = Command(null, "SELECT message FROM pending WHERE seq = $seq");
-        cmd.Parameters.AddWithValue("$seq", unchecked((long)seq));
-        return cmd.ExecuteScalar() as byte[];
-    }
+    public byte[]? ReadPending(ulong seq) => PendingBatches.Read(_db, seq);
 
     /// <summary>Drops one kept-aside batch (it failed to decode or apply when its turn came).</summary>
     public void DropPending(ulong seq)
     {
-        using var cmd = Command(null, "DELETE FROM pending WHERE seq = $seq");
-        cmd.Parameters.AddWithValue("$seq", unchecked((long)seq));
-        cmd.ExecuteNonQuery();
+        PendingBatches.Drop(_db, seq);
         _pendingCount = CountPending();
     }
 
@@ -365,11 +344,7 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
         ArgumentNullException.ThrowIfNull(next);
         using (var tx = BeginWrite())
         {
-            using (var cmd = Command(tx, "UPDATE state SET trust_message = $message WHERE id = 1"))
-            {
-                cmd.Parameters.Add("$message", SqliteType.Blob).Value = signedMessage.ToArray();
-                cmd.ExecuteNonQuery();
-            }
+            SignedTrustMessage.Save(_db, tx, signedMessage);
 
             WriteState(tx, next, RecordCount, DocumentRecordCount);
             tx.Commit();
@@ -463,45 +438,7 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
         // "never loses an applied one"). NORMAL would stay consistent but could roll back the last commits.
         Exec(null, "PRAGMA synchronous = FULL");
         Exec(null, "PRAGMA journal_size_limit = 67108864");
-        using (var tx = _db.BeginTransaction())
-        {
-            Exec(tx, Codes.CreateSql(Codes.Name, ifNotExists: true));
-            Exec(tx, Documents.CreateSql(Documents.Name, ifNotExists: true));
-            Exec(tx, "CREATE TABLE IF NOT EXISTS issuers(idx INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)");
-            Exec(tx, "CREATE TABLE IF NOT EXISTS pending(seq INTEGER PRIMARY KEY, message BLOB NOT NULL)");
-            Exec(tx, """
-                CREATE TABLE IF NOT EXISTS state(
-                    id INTEGER PRIMARY KEY CHECK (id = 1),
-                    feed TEXT NOT NULL,
-                    seq INTEGER,
-                    known_seq INTEGER,
-                    in_sync_as_of INTEGER,
-                    latest_signed_at INTEGER,
-                    record_count INTEGER NOT NULL,
-                    trust_at INTEGER,
-                    trust_message BLOB,
-                    doc_record_count INTEGER NOT NULL DEFAULT 0)
-                """);
-            using (var hasDocCount = Command(tx, "SELECT COUNT(*) FROM pragma_table_info('state') WHERE name = 'doc_record_count'"))
-            {
-                if (Convert.ToInt64(hasDocCount.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
-                {
-                    // A store of schema 1: no document records yet.
-                    Exec(tx, "ALTER TABLE state ADD COLUMN doc_record_count INTEGER NOT NULL DEFAULT 0");
-                }
-            }
-
-            Exec(tx, $"DROP TABLE IF EXISTS {Codes.NewName}");
-            Exec(tx, $"DROP TABLE IF EXISTS {Documents.NewName}");
-            using (var insert = Command(tx, "INSERT OR IGNORE INTO state(id, feed, record_count) VALUES (1, $feed, 0)"))
-            {
-                insert.Parameters.AddWithValue("$feed", _settings.Feed);
-                insert.ExecuteNonQuery();
-            }
-
-            Exec(tx, $"PRAGMA user_version = {SchemaVersion}");
-            tx.Commit();
-        }
+        ColorStoreSchema.Create(_db, Codes, Documents, _settings.Feed, SchemaVersion);
 
         string feed;
         using (var cmd = Command(null, "SELECT feed FROM state WHERE id = 1"))
@@ -541,18 +478,8 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
         using var tx = _db.BeginTransaction(deferred: true);
         var version = ReadDataVersion(tx);
         var (state, count, docCount) = ReadState(tx);
-        byte[]? trustMessage;
-        using (var cmd = Command(tx, "SELECT trust_message FROM state WHERE id = 1"))
-        {
-            trustMessage = cmd.ExecuteScalar() as byte[];
-        }
-
-        TrustList? signedTrust = null;
-        if (trustMessage is not null && FeedCodec.Decode(trustMessage, _settings.AuthorityKey).Message is TrustMessage trust)
-        {
-            signedTrust = trust.Trust;
-        }
-        else if (state.TrustAt is not null)
+        var signedTrust = SignedTrustMessage.Load(_db, tx, _settings.AuthorityKey);
+        if (signedTrust is null && state.TrustAt is not null)
         {
             // Signed by a key no longer pinned: fall back to the provisioning list until a new one arrives.
             state = state with { TrustAt = null };
@@ -699,7 +626,7 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
     {
         var table = new ColorTable((int)Math.Min(expected, int.MaxValue / 2));
         var handle = _db.Handle ?? throw new InvalidOperationException("connection not open");
-        Check(raw.sqlite3_prepare_v2(handle, $"SELECT {source.Columns} FROM {source.Name}", out var stmt), handle);
+        ColorRowWriter.Check(raw.sqlite3_prepare_v2(handle, $"SELECT {source.Columns} FROM {source.Name}", out var stmt), handle);
         var first = source.ByIssuer ? 1 : 0;
         using (stmt)
         {
@@ -717,7 +644,7 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
                 table.Upsert(new ColorRow(issuer, key.High, key.Low, (HealthColor)raw.sqlite3_column_int(stmt, first + 1), raw.sqlite3_column_int64(stmt, first + 2)));
             }
 
-            Check(rc, handle);
+            ColorRowWriter.Check(rc, handle);
         }
 
         return table;
@@ -732,11 +659,7 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
         };
     }
 
-    private int CountPending(SqliteTransaction? tx = null)
-    {
-        using var cmd = Command(tx, "SELECT COUNT(*) FROM pending");
-        return Convert.ToInt32(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-    }
+    private int CountPending(SqliteTransaction? tx = null) => PendingBatches.Count(_db, tx);
 
     private void WriteState(SqliteTransaction tx, ColorFeedState next, long recordCount, long docRecordCount)
     {
@@ -755,180 +678,6 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
         cmd.ExecuteNonQuery();
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static ColorRow[] ToRows(IReadOnlyList<ColorRecord> records, List<string> names, Dictionary<string, ushort> index)
-    {
-        var rows = new ColorRow[records.Count];
-        ReadOnlySpan<ColorRecord> span = records is ColorRecord[] array ? array : records.ToArray();
-        string? lastName = null;
-        ushort lastIndex = 0;
-        for (var i = 0; i < span.Length; i++)
-        {
-            ref readonly var r = ref span[i];
-            if (!ReferenceEquals(r.Issuer, lastName))
-            {
-                if (!index.TryGetValue(r.Issuer, out lastIndex))
-                {
-                    if (names.Count > ushort.MaxValue)
-                    {
-                        throw new InvalidOperationException($"more than {ushort.MaxValue + 1} issuers in the color store");
-                    }
-
-                    lastIndex = (ushort)names.Count;
-                    names.Add(r.Issuer);
-                    index.Add(r.Issuer, lastIndex);
-                }
-
-                lastName = r.Issuer;
-            }
-
-            rows[i] = new ColorRow(lastIndex, r.Id.High, r.Id.Low, r.Color, r.ColorTime);
-        }
-
-        return rows;
-    }
-
-    /// <summary>Document records as rows of the one table they fill (issuer 0); none when the message has none.</summary>
-    private static ColorRow[] ToRows(IReadOnlyList<DocumentRecord>? records)
-    {
-        if (records is null)
-        {
-            return [];
-        }
-
-        var rows = new ColorRow[records.Count];
-        for (var i = 0; i < rows.Length; i++)
-        {
-            var r = records[i];
-            rows[i] = new ColorRow(0, r.DocRef.High, r.DocRef.Low, r.Color, r.ColorTime);
-        }
-
-        return rows;
-    }
-
-    /// <summary>Collapses equal keys of sorted rows with the merge rule; returns the distinct count.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int Deduplicate(ColorRow[] rows)
-    {
-        if (rows.Length == 0)
-        {
-            return 0;
-        }
-
-        var write = 0;
-        for (var read = 1; read < rows.Length; read++)
-        {
-            if (rows[read].SameKey(rows[write]))
-            {
-                rows[write] = ColorRow.Newer(rows[write], rows[read]);
-            }
-            else
-            {
-                rows[++write] = rows[read];
-            }
-        }
-
-        return write + 1;
-    }
-
-    /// <summary>Bulk insert of sorted rows: statements prepared once (32 rows per statement, then single rows),
-    /// parameters re-bound through SQLitePCLRaw (the layer under Microsoft.Data.Sqlite) inside the open transaction;
-    /// sorted keys append to the B-tree.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void InsertSorted(RecordTable target, string table, ReadOnlySpan<ColorRow> rows)
-    {
-        const int PerStatement = 32;
-        var handle = _db.Handle ?? throw new InvalidOperationException("connection not open");
-        var columns = target.ColumnCount;
-        var full = rows.Length / PerStatement;
-        Span<byte> id = stackalloc byte[CodeId.Length];
-        if (full > 0)
-        {
-            var values = string.Join(", ", Enumerable.Range(0, PerStatement).Select(j => Placeholders((j * columns) + 1, columns)));
-            Check(raw.sqlite3_prepare_v2(handle, $"INSERT INTO {table}({target.Columns}) VALUES {values}", out var many), handle);
-            using (many)
-            {
-                for (var n = 0; n < full; n++)
-                {
-                    var chunk = rows.Slice(n * PerStatement, PerStatement);
-                    for (var j = 0; j < PerStatement; j++)
-                    {
-                        Bind(many, (j * columns) + 1, chunk[j], id, target.ByIssuer);
-                    }
-
-                    Step(many, handle);
-                }
-            }
-        }
-
-        Check(raw.sqlite3_prepare_v2(handle, $"INSERT INTO {table}({target.Columns}) VALUES {Placeholders(1, columns)}", out var one), handle);
-        using (one)
-        {
-            foreach (ref readonly var row in rows[(full * PerStatement)..])
-            {
-                Bind(one, 1, row, id, target.ByIssuer);
-                Step(one, handle);
-            }
-        }
-
-        static string Placeholders(int first, int count) => "(" + string.Join(", ", Enumerable.Range(first, count).Select(i => $"?{i}")) + ")";
-    }
-
-    private static void Bind(sqlite3_stmt stmt, int first, in ColorRow row, Span<byte> id, bool withIssuer)
-    {
-        new CodeId(row.High, row.Low).WriteTo(id);
-        if (withIssuer)
-        {
-            raw.sqlite3_bind_int(stmt, first++, row.Issuer);
-        }
-
-        raw.sqlite3_bind_blob(stmt, first, id);
-        raw.sqlite3_bind_int(stmt, first + 1, (int)row.Color);
-        raw.sqlite3_bind_int64(stmt, first + 2, row.ColorTime);
-    }
-
-    /// <summary>Replaces the rows of <paramref name="target"/> with sorted distinct <paramref name="rows"/>: a new table filled
-    /// in key order, then swapped in by name, inside the caller's transaction.</summary>
-    private void ReplaceRows(SqliteTransaction tx, RecordTable target, ReadOnlySpan<ColorRow> rows)
-    {
-        Exec(tx, $"DROP TABLE IF EXISTS {target.NewName}");
-        Exec(tx, target.CreateSql(target.NewName, ifNotExists: false));
-        InsertSorted(target, target.NewName, rows);
-        Exec(tx, $"DROP TABLE {target.Name}");
-        Exec(tx, $"ALTER TABLE {target.NewName} RENAME TO {target.Name}");
-    }
-
-    /// <summary>Upserts rows into <paramref name="target"/> with the merge rule of <see cref="ColorRow.Newer"/>; returns how many were new.</summary>
-    private long UpsertRows(SqliteTransaction tx, RecordTable target, ColorRow[] rows)
-    {
-        if (rows.Length == 0)
-        {
-            return 0;
-        }
-
-        var key = target.ByIssuer ? "issuer = $i AND id = $id" : "id = $id";
-        using var insert = Command(tx, $"INSERT OR IGNORE INTO {target.Name}({target.Columns}) VALUES ({(target.ByIssuer ? "$i, " : "")}$id, $c, $ct)");
-        using var update = Command(tx, $"UPDATE {target.Name} SET color = $c, ct = $ct WHERE {key} AND (ct < $ct OR (ct = $ct AND color < $c))");
-        var ins = BindRow(insert, target.ByIssuer);
-        var upd = BindRow(update, target.ByIssuer);
-        var id = new byte[CodeId.Length];
-        long added = 0;
-        foreach (var row in rows)
-        {
-            Set(ins, row, id);
-            if (insert.ExecuteNonQuery() == 1)
-            {
-                added++;
-                continue;
-            }
-
-            Set(upd, row, id);
-            update.ExecuteNonQuery();
-        }
-
-        return added;
-    }
-
     /// <summary>Empties the color data: records, document records, issuer names and gap batches.</summary>
     private void DeleteColorData(SqliteTransaction tx)
     {
@@ -938,76 +687,14 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
         Exec(tx, "DELETE FROM pending");
     }
 
-    private static void Step(sqlite3_stmt stmt, sqlite3 handle)
-    {
-        var rc = raw.sqlite3_step(stmt);
-        if (rc != raw.SQLITE_DONE)
-        {
-            Check(rc, handle);
-        }
+    private SqliteCommand Command(SqliteTransaction? tx, string sql) => SqliteCommands.Command(_db, tx, sql);
 
-        raw.sqlite3_reset(stmt);
-    }
-
-    private static void Check(int rc, sqlite3 handle)
-    {
-        if (rc is not (raw.SQLITE_OK or raw.SQLITE_DONE or raw.SQLITE_ROW))
-        {
-            throw new SqliteException($"SQLite error {rc}: {raw.sqlite3_errmsg(handle).utf8_to_string()}", rc);
-        }
-    }
-
-    private static RowParameters BindRow(SqliteCommand cmd, bool withIssuer) => new(
-        withIssuer ? cmd.Parameters.Add("$i", SqliteType.Integer) : null,
-        cmd.Parameters.Add("$id", SqliteType.Blob),
-        cmd.Parameters.Add("$c", SqliteType.Integer),
-        cmd.Parameters.Add("$ct", SqliteType.Integer));
-
-    private static void Set(in RowParameters p, in ColorRow row, byte[] id)
-    {
-        new CodeId(row.High, row.Low).WriteTo(id);
-        p.Issuer?.Value = (int)row.Issuer;
-        p.Id.Value = id;
-        p.Color.Value = (int)row.Color;
-        p.ColorTime.Value = row.ColorTime;
-    }
-
-    private SqliteCommand Command(SqliteTransaction? tx, string sql)
-    {
-        var cmd = _db.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = sql;
-        return cmd;
-    }
-
-    private void Exec(SqliteTransaction? tx, string sql)
-    {
-        using var cmd = Command(tx, sql);
-        cmd.ExecuteNonQuery();
-    }
+    private void Exec(SqliteTransaction? tx, string sql) => SqliteCommands.Exec(_db, tx, sql);
 
     private static object Epoch(DateTimeOffset? time) => time is { } t ? t.ToUnixTimeSeconds() : DBNull.Value;
 
     private static DateTimeOffset? Time(SqliteDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : DateTimeOffset.FromUnixTimeSeconds(reader.GetInt64(ordinal));
 
-    [StructLayout(LayoutKind.Auto)]
-    private readonly record struct RowParameters(SqliteParameter? Issuer, SqliteParameter Id, SqliteParameter Color, SqliteParameter ColorTime);
 
-    /// <summary>One of the two tables of colors: code records keyed by (issuer, id), document records keyed by docRef.
-    /// Both hold 16-byte keys, a color and a ct, and follow the same merge rule.</summary>
-    private sealed record RecordTable(string Name, bool ByIssuer)
-    {
-        /// <summary>The table a snapshot fills before it is swapped in.</summary>
-        public string NewName => Name + "_new";
-
-        public string Columns => ByIssuer ? "issuer, id, color, ct" : "id, color, ct";
-
-        public int ColumnCount => ByIssuer ? 4 : 3;
-
-        public string CreateSql(string table, bool ifNotExists) =>
-            $"CREATE TABLE {(ifNotExists ? "IF NOT EXISTS " : "")}{table}" + (ByIssuer
-                ? "(issuer INTEGER NOT NULL, id BLOB NOT NULL, color INTEGER NOT NULL, ct INTEGER NOT NULL, PRIMARY KEY (issuer, id)) WITHOUT ROWID"
-                : "(id BLOB NOT NULL PRIMARY KEY, color INTEGER NOT NULL, ct INTEGER NOT NULL) WITHOUT ROWID");
-    }
 }

@@ -183,6 +183,8 @@ public sealed class SimulatedSceneRenderer
     {
         var info = new SKImageInfo(_width, _height, SKColorType.Rgba8888, SKAlphaType.Premul);
         using var bitmap = new SKBitmap(info);
+        // The wall first, copied byte for byte (what drawing the opaque wall over the empty bitmap gives, without blending).
+        Wall().GetPixelSpan().CopyTo(bitmap.GetPixelSpan());
         using (var canvas = new SKCanvas(bitmap))
         {
             var seed = scene switch
@@ -310,7 +312,8 @@ public sealed class SimulatedSceneRenderer
     }
 
     // The kiosk's surroundings: a lit wall, a door frame, a floor; with motion, someone walking past.
-    // The wall's gradient, the same behind every scene: drawn once and copied (the same pixels as drawing it each time).
+    // The wall's gradient, the same behind every scene: drawn once and copied into each new frame (the same pixels as
+    // drawing it each time).
     private SKBitmap? _wall;
 
     private SKBitmap Wall()
@@ -332,8 +335,8 @@ public sealed class SimulatedSceneRenderer
 
     private void DrawHall(SKCanvas canvas, int seed, long motionFrame)
     {
+        // The wall is already in the bitmap (RenderLuma copies it in).
         var r = new Random(seed * 31 + 5);
-        canvas.DrawBitmap(Wall(), 0, 0);
 
         using var paint = new SKPaint { IsAntialias = true };
         paint.Color = new SKColor(70, 64, 60);

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace HealthCode.Formats.Identity;
 
 /// <summary>The outcome of checking the fields of a card as read (identity.md: well-formed, in date).</summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Kiosk.Drivers.Audio;
 
 /// <summary>One clip the simulated sink played.</summary>

@@ -1,6 +1,4 @@
-using System.CommandLine;
 using System.CommandLine.Parsing;
-using Microsoft.Extensions.Configuration;
 
 namespace Kiosk.Service.Cli;
 

@@ -1,7 +1,3 @@
-using System.CommandLine;
-using Kiosk.Service.Hosting;
-using Kiosk.Service.Simulation;
-
 namespace Kiosk.Service.Cli;
 
 /// <summary>What <c>run</c> was asked to do.</summary>

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using Kiosk.Drivers.Audio;
 using Kiosk.Service.Colors;
-using Kiosk.Service.Hosting;
 using Kiosk.Service.Voice;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;

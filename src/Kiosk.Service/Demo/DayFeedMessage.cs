@@ -1,11 +1,3 @@
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using HealthCode.Formats;
-using HealthCode.Formats.Feed;
-using Kiosk.Drivers.QrDecoding;
-
 namespace Kiosk.Service.Demo;
 
 /// <summary>One feed message of a day: its file, when it arrives (null: before the first visitor), and its seq (batches and snapshots).</summary>

@@ -1,11 +1,3 @@
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using HealthCode.Formats;
-using HealthCode.Formats.Feed;
-using Kiosk.Drivers.QrDecoding;
-
 namespace Kiosk.Service.Demo;
 
 /// <summary>What a day's scenario holds (<see cref="DayScenario.Create"/>).</summary>

@@ -1,11 +1,3 @@
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using HealthCode.Formats;
-using HealthCode.Formats.Feed;
-using Kiosk.Drivers.QrDecoding;
-
 namespace Kiosk.Service.Demo;
 
 /// <summary>One visitor of a day: when, and the reason the policy demands (or "-" for a visitor without a code).</summary>

@@ -1,4 +1,3 @@
-using HealthCode.Formats;
 using Kiosk.Service.Checkpoint;
 
 namespace Kiosk.Service.Events;

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Kiosk.Service.Events;
 
 public static class EventJson

@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-
 namespace Kiosk.Service.Events;
 
 /// <summary>Hands out the per-kiosk event <c>seq</c> and UUID v7 ids.</summary>

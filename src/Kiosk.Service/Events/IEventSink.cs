@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Kiosk.Service.Events;
 
 /// <summary>Where events go: the fleet outbox, an events file, the log.</summary>

@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-
 namespace Kiosk.Service.Events;
 
 /// <summary>In memory, from 1: simulations and the demo.</summary>

@@ -1,8 +1,3 @@
-using System.Text.Json;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using MQTTnet.Protocol;
-
 namespace Kiosk.Service.Fleet;
 
 /// <summary>Section <c>Fleet:HomeAssistant</c>: Home Assistant MQTT discovery (opt-in).</summary>

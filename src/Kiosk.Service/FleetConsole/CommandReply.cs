@@ -1,11 +1,4 @@
-using System.Buffers;
-using System.Collections.Concurrent;
-using System.Globalization;
-using System.Text;
 using System.Text.Json;
-using Kiosk.Service.Cli;
-using Kiosk.Service.Fleet;
-using MQTTnet;
 
 namespace Kiosk.Service.FleetConsole;
 

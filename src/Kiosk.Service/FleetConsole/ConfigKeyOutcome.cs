@@ -1,10 +1,3 @@
-using System.Buffers;
-using System.Globalization;
-using System.Text.Json;
-using Kiosk.Service.Cli;
-using Kiosk.Service.Fleet;
-using MQTTnet;
-
 namespace Kiosk.Service.FleetConsole;
 
 /// <summary>What the kiosk said about one key of a desired document.</summary>

@@ -1,10 +1,3 @@
-using System.Buffers;
-using System.Globalization;
-using System.Text.Json;
-using Kiosk.Service.Cli;
-using Kiosk.Service.Fleet;
-using MQTTnet;
-
 namespace Kiosk.Service.FleetConsole;
 
 /// <summary>The kiosk's answer to one desired document.</summary>

@@ -1,9 +1,4 @@
-using System.Security.Cryptography;
-using Kiosk.Service.Cli;
 using Kiosk.Service.Fleet;
-using Microsoft.Extensions.Logging.Abstractions;
-using MQTTnet;
-using MQTTnet.Protocol;
 
 namespace Kiosk.Service.FleetConsole;
 

@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using Kiosk.Service.Fleet;
-
 namespace Kiosk.Service.FleetConsole;
 
 /// <summary>An alert as the watch lists it: no visitor data, only the kiosk, the kind and the technician's detail.</summary>

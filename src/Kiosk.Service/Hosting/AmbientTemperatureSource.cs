@@ -1,9 +1,5 @@
-using System.Globalization;
-using Kiosk.Service.Camera;
 using Kiosk.Service.Checkpoint;
 using Kiosk.Service.Fleet;
-using Kiosk.Service.Screen;
-using Kiosk.Service.Temperature;
 
 namespace Kiosk.Service.Hosting;
 

@@ -1,7 +1,5 @@
 using Kiosk.Service.Checkpoint;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Systemd;
-using Microsoft.Extensions.Logging;
 
 namespace Kiosk.Service.Hosting;
 

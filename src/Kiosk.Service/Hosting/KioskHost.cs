@@ -1,4 +1,3 @@
-using System.Globalization;
 using Kiosk.Drivers.Audio;
 using Kiosk.Drivers.Camera;
 using Kiosk.Service.Cli;

@@ -1,4 +1,3 @@
-using Kiosk.Service.Checkpoint;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;

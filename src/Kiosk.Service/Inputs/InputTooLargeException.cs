@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text;
-
 namespace Kiosk.Service.Inputs;
 
 /// <summary>An input is larger than its limit; raised while reading, before the excess is held in memory.</summary>

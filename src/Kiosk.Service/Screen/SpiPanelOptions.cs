@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Kiosk.Display;
 
 namespace Kiosk.Service.Screen;
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Kiosk.Drivers.Audio;
 using Kiosk.Drivers.Camera;
 using Kiosk.Drivers.Gpio;
@@ -10,12 +9,10 @@ using Kiosk.Service.Events;
 using Kiosk.Service.Fleet;
 using Kiosk.Service.Hosting;
 using Kiosk.Service.Outputs;
-using Kiosk.Service.Screen;
 using Kiosk.Service.Temperature;
 using Kiosk.Service.Voice;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace Kiosk.Service.Temperature;
 
 /// <summary>Settings of the thermometer and its measuring protocol (config section <c>Thermometer</c>); read per measurement, so changes apply at run time.</summary>

@@ -38,15 +38,6 @@ public sealed class LayoutTests
         Assert.DoesNotContain(lines, l => l.StartsWith('？'));
     }
 
-    [Theory]
-    [InlineData(0, "0 s")]
-    [InlineData(59, "59 s")]
-    [InlineData(600, "10 min")]
-    [InlineData(7200, "2 h")]
-    [InlineData(3 * 86400, "3 d")]
-    public void Data_age_is_short_for_the_technician(int seconds, string expected) =>
-        Assert.Equal(expected, ScreenRenderer.FormatAge(TimeSpan.FromSeconds(seconds)));
-
     [Fact]
     public void Status_strip_shows_connectivity_by_shape_not_only_by_word()
     {

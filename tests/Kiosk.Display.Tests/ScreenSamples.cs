@@ -5,7 +5,7 @@ namespace Kiosk.Display.Tests;
 /// <summary>The screens the golden images are made of: fixed clock and data, so renders are reproducible.</summary>
 internal static class ScreenSamples
 {
-    public static readonly StatusStrip Status = new(new DateTimeOffset(2026, 11, 25, 8, 30, 0, TimeSpan.FromHours(8)), Online: true, TimeSpan.FromMinutes(12), "kiosk-01");
+    public static readonly StatusStrip Status = new(new DateTimeOffset(2026, 11, 25, 8, 30, 0, TimeSpan.FromHours(8)), Online: true, "12 min", "kiosk-01");
 
     public static readonly StatusStrip OfflineStatus = new(new DateTimeOffset(2026, 11, 25, 8, 30, 0, TimeSpan.FromHours(8)), Online: false, null, "kiosk-01");
 

@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
 using HealthCode.Formats;
-using Kiosk.Service.Checkpoint;
-using Kiosk.Service.Events;
-using Kiosk.Service.Fleet;
+using Kiosk.Core.Checkpoint;
+using Kiosk.Core.Events;
+using Kiosk.Fleet;
+using Kiosk.Mqtt;
 using Kiosk.Service.Hosting;
+using Kiosk.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -1,8 +1,10 @@
 using Kiosk.Fleet.TestClient;
-using Kiosk.Service.Checkpoint;
-using Kiosk.Service.Events;
-using Kiosk.Service.Fleet;
+using Kiosk.Core.Checkpoint;
+using Kiosk.Core.Events;
+using Kiosk.Fleet;
+using Kiosk.Mqtt;
 using Kiosk.Service.Hosting;
+using Kiosk.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -5,7 +5,7 @@ using HealthCode.Formats.Feed;
 using HealthCode.Formats.Identity;
 using Kiosk.Drivers.Camera;
 using Kiosk.Drivers.IdCard;
-using Kiosk.Service.Checkpoint;
+using Kiosk.Core.Checkpoint;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Kiosk.Bench.Benchmarks;

@@ -4,7 +4,8 @@ using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using HealthCode.Formats;
 using HealthCode.Formats.Feed;
-using Kiosk.Service.Colors;
+using Kiosk.Colors;
+using Kiosk.Fleet;
 using Microsoft.Data.Sqlite;
 
 namespace Kiosk.Bench.Benchmarks;

@@ -2,8 +2,8 @@ using System.Diagnostics;
 using Kiosk.Drivers.Camera;
 using Kiosk.Drivers.QrDecoding;
 using Kiosk.Drivers.Tests.Camera;
-using Kiosk.Service.Camera;
-using Kiosk.Service.Checkpoint;
+using Kiosk.Devices.Camera;
+using Kiosk.Core.Checkpoint;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 

@@ -26,7 +26,7 @@ public sealed class DisplayBench : IBenchmark
         try
         {
             var geometry = FramebufferGeometry.Xrgb8888(Width, Height);
-            var status = new StatusStrip(new DateTimeOffset(2026, 11, 25, 8, 0, 0, TimeSpan.FromHours(8)), true, TimeSpan.FromMinutes(4), "kiosk-01");
+            var status = new StatusStrip(new DateTimeOffset(2026, 11, 25, 8, 0, 0, TimeSpan.FromHours(8)), true, "4 min", "kiosk-01");
             var models = new[]
             {
                 new ScreenModel(ScreenKind.Pass, status, MaskedName: "王*明", Proxy: true),

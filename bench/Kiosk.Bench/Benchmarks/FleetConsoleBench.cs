@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using Kiosk.Fleet.TestClient;
-using Kiosk.Service.Fleet;
-using Kiosk.Service.FleetConsole;
+using Kiosk.Fleet;
+using Kiosk.Mqtt;
+using Kiosk.FleetConsole;
 using MQTTnet;
 using MQTTnet.Protocol;
 
@@ -87,7 +88,7 @@ public sealed class FleetConsoleBench : IBenchmark
 
             for (var i = 0; i < Kiosks; i += 97)
             {
-                fleet[i].Alerts.Raise(Kiosk.Service.Checkpoint.AlertKinds.ThermometerFault, "bench");
+                fleet[i].Alerts.Raise(Kiosk.Core.Checkpoint.AlertKinds.ThermometerFault, "bench");
             }
         }
         finally

@@ -1,8 +1,10 @@
-using Kiosk.Service.Checkpoint;
-using Kiosk.Service.Colors;
-using Kiosk.Service.Events;
+using Kiosk.Core.Checkpoint;
+using Kiosk.Colors;
+using Kiosk.Fleet;
+using Kiosk.Core.Events;
 using Kiosk.Service.Hosting;
-using Kiosk.Service.Voice;
+using Kiosk.Core;
+using Kiosk.Devices.Voice;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using Kiosk.Service.Cli;
-using Kiosk.Service.Demo;
-using Kiosk.Service.Simulation;
+using Kiosk.Core;
+using Kiosk.Simulation.Demo;
+using Kiosk.Simulation;
+using Kiosk.Service.Hosting;
 
 namespace Kiosk.Bench.Benchmarks;
 

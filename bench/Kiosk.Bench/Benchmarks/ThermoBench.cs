@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Kiosk.Drivers.Mlx90614;
-using Kiosk.Service.Checkpoint;
-using Kiosk.Service.Temperature;
+using Kiosk.Core.Checkpoint;
+using Kiosk.Devices.Temperature;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using BindingMlx90614 = Iot.Device.Mlx90614.Mlx90614;

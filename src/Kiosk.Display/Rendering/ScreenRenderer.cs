@@ -271,25 +271,11 @@ public sealed class ScreenRenderer : IDisposable
         _canvas.DrawText(connectivity, x, baseline, SKTextAlign.Left, _font, _textPaint);
         x += _font.MeasureText(connectivity) + Width * 0.04f;
 
-        var age = status.ColorDataAge is { } a ? FormatAge(a) : Pick(ScreenText.StatusNeverSynced);
+        var age = status.DataAge ?? Pick(ScreenText.StatusNeverSynced);
         var data = $"{Pick(ScreenText.StatusData)} {age}";
         _canvas.DrawText(data, x, baseline, SKTextAlign.Left, _font, _textPaint);
 
         _canvas.DrawText(status.KioskId, Width - pad, baseline, SKTextAlign.Right, _font, _textPaint);
-    }
-
-    /// <summary>Data age for a technician: "45 s", "12 min", "5 h", "3 d" (the screen's status strip, <c>kiosk fleet</c>).</summary>
-    public static string FormatAge(TimeSpan age)
-    {
-        if (age < TimeSpan.Zero)
-        {
-            return "0 s";
-        }
-
-        return age.TotalSeconds < 60 ? $"{(int)age.TotalSeconds} s"
-            : age.TotalMinutes < 60 ? $"{(int)age.TotalMinutes} min"
-            : age.TotalHours < 48 ? $"{(int)age.TotalHours} h"
-            : $"{(int)age.TotalDays} d";
     }
 
     /// <inheritdoc/>

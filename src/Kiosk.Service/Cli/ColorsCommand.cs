@@ -3,11 +3,13 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using HealthCode.Formats.Feed;
-using Kiosk.Service.Colors;
+using Kiosk.Colors;
+using Kiosk.Fleet;
 using Microsoft.Data.Sqlite;
-using Kiosk.Service.Checkpoint;
+using Kiosk.Core.Checkpoint;
 using Kiosk.Service.Hosting;
-using Kiosk.Service.Inputs;
+using Kiosk.Core;
+using Kiosk.Core.Inputs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -45,11 +47,11 @@ public static class ColorsCommand
             }
             catch (InputTooLargeException ex)
             {
-                throw new CliInputException($"{ex.Message} ({ColorFeedOptions.Section}:{nameof(ColorFeedOptions.MaxPacketBytes)})", ex);
+                throw new KioskInputException($"{ex.Message} ({ColorFeedOptions.Section}:{nameof(ColorFeedOptions.MaxPacketBytes)})", ex);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                throw new CliInputException($"cannot read {path.FullName}: {ex.Message}", ex);
+                throw new KioskInputException($"cannot read {path.FullName}: {ex.Message}", ex);
             }
 
             using var authority = settings.Key;
@@ -59,9 +61,9 @@ public static class ColorsCommand
             switch (outcome.Kind)
             {
                 case FeedOutcomeKind.Rejected:
-                    throw new CliInputException($"message rejected: {outcome.Detail}");
+                    throw new KioskInputException($"message rejected: {outcome.Detail}");
                 case FeedOutcomeKind.StoreFailed:
-                    parse.InvocationConfiguration.Error.WriteLine($"error: {KioskCli.OneLine(outcome.Detail)}");
+                    parse.InvocationConfiguration.Error.WriteLine($"error: {OneLine.Of(outcome.Detail)}");
                     return Task.FromResult(2);
                 default:
                     parse.InvocationConfiguration.Output.WriteLine($"{Snake(outcome.Kind)}: {outcome.Detail}");
@@ -155,7 +157,7 @@ public static class ColorsCommand
             }
             catch (FormatException ex)
             {
-                throw new CliInputException($"--authority-key: {ex.Message}", ex);
+                throw new KioskInputException($"--authority-key: {ex.Message}", ex);
             }
 
             overrides[$"{ColorFeedOptions.Section}:{nameof(ColorFeedOptions.AuthorityKey)}"] = key;
@@ -187,7 +189,7 @@ public static class ColorsCommand
     {
         if (mustExist && !File.Exists(settings.Db))
         {
-            throw new CliInputException($"no color store at {settings.Db}");
+            throw new KioskInputException($"no color store at {settings.Db}");
         }
 
         try
@@ -204,7 +206,7 @@ public static class ColorsCommand
         }
         catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException or InvalidDataException)
         {
-            throw new CliInputException($"cannot open color store {settings.Db}: {ex.Message}", ex);
+            throw new KioskInputException($"cannot open color store {settings.Db}: {ex.Message}", ex);
         }
     }
 

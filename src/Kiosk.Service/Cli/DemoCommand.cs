@@ -1,7 +1,9 @@
+using Kiosk.Core;
 using System.CommandLine;
-using Kiosk.Service.Checkpoint;
-using Kiosk.Service.Demo;
-using Kiosk.Service.Simulation;
+using Kiosk.Core.Checkpoint;
+using Kiosk.Simulation.Demo;
+using Kiosk.Simulation;
+using Kiosk.Service.Hosting;
 
 namespace Kiosk.Service.Cli;
 
@@ -34,7 +36,7 @@ public static class DemoCommand
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                throw new CliInputException($"cannot write to {directory}: {ex.Message}");
+                throw new KioskInputException($"cannot write to {directory}: {ex.Message}");
             }
 
             var (scenarioPath, visitors) = DemoWorld.Create(scenarioDirectory);

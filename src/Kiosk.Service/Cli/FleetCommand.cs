@@ -1,6 +1,8 @@
+using Kiosk.Core;
+using Kiosk.Mqtt;
 using System.CommandLine;
 using System.Globalization;
-using Kiosk.Service.FleetConsole;
+using Kiosk.FleetConsole;
 
 namespace Kiosk.Service.Cli;
 
@@ -39,7 +41,7 @@ public static class FleetCommand
             var rows = await RetainedReader.ReadStatusesAsync(session, site, null, time, cancellationToken);
             if (rows.Count == 0)
             {
-                throw new CliInputException($"no kiosk has a status under {Fleet.FleetTopics.Filter(settings.Prefix, site, null, "status")}");
+                throw new KioskInputException($"no kiosk has a status under {FleetTopics.Filter(settings.Prefix, site, null, "status")}");
             }
 
             var now = time.GetUtcNow();
@@ -77,7 +79,7 @@ public static class FleetCommand
     {
         var words = new Argument<string[]>("KIOSK COMMAND [KEY=VALUE...]")
         {
-            Description = $"A kiosk (or site/kiosk) and a command ({string.Join(", ", Fleet.FleetCommands.Names)}); with --site and no kiosk, every kiosk of the site",
+            Description = $"A kiosk (or site/kiosk) and a command ({string.Join(", ", KioskCommands.Names)}); with --site and no kiosk, every kiosk of the site",
             Arity = ArgumentArity.OneOrMore,
         };
         var output = new Option<string?>("--out") { Description = "screenshot: the PNG file, or the directory for one file per kiosk (default: the current directory)" };
@@ -96,15 +98,15 @@ public static class FleetCommand
             var rest = siteWide ? tokens : tokens[1..];
             if (rest.Length == 0)
             {
-                throw new CliInputException(FleetCommandSender.IsKnown(tokens[0])
+                throw new KioskInputException(FleetCommandSender.IsKnown(tokens[0])
                     ? $"'{tokens[0]}' needs a KIOSK, or --site S for every kiosk of a site"
-                    : $"no command given for kiosk '{tokens[0]}' (one of {string.Join(", ", Fleet.FleetCommands.Names)})");
+                    : $"no command given for kiosk '{tokens[0]}' (one of {string.Join(", ", KioskCommands.Names)})");
             }
 
             var command = FleetCommandSender.Normalize(rest[0]);
             if (!FleetCommandSender.IsKnown(command))
             {
-                throw new CliInputException($"unknown command '{rest[0]}' (one of {string.Join(", ", Fleet.FleetCommands.Names)})");
+                throw new KioskInputException($"unknown command '{rest[0]}' (one of {string.Join(", ", KioskCommands.Names)})");
             }
 
             var arguments = rest[1..];
@@ -143,7 +145,7 @@ public static class FleetCommand
             var unsets = (parse.GetValue(unset) ?? []).Select(k => FleetConfigurator.ParseKey(k, "--unset")).ToArray();
             if (sets.Length + unsets.Length == 0)
             {
-                throw new CliInputException("nothing to change: give --set Section:Key=Value or --unset Section:Key");
+                throw new KioskInputException("nothing to change: give --set Section:Key=Value or --unset Section:Key");
             }
 
             var time = TimeProvider.System;
@@ -191,7 +193,7 @@ public static class FleetCommand
             var target = await ResolveKioskAsync(session, broker.Site(parse), parse.GetValue(kiosk)!, time, cancellationToken);
             if (target.IsConnected)
             {
-                throw new CliInputException($"{target.Name} is {target.State}: stop it before decommissioning (it would announce itself again)");
+                throw new KioskInputException($"{target.Name} is {target.State}: stop it before decommissioning (it would announce itself again)");
             }
 
             var cleared = await FleetDecommission.ClearAsync(session, target, parse.GetValue(discoveryPrefix)!, cancellationToken);
@@ -210,26 +212,26 @@ public static class FleetCommand
             (site, name) = (name[..slash], name[(slash + 1)..]);
         }
 
-        if (name.Length == 0 || name.IndexOfAny(['/', '+', '#']) >= 0 || name == Fleet.FleetTopics.SiteWide)
+        if (name.Length == 0 || name.IndexOfAny(['/', '+', '#']) >= 0 || name == FleetTopics.SiteWide)
         {
-            throw new CliInputException($"'{name}' is not a kiosk id");
+            throw new KioskInputException($"'{name}' is not a kiosk id");
         }
 
         var rows = await RetainedReader.ReadStatusesAsync(session, site, name, time, cancellationToken);
         return rows.Count switch
         {
-            0 => throw new CliInputException($"unknown kiosk '{name}': no status under {Fleet.FleetTopics.Filter(session.Settings.Prefix, site, name, "status")}"),
+            0 => throw new KioskInputException($"unknown kiosk '{name}': no status under {FleetTopics.Filter(session.Settings.Prefix, site, name, "status")}"),
             1 => rows[0],
-            _ => throw new CliInputException($"kiosk '{name}' exists in sites {string.Join(", ", rows.Select(r => r.Site).Order(StringComparer.Ordinal))}: give --site or SITE/{name}"),
+            _ => throw new KioskInputException($"kiosk '{name}' exists in sites {string.Join(", ", rows.Select(r => r.Site).Order(StringComparer.Ordinal))}: give --site or SITE/{name}"),
         };
     }
 
     private static async Task<IReadOnlyList<KioskStatusRow>> RequireAsync(Task<IReadOnlyList<KioskStatusRow>> rows, string error) =>
-        await rows is { Count: > 0 } found ? found : throw new CliInputException(error);
+        await rows is { Count: > 0 } found ? found : throw new KioskInputException(error);
 
     private static string SaveScreenshot(CommandReply reply, string? output, bool many, TimeProvider time)
     {
-        var png = FleetCommandSender.ScreenshotBytes(reply) ?? throw new CliInputException($"{reply.Name} answered the screenshot without a PNG");
+        var png = FleetCommandSender.ScreenshotBytes(reply) ?? throw new KioskInputException($"{reply.Name} answered the screenshot without a PNG");
         var name = $"{reply.Site}_{reply.KioskId}_{time.GetUtcNow().UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}.png";
         var path = output is null || Directory.Exists(output) || many || output.EndsWith('/') ? Path.Combine(output ?? ".", name) : output;
         try
@@ -243,7 +245,7 @@ public static class FleetCommand
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new CliInputException($"cannot write {path}: {ex.Message}", ex);
+            throw new KioskInputException($"cannot write {path}: {ex.Message}", ex);
         }
 
         return path;

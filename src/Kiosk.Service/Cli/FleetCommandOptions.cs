@@ -1,9 +1,11 @@
 using System.CommandLine;
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
-using Kiosk.Service.Fleet;
-using Kiosk.Service.FleetConsole;
+using Kiosk.Fleet;
+using Kiosk.Mqtt;
+using Kiosk.FleetConsole;
 using Kiosk.Service.Hosting;
+using Kiosk.Core;
 using Microsoft.Extensions.Configuration;
 
 namespace Kiosk.Service.Cli;
@@ -44,7 +46,7 @@ public sealed class FleetCommandOptions
         var site = parse.GetValue(_site);
         if (site is not null && (site.Length == 0 || site.IndexOfAny(['/', '+', '#']) >= 0))
         {
-            throw new CliInputException($"--site '{site}' is not a site name");
+            throw new KioskInputException($"--site '{site}' is not a site name");
         }
 
         return site;
@@ -56,7 +58,7 @@ public sealed class FleetCommandOptions
         var seconds = parse.GetValue(_timeout);
         if (!double.IsFinite(seconds) || seconds is < 0.5 or > 3600)
         {
-            throw new CliInputException($"--timeout must be between 0.5 and 3600 seconds (got {seconds.ToString(CultureInfo.InvariantCulture)})");
+            throw new KioskInputException($"--timeout must be between 0.5 and 3600 seconds (got {seconds.ToString(CultureInfo.InvariantCulture)})");
         }
 
         var overrides = new Dictionary<string, string?>();
@@ -93,7 +95,7 @@ public sealed class FleetCommandOptions
         }
         catch (InvalidOperationException ex)
         {
-            throw new CliInputException($"configuration section Fleet: {ex.Message}", ex);
+            throw new KioskInputException($"configuration section Fleet: {ex.Message}", ex);
         }
 
         var failures = new List<ValidationResult>();
@@ -101,12 +103,12 @@ public sealed class FleetCommandOptions
         var problems = failures.Select(f => f.ErrorMessage ?? "invalid").Concat(new FleetOptionsValidator().Validate(null, options).Failures ?? []).ToArray();
         if (problems.Length > 0)
         {
-            throw new CliInputException($"configuration is invalid: {string.Join("; ", problems)}");
+            throw new KioskInputException($"configuration is invalid: {string.Join("; ", problems)}");
         }
 
         if (!options.HasBroker)
         {
-            throw new CliInputException("no broker given (use --mqtt HOST:PORT or Fleet:Host)");
+            throw new KioskInputException("no broker given (use --mqtt HOST:PORT or Fleet:Host)");
         }
 
         return new FleetConsoleSettings(options, timeout);

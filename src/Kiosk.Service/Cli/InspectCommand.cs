@@ -1,10 +1,11 @@
+using Kiosk.Core;
 using System.CommandLine;
 using System.Security.Cryptography;
 using System.Text.Json;
 using HealthCode.Formats;
 using Kiosk.Drivers.QrDecoding;
-using Kiosk.Service.Codes;
-using Kiosk.Service.Inputs;
+using Kiosk.Colors.Codes;
+using Kiosk.Core.Inputs;
 
 namespace Kiosk.Service.Cli;
 
@@ -37,14 +38,14 @@ public static class InspectCommand
                 : null;
             if (trustList is not null && certificate is not null)
             {
-                throw new CliInputException("give either --trust or --cert, not both");
+                throw new KioskInputException("give either --trust or --cert, not both");
             }
 
             if (parse.GetValue(batch) is { } batchFile)
             {
                 if (parse.GetValue(text) is not null || parse.GetValue(image) is not null)
                 {
-                    throw new CliInputException("--batch reads the codes from FILE: give no TEXT or --image with it");
+                    throw new KioskInputException("--batch reads the codes from FILE: give no TEXT or --image with it");
                 }
 
                 return Task.FromResult(RunBatch(batchFile, trustList, certificate, now, output, parse.InvocationConfiguration.Error, cancellationToken));
@@ -53,7 +54,7 @@ public static class InspectCommand
             var code = ReadCode(parse.GetValue(text), parse.GetValue(image));
             var context = Context(trustList, certificate, now);
             var inspection = HealthCodeInspector.Inspect(code, context);
-            output.WriteLine(parse.GetValue(json) ? inspection.ToJson() : KioskCli.OneLine(inspection.Describe()));
+            output.WriteLine(parse.GetValue(json) ? inspection.ToJson() : OneLine.Of(inspection.Describe()));
             return Task.FromResult(0);
         });
         return command;
@@ -63,7 +64,7 @@ public static class InspectCommand
     {
         if (text is not null && image is not null)
         {
-            throw new CliInputException("give either TEXT or --image, not both");
+            throw new KioskInputException("give either TEXT or --image, not both");
         }
 
         if (text is not null)
@@ -73,25 +74,25 @@ public static class InspectCommand
 
         if (image is null)
         {
-            throw new CliInputException("give the code as TEXT, --image FILE or --batch FILE");
+            throw new KioskInputException("give the code as TEXT, --image FILE or --batch FILE");
         }
 
         try
         {
             var bytes = BoundedFile.ReadAllBytes(image.FullName, InputLimits.ImageBytes);
-            return new QrFrameDecoder().DecodeImage(bytes).Text ?? throw new CliInputException($"no QR code found in '{image.Name}'");
+            return new QrFrameDecoder().DecodeImage(bytes).Text ?? throw new KioskInputException($"no QR code found in '{image.Name}'");
         }
         catch (FileNotFoundException ex)
         {
-            throw new CliInputException($"cannot read image '{image.Name}': no such file", ex);
+            throw new KioskInputException($"cannot read image '{image.Name}': no such file", ex);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new CliInputException($"cannot read image '{image.Name}': {ex.Message}", ex);
+            throw new KioskInputException($"cannot read image '{image.Name}': {ex.Message}", ex);
         }
         catch (InvalidDataException ex)
         {
-            throw new CliInputException($"unreadable image '{image.Name}': {ex.Message}", ex);
+            throw new KioskInputException($"unreadable image '{image.Name}': {ex.Message}", ex);
         }
     }
 
@@ -104,7 +105,7 @@ public static class InspectCommand
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new CliInputException($"cannot read batch file '{file.Name}': {ex.Message}", ex);
+            throw new KioskInputException($"cannot read batch file '{file.Name}': {ex.Message}", ex);
         }
 
         var certificates = new Dictionary<string, TrustedIssuer>(StringComparer.Ordinal);
@@ -128,7 +129,7 @@ public static class InspectCommand
                     var (code, context) = ParseLine(line, trust, certificate, now, defaultContext, certificates);
                     inspection = HealthCodeInspector.Inspect(code, context);
                 }
-                catch (CliInputException ex)
+                catch (KioskInputException ex)
                 {
                     // Keep one output line per input line; say what was wrong with the input.
                     badLines++;
@@ -159,7 +160,7 @@ public static class InspectCommand
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // A line too long to hold (a file without newlines) or a read error: the lines before it stand.
-            throw new CliInputException(ex.Message, ex);
+            throw new KioskInputException(ex.Message, ex);
         }
     }
 
@@ -173,7 +174,7 @@ public static class InspectCommand
         }
         catch (JsonException)
         {
-            throw new CliInputException("not JSON");
+            throw new KioskInputException("not JSON");
         }
 
         using (document)
@@ -181,7 +182,7 @@ public static class InspectCommand
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("text", out var textElement) || textElement.ValueKind != JsonValueKind.String)
             {
-                throw new CliInputException("needs a \"text\" string");
+                throw new KioskInputException("needs a \"text\" string");
             }
 
             var codeText = StringOf(textElement, "text");
@@ -189,13 +190,13 @@ public static class InspectCommand
             var lineNow = now;
             if (root.TryGetProperty("at", out var atElement) && atElement.ValueKind != JsonValueKind.Null)
             {
-                lineNow = atElement.ValueKind == JsonValueKind.String ? ParseInstant(StringOf(atElement, "at"), "\"at\"") : throw new CliInputException("\"at\" is not a string");
+                lineNow = atElement.ValueKind == JsonValueKind.String ? ParseInstant(StringOf(atElement, "at"), "\"at\"") : throw new KioskInputException("\"at\" is not a string");
             }
 
             var lineCertificate = certificate;
             if (root.TryGetProperty("cert", out var certElement) && certElement.ValueKind != JsonValueKind.Null)
             {
-                var certText = certElement.ValueKind == JsonValueKind.String ? StringOf(certElement, "cert") : throw new CliInputException("\"cert\" is not a string");
+                var certText = certElement.ValueKind == JsonValueKind.String ? StringOf(certElement, "cert") : throw new KioskInputException("\"cert\" is not a string");
                 if (!certificates.TryGetValue(certText, out lineCertificate))
                 {
                     lineCertificate = ParseCertificate(certText, "\"cert\"");
@@ -224,7 +225,7 @@ public static class InspectCommand
         }
         catch (InvalidOperationException)
         {
-            throw new CliInputException($"\"{name}\" is not valid Unicode (a lone surrogate)");
+            throw new KioskInputException($"\"{name}\" is not valid Unicode (a lone surrogate)");
         }
     }
 
@@ -243,7 +244,7 @@ public static class InspectCommand
     private static DateTimeOffset ParseInstant(string text, string what) =>
         IsoInstant.TryParse(text, out var instant)
             ? instant
-            : throw new CliInputException($"{what} is not an ISO 8601 time: '{KioskCli.OneLine(text.Length > 40 ? text[..40] : text)}'");
+            : throw new KioskInputException($"{what} is not an ISO 8601 time: '{OneLine.Of(text.Length > 40 ? text[..40] : text)}'");
 
     /// <summary>The provisioning trust list of the configuration (<c>HealthCode:TrustListFile</c>), if one is set.</summary>
     private static string? ConfiguredTrustList(ParseResult parse) =>
@@ -257,7 +258,7 @@ public static class InspectCommand
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or InvalidDataException)
         {
-            throw new CliInputException($"trust list '{file.Name}': {ex.Message}", ex);
+            throw new KioskInputException($"trust list '{file.Name}': {ex.Message}", ex);
         }
     }
 
@@ -271,7 +272,7 @@ public static class InspectCommand
         }
         catch (Exception ex) when (ex is FormatException or CryptographicException)
         {
-            throw new CliInputException($"{what} is not a base64 X.509 certificate with a P-256 or RSA-2048+ key ({KioskCli.OneLine(ex.Message).TrimEnd('.')})", ex);
+            throw new KioskInputException($"{what} is not a base64 X.509 certificate with a P-256 or RSA-2048+ key ({OneLine.Of(ex.Message).TrimEnd('.')})", ex);
         }
     }
 }

@@ -1,3 +1,4 @@
+using Kiosk.Core;
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using Microsoft.Extensions.Configuration;
@@ -45,13 +46,13 @@ public static class KioskCli
             // The error naming what was typed ("Unrecognized command or argument 'x'") says more than the generic
             // "Required command was not provided" that comes with it.
             var error = parse.Errors.FirstOrDefault(e => parse.UnmatchedTokens.Any(t => e.Message.Contains(t, StringComparison.Ordinal))) ?? parse.Errors[0];
-            stderr.WriteLine($"error: {OneLine(error.Message)}");
+            stderr.WriteLine($"error: {OneLine.Of(error.Message)}");
             return 2;
         }
 
         if (UnknownOption(parse) is { } unknown)
         {
-            stderr.WriteLine($"error: unknown option '{OneLine(unknown)}' (see kiosk {parse.CommandResult.Command.Name} --help)");
+            stderr.WriteLine($"error: unknown option '{OneLine.Of(unknown)}' (see kiosk {parse.CommandResult.Command.Name} --help)");
             return 2;
         }
 
@@ -62,7 +63,7 @@ public static class KioskCli
                 // Checked once for every command, whether or not it reads a setting.
                 if (!File.Exists(configFile))
                 {
-                    throw new CliInputException($"config file not found: {configFile}");
+                    throw new KioskInputException($"config file not found: {configFile}");
                 }
 
                 _ = Hosting.KioskConfiguration.Build(configFile, includeSystemFile: false);
@@ -75,21 +76,21 @@ public static class KioskCli
             // the host through its own lifetime.
             return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null }, cancellationToken);
         }
-        catch (Exception ex) when (ex is CliInputException or Simulation.SimulationInputException)
+        catch (KioskInputException ex)
         {
-            stderr.WriteLine($"error: {OneLine(ex.Message)}");
+            stderr.WriteLine($"error: {OneLine.Of(ex.Message)}");
             return 2;
         }
         catch (Kiosk.Drivers.DeviceUnavailableException ex)
         {
             // A device the configuration names is not on this machine: a setup problem, said with its fix.
-            stderr.WriteLine($"error: {OneLine(ex.Message)}");
+            stderr.WriteLine($"error: {OneLine.Of(ex.Message)}");
             return 2;
         }
         catch (Exception ex) when (Hosting.KioskServices.ConfigurationError(ex) is { } message)
         {
             // A configuration error met after start-up validation (a trust list file that cannot be read, say).
-            stderr.WriteLine($"error: {OneLine(message)}");
+            stderr.WriteLine($"error: {OneLine.Of(message)}");
             return 2;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -99,7 +100,7 @@ public static class KioskCli
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // Not an input error: still one line, with the type so a developer can find it.
-            stderr.WriteLine($"error: {ex.GetType().Name}: {OneLine(ex.Message)}");
+            stderr.WriteLine($"error: {ex.GetType().Name}: {OneLine.Of(ex.Message)}");
             return 1;
         }
     }
@@ -135,6 +136,4 @@ public static class KioskCli
     /// <summary>The configuration every command reads its settings from: the service's sources (<see cref="Hosting.KioskConfiguration"/>) with <c>--config</c>.</summary>
     public static IConfigurationRoot Configuration(ParseResult parse, IReadOnlyDictionary<string, string?>? overrides = null) =>
         Hosting.KioskConfiguration.Build(ConfigFile(parse), overrides);
-
-    public static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
 }

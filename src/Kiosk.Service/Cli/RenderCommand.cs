@@ -3,7 +3,8 @@ using System.Globalization;
 using Kiosk.Display;
 using Kiosk.Display.Rendering;
 using Kiosk.Service.Hosting;
-using Kiosk.Service.Screen;
+using Kiosk.Core;
+using Kiosk.Devices.Screen;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -44,7 +45,7 @@ public static class RenderCommand
             var (width, height) = parse.GetValue(size) is { } sizeText ? ParseSize(sizeText) : (display.Width, display.Height);
             var model = new ScreenModel(
                 kind,
-                new StatusStrip(TimeProvider.System.GetLocalNow(), Online: true, ColorDataAge: TimeSpan.FromMinutes(3), parse.GetValue(kioskId) ?? configuredKioskId),
+                new StatusStrip(TimeProvider.System.GetLocalNow(), Online: true, DataAge: "3 min", parse.GetValue(kioskId) ?? configuredKioskId),
                 MaskedName: parse.GetValue(maskedName),
                 Proxy: parse.GetValue(proxy),
                 Refer: parse.GetValue(refer) is { } r ? ParseRefer(r) : ReferMessage.SeeStaff,
@@ -65,7 +66,7 @@ public static class RenderCommand
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                throw new CliInputException($"cannot write {file}: {ex.Message}", ex);
+                throw new KioskInputException($"cannot write {file}: {ex.Message}", ex);
             }
 
             parse.InvocationConfiguration.Output.WriteLine($"{file} ({width}x{height}, {ScreenKindNames.Of(kind)})");
@@ -92,7 +93,7 @@ public static class RenderCommand
     }
 
     internal static ScreenKind ParseScreen(string name) =>
-        ScreenKindNames.Parse(name) ?? throw new CliInputException($"unknown screen '{name}' (expected one of: {string.Join(", ", ScreenNames)})");
+        ScreenKindNames.Parse(name) ?? throw new KioskInputException($"unknown screen '{name}' (expected one of: {string.Join(", ", ScreenNames)})");
 
     internal static (int Width, int Height) ParseSize(string text)
     {
@@ -105,7 +106,7 @@ public static class RenderCommand
             return (w, h);
         }
 
-        throw new CliInputException($"bad --size '{text}' (expected WxH between 160x96 and 7680x4320, e.g. 800x480)");
+        throw new KioskInputException($"bad --size '{text}' (expected WxH between 160x96 and 7680x4320, e.g. 800x480)");
     }
 
     internal static ScreenLanguage ParseLanguage(string text) => text.Trim().ToLowerInvariant() switch
@@ -113,7 +114,7 @@ public static class RenderCommand
         "zh" => ScreenLanguage.Chinese,
         "en" => ScreenLanguage.English,
         "both" => ScreenLanguage.Both,
-        _ => throw new CliInputException($"bad --lang '{text}' (expected zh, en or both)"),
+        _ => throw new KioskInputException($"bad --lang '{text}' (expected zh, en or both)"),
     };
 
     internal static ReferMessage ParseRefer(string text)
@@ -127,7 +128,7 @@ public static class RenderCommand
             }
         }
 
-        throw new CliInputException($"unknown --refer '{text}' (expected one of: {string.Join(", ", ReferNames)})");
+        throw new KioskInputException($"unknown --refer '{text}' (expected one of: {string.Join(", ", ReferNames)})");
     }
 
     private static string ToKebab(ReferMessage value) =>

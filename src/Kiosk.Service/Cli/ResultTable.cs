@@ -1,7 +1,8 @@
 using System.Globalization;
 using Kiosk.Drivers.Audio;
-using Kiosk.Service.Checkpoint;
-using Kiosk.Service.Simulation;
+using Kiosk.Core.Checkpoint;
+using Kiosk.Simulation;
+using Kiosk.Service.Hosting;
 
 namespace Kiosk.Service.Cli;
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Kiosk.Service.Hosting;
-using Kiosk.Service.Simulation;
+using Kiosk.Core;
+using Kiosk.Simulation;
 
 namespace Kiosk.Service.Cli;
 
@@ -36,12 +37,12 @@ public static class RunCommand
             };
             if (!options.Simulate && (options.ScenarioFile ?? options.EventsFile ?? options.ScreensDirectory ?? options.AudioDirectory) is not null)
             {
-                throw new CliInputException("--scenario, --events, --screens and --audio need --simulate");
+                throw new KioskInputException("--scenario, --events, --screens and --audio need --simulate");
             }
 
             if (options.DataDirectory is not null && options.ScenarioFile is null)
             {
-                throw new CliInputException("--data needs --simulate --scenario (the service keeps its state in Kiosk:DataDirectory)");
+                throw new KioskInputException("--data needs --simulate --scenario (the service keeps its state in Kiosk:DataDirectory)");
             }
 
             if (options.ScreensDirectory is { } screensDirectory)
@@ -68,7 +69,7 @@ public static class RunCommand
     {
         if (File.Exists(directory))
         {
-            throw new CliInputException($"--screens {directory} is a file, not a directory");
+            throw new KioskInputException($"--screens {directory} is a file, not a directory");
         }
 
         try
@@ -77,7 +78,7 @@ public static class RunCommand
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new CliInputException($"--screens {directory}: {ex.Message}", ex);
+            throw new KioskInputException($"--screens {directory}: {ex.Message}", ex);
         }
     }
 
@@ -92,7 +93,7 @@ public static class RunCommand
         var colon = value.LastIndexOf(':');
         if (colon <= 0 || colon == value.Length - 1 || !int.TryParse(value.AsSpan(colon + 1), out var port) || port is < 1 or > 65535)
         {
-            throw new CliInputException($"--mqtt must be HOST:PORT (got '{value}')");
+            throw new KioskInputException($"--mqtt must be HOST:PORT (got '{value}')");
         }
 
         return (value[..colon].Trim('[', ']'), port);

@@ -1,3 +1,4 @@
+using Kiosk.Core;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
@@ -38,11 +39,11 @@ public static class ScanCommand
             }
             catch (InvalidDataException ex)
             {
-                throw new CliInputException($"{ex.Message}: {file}", ex);
+                throw new KioskInputException($"{ex.Message}: {file}", ex);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                throw new CliInputException($"cannot read {file}: {ex.Message}", ex);
+                throw new KioskInputException($"cannot read {file}: {ex.Message}", ex);
             }
 
             var ms = Math.Round(result.Elapsed.TotalMilliseconds, 1);
@@ -86,7 +87,7 @@ public static class ScanCommand
             }
             else
             {
-                throw new CliInputException($"no such file or directory: {path}");
+                throw new KioskInputException($"no such file or directory: {path}");
             }
         }
 
@@ -107,7 +108,7 @@ public static class ScanCommand
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new CliInputException($"cannot read directory {directory}: {ex.Message}", ex);
+            throw new KioskInputException($"cannot read directory {directory}: {ex.Message}", ex);
         }
 
         Array.Sort(entries, StringComparer.Ordinal);

@@ -1,8 +1,10 @@
+using Kiosk.Core;
 using System.CommandLine;
 using System.Globalization;
 using Kiosk.Drivers.Audio;
-using Kiosk.Service.Colors;
-using Kiosk.Service.Voice;
+using Kiosk.Colors;
+using Kiosk.Fleet;
+using Kiosk.Devices.Voice;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -31,7 +33,7 @@ public static class SpeakCommand
             var name = parse.GetValue(prompt)!.Trim().ToLowerInvariant();
             if (!PromptCatalog.Names.Contains(name))
             {
-                throw new CliInputException($"unknown prompt '{name}' (expected one of: {string.Join(", ", PromptCatalog.Names)})");
+                throw new KioskInputException($"unknown prompt '{name}' (expected one of: {string.Join(", ", PromptCatalog.Names)})");
             }
 
             var options = new VoiceOptions();
@@ -42,7 +44,7 @@ public static class SpeakCommand
             var invalid = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
             if (!System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options, new(options), invalid, validateAllProperties: true))
             {
-                throw new CliInputException(string.Join("; ", invalid.Select(r => r.ErrorMessage)).Replace("Voice:", "--", StringComparison.Ordinal));
+                throw new KioskInputException(string.Join("; ", invalid.Select(r => r.ErrorMessage)).Replace("Voice:", "--", StringComparison.Ordinal));
             }
 
             var alerts = new InMemoryAlerts();
@@ -61,7 +63,7 @@ public static class SpeakCommand
             catch (Exception ex) when (ex is not (OperationCanceledException or OutOfMemoryException))
             {
                 // SoundDevice throws System.Exception for ALSA errors: say which device.
-                throw new IOException($"{sink.Name}: {KioskCli.OneLine(ex.Message)}", ex);
+                throw new IOException($"{sink.Name}: {OneLine.Of(ex.Message)}", ex);
             }
 
             var seconds = TimeProvider.System.GetElapsedTime(started).TotalSeconds;

@@ -1,5 +1,6 @@
-using Kiosk.Service.Checkpoint;
-using Kiosk.Service.Fleet;
+using Kiosk.Core.Checkpoint;
+using Kiosk.Fleet;
+using Kiosk.Mqtt;
 
 namespace Kiosk.Service.Hosting;
 

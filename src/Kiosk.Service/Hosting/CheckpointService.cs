@@ -1,4 +1,4 @@
-using Kiosk.Service.Checkpoint;
+using Kiosk.Core.Checkpoint;
 using Microsoft.Extensions.Hosting;
 
 namespace Kiosk.Service.Hosting;

@@ -1,8 +1,8 @@
 using System.Device.Gpio;
 using Kiosk.Drivers;
 using Kiosk.Drivers.Camera;
-using Kiosk.Service.Screen;
-using Kiosk.Service.Temperature;
+using Kiosk.Devices.Screen;
+using Kiosk.Devices.Temperature;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 

@@ -1,16 +1,19 @@
+using Kiosk.Core;
 using System.Device.Gpio;
 using Kiosk.Drivers.Gpio;
 using Kiosk.Drivers.Mlx90614;
-using Kiosk.Service.Camera;
-using Kiosk.Service.Checkpoint;
-using Kiosk.Service.Codes;
-using Kiosk.Service.Colors;
-using Kiosk.Service.Fleet;
-using Kiosk.Service.Identity;
-using Kiosk.Service.Outputs;
-using Kiosk.Service.Screen;
-using Kiosk.Service.Temperature;
-using Kiosk.Service.Voice;
+using Kiosk.Devices.Camera;
+using Kiosk.Core.Checkpoint;
+using Kiosk.Colors.Codes;
+using Kiosk.Colors;
+using Kiosk.Fleet;
+using Kiosk.Mqtt;
+using Kiosk.Core.Identity;
+using Kiosk.Devices.Identity;
+using Kiosk.Devices.Outputs;
+using Kiosk.Devices.Screen;
+using Kiosk.Devices.Temperature;
+using Kiosk.Devices.Voice;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -35,8 +38,11 @@ public static class KioskComposition
         services.AddOptions<HealthCodeOptions>().Bind(configuration.GetSection(HealthCodeOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddColorFeed(
             configuration,
-            provisioning: sp => sp.GetRequiredService<IOptions<HealthCodeOptions>>().Value.TrustListFile is { Length: > 0 } file ? new FileTrustListSource(file) : null,
-            connectToBroker: connectFeedBroker);
+            provisioning: sp => sp.GetRequiredService<IOptions<HealthCodeOptions>>().Value.TrustListFile is { Length: > 0 } file ? new FileTrustListSource(file) : null);
+        if (connectFeedBroker)
+        {
+            services.AddColorFeedLink(configuration);
+        }
         services.TryAddSingleton<ICodeVerifier>(sp => new TrustListCodeVerifier(
             sp.GetRequiredService<ITrustListSource>(),
             sp.GetRequiredService<IOptions<CheckpointOptions>>().Value.ClockSkew));

@@ -1,5 +1,6 @@
 using Kiosk.Service.Cli;
-using Kiosk.Service.Inputs;
+using Kiosk.Core;
+using Kiosk.Core.Inputs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Json;
 
@@ -56,15 +57,15 @@ public static class KioskConfiguration
         }
         catch (InvalidDataException ex)
         {
-            throw new CliInputException($"configuration is broken: {ex.InnerException?.Message ?? ex.Message}", ex);
+            throw new KioskInputException($"configuration is broken: {ex.InnerException?.Message ?? ex.Message}", ex);
         }
         catch (FormatException ex)
         {
-            throw new CliInputException($"configuration is broken: {ex.Message}", ex);
+            throw new KioskInputException($"configuration is broken: {ex.Message}", ex);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new CliInputException($"configuration file cannot be read: {ex.Message}", ex);
+            throw new KioskInputException($"configuration file cannot be read: {ex.Message}", ex);
         }
     }
 

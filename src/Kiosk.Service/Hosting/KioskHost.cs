@@ -1,9 +1,11 @@
 using Kiosk.Drivers.Audio;
 using Kiosk.Drivers.Camera;
 using Kiosk.Service.Cli;
-using Kiosk.Service.Fleet;
-using Kiosk.Service.Outputs;
-using Kiosk.Service.Voice;
+using Kiosk.Core;
+using Kiosk.Fleet;
+using Kiosk.Mqtt;
+using Kiosk.Devices.Outputs;
+using Kiosk.Devices.Voice;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -99,7 +101,7 @@ public static class KioskHost
         }
         catch (OptionsValidationException ex)
         {
-            throw new CliInputException($"configuration is invalid: {string.Join("; ", ex.Failures)}");
+            throw new KioskInputException($"configuration is invalid: {string.Join("; ", ex.Failures)}");
         }
 
         return restart.Requested ? HostRestart.ExitCode : 0;

@@ -1,9 +1,10 @@
 using System.Globalization;
-using Kiosk.Service.Camera;
-using Kiosk.Service.Checkpoint;
-using Kiosk.Service.Fleet;
-using Kiosk.Service.Screen;
-using Kiosk.Service.Temperature;
+using Kiosk.Devices.Camera;
+using Kiosk.Core.Checkpoint;
+using Kiosk.Fleet;
+using Kiosk.Mqtt;
+using Kiosk.Devices.Screen;
+using Kiosk.Devices.Temperature;
 
 namespace Kiosk.Service.Hosting;
 

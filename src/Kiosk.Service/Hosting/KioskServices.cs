@@ -1,10 +1,12 @@
+using Kiosk.Core;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
-using Kiosk.Service.Checkpoint;
-using Kiosk.Service.Colors;
-using Kiosk.Service.Events;
-using Kiosk.Service.Temperature;
+using Kiosk.Core.Checkpoint;
+using Kiosk.Colors;
+using Kiosk.Fleet;
+using Kiosk.Core.Events;
+using Kiosk.Devices.Temperature;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -68,7 +70,7 @@ public static partial class KioskServices
         }
         catch (Exception ex) when (ConfigurationError(ex) is { } message)
         {
-            throw new Cli.CliInputException(message, ex);
+            throw new KioskInputException(message, ex);
         }
     }
 

@@ -1,36 +1,91 @@
+using System.Reflection;
 using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using Kiosk.Colors;
+using Kiosk.Core.Checkpoint;
+using Kiosk.Devices.Screen;
+using Kiosk.Fleet;
+using Kiosk.FleetConsole;
+using Kiosk.Mqtt;
 using Kiosk.Service.Tests.Deploy;
+using Kiosk.Simulation;
 
 namespace Kiosk.Service.Tests.Boundaries;
 
-/// <summary>The layering and the one-type-per-file rule, checked on the sources.</summary>
+/// <summary>
+/// The walls between the assemblies (docs/architecture.md) are project references, which the compiler keeps: these tests
+/// pin the graph, so that a new reference is a decision someone makes here, not a slip.
+/// </summary>
 public sealed partial class BoundaryTests
 {
+    /// <summary>Each project of <c>src</c> and the projects it may reference, no more (the executable: every one).</summary>
+    private static readonly Dictionary<string, string[]> AllowedProjectReferences = new()
+    {
+        ["HealthCode.Formats"] = [],
+        ["Kiosk.Drivers"] = [],
+        ["Kiosk.Display"] = [],
+        ["Kiosk.Core"] = ["HealthCode.Formats"],
+        ["Kiosk.Colors"] = ["Kiosk.Core"],
+        ["Kiosk.Devices"] = ["Kiosk.Core", "Kiosk.Drivers", "Kiosk.Display"],
+        ["Kiosk.Mqtt"] = ["Kiosk.Core"],
+        ["Kiosk.Fleet"] = ["Kiosk.Core", "Kiosk.Colors", "Kiosk.Mqtt"],
+        ["Kiosk.FleetConsole"] = ["Kiosk.Core", "Kiosk.Mqtt"],
+        ["Kiosk.Simulation"] = ["Kiosk.Core", "Kiosk.Colors", "Kiosk.Devices"],
+        ["Kiosk.Service"] = ["Kiosk.Core", "Kiosk.Colors", "Kiosk.Devices", "Kiosk.Fleet", "Kiosk.FleetConsole", "Kiosk.Simulation"],
+    };
+
+    /// <summary>What an assembly must never reach, directly or through another: an assembly name and the names below it
+    /// (<c>MQTTnet</c> covers <c>MQTTnet.Server</c>), or with <c>=</c> that name only.</summary>
+    private static readonly (Assembly Assembly, string[] Forbidden)[] Walls =
+    [
+        (typeof(CheckpointLoop).Assembly, ["Kiosk.Drivers", "Kiosk.Display", "Microsoft.Data.Sqlite", "SQLitePCLRaw", "MQTTnet", "Microsoft.Extensions.Hosting", "System.CommandLine", "Kiosk.Colors", "Kiosk.Devices", "Kiosk.Mqtt", "Kiosk.Fleet", "Kiosk.Simulation", "kiosk"]),
+        (typeof(ColorStore).Assembly, ["MQTTnet", "Kiosk.Mqtt", "Kiosk.Fleet", "Kiosk.Drivers", "Kiosk.Display", "Kiosk.Devices", "System.CommandLine", "kiosk"]),
+        (typeof(ScreenPresenter).Assembly, ["MQTTnet", "Kiosk.Mqtt", "Kiosk.Fleet", "Kiosk.Colors", "Microsoft.Data.Sqlite", "System.CommandLine", "kiosk"]),
+        (typeof(FleetService).Assembly, ["Kiosk.Devices", "Kiosk.Drivers", "Kiosk.Display", "System.CommandLine", "kiosk"]),
+        (typeof(FleetConnection).Assembly, ["Kiosk.Colors", "Kiosk.Fleet", "Kiosk.Devices", "Kiosk.Drivers", "Kiosk.Display", "Microsoft.Data.Sqlite", "System.CommandLine", "kiosk"]),
+        (typeof(FleetWatch).Assembly, ["Kiosk.Colors", "Kiosk.Fleet", "Kiosk.Devices", "Kiosk.Drivers", "Kiosk.Display", "Microsoft.Data.Sqlite", "System.CommandLine", "kiosk"]),
+        (typeof(ScenarioPlayer).Assembly, ["MQTTnet", "Kiosk.Mqtt", "Kiosk.Fleet", "System.CommandLine", "=Microsoft.Extensions.Hosting", "Microsoft.Extensions.Hosting.Systemd", "kiosk"]),
+    ];
+
     private static string Src => Path.Combine(DeployTools.RepositoryRoot, "src");
 
-    /// <summary>
-    /// The policy and the checkpoint know nothing of hosting (the host passes them what they need) nor of the display (they
-    /// give prompts; the screen draws them).
-    /// </summary>
     [Fact]
-    public void TheCheckpointImportsNeitherHostingNorTheDisplay()
+    public void Every_project_references_only_what_the_architecture_allows()
     {
-        var offenders = Directory.EnumerateFiles(Path.Combine(Src, "Kiosk.Service", "Checkpoint"), "*.cs")
-            .Where(f => File.ReadLines(f).Any(l => l.StartsWith("using Kiosk.Service.Hosting", StringComparison.Ordinal) || l.StartsWith("using Kiosk.Display", StringComparison.Ordinal)))
-            .Select(Path.GetFileName)
-            .ToList();
-        Assert.True(offenders.Count == 0, $"Checkpoint files importing Hosting or the display: {string.Join(", ", offenders)}");
+        var projects = Directory.EnumerateFiles(Src, "*.csproj", SearchOption.AllDirectories).ToDictionary(p => Path.GetFileNameWithoutExtension(p), p => p);
+        Assert.Equal(AllowedProjectReferences.Keys.Order(), projects.Keys.Order());
+        foreach (var (name, path) in projects)
+        {
+            var references = XDocument.Load(path).Descendants("ProjectReference")
+                .Select(r => Path.GetFileNameWithoutExtension(r.Attribute("Include")!.Value))
+                .Order()
+                .ToArray();
+            Assert.True(
+                references.SequenceEqual(AllowedProjectReferences[name].Order()),
+                $"{name} references {string.Join(", ", references)}; allowed: {string.Join(", ", AllowedProjectReferences[name])}");
+        }
     }
 
-    /// <summary>The simulation knows no command line: its bad input is its own exception, which the CLI prints as one line.</summary>
     [Fact]
-    public void TheSimulationDoesNotThrowTheCliException()
+    public void No_assembly_reaches_past_its_walls_even_through_another()
     {
-        var offenders = Directory.EnumerateFiles(Path.Combine(Src, "Kiosk.Service", "Simulation"), "*.cs")
-            .Where(f => File.ReadAllText(f).Contains("CliInputException", StringComparison.Ordinal))
-            .Select(Path.GetFileName)
-            .ToList();
-        Assert.True(offenders.Count == 0, $"Simulation files using the CLI's exception: {string.Join(", ", offenders)}");
+        foreach (var (assembly, forbidden) in Walls)
+        {
+            var reached = Closure(assembly);
+            var breaches = reached.Where(name => forbidden.Any(f => f.StartsWith('=') ? name == f[1..] : name == f || name.StartsWith(f + ".", StringComparison.Ordinal))).ToList();
+            Assert.True(breaches.Count == 0, $"{assembly.GetName().Name} reaches {string.Join(", ", breaches)}");
+        }
+    }
+
+    [Fact]
+    public void Only_the_executable_holds_the_command_line_and_the_host()
+    {
+        var ours = new[] { typeof(CheckpointLoop), typeof(ColorStore), typeof(ScreenPresenter), typeof(FleetService), typeof(FleetConnection), typeof(FleetWatch), typeof(ScenarioPlayer) }
+            .Select(t => t.Assembly);
+        foreach (var assembly in ours)
+        {
+            Assert.DoesNotContain(assembly.GetReferencedAssemblies(), r => r.Name is "kiosk" or "System.CommandLine" or "Microsoft.Extensions.Hosting" or "Microsoft.Extensions.Hosting.Systemd");
+        }
     }
 
     [Fact]
@@ -43,6 +98,31 @@ public sealed partial class BoundaryTests
             .Select(f => $"{f.File} ({f.Types})")
             .ToList();
         Assert.True(offenders.Count == 0, $"files with more than one public type: {string.Join(", ", offenders)}");
+    }
+
+    /// <summary>The names of every assembly <paramref name="root"/> references, directly or through another of ours.</summary>
+    private static SortedSet<string> Closure(Assembly root)
+    {
+        var seen = new SortedSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<AssemblyName>(root.GetReferencedAssemblies());
+        while (pending.TryPop(out var name))
+        {
+            if (!seen.Add(name.Name!))
+            {
+                continue;
+            }
+
+            // Only our own assemblies are walked further: the framework's and packages' references are theirs.
+            if (name.Name!.StartsWith("Kiosk.", StringComparison.Ordinal) || name.Name.StartsWith("HealthCode.", StringComparison.Ordinal))
+            {
+                foreach (var next in Assembly.Load(name).GetReferencedAssemblies())
+                {
+                    pending.Push(next);
+                }
+            }
+        }
+
+        return seen;
     }
 
     [GeneratedRegex(@"^public (?:(?:static|sealed|abstract|partial|readonly) )*(?:record struct|class|record|interface|enum|struct) ")]

@@ -1,6 +1,6 @@
 using Kiosk.Drivers.Camera;
-using Kiosk.Service.Camera;
-using Kiosk.Service.Checkpoint;
+using Kiosk.Devices.Camera;
+using Kiosk.Core.Checkpoint;
 using Kiosk.Service.Tests.Temperature;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

@@ -2,9 +2,11 @@ using System.Runtime.CompilerServices;
 using HealthCode.Formats;
 using HealthCode.Formats.Identity;
 using Kiosk.Display;
-using Kiosk.Service.Checkpoint;
-using Kiosk.Service.Identity;
-using Kiosk.Service.Simulation;
+using Kiosk.Core.Checkpoint;
+using Kiosk.Core.Identity;
+using Kiosk.Devices.Identity;
+using Kiosk.Simulation;
+using Kiosk.Service.Hosting;
 using Kiosk.Service.Tests.Deploy;
 
 namespace Kiosk.Service.Tests.Checkpoint;
@@ -180,7 +182,7 @@ internal sealed class CardLoopHarness
         // Recorded as the screen draws it (the production mapping), so the tests read kinds and neutral messages.
         public void Show(VisitorPrompt prompt)
         {
-            var model = Kiosk.Service.Screen.ScreenPrompts.ToModel(prompt);
+            var model = Kiosk.Devices.Screen.ScreenPrompts.ToModel(prompt);
             Current = model;
             harness.Screens.Add((harness.Now, model));
         }

@@ -1,7 +1,8 @@
 using HealthCode.Formats;
 using Kiosk.Display;
-using Kiosk.Service.Checkpoint;
-using Kiosk.Service.Identity;
+using Kiosk.Core.Checkpoint;
+using Kiosk.Core.Identity;
+using Kiosk.Devices.Identity;
 using static Kiosk.Service.Tests.Checkpoint.CardLoopHarness;
 
 namespace Kiosk.Service.Tests.Checkpoint;

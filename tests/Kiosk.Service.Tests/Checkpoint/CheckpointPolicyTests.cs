@@ -1,5 +1,5 @@
 using HealthCode.Formats;
-using Kiosk.Service.Checkpoint;
+using Kiosk.Core.Checkpoint;
 
 namespace Kiosk.Service.Tests.Checkpoint;
 

@@ -1,6 +1,6 @@
 using HealthCode.Formats;
 using HealthCode.Formats.Identity;
-using Kiosk.Service.Checkpoint;
+using Kiosk.Core.Checkpoint;
 
 namespace Kiosk.Service.Tests.Checkpoint;
 

@@ -1,4 +1,5 @@
 using Kiosk.Service.Cli;
+using Kiosk.Core;
 using Kiosk.Service.Tests.Infrastructure;
 
 namespace Kiosk.Service.Tests.Cli;
@@ -52,7 +53,7 @@ public sealed class RunCommandTests : IDisposable
     public async Task BrokenConfigFile()
     {
         var scenarioDir = Path.Combine(_dir, "s");
-        var (scenario, _) = Kiosk.Service.Demo.DemoWorld.Create(scenarioDir);
+        var (scenario, _) = Kiosk.Simulation.Demo.DemoWorld.Create(scenarioDir);
         var config = Path.Combine(_dir, "broken.json");
         await File.WriteAllTextAsync(config, "{ \"Kiosk\": { \"KioskId\": ");
         AssertOneLineError(await RunAsync("run", "--simulate", "--config", config, "--scenario", scenario), "configuration is broken");
@@ -64,7 +65,7 @@ public sealed class RunCommandTests : IDisposable
     public async Task InvalidSetting_IsNamed(string json, string expected)
     {
         var scenarioDir = Path.Combine(_dir, "s");
-        var (scenario, _) = Kiosk.Service.Demo.DemoWorld.Create(scenarioDir);
+        var (scenario, _) = Kiosk.Simulation.Demo.DemoWorld.Create(scenarioDir);
         var config = Path.Combine(_dir, "invalid.json");
         await File.WriteAllTextAsync(config, json);
         AssertOneLineError(await RunAsync("run", "--simulate", "--config", config, "--scenario", scenario), expected);
@@ -95,14 +96,14 @@ public sealed class RunCommandTests : IDisposable
     [Fact]
     public async Task EventsIntoADirectory_IsRefusedUpFront()
     {
-        var (scenario, _) = Kiosk.Service.Demo.DemoWorld.Create(Path.Combine(_dir, "s"));
+        var (scenario, _) = Kiosk.Simulation.Demo.DemoWorld.Create(Path.Combine(_dir, "s"));
         AssertOneLineError(await RunAsync("run", "--simulate", "--scenario", scenario, "--events", _dir), $"--events {_dir} is a directory");
     }
 
     [Fact]
     public async Task EventsThatCannotBeWritten_StopTheRunWithOneLine()
     {
-        var (scenario, _) = Kiosk.Service.Demo.DemoWorld.Create(Path.Combine(_dir, "s"));
+        var (scenario, _) = Kiosk.Simulation.Demo.DemoWorld.Create(Path.Combine(_dir, "s"));
         var result = await RunAsync("run", "--simulate", "--scenario", scenario, "--events", "/dev/full");
         AssertOneLineError(result, "--events /dev/full: cannot write");
         Assert.Equal(2, result.Code);

@@ -2,7 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using HealthCode.Formats;
 using Kiosk.Service.Cli;
-using Kiosk.Service.Codes;
+using Kiosk.Core;
+using Kiosk.Colors.Codes;
 using Kiosk.Drivers.QrDecoding;
 
 namespace Kiosk.Service.Tests.Codes;
@@ -155,7 +156,7 @@ public sealed class InspectCommandTests : IDisposable
     [InlineData("2026-06-01T08:00:00.5+08:00", "2026-06-01T00:00:00.5Z")]
     public void AtAcceptsIsoForms(string text, string utc)
     {
-        Assert.True(Kiosk.Service.Inputs.IsoInstant.TryParse(text, out var instant));
+        Assert.True(Kiosk.Core.Inputs.IsoInstant.TryParse(text, out var instant));
         Assert.Equal(DateTimeOffset.Parse(utc, CultureInfo.InvariantCulture), instant);
         Assert.Equal(TimeSpan.Zero, instant.Offset);
     }

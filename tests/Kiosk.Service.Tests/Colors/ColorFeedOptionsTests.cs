@@ -1,5 +1,6 @@
 using HealthCode.Formats.Feed;
-using Kiosk.Service.Colors;
+using Kiosk.Colors;
+using Kiosk.Fleet;
 
 namespace Kiosk.Service.Tests.Colors;
 
@@ -12,21 +13,39 @@ public sealed class ColorFeedOptionsTests
         var good = new ColorFeedOptions { Feed = "CN-HL", AuthorityKey = AuthorityKey.ToBase64Spki(key) };
         var validator = new ColorFeedOptionsValidator();
         Assert.True(validator.Validate(null, good).Succeeded);
-        Assert.Equal(["hc/v1/colors/snapshot", "hc/v1/colors/batch", "hc/v1/colors/heartbeat", "hc/v1/trust"], good.Topics);
 
         (ColorFeedOptions Options, string Expected)[] bad =
         [
             (new ColorFeedOptions { Feed = "", AuthorityKey = good.AuthorityKey }, "ColorFeed:Feed"),
             (new ColorFeedOptions { Feed = "CN-HL", AuthorityKey = "AAAA" }, "ColorFeed:AuthorityKey"),
-            (new ColorFeedOptions { Feed = "CN-HL", AuthorityKey = good.AuthorityKey, Port = 70000 }, "Port"),
-            (new ColorFeedOptions { Feed = "CN-HL", AuthorityKey = good.AuthorityKey, TopicPrefix = "hc/#/" }, "TopicPrefix"),
-            (new ColorFeedOptions { Feed = "CN-HL", AuthorityKey = good.AuthorityKey, TopicPrefix = "hc" }, "TopicPrefix"),
             (new ColorFeedOptions { Feed = "CN-HL", AuthorityKey = good.AuthorityKey, DatabasePath = " " }, "DatabasePath"),
-            (new ColorFeedOptions { Feed = "CN-HL", AuthorityKey = good.AuthorityKey, ReconnectMin = TimeSpan.FromSeconds(9), ReconnectMax = TimeSpan.FromSeconds(1) }, "ReconnectMin"),
+            (new ColorFeedOptions { Feed = "CN-HL", AuthorityKey = good.AuthorityKey, MaxPacketBytes = 1000 }, "MaxPacketBytes"),
         ];
         foreach (var (options, expected) in bad)
         {
             var result = validator.Validate(null, options);
+            Assert.True(result.Failed);
+            Assert.Contains(expected, result.FailureMessage);
+        }
+    }
+
+    [Fact]
+    public void The_feed_links_broker_keys_are_checked_with_its_topics()
+    {
+        var link = new FeedLinkOptionsValidator();
+        Assert.True(link.Validate(null, new FeedLinkOptions()).Succeeded);
+        Assert.Equal(["hc/v1/colors/snapshot", "hc/v1/colors/batch", "hc/v1/colors/heartbeat", "hc/v1/trust"], new FeedLinkOptions().Topics);
+        (FeedLinkOptions Options, string Expected)[] bad =
+        [
+            (new FeedLinkOptions { Port = 70000 }, "ColorFeed:Port"),
+            (new FeedLinkOptions { TopicPrefix = "hc/#/" }, "ColorFeed:TopicPrefix"),
+            (new FeedLinkOptions { TopicPrefix = "hc" }, "ColorFeed:TopicPrefix"),
+            (new FeedLinkOptions { ReconnectMin = TimeSpan.FromSeconds(9), ReconnectMax = TimeSpan.FromSeconds(1) }, "ColorFeed:ReconnectMin"),
+            (new FeedLinkOptions { Host = "" }, "ColorFeed:Host"),
+        ];
+        foreach (var (options, expected) in bad)
+        {
+            var result = link.Validate(null, options);
             Assert.True(result.Failed);
             Assert.Contains(expected, result.FailureMessage);
         }

@@ -1,8 +1,9 @@
 using System.Security.Cryptography;
 using HealthCode.Formats;
 using HealthCode.Formats.Feed;
-using Kiosk.Service.Checkpoint;
-using Kiosk.Service.Colors;
+using Kiosk.Core.Checkpoint;
+using Kiosk.Colors;
+using Kiosk.Fleet;
 using static Kiosk.Service.Tests.Colors.FeedWorld;
 
 namespace Kiosk.Service.Tests.Colors;

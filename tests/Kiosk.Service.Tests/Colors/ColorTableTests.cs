@@ -1,5 +1,6 @@
 using HealthCode.Formats;
-using Kiosk.Service.Colors;
+using Kiosk.Colors;
+using Kiosk.Fleet;
 
 namespace Kiosk.Service.Tests.Colors;
 

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using HealthCode.Formats;
 using HealthCode.Formats.Feed;
-using Kiosk.Service.Colors;
+using Kiosk.Colors;
+using Kiosk.Fleet;
 using Microsoft.Data.Sqlite;
 using Xunit.Abstractions;
 using static Kiosk.Service.Tests.Colors.FeedWorld;

@@ -3,7 +3,8 @@ using System.Security.Cryptography;
 using CsCheck;
 using HealthCode.Formats;
 using HealthCode.Formats.Feed;
-using Kiosk.Service.Colors;
+using Kiosk.Colors;
+using Kiosk.Fleet;
 using static Kiosk.Service.Tests.Colors.FeedWorld;
 
 namespace Kiosk.Service.Tests.Colors;

@@ -2,8 +2,9 @@ using System.Security.Cryptography;
 using HealthCode.Formats;
 using HealthCode.Formats.Feed;
 using HealthCode.Formats.Identity;
-using Kiosk.Service.Checkpoint;
-using Kiosk.Service.Colors;
+using Kiosk.Core.Checkpoint;
+using Kiosk.Colors;
+using Kiosk.Fleet;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Kiosk.Service.Tests.Colors;

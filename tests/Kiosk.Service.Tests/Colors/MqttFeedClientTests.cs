@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using HealthCode.Formats;
 using HealthCode.Formats.Feed;
-using Kiosk.Service.Colors;
+using Kiosk.Colors;
+using Kiosk.Fleet;
 using Kiosk.Service.Tests.Infrastructure;
 using Microsoft.Extensions.Options;
 using MQTTnet;
@@ -31,16 +32,14 @@ public sealed class MqttFeedClientTests : IAsyncLifetime
         var snapshot = _w.Sign(_w.Snapshot(1, T0, Enumerable.Range(0, 5000).Select(i => Record(i, (HealthColor)(i % 3), 100)).ToArray()));
         await PublishAsync("hc/v1/colors/snapshot", snapshot, retain: true);
 
-        var client = new MqttFeedClient(_w.Processor, Options.Create(new ColorFeedOptions
+        var client = new MqttFeedClient(_w.Processor, Options.Create(new FeedLinkOptions
         {
             Host = _broker.Host,
             Port = _broker.Port,
-            Feed = _w.Feed,
-            AuthorityKey = AuthorityKey.ToBase64Spki(_w.Authority),
             ClientId = "kiosk-test-" + Guid.NewGuid().ToString("N")[..8],
             ReconnectMin = TimeSpan.FromMilliseconds(100),
             ReconnectMax = TimeSpan.FromSeconds(1),
-        }), TimeProvider.System);
+        }), Options.Create(new ColorFeedOptions()), TimeProvider.System);
         await client.StartAsync(CancellationToken.None);
         try
         {
@@ -61,7 +60,7 @@ public sealed class MqttFeedClientTests : IAsyncLifetime
 
             await WaitFor(() => _w.Processor.RejectedCount == 1, "forged batch rejected");
             Assert.Equal(2UL, _w.Store.State.Seq);
-            Assert.Contains(_w.Alerts.History, a => a.Kind == Kiosk.Service.Checkpoint.AlertKinds.FeedMessageRejected);
+            Assert.Contains(_w.Alerts.History, a => a.Kind == Kiosk.Core.Checkpoint.AlertKinds.FeedMessageRejected);
 
             // The broker dies and comes back on the same port (empty: no persistence); the client reconnects and resubscribes.
             await _broker.StopAsync(kill: true);
@@ -84,16 +83,14 @@ public sealed class MqttFeedClientTests : IAsyncLifetime
     public async Task Without_a_broker_the_client_keeps_retrying_and_connects_when_one_appears()
     {
         await _broker.StopAsync();
-        var client = new MqttFeedClient(_w.Processor, Options.Create(new ColorFeedOptions
+        var client = new MqttFeedClient(_w.Processor, Options.Create(new FeedLinkOptions
         {
             Host = _broker.Host,
             Port = _broker.Port,
-            Feed = _w.Feed,
-            AuthorityKey = AuthorityKey.ToBase64Spki(_w.Authority),
             ClientId = "kiosk-test-" + Guid.NewGuid().ToString("N")[..8],
             ReconnectMin = TimeSpan.FromMilliseconds(50),
             ReconnectMax = TimeSpan.FromMilliseconds(400),
-        }), TimeProvider.System);
+        }), Options.Create(new ColorFeedOptions()), TimeProvider.System);
         await client.StartAsync(CancellationToken.None);
         try
         {
@@ -118,14 +115,12 @@ public sealed class MqttFeedClientTests : IAsyncLifetime
         var snapshot = _w.Sign(_w.Snapshot(9, T0, records));
         Assert.True(snapshot.Length > 10_000_000);
         await PublishAsync("hc/v1/colors/snapshot", snapshot, retain: true);
-        var client = new MqttFeedClient(_w.Processor, Options.Create(new ColorFeedOptions
+        var client = new MqttFeedClient(_w.Processor, Options.Create(new FeedLinkOptions
         {
             Host = _broker.Host,
             Port = _broker.Port,
-            Feed = _w.Feed,
-            AuthorityKey = AuthorityKey.ToBase64Spki(_w.Authority),
             ClientId = "kiosk-test-" + Guid.NewGuid().ToString("N")[..8],
-        }), TimeProvider.System);
+        }), Options.Create(new ColorFeedOptions()), TimeProvider.System);
         await client.StartAsync(CancellationToken.None);
         try
         {

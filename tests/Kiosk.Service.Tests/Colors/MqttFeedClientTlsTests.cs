@@ -1,6 +1,7 @@
 using HealthCode.Formats;
 using HealthCode.Formats.Feed;
-using Kiosk.Service.Colors;
+using Kiosk.Colors;
+using Kiosk.Fleet;
 using Kiosk.Service.Tests.Fleet;
 using Kiosk.Service.Tests.Infrastructure;
 using Microsoft.Extensions.Options;
@@ -49,7 +50,7 @@ public sealed class MqttFeedClientTlsTests : IDisposable
             await publisher.DisconnectAsync();
         }
 
-        ColorFeedOptions Options(string caFile) => new()
+        FeedLinkOptions Options(string caFile) => new()
         {
             Host = broker.Host,
             Port = tlsPort,
@@ -57,17 +58,15 @@ public sealed class MqttFeedClientTlsTests : IDisposable
             CaFile = caFile,
             ClientCertFile = client.CertFile,
             ClientKeyFile = client.KeyFile,
-            Feed = _w.Feed,
-            AuthorityKey = AuthorityKey.ToBase64Spki(_w.Authority),
             ClientId = "kiosk-tls-" + Guid.NewGuid().ToString("N")[..8],
             ReconnectMin = TimeSpan.FromMilliseconds(100),
             ReconnectMax = TimeSpan.FromMilliseconds(500),
         };
 
-        Assert.True(new ColorFeedOptionsValidator().Validate(null, Options(pki.CaFile)).Succeeded);
+        Assert.True(new FeedLinkOptionsValidator().Validate(null, Options(pki.CaFile)).Succeeded);
 
         // Pinned to a CA that did not sign the broker's certificate: no connection, nothing applied.
-        var distrustful = new MqttFeedClient(_w.Processor, Microsoft.Extensions.Options.Options.Create(Options(other.CaFile)), TimeProvider.System);
+        var distrustful = new MqttFeedClient(_w.Processor, Microsoft.Extensions.Options.Options.Create(Options(other.CaFile)), Microsoft.Extensions.Options.Options.Create(new ColorFeedOptions()), TimeProvider.System);
         await distrustful.StartAsync(CancellationToken.None);
         await WaitForAsync(() => distrustful.FailedAttempts >= 2, "two refused TLS handshakes");
         await distrustful.StopAsync(CancellationToken.None);
@@ -75,7 +74,7 @@ public sealed class MqttFeedClientTlsTests : IDisposable
         Assert.Equal(0, distrustful.ConnectionCount);
         Assert.Null(_w.Store.State.Seq);
 
-        var trusting = new MqttFeedClient(_w.Processor, Microsoft.Extensions.Options.Options.Create(Options(pki.CaFile)), TimeProvider.System);
+        var trusting = new MqttFeedClient(_w.Processor, Microsoft.Extensions.Options.Options.Create(Options(pki.CaFile)), Microsoft.Extensions.Options.Options.Create(new ColorFeedOptions()), TimeProvider.System);
         await trusting.StartAsync(CancellationToken.None);
         try
         {
@@ -94,11 +93,8 @@ public sealed class MqttFeedClientTlsTests : IDisposable
     [Fact]
     public void Tls_settings_are_validated_like_the_fleets()
     {
-        var good = new ColorFeedOptions { Feed = "CN-HL", AuthorityKey = AuthorityKey.ToBase64Spki(_w.Authority) };
-        var result = new ColorFeedOptionsValidator().Validate(null, new ColorFeedOptions
+        var result = new FeedLinkOptionsValidator().Validate(null, new FeedLinkOptions
         {
-            Feed = good.Feed,
-            AuthorityKey = good.AuthorityKey,
             CaFile = "/nonexistent/ca.pem",
             Password = "secret",
         });

@@ -2,6 +2,7 @@ using System.Device.Gpio;
 using Kiosk.Drivers;
 using Kiosk.Drivers.Gpio;
 using Kiosk.Service.Hosting;
+using Kiosk.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;

@@ -1,4 +1,5 @@
 using Kiosk.Service.Hosting;
+using Kiosk.Core;
 
 namespace Kiosk.Service.Tests.Deploy;
 

@@ -1,5 +1,6 @@
-using Kiosk.Service.Checkpoint;
+using Kiosk.Core.Checkpoint;
 using Kiosk.Service.Hosting;
+using Kiosk.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using HealthCode.Formats;
 using HealthCode.Formats.Feed;
-using Kiosk.Service.Colors;
+using Kiosk.Colors;
+using Kiosk.Fleet;
 using Kiosk.Service.Tests.Colors;
 using Kiosk.Service.Tests.Deploy;
 using Kiosk.Service.Tests.Infrastructure;
@@ -26,18 +27,16 @@ public sealed class BrokerAclTests
     {
         await using var broker = await AclBroker.StartAsync();
         using var world = new FeedWorld();
-        var client = new MqttFeedClient(world.Processor, Options.Create(new ColorFeedOptions
+        var client = new MqttFeedClient(world.Processor, Options.Create(new FeedLinkOptions
         {
             Host = broker.Broker.Host,
             Port = broker.Broker.Port,
-            Feed = world.Feed,
-            AuthorityKey = AuthorityKey.ToBase64Spki(world.Authority),
             ClientId = "kiosk-01-colors",
             Username = "kiosk-01",
             Password = AclBroker.PasswordOf("kiosk-01"),
             ReconnectMin = TimeSpan.FromMilliseconds(100),
             ReconnectMax = TimeSpan.FromSeconds(1),
-        }), TimeProvider.System);
+        }), Options.Create(new ColorFeedOptions()), TimeProvider.System);
         await client.StartAsync(CancellationToken.None);
         try
         {

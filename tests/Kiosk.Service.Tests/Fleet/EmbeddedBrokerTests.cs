@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
-using Kiosk.Service.Fleet;
+using Kiosk.Fleet;
+using Kiosk.Mqtt;
 using Microsoft.Extensions.Logging.Abstractions;
 using Kiosk.Service.Tests.Infrastructure;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Kiosk.Service.Checkpoint;
+using Kiosk.Core.Checkpoint;
 using Microsoft.Extensions.Time.Testing;
 using MQTTnet;
 using MQTTnet.Formatter;

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Kiosk.Service.Checkpoint;
-using Kiosk.Service.Events;
+using Kiosk.Core.Checkpoint;
+using Kiosk.Core.Events;
 using MQTTnet.Formatter;
 using Kiosk.Service.Tests.Infrastructure;
 

@@ -1,7 +1,9 @@
-using Kiosk.Service.Checkpoint;
-using Kiosk.Service.Fleet;
+using Kiosk.Core.Checkpoint;
+using Kiosk.Fleet;
+using Kiosk.Mqtt;
 using Kiosk.Service.Tests.Infrastructure;
 using Kiosk.Service.Hosting;
+using Kiosk.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,6 +1,7 @@
-using Kiosk.Service.Checkpoint;
-using Kiosk.Service.Colors;
-using Kiosk.Service.Fleet;
+using Kiosk.Core.Checkpoint;
+using Kiosk.Colors;
+using Kiosk.Fleet;
+using Kiosk.Mqtt;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 

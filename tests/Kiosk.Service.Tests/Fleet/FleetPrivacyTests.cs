@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using HealthCode.Formats;
-using Kiosk.Service.Checkpoint;
+using Kiosk.Core.Checkpoint;
 using MQTTnet;
 using Kiosk.Service.Tests.Infrastructure;
 

@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using HealthCode.Formats;
-using Kiosk.Service.Checkpoint;
-using Kiosk.Service.Events;
-using Kiosk.Service.Fleet;
+using Kiosk.Core.Checkpoint;
+using Kiosk.Core.Events;
+using Kiosk.Fleet;
+using Kiosk.Mqtt;
 
 namespace Kiosk.Service.Tests.Fleet;
 

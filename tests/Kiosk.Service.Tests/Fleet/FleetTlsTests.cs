@@ -1,7 +1,7 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
-using Kiosk.Service.Fleet;
-using Kiosk.Service.Mqtt;
+using Kiosk.Fleet;
+using Kiosk.Mqtt;
 using Kiosk.Service.Tests.Infrastructure;
 
 namespace Kiosk.Service.Tests.Fleet;

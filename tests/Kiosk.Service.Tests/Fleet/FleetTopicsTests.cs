@@ -1,4 +1,5 @@
-using Kiosk.Service.Fleet;
+using Kiosk.Fleet;
+using Kiosk.Mqtt;
 using Microsoft.Extensions.Options;
 
 namespace Kiosk.Service.Tests.Fleet;

@@ -1,9 +1,11 @@
 using System.Text;
 using System.Text.Json;
-using Kiosk.Service.Checkpoint;
-using Kiosk.Service.Fleet;
+using Kiosk.Core.Checkpoint;
+using Kiosk.Fleet;
+using Kiosk.Mqtt;
 using Kiosk.Service.Hosting;
-using Kiosk.Service.Temperature;
+using Kiosk.Core;
+using Kiosk.Devices.Temperature;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;

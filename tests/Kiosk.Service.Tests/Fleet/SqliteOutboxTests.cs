@@ -1,6 +1,7 @@
-using Kiosk.Service.Checkpoint;
-using Kiosk.Service.Events;
-using Kiosk.Service.Fleet;
+using Kiosk.Core.Checkpoint;
+using Kiosk.Core.Events;
+using Kiosk.Fleet;
+using Kiosk.Mqtt;
 using Kiosk.Service.Tests.Temperature;
 using Microsoft.Extensions.Logging.Abstractions;
 

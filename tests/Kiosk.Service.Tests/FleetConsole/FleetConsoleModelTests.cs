@@ -1,8 +1,10 @@
 using System.Text;
 using System.Text.Json;
 using Kiosk.Service.Cli;
-using Kiosk.Service.Fleet;
-using Kiosk.Service.FleetConsole;
+using Kiosk.Core;
+using Kiosk.Fleet;
+using Kiosk.Mqtt;
+using Kiosk.FleetConsole;
 
 namespace Kiosk.Service.Tests.FleetConsole;
 
@@ -124,8 +126,8 @@ public sealed class FleetConsoleModelTests
         Assert.Equal(values.OrderBy(p => p.Key), document.Values.Select(p => new KeyValuePair<string, string?>(p.Key, p.Value)).OrderBy(p => p.Key));
 
         Assert.Equal(("Checkpoint:FeverThresholdC", "37.5"), FleetConfigurator.ParseSetting("Checkpoint.FeverThresholdC=37.5"));
-        Assert.Throws<CliInputException>(() => FleetConfigurator.ParseSetting("FeverThresholdC=37.5"));
-        Assert.Throws<CliInputException>(() => FleetConfigurator.ParseSetting("Checkpoint:FeverThresholdC"));
+        Assert.Throws<KioskInputException>(() => FleetConfigurator.ParseSetting("FeverThresholdC=37.5"));
+        Assert.Throws<KioskInputException>(() => FleetConfigurator.ParseSetting("Checkpoint:FeverThresholdC"));
 
         const string Reason = "Fleet is not changeable at run time; Checkpoint:FeverThresholdC: The field FeverThresholdC must be between 35 and 40.";
         string[] changed = ["Fleet:Host", "Checkpoint:FeverThresholdC", "Display:Language"];
@@ -142,7 +144,7 @@ public sealed class FleetConsoleModelTests
         Assert.Equal("2026-05-01T08:00:00.000Z", body.GetProperty("sentAt").GetString());
         Assert.Equal(10, body.GetProperty("expirySeconds").GetDouble());
         Assert.Equal(("maintenance", 5, true), (body.GetProperty("reason").GetString(), body.GetProperty("seconds").GetInt32(), body.GetProperty("force").GetBoolean()));
-        Assert.Throws<CliInputException>(() => FleetCommandSender.Body("r", Now, TimeSpan.Zero, ["requestId=x"]));
+        Assert.Throws<KioskInputException>(() => FleetCommandSender.Body("r", Now, TimeSpan.Zero, ["requestId=x"]));
         Assert.Equal("selftest", FleetCommandSender.Normalize("self-test"));
         Assert.Null(FleetCommandSender.ParseAnswer("s", "k", Utf8("""{"requestId":"other","ok":true}"""), "r1"));
         Assert.Equal(CommandReply.Rejected, FleetCommandSender.ParseAnswer("s", "k", Utf8("""{"requestId":"r1","ok":false,"error":"no"}"""), "r1")!.Outcome);

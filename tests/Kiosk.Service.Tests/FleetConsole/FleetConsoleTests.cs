@@ -1,7 +1,8 @@
 using System.Text.Json;
-using Kiosk.Service.Checkpoint;
-using Kiosk.Service.Fleet;
-using Kiosk.Service.FleetConsole;
+using Kiosk.Core.Checkpoint;
+using Kiosk.Fleet;
+using Kiosk.Mqtt;
+using Kiosk.FleetConsole;
 using Kiosk.Service.Tests.Fleet;
 using Kiosk.Service.Tests.Infrastructure;
 using MQTTnet;

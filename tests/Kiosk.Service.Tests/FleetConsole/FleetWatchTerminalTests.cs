@@ -1,6 +1,6 @@
 using HealthCode.Formats;
-using Kiosk.Service.Checkpoint;
-using Kiosk.Service.Events;
+using Kiosk.Core.Checkpoint;
+using Kiosk.Core.Events;
 using Kiosk.Service.Tests.Deploy;
 using Kiosk.Service.Tests.Fleet;
 using Kiosk.Service.Tests.Infrastructure;

@@ -1,8 +1,9 @@
 using System.Text;
 using System.Text.Json;
 using HealthCode.Formats;
-using Kiosk.Service.Checkpoint;
-using Kiosk.Service.Fleet;
+using Kiosk.Core.Checkpoint;
+using Kiosk.Fleet;
+using Kiosk.Mqtt;
 using Kiosk.Service.Tests.Fleet;
 
 namespace Kiosk.Service.Tests.FleetConsole;
@@ -17,7 +18,7 @@ public sealed class HomeAssistantDiscoveryTests
         await using var kiosk = FleetTestKiosk.Create(0, data.Path, kioskId: "kiosk-07");
         kiosk.Recorder.Report(Decisions.Pass(DateTimeOffset.UtcNow));
         kiosk.Recorder.Report(Decisions.Valid(DateTimeOffset.UtcNow, new Decision(Outcome.Refer, Reason.HealthStatus), HealthColor.Red));
-        var status = JsonDocument.Parse(kiosk.Status.Build(StatusReporter.Degraded)).RootElement.Clone();
+        var status = JsonDocument.Parse(kiosk.Status.Build(KioskState.Degraded)).RootElement.Clone();
         var telemetry = JsonDocument.Parse(kiosk.Telemetry.Build()).RootElement.Clone();
 
         var messages = HomeAssistantDiscovery.Messages("homeassistant", kiosk.Topics, kiosk.Identity.Version);
@@ -58,7 +59,7 @@ public sealed class HomeAssistantDiscoveryTests
         var buttons = configs.Where(c => c.Component == "button").Select(c => c.Config).ToArray();
         Assert.Equal([kiosk.Topics.Command("resync"), kiosk.Topics.Command("selftest")], buttons.Select(b => b.GetProperty("command_topic").GetString()));
         Assert.All(buttons, b => Assert.Equal(JsonValueKind.Object, JsonDocument.Parse(b.GetProperty("payload_press").GetString()!).RootElement.ValueKind));
-        Assert.All(buttons, b => Assert.Contains(kiosk.Topics.TryParseCommand(b.GetProperty("command_topic").GetString()!, out var name) ? name : "?", FleetCommands.Names));
+        Assert.All(buttons, b => Assert.Contains(kiosk.Topics.TryParseCommand(b.GetProperty("command_topic").GetString()!, out var name) ? name : "?", KioskCommands.Names));
 
         // No personal data, no colors.
         var all = string.Join("\n", messages.Select(m => Encoding.UTF8.GetString(m.Payload))).ToLowerInvariant();

@@ -4,9 +4,10 @@ using System.Text.Json;
 using HealthCode.Formats;
 using HealthCode.Formats.Identity;
 using Kiosk.Display;
-using Kiosk.Service.Checkpoint;
-using Kiosk.Service.Events;
+using Kiosk.Core.Checkpoint;
+using Kiosk.Core.Events;
 using Kiosk.Service.Hosting;
+using Kiosk.Core;
 using Kiosk.Service.Tests.Screen;
 using Microsoft.Extensions.Options;
 

@@ -1,9 +1,11 @@
 using System.Text.Json;
 using HealthCode.Formats;
-using Kiosk.Service.Checkpoint;
+using Kiosk.Core.Checkpoint;
 using Kiosk.Service.Cli;
-using Kiosk.Service.Demo;
-using Kiosk.Service.Simulation;
+using Kiosk.Core;
+using Kiosk.Simulation.Demo;
+using Kiosk.Simulation;
+using Kiosk.Service.Hosting;
 using Kiosk.Service.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
 using static Kiosk.Service.Tests.Identity.IdentityWorld;

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using HealthCode.Formats;
 using HealthCode.Formats.Feed;
 using HealthCode.Formats.Identity;
-using Kiosk.Service.Demo;
+using Kiosk.Simulation.Demo;
 
 namespace Kiosk.Service.Tests.Identity;
 

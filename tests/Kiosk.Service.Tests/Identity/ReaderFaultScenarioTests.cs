@@ -1,8 +1,8 @@
 using System.Text.Json;
 using HealthCode.Formats;
 using Kiosk.Drivers.IdCard;
-using Kiosk.Service.Checkpoint;
-using Kiosk.Service.Demo;
+using Kiosk.Core.Checkpoint;
+using Kiosk.Simulation.Demo;
 using Microsoft.Extensions.DependencyInjection;
 using static Kiosk.Service.Tests.Identity.IdentityWorld;
 

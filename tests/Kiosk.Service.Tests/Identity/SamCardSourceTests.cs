@@ -1,8 +1,10 @@
 using Kiosk.Drivers.IdCard;
-using Kiosk.Service.Checkpoint;
+using Kiosk.Core.Checkpoint;
 using Kiosk.Service.Hosting;
-using Kiosk.Service.Identity;
-using Kiosk.Service.Simulation;
+using Kiosk.Core;
+using Kiosk.Core.Identity;
+using Kiosk.Devices.Identity;
+using Kiosk.Simulation;
 using Kiosk.Service.Tests.Infrastructure;
 using Kiosk.Service.Tests.Temperature;
 using Microsoft.Extensions.Configuration;

@@ -1,4 +1,5 @@
 using Kiosk.Service.Cli;
+using Kiosk.Core;
 
 namespace Kiosk.Service.Tests.Infrastructure;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using Kiosk.Service.Inputs;
+using Kiosk.Core.Inputs;
 
 namespace Kiosk.Service.Tests.Inputs;
 

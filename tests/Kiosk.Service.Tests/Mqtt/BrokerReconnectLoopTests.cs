@@ -1,6 +1,6 @@
-using Kiosk.Service.Colors;
-using Kiosk.Service.Fleet;
-using Kiosk.Service.Mqtt;
+using Kiosk.Colors;
+using Kiosk.Fleet;
+using Kiosk.Mqtt;
 using Kiosk.Service.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -63,10 +63,10 @@ public sealed class BrokerReconnectLoopTests
             ["ColorFeed:ReconnectMax"] = "00:00:30",
         }).Build();
         var fleet = configuration.GetSection(FleetOptions.Section).Get<FleetOptions>()!;
-        var feed = configuration.GetSection(ColorFeedOptions.Section).Get<ColorFeedOptions>()!;
+        var feed = configuration.GetSection(ColorFeedOptions.Section).Get<FeedLinkOptions>()!;
         Assert.Equal(("fleet.example", 1883, TimeSpan.FromSeconds(2)), (fleet.Host, fleet.EffectivePort, fleet.ReconnectMin));
         Assert.Equal(("feed.example", 8884, TimeSpan.FromSeconds(30)), (feed.Host, feed.EffectivePort, feed.ReconnectMax));
-        Assert.Equal("localhost", new ColorFeedOptions().Host);
+        Assert.Equal("localhost", new FeedLinkOptions().Host);
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-using Kiosk.Service.Mqtt;
+using Kiosk.Mqtt;
 
 namespace Kiosk.Service.Tests.Mqtt;
 

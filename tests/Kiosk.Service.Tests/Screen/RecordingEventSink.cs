@@ -1,4 +1,4 @@
-using Kiosk.Service.Events;
+using Kiosk.Core.Events;
 
 namespace Kiosk.Service.Tests.Screen;
 

@@ -1,4 +1,5 @@
 using Kiosk.Service.Cli;
+using Kiosk.Core;
 using SkiaSharp;
 
 namespace Kiosk.Service.Tests.Screen;

@@ -1,9 +1,9 @@
 using Kiosk.Display;
 using Kiosk.Display.Sinks;
 using Kiosk.Display.Sinks.Framebuffer;
-using Kiosk.Service.Checkpoint;
-using Kiosk.Service.Events;
-using Kiosk.Service.Screen;
+using Kiosk.Core.Checkpoint;
+using Kiosk.Core.Events;
+using Kiosk.Devices.Screen;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -13,7 +13,7 @@ namespace Kiosk.Service.Tests.Screen;
 
 public sealed class ScreenPresenterTests : IDisposable
 {
-    private static readonly StatusStrip Status = new(new DateTimeOffset(2026, 11, 25, 8, 0, 0, TimeSpan.FromHours(8)), true, TimeSpan.FromMinutes(5), "kiosk-07");
+    private static readonly StatusStrip Status = new(new DateTimeOffset(2026, 11, 25, 8, 0, 0, TimeSpan.FromHours(8)), true, "5 min", "kiosk-07");
     private readonly string _dir = Directory.CreateTempSubdirectory("kiosk-screen-").FullName;
     private readonly RecordingEventSink _events = new();
     private readonly AlertCenter _alerts;

@@ -1,6 +1,6 @@
 using Kiosk.Display;
-using Kiosk.Service.Checkpoint;
-using Kiosk.Service.Screen;
+using Kiosk.Core.Checkpoint;
+using Kiosk.Devices.Screen;
 
 namespace Kiosk.Service.Tests.Screen;
 
@@ -18,7 +18,7 @@ public sealed class ScreenPromptsTests
 
         var model = ScreenPrompts.ToModel(new VisitorPrompt(PromptKind.Measuring, Status, "王*明", Proxy: true));
         Assert.Equal(ScreenKind.Measuring, model.Kind);
-        Assert.Equal(new StatusStrip(Status.At, true, TimeSpan.FromMinutes(2), "kiosk-07"), model.Status);
+        Assert.Equal(new StatusStrip(Status.At, true, "2 min", "kiosk-07"), model.Status);
         Assert.Equal(("王*明", true), (model.MaskedName, model.Proxy));
         Assert.True(ScreenPrompts.ToModel(new VisitorPrompt(PromptKind.Idle, Status, OffersCard: true)).OffersCard);
         Assert.Equal("clock", ScreenPrompts.ToModel(new VisitorPrompt(PromptKind.Offline, Status, Detail: "clock")).Detail);

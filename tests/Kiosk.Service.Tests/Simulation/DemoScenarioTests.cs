@@ -1,7 +1,9 @@
-using Kiosk.Service.Checkpoint;
+using Kiosk.Core.Checkpoint;
 using Kiosk.Service.Cli;
-using Kiosk.Service.Demo;
-using Kiosk.Service.Simulation;
+using Kiosk.Core;
+using Kiosk.Simulation.Demo;
+using Kiosk.Simulation;
+using Kiosk.Service.Hosting;
 using Kiosk.Service.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
 

@@ -1,7 +1,9 @@
 using System.Text.Json;
-using Kiosk.Service.Checkpoint;
+using Kiosk.Core.Checkpoint;
 using Kiosk.Service.Cli;
-using Kiosk.Service.Simulation;
+using Kiosk.Core;
+using Kiosk.Simulation;
+using Kiosk.Service.Hosting;
 using Kiosk.Service.Tests.Colors;
 using Kiosk.Service.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;

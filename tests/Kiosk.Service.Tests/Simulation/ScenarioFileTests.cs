@@ -1,5 +1,7 @@
 using Kiosk.Service.Cli;
-using Kiosk.Service.Simulation;
+using Kiosk.Core;
+using Kiosk.Simulation;
+using Kiosk.Service.Hosting;
 
 namespace Kiosk.Service.Tests.Simulation;
 
@@ -70,9 +72,9 @@ public sealed class ScenarioFileTests : IDisposable
     [InlineData("""{ "start": "2026-11-25T08:00:00Z", "feed": "CN-HL", "authorityKey": "AA==", "visitors": [ { "qr": "x", "bodyTemperatureC": "hot" } ] }""", "bodyTemperatureC")]
     public void BadScenarios_AreOneLineInputErrors(string json, string expected)
     {
-        var error = Assert.Throws<SimulationInputException>(() => Scenario.Load(Write(json)));
+        var error = Assert.Throws<KioskInputException>(() => Scenario.Load(Write(json)));
         Assert.Contains(expected, error.Message);
-        Assert.DoesNotContain('\n', KioskCli.OneLine(error.Message));
+        Assert.DoesNotContain('\n', OneLine.Of(error.Message));
     }
 
     private const string Head = """ "start": "2026-11-25T08:00:00Z", "feed": "CN-HL", "authorityKey": "AA==" """;
@@ -99,24 +101,24 @@ public sealed class ScenarioFileTests : IDisposable
     {
         var path = Path.Combine(_dir, "latin1.json");
         File.WriteAllBytes(path, [.. "{ \"start\": \"2026-11-25T08:00:00Z\", \"feed\": \""u8, 0xC9, 0x74, .. "\", \"authorityKey\": \"AA==\", \"visitors\": [] }"u8]);
-        Assert.Contains("is not UTF-8 text", Assert.Throws<SimulationInputException>(() => Scenario.Load(path)).Message);
+        Assert.Contains("is not UTF-8 text", Assert.Throws<KioskInputException>(() => Scenario.Load(path)).Message);
     }
 
     [Fact]
     public void QrTextLongerThanAQrCodeHolds_IsAnInputError()
     {
-        var error = Assert.Throws<SimulationInputException>(() => Scenario.Load(Write($$"""{ {{Head}}, "visitors": [ { "qr": "HCN1:{{new string('A', 5_000_000)}}" } ] }""")));
+        var error = Assert.Throws<KioskInputException>(() => Scenario.Load(Write($$"""{ {{Head}}, "visitors": [ { "qr": "HCN1:{{new string('A', 5_000_000)}}" } ] }""")));
         Assert.Contains("visitors[0].qr (5000005 characters) does not fit in a QR code", error.Message);
 
         // Under the absolute limit but more than the simulated phone's QR (level M) holds.
-        error = Assert.Throws<SimulationInputException>(() => Scenario.Load(Write($$"""{ {{Head}}, "visitors": [ { "qr": "HCN1:{{new string('A', 4000)}}" } ] }""")));
+        error = Assert.Throws<KioskInputException>(() => Scenario.Load(Write($$"""{ {{Head}}, "visitors": [ { "qr": "HCN1:{{new string('A', 4000)}}" } ] }""")));
         Assert.Contains("does not fit in a QR code", error.Message);
     }
 
     [Fact]
     public void TrustListThatIsNotJson_IsAnInputErrorNamingIt()
     {
-        var error = Assert.Throws<SimulationInputException>(() => Scenario.Load(Write($$"""{ {{Head}}, "trustList": "trust.json", "visitors": [] }""", ("trust.json", "<issuers/>"u8.ToArray()))));
+        var error = Assert.Throws<KioskInputException>(() => Scenario.Load(Write($$"""{ {{Head}}, "trustList": "trust.json", "visitors": [] }""", ("trust.json", "<issuers/>"u8.ToArray()))));
         Assert.Contains("trustList trust.json: Not a JSON trust list", error.Message);
     }
 
@@ -133,12 +135,12 @@ public sealed class ScenarioFileTests : IDisposable
             "qrImage" => Write($$"""{ {{Head}}, "visitors": [ { "qrImage": "/dev/zero" } ] }"""),
             _ => Write($$"""{ {{Head}}, "feedMessages": ["/dev/zero"], "visitors": [] }"""),
         };
-        Assert.Contains(expected, Assert.Throws<SimulationInputException>(() => Scenario.Load(path)).Message);
+        Assert.Contains(expected, Assert.Throws<KioskInputException>(() => Scenario.Load(path)).Message);
     }
 
     [Fact]
     public void MissingScenarioFile_IsAnInputError() =>
-        Assert.Contains("not found", Assert.Throws<SimulationInputException>(() => Scenario.Load(Path.Combine(_dir, "nope.json"))).Message);
+        Assert.Contains("not found", Assert.Throws<KioskInputException>(() => Scenario.Load(Path.Combine(_dir, "nope.json"))).Message);
 
     [Fact]
     public void IdentitySpecsExample_Parses_CardWithDefaults_AndIdentityMode()
@@ -157,7 +159,7 @@ public sealed class ScenarioFileTests : IDisposable
 
         var scenario = Scenario.Load(path);
 
-        Assert.Equal(Kiosk.Service.Identity.IdentityMode.Document, scenario.IdentityMode);
+        Assert.Equal(Kiosk.Core.Identity.IdentityMode.Document, scenario.IdentityMode);
         var card = scenario.Visitors[0].Card!;
         Assert.Equal(("230102198001011236", "王小明", "19800101", "20200101", "长期"), (card.Number, card.Name, card.Birth, card.ValidFrom, card.ValidTo));
         Assert.Equal((2.0, ScenarioCardFault.None, ' '), (card.AtSeconds, card.Fault, card.Flag));
@@ -172,7 +174,7 @@ public sealed class ScenarioFileTests : IDisposable
     [Fact]
     public void IdentityMode_DefaultsToNone() =>
         Assert.Equal(
-            Kiosk.Service.Identity.IdentityMode.None,
+            Kiosk.Core.Identity.IdentityMode.None,
             Scenario.Load(Write("""{ "start": "2026-11-25T08:00:00Z", "feed": "CN-HL", "authorityKey": "AA==", "visitors": [] }""")).IdentityMode);
 
     [Theory]
@@ -193,9 +195,9 @@ public sealed class ScenarioFileTests : IDisposable
         var json = extra.StartsWith("\"identityMode\"", StringComparison.Ordinal)
             ? $$"""{ "start": "2026-11-25T08:00:00Z", "feed": "CN-HL", "authorityKey": "AA==", {{extra}}, "visitors": [] }"""
             : $$"""{ "start": "2026-11-25T08:00:00Z", "feed": "CN-HL", "authorityKey": "AA==", "visitors": [ { "qr": null, {{extra}} } ] }""";
-        var error = Assert.Throws<SimulationInputException>(() => Scenario.Load(Write(json)));
+        var error = Assert.Throws<KioskInputException>(() => Scenario.Load(Write(json)));
         Assert.Contains(expected, error.Message);
-        Assert.DoesNotContain('\n', KioskCli.OneLine(error.Message));
+        Assert.DoesNotContain('\n', OneLine.Of(error.Message));
         Assert.DoesNotContain("230102", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("王", error.Message, StringComparison.Ordinal);
     }

@@ -1,8 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Kiosk.Service.Checkpoint;
+using Kiosk.Core.Checkpoint;
 using Kiosk.Service.Cli;
-using Kiosk.Service.Simulation;
+using Kiosk.Core;
+using Kiosk.Simulation;
+using Kiosk.Service.Hosting;
 using Kiosk.Service.Tests.Colors;
 using Kiosk.Service.Tests.Fleet;
 using MQTTnet;

@@ -1,4 +1,5 @@
-using Kiosk.Service.Simulation;
+using Kiosk.Simulation;
+using Kiosk.Service.Hosting;
 
 namespace Kiosk.Service.Tests.Simulation;
 
@@ -96,7 +97,7 @@ public sealed class VirtualTimeTests
         var viaWaitAsync = Measure(async (time, channel) =>
             await channel.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromMinutes(1), time));
         var viaInline = Measure(async (time, channel) =>
-            await Threading.InlineAwait.WithTimeout(channel.Reader.ReadAsync(), TimeSpan.FromMinutes(1), time, CancellationToken.None));
+            await Kiosk.Core.Threading.InlineAwait.WithTimeout(channel.Reader.ReadAsync(), TimeSpan.FromMinutes(1), time, CancellationToken.None));
 
         // Either the timeout won the race against the hop (the clock ran ahead), or the hop arrived from a
         // thread-pool thread: which one depends on the machine's load, and that is the bug.
@@ -137,7 +138,7 @@ public sealed class VirtualTimeTests
             DateTimeOffset at = default;
             try
             {
-                await Threading.InlineAwait.WithTimeout(never.Reader.ReadAsync(), TimeSpan.FromSeconds(30), time, CancellationToken.None);
+                await Kiosk.Core.Threading.InlineAwait.WithTimeout(never.Reader.ReadAsync(), TimeSpan.FromSeconds(30), time, CancellationToken.None);
             }
             catch (TimeoutException)
             {
@@ -149,7 +150,7 @@ public sealed class VirtualTimeTests
             string? message = null;
             try
             {
-                await Threading.InlineAwait.FirstOf(wanted.Task, other, _ => new InvalidOperationException("other ended"), CancellationToken.None);
+                await Kiosk.Core.Threading.InlineAwait.FirstOf(wanted.Task, other, _ => new InvalidOperationException("other ended"), CancellationToken.None);
             }
             catch (InvalidOperationException ex)
             {

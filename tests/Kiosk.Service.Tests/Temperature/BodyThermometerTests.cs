@@ -1,6 +1,6 @@
 using Kiosk.Drivers.Mlx90614;
-using Kiosk.Service.Checkpoint;
-using Kiosk.Service.Temperature;
+using Kiosk.Core.Checkpoint;
+using Kiosk.Devices.Temperature;
 using Microsoft.Extensions.Options;
 
 namespace Kiosk.Service.Tests.Temperature;

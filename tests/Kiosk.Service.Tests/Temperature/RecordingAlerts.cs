@@ -1,4 +1,4 @@
-using Kiosk.Service.Checkpoint;
+using Kiosk.Core.Checkpoint;
 
 namespace Kiosk.Service.Tests.Temperature;
 

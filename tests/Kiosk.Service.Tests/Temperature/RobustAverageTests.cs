@@ -1,4 +1,4 @@
-using Kiosk.Service.Temperature;
+using Kiosk.Devices.Temperature;
 
 namespace Kiosk.Service.Tests.Temperature;
 

@@ -1,6 +1,6 @@
 using Kiosk.Display;
-using Kiosk.Service.Checkpoint;
-using Kiosk.Service.Voice;
+using Kiosk.Core.Checkpoint;
+using Kiosk.Devices.Voice;
 
 namespace Kiosk.Service.Tests.Voice;
 
@@ -10,7 +10,7 @@ namespace Kiosk.Service.Tests.Voice;
 /// </summary>
 public sealed class PromptCatalogTests
 {
-    private static readonly StatusStrip Strip = new(new DateTimeOffset(2026, 11, 25, 8, 0, 0, TimeSpan.Zero), true, TimeSpan.FromMinutes(1), "kiosk-01");
+    private static readonly StatusStrip Strip = new(new DateTimeOffset(2026, 11, 25, 8, 0, 0, TimeSpan.Zero), true, "1 min", "kiosk-01");
 
     public static TheoryData<string> ScreenKinds() => new(Enum.GetNames<ScreenKind>());
 
@@ -63,8 +63,8 @@ public sealed class PromptCatalogTests
         }
 
         // A color outcome and a high temperature say the same, as the screens do.
-        Assert.Equal(PromptCatalog.ReferFurtherCheck, PromptCatalog.For(Kiosk.Service.Screen.ScreenPrompts.ReferMessageFor(Reason.HealthStatus)));
-        Assert.Equal(PromptCatalog.ReferFurtherCheck, PromptCatalog.For(Kiosk.Service.Screen.ScreenPrompts.ReferMessageFor(Reason.TemperatureHigh)));
+        Assert.Equal(PromptCatalog.ReferFurtherCheck, PromptCatalog.For(Kiosk.Devices.Screen.ScreenPrompts.ReferMessageFor(Reason.HealthStatus)));
+        Assert.Equal(PromptCatalog.ReferFurtherCheck, PromptCatalog.For(Kiosk.Devices.Screen.ScreenPrompts.ReferMessageFor(Reason.TemperatureHigh)));
     }
 
     [Fact]
@@ -123,13 +123,13 @@ internal static class PromptTexts
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var candidate = Path.Combine(dir.FullName, "src", "Kiosk.Service", "Voice", "Clips");
+            var candidate = Path.Combine(dir.FullName, "src", "Kiosk.Devices", "Voice", "Clips");
             if (Directory.Exists(candidate))
             {
                 return candidate;
             }
         }
 
-        throw new DirectoryNotFoundException("src/Kiosk.Service/Voice/Clips not found above the test output");
+        throw new DirectoryNotFoundException("src/Kiosk.Devices/Voice/Clips not found above the test output");
     }
 }

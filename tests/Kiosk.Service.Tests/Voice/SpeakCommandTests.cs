@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Kiosk.Service.Cli;
-using Kiosk.Service.Voice;
+using Kiosk.Core;
+using Kiosk.Devices.Voice;
 
 namespace Kiosk.Service.Tests.Voice;
 

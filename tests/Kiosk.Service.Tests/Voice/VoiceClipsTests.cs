@@ -1,8 +1,8 @@
 using Kiosk.Drivers.Audio;
-using Kiosk.Service.Checkpoint;
-using Kiosk.Service.Events;
+using Kiosk.Core.Checkpoint;
+using Kiosk.Core.Events;
 using Kiosk.Service.Tests.Screen;
-using Kiosk.Service.Voice;
+using Kiosk.Devices.Voice;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,13 +1,15 @@
 using System.Text;
 using Kiosk.Display;
 using Kiosk.Drivers.Audio;
-using Kiosk.Service.Checkpoint;
-using Kiosk.Service.Events;
-using Kiosk.Service.Fleet;
+using Kiosk.Core.Checkpoint;
+using Kiosk.Core.Events;
+using Kiosk.Fleet;
+using Kiosk.Mqtt;
 using Kiosk.Service.Hosting;
-using Kiosk.Service.Simulation;
+using Kiosk.Core;
+using Kiosk.Simulation;
 using Kiosk.Service.Tests.Screen;
-using Kiosk.Service.Voice;
+using Kiosk.Devices.Voice;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -248,7 +250,7 @@ public sealed class VoicePrompterTests
         public AlertCenter Alerts { get; }
 
         public ScreenModel Screen(ScreenKind kind, ReferMessage refer = ReferMessage.SeeStaff) =>
-            new(kind, new StatusStrip(Time.GetUtcNow(), true, TimeSpan.FromMinutes(1), "kiosk-01"), Refer: refer);
+            new(kind, new StatusStrip(Time.GetUtcNow(), true, "1 min", "kiosk-01"), Refer: refer);
 
         public ConfigApplyResult Apply(string json) => _remote.Apply(Encoding.UTF8.GetBytes(json));
 

@@ -1,9 +1,11 @@
 using Kiosk.Drivers.Audio;
-using Kiosk.Service.Checkpoint;
+using Kiosk.Core.Checkpoint;
 using Kiosk.Service.Cli;
-using Kiosk.Service.Simulation;
+using Kiosk.Core;
+using Kiosk.Simulation;
+using Kiosk.Service.Hosting;
 using Kiosk.Service.Tests.Infrastructure;
-using Kiosk.Service.Voice;
+using Kiosk.Devices.Voice;
 using Microsoft.Extensions.Logging;
 
 namespace Kiosk.Service.Tests.Voice;

@@ -1,0 +1,11 @@
+namespace Kiosk.Colors;
+
+/// <summary>The thresholds of the processor's health checks.</summary>
+public sealed record ColorFeedPolicy
+{
+    /// <summary>Freshness above this raises <c>color_data_stale</c> (checkpoint-policy.md default 24 h).</summary>
+    public TimeSpan MaxColorDataAge { get; init; } = TimeSpan.FromHours(24);
+
+    /// <summary>Rule 8 skew (health-code.md default 120 s).</summary>
+    public TimeSpan ClockSkew { get; init; } = TimeSpan.FromSeconds(120);
+}

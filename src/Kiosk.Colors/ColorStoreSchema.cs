@@ -1,0 +1,52 @@
+using Microsoft.Data.Sqlite;
+
+namespace Kiosk.Colors;
+
+/// <summary>
+/// The store's tables, created or brought up to date in one transaction at open: the two record tables, issuer names,
+/// kept-aside gap batches and the one state row (schema 1 stores gain <c>doc_record_count</c>); a snapshot's unfinished
+/// new table is dropped.
+/// </summary>
+internal static class ColorStoreSchema
+{
+    public static void Create(SqliteConnection db, RecordTable codes, RecordTable documents, string feed, int schemaVersion)
+    {
+        using var tx = db.BeginTransaction();
+        SqliteCommands.Exec(db, tx, codes.CreateSql(codes.Name, ifNotExists: true));
+        SqliteCommands.Exec(db, tx, documents.CreateSql(documents.Name, ifNotExists: true));
+        SqliteCommands.Exec(db, tx, "CREATE TABLE IF NOT EXISTS issuers(idx INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)");
+        SqliteCommands.Exec(db, tx, "CREATE TABLE IF NOT EXISTS pending(seq INTEGER PRIMARY KEY, message BLOB NOT NULL)");
+        SqliteCommands.Exec(db, tx, """
+            CREATE TABLE IF NOT EXISTS state(
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                feed TEXT NOT NULL,
+                seq INTEGER,
+                known_seq INTEGER,
+                in_sync_as_of INTEGER,
+                latest_signed_at INTEGER,
+                record_count INTEGER NOT NULL,
+                trust_at INTEGER,
+                trust_message BLOB,
+                doc_record_count INTEGER NOT NULL DEFAULT 0)
+            """);
+        using (var hasDocCount = SqliteCommands.Command(db, tx, "SELECT COUNT(*) FROM pragma_table_info('state') WHERE name = 'doc_record_count'"))
+        {
+            if (Convert.ToInt64(hasDocCount.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
+            {
+                // A store of schema 1: no document records yet.
+                SqliteCommands.Exec(db, tx, "ALTER TABLE state ADD COLUMN doc_record_count INTEGER NOT NULL DEFAULT 0");
+            }
+        }
+
+        SqliteCommands.Exec(db, tx, $"DROP TABLE IF EXISTS {codes.NewName}");
+        SqliteCommands.Exec(db, tx, $"DROP TABLE IF EXISTS {documents.NewName}");
+        using (var insert = SqliteCommands.Command(db, tx, "INSERT OR IGNORE INTO state(id, feed, record_count) VALUES (1, $feed, 0)"))
+        {
+            insert.Parameters.AddWithValue("$feed", feed);
+            insert.ExecuteNonQuery();
+        }
+
+        SqliteCommands.Exec(db, tx, $"PRAGMA user_version = {schemaVersion}");
+        tx.Commit();
+    }
+}

@@ -1,0 +1,26 @@
+namespace Kiosk.Core.Checkpoint;
+
+/// <summary>Which prompt the visitor is given (the screen draws it, the voice says it).</summary>
+public enum PromptKind
+{
+    /// <summary>Waiting: show your code (and, with a reader, or place your ID card).</summary>
+    Idle,
+
+    /// <summary>A code was read: hold still for the temperature.</summary>
+    Measuring,
+
+    /// <summary>The gate opens.</summary>
+    Pass,
+
+    /// <summary>Staff will help; <see cref="VisitorPrompt.Reason"/> says why (never shown as a color).</summary>
+    Refer,
+
+    /// <summary>The kiosk cannot decide (stale color data, a clock behind the feed).</summary>
+    Offline,
+
+    /// <summary>A device the checkpoint needs has failed.</summary>
+    Fault,
+
+    /// <summary>The code needs its holder's ID card on the reader (document mode).</summary>
+    PlaceCard,
+}

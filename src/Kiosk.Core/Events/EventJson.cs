@@ -1,0 +1,11 @@
+namespace Kiosk.Core.Events;
+
+public static class EventJson
+{
+    public static string Serialize(KioskEvent kioskEvent) => kioskEvent switch
+    {
+        DecisionEvent d => System.Text.Json.JsonSerializer.Serialize(d, EventJsonContext.Default.DecisionEvent),
+        AlertEvent a => System.Text.Json.JsonSerializer.Serialize(a, EventJsonContext.Default.AlertEvent),
+        _ => throw new ArgumentException("Unknown event type.", nameof(kioskEvent)),
+    };
+}

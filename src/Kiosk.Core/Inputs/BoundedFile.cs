@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.Text;
+
+namespace Kiosk.Core.Inputs;
+
+/// <summary>
+/// Reads an input file with its size limit enforced while reading: a device (<c>/dev/zero</c>), a pipe or a file that
+/// grows stops at <c>limit + 1</c> bytes instead of filling memory. Every file the kiosk or its command line reads
+/// whole goes through here.
+/// </summary>
+public static class BoundedFile
+{
+    private const int ChunkBytes = 64 * 1024;
+
+    /// <summary>All bytes of <paramref name="path"/>, at most <paramref name="limit"/>.</summary>
+    /// <exception cref="InputTooLargeException">The file holds more than <paramref name="limit"/> bytes.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file may not be read (or is a directory).</exception>
+    public static byte[] ReadAllBytes(string path, long limit)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1, FileOptions.SequentialScan);
+        return ReadAllBytes(stream, limit, path);
+    }
+
+    /// <summary>All bytes of <paramref name="stream"/>, at most <paramref name="limit"/>; <paramref name="name"/> names the input in the error.</summary>
+    public static byte[] ReadAllBytes(Stream stream, long limit, string name)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var length = stream.CanSeek ? stream.Length - stream.Position : -1;
+        if (length > limit)
+        {
+            throw InputTooLargeException.For(name, limit);
+        }
+
+        using var buffer = new MemoryStream(length > 0 ? (int)length : ChunkBytes);
+        var chunk = new byte[ChunkBytes];
+        int read;
+        while ((read = stream.Read(chunk, 0, (int)Math.Min(chunk.Length, limit + 1 - buffer.Length))) > 0)
+        {
+            // Checked before the bytes are kept: the buffer never grows past the limit.
+            if (buffer.Length + read > limit)
+            {
+                throw InputTooLargeException.For(name, limit);
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>The file as strict UTF-8 text (a byte-order mark is skipped), at most <paramref name="limit"/> bytes.</summary>
+    /// <exception cref="InvalidDataException">The bytes are not UTF-8.</exception>
+    public static string ReadAllText(string path, long limit) => Utf8Text(ReadAllBytes(path, limit), path);
+
+    /// <summary>Decodes strict UTF-8 (skipping a byte-order mark); <paramref name="name"/> names the input in the error.</summary>
+    /// <exception cref="InvalidDataException">The bytes are not UTF-8.</exception>
+    public static string Utf8Text(ReadOnlySpan<byte> bytes, string name)
+    {
+        if (bytes.StartsWith(Encoding.UTF8.Preamble))
+        {
+            bytes = bytes[Encoding.UTF8.Preamble.Length..];
+        }
+
+        try
+        {
+            return StrictUtf8.GetString(bytes);
+        }
+        catch (DecoderFallbackException ex)
+        {
+            throw new InvalidDataException($"{name} is not UTF-8 text (bad byte at offset {ex.Index.ToString(CultureInfo.InvariantCulture)})", ex);
+        }
+    }
+
+    /// <summary>Limits in bytes, written the way people read them (<c>16 MiB</c>).</summary>
+    public static string Describe(long bytes) =>
+        bytes >= 1 << 30 && bytes % (1 << 30) == 0 ? $"{bytes >> 30} GiB"
+        : bytes >= 1 << 20 && bytes % (1 << 20) == 0 ? $"{bytes >> 20} MiB"
+        : bytes >= 1 << 10 && bytes % (1 << 10) == 0 ? $"{bytes >> 10} KiB"
+        : $"{bytes} bytes";
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+}

@@ -1,0 +1,31 @@
+using System.Globalization;
+
+namespace Kiosk.Core.Inputs;
+
+/// <summary>
+/// An instant written in ISO 8601 (RFC 3339 profile), the only form the command line and scenario files accept:
+/// <c>2026-06-01</c>, <c>2026-06-01T08:00</c>, <c>2026-06-01T08:00:00Z</c>, <c>2026-06-01T08:00:00.250+08:00</c>.
+/// Without an offset the time is UTC. Culture forms (<c>June 1, 2026</c>, <c>1/6/2026</c>) are refused: one of them
+/// reads day and month the other way round on another machine.
+/// </summary>
+public static class IsoInstant
+{
+    private static readonly string[] Formats =
+    [
+        "yyyy'-'MM'-'dd'T'HH':'mm':'ss.FFFFFFFK",
+        "yyyy'-'MM'-'dd'T'HH':'mmK",
+        "yyyy'-'MM'-'dd",
+    ];
+
+    /// <summary>Parses <paramref name="text"/>; false when it is not one of the ISO 8601 forms above.</summary>
+    public static bool TryParse(string? text, out DateTimeOffset instant)
+    {
+        instant = default;
+        return text is not null
+            && DateTimeOffset.TryParseExact(text, Formats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out instant);
+    }
+
+    /// <summary>How to write an instant in messages: <c>2026-06-01T08:00:00Z</c>.</summary>
+    public static string Format(DateTimeOffset instant) =>
+        instant.UtcDateTime.ToString("yyyy'-'MM'-'dd'T'HH':'mm':'ss'Z'", CultureInfo.InvariantCulture);
+}

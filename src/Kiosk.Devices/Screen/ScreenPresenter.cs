@@ -1,0 +1,218 @@
+using Kiosk.Core;
+using System.Globalization;
+using Kiosk.Display;
+using Kiosk.Display.Rendering;
+using Kiosk.Display.Sinks;
+using Kiosk.Core.Checkpoint;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SkiaSharp;
+
+namespace Kiosk.Devices.Screen;
+
+/// <summary>
+/// The kiosk's <see cref="IScreen"/>: renders each model with <see cref="ScreenRenderer"/> and hands the frame to every
+/// configured sink. A failing sink raises <c>display_fault</c> (the others keep showing, the checkpoint keeps working)
+/// and the alert clears when every sink works again. Never throws.
+/// </summary>
+/// <remarks>
+/// Show renders on the caller's thread (a few ms at 800×480). Captures — <see cref="CapturePng"/> for the fleet
+/// <c>screenshot</c> command and the <see cref="DisplayOptions.ScreensDirectory"/> files — replace the masked name with
+/// "***" unless <see cref="DisplayOptions.CapturesShowName"/> is set, because they leave the kiosk.
+/// </remarks>
+public sealed partial class ScreenPresenter : IScreen, IDisposable
+{
+    /// <summary>What a capture shows instead of the masked name.</summary>
+    public const string RedactedName = "***";
+
+    private readonly object _gate = new();
+    private readonly DisplayOptions _options;
+    private readonly IReadOnlyList<IFrameSink> _sinks;
+    private readonly IAlerts _alerts;
+    private readonly ILogger<ScreenPresenter> _logger;
+    private readonly ScreenRenderer _renderer;
+    private bool _faulted;
+    private int _shown;
+    private ScreenModel? _current;
+
+    /// <param name="options">Section <c>Display</c>.</param>
+    /// <param name="sinks">Where frames go (<see cref="DisplaySinks.Open"/>); the presenter disposes them.</param>
+    /// <param name="alerts">Where <c>display_fault</c> goes.</param>
+    /// <param name="logger">Logger.</param>
+    public ScreenPresenter(IOptions<DisplayOptions> options, IReadOnlyList<IFrameSink> sinks, IAlerts alerts, ILogger<ScreenPresenter> logger)
+    {
+        _options = options.Value;
+        _sinks = sinks;
+        _alerts = alerts;
+        _logger = logger;
+        _renderer = new ScreenRenderer(_options.Width, _options.Height);
+    }
+
+    /// <summary>The screen now shown (the self-test redraws it; the fleet screenshot captures it).</summary>
+    public ScreenModel? Current
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _current;
+            }
+        }
+    }
+
+    /// <summary>Screens shown since start.</summary>
+    public int ShownCount => Volatile.Read(ref _shown);
+
+    /// <summary>Raised after each <see cref="Show"/>, outside the presenter's lock, with the model as shown, whether or not
+    /// every sink worked (the voice speaks it). Handlers must return at once and not throw.</summary>
+    public event Action<ScreenModel>? Shown;
+
+    /// <summary>The sinks frames go to.</summary>
+    public IReadOnlyList<IFrameSink> Sinks => _sinks;
+
+    /// <summary>Shows a checkpoint prompt: drawn as its screen (<see cref="ScreenPrompts"/>).</summary>
+    public void Show(VisitorPrompt prompt) => Show(ScreenPrompts.ToModel(prompt));
+
+    /// <summary>Draws the model on every sink (the language of <c>Display:Language</c>) and tells <see cref="Shown"/>.</summary>
+    public void Show(ScreenModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var effective = model with { Language = _options.Language };
+        Present(effective);
+        Shown?.Invoke(effective);
+    }
+
+    private void Present(ScreenModel effective)
+    {
+        lock (_gate)
+        {
+            _current = effective;
+            var number = ++_shown;
+            var failures = new List<string>();
+            SKBitmap frame;
+            try
+            {
+                frame = _renderer.Render(effective);
+            }
+            catch (Exception ex)
+            {
+                LogRenderFailed(_logger, effective.Kind, ex.Message);
+                ReportFailures([$"render: {OneLine.Of(ex.Message)}"]);
+                return;
+            }
+
+            foreach (var sink in _sinks)
+            {
+                try
+                {
+                    sink.Present(frame);
+                }
+                catch (Exception ex)
+                {
+                    LogSinkFailed(_logger, sink.Name, ex.Message);
+                    failures.Add($"{sink.Name}: {OneLine.Of(ex.Message)}");
+                }
+            }
+
+            if (!string.IsNullOrWhiteSpace(_options.ScreensDirectory))
+            {
+                try
+                {
+                    SaveScreen(effective, number, frame);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    LogSinkFailed(_logger, "screens", ex.Message);
+                    failures.Add($"screens:{_options.ScreensDirectory}: {OneLine.Of(ex.Message)}");
+                }
+            }
+
+            ReportFailures(failures);
+        }
+    }
+
+    /// <summary>The screen now shown as PNG (for the fleet <c>screenshot</c> command); null before the first screen.</summary>
+    public byte[]? CapturePng()
+    {
+        lock (_gate)
+        {
+            if (_current is null)
+            {
+                return null;
+            }
+
+            try
+            {
+                return _renderer.RenderPng(ForCapture(_current));
+            }
+            catch (Exception ex)
+            {
+                LogRenderFailed(_logger, _current.Kind, ex.Message);
+                return null;
+            }
+        }
+    }
+
+    /// <summary>The file name of the n-th shown screen, e.g. <c>0001-pass.png</c>.</summary>
+    public static string ScreenFileName(int number, ScreenKind kind) =>
+        string.Create(CultureInfo.InvariantCulture, $"{number:0000}-{ScreenKindNames.Of(kind)}.png");
+
+    private ScreenModel ForCapture(ScreenModel model) =>
+        _options.CapturesShowName || string.IsNullOrEmpty(model.MaskedName) ? model : model with { MaskedName = RedactedName };
+
+    private void SaveScreen(ScreenModel model, int number, SKBitmap shown)
+    {
+        Directory.CreateDirectory(_options.ScreensDirectory!);
+        var path = Path.Combine(_options.ScreensDirectory!, ScreenFileName(number, model.Kind));
+        var capture = ForCapture(model);
+        if (ReferenceEquals(capture, model))
+        {
+            using var data = shown.Encode(SKEncodedImageFormat.Png, 100);
+            using var file = File.Create(path);
+            data.SaveTo(file);
+        }
+        else
+        {
+            var png = _renderer.RenderPng(capture);
+            File.WriteAllBytes(path, png);
+        }
+    }
+
+    private void ReportFailures(List<string> failures)
+    {
+        if (failures.Count > 0)
+        {
+            _faulted = true;
+            _alerts.Raise(AlertKinds.DisplayFault, string.Join("; ", failures));
+        }
+        else if (_faulted)
+        {
+            _faulted = false;
+            LogRecovered(_logger);
+            _alerts.Clear(AlertKinds.DisplayFault);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            foreach (var sink in _sinks)
+            {
+                sink.Dispose();
+            }
+
+            _renderer.Dispose();
+        }
+    }
+
+    [LoggerMessage(EventId = 4111, Level = LogLevel.Error, Message = "Display sink {Sink} failed: {Reason}")]
+    private static partial void LogSinkFailed(ILogger logger, string sink, string reason);
+
+    [LoggerMessage(EventId = 4112, Level = LogLevel.Error, Message = "Rendering the {Screen} screen failed: {Reason}")]
+    private static partial void LogRenderFailed(ILogger logger, ScreenKind screen, string reason);
+
+    [LoggerMessage(EventId = 4113, Level = LogLevel.Information, Message = "Display sinks recovered")]
+    private static partial void LogRecovered(ILogger logger);
+}

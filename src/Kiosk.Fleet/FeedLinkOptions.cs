@@ -1,0 +1,63 @@
+using Kiosk.Colors;
+using Kiosk.Mqtt;
+using Microsoft.Extensions.Options;
+
+namespace Kiosk.Fleet;
+
+/// <summary>
+/// The broker keys of section <c>ColorFeed</c>: where the feed's MQTT link connects and what it subscribes to. The
+/// same section's store keys (feed, authority key, database) are <see cref="ColorFeedOptions"/>.
+/// </summary>
+/// <remarks>TLS and credentials (<see cref="BrokerLinkOptions"/>): a snapshot carries every holder's code id and
+/// color, so outside a closed network turn <c>Tls</c> on.</remarks>
+public sealed class FeedLinkOptions : BrokerLinkOptions
+{
+    /// <summary>The feed's broker is <c>localhost</c> unless <c>ColorFeed:Host</c> says otherwise.</summary>
+    public FeedLinkOptions() => Host = "localhost";
+
+    /// <summary>TLS and credentials of the feed link.</summary>
+    public BrokerSecurity Security => SecurityOf(ColorFeedOptions.Section);
+
+    /// <summary>Topic prefix of the feed topics (color-feed.md: <c>hc/v1/</c>).</summary>
+    public string TopicPrefix { get; set; } = "hc/v1/";
+
+    /// <summary>MQTT client id; the session is kept by the broker under it (QoS 1 batches wait while the kiosk is away). Default: <c>kiosk-colors-{host name}</c>.</summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>The effective client id.</summary>
+    public string EffectiveClientId => string.IsNullOrWhiteSpace(ClientId) ? $"kiosk-colors-{Environment.MachineName}" : ClientId;
+
+    /// <summary>The four feed topics with the prefix.</summary>
+    public IReadOnlyList<string> Topics =>
+    [
+        TopicPrefix + "colors/snapshot",
+        TopicPrefix + "colors/batch",
+        TopicPrefix + "colors/heartbeat",
+        TopicPrefix + "trust",
+    ];
+
+    /// <summary>The link's checks: a host, a port, back-off, TLS files, and a topic prefix without wildcards.</summary>
+    internal IEnumerable<string> Validate()
+    {
+        if (TopicPrefix is null || (TopicPrefix.Length > 0 && !TopicPrefix.EndsWith('/')) || TopicPrefix.IndexOfAny(['+', '#']) >= 0)
+        {
+            yield return "ColorFeed:TopicPrefix must be empty or end with '/', without wildcards";
+        }
+
+        foreach (var error in ValidateLink(ColorFeedOptions.Section, hostRequired: true))
+        {
+            yield return error;
+        }
+    }
+}
+
+/// <summary>Validates <see cref="FeedLinkOptions"/> at start, each failure naming its key.</summary>
+internal sealed class FeedLinkOptionsValidator : IValidateOptions<FeedLinkOptions>
+{
+    public ValidateOptionsResult Validate(string? name, FeedLinkOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = options.Validate().ToList();
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

@@ -1,0 +1,110 @@
+using Kiosk.Colors;
+using Kiosk.Mqtt;
+using Kiosk.Core.Checkpoint;
+using Kiosk.Core.Events;
+using Kiosk.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Kiosk.Fleet;
+
+/// <summary>Registers the fleet link.</summary>
+public static class FleetServiceCollectionExtensions
+{
+    /// <summary>
+    /// Binds <see cref="FleetOptions"/> (section <c>Fleet</c>, validated on start), registers the outbox as an
+    /// <see cref="IEventSink"/>, the connection, reporters, commands and <see cref="FleetService"/> as a hosted
+    /// service. Needs <c>AddKioskCore</c> (alerts, counters, connectivity), an <see cref="IColorStore"/> and an
+    /// <see cref="IIndicators"/>; optional: <see cref="IScreenshotSource"/>, <see cref="IColorResync"/>,
+    /// <see cref="ISelfTest"/>, <see cref="IAmbientTemperatureSource"/>, <see cref="IScanLatencySource"/>,
+    /// <see cref="RuntimeConfigurationSource"/> (enables <c>config/desired</c>).
+    /// </summary>
+    /// <param name="services">Services.</param>
+    /// <param name="configuration">Configuration root.</param>
+    /// <param name="embeddedBrokerWhenUnconfigured">Demo and simulation: start an <see cref="EmbeddedBroker"/> when <c>Fleet:Host</c> is empty.</param>
+    public static IServiceCollection AddFleet(this IServiceCollection services, IConfiguration configuration, bool embeddedBrokerWhenUnconfigured = false)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<FleetOptions>().Bind(configuration.GetSection(FleetOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FleetOptions>, FleetOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<Connectivity>();
+        services.TryAddSingleton<DecisionCounters>();
+        services.TryAddSingleton<FleetIdentity>();
+        services.TryAddSingleton(sp => new FleetTopics(
+            sp.GetRequiredService<IOptions<FleetOptions>>().Value.TopicPrefix,
+            sp.GetRequiredService<IOptions<KioskOptions>>().Value.Site,
+            sp.GetRequiredService<IOptions<KioskOptions>>().Value.KioskId));
+        services.TryAddSingleton(sp => new SqliteOutbox(
+            Path.Combine(sp.GetRequiredService<IOptions<KioskOptions>>().Value.DataDirectory, SqliteOutbox.FileName),
+            sp.GetRequiredService<IOptions<FleetOptions>>().Value.OutboxCapacity,
+            () => sp.GetService<IAlerts>(),
+            sp.GetRequiredService<ILogger<SqliteOutbox>>()));
+        services.AddSingleton<IEventSink>(sp => sp.GetRequiredService<SqliteOutbox>());
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<FleetOptions>>();
+            var embedded = embeddedBrokerWhenUnconfigured && !options.Value.HasBroker ? sp.GetRequiredService<EmbeddedBroker>() : null;
+            return new FleetConnection(options, sp.GetRequiredService<FleetTopics>(), sp.GetRequiredService<Connectivity>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<FleetConnection>>(), embedded);
+        });
+        services.TryAddSingleton(sp => new EmbeddedBroker(sp.GetRequiredService<IOptions<FleetOptions>>().Value.EmbeddedBrokerPort, sp.GetRequiredService<ILogger<EmbeddedBroker>>()));
+        services.TryAddSingleton<OutboxSender>();
+        services.TryAddSingleton<StatusReporter>();
+        services.TryAddSingleton(sp => new DailyOutcomes(sp.GetRequiredService<DecisionCounters>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<KioskOptions>>().Value.DataDirectory));
+        services.TryAddSingleton<TelemetryReporter>();
+        services.TryAddSingleton<FleetCommands>();
+        services.TryAddSingleton<HomeAssistantDiscovery>();
+        services.TryAddSingleton(sp => new FleetLoopSupervisor(sp.GetRequiredService<IOptions<FleetOptions>>(), sp.GetRequiredService<IAlerts>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<FleetLoopSupervisor>>()));
+        services.TryAddSingleton(sp => sp.GetService<RuntimeConfigurationSource>() is { } source
+            ? new RemoteConfigurationHolder(new RemoteConfiguration(source, sp.GetRequiredService<IConfiguration>(), sp.GetServices<RuntimeSettingRegistration>(), sp.GetRequiredService<IOptions<KioskOptions>>(), sp.GetRequiredService<IOptions<FleetOptions>>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RemoteConfiguration>>()))
+            : new RemoteConfigurationHolder(null));
+        services.TryAddSingleton(sp => new FleetService(
+            sp.GetRequiredService<FleetConnection>(),
+            sp.GetRequiredService<OutboxSender>(),
+            sp.GetRequiredService<StatusReporter>(),
+            sp.GetRequiredService<TelemetryReporter>(),
+            sp.GetRequiredService<FleetCommands>(),
+            sp.GetRequiredService<FleetLoopSupervisor>(),
+            sp.GetRequiredService<ILogger<FleetService>>(),
+            sp.GetRequiredService<RemoteConfigurationHolder>().Value,
+            sp.GetRequiredService<HomeAssistantDiscovery>()));
+        services.AddHostedService(sp => sp.GetRequiredService<FleetService>());
+        return services;
+    }
+
+    /// <summary>
+    /// The color feed's MQTT link: <see cref="FeedLinkOptions"/> (the broker keys of section <c>ColorFeed</c>,
+    /// validated on start) and <see cref="MqttFeedClient"/> as a hosted service, on the <see cref="ColorFeedProcessor"/>
+    /// that <c>AddColorFeed</c> registered.
+    /// </summary>
+    public static IServiceCollection AddColorFeedLink(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<FeedLinkOptions>()
+            .Bind(configuration.GetSection(ColorFeedOptions.Section))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FeedLinkOptions>, FeedLinkOptionsValidator>());
+        services.TryAddSingleton<MqttFeedClient>();
+        services.AddHostedService(sp => sp.GetRequiredService<MqttFeedClient>());
+        return services;
+    }
+
+    /// <summary>
+    /// Makes section <paramref name="section"/> (options <typeparamref name="T"/>) changeable through
+    /// <c>config/desired</c>; <paramref name="changeableKeys"/> is the allow-list of its properties (null = all).
+    /// Candidates are validated with the DataAnnotations and every <see cref="IValidateOptions{TOptions}"/> registered for T.
+    /// </summary>
+    public static IServiceCollection AddRuntimeSetting<T>(this IServiceCollection services, string section, IEnumerable<string>? changeableKeys = null)
+        where T : class, new()
+    {
+        var keys = changeableKeys?.ToArray();
+        services.AddSingleton(sp => RuntimeSettingRegistration.Create(section, sp.GetRequiredService<IOptionsMonitor<T>>(), sp.GetServices<IValidateOptions<T>>(), keys));
+        return services;
+    }
+
+    /// <summary>DI holder for the optional remote configuration.</summary>
+    internal sealed record RemoteConfigurationHolder(RemoteConfiguration? Value);
+}

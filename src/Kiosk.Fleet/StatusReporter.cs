@@ -1,0 +1,131 @@
+using Kiosk.Mqtt;
+using System.Threading.Channels;
+using Kiosk.Core.Checkpoint;
+using Kiosk.Core.Events;
+using Microsoft.Extensions.Logging;
+using MQTTnet.Protocol;
+
+namespace Kiosk.Fleet;
+
+/// <summary>
+/// The retained <c>status</c> topic: <c>online</c> on connect, <c>degraded</c> while alerts are active (with them in
+/// <c>problems</c>), <c>offline</c> on a clean shutdown; the broker publishes the Will <c>lost</c> otherwise.
+/// </summary>
+public sealed partial class StatusReporter
+{
+    private readonly FleetConnection _connection;
+    private readonly FleetIdentity _identity;
+    private readonly IAlerts _alerts;
+    private readonly IColorStore _colors;
+    private readonly TimeProvider _time;
+    private readonly ILogger<StatusReporter> _logger;
+    private readonly Channel<bool> _changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    /// <summary>Creates the reporter. When <paramref name="alerts"/> is the <see cref="AlertCenter"/>, its <c>Changed</c> event republishes the status.</summary>
+    public StatusReporter(FleetConnection connection, FleetIdentity identity, IAlerts alerts, IColorStore colors, TimeProvider time, ILogger<StatusReporter> logger)
+    {
+        _connection = connection;
+        _identity = identity;
+        _alerts = alerts;
+        _colors = colors;
+        _time = time;
+        _logger = logger;
+        if (alerts is AlertCenter center)
+        {
+            center.Changed += Signal;
+        }
+    }
+
+    /// <summary><c>online</c> or <c>degraded</c>, from the active alerts.</summary>
+    public string CurrentState => _alerts.Active.Count == 0 ? KioskState.Online : KioskState.Degraded;
+
+    /// <summary>Asks for the status to be published again (something it shows changed).</summary>
+    public void Signal() => _changed.Writer.TryWrite(true);
+
+    /// <summary>The status payload of mqtt.md for <paramref name="state"/>.</summary>
+    public byte[] Build(string state)
+    {
+        var problems = _alerts.Active;
+        var colors = _colors.State;
+        return FleetJson.Write(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("state", state);
+            w.WriteString("at", FleetJson.Timestamp(_time.GetUtcNow()));
+            w.WriteString("version", _identity.Version);
+            w.WriteString("bootId", _identity.BootId);
+            w.WriteStartArray("problems");
+            foreach (var problem in problems)
+            {
+                w.WriteStringValue(problem);
+            }
+
+            w.WriteEndArray();
+            w.WriteStartObject("colorData");
+            w.WriteString("feed", colors.Feed);
+            if (colors.Seq is { } seq)
+            {
+                w.WriteNumber("seq", seq);
+            }
+            else
+            {
+                w.WriteNull("seq");
+            }
+
+            if (colors.InSyncAsOf is { } inSync)
+            {
+                w.WriteString("inSyncAsOf", FleetJson.Timestamp(inSync));
+            }
+            else
+            {
+                w.WriteNull("inSyncAsOf");
+            }
+
+            w.WriteEndObject();
+            w.WriteEndObject();
+        });
+    }
+
+    /// <summary>Publishes the current status (retained, QoS 1) and waits for the acknowledgement.</summary>
+    public async Task PublishAsync(FleetSession session, CancellationToken cancellationToken)
+    {
+        var state = CurrentState;
+        var message = _connection.CreateMessage(_connection.Topics.Status, Build(state), MqttQualityOfServiceLevel.AtLeastOnce, retain: true, session.IsMqtt5);
+        await _connection.PublishAsync(message, cancellationToken);
+        LogPublished(_logger, state);
+    }
+
+    /// <summary>Republishes on every change while connected, until cancelled.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await _changed.Reader.ReadAsync(cancellationToken);
+                if (!_connection.IsConnected)
+                {
+                    continue; // the next connect publishes the status anyway
+                }
+
+                var session = await _connection.WaitForSessionAsync(cancellationToken);
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, session.Ended);
+                await PublishAsync(session, linked.Token);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                LogFailed(_logger, ex.GetType().Name);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 730, Level = LogLevel.Information, Message = "Fleet: status {State} published")]
+    private static partial void LogPublished(ILogger logger, string state);
+
+    [LoggerMessage(EventId = 731, Level = LogLevel.Warning, Message = "Fleet: status not published ({Error}); it goes out on the next connect")]
+    private static partial void LogFailed(ILogger logger, string error);
+}

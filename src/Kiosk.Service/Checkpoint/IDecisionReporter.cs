@@ -1,7 +1,0 @@
-namespace Kiosk.Service.Checkpoint;
-
-/// <summary>Turns decisions into what leaves the kiosk (events, counters). Implemented by the event recorder.</summary>
-public interface IDecisionReporter
-{
-    void Report(DecisionRecord record);
-}

@@ -1,8 +1,0 @@
-namespace Kiosk.Service.Checkpoint;
-
-/// <summary>PASS or REFER.</summary>
-public enum Outcome
-{
-    Pass,
-    Refer,
-}

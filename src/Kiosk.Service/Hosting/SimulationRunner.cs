@@ -1,0 +1,414 @@
+using Kiosk.Simulation;
+using Kiosk.Drivers.Audio;
+using Kiosk.Drivers.Camera;
+using Kiosk.Drivers.Gpio;
+using Kiosk.Drivers.IdCard;
+using Kiosk.Core.Checkpoint;
+using Kiosk.Service.Cli;
+using Kiosk.Core;
+using Kiosk.Colors;
+using Kiosk.Fleet;
+using Kiosk.Core.Events;
+using Kiosk.Mqtt;
+using Kiosk.Service.Hosting;
+using Kiosk.Devices.Outputs;
+using Kiosk.Devices.Temperature;
+using Kiosk.Devices.Voice;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Kiosk.Service.Hosting;
+
+/// <summary>
+/// <c>run --simulate --scenario</c> and <c>demo</c>: the production composition on simulated devices, in virtual
+/// time (<see cref="VirtualTimeLoop"/>), driven by the <see cref="ScenarioPlayer"/>.
+/// </summary>
+/// <remarks>
+/// The fleet link (outbox sender, status, telemetry, commands) runs beside the scenario in real time with its own
+/// clock, because it talks to a real broker; it shares the kiosk's alerts, counters, color store and outbox.
+/// Decision and alert events carry the scenario's virtual time.
+/// </remarks>
+public static partial class SimulationRunner
+{
+    /// <summary>Time between one visitor leaving and the next showing a code.</summary>
+    public static readonly TimeSpan StepUp = TimeSpan.FromSeconds(2);
+
+    /// <param name="scenario">The scenario.</param>
+    /// <param name="options">The run options (config file, events file, screens directory, broker).</param>
+    /// <param name="fleet">Publish to the fleet broker: the one of <c>--mqtt</c> or the configuration, else an embedded broker.</param>
+    /// <param name="cancellationToken">Stops the run.</param>
+    public static Task<IReadOnlyList<VisitorResult>> PlayScenarioAsync(Scenario scenario, RunOptions options, bool fleet, CancellationToken cancellationToken) =>
+        PlayScenarioAsync(scenario, options, fleet, logging: null, cancellationToken);
+
+    /// <param name="scenario">The scenario.</param>
+    /// <param name="options">The run options (config file, events file, screens directory, broker).</param>
+    /// <param name="fleet">Publish to the fleet broker: the one of <c>--mqtt</c> or the configuration, else an embedded broker.</param>
+    /// <param name="logging">More logging set-up after the default (warnings on standard error), e.g. another provider or level.</param>
+    /// <param name="cancellationToken">Stops the run.</param>
+    public static Task<IReadOnlyList<VisitorResult>> PlayScenarioAsync(Scenario scenario, RunOptions options, bool fleet, Action<ILoggingBuilder>? logging, CancellationToken cancellationToken) =>
+        PlayScenarioAsync(scenario, options, fleet, logging, alongside: null, cancellationToken);
+
+    /// <param name="scenario">The scenario.</param>
+    /// <param name="options">The run options (config file, events file, screens directory, broker).</param>
+    /// <param name="fleet">Publish to the fleet broker.</param>
+    /// <param name="logging">More logging set-up after the default.</param>
+    /// <param name="alongside">
+    /// Runs on the simulation loop beside the scenario, in its virtual time, with the kiosk's services: what a test does
+    /// at the hardware boundary that a scenario file cannot say (a reader fault at a given second). Cancelled when the
+    /// last visitor is done.
+    /// </param>
+    /// <param name="cancellationToken">Stops the run.</param>
+    internal static async Task<IReadOnlyList<VisitorResult>> PlayScenarioAsync(Scenario scenario, RunOptions options, bool fleet, Action<ILoggingBuilder>? logging, Func<IServiceProvider, CancellationToken, Task>? alongside, CancellationToken cancellationToken)
+    {
+        // A persistent directory (--data) keeps the color store, the outbox and the event seq for the next run: a
+        // day cut into segments, or a kiosk killed and started again, goes on where it was.
+        var persistent = options.DataDirectory is not null;
+        var dataDirectory = persistent ? Directory.CreateDirectory(options.DataDirectory!).FullName : Directory.CreateTempSubdirectory("kiosk-sim-").FullName;
+        try
+        {
+            var configuration = KioskConfiguration.Build(options.ConfigFile, Overrides(scenario, options, dataDirectory), includeSystemFile: false);
+            var time = new VirtualTimeProvider(scenario.Start);
+            var eventsFile = OpenEventsFile(options.EventsFile);
+            ServiceProvider? fleetProvider = null;
+
+            var services = new ServiceCollection();
+            services.AddSingleton<TimeProvider>(time);
+            services.AddSingleton<IConfiguration>(configuration);
+            services.AddLogging(b =>
+            {
+                KioskLogging.ToStandardError(b, LogLevel.Warning);
+                logging?.Invoke(b);
+            });
+            if (!persistent)
+            {
+                services.AddSingleton<IEventSequence>(new InMemoryEventSequence());
+            }
+
+            if (eventsFile is not null)
+            {
+                services.AddSingleton<IEventSink>(eventsFile);
+            }
+
+            if (fleet)
+            {
+                services.AddSingleton<IEventSink>(_ => fleetProvider!.GetRequiredService<SqliteOutbox>());
+            }
+
+            var sound = new SimulatedSoundSink(time, options.AudioDirectory);
+            services.AddSingleton(sound);
+            services.AddKiosk(configuration, DeviceMode.Simulated, connectFeedBroker: false);
+            await using var provider = services.BuildServiceProvider();
+            KioskServices.ValidateOptions(provider);
+
+            if (fleet)
+            {
+                fleetProvider = BuildFleet(configuration, provider, feedFromBroker: options.Broker is not null, logging);
+                KioskServices.ValidateOptions(fleetProvider);
+            }
+
+            var fleetService = fleetProvider?.GetRequiredService<FleetService>();
+            var feedClient = fleetProvider?.GetService<MqttFeedClient>();
+            try
+            {
+                if (fleetService is not null)
+                {
+                    await fleetService.StartAsync(cancellationToken);
+                }
+
+                if (feedClient is not null)
+                {
+                    await feedClient.StartAsync(cancellationToken);
+                    await CatchUpAsync(feedClient, fleetProvider!.GetRequiredService<ILoggerFactory>().CreateLogger("Scenario"), cancellationToken);
+                }
+
+                IReadOnlyList<VisitorResult> results;
+                try
+                {
+                    results = WithPrompts(Play(scenario, provider, time, realTimeNeighbours: fleet, alongside, cancellationToken), sound.Played);
+                }
+                catch (Exception ex) when (eventsFile?.Failure is { } failure)
+                {
+                    throw new KioskInputException($"--events {options.EventsFile}: cannot write: {failure.Message}", ex);
+                }
+
+                if (fleetProvider is not null)
+                {
+                    await DrainAsync(fleetProvider.GetRequiredService<SqliteOutbox>(), TimeSpan.FromSeconds(10), cancellationToken);
+                }
+
+                return results;
+            }
+            finally
+            {
+                if (feedClient is not null)
+                {
+                    using var stopFeed = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                    await feedClient.StopAsync(stopFeed.Token);
+                }
+
+                if (fleetService is not null)
+                {
+                    using var stopTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                    await fleetService.StopAsync(stopTimeout.Token);
+                }
+
+                if (fleetProvider is not null)
+                {
+                    await fleetProvider.DisposeAsync();
+                }
+
+                eventsFile?.Dispose();
+            }
+        }
+        finally
+        {
+            if (!persistent)
+            {
+                TryDelete(dataDirectory);
+            }
+        }
+    }
+
+    private static JsonLinesEventSink? OpenEventsFile(string? path)
+    {
+        if (path is null)
+        {
+            return null;
+        }
+
+        if (Directory.Exists(path))
+        {
+            throw new KioskInputException($"--events {path} is a directory, not a file");
+        }
+
+        try
+        {
+            return new JsonLinesEventSink(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new KioskInputException($"--events {path}: {ex.Message}", ex);
+        }
+    }
+
+    private static IReadOnlyList<VisitorResult> Play(Scenario scenario, ServiceProvider provider, VirtualTimeProvider time, bool realTimeNeighbours, Func<IServiceProvider, CancellationToken, Task>? alongside, CancellationToken cancellationToken)
+    {
+        var loop = new VirtualTimeLoop(time);
+        var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("Scenario");
+        var results = Run(loop, scenario, provider, time, alongside, cancellationToken);
+        if (loop.ForeignPosts > 0)
+        {
+            // Without a broker beside it nothing should reach the loop from another thread (see InlineAwait).
+            if (realTimeNeighbours)
+            {
+                LogForeignPostsWithFleet(logger, loop.ForeignPosts);
+            }
+            else
+            {
+                LogForeignPosts(logger, loop.ForeignPosts);
+            }
+        }
+
+        return results;
+    }
+
+    [LoggerMessage(EventId = 312, Level = LogLevel.Warning, Message = "Simulation: {Count} continuation(s) reached the virtual-time loop from other threads; virtual time may have run ahead of the kiosk")]
+    private static partial void LogForeignPosts(ILogger logger, long count);
+
+    [LoggerMessage(EventId = 313, Level = LogLevel.Debug, Message = "Simulation: {Count} continuation(s) reached the virtual-time loop from the fleet's threads")]
+    private static partial void LogForeignPostsWithFleet(ILogger logger, long count);
+
+    private static IReadOnlyList<VisitorResult> Run(VirtualTimeLoop loop, Scenario scenario, ServiceProvider provider, VirtualTimeProvider time, Func<IServiceProvider, CancellationToken, Task>? alongside, CancellationToken cancellationToken) =>
+        loop.Run(async () =>
+        {
+            // Devices are created on the loop so their timers and continuations live in virtual time.
+            using var assist = provider.GetRequiredService<AssistButtonHandler>();
+            using var world = new SimulatedWorld(
+                provider.GetRequiredService<SimulatedCamera>(),
+                provider.GetRequiredService<ThermometerScene>(),
+                provider.GetRequiredService<SimulatedGpioDriver>(),
+                provider.GetRequiredService<IOptions<GpioOptions>>().Value,
+                time,
+                provider.GetService<SamModuleEmulator>());
+            world.ClearCamera();
+            var player = new ScenarioPlayer(
+                scenario,
+                provider.GetRequiredService<CheckpointLoop>(),
+                world,
+                new ProcessorFeedIngress(provider.GetRequiredService<ColorFeedProcessor>()),
+                time,
+                provider.GetRequiredService<ILoggerFactory>().CreateLogger("Scenario"),
+                StepUp);
+            using var beside = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var acting = alongside?.Invoke(provider, beside.Token) ?? Task.CompletedTask;
+
+            // The voice's worker beside the checkpoint, on the same loop: prompts play in virtual time.
+            using var stopVoice = new CancellationTokenSource();
+            var voice = provider.GetRequiredService<VoicePrompter>().RunAsync(stopVoice.Token);
+            try
+            {
+                return await player.PlayAsync(cancellationToken);
+            }
+            finally
+            {
+                // Cancel, not CancelAsync (see InlineAwait): on the loop, not through the thread pool.
+                beside.Cancel();
+                try
+                {
+                    await acting;
+                }
+                catch (OperationCanceledException)
+                {
+                    // It ends with the scenario.
+                }
+
+                stopVoice.Cancel();
+                await voice;
+            }
+        });
+
+    /// <summary>Each visitor with the clips spoken from its step-up to the next visitor's.</summary>
+    private static IReadOnlyList<VisitorResult> WithPrompts(IReadOnlyList<VisitorResult> results, IReadOnlyList<PlayedClip> played) =>
+        results.Select((result, i) => result with
+        {
+            Prompts = played.Where(p => (i == 0 || p.At >= result.SteppedUpAt) && (i == results.Count - 1 || p.At < results[i + 1].SteppedUpAt)).ToArray(),
+        }).ToArray();
+
+    private static Dictionary<string, string?> Overrides(Scenario scenario, RunOptions options, string dataDirectory)
+    {
+        var overrides = new Dictionary<string, string?>
+        {
+            ["Kiosk:DataDirectory"] = dataDirectory,
+            ["ColorFeed:DatabasePath"] = Path.Combine(dataDirectory, "colors.db"),
+            ["ColorFeed:Feed"] = scenario.Feed,
+            ["ColorFeed:AuthorityKey"] = Convert.ToBase64String(scenario.AuthorityKey),
+            ["Camera:Source"] = nameof(CameraSourceKind.Simulated),
+
+            // Every simulated frame is rendered and decoded for real; 10 fps keeps an hour of scenario in
+            // seconds-to-minutes and still reads a code within 0.1 s of virtual time.
+            ["Camera:FramesPerSecond"] = "10",
+            ["Display:FramebufferDevice"] = string.Empty,
+            ["Display:ScreensDirectory"] = options.ScreensDirectory ?? string.Empty,
+            ["HealthCode:TrustListFile"] = scenario.TrustListFile ?? string.Empty,
+            ["Identity:Mode"] = scenario.IdentityMode.ToString(),
+        };
+        foreach (var (key, value) in options.BrokerOverrides())
+        {
+            overrides[key] = value;
+        }
+
+        return overrides;
+    }
+
+    private static ServiceProvider BuildFleet(IConfiguration configuration, ServiceProvider kiosk, bool feedFromBroker, Action<ILoggingBuilder>? logging)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(configuration);
+        services.AddLogging(b =>
+        {
+            KioskLogging.ToStandardError(b, LogLevel.Warning);
+            logging?.Invoke(b);
+        });
+        services.AddOptions<KioskOptions>().Bind(configuration.GetSection(KioskOptions.Section));
+        services.AddSingleton(_ => kiosk.GetRequiredService<Connectivity>());
+        services.AddSingleton(_ => kiosk.GetRequiredService<DecisionCounters>());
+        services.AddSingleton(_ => kiosk.GetRequiredService<IAlerts>());
+        services.AddSingleton(_ => kiosk.GetRequiredService<IColorStore>());
+        services.AddSingleton(_ => kiosk.GetRequiredService<IIndicators>());
+        services.AddSingleton(_ => kiosk.GetRequiredService<IScreenshotSource>());
+        services.AddSingleton(_ => kiosk.GetRequiredService<IColorResync>());
+        services.AddSingleton(_ => kiosk.GetRequiredService<IAmbientTemperatureSource>());
+        services.AddFleet(configuration, embeddedBrokerWhenUnconfigured: true);
+        if (feedFromBroker)
+        {
+            // The feed client of `kiosk run`, on the kiosk's own processor and store: broker messages take the
+            // same path as the scenario's (and are checked against the scenario's virtual clock).
+            services.AddSingleton(_ => kiosk.GetRequiredService<IOptions<ColorFeedOptions>>());
+            services.AddSingleton(_ => kiosk.GetRequiredService<ColorFeedProcessor>());
+            services.AddOptions<FeedLinkOptions>().Bind(configuration.GetSection(ColorFeedOptions.Section));
+            services.AddSingleton<MqttFeedClient>();
+        }
+
+        return services.BuildServiceProvider();
+    }
+
+    /// <summary>
+    /// Before the first visitor: waits (real time) for the feed client to subscribe and to apply what the broker
+    /// holds for it (retained snapshot and trust list, batches queued in its session): until no message has come
+    /// for <see cref="FeedQuietPeriod"/>. A broker that cannot be reached in <see cref="FeedConnectTimeout"/> is
+    /// reported and the scenario plays on its own messages; the client keeps retrying in the background.
+    /// </summary>
+    private static async Task CatchUpAsync(MqttFeedClient client, ILogger logger, CancellationToken cancellationToken)
+    {
+        var clock = TimeProvider.System;
+        var started = clock.GetTimestamp();
+        while (!client.IsConnected)
+        {
+            if (clock.GetElapsedTime(started) > FeedConnectTimeout)
+            {
+                LogFeedBrokerUnreachable(logger, (long)FeedConnectTimeout.TotalSeconds);
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken);
+        }
+
+        var quietSince = clock.GetTimestamp();
+        var seen = client.ReceivedCount;
+        while (client.ProcessedCount < client.ReceivedCount || clock.GetElapsedTime(quietSince) < FeedQuietPeriod)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken);
+            if (client.ReceivedCount != seen)
+            {
+                seen = client.ReceivedCount;
+                quietSince = clock.GetTimestamp();
+            }
+        }
+
+        LogFeedCaughtUp(logger, client.ProcessedCount);
+    }
+
+    /// <summary>How long the feed broker may take to accept the subscription before the scenario starts without it.</summary>
+    public static readonly TimeSpan FeedConnectTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// No feed message for this long after subscribing: the broker has delivered what it held (it sends retained messages
+    /// and the session's queue right after the SUBACK). 1.5 s, not less: on a machine running three test suites at once a
+    /// retained snapshot was once handled more than 0.5 s after the subscription, and the first visitor met no color data.
+    /// </summary>
+    public static readonly TimeSpan FeedQuietPeriod = TimeSpan.FromSeconds(1.5);
+
+    [LoggerMessage(EventId = 310, Level = LogLevel.Warning, Message = "Feed broker not reachable within {Seconds} s: the scenario starts on its own feed messages, the client keeps retrying")]
+    private static partial void LogFeedBrokerUnreachable(ILogger logger, long seconds);
+
+    [LoggerMessage(EventId = 311, Level = LogLevel.Information, Message = "Feed broker caught up: {Count} message(s) processed before the first visitor")]
+    private static partial void LogFeedCaughtUp(ILogger logger, long count);
+
+    private static async Task DrainAsync(SqliteOutbox outbox, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = TimeProvider.System.GetTimestamp();
+        while (outbox.Depth > 0 && TimeProvider.System.GetElapsedTime(deadline) < timeout)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken);
+        }
+    }
+
+    private static void TryDelete(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still open (e.g. on a slow disposal) is left in the temp directory.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // Same.
+        }
+    }
+}

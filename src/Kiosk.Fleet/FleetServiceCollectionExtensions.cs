@@ -33,7 +33,7 @@ public static class FleetServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<Connectivity>();
         services.TryAddSingleton<DecisionCounters>();
-        services.TryAddSingleton<FleetIdentity>();
+        services.TryAddSingleton(sp => new FleetIdentity(LinkClock(sp)));
         services.TryAddSingleton(sp => new FleetTopics(
             sp.GetRequiredService<IOptions<FleetOptions>>().Value.TopicPrefix,
             sp.GetRequiredService<IOptions<KioskOptions>>().Value.Site,
@@ -48,18 +48,40 @@ public static class FleetServiceCollectionExtensions
         {
             var options = sp.GetRequiredService<IOptions<FleetOptions>>();
             var embedded = embeddedBrokerWhenUnconfigured && !options.Value.HasBroker ? sp.GetRequiredService<EmbeddedBroker>() : null;
-            return new FleetConnection(options, sp.GetRequiredService<FleetTopics>(), sp.GetRequiredService<Connectivity>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<FleetConnection>>(), embedded);
+            return new FleetConnection(options, sp.GetRequiredService<FleetTopics>(), sp.GetRequiredService<Connectivity>(), LinkClock(sp), sp.GetRequiredService<ILogger<FleetConnection>>(), embedded);
         });
         services.TryAddSingleton(sp => new EmbeddedBroker(sp.GetRequiredService<IOptions<FleetOptions>>().Value.EmbeddedBrokerPort, sp.GetRequiredService<ILogger<EmbeddedBroker>>()));
         services.TryAddSingleton<OutboxSender>();
-        services.TryAddSingleton<StatusReporter>();
-        services.TryAddSingleton(sp => new DailyOutcomes(sp.GetRequiredService<DecisionCounters>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<KioskOptions>>().Value.DataDirectory));
-        services.TryAddSingleton<TelemetryReporter>();
-        services.TryAddSingleton<FleetCommands>();
+        services.TryAddSingleton(sp => new StatusReporter(
+            sp.GetRequiredService<FleetConnection>(), sp.GetRequiredService<FleetIdentity>(), sp.GetRequiredService<IAlerts>(), sp.GetRequiredService<IColorStore>(), LinkClock(sp), sp.GetRequiredService<ILogger<StatusReporter>>()));
+        services.TryAddSingleton(sp => new DailyOutcomes(sp.GetRequiredService<DecisionCounters>(), LinkClock(sp), sp.GetRequiredService<IOptions<KioskOptions>>().Value.DataDirectory));
+        services.TryAddSingleton(sp => new TelemetryReporter(
+            sp.GetRequiredService<FleetConnection>(),
+            sp.GetRequiredService<FleetIdentity>(),
+            sp.GetRequiredService<DecisionCounters>(),
+            sp.GetRequiredService<SqliteOutbox>(),
+            sp.GetRequiredService<IOptions<FleetOptions>>(),
+            LinkClock(sp),
+            sp.GetRequiredService<ILogger<TelemetryReporter>>(),
+            sp.GetService<IAmbientTemperatureSource>(),
+            sp.GetService<IScanLatencySource>(),
+            today: sp.GetRequiredService<DailyOutcomes>(),
+            colors: sp.GetService<IColorStore>()));
+        services.TryAddSingleton(sp => new FleetCommands(
+            sp.GetRequiredService<FleetConnection>(),
+            sp.GetRequiredService<FleetIdentity>(),
+            sp.GetRequiredService<IIndicators>(),
+            sp.GetRequiredService<IAlerts>(),
+            LinkClock(sp),
+            sp.GetRequiredService<ILogger<FleetCommands>>(),
+            sp.GetService<IScreenshotSource>(),
+            sp.GetService<IColorResync>(),
+            sp.GetService<ISelfTest>(),
+            sp.GetService<IKioskRestart>()));
         services.TryAddSingleton<HomeAssistantDiscovery>();
-        services.TryAddSingleton(sp => new FleetLoopSupervisor(sp.GetRequiredService<IOptions<FleetOptions>>(), sp.GetRequiredService<IAlerts>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<FleetLoopSupervisor>>()));
+        services.TryAddSingleton(sp => new FleetLoopSupervisor(sp.GetRequiredService<IOptions<FleetOptions>>(), sp.GetRequiredService<IAlerts>(), LinkClock(sp), sp.GetRequiredService<ILogger<FleetLoopSupervisor>>()));
         services.TryAddSingleton(sp => sp.GetService<RuntimeConfigurationSource>() is { } source
-            ? new RemoteConfigurationHolder(new RemoteConfiguration(source, sp.GetRequiredService<IConfiguration>(), sp.GetServices<RuntimeSettingRegistration>(), sp.GetRequiredService<IOptions<KioskOptions>>(), sp.GetRequiredService<IOptions<FleetOptions>>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RemoteConfiguration>>()))
+            ? new RemoteConfigurationHolder(new RemoteConfiguration(source, sp.GetRequiredService<IConfiguration>(), sp.GetServices<RuntimeSettingRegistration>(), sp.GetRequiredService<IOptions<KioskOptions>>(), sp.GetRequiredService<IOptions<FleetOptions>>(), LinkClock(sp), sp.GetRequiredService<ILogger<RemoteConfiguration>>()))
             : new RemoteConfigurationHolder(null));
         services.TryAddSingleton(sp => new FleetService(
             sp.GetRequiredService<FleetConnection>(),
@@ -87,7 +109,12 @@ public static class FleetServiceCollectionExtensions
             .Bind(configuration.GetSection(ColorFeedOptions.Section))
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FeedLinkOptions>, FeedLinkOptionsValidator>());
-        services.TryAddSingleton<MqttFeedClient>();
+        services.TryAddSingleton(sp => new MqttFeedClient(
+            sp.GetRequiredService<ColorFeedProcessor>(),
+            sp.GetRequiredService<IOptions<FeedLinkOptions>>(),
+            sp.GetRequiredService<IOptions<ColorFeedOptions>>(),
+            LinkClock(sp),
+            sp.GetRequiredService<ILogger<MqttFeedClient>>()));
         services.AddHostedService(sp => sp.GetRequiredService<MqttFeedClient>());
         return services;
     }
@@ -104,6 +131,17 @@ public static class FleetServiceCollectionExtensions
         services.AddSingleton(sp => RuntimeSettingRegistration.Create(section, sp.GetRequiredService<IOptionsMonitor<T>>(), sp.GetServices<IValidateOptions<T>>(), keys));
         return services;
     }
+
+    /// <summary>
+    /// The key of the links' clock: the fleet link and the feed client keep real time even when the kiosk they serve
+    /// runs in a scenario's virtual time (decision and alert events keep the kiosk's clock). Not registered: the kiosk's
+    /// <see cref="TimeProvider"/>.
+    /// </summary>
+    public const string LinkClockKey = "kiosk-links";
+
+    /// <summary>The clock of the MQTT links: the one registered under <see cref="LinkClockKey"/>, else the kiosk's.</summary>
+    public static TimeProvider LinkClock(IServiceProvider services) =>
+        services.GetKeyedService<TimeProvider>(LinkClockKey) ?? services.GetRequiredService<TimeProvider>();
 
     /// <summary>DI holder for the optional remote configuration.</summary>
     internal sealed record RemoteConfigurationHolder(RemoteConfiguration? Value);

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using HealthCode.Formats;
-using Kiosk.Fleet.TestClient;
+using Kiosk.Service.Tests.Infrastructure;
 using Kiosk.Core.Checkpoint;
 using Kiosk.Core.Events;
 using Kiosk.Fleet;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Kiosk.Fleet.TestClient;
+using Kiosk.Service.Tests.Infrastructure;
 using Kiosk.Fleet;
 using Kiosk.Mqtt;
 using Kiosk.FleetConsole;

@@ -40,7 +40,7 @@ internal sealed class RunningKiosk : IAsyncDisposable
         configure?.Invoke(services);
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Error));
         services.AddSingleton<IEventSequence>(new InMemoryEventSequence());
-        services.AddKiosk(configuration, DeviceMode.Simulated, connectFeedBroker: false);
+        services.AddKiosk(configuration, new KioskParts { Devices = DeviceMode.Simulated });
         var kiosk = new RunningKiosk(services.BuildServiceProvider());
         KioskServices.ValidateOptions(kiosk.Services);
         var processor = kiosk.Services.GetRequiredService<ColorFeedProcessor>();

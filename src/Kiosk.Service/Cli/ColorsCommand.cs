@@ -169,13 +169,9 @@ public static class ColorsCommand
         }
 
         var configuration = KioskCli.Configuration(parse, overrides);
-        var services = new ServiceCollection();
-        services.AddKioskCore(configuration);
-        services.AddColorFeedOptions(configuration);
-        using var provider = services.BuildServiceProvider();
-        KioskServices.ValidateOptions(provider);
-        var options = provider.GetRequiredService<IOptions<ColorFeedOptions>>().Value;
-        var checkpoint = provider.GetRequiredService<IOptions<CheckpointOptions>>().Value;
+        using var provider = new ServiceCollection().AddKiosk(configuration, new KioskParts()).BuildServiceProvider();
+        var options = KioskServices.Resolve<ColorFeedOptions>(provider);
+        var checkpoint = KioskServices.Resolve<CheckpointOptions>(provider);
         return new Settings(
             options.DatabasePath,
             AuthorityKey.FromBase64Spki(options.AuthorityKey),

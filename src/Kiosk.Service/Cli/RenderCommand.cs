@@ -84,12 +84,9 @@ public static class RenderCommand
     private static (DisplayOptions Display, string KioskId) ConfiguredDefaults(ParseResult parse)
     {
         var configuration = KioskCli.Configuration(parse);
-        var services = new ServiceCollection();
-        services.AddDisplayOptions(configuration);
-        using var provider = services.BuildServiceProvider();
-        KioskServices.ValidateOptions(provider);
+        using var provider = new ServiceCollection().AddKiosk(configuration, new KioskParts()).BuildServiceProvider();
         var kioskId = configuration.GetSection(KioskOptions.Section)[nameof(KioskOptions.KioskId)];
-        return (provider.GetRequiredService<IOptions<DisplayOptions>>().Value, string.IsNullOrWhiteSpace(kioskId) ? new KioskOptions().KioskId : kioskId);
+        return (KioskServices.Resolve<DisplayOptions>(provider), string.IsNullOrWhiteSpace(kioskId) ? new KioskOptions().KioskId : kioskId);
     }
 
     internal static ScreenKind ParseScreen(string name) =>

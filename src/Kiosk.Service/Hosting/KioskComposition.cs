@@ -23,15 +23,32 @@ using Microsoft.Extensions.Options;
 namespace Kiosk.Service.Hosting;
 
 /// <summary>
-/// Puts the kiosk together. Both modes run the same production code above the hardware boundary: only the
-/// I²C device, the GPIO driver, the frame source, the card reader's serial line, the display sinks and the sound sink differ.
+/// Puts the kiosk together: the one composition of the service (<c>kiosk run</c>), its simulation (<c>run --simulate
+/// --scenario</c>, <c>demo</c>), the commands that read its settings (<c>render</c>, <c>colors</c>), the benchmarks and the
+/// tests. Hardware and simulation run the same production code above the hardware boundary: only the I²C device, the
+/// GPIO driver, the frame source, the card reader's serial line, the display sinks and the sound sink differ.
 /// </summary>
+/// <remarks>
+/// Registrations are lazy: nothing is opened until it is resolved, so a command that needs only its options resolves
+/// those and touches no device. Registrations made before <see cref="AddKiosk"/> win (they are added with TryAdd): a
+/// caller supplies its clock, event sinks or event sequence that way.
+/// </remarks>
 public static class KioskComposition
 {
-    public static IServiceCollection AddKiosk(this IServiceCollection services, IConfiguration configuration, DeviceMode mode, bool connectFeedBroker)
+    /// <param name="services">The services.</param>
+    /// <param name="configuration">The configuration root (appsettings.json, /etc/kiosk/kiosk.json, --config, KIOSK_ variables).</param>
+    /// <param name="parts">The devices (hardware or simulated) and the links.</param>
+    public static IServiceCollection AddKiosk(this IServiceCollection services, IConfiguration configuration, KioskParts parts)
     {
+        ArgumentNullException.ThrowIfNull(parts);
+        var mode = parts.Devices;
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(configuration);
+        if (parts.LinkClock is { } linkClock)
+        {
+            services.AddKeyedSingleton(FleetServiceCollectionExtensions.LinkClockKey, linkClock);
+        }
+
         services.AddKioskCore(configuration);
 
         // Codes: verified against the trust list in force (signed feed message, else the provisioning file).
@@ -39,7 +56,7 @@ public static class KioskComposition
         services.AddColorFeed(
             configuration,
             provisioning: sp => sp.GetRequiredService<IOptions<HealthCodeOptions>>().Value.TrustListFile is { Length: > 0 } file ? new FileTrustListSource(file) : null);
-        if (connectFeedBroker)
+        if (parts.FeedLink)
         {
             services.AddColorFeedLink(configuration);
         }
@@ -119,11 +136,19 @@ public static class KioskComposition
         services.TryAddSingleton<IColorResync>(sp => new ColorResync(sp.GetRequiredService<ColorFeedProcessor>()));
         services.TryAddSingleton<IAmbientTemperatureSource>(sp => new AmbientTemperatureSource(sp.GetRequiredService<CheckpointLoop>()));
         services.TryAddSingleton<ISelfTest, KioskSelfTest>();
+
+        // The fleet link, and the settings a fleet manager may change at run time (config/desired).
+        if (parts.Fleet)
+        {
+            services.AddRuntimeSettings();
+            services.AddFleet(configuration, parts.EmbeddedBrokerWhenUnconfigured);
+        }
+
         return services;
     }
 
     /// <summary>The <c>Display</c> section, validated at start (the service, and <c>kiosk render</c>'s defaults).</summary>
-    public static IServiceCollection AddDisplayOptions(this IServiceCollection services, IConfiguration configuration)
+    private static IServiceCollection AddDisplayOptions(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<DisplayOptions>().Bind(configuration.GetSection(DisplayOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         return services;

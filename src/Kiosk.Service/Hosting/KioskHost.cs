@@ -68,11 +68,9 @@ public static class KioskHost
             builder.Services.AddSingleton(sp => new SimulatedSoundSink(sp.GetRequiredService<TimeProvider>(), options.AudioDirectory));
         }
 
-        builder.Services.AddKiosk(builder.Configuration, options.Simulate ? DeviceMode.Simulated : DeviceMode.Hardware, connectFeedBroker: true);
-        builder.Services.AddRuntimeSettings();
         builder.Services.AddSingleton<HostRestart>();
         builder.Services.AddSingleton<IKioskRestart>(sp => sp.GetRequiredService<HostRestart>());
-        builder.Services.AddFleet(builder.Configuration, embeddedBrokerWhenUnconfigured: options.Simulate);
+        builder.Services.AddKiosk(builder.Configuration, KioskParts.Service(options.Simulate));
         builder.Services.AddHostedService<CheckpointService>();
         builder.Services.AddHostedService<VoiceService>();
         builder.Services.AddHostedService<AssistButtonService>();

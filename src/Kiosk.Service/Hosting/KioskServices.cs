@@ -17,7 +17,7 @@ namespace Kiosk.Service.Hosting;
 /// <summary>The registrations every kiosk has, hardware or simulated: options, alerts, events, the checkpoint loop.</summary>
 public static partial class KioskServices
 {
-    public static IServiceCollection AddKioskCore(this IServiceCollection services, IConfiguration configuration)
+    internal static IServiceCollection AddKioskCore(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<KioskOptions>().Bind(configuration.GetSection(KioskOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<CheckpointOptions>().Bind(configuration.GetSection(CheckpointOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
@@ -67,6 +67,23 @@ public static partial class KioskServices
         try
         {
             services.GetService<IStartupValidator>()?.Validate();
+        }
+        catch (Exception ex) when (ConfigurationError(ex) is { } message)
+        {
+            throw new KioskInputException(message, ex);
+        }
+    }
+
+    /// <summary>
+    /// One options type, bound and validated as the service does, for a command that needs only that section: a bad
+    /// value is a <see cref="KioskInputException"/> naming the key, and nothing else of the configuration is checked.
+    /// </summary>
+    public static T Resolve<T>(IServiceProvider services)
+        where T : class
+    {
+        try
+        {
+            return services.GetRequiredService<IOptions<T>>().Value;
         }
         catch (Exception ex) when (ConfigurationError(ex) is { } message)
         {

@@ -16,6 +16,7 @@ using Kiosk.Devices.Temperature;
 using Kiosk.Devices.Voice;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -71,11 +72,9 @@ public static partial class SimulationRunner
             var configuration = KioskConfiguration.Build(options.ConfigFile, Overrides(scenario, options, dataDirectory), includeSystemFile: false);
             var time = new VirtualTimeProvider(scenario.Start);
             var eventsFile = OpenEventsFile(options.EventsFile);
-            ServiceProvider? fleetProvider = null;
 
             var services = new ServiceCollection();
             services.AddSingleton<TimeProvider>(time);
-            services.AddSingleton<IConfiguration>(configuration);
             services.AddLogging(b =>
             {
                 KioskLogging.ToStandardError(b, LogLevel.Warning);
@@ -91,25 +90,27 @@ public static partial class SimulationRunner
                 services.AddSingleton<IEventSink>(eventsFile);
             }
 
-            if (fleet)
-            {
-                services.AddSingleton<IEventSink>(_ => fleetProvider!.GetRequiredService<SqliteOutbox>());
-            }
-
             var sound = new SimulatedSoundSink(time, options.AudioDirectory);
             services.AddSingleton(sound);
-            services.AddKiosk(configuration, DeviceMode.Simulated, connectFeedBroker: false);
+
+            // The kiosk in virtual time; its links (fleet, and the feed client when --mqtt names a broker: broker messages
+            // then take the scenario's path through the processor and are checked against the virtual clock) in real time.
+            services.AddKiosk(configuration, new KioskParts
+            {
+                Devices = DeviceMode.Simulated,
+                Fleet = fleet,
+                FeedLink = fleet && options.Broker is not null,
+                EmbeddedBrokerWhenUnconfigured = true,
+                LinkClock = TimeProvider.System,
+            });
+
+            // A scenario's devices live on the virtual-time loop: the fleet's selftest would drive them from another thread.
+            services.RemoveAll<ISelfTest>();
             await using var provider = services.BuildServiceProvider();
             KioskServices.ValidateOptions(provider);
 
-            if (fleet)
-            {
-                fleetProvider = BuildFleet(configuration, provider, feedFromBroker: options.Broker is not null, logging);
-                KioskServices.ValidateOptions(fleetProvider);
-            }
-
-            var fleetService = fleetProvider?.GetRequiredService<FleetService>();
-            var feedClient = fleetProvider?.GetService<MqttFeedClient>();
+            var fleetService = fleet ? provider.GetRequiredService<FleetService>() : null;
+            var feedClient = provider.GetService<MqttFeedClient>();
             try
             {
                 if (fleetService is not null)
@@ -120,7 +121,7 @@ public static partial class SimulationRunner
                 if (feedClient is not null)
                 {
                     await feedClient.StartAsync(cancellationToken);
-                    await CatchUpAsync(feedClient, fleetProvider!.GetRequiredService<ILoggerFactory>().CreateLogger("Scenario"), cancellationToken);
+                    await CatchUpAsync(feedClient, provider.GetRequiredService<ILoggerFactory>().CreateLogger("Scenario"), cancellationToken);
                 }
 
                 IReadOnlyList<VisitorResult> results;
@@ -133,9 +134,9 @@ public static partial class SimulationRunner
                     throw new KioskInputException($"--events {options.EventsFile}: cannot write: {failure.Message}", ex);
                 }
 
-                if (fleetProvider is not null)
+                if (fleetService is not null)
                 {
-                    await DrainAsync(fleetProvider.GetRequiredService<SqliteOutbox>(), TimeSpan.FromSeconds(10), cancellationToken);
+                    await DrainAsync(provider.GetRequiredService<SqliteOutbox>(), TimeSpan.FromSeconds(10), cancellationToken);
                 }
 
                 return results;
@@ -152,11 +153,6 @@ public static partial class SimulationRunner
                 {
                     using var stopTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
                     await fleetService.StopAsync(stopTimeout.Token);
-                }
-
-                if (fleetProvider is not null)
-                {
-                    await fleetProvider.DisposeAsync();
                 }
 
                 eventsFile?.Dispose();
@@ -300,39 +296,6 @@ public static partial class SimulationRunner
         }
 
         return overrides;
-    }
-
-    private static ServiceProvider BuildFleet(IConfiguration configuration, ServiceProvider kiosk, bool feedFromBroker, Action<ILoggingBuilder>? logging)
-    {
-        var services = new ServiceCollection();
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(configuration);
-        services.AddLogging(b =>
-        {
-            KioskLogging.ToStandardError(b, LogLevel.Warning);
-            logging?.Invoke(b);
-        });
-        services.AddOptions<KioskOptions>().Bind(configuration.GetSection(KioskOptions.Section));
-        services.AddSingleton(_ => kiosk.GetRequiredService<Connectivity>());
-        services.AddSingleton(_ => kiosk.GetRequiredService<DecisionCounters>());
-        services.AddSingleton(_ => kiosk.GetRequiredService<IAlerts>());
-        services.AddSingleton(_ => kiosk.GetRequiredService<IColorStore>());
-        services.AddSingleton(_ => kiosk.GetRequiredService<IIndicators>());
-        services.AddSingleton(_ => kiosk.GetRequiredService<IScreenshotSource>());
-        services.AddSingleton(_ => kiosk.GetRequiredService<IColorResync>());
-        services.AddSingleton(_ => kiosk.GetRequiredService<IAmbientTemperatureSource>());
-        services.AddFleet(configuration, embeddedBrokerWhenUnconfigured: true);
-        if (feedFromBroker)
-        {
-            // The feed client of `kiosk run`, on the kiosk's own processor and store: broker messages take the
-            // same path as the scenario's (and are checked against the scenario's virtual clock).
-            services.AddSingleton(_ => kiosk.GetRequiredService<IOptions<ColorFeedOptions>>());
-            services.AddSingleton(_ => kiosk.GetRequiredService<ColorFeedProcessor>());
-            services.AddOptions<FeedLinkOptions>().Bind(configuration.GetSection(ColorFeedOptions.Section));
-            services.AddSingleton<MqttFeedClient>();
-        }
-
-        return services.BuildServiceProvider();
     }
 
     /// <summary>

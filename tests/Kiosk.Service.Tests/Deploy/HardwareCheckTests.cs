@@ -23,7 +23,7 @@ public sealed class HardwareCheckTests : IDisposable
         services.AddLogging();
         services.AddSingleton<TimeProvider>(new FakeTimeProvider());
         services.AddSingleton(sp => new GpioController(new SimulatedGpioDriver(sp.GetRequiredService<TimeProvider>())));
-        services.AddKiosk(configuration, DeviceMode.Hardware, connectFeedBroker: false);
+        services.AddKiosk(configuration, new KioskParts { Devices = DeviceMode.Hardware });
         return services.BuildServiceProvider();
     }
 

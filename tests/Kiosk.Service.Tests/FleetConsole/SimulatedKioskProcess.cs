@@ -11,9 +11,9 @@ namespace Kiosk.Service.Tests.FleetConsole;
 internal sealed class SimulatedKioskProcess : IAsyncDisposable
 {
     private readonly Process _process;
-    private readonly string _directory;
+    private readonly string? _directory;
 
-    private SimulatedKioskProcess(Process process, string directory)
+    private SimulatedKioskProcess(Process process, string? directory)
     {
         _process = process;
         _directory = directory;
@@ -36,9 +36,9 @@ internal sealed class SimulatedKioskProcess : IAsyncDisposable
     }
 
     /// <summary>Starts <c>kiosk run --simulate --config FILE --mqtt 127.0.0.1:PORT</c> as <paramref name="kioskId"/> of site-a.</summary>
-    public static SimulatedKioskProcess Start(int port, string kioskId, bool homeAssistant = true)
+    public static SimulatedKioskProcess Start(int port, string kioskId, bool homeAssistant = true, string? dataDirectory = null)
     {
-        var directory = Directory.CreateTempSubdirectory("kiosk-run-").FullName;
+        var directory = dataDirectory ?? Directory.CreateTempSubdirectory("kiosk-run-").FullName;
         using var authority = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var config = new
         {
@@ -55,7 +55,7 @@ internal sealed class SimulatedKioskProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         var process = Process.Start(info)!;
-        var result = new SimulatedKioskProcess(process, directory);
+        var result = new SimulatedKioskProcess(process, dataDirectory is null ? directory : null);
         process.OutputDataReceived += (_, e) => result.Output.Enqueue(e.Data ?? string.Empty);
         process.ErrorDataReceived += (_, e) => result.Output.Enqueue(e.Data ?? string.Empty);
         process.BeginOutputReadLine();
@@ -89,6 +89,11 @@ internal sealed class SimulatedKioskProcess : IAsyncDisposable
     {
         await KillAsync();
         _process.Dispose();
+        if (_directory is null)
+        {
+            return; // the caller's data directory
+        }
+
         try
         {
             Directory.Delete(_directory, recursive: true);

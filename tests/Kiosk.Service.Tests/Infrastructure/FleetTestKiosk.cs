@@ -9,7 +9,7 @@ using Kiosk.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Kiosk.Fleet.TestClient;
+namespace Kiosk.Service.Tests.Infrastructure;
 
 /// <summary>
 /// The fleet part of a kiosk, composed by hand as the host composes it, in process: real alert center, event

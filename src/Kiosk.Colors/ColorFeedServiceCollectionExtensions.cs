@@ -39,8 +39,8 @@ public static class ColorFeedServiceCollectionExtensions
                 MaxPendingBatches = options.MaxPendingBatches,
             });
         });
-        services.AddSingleton<IColorStore>(sp => sp.GetRequiredService<ColorStore>());
-        services.AddSingleton<ITrustListSource>(sp => sp.GetRequiredService<ColorStore>());
+        services.TryAddSingleton<IColorStore>(sp => sp.GetRequiredService<ColorStore>());
+        services.TryAddSingleton<ITrustListSource>(sp => sp.GetRequiredService<ColorStore>());
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<ColorFeedOptions>>().Value;

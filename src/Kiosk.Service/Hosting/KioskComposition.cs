@@ -41,7 +41,6 @@ public static class KioskComposition
     public static IServiceCollection AddKiosk(this IServiceCollection services, IConfiguration configuration, KioskParts parts)
     {
         ArgumentNullException.ThrowIfNull(parts);
-        var mode = parts.Devices;
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(configuration);
         if (parts.LinkClock is { } linkClock)
@@ -51,6 +50,25 @@ public static class KioskComposition
 
         services.AddKioskCore(configuration);
 
+        if (parts.Checkpoint)
+        {
+            services.AddCodesColorsAndDevices(configuration, parts);
+        }
+
+        // The fleet link, and the settings a fleet manager may change at run time (config/desired).
+        if (parts.Fleet)
+        {
+            services.AddRuntimeSettings();
+            services.AddFleet(configuration, parts.EmbeddedBrokerWhenUnconfigured);
+        }
+
+        return services;
+    }
+
+    /// <summary>The codes' trust list, the color data and its feed link, and the devices: hardware or simulated.</summary>
+    private static void AddCodesColorsAndDevices(this IServiceCollection services, IConfiguration configuration, KioskParts parts)
+    {
+        var mode = parts.Devices;
         // Codes: verified against the trust list in force (signed feed message, else the provisioning file).
         services.AddOptions<HealthCodeOptions>().Bind(configuration.GetSection(HealthCodeOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddColorFeed(
@@ -136,15 +154,6 @@ public static class KioskComposition
         services.TryAddSingleton<IColorResync>(sp => new ColorResync(sp.GetRequiredService<ColorFeedProcessor>()));
         services.TryAddSingleton<IAmbientTemperatureSource>(sp => new AmbientTemperatureSource(sp.GetRequiredService<CheckpointLoop>()));
         services.TryAddSingleton<ISelfTest, KioskSelfTest>();
-
-        // The fleet link, and the settings a fleet manager may change at run time (config/desired).
-        if (parts.Fleet)
-        {
-            services.AddRuntimeSettings();
-            services.AddFleet(configuration, parts.EmbeddedBrokerWhenUnconfigured);
-        }
-
-        return services;
     }
 
     /// <summary>The <c>Display</c> section, validated at start (the service, and <c>kiosk render</c>'s defaults).</summary>

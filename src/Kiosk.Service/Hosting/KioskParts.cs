@@ -9,6 +9,13 @@ namespace Kiosk.Service.Hosting;
 /// </summary>
 public sealed record KioskParts
 {
+    /// <summary>
+    /// The checkpoint's devices, codes and color data. False: only the checkpoint's events, alerts and counters with the
+    /// links, the caller supplying the ports the links read (<c>IColorStore</c>, <c>IIndicators</c>): the fleet side of a
+    /// kiosk alone, as a thousand of them run in one process in the fleet benchmarks.
+    /// </summary>
+    public bool Checkpoint { get; init; } = true;
+
     /// <summary>The devices: the real ones, or the simulated ones at the hardware boundary.</summary>
     public DeviceMode Devices { get; init; } = DeviceMode.Hardware;
 

@@ -6,6 +6,8 @@ using Kiosk.Fleet;
 using Kiosk.Mqtt;
 using Kiosk.Service.Hosting;
 using Kiosk.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -23,6 +25,9 @@ public sealed class FleetTestKiosk : IAsyncDisposable
     private FleetTestKiosk()
     {
     }
+
+    /// <summary>The kiosk's services (disposed with the kiosk).</summary>
+    public required ServiceProvider Provider { get; init; }
 
     public required FleetOptions Options { get; init; }
 
@@ -108,50 +113,82 @@ public sealed class FleetTestKiosk : IAsyncDisposable
             Timeout = TimeSpan.FromSeconds(5),
         };
         configure?.Invoke(options);
-        var kiosk = new KioskOptions { Site = site, KioskId = kioskId, DataDirectory = dataDirectory };
-        var topics = new FleetTopics(options.TopicPrefix, kiosk.Site, kiosk.KioskId);
-        var sequence = new FileEventSequence(Path.Combine(dataDirectory, "event-seq"));
-        AlertCenter? alerts = null;
-        var outbox = new SqliteOutbox(Path.Combine(dataDirectory, SqliteOutbox.FileName), options.OutboxCapacity, () => alerts, NullLogger<SqliteOutbox>.Instance);
-        var recorded = new RecordingSink();
-        IEventSink[] sinks = first is null ? [outbox, recorded] : [first, outbox, recorded];
-        alerts = new AlertCenter(time, sequence, sinks, NullLogger<AlertCenter>.Instance);
-        var counters = new DecisionCounters();
-        var recorder = new DecisionEventRecorder(sequence, sinks, new CodeRefHasher(SiteSecret), counters);
-        var connectivity = new Connectivity();
-        var identity = new FleetIdentity(time);
-        var colors = new FixedColorStore(new ColorDataState("CN-HL", 42, time.GetUtcNow().AddMinutes(-3), time.GetUtcNow().AddMinutes(-3), 1000, false));
-        var indicators = new CountingIndicators();
-        var wrapped = Microsoft.Extensions.Options.Options.Create(options);
-        var connection = new FleetConnection(wrapped, topics, connectivity, time, NullLogger<FleetConnection>.Instance, embedded);
-        var sender = new OutboxSender(outbox, connection, NullLogger<OutboxSender>.Instance);
-        var status = new StatusReporter(connection, identity, alerts, colors, time, NullLogger<StatusReporter>.Instance);
-        var today = new DailyOutcomes(counters, time, dataDirectory);
-        var telemetry = new TelemetryReporter(connection, identity, counters, outbox, wrapped, time, NullLogger<TelemetryReporter>.Instance, today: today, colors: colors);
-        var commands = new FleetCommands(connection, identity, indicators, alerts, commandTime ?? time, NullLogger<FleetCommands>.Instance, screenshot, resync, selfTest, restart);
-        var supervisor = new FleetLoopSupervisor(wrapped, alerts, time, loggers.CreateLogger<FleetLoopSupervisor>());
-        var homeAssistant = new HomeAssistantDiscovery(wrapped, connection, identity, NullLogger<HomeAssistantDiscovery>.Instance);
-        var service = new FleetService(connection, sender, status, telemetry, commands, supervisor, loggers.CreateLogger<FleetService>(), remoteConfiguration, homeAssistant);
+        var kiosk = new KioskOptions { Site = site, KioskId = kioskId, DataDirectory = dataDirectory, SiteSecret = Convert.ToBase64String(SiteSecret) };
+
+        // The kiosk's own composition with only the fleet side: what the caller supplies is registered first and wins.
+        var services = new ServiceCollection();
+        services.AddSingleton(time);
+        services.AddSingleton(loggers);
+        services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(kiosk));
+        services.AddSingleton<IColorStore>(new FixedColorStore(new ColorDataState("CN-HL", 42, time.GetUtcNow().AddMinutes(-3), time.GetUtcNow().AddMinutes(-3), 1000, false)));
+        services.AddSingleton<IIndicators>(new CountingIndicators());
+        if (first is not null)
+        {
+            services.AddSingleton(first);
+        }
+
+        if (embedded is not null)
+        {
+            services.AddSingleton(embedded);
+        }
+
+        if (remoteConfiguration is not null)
+        {
+            services.AddSingleton(new FleetServiceCollectionExtensions.RemoteConfigurationHolder(remoteConfiguration));
+        }
+
+        foreach (var optional in new object?[] { selfTest, screenshot, resync, restart })
+        {
+            switch (optional)
+            {
+                case ISelfTest s: services.AddSingleton(s); break;
+                case IScreenshotSource s: services.AddSingleton(s); break;
+                case IColorResync s: services.AddSingleton(s); break;
+                case IKioskRestart s: services.AddSingleton(s); break;
+            }
+        }
+
+        if (commandTime is not null)
+        {
+            services.AddSingleton(sp => new FleetCommands(
+                sp.GetRequiredService<FleetConnection>(),
+                sp.GetRequiredService<FleetIdentity>(),
+                sp.GetRequiredService<IIndicators>(),
+                sp.GetRequiredService<IAlerts>(),
+                commandTime,
+                sp.GetRequiredService<ILogger<FleetCommands>>(),
+                screenshot,
+                resync,
+                selfTest,
+                restart));
+        }
+
+        services.AddKiosk(new ConfigurationBuilder().Build(), new KioskParts { Checkpoint = false, Fleet = true, EmbeddedBrokerWhenUnconfigured = embedded is not null });
+        services.AddSingleton<IEventSink, RecordingSink>(); // after the outbox: it sees what the outbox committed, in order
+        var provider = services.BuildServiceProvider();
         return new FleetTestKiosk
         {
+            Provider = provider,
             Options = options,
             Kiosk = kiosk,
-            Topics = topics,
-            Alerts = alerts,
-            Outbox = outbox,
-            Recorded = recorded,
-            Recorder = recorder,
-            Counters = counters,
-            Connection = connection,
-            Sender = sender,
-            Status = status,
-            Telemetry = telemetry,
-            Commands = commands,
-            Service = service,
-            Indicators = indicators,
-            Connectivity = connectivity,
-            Colors = colors,
-            Identity = identity,
+            Topics = provider.GetRequiredService<FleetTopics>(),
+            Alerts = provider.GetRequiredService<AlertCenter>(),
+            Outbox = provider.GetRequiredService<SqliteOutbox>(),
+            Recorded = provider.GetServices<IEventSink>().OfType<RecordingSink>().Single(),
+            Recorder = provider.GetRequiredService<DecisionEventRecorder>(),
+            Counters = provider.GetRequiredService<DecisionCounters>(),
+            Connection = provider.GetRequiredService<FleetConnection>(),
+            Sender = provider.GetRequiredService<OutboxSender>(),
+            Status = provider.GetRequiredService<StatusReporter>(),
+            Telemetry = provider.GetRequiredService<TelemetryReporter>(),
+            Commands = provider.GetRequiredService<FleetCommands>(),
+            Service = provider.GetRequiredService<FleetService>(),
+            Indicators = (CountingIndicators)provider.GetRequiredService<IIndicators>(),
+            Connectivity = provider.GetRequiredService<Connectivity>(),
+            Colors = (FixedColorStore)provider.GetRequiredService<IColorStore>(),
+            Identity = provider.GetRequiredService<FleetIdentity>(),
         };
     }
 
@@ -185,9 +222,7 @@ public sealed class FleetTestKiosk : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Service.StopAsync(CancellationToken.None);
-        Service.Dispose();
-        await Connection.DisposeAsync();
-        Outbox.Dispose();
+        await Provider.DisposeAsync();
     }
 }
 

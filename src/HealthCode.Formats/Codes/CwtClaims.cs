@@ -46,17 +46,8 @@ internal sealed class CwtClaims
             HealthCodeClaim? claim = null;
             var sawClaim = false;
             reader.ReadStartMap();
-            while (reader.PeekState() != CborReaderState.EndMap)
+            while (CborMap.NextIntegerKey(reader, out var key))
             {
-                var state = reader.PeekState();
-                if (state is not (CborReaderState.UnsignedInteger or CborReaderState.NegativeInteger))
-                {
-                    reader.SkipValue();
-                    reader.SkipValue();
-                    continue;
-                }
-
-                var key = reader.ReadInt64();
                 switch (key)
                 {
                     case ClaimIss:
@@ -109,8 +100,7 @@ internal sealed class CwtClaims
                 }
             }
 
-            reader.ReadEndMap();
-            if (reader.BytesRemaining != 0)
+            if (!CborMap.EndsPayload(reader))
             {
                 error = "CWT claims: trailing bytes after the map";
                 return false;
@@ -212,16 +202,8 @@ internal sealed class CwtClaims
         var proxy = false;
         byte[]? document = null;
         reader.ReadStartMap();
-        while (reader.PeekState() != CborReaderState.EndMap)
+        while (CborMap.NextTextKey(reader, out var key))
         {
-            if (reader.PeekState() != CborReaderState.TextString)
-            {
-                reader.SkipValue();
-                reader.SkipValue();
-                continue;
-            }
-
-            var key = reader.ReadTextString();
             var state = reader.PeekState();
             switch (key)
             {

@@ -88,19 +88,17 @@ public static class FeedEncoder
         writer.WriteUInt64(seq);
         writer.WriteTextString("at");
         writer.WriteInt64(at.ToUnixTimeSeconds());
+        Span<byte> key = stackalloc byte[Id128.Length];
         if (records is not null)
         {
             writer.WriteTextString("records");
             writer.WriteStartArray(records.Count);
-            Span<byte> id = stackalloc byte[CodeId.Length];
             foreach (var record in records)
             {
                 writer.WriteStartArray(4);
                 writer.WriteTextString(record.Issuer);
-                record.Id.WriteTo(id);
-                writer.WriteByteString(id);
-                writer.WriteUInt32((uint)record.Color);
-                writer.WriteInt64(record.ColorTime);
+                record.Id.WriteTo(key);
+                WriteKeyColorTime(writer, key, record.Color, record.ColorTime);
                 writer.WriteEndArray();
             }
 
@@ -111,14 +109,11 @@ public static class FeedEncoder
         {
             writer.WriteTextString("docRecords");
             writer.WriteStartArray(docRecords.Count);
-            Span<byte> docRef = stackalloc byte[Identity.DocRef.Length];
             foreach (var record in docRecords)
             {
                 writer.WriteStartArray(3);
-                record.DocRef.WriteTo(docRef);
-                writer.WriteByteString(docRef);
-                writer.WriteUInt32((uint)record.Color);
-                writer.WriteInt64(record.ColorTime);
+                record.DocRef.WriteTo(key);
+                WriteKeyColorTime(writer, key, record.Color, record.ColorTime);
                 writer.WriteEndArray();
             }
 
@@ -127,5 +122,13 @@ public static class FeedEncoder
 
         writer.WriteEndMap();
         return writer.Encode();
+    }
+
+    /// <summary>What a record and a document record end with: the 16-byte key (id or docRef), color uint, ct int.</summary>
+    private static void WriteKeyColorTime(CborWriter writer, ReadOnlySpan<byte> key, HealthColor color, long colorTime)
+    {
+        writer.WriteByteString(key);
+        writer.WriteUInt32((uint)color);
+        writer.WriteInt64(colorTime);
     }
 }

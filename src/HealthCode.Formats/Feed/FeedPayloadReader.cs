@@ -111,8 +111,7 @@ internal static class FeedPayloadReader
             }
         }
 
-        reader.ReadEndMap();
-        if (reader.BytesRemaining != 0)
+        if (!CborMap.EndsPayload(reader))
         {
             throw new FeedFormatException("payload: trailing bytes after the map");
         }

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -12,7 +11,7 @@ namespace HealthCode.Formats.Identity;
 public readonly record struct DocRef(ulong High, ulong Low)
 {
     /// <summary>A docRef is 16 bytes.</summary>
-    public const int Length = 16;
+    public const int Length = Id128.Length;
 
     /// <summary>A docKey is 32 bytes.</summary>
     public const int KeyLength = 32;
@@ -23,12 +22,8 @@ public readonly record struct DocRef(ulong High, ulong Low)
     /// <exception cref="ArgumentException">Not 16 bytes.</exception>
     public static DocRef FromBytes(ReadOnlySpan<byte> bytes)
     {
-        if (bytes.Length != Length)
-        {
-            throw new ArgumentException("A docRef is exactly 16 bytes.", nameof(bytes));
-        }
-
-        return new DocRef(BinaryPrimitives.ReadUInt64BigEndian(bytes), BinaryPrimitives.ReadUInt64BigEndian(bytes[8..]));
+        var (high, low) = Id128.Read(bytes, "A docRef is exactly 16 bytes.");
+        return new DocRef(high, low);
     }
 
     /// <summary>The docRef of a citizen number under <paramref name="docKey"/>.</summary>
@@ -64,19 +59,10 @@ public readonly record struct DocRef(ulong High, ulong Low)
     }
 
     /// <summary>Writes the 16 bytes.</summary>
-    public void WriteTo(Span<byte> destination)
-    {
-        BinaryPrimitives.WriteUInt64BigEndian(destination, High);
-        BinaryPrimitives.WriteUInt64BigEndian(destination[8..], Low);
-    }
+    public void WriteTo(Span<byte> destination) => Id128.Write(destination, High, Low);
 
     /// <summary>The 16 bytes.</summary>
-    public byte[] ToArray()
-    {
-        var bytes = new byte[Length];
-        WriteTo(bytes);
-        return bytes;
-    }
+    public byte[] ToArray() => Id128.ToArray(High, Low);
 
     /// <summary>Never reveals the value: docRefs must not reach logs.</summary>
     public override string ToString() => "DocRef(redacted)";

@@ -154,16 +154,8 @@ public static class TrustListFormat
 
                 var fields = new EntryFields();
                 reader.ReadStartMap();
-                while (reader.PeekState() != CborReaderState.EndMap)
+                while (CborMap.NextTextKey(reader, out var key))
                 {
-                    if (reader.PeekState() != CborReaderState.TextString)
-                    {
-                        reader.SkipValue();
-                        reader.SkipValue();
-                        continue;
-                    }
-
-                    var key = reader.ReadTextString();
                     switch (reader.PeekState())
                     {
                         case CborReaderState.TextString:

@@ -9,10 +9,8 @@ namespace Kiosk.Drivers.Gpio;
 public sealed class Buzzer : IDisposable
 {
     private readonly object _gate = new();
-    private readonly GpioController _gpio;
+    private readonly OutputPin _pin;
     private readonly TimeProvider _time;
-    private readonly PinValue _on;
-    private readonly PinValue _off;
     private ITimer? _timer;
     private BuzzerPattern? _playing;
     private int _step;
@@ -24,16 +22,12 @@ public sealed class Buzzer : IDisposable
     /// <param name="time">Clock for the steps.</param>
     public Buzzer(GpioController gpio, int pin, bool activeHigh, TimeProvider time)
     {
-        _gpio = gpio;
         _time = time;
-        Pin = pin;
-        _on = activeHigh ? PinValue.High : PinValue.Low;
-        _off = activeHigh ? PinValue.Low : PinValue.High;
-        _gpio.OpenPin(pin, PinMode.Output, _off);
+        _pin = new OutputPin(gpio, pin, activeHigh);
     }
 
     /// <summary>The buzzer pin.</summary>
-    public int Pin { get; }
+    public int Pin => _pin.Number;
 
     /// <summary>The pattern now playing, or null.</summary>
     public BuzzerPattern? Playing
@@ -121,18 +115,10 @@ public sealed class Buzzer : IDisposable
             return;
         }
 
-        _gpio.Write(Pin, sound ? _on : _off);
+        _pin.Write(sound);
         _sounding = sound;
     }
 
     /// <inheritdoc/>
-    public void Dispose()
-    {
-        // The controller may have been disposed first (it closes its pins then): nothing left to release.
-        if (_gpio.IsPinOpen(Pin))
-        {
-            Stop();
-            _gpio.ClosePin(Pin);
-        }
-    }
+    public void Dispose() => _pin.Close(Stop);
 }

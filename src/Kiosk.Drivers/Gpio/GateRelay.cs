@@ -9,10 +9,8 @@ namespace Kiosk.Drivers.Gpio;
 public sealed class GateRelay : IDisposable
 {
     private readonly object _gate = new();
-    private readonly GpioController _gpio;
+    private readonly OutputPin _pin;
     private readonly TimeProvider _time;
-    private readonly PinValue _active;
-    private readonly PinValue _inactive;
     private ITimer? _release;
 
     /// <param name="gpio">The controller (the caller owns it).</param>
@@ -27,17 +25,13 @@ public sealed class GateRelay : IDisposable
             throw new ArgumentOutOfRangeException(nameof(pulse), pulse, "pulse must be positive");
         }
 
-        _gpio = gpio;
         _time = time;
-        Pin = pin;
         Pulse = pulse;
-        _active = activeHigh ? PinValue.High : PinValue.Low;
-        _inactive = activeHigh ? PinValue.Low : PinValue.High;
-        _gpio.OpenPin(pin, PinMode.Output, _inactive);
+        _pin = new OutputPin(gpio, pin, activeHigh);
     }
 
     /// <summary>The relay pin.</summary>
-    public int Pin { get; }
+    public int Pin => _pin.Number;
 
     /// <summary>Pulse length.</summary>
     public TimeSpan Pulse { get; }
@@ -55,7 +49,7 @@ public sealed class GateRelay : IDisposable
         {
             if (!IsOpen)
             {
-                _gpio.Write(Pin, _active);
+                _pin.Write(active: true);
                 IsOpen = true;
                 PulseCount++;
             }
@@ -75,19 +69,11 @@ public sealed class GateRelay : IDisposable
             if (IsOpen)
             {
                 IsOpen = false;
-                _gpio.Write(Pin, _inactive);
+                _pin.Write(active: false);
             }
         }
     }
 
     /// <inheritdoc/>
-    public void Dispose()
-    {
-        // The controller may have been disposed first (it closes its pins then): nothing left to release.
-        if (_gpio.IsPinOpen(Pin))
-        {
-            Release();
-            _gpio.ClosePin(Pin);
-        }
-    }
+    public void Dispose() => _pin.Close(Release);
 }

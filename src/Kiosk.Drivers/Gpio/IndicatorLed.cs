@@ -5,9 +5,7 @@ namespace Kiosk.Drivers.Gpio;
 /// <summary>A lamp on one output (e.g. the "pass LED" or the "refer LED"; the lamp's own color is the hardware's business).</summary>
 public sealed class IndicatorLed : IDisposable
 {
-    private readonly GpioController _gpio;
-    private readonly PinValue _on;
-    private readonly PinValue _off;
+    private readonly OutputPin _pin;
 
     /// <param name="gpio">The controller (the caller owns it).</param>
     /// <param name="pin">LED pin.</param>
@@ -15,16 +13,12 @@ public sealed class IndicatorLed : IDisposable
     /// <param name="name">Name for logs, e.g. "pass LED".</param>
     public IndicatorLed(GpioController gpio, int pin, bool activeHigh, string name)
     {
-        _gpio = gpio;
-        Pin = pin;
         Name = name;
-        _on = activeHigh ? PinValue.High : PinValue.Low;
-        _off = activeHigh ? PinValue.Low : PinValue.High;
-        _gpio.OpenPin(pin, PinMode.Output, _off);
+        _pin = new OutputPin(gpio, pin, activeHigh);
     }
 
     /// <summary>The LED pin.</summary>
-    public int Pin { get; }
+    public int Pin => _pin.Number;
 
     /// <summary>Name for logs.</summary>
     public string Name { get; }
@@ -35,25 +29,17 @@ public sealed class IndicatorLed : IDisposable
     /// <summary>Lights the lamp.</summary>
     public void On()
     {
-        _gpio.Write(Pin, _on);
+        _pin.Write(active: true);
         IsOn = true;
     }
 
     /// <summary>Switches it off.</summary>
     public void Off()
     {
-        _gpio.Write(Pin, _off);
+        _pin.Write(active: false);
         IsOn = false;
     }
 
     /// <inheritdoc/>
-    public void Dispose()
-    {
-        // The controller may have been disposed first (it closes its pins then): nothing left to release.
-        if (_gpio.IsPinOpen(Pin))
-        {
-            Off();
-            _gpio.ClosePin(Pin);
-        }
-    }
+    public void Dispose() => _pin.Close(Off);
 }

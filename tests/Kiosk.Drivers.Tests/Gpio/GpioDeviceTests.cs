@@ -70,6 +70,27 @@ public sealed class GpioDeviceTests : IDisposable
     }
 
     [Fact]
+    public void Disposing_an_output_leaves_its_pin_inactive_and_closed()
+    {
+        var relay = new GateRelay(_gpio, 6, activeHigh: false, TimeSpan.FromSeconds(1), _time);
+        var led = new IndicatorLed(_gpio, 27, activeHigh: true, "pass LED");
+        var buzzer = new Buzzer(_gpio, 23, activeHigh: true, _time);
+        relay.Open();
+        led.On();
+        buzzer.Play(BuzzerPattern.Refer);
+        Assert.Equal((PinValue.Low, PinValue.High, PinValue.High), (_driver.LevelOf(6), _driver.LevelOf(27), _driver.LevelOf(23)));
+
+        relay.Dispose();
+        led.Dispose();
+        buzzer.Dispose();
+
+        Assert.Equal((PinValue.High, PinValue.Low, PinValue.Low), (_driver.LevelOf(6), _driver.LevelOf(27), _driver.LevelOf(23)));
+        Assert.False(_gpio.IsPinOpen(6) || _gpio.IsPinOpen(27) || _gpio.IsPinOpen(23));
+        Assert.Null(buzzer.Playing);
+        _time.Advance(TimeSpan.FromSeconds(5)); // no timer left to write to a closed pin
+    }
+
+    [Fact]
     public void Buzzer_patterns_play_their_exact_on_off_timing()
     {
         using var buzzer = new Buzzer(_gpio, 23, activeHigh: true, _time);

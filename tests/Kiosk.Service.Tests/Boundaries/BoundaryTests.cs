@@ -125,6 +125,6 @@ public sealed partial class BoundaryTests
         return seen;
     }
 
-    [GeneratedRegex(@"^public (?:(?:static|sealed|abstract|partial|readonly) )*(?:record struct|class|record|interface|enum|struct) ")]
+    [GeneratedRegex(@"^public (?:(?:static|sealed|abstract|partial|readonly) )*(?:record struct|ref struct|class|record|interface|enum|struct) ")]
     private static partial Regex PublicType();
 }

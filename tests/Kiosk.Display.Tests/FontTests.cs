@@ -74,7 +74,7 @@ public sealed class FontTests
         Assert.False(font.ContainsGlyphs(rare));
 
         using var renderer = new ScreenRenderer(800, 480);
-        var frame = renderer.Render(new ScreenModel(ScreenKind.Pass, ScreenSamples.Status, MaskedName: rare, Proxy: true));
+        var frame = renderer.Render(ScreenSamples.Pass(rare, proxy: true));
         Assert.Equal(800, frame.Width);
     }
 

@@ -14,7 +14,7 @@ public sealed class LayoutTests
     public void Icon_disc_and_status_strip_sit_at_proportional_places(int width, int height)
     {
         using var renderer = new ScreenRenderer(width, height);
-        var frame = renderer.Render(new ScreenModel(ScreenKind.Pass, ScreenSamples.Status, MaskedName: "王*明"));
+        var frame = renderer.Render(ScreenSamples.Pass("王*明"));
         Assert.Equal(width, frame.Width);
         Assert.Equal(height, frame.Height);
 
@@ -42,8 +42,8 @@ public sealed class LayoutTests
     public void Status_strip_shows_connectivity_by_shape_not_only_by_word()
     {
         using var renderer = new ScreenRenderer(800, 480);
-        using var online = ImageCompare.Copy(renderer.Render(new ScreenModel(ScreenKind.Idle, ScreenSamples.Status)));
-        using var offline = ImageCompare.Copy(renderer.Render(new ScreenModel(ScreenKind.Idle, ScreenSamples.Status with { Online = false })));
+        using var online = ImageCompare.Copy(renderer.Render(ScreenSamples.Idle()));
+        using var offline = ImageCompare.Copy(renderer.Render(ScreenSamples.Idle() with { Status = ScreenSamples.Status with { Online = false } }));
         var (differing, _) = ImageCompare.Diff(online, offline);
         Assert.True(differing > 20);
     }

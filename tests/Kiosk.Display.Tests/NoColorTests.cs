@@ -5,7 +5,10 @@ using SkiaSharp;
 
 namespace Kiosk.Display.Tests;
 
-/// <summary>The screen never shows a color (checkpoint-policy.md): no color words, no green/yellow/red hues.</summary>
+/// <summary>
+/// The screen never shows a color (checkpoint-policy.md): no color words, no green/yellow/red hues. The words of the
+/// kiosk's prompts are checked where they live (Kiosk.Core's PromptTable: tests/Kiosk.Service.Tests, PromptTableTests).
+/// </summary>
 public sealed partial class NoColorTests
 {
     [GeneratedRegex("绿|黄|红|green|yellow|red", RegexOptions.IgnoreCase)]
@@ -22,11 +25,9 @@ public sealed partial class NoColorTests
             }
         }
 
-        foreach (var message in Enum.GetValues<ReferMessage>())
+        foreach (var text in ScreenSamples.Strings())
         {
-            var b = ScreenText.ReferText(message);
-            yield return b.Zh;
-            yield return b.En;
+            yield return text;
         }
     }
 
@@ -50,7 +51,7 @@ public sealed partial class NoColorTests
         {
             var frame = renderer.Render(model);
             var (count, example) = CountHealthHues(frame);
-            Assert.True(count == 0, $"{model.Kind}/{model.Refer}/{model.Language}: {count} pixels with a health-color hue, e.g. {example}");
+            Assert.True(count == 0, $"{model.Icon}/{model.Tone}/{model.Headline.Text.En}/{model.Language}: {count} pixels with a health-color hue, e.g. {example}");
             checkedScreens++;
         }
 

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Kiosk.Core.Checkpoint;
+using Kiosk.Devices.Screen;
 using Kiosk.Display;
 using Kiosk.Display.Rendering;
 using Kiosk.Display.Sinks.Framebuffer;
@@ -29,8 +31,8 @@ public sealed class DisplayBench : IBenchmark
             var status = new StatusStrip(new DateTimeOffset(2026, 11, 25, 8, 0, 0, TimeSpan.FromHours(8)), true, "4 min", "kiosk-01");
             var models = new[]
             {
-                new ScreenModel(ScreenKind.Pass, status, MaskedName: "王*明", Proxy: true),
-                new ScreenModel(ScreenKind.Refer, status, MaskedName: "李*", Refer: ReferMessage.FurtherCheck),
+                ScreenPrompts.ToModel(PromptTable.Pass, status, "王*明", proxy: true),
+                ScreenPrompts.ToModel(PromptTable.ReferFurtherCheck, status, "李*"),
             };
 
             var ours = new List<double>(iterations);
@@ -82,7 +84,7 @@ public sealed class DisplayBench : IBenchmark
         using var surface = SKSurface.Create(new SKImageInfo(Width, Height));
         var canvas = surface.Canvas;
         using var typeface = KioskTypeface.Load();
-        canvas.Clear(Palette.Background(model.Kind));
+        canvas.Clear(Palette.Background(model.Tone));
         using (var strip = new SKPaint { Color = Palette.StripBackground })
         {
             canvas.DrawRect(0, 0, Width, 41, strip);
@@ -103,12 +105,12 @@ public sealed class DisplayBench : IBenchmark
         Text("2026-11-25 08:00", 20, 16, 28);
         Text("在线 online", 20, 220, 28);
         Text("数据 data 4 min", 20, 380, 28);
-        var headline = model.Kind == ScreenKind.Pass ? ScreenText.PassHeadline : ScreenText.ReferHeadline;
-        Text(headline.Zh, 70, 280, 190);
-        Text(headline.En, 42, 280, 240);
+        Text(model.Headline.Text.Zh, 70, 280, 190);
+        Text(model.Headline.Text.En, 42, 280, 240);
         Text(model.MaskedName ?? string.Empty, 46, 280, 310);
-        Text(ScreenText.ReferText(model.Refer).Zh, 30, 280, 370);
-        Text(ScreenText.ReferText(model.Refer).En, 24, 280, 405);
+        var line = model.Lines.Count > 0 ? model.Lines[0].Text : new Bilingual(string.Empty, string.Empty);
+        Text(line.Zh, 30, 280, 370);
+        Text(line.En, 24, 280, 405);
 
         using var image = surface.Snapshot();
         using var bitmap = SKBitmap.FromImage(image);

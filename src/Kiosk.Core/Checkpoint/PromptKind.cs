@@ -1,6 +1,9 @@
 namespace Kiosk.Core.Checkpoint;
 
-/// <summary>Which prompt the visitor is given (the screen draws it, the voice says it).</summary>
+/// <summary>
+/// Which screen the visitor is given: the one list of screens (the display draws what it is handed and has no list of its
+/// own). What each says, on the screen and aloud, is its rows of <see cref="PromptTable"/>.
+/// </summary>
 public enum PromptKind
 {
     /// <summary>Waiting: show your code (and, with a reader, or place your ID card).</summary>

@@ -1,9 +1,9 @@
 namespace Kiosk.Core.Checkpoint;
 
 /// <summary>
-/// What the checkpoint tells the visitor now, before anything is drawn or said: the screen (<c>Screen/ScreenPrompts</c>)
-/// turns it into its model and the voice speaks what the screen shows. The reason stays here, in the backend: the
-/// screen maps it to a neutral message and never shows a color.
+/// What the checkpoint tells the visitor now, before anything is drawn or said: <see cref="PromptTable.For"/> gives its row
+/// of the prompt table, whose texts the screen draws (<c>Screen/ScreenPrompts</c>) and whose clip the voice plays. The
+/// reason stays here, in the backend: the table turns it into a neutral message, and a color is never shown or said.
 /// </summary>
 /// <param name="Kind">The prompt.</param>
 /// <param name="Status">The kiosk's status line.</param>

@@ -11,9 +11,10 @@ using SkiaSharp;
 namespace Kiosk.Devices.Screen;
 
 /// <summary>
-/// The kiosk's <see cref="IScreen"/>: renders each model with <see cref="ScreenRenderer"/> and hands the frame to every
-/// configured sink. A failing sink raises <c>display_fault</c> (the others keep showing, the checkpoint keeps working)
-/// and the alert clears when every sink works again. Never throws.
+/// The kiosk's <see cref="IScreen"/>: draws each prompt as its screen (<see cref="ScreenPrompts"/>) with
+/// <see cref="ScreenRenderer"/> and hands the frame to every configured sink. A failing sink raises
+/// <c>display_fault</c> (the others keep showing, the checkpoint keeps working) and the alert clears when every sink
+/// works again. Never throws.
 /// </summary>
 /// <remarks>
 /// Show renders on the caller's thread (a few ms at 800×480). Captures — <see cref="CapturePng"/> for the fleet
@@ -33,7 +34,8 @@ public sealed partial class ScreenPresenter : IScreen, IDisposable
     private readonly ScreenRenderer _renderer;
     private bool _faulted;
     private int _shown;
-    private ScreenModel? _current;
+    private VisitorPrompt? _current;
+    private ScreenModel? _currentModel;
 
     /// <param name="options">Section <c>Display</c>.</param>
     /// <param name="sinks">Where frames go (<see cref="DisplaySinks.Open"/>); the presenter disposes them.</param>
@@ -48,8 +50,8 @@ public sealed partial class ScreenPresenter : IScreen, IDisposable
         _renderer = new ScreenRenderer(_options.Width, _options.Height);
     }
 
-    /// <summary>The screen now shown (the self-test redraws it; the fleet screenshot captures it).</summary>
-    public ScreenModel? Current
+    /// <summary>The prompt now shown (the self-test shows it again; the fleet screenshot captures its screen).</summary>
+    public VisitorPrompt? Current
     {
         get
         {
@@ -63,30 +65,30 @@ public sealed partial class ScreenPresenter : IScreen, IDisposable
     /// <summary>Screens shown since start.</summary>
     public int ShownCount => Volatile.Read(ref _shown);
 
-    /// <summary>Raised after each <see cref="Show"/>, outside the presenter's lock, with the model as shown, whether or not
+    /// <summary>Raised after each <see cref="Show"/>, outside the presenter's lock, with the prompt shown, whether or not
     /// every sink worked (the voice speaks it). Handlers must return at once and not throw.</summary>
-    public event Action<ScreenModel>? Shown;
+    public event Action<VisitorPrompt>? Shown;
 
     /// <summary>The sinks frames go to.</summary>
     public IReadOnlyList<IFrameSink> Sinks => _sinks;
 
-    /// <summary>Shows a checkpoint prompt: drawn as its screen (<see cref="ScreenPrompts"/>).</summary>
-    public void Show(VisitorPrompt prompt) => Show(ScreenPrompts.ToModel(prompt));
-
-    /// <summary>Draws the model on every sink (the language of <c>Display:Language</c>) and tells <see cref="Shown"/>.</summary>
-    public void Show(ScreenModel model)
+    /// <summary>
+    /// Draws the prompt as its screen (<see cref="ScreenPrompts"/>, in the language of <c>Display:Language</c>) on every
+    /// sink and tells <see cref="Shown"/>.
+    /// </summary>
+    public void Show(VisitorPrompt prompt)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        var effective = model with { Language = _options.Language };
-        Present(effective);
-        Shown?.Invoke(effective);
+        ArgumentNullException.ThrowIfNull(prompt);
+        Present(prompt, ScreenPrompts.ToModel(prompt, _options.Language));
+        Shown?.Invoke(prompt);
     }
 
-    private void Present(ScreenModel effective)
+    private void Present(VisitorPrompt prompt, ScreenModel effective)
     {
         lock (_gate)
         {
-            _current = effective;
+            _current = prompt;
+            _currentModel = effective;
             var number = ++_shown;
             var failures = new List<string>();
             SKBitmap frame;
@@ -96,7 +98,7 @@ public sealed partial class ScreenPresenter : IScreen, IDisposable
             }
             catch (Exception ex)
             {
-                LogRenderFailed(_logger, effective.Kind, ex.Message);
+                LogRenderFailed(_logger, ScreenNames.Of(prompt.Kind), ex.Message);
                 ReportFailures([$"render: {OneLine.Of(ex.Message)}"]);
                 return;
             }
@@ -118,7 +120,7 @@ public sealed partial class ScreenPresenter : IScreen, IDisposable
             {
                 try
                 {
-                    SaveScreen(effective, number, frame);
+                    SaveScreen(effective, ScreenFileName(number, prompt.Kind), frame);
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
@@ -136,34 +138,34 @@ public sealed partial class ScreenPresenter : IScreen, IDisposable
     {
         lock (_gate)
         {
-            if (_current is null)
+            if (_current is null || _currentModel is null)
             {
                 return null;
             }
 
             try
             {
-                return _renderer.RenderPng(ForCapture(_current));
+                return _renderer.RenderPng(ForCapture(_currentModel));
             }
             catch (Exception ex)
             {
-                LogRenderFailed(_logger, _current.Kind, ex.Message);
+                LogRenderFailed(_logger, ScreenNames.Of(_current.Kind), ex.Message);
                 return null;
             }
         }
     }
 
     /// <summary>The file name of the n-th shown screen, e.g. <c>0001-pass.png</c>.</summary>
-    public static string ScreenFileName(int number, ScreenKind kind) =>
-        string.Create(CultureInfo.InvariantCulture, $"{number:0000}-{ScreenKindNames.Of(kind)}.png");
+    public static string ScreenFileName(int number, PromptKind kind) =>
+        string.Create(CultureInfo.InvariantCulture, $"{number:0000}-{ScreenNames.Of(kind)}.png");
 
     private ScreenModel ForCapture(ScreenModel model) =>
         _options.CapturesShowName || string.IsNullOrEmpty(model.MaskedName) ? model : model with { MaskedName = RedactedName };
 
-    private void SaveScreen(ScreenModel model, int number, SKBitmap shown)
+    private void SaveScreen(ScreenModel model, string fileName, SKBitmap shown)
     {
         Directory.CreateDirectory(_options.ScreensDirectory!);
-        var path = Path.Combine(_options.ScreensDirectory!, ScreenFileName(number, model.Kind));
+        var path = Path.Combine(_options.ScreensDirectory!, fileName);
         var capture = ForCapture(model);
         if (ReferenceEquals(capture, model))
         {
@@ -211,7 +213,7 @@ public sealed partial class ScreenPresenter : IScreen, IDisposable
     private static partial void LogSinkFailed(ILogger logger, string sink, string reason);
 
     [LoggerMessage(EventId = 4112, Level = LogLevel.Error, Message = "Rendering the {Screen} screen failed: {Reason}")]
-    private static partial void LogRenderFailed(ILogger logger, ScreenKind screen, string reason);
+    private static partial void LogRenderFailed(ILogger logger, string screen, string reason);
 
     [LoggerMessage(EventId = 4113, Level = LogLevel.Information, Message = "Display sinks recovered")]
     private static partial void LogRecovered(ILogger logger);

@@ -1,60 +1,66 @@
 using Kiosk.Core;
-using Kiosk.Display;
 using Kiosk.Core.Checkpoint;
+using Kiosk.Display;
 
 namespace Kiosk.Devices.Screen;
 
 /// <summary>
-/// The checkpoint's prompts as screens: the prompt's kind is the screen's, the status line is the strip, and a reason
-/// becomes its neutral message. The only place where a reason meets the screen; a color never does.
+/// The checkpoint's prompts as screens: the prompt's row of <see cref="PromptTable"/> gives the words (a REFER's reason
+/// is already its neutral message there), <see cref="ScreenLook"/> the icon, background and sizes, and the status line
+/// becomes the strip. The display receives only texts and shapes; a reason or a color never reaches it.
 /// </summary>
 public static class ScreenPrompts
 {
-    /// <summary>The screen model of a prompt (in the default language; the presenter applies <c>Display:Language</c>).</summary>
-    public static ScreenModel ToModel(VisitorPrompt prompt)
+    /// <summary>The screen of a prompt, in <paramref name="language"/> (the presenter applies <c>Display:Language</c>).</summary>
+    public static ScreenModel ToModel(VisitorPrompt prompt, ScreenLanguage language = ScreenLanguage.Both)
     {
         ArgumentNullException.ThrowIfNull(prompt);
-        return new ScreenModel(
-            KindOf(prompt.Kind),
-            new StatusStrip(prompt.Status.At, prompt.Status.Online, prompt.Status.ColorDataAge is { } age ? AgeText.Short(age) : null, prompt.Status.KioskId),
-            prompt.MaskedName,
-            prompt.Proxy,
-            prompt.Kind == PromptKind.Refer && prompt.Reason is { } reason ? ReferMessageFor(reason) : ReferMessage.SeeStaff,
-            Detail: prompt.Detail,
-            OffersCard: prompt.OffersCard);
+        return ToModel(PromptTable.For(prompt), Strip(prompt.Status), prompt.MaskedName, prompt.Proxy, prompt.Detail, language);
     }
 
-    /// <summary>The screen of a prompt.</summary>
-    public static ScreenKind KindOf(PromptKind kind) => kind switch
-    {
-        PromptKind.Idle => ScreenKind.Idle,
-        PromptKind.Measuring => ScreenKind.Measuring,
-        PromptKind.Pass => ScreenKind.Pass,
-        PromptKind.Refer => ScreenKind.Refer,
-        PromptKind.Offline => ScreenKind.Offline,
-        PromptKind.Fault => ScreenKind.Fault,
-        PromptKind.PlaceCard => ScreenKind.PlaceCard,
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a prompt"),
-    };
-
     /// <summary>
-    /// The neutral message of each reason. A color and a high temperature read alike: "a further check is needed"; the
-    /// identity reasons say what the visitor can act on (the card does not match, could not be read, is out of date, has
-    /// no record), never a color.
+    /// The screen of a row of the prompt table with the data of the moment. The masked name and the 代 mark appear on the
+    /// screens that show them (place card, PASS, REFER), the detail on those that show it (offline, fault).
     /// </summary>
-    public static ReferMessage ReferMessageFor(Reason reason) => reason switch
+    /// <exception cref="ArgumentException">The prompt is only spoken (it has no screen).</exception>
+    public static ScreenModel ToModel(PromptEntry prompt, StatusStrip status, string? maskedName = null, bool proxy = false, string? detail = null, ScreenLanguage language = ScreenLanguage.Both)
     {
-        Reason.CodeUnrecognized => ReferMessage.CodeNotRecognized,
-        Reason.CodeInvalid => ReferMessage.CodeNotVerified,
-        Reason.CodeExpired => ReferMessage.CodeExpired,
-        Reason.CodeNotYetValid => ReferMessage.CodeNotYetValid,
-        Reason.TemperatureUnavailable => ReferMessage.TemperatureNotTaken,
-        Reason.HealthStatus or Reason.TemperatureHigh => ReferMessage.FurtherCheck,
-        Reason.IdentityMismatch => ReferMessage.CardMismatch,
-        Reason.IdentityUnconfirmed => ReferMessage.IdentityNotConfirmed,
-        Reason.DocumentInvalid => ReferMessage.CardUnreadable,
-        Reason.DocumentExpired => ReferMessage.CardOutOfDate,
-        Reason.NoRecord => ReferMessage.NoRecord,
-        _ => ReferMessage.SeeStaff,
-    };
+        ArgumentNullException.ThrowIfNull(prompt);
+        if (prompt.Kind is not { } kind || prompt.Headline is not { } headline)
+        {
+            throw new ArgumentException($"the prompt '{prompt.Name}' is only spoken: it has no screen", nameof(prompt));
+        }
+
+        var look = ScreenLook.Of(kind);
+        var lines = new List<ScreenLine>(2);
+        if (prompt.Body is { } body)
+        {
+            lines.Add(ScreenLine.Body(Text(body), look.BodyGap, look.BodyScale));
+        }
+
+        if (prompt.Hint is { } hint)
+        {
+            lines.Add(ScreenLine.Hint(Text(hint), look.HintGap));
+        }
+
+        return new ScreenModel(
+            look.Icon,
+            look.Tone,
+            status,
+            ScreenLine.Headline(Text(headline), look.HeadlineZh, look.HeadlineEn),
+            lines,
+            MaskedName: look.ShowsName ? maskedName : null,
+            Proxy: look.ShowsName && proxy,
+            Language: language,
+            Detail: look.ShowsDetail ? detail : null);
+    }
+
+    /// <summary>The status strip of a status line (the data's age as a technician reads it).</summary>
+    public static StatusStrip Strip(StatusLine status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        return new StatusStrip(status.At, status.Online, status.ColorDataAge is { } age ? AgeText.Short(age) : null, status.KioskId);
+    }
+
+    private static Bilingual Text(PromptText text) => new(text.Zh, text.En);
 }

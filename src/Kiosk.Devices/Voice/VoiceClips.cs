@@ -6,10 +6,11 @@ using Microsoft.Extensions.Logging;
 namespace Kiosk.Devices.Voice;
 
 /// <summary>
-/// The clips the kiosk speaks: the defaults built into the kiosk (Clips/*.wav, embedded), each replaced by a site's
-/// recording of the same file name in <see cref="VoiceOptions.ClipsDirectory"/>. The directory is read once, at
-/// start: a file that is not a playable WAV raises one <c>audio_fault</c> alert naming the file, and the default
-/// clip is used.
+/// The clips the kiosk speaks, a pair per prompt of <see cref="PromptTable"/> (<c>NAME.zh.wav</c> and
+/// <c>NAME.en.wav</c>): the defaults built into the kiosk (Clips/*.wav, embedded, generated from Clips/prompts.tsv),
+/// each replaced by a site's recording of the same file name in <see cref="VoiceOptions.ClipsDirectory"/>. The
+/// directory is read once, at start: a file that is not a playable WAV raises one <c>audio_fault</c> alert naming the
+/// file, and the default clip is used.
 /// </summary>
 public sealed partial class VoiceClips
 {
@@ -23,11 +24,11 @@ public sealed partial class VoiceClips
     /// <param name="logger">Logger.</param>
     public VoiceClips(string? clipsDirectory, IAlerts alerts, ILogger<VoiceClips> logger)
     {
-        foreach (var name in PromptCatalog.Names)
+        foreach (var prompt in PromptTable.All)
         {
-            foreach (var language in PromptCatalog.Languages)
+            foreach (var language in Languages)
             {
-                _clips[Key(name, language)] = LoadDefault(name, language);
+                _clips[Key(prompt.Name, language)] = LoadDefault(prompt.Name, language);
             }
         }
 
@@ -72,6 +73,9 @@ public sealed partial class VoiceClips
         }
     }
 
+    /// <summary>The languages a clip exists in, in speaking order.</summary>
+    public static IReadOnlyList<string> Languages { get; } = ["zh", "en"];
+
     /// <summary>Clips (<c>pass.zh</c>, ...) replaced by the site's recordings.</summary>
     public IReadOnlyCollection<string> FromSite => _fromSite;
 
@@ -82,13 +86,16 @@ public sealed partial class VoiceClips
     /// <exception cref="InvalidOperationException">The kiosk was built without it (a test keeps that from happening).</exception>
     public static PcmClip LoadDefault(string name, string language)
     {
-        var file = PromptCatalog.FileName(name, language);
+        var file = FileName(name, language);
         using var stream = typeof(VoiceClips).Assembly.GetManifestResourceStream(ResourcePrefix + file)
             ?? throw new InvalidOperationException($"the default voice clip {file} is not built into the kiosk");
         using var memory = new MemoryStream();
         stream.CopyTo(memory);
         return PcmClip.ReadWav(memory.ToArray(), Key(name, language));
     }
+
+    /// <summary>The file name of a clip, e.g. <c>pass.zh.wav</c>.</summary>
+    public static string FileName(string name, string language) => $"{name}.{language}.wav";
 
     private static string Key(string name, string language) => $"{name}.{language}";
 

@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using Kiosk.Display;
 using Kiosk.Drivers.Audio;
 using Kiosk.Core.Checkpoint;
 using Kiosk.Core;
@@ -12,9 +11,9 @@ namespace Kiosk.Devices.Voice;
 public delegate ISoundSink SoundSinkFactory(string device);
 
 /// <summary>
-/// Speaks a prompt for every screen shown (<see cref="Announce"/>, wired to <c>ScreenPresenter.Shown</c>) and for
-/// an assist press, on its own worker: the caller only posts to a channel, so no prompt, and no sound device,
-/// ever holds up a decision or the gate.
+/// Speaks every prompt shown (<see cref="Announce"/>, wired to <c>ScreenPresenter.Shown</c>: the clip of the prompt's
+/// row of <see cref="PromptTable"/>, the row whose texts the screen drew) and the assist press, on its own worker: the
+/// caller only posts to a channel, so no prompt, and no sound device, ever holds up a decision or the gate.
 /// </summary>
 /// <remarks>
 /// <para>Each prompt is its clips in the configured languages (Mandarin, a 300 ms pause, English), at the volume of
@@ -70,15 +69,15 @@ public sealed partial class VoicePrompter
     /// <summary>Prompts spoken to their end since start.</summary>
     public long Spoken => Interlocked.Read(ref _spoken);
 
-    /// <summary>A screen is shown: speak its prompt. Returns at once; never throws.</summary>
-    public void Announce(ScreenModel model)
+    /// <summary>A prompt is shown: speak its row of <see cref="PromptTable"/>. Returns at once; never throws.</summary>
+    public void Announce(VisitorPrompt prompt)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        Say(PromptCatalog.For(model), cut: model.Kind != ScreenKind.Idle);
+        ArgumentNullException.ThrowIfNull(prompt);
+        Say(PromptTable.For(prompt).Name, cut: prompt.Kind != PromptKind.Idle);
     }
 
     /// <summary>
-    /// Speak prompt <paramref name="name"/> (a <see cref="PromptCatalog"/> name; null = none). With
+    /// Speak prompt <paramref name="name"/> (a <see cref="PromptEntry.Name"/>; null = none). With
     /// <paramref name="cut"/> it cuts the prompt playing; without, it follows it. Either way it replaces a prompt
     /// still waiting. Returns at once; never throws.
     /// </summary>
@@ -199,7 +198,7 @@ public sealed partial class VoicePrompter
         {
             if (clips.Get(name, language) is not { } clip)
             {
-                missing.Add(PromptCatalog.FileName(name, language));
+                missing.Add(VoiceClips.FileName(name, language));
                 continue;
             }
 

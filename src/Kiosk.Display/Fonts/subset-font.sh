@@ -1,7 +1,8 @@
 #!/bin/sh
 # Regenerates NotoSansCJKsc-Kiosk.otf: Noto Sans CJK SC Regular cut down to the glyphs the kiosk draws.
 # Needs (only to regenerate, not to build or test): apt-get install fonts-noto-cjk python3-fonttools
-# Glyphs kept: printable ASCII, common punctuation, every character of Rendering/ScreenText.cs,
+# Glyphs kept: printable ASCII, common punctuation, every character of Rendering/ScreenText.cs (the status strip,
+# the 代 mark) and of the kiosk's prompt table, src/Kiosk.Core/Checkpoint/PromptTable.cs (what the screens say),
 # and GB 2312 level 1 (the 3755 most common hanzi) so real masked names such as 王*明 render.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -9,9 +10,9 @@ src=${NOTO_CJK_TTC:-/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc}
 py=${PYTHON:-/usr/bin/python3}
 chars=$(mktemp)
 trap 'rm -f "$chars"' EXIT
-"$py" - "$here/../Rendering/ScreenText.cs" > "$chars" <<'PY'
+"$py" - "$here/../Rendering/ScreenText.cs" "$here/../../Kiosk.Core/Checkpoint/PromptTable.cs" > "$chars" <<'PY'
 import sys
-text = open(sys.argv[1], encoding="utf-8").read()
+text = "".join(open(path, encoding="utf-8").read() for path in sys.argv[1:])
 keep = set(chr(c) for c in range(0x20, 0x7F))                     # printable ASCII
 keep |= set("，。：；？！、“”‘’（）《》…—·°×代＊")               # punctuation and marks
 keep |= set(c for c in text if ord(c) > 0x7F)                      # every UI string

@@ -23,15 +23,14 @@ public static class Palette
     /// <summary>The icon disc.</summary>
     public static readonly SKColor IconDisc = new(0xEE, 0xF2, 0xF7);
 
-    /// <summary>Background of a screen.</summary>
-    public static SKColor Background(ScreenKind kind) => kind switch
+    /// <summary>The background of a tone.</summary>
+    public static SKColor Background(ScreenTone tone) => tone switch
     {
-        ScreenKind.Idle => new SKColor(0x12, 0x2A, 0x47),      // deep navy
-        ScreenKind.Measuring => new SKColor(0x1B, 0x3A, 0x5E), // navy
-        ScreenKind.PlaceCard => new SKColor(0x1B, 0x3A, 0x5E), // navy, like measuring: a step of the check
-        ScreenKind.Pass => new SKColor(0x0E, 0x4A, 0x8C),      // strong blue
-        ScreenKind.Refer => new SKColor(0x3A, 0x42, 0x4C),     // slate grey
-        ScreenKind.Offline => new SKColor(0x4B, 0x50, 0x57),   // grey
-        _ => new SKColor(0x1E, 0x1F, 0x22),                    // near black
+        ScreenTone.DeepNavy => new SKColor(0x12, 0x2A, 0x47),
+        ScreenTone.Navy => new SKColor(0x1B, 0x3A, 0x5E),
+        ScreenTone.StrongBlue => new SKColor(0x0E, 0x4A, 0x8C),
+        ScreenTone.SlateGrey => new SKColor(0x3A, 0x42, 0x4C),
+        ScreenTone.Grey => new SKColor(0x4B, 0x50, 0x57),
+        _ => new SKColor(0x1E, 0x1F, 0x22), // near black
     };
 }

@@ -3,13 +3,13 @@ using SkiaSharp;
 namespace Kiosk.Display.Rendering;
 
 /// <summary>
-/// The icon of each screen, drawn as paths inside a light disc. The shapes alone tell the screens apart
-/// (check mark for PASS, a person raising a hand for REFER), so nobody needs to tell colors apart.
+/// The icons, drawn as paths inside a light disc. The shapes alone tell the screens apart (a check mark, a person
+/// raising a hand), so nobody needs to tell colors apart.
 /// </summary>
 internal static class ScreenIcons
 {
-    /// <summary>Draws the icon of <paramref name="kind"/> in the square <paramref name="box"/>.</summary>
-    public static void Draw(SKCanvas canvas, ScreenKind kind, SKRect box, SKColor ink)
+    /// <summary>Draws <paramref name="icon"/> in the square <paramref name="box"/>.</summary>
+    public static void Draw(SKCanvas canvas, ScreenIcon icon, SKRect box, SKColor ink)
     {
         var size = box.Width;
         using var disc = new SKPaint { IsAntialias = true, Color = Palette.IconDisc, Style = SKPaintStyle.Fill };
@@ -28,26 +28,27 @@ internal static class ScreenIcons
 
         SKPoint P(float x, float y) => new(box.Left + x * size, box.Top + y * size);
 
-        switch (kind)
+        switch (icon)
         {
-            case ScreenKind.Pass:
+            case ScreenIcon.Check:
                 DrawCheck(canvas, stroke, P);
                 break;
-            case ScreenKind.Refer:
+            case ScreenIcon.RaisedHand:
                 DrawPersonRaisingHand(canvas, stroke, fill, size, P);
                 break;
-            case ScreenKind.Idle:
+            case ScreenIcon.QrCode:
                 DrawQrSymbol(canvas, fill, size, P);
                 break;
-            case ScreenKind.Measuring:
+            case ScreenIcon.Thermometer:
                 DrawThermometer(canvas, stroke, fill, size, P);
                 break;
-            case ScreenKind.Offline:
+            case ScreenIcon.Pause:
                 DrawPause(canvas, fill, size, P);
                 break;
-            case ScreenKind.PlaceCard:
+            case ScreenIcon.CardOnReader:
                 DrawCardOnReader(canvas, stroke, fill, size, P);
                 break;
+            case ScreenIcon.Warning:
             default:
                 DrawWarningTriangle(canvas, stroke, fill, size, P);
                 break;

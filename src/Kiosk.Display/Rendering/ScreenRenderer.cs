@@ -59,7 +59,7 @@ public sealed class ScreenRenderer : IDisposable
 
     private void Draw(ScreenModel model)
     {
-        var background = Palette.Background(model.Kind);
+        var background = Palette.Background(model.Tone);
         _canvas.Clear(background);
 
         var stripHeight = MathF.Round(Height * 0.085f);
@@ -70,7 +70,7 @@ public sealed class ScreenRenderer : IDisposable
         var contentHeight = Height - stripHeight;
         var iconSize = MathF.Min(Width * 0.26f, contentHeight * 0.58f);
         var iconBox = SKRect.Create(pad, contentTop + (contentHeight - iconSize) / 2, iconSize, iconSize);
-        ScreenIcons.Draw(_canvas, model.Kind, iconBox, background);
+        ScreenIcons.Draw(_canvas, model.Icon, iconBox, background);
 
         var textLeft = iconBox.Right + pad;
         var textRight = Width - pad;
@@ -80,64 +80,36 @@ public sealed class ScreenRenderer : IDisposable
     /// <summary>One line of the text block before wrapping.</summary>
     private readonly record struct TextLine(string Text, float Size, bool Bold, bool Secondary, float GapBefore, bool ProxyBadge = false);
 
+    /// <summary>The headline, the masked name (with the 代 mark), the model's lines, the detail: top to bottom.</summary>
     private List<TextLine> BuildLines(ScreenModel model)
     {
         var h = Height;
         var lines = new List<TextLine>();
         var lang = model.Language;
 
-        void Add(Bilingual text, float zhSize, float enSize, bool bold, bool secondary, float gap)
+        void Add(ScreenLine line)
         {
+            var gap = line.GapBefore;
             if (lang != ScreenLanguage.English)
             {
-                lines.Add(new TextLine(text.Zh, zhSize * h, bold, secondary, gap * h));
+                lines.Add(new TextLine(line.Text.Zh, line.ZhSize * h, line.Bold, line.Secondary, gap * h));
                 gap = 0.005f;
             }
 
             if (lang != ScreenLanguage.Chinese)
             {
-                lines.Add(new TextLine(text.En, enSize * h, bold, secondary, gap * h));
+                lines.Add(new TextLine(line.Text.En, line.EnSize * h, line.Bold, line.Secondary, gap * h));
             }
         }
 
-        const float HeadZh = 0.135f, HeadEn = 0.08f, BodyZh = 0.062f, BodyEn = 0.05f;
-        switch (model.Kind)
+        Add(model.Headline);
+        AddIdentity(lines, model, h);
+        foreach (var line in model.Lines)
         {
-            case ScreenKind.Idle:
-                Add(ScreenText.IdleHeadline, HeadZh * 0.8f, HeadEn * 0.9f, true, false, 0);
-                Add(model.OffersCard ? ScreenText.IdleNoCodeCard : ScreenText.IdleNoCode, BodyZh, BodyEn, false, false, 0.045f);
-                Add(ScreenText.IdleHint, BodyZh * 0.85f, BodyEn * 0.9f, false, true, 0.035f);
-                break;
-            case ScreenKind.Measuring:
-                Add(ScreenText.MeasuringHeadline, HeadZh * 0.8f, HeadEn * 0.9f, true, false, 0);
-                Add(ScreenText.MeasuringHold, BodyZh * 1.1f, BodyEn * 1.1f, false, false, 0.05f);
-                break;
-            case ScreenKind.PlaceCard:
-                Add(ScreenText.PlaceCardHeadline, HeadZh * 0.7f, HeadEn * 0.85f, true, false, 0);
-                AddIdentity(lines, model, h);
-                Add(ScreenText.PlaceCardHint, BodyZh * 0.85f, BodyEn * 0.9f, false, true, 0.04f);
-                break;
-            case ScreenKind.Pass:
-                Add(ScreenText.PassHeadline, HeadZh * 1.2f, HeadEn * 1.1f, true, false, 0);
-                AddIdentity(lines, model, h);
-                break;
-            case ScreenKind.Refer:
-                Add(ScreenText.ReferHeadline, HeadZh, HeadEn, true, false, 0);
-                AddIdentity(lines, model, h);
-                Add(ScreenText.ReferText(model.Refer), BodyZh, BodyEn, false, false, 0.045f);
-                break;
-            case ScreenKind.Offline:
-                Add(ScreenText.OfflineHeadline, HeadZh, HeadEn, true, false, 0);
-                Add(ScreenText.OfflineBody, BodyZh, BodyEn, false, false, 0.045f);
-                AddDetail(lines, model, h);
-                break;
-            default:
-                Add(ScreenText.FaultHeadline, HeadZh, HeadEn, true, false, 0);
-                Add(ScreenText.FaultBody, BodyZh, BodyEn, false, false, 0.045f);
-                AddDetail(lines, model, h);
-                break;
+            Add(line);
         }
 
+        AddDetail(lines, model, h);
         return lines;
     }
 

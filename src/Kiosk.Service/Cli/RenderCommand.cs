@@ -4,6 +4,7 @@ using Kiosk.Display;
 using Kiosk.Display.Rendering;
 using Kiosk.Service.Hosting;
 using Kiosk.Core;
+using Kiosk.Core.Checkpoint;
 using Kiosk.Devices.Screen;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,11 +12,14 @@ using Microsoft.Extensions.Options;
 
 namespace Kiosk.Service.Cli;
 
-/// <summary><c>kiosk render --screen NAME [--out FILE] [--size WxH] [--lang zh|en|both]</c>: draws one screen to PNG.</summary>
+/// <summary>
+/// <c>kiosk render --screen NAME [--out FILE] [--size WxH] [--lang zh|en|both]</c>: draws one screen to PNG, as the kiosk
+/// draws it (the prompt's row of <see cref="PromptTable"/>, through <see cref="ScreenPrompts"/>).
+/// </summary>
 public static class RenderCommand
 {
     /// <summary>Screen names the command accepts.</summary>
-    public static IReadOnlyList<string> ScreenNames => ScreenKindNames.All;
+    public static IReadOnlyList<string> ScreenNames => Devices.Screen.ScreenNames.All;
 
     /// <summary>Refer message names the command accepts (<c>see-staff</c>, <c>code-expired</c>, ...).</summary>
     public static IReadOnlyList<string> ReferNames { get; } = Enum.GetValues<ReferMessage>().Select(ToKebab).ToArray();
@@ -43,17 +47,17 @@ public static class RenderCommand
             var kind = ParseScreen(parse.GetValue(screen)!);
             var (display, configuredKioskId) = ConfiguredDefaults(parse);
             var (width, height) = parse.GetValue(size) is { } sizeText ? ParseSize(sizeText) : (display.Width, display.Height);
-            var model = new ScreenModel(
-                kind,
+            var prompt = PromptTable.Find(kind, parse.GetValue(refer) is { } r ? ParseRefer(r) : ReferMessage.SeeStaff, parse.GetValue(offersCard));
+            var model = ScreenPrompts.ToModel(
+                prompt,
                 new StatusStrip(TimeProvider.System.GetLocalNow(), Online: true, DataAge: "3 min", parse.GetValue(kioskId) ?? configuredKioskId),
-                MaskedName: parse.GetValue(maskedName),
-                Proxy: parse.GetValue(proxy),
-                Refer: parse.GetValue(refer) is { } r ? ParseRefer(r) : ReferMessage.SeeStaff,
-                Language: parse.GetValue(lang) is { } langText ? ParseLanguage(langText) : display.Language,
-                Detail: parse.GetValue(detail),
-                OffersCard: parse.GetValue(offersCard));
+                maskedName: parse.GetValue(maskedName),
+                proxy: parse.GetValue(proxy),
+                detail: parse.GetValue(detail),
+                language: parse.GetValue(lang) is { } langText ? ParseLanguage(langText) : display.Language);
 
-            var file = parse.GetValue(output)?.FullName ?? Path.GetFullPath($"{ScreenKindNames.Of(kind)}.png");
+            var name = Devices.Screen.ScreenNames.Of(kind);
+            var file = parse.GetValue(output)?.FullName ?? Path.GetFullPath($"{name}.png");
             byte[] png;
             using (var renderer = new ScreenRenderer(width, height))
             {
@@ -69,7 +73,7 @@ public static class RenderCommand
                 throw new KioskInputException($"cannot write {file}: {ex.Message}", ex);
             }
 
-            parse.InvocationConfiguration.Output.WriteLine($"{file} ({width}x{height}, {ScreenKindNames.Of(kind)})");
+            parse.InvocationConfiguration.Output.WriteLine($"{file} ({width}x{height}, {name})");
             return 0;
         });
 
@@ -89,8 +93,8 @@ public static class RenderCommand
         return (KioskServices.Resolve<DisplayOptions>(provider), string.IsNullOrWhiteSpace(kioskId) ? new KioskOptions().KioskId : kioskId);
     }
 
-    internal static ScreenKind ParseScreen(string name) =>
-        ScreenKindNames.Parse(name) ?? throw new KioskInputException($"unknown screen '{name}' (expected one of: {string.Join(", ", ScreenNames)})");
+    internal static PromptKind ParseScreen(string name) =>
+        Devices.Screen.ScreenNames.Parse(name) ?? throw new KioskInputException($"unknown screen '{name}' (expected one of: {string.Join(", ", ScreenNames)})");
 
     internal static (int Width, int Height) ParseSize(string text)
     {

@@ -4,6 +4,7 @@ using System.Globalization;
 using Kiosk.Drivers.Audio;
 using Kiosk.Colors;
 using Kiosk.Fleet;
+using Kiosk.Core.Checkpoint;
 using Kiosk.Devices.Voice;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -19,7 +20,8 @@ public static class SpeakCommand
 {
     public static Command Create()
     {
-        var prompt = new Argument<string>("PROMPT") { Description = $"Prompt to speak: {string.Join(", ", PromptCatalog.Names)}" };
+        var names = PromptTable.All.Select(p => p.Name).ToArray();
+        var prompt = new Argument<string>("PROMPT") { Description = $"Prompt to speak: {string.Join(", ", names)}" };
         var lang = new Option<string?>("--lang") { Description = "zh, en or both (default: Voice:Language)" };
         var device = new Option<string?>("--device") { Description = "ALSA playback device (default: Voice:Device; `aplay -L` lists them)" };
         var volume = new Option<int?>("--volume") { Description = "Volume 0-100 (default: Voice:Volume)" };
@@ -31,9 +33,9 @@ public static class SpeakCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var name = parse.GetValue(prompt)!.Trim().ToLowerInvariant();
-            if (!PromptCatalog.Names.Contains(name))
+            if (PromptTable.Named(name) is null)
             {
-                throw new KioskInputException($"unknown prompt '{name}' (expected one of: {string.Join(", ", PromptCatalog.Names)})");
+                throw new KioskInputException($"unknown prompt '{name}' (expected one of: {string.Join(", ", names)})");
             }
 
             var options = new VoiceOptions();

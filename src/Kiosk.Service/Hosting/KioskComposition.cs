@@ -128,7 +128,7 @@ public static class KioskComposition
             var o = sp.GetRequiredService<IOptions<GpioOptions>>().Value;
             var button = new AssistButton(sp.GetRequiredService<GpioController>(), o.AssistButtonPin, o.AssistButtonActiveLow, TimeSpan.FromMilliseconds(o.DebounceMs), sp.GetRequiredService<TimeProvider>());
             var voice = sp.GetRequiredService<VoicePrompter>();
-            button.Pressed += (_, _) => voice.Say(PromptCatalog.Assist);
+            button.Pressed += (_, _) => voice.Say(PromptTable.Assist.Name);
             return new AssistButtonHandler(button, sp.GetRequiredService<IAlerts>(), sp.GetRequiredService<ILogger<AssistButtonHandler>>());
         });
 

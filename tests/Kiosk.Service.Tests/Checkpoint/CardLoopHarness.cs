@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using HealthCode.Formats;
 using HealthCode.Formats.Identity;
-using Kiosk.Display;
 using Kiosk.Core.Checkpoint;
 using Kiosk.Core.Identity;
 using Kiosk.Devices.Identity;
@@ -49,8 +48,8 @@ internal sealed class CardLoopHarness
 
     public List<DecisionRecord> Decisions { get; } = [];
 
-    /// <summary>Every screen shown, with the virtual second it was shown at.</summary>
-    public List<(double At, ScreenModel Model)> Screens { get; } = [];
+    /// <summary>Every prompt shown, with the virtual second it was shown at and its row of the prompt table.</summary>
+    public List<(double At, VisitorPrompt Prompt, PromptEntry Says)> Screens { get; } = [];
 
     /// <summary>Document records by docRef: (color, ct).</summary>
     public Dictionary<DocRef, (HealthColor Color, long ColorTime)> DocumentRecords { get; } = [];
@@ -177,14 +176,13 @@ internal sealed class CardLoopHarness
 
     private sealed class RecordingScreen(CardLoopHarness harness) : IScreen
     {
-        public ScreenModel? Current { get; private set; }
+        public VisitorPrompt? Current { get; private set; }
 
-        // Recorded as the screen draws it (the production mapping), so the tests read kinds and neutral messages.
+        // Recorded with the row the screen draws and the voice says (the production mapping), so the tests read neutral messages.
         public void Show(VisitorPrompt prompt)
         {
-            var model = Kiosk.Devices.Screen.ScreenPrompts.ToModel(prompt);
-            Current = model;
-            harness.Screens.Add((harness.Now, model));
+            Current = prompt;
+            harness.Screens.Add((harness.Now, prompt, PromptTable.For(prompt)));
         }
     }
 

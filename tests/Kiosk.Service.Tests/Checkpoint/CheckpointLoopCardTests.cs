@@ -1,5 +1,4 @@
 using HealthCode.Formats;
-using Kiosk.Display;
 using Kiosk.Core.Checkpoint;
 using Kiosk.Core.Identity;
 using Kiosk.Devices.Identity;
@@ -38,7 +37,7 @@ public sealed class CheckpointLoopCardTests
         Assert.Equal(new Decision(Outcome.Pass, Reason.Ok), record.Decision);
         Assert.Equal(DecisionVia.Code, record.Via);
         Assert.Equal(Start, record.SeenAt);
-        Assert.Contains(kiosk.Screens, s => s.Model.Kind == ScreenKind.PlaceCard && s.At == 0 && s.Model.MaskedName == "王*明");
+        Assert.Contains(kiosk.Screens, s => s.Prompt.Kind == PromptKind.PlaceCard && s.At == 0 && s.Prompt.MaskedName == "王*明");
     }
 
     [Fact]
@@ -76,7 +75,7 @@ public sealed class CheckpointLoopCardTests
         Assert.Equal(Decision.Refer(Reason.IdentityMismatch), record.Decision);
         Assert.Equal(DecisionVia.Code, record.Via);
         Assert.Null(record.Temperature);
-        Assert.Contains(kiosk.Screens, s => s.Model.Kind == ScreenKind.Refer && s.Model.Refer == ReferMessage.CardMismatch);
+        Assert.Contains(kiosk.Screens, s => s.Says == PromptTable.ReferIdentityMismatch);
     }
 
     [Fact]
@@ -93,7 +92,7 @@ public sealed class CheckpointLoopCardTests
 
         var record = Assert.Single(kiosk.Decisions);
         Assert.Equal(Decision.Refer(Reason.IdentityUnconfirmed), record.Decision);
-        var prompt = Assert.Single(kiosk.Screens, s => s.Model.Kind == ScreenKind.PlaceCard);
+        var prompt = Assert.Single(kiosk.Screens, s => s.Prompt.Kind == PromptKind.PlaceCard);
         Assert.Equal(Start.AddSeconds(prompt.At + 15), record.DecidedAt);
     }
 
@@ -140,7 +139,7 @@ public sealed class CheckpointLoopCardTests
         var record = Assert.Single(kiosk.Decisions);
         Assert.Equal(Decision.Refer(Reason.IdentityUnconfirmed), record.Decision);
         Assert.Equal(Start, record.DecidedAt);
-        Assert.DoesNotContain(kiosk.Screens, s => s.Model.Kind == ScreenKind.PlaceCard);
+        Assert.DoesNotContain(kiosk.Screens, s => s.Prompt.Kind == PromptKind.PlaceCard);
     }
 
     [Fact]
@@ -188,7 +187,7 @@ public sealed class CheckpointLoopCardTests
         });
 
         Assert.Equal(Reason.HealthStatus, Assert.Single(kiosk.Decisions).Decision.Reason);
-        Assert.DoesNotContain(kiosk.Screens, s => s.Model.Kind == ScreenKind.PlaceCard);
+        Assert.DoesNotContain(kiosk.Screens, s => s.Prompt.Kind == PromptKind.PlaceCard);
     }
 
     [Fact]
@@ -250,7 +249,7 @@ public sealed class CheckpointLoopCardTests
         Assert.Equal("王*明", record.Card.MaskedName);
         Assert.InRange(record.SeenAt, Start.AddSeconds(1), Start.AddSeconds(1.25)); // the next poll found it
         Assert.Equal(TimeSpan.FromMilliseconds(900 + 1000), record.Latency); // the read, then the thermometer
-        Assert.Contains(kiosk.Screens, s => s.Model.Kind == ScreenKind.Pass && s.Model.MaskedName == "王*明");
+        Assert.Contains(kiosk.Screens, s => s.Prompt.Kind == PromptKind.Pass && s.Prompt.MaskedName == "王*明");
     }
 
     [Theory]
@@ -363,7 +362,7 @@ public sealed class CheckpointLoopCardTests
 
         Assert.Equal(["no_record", "ok"], kiosk.Reasons);
         Assert.True(kiosk.Decisions[1].DecidedAt < kiosk.Decisions[0].DecidedAt + kiosk.Checkpoint.ReferHold, "the second card did not wait out the first one's hold");
-        Assert.DoesNotContain(kiosk.Screens, s => s.Model.Kind == ScreenKind.Idle && s.At > 0 && s.At < 3.5);
+        Assert.DoesNotContain(kiosk.Screens, s => s.Prompt.Kind == PromptKind.Idle && s.At > 0 && s.At < 3.5);
     }
 
     [Fact]

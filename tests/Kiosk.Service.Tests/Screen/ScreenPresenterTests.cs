@@ -13,7 +13,7 @@ namespace Kiosk.Service.Tests.Screen;
 
 public sealed class ScreenPresenterTests : IDisposable
 {
-    private static readonly StatusStrip Status = new(new DateTimeOffset(2026, 11, 25, 8, 0, 0, TimeSpan.FromHours(8)), true, "5 min", "kiosk-07");
+    private static readonly StatusLine Status = new(new DateTimeOffset(2026, 11, 25, 8, 0, 0, TimeSpan.FromHours(8)), true, TimeSpan.FromMinutes(5), "kiosk-07");
     private readonly string _dir = Directory.CreateTempSubdirectory("kiosk-screen-").FullName;
     private readonly RecordingEventSink _events = new();
     private readonly AlertCenter _alerts;
@@ -61,44 +61,42 @@ public sealed class ScreenPresenterTests : IDisposable
         var fb = FramebufferSink.OpenFile(fbPath, FramebufferGeometry.Xrgb8888(800, 480));
         using var presenter = Create(new DisplayOptions { FramebufferDevice = null }, flaky, fb);
 
-        presenter.Show(new ScreenModel(ScreenKind.Idle, Status));
+        presenter.Show(new VisitorPrompt(PromptKind.Idle, Status));
         Assert.Empty(_alerts.Active);
         Assert.Equal(1, flaky.Frames);
 
         flaky.Broken = true;
-        presenter.Show(new ScreenModel(ScreenKind.Pass, Status, MaskedName: "王*明"));
+        presenter.Show(new VisitorPrompt(PromptKind.Pass, Status, "王*明"));
         Assert.Contains(AlertKinds.DisplayFault, _alerts.Active);
         var raised = Assert.Single(_events.Alerts, a => a.Active);
         Assert.Contains("test:flaky", raised.Detail, StringComparison.Ordinal);
         Assert.DoesNotContain("王", raised.Detail, StringComparison.Ordinal);
-        Assert.Equal(ScreenKind.Pass, presenter.Current?.Kind);
+        Assert.Equal(PromptKind.Pass, presenter.Current?.Kind);
 
         // The framebuffer still got the PASS frame: its middle is the PASS background.
         var bytes = File.ReadAllBytes(fbPath);
-        var pass = Kiosk.Display.Rendering.Palette.Background(ScreenKind.Pass);
+        var pass = Kiosk.Display.Rendering.Palette.Background(ScreenLook.Of(PromptKind.Pass).Tone);
         var offset = (470 * 800 + 790) * 4;
         Assert.Equal(new[] { pass.Blue, pass.Green, pass.Red }, bytes.AsSpan(offset, 3).ToArray());
 
         flaky.Broken = false;
-        presenter.Show(new ScreenModel(ScreenKind.Idle, Status));
+        presenter.Show(new VisitorPrompt(PromptKind.Idle, Status));
         Assert.Empty(_alerts.Active);
         Assert.Contains(_events.Alerts, a => a.Kind == AlertKinds.DisplayFault && !a.Active);
     }
 
     [Fact]
-    public void Shown_reports_every_screen_with_its_languages_even_when_no_sink_could_show_it()
+    public void Shown_reports_every_prompt_even_when_no_sink_could_show_it()
     {
         var flaky = new FlakySink { Broken = true };
         using var presenter = Create(new DisplayOptions { FramebufferDevice = null, Language = ScreenLanguage.Chinese }, flaky);
-        var shown = new List<ScreenModel>();
+        var shown = new List<VisitorPrompt>();
         presenter.Shown += shown.Add;
 
-        presenter.Show(new ScreenModel(ScreenKind.Pass, Status));
-        presenter.Show(new ScreenModel(ScreenKind.Refer, Status, Refer: ReferMessage.CodeExpired));
+        presenter.Show(new VisitorPrompt(PromptKind.Pass, Status));
+        presenter.Show(new VisitorPrompt(PromptKind.Refer, Status, Reason: Reason.CodeExpired));
 
-        Assert.Equal([ScreenKind.Pass, ScreenKind.Refer], shown.Select(m => m.Kind));
-        Assert.Equal(ReferMessage.CodeExpired, shown[1].Refer);
-        Assert.All(shown, m => Assert.Equal(ScreenLanguage.Chinese, m.Language));
+        Assert.Equal([PromptTable.Pass, PromptTable.ReferCodeExpired], shown.Select(PromptTable.For));
         Assert.Contains(AlertKinds.DisplayFault, _alerts.Active);
     }
 
@@ -107,10 +105,10 @@ public sealed class ScreenPresenterTests : IDisposable
     {
         var screens = Path.Combine(_dir, "screens");
         using var presenter = Create(new DisplayOptions { FramebufferDevice = null, ScreensDirectory = screens });
-        presenter.Show(new ScreenModel(ScreenKind.Idle, Status));
-        presenter.Show(new ScreenModel(ScreenKind.Measuring, Status));
-        presenter.Show(new ScreenModel(ScreenKind.Pass, Status, MaskedName: "王*明"));
-        presenter.Show(new ScreenModel(ScreenKind.Refer, Status, Refer: ReferMessage.CodeExpired));
+        presenter.Show(new VisitorPrompt(PromptKind.Idle, Status));
+        presenter.Show(new VisitorPrompt(PromptKind.Measuring, Status));
+        presenter.Show(new VisitorPrompt(PromptKind.Pass, Status, "王*明"));
+        presenter.Show(new VisitorPrompt(PromptKind.Refer, Status, Reason: Reason.CodeExpired));
 
         var files = Directory.GetFiles(screens).Select(f => Path.GetFileName(f)).Order().ToArray();
         Assert.Equal(new[] { "0001-idle.png", "0002-measuring.png", "0003-pass.png", "0004-refer.png" }, files);
@@ -126,7 +124,7 @@ public sealed class ScreenPresenterTests : IDisposable
         using var presenter = Create(new DisplayOptions { FramebufferDevice = null, PngFile = null }, new PngFileSink(shownSink));
         Assert.Null(presenter.CapturePng());
 
-        presenter.Show(new ScreenModel(ScreenKind.Pass, Status, MaskedName: "王*明"));
+        presenter.Show(new VisitorPrompt(PromptKind.Pass, Status, "王*明"));
         var capture = presenter.CapturePng();
         Assert.NotNull(capture);
         using var captured = SKBitmap.Decode(capture);
@@ -134,7 +132,7 @@ public sealed class ScreenPresenterTests : IDisposable
         Assert.True(CountDiffering(captured, shown) > 50, "the capture should not show the masked name");
 
         using var open = Create(new DisplayOptions { FramebufferDevice = null, CapturesShowName = true });
-        open.Show(new ScreenModel(ScreenKind.Pass, Status, MaskedName: "王*明"));
+        open.Show(new VisitorPrompt(PromptKind.Pass, Status, "王*明"));
         using var same = SKBitmap.Decode(open.CapturePng());
         Assert.Equal(0, CountDiffering(same, shown));
     }
@@ -142,9 +140,11 @@ public sealed class ScreenPresenterTests : IDisposable
     [Fact]
     public void The_configured_language_applies_to_every_screen()
     {
-        using var presenter = Create(new DisplayOptions { FramebufferDevice = null, Language = ScreenLanguage.English });
-        presenter.Show(new ScreenModel(ScreenKind.Idle, Status));
-        Assert.Equal(ScreenLanguage.English, presenter.Current?.Language);
+        using var presenter = Create(new DisplayOptions { FramebufferDevice = null, Language = ScreenLanguage.English, CapturesShowName = true });
+        presenter.Show(new VisitorPrompt(PromptKind.Idle, Status));
+        using var renderer = new Kiosk.Display.Rendering.ScreenRenderer(800, 480);
+        Assert.Equal(renderer.RenderPng(ScreenPrompts.ToModel(new VisitorPrompt(PromptKind.Idle, Status), ScreenLanguage.English)), presenter.CapturePng());
+        Assert.NotEqual(renderer.RenderPng(ScreenPrompts.ToModel(new VisitorPrompt(PromptKind.Idle, Status))), presenter.CapturePng());
     }
 
     [Fact]

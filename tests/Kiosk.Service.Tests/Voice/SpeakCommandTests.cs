@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Kiosk.Service.Cli;
 using Kiosk.Core;
 using Kiosk.Devices.Voice;
+using Kiosk.Core.Checkpoint;
 
 namespace Kiosk.Service.Tests.Voice;
 
@@ -33,7 +34,7 @@ public sealed class SpeakCommandTests : IDisposable
 
         Assert.True(code == 0, stderr);
         Assert.Contains("pass (zh) on alsa:kiosk_test_speaker at 50 %", stdout);
-        var expected = VoiceClips.LoadDefault(PromptCatalog.Pass, "zh").WithGain(0.5);
+        var expected = VoiceClips.LoadDefault(PromptTable.Pass.Name, "zh").WithGain(0.5);
         var bytes = new byte[expected.DataSize];
         expected.CopyData(0, bytes);
         var written = await File.ReadAllBytesAsync(raw);

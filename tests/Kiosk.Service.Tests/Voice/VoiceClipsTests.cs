@@ -33,12 +33,12 @@ public sealed class VoiceClipsTests : IDisposable
 
         var clips = new VoiceClips(_dir, _alerts, NullLogger<VoiceClips>.Instance);
 
-        var pass = clips.Get(PromptCatalog.Pass, "zh")!;
+        var pass = clips.Get(PromptTable.Pass.Name, "zh")!;
         Assert.Equal(44100, pass.SampleRate);
         Assert.Equal(2, pass.Channels);
         Assert.Equal("pass.zh", pass.Name);
         Assert.Equal(["pass.zh"], clips.FromSite);
-        Assert.Equal(VoiceClips.LoadDefault(PromptCatalog.Pass, "en").Duration, clips.Get(PromptCatalog.Pass, "en")!.Duration);
+        Assert.Equal(VoiceClips.LoadDefault(PromptTable.Pass.Name, "en").Duration, clips.Get(PromptTable.Pass.Name, "en")!.Duration);
         Assert.Empty(_events.Alerts);
     }
 
@@ -55,7 +55,7 @@ public sealed class VoiceClipsTests : IDisposable
         Assert.Contains(Path.Combine(_dir, "idle.en.wav"), alert.Detail);
         Assert.Contains("not a RIFF/WAVE file", alert.Detail);
         Assert.Empty(_alerts.Active);
-        Assert.Equal(VoiceClips.LoadDefault(PromptCatalog.Idle, "en").Duration, clips.Get(PromptCatalog.Idle, "en")!.Duration);
+        Assert.Equal(VoiceClips.LoadDefault(PromptTable.Idle.Name, "en").Duration, clips.Get(PromptTable.Idle.Name, "en")!.Duration);
         Assert.Empty(clips.FromSite);
     }
 
@@ -64,7 +64,7 @@ public sealed class VoiceClipsTests : IDisposable
     {
         var clips = new VoiceClips(Path.Combine(_dir, "absent"), _alerts, NullLogger<VoiceClips>.Instance);
 
-        Assert.All(PromptCatalog.Names, name => Assert.NotNull(clips.Get(name, "zh")));
+        Assert.All(PromptTable.All, prompt => Assert.NotNull(clips.Get(prompt.Name, "zh")));
         Assert.Null(clips.Get("no-such-prompt", "zh"));
         Assert.Empty(_events.Alerts);
     }

@@ -1,5 +1,4 @@
 using System.Text;
-using Kiosk.Display;
 using Kiosk.Drivers.Audio;
 using Kiosk.Core.Checkpoint;
 using Kiosk.Core.Events;
@@ -31,11 +30,11 @@ public sealed class VoicePrompterTests
     public void Speaks_a_screen_in_Mandarin_then_English_with_a_pause()
     {
         using var rig = new Rig();
-        var zh = VoiceClips.LoadDefault(PromptCatalog.Pass, "zh").Duration;
+        var zh = VoiceClips.LoadDefault(PromptTable.Pass.Name, "zh").Duration;
 
         rig.Play(async (voice, time) =>
         {
-            voice.Announce(rig.Screen(ScreenKind.Pass));
+            voice.Announce(rig.Prompt(PromptKind.Pass));
             await Task.Delay(TimeSpan.FromSeconds(10), time);
         });
 
@@ -55,11 +54,11 @@ public sealed class VoicePrompterTests
 
         rig.Play(async (voice, time) =>
         {
-            voice.Announce(rig.Screen(ScreenKind.Measuring));
+            voice.Announce(rig.Prompt(PromptKind.Measuring));
             await Task.Delay(TimeSpan.FromSeconds(1), time);
-            voice.Announce(rig.Screen(ScreenKind.Refer, ReferMessage.CodeExpired));
+            voice.Announce(rig.Prompt(PromptKind.Refer, Reason.CodeExpired));
             await Task.Delay(TimeSpan.FromSeconds(2), time);
-            voice.Announce(rig.Screen(ScreenKind.Idle));
+            voice.Announce(rig.Prompt(PromptKind.Idle));
             await Task.Delay(TimeSpan.FromSeconds(20), time);
         });
 
@@ -76,19 +75,19 @@ public sealed class VoicePrompterTests
     public void Language_volume_and_quiet_hours_change_at_run_time_through_config_desired()
     {
         using var rig = new Rig();
-        var full = VoiceClips.LoadDefault(PromptCatalog.Idle, "zh");
+        var full = VoiceClips.LoadDefault(PromptTable.Idle.Name, "zh");
 
         rig.Play(async (voice, time) =>
         {
             Assert.True(rig.Apply("""{"version":1,"Voice":{"Language":"zh","Volume":50}}""").Applied);
-            voice.Announce(rig.Screen(ScreenKind.Idle));
+            voice.Announce(rig.Prompt(PromptKind.Idle));
             await Task.Delay(TimeSpan.FromSeconds(10), time);
 
             // 22:00-07:00 China Standard Time silent: now (08:00 + 10 s) is outside, 23:00 is inside.
             Assert.True(rig.Apply("""{"version":2,"Voice":{"Language":"en","QuietFrom":"22:00","QuietTo":"07:00","QuietVolume":0}}""").Applied);
-            voice.Announce(rig.Screen(ScreenKind.Measuring));
+            voice.Announce(rig.Prompt(PromptKind.Measuring));
             await Task.Delay(Start.AddHours(15) - time.GetUtcNow(), time);
-            voice.Announce(rig.Screen(ScreenKind.Pass));
+            voice.Announce(rig.Prompt(PromptKind.Pass));
             await Task.Delay(TimeSpan.FromSeconds(10), time);
         });
 
@@ -96,7 +95,7 @@ public sealed class VoicePrompterTests
         Assert.Equal(["idle.zh", "measuring.en"], played.Select(p => p.Name));
         var quieter = PcmClip.ReadWavFile(played[0].File!, "x");
         Assert.Equal(full.Rms * 0.5, quieter.Rms, 3);
-        Assert.Equal(VoiceClips.LoadDefault(PromptCatalog.Measuring, "en").Rms * 0.8, PcmClip.ReadWavFile(played[1].File!, "x").Rms, 3);
+        Assert.Equal(VoiceClips.LoadDefault(PromptTable.Measuring.Name, "en").Rms * 0.8, PcmClip.ReadWavFile(played[1].File!, "x").Rms, 3);
     }
 
     [Fact]
@@ -106,15 +105,15 @@ public sealed class VoicePrompterTests
 
         rig.Play(async (voice, time) =>
         {
-            foreach (var kind in new[] { ScreenKind.Idle, ScreenKind.Measuring, ScreenKind.Pass, ScreenKind.Idle, ScreenKind.Fault })
+            foreach (var kind in new[] { PromptKind.Idle, PromptKind.Measuring, PromptKind.Pass, PromptKind.Idle, PromptKind.Fault })
             {
-                voice.Announce(rig.Screen(kind));
+                voice.Announce(rig.Prompt(kind));
                 await Task.Delay(TimeSpan.FromSeconds(1), time);
             }
 
             Assert.Equal([AlertKinds.AudioFault], rig.Alerts.Active);
             Assert.True(rig.Apply("""{"version":1,"Voice":{"Device":"default"}}""").Applied);
-            voice.Announce(rig.Screen(ScreenKind.Idle));
+            voice.Announce(rig.Prompt(PromptKind.Idle));
             await Task.Delay(TimeSpan.FromSeconds(10), time);
         });
 
@@ -133,12 +132,12 @@ public sealed class VoicePrompterTests
 
         rig.Play(async (voice, time) =>
         {
-            voice.Announce(rig.Screen(ScreenKind.Idle));
+            voice.Announce(rig.Prompt(PromptKind.Idle));
             await Task.Delay(TimeSpan.FromSeconds(1), time);
             rig.Sink.Fail(null);
-            voice.Announce(rig.Screen(ScreenKind.Measuring));
+            voice.Announce(rig.Prompt(PromptKind.Measuring));
             await Task.Delay(VoicePrompter.RetryAfterFault, time);
-            voice.Announce(rig.Screen(ScreenKind.Pass));
+            voice.Announce(rig.Prompt(PromptKind.Pass));
             await Task.Delay(TimeSpan.FromSeconds(10), time);
         });
 
@@ -155,10 +154,10 @@ public sealed class VoicePrompterTests
 
         rig.Play(async (voice, time) =>
         {
-            voice.Announce(rig.Screen(ScreenKind.Pass));
+            voice.Announce(rig.Prompt(PromptKind.Pass));
             await Task.Delay(TimeSpan.FromSeconds(10), time);
             Assert.True(rig.Apply("""{"version":1,"Voice":{"Enabled":true}}""").Applied);
-            voice.Say(PromptCatalog.Assist);
+            voice.Say(PromptTable.Assist.Name);
             await Task.Delay(TimeSpan.FromSeconds(10), time);
         });
 
@@ -249,8 +248,8 @@ public sealed class VoicePrompterTests
 
         public AlertCenter Alerts { get; }
 
-        public ScreenModel Screen(ScreenKind kind, ReferMessage refer = ReferMessage.SeeStaff) =>
-            new(kind, new StatusStrip(Time.GetUtcNow(), true, "1 min", "kiosk-01"), Refer: refer);
+        public VisitorPrompt Prompt(PromptKind kind, Reason? reason = null) =>
+            new(kind, new StatusLine(Time.GetUtcNow(), true, TimeSpan.FromMinutes(1), "kiosk-01"), Reason: reason);
 
         public ConfigApplyResult Apply(string json) => _remote.Apply(Encoding.UTF8.GetBytes(json));
 

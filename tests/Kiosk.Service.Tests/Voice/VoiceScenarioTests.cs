@@ -29,7 +29,7 @@ public sealed class VoiceScenarioTests : IDisposable
         Assert.True(code == 0, stderr.ToString());
         var pass = Directory.GetFiles(audio, "*-pass.zh.wav").Order(StringComparer.Ordinal).First();
         var heard = PcmClip.ReadWavFile(pass, "pass.zh");
-        var expected = VoiceClips.LoadDefault(PromptCatalog.Pass, "zh");
+        var expected = VoiceClips.LoadDefault(PromptTable.Pass.Name, "zh");
         // Not silent, and the whole prompt: its length within 20 % of the clip's.
         Assert.True(heard.Rms > 0.02, $"RMS {heard.Rms:0.000}");
         Assert.InRange(heard.Duration.TotalSeconds, expected.Duration.TotalSeconds * 0.8, expected.Duration.TotalSeconds * 1.2);

@@ -1,6 +1,9 @@
-namespace Kiosk.Display;
+namespace Kiosk.Core.Checkpoint;
 
-/// <summary>The neutral sub-message of a REFER screen. None of them reveals a color.</summary>
+/// <summary>
+/// The neutral message of a REFER prompt, the key of its row in <see cref="PromptTable"/> (<c>kiosk render --refer</c>
+/// takes these names in kebab case). None of them reveals a color.
+/// </summary>
 public enum ReferMessage
 {
     /// <summary>Generic: please see staff.</summary>

@@ -1,4 +1,4 @@
-namespace Kiosk.Display.Rendering;
+namespace Kiosk.Display;
 
 /// <summary>A line of text in both languages.</summary>
 /// <param name="Zh">Simplified Chinese.</param>

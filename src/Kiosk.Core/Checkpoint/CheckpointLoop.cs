@@ -241,7 +241,7 @@ public sealed partial class CheckpointLoop
 
     /// <summary>Rule 3 / C2: the kiosk's clock is behind the latest signed time it has seen.</summary>
     private static bool ClockFault(DateTimeOffset now, ColorDataState colorState, CheckpointOptions options) =>
-        colorState.LatestSignedAt is { } latestSigned && now < latestSigned - options.ClockSkew;
+        FeedClock.IsBehind(now, colorState.LatestSignedAt, options.ClockSkew);
 
     /// <summary>Rules 8-10 (and C7): the measuring screen, then the thermometer.</summary>
     private Task<TemperatureResult> MeasureAsync(string? maskedName, bool proxy, CancellationToken cancellationToken)

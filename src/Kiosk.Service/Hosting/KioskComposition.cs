@@ -34,8 +34,9 @@ public static class KioskComposition
         services.TryAddSingleton(configuration);
         services.AddKioskCore(configuration);
 
-        // Codes: verified against the trust list in force (signed feed message, else the provisioning file).
-        services.AddOptions<HealthCodeOptions>().Bind(configuration.GetSection(HealthCodeOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        // Codes: verified against the trust list in force (signed feed message, else the provisioning file), with the
+        // one skew of health-code.md, Checkpoint:ClockSkew (the clock check's too).
+        services.AddHealthCodeOptions(configuration);
         services.AddColorFeed(
             configuration,
             provisioning: sp => sp.GetRequiredService<IOptions<HealthCodeOptions>>().Value.TrustListFile is { Length: > 0 } file ? new FileTrustListSource(file) : null);

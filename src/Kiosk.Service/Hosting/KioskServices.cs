@@ -53,6 +53,8 @@ public static partial class KioskServices
             sp.GetRequiredService<IOptionsMonitor<CheckpointOptions>>(),
             sp.GetRequiredService<IOptions<KioskOptions>>().Value.KioskId,
             hasCardReader: sp.GetService<ICardReader>() is not null));
+        services.TryAddSingleton<PresentationPumps>();
+        services.TryAddSingleton<VisitorOutputs>();
         services.TryAddSingleton<CheckpointLoop>();
         services.TryAddSingleton<IKioskHealth>(sp => new CheckpointHealth(sp.GetRequiredService<CheckpointLoop>(), TimeSpan.FromSeconds(60)));
         return services;

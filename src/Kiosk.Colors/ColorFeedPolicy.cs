@@ -1,11 +1,13 @@
+using Kiosk.Core.Checkpoint;
+
 namespace Kiosk.Colors;
 
 /// <summary>The thresholds of the processor's health checks.</summary>
 public sealed record ColorFeedPolicy
 {
     /// <summary>Freshness above this raises <c>color_data_stale</c> (checkpoint-policy.md default 24 h).</summary>
-    public TimeSpan MaxColorDataAge { get; init; } = TimeSpan.FromHours(24);
+    public TimeSpan MaxColorDataAge { get; init; } = PolicyDefaults.MaxColorDataAge;
 
     /// <summary>Rule 8 skew (health-code.md default 120 s).</summary>
-    public TimeSpan ClockSkew { get; init; } = TimeSpan.FromSeconds(120);
+    public TimeSpan ClockSkew { get; init; } = PolicyDefaults.ClockSkew;
 }

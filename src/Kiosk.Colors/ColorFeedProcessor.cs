@@ -307,7 +307,7 @@ public sealed class ColorFeedProcessor
         }
 
         var freshness = _store.State.FreshnessAt(now);
-        var stale = freshness is not { } age || age > _policy.MaxColorDataAge;
+        var stale = ColorDataFreshness.IsStale(freshness, _policy.MaxColorDataAge);
         if (stale != _staleRaised)
         {
             if (stale)
@@ -325,8 +325,7 @@ public sealed class ColorFeedProcessor
         }
     }
 
-    private bool IsClockFault(DateTimeOffset now, ColorFeedState state) =>
-        state.LatestSignedAt is { } latest && now < latest - _policy.ClockSkew;
+    private bool IsClockFault(DateTimeOffset now, ColorFeedState state) => FeedClock.IsBehind(now, state.LatestSignedAt, _policy.ClockSkew);
 
     private static string Documents(long count) => count == 0 ? "" : $", {count} document records";
 

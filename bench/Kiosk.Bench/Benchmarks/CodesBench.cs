@@ -25,7 +25,7 @@ public sealed class CodesBench : IBenchmark
         var now = new DateTimeOffset(2026, 11, 25, 8, 0, 0, TimeSpan.Zero);
         using var key = SigningKey.CreateEs256();
         var trust = new TrustList([key.ToTrustedIssuer("CN-HL", now.AddDays(-1), now.AddDays(365))]);
-        var verifier = new TrustListCodeVerifier(new FixedTrust(trust), TimeSpan.FromSeconds(120));
+        var verifier = new TrustListCodeVerifier(new FixedTrust(trust), PolicyDefaults.ClockSkew);
         var claim = new HealthCodeClaim(CodeId.FromBytes(RandomNumberGenerator.GetBytes(16)), HealthColor.Green, now.AddDays(-3).ToUnixTimeSeconds(), "王*明", false);
         var issuer = new HealthCodeIssuer(key);
         var text = issuer.Issue("CN-HL", now.AddMinutes(-1), now.AddMinutes(4), claim);

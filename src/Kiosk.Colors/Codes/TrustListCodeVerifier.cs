@@ -1,6 +1,5 @@
 using HealthCode.Formats;
 using Kiosk.Core.Checkpoint;
-using Microsoft.Extensions.Options;
 
 namespace Kiosk.Colors.Codes;
 
@@ -14,17 +13,14 @@ public sealed class TrustListCodeVerifier : ICodeVerifier
     private readonly ITrustListSource _trust;
     private readonly TimeSpan _skew;
 
+    /// <param name="trust">The trust list in force.</param>
+    /// <param name="skew">The skew of health-code.md for <c>exp</c> and <c>iat</c>: the kiosk passes <c>Checkpoint:ClockSkew</c>.</param>
     public TrustListCodeVerifier(ITrustListSource trust, TimeSpan skew)
     {
         ArgumentNullException.ThrowIfNull(trust);
         ArgumentOutOfRangeException.ThrowIfLessThan(skew, TimeSpan.Zero);
         _trust = trust;
         _skew = skew;
-    }
-
-    public TrustListCodeVerifier(ITrustListSource trust, IOptions<HealthCodeOptions> options)
-        : this(trust, (options ?? throw new ArgumentNullException(nameof(options))).Value.Skew)
-    {
     }
 
     /// <inheritdoc />

@@ -1,89 +1,12 @@
-using System.Threading.Channels;
 using HealthCode.Formats;
 using HealthCode.Formats.Identity;
-using Microsoft.Extensions.Logging;
 
 namespace Kiosk.Core.Checkpoint;
 
-// The ID card side of the checkpoint (identity.md): the card pump, the card path C1-C7, and the holder's card that
-// confirms a code in document mode (rules 7a, 7b).
+// The ID card side of the checkpoint (identity.md): the card path C1-C7, and the holder's card that confirms a code in
+// document mode (rules 7a, 7b). The card pump is the PresentationPumps'.
 public sealed partial class CheckpointLoop
 {
-    /// <summary>The key of an unreadable card in the card pump's duplicate suppressor (a number key is 18 characters).</summary>
-    private const string UnreadableKey = "unreadable";
-
-    private readonly object _cardGate = new();
-    private CardSighting? _onReader;
-
-    /// <summary>The latest look that found a card (read or unreadable) while it stays on the reader; null when none is known to be there.</summary>
-    private CardSighting? OnReader
-    {
-        get
-        {
-            lock (_cardGate)
-            {
-                return _onReader;
-            }
-        }
-
-        set
-        {
-            lock (_cardGate)
-            {
-                _onReader = value;
-            }
-        }
-    }
-
-    /// <summary>
-    /// Turns reader sightings into card presentations, once per card on the reader (by number; an unreadable look while a
-    /// card is on the reader is that card, so a card that reads only now and then is not decided twice). A reader fault
-    /// is no card and no decision (the adapter raises <c>card_reader_fault</c>): what lies on the reader is then unknown.
-    /// </summary>
-    private async Task CardPumpAsync(ICardReader reader, DuplicateSuppressor suppressor, ChannelWriter<Presentation> writer, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await foreach (var sighting in reader.ReadAsync(cancellationToken))
-            {
-                switch (sighting.Kind)
-                {
-                    case CardReadKind.NoCard:
-                        OnReader = null;
-                        suppressor.Observe(sighting.At, null);
-                        break;
-                    case CardReadKind.ReaderFault:
-                        OnReader = null;
-                        break;
-                    case CardReadKind.Read when sighting.Card is not null:
-                    case CardReadKind.Unreadable:
-                        OnReader = sighting;
-                        var key = sighting.Card is { } card ? NumberKey(card) : suppressor.InView ?? UnreadableKey;
-                        if (suppressor.Observe(sighting.At, key))
-                        {
-                            if (Phase == CheckpointPhase.Idle)
-                            {
-                                Phase = CheckpointPhase.CardSeen;
-                            }
-
-                            writer.TryWrite(Presentation.Of(new CardPresentation(sighting)));
-                        }
-
-                        break;
-                }
-            }
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // The reader's own faults are its adapter's to report; whatever else ends the pump must not end the checkpoint.
-            OnReader = null;
-            LogCardPumpFailed(_logger, ex.GetType().Name);
-        }
-    }
-
-    /// <summary>The same card is the same number (a lower-case check character read as upper case).</summary>
-    private static string NumberKey(IdentityCard card) => card.Number.Trim().ToUpperInvariant();
-
     /// <summary>
     /// Rules 7a and 7b (document mode, rules 1-7 passed): asks for the holder's card and waits up to
     /// <c>Identity:CardTimeout</c> from that moment for a valid one (a card already on the reader counts; a card not
@@ -93,12 +16,12 @@ public sealed partial class CheckpointLoop
     {
         var trust = _trust?.Current ?? TrustList.Empty;
         DocRef? card = null;
-        if (CheckpointPolicy.CardCanConfirm(claims.Document, trust.HasDocKey) && _cardReader is not null)
+        if (CheckpointPolicy.CardCanConfirm(claims.Document, trust.HasDocKey) && _pumps.HasCardReader)
         {
             var timeout = _identity!.CurrentValue.CardTimeout;
             Phase = CheckpointPhase.WaitingForCard;
             Interlocked.Exchange(ref _stageAllowanceTicks, timeout.Ticks);
-            _screen.Show(new VisitorPrompt(PromptKind.PlaceCard, _status.Line(_time.GetUtcNow()), claims.MaskedName, claims.Proxy));
+            _outputs.ShowPlaceCard(_time.GetUtcNow(), claims.MaskedName, claims.Proxy);
             card = await AwaitValidCardAsync(trust, timeout, queue, cancellationToken);
         }
 
@@ -109,7 +32,7 @@ public sealed partial class CheckpointLoop
     private async Task<DocRef?> AwaitValidCardAsync(TrustList trust, TimeSpan timeout, PresentationQueue queue, CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();
-        if (OnReader is { } onReader && ValidDocRef(onReader, trust) is { } already)
+        if (_pumps.OnReader is { } onReader && ValidDocRef(onReader, trust) is { } already)
         {
             return already;
         }
@@ -188,7 +111,4 @@ public sealed partial class CheckpointLoop
 
         return Conclude(new DecisionRecord(decision.Value, null, temperature, sighting.FoundAt, _time.GetUtcNow()) { Card = new CardPathCard(docRef, maskedName) });
     }
-
-    [LoggerMessage(EventId = 202, Level = LogLevel.Error, Message = "Card reader pump stopped ({Error}); codes are still decided")]
-    private static partial void LogCardPumpFailed(ILogger logger, string error);
 }

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using HealthCode.Formats;
 using Kiosk.Core.Identity;
 using Microsoft.Extensions.Logging;
@@ -7,78 +6,64 @@ using Microsoft.Extensions.Options;
 namespace Kiosk.Core.Checkpoint;
 
 /// <summary>
-/// The checkpoint as a small state machine. Pumps turn camera sightings (once per code in view) and card-reader
-/// sightings (once per card on the reader) into presentations; the loop decides one presentation at a time with the
-/// pure <see cref="CheckpointPolicy"/> (codes first, identity.md "Which comes first"), shows and acts on the result,
-/// reports it, and holds the result screen.
+/// The checkpoint as a small state machine. Its <see cref="PresentationPumps"/> turn camera sightings (once per code in
+/// view) and card-reader sightings (once per card on the reader) into presentations; the loop decides one presentation
+/// at a time with the pure <see cref="CheckpointPolicy"/> (codes first, identity.md "Which comes first"), shows and
+/// acts on the result through its <see cref="VisitorOutputs"/>, reports it, and holds the result screen.
 /// </summary>
 public sealed partial class CheckpointLoop
 {
-    private readonly ICodeReader _reader;
+    private readonly PresentationPumps _pumps;
     private readonly ICodeVerifier _verifier;
     private readonly IColorStore _colors;
     private readonly IBodyThermometer _thermometer;
-    private readonly IScreen _screen;
-    private readonly IIndicators _indicators;
+    private readonly VisitorOutputs _outputs;
     private readonly IDecisionReporter _reporter;
-    private readonly IKioskStatus _status;
     private readonly IOptionsMonitor<CheckpointOptions> _options;
     private readonly TimeProvider _time;
     private readonly ILogger<CheckpointLoop> _logger;
-    private readonly ICardReader? _cardReader;
     private readonly IOptionsMonitor<IdentityOptions>? _identity;
     private readonly ITrustListSource? _trust;
     private long _stageTimestamp;
-    private long _frameTimestamp;
     private long _stageAllowanceTicks;
     private CheckpointPhase _phase = CheckpointPhase.Idle;
 
-    /// <param name="reader">Camera → QR text.</param>
+    /// <param name="pumps">Camera and card reader → presentations.</param>
     /// <param name="verifier">QR text → verdict.</param>
     /// <param name="colors">Cached color data: code records and document records.</param>
     /// <param name="thermometer">Rules 8-10.</param>
-    /// <param name="screen">The visitor's screen.</param>
-    /// <param name="indicators">Gate, lamps, buzzer.</param>
+    /// <param name="outputs">The visitor's screen, the gate, lamps and buzzer.</param>
     /// <param name="reporter">Events and counters.</param>
-    /// <param name="status">Status strip and idle screen.</param>
     /// <param name="options">Section <c>Checkpoint</c>.</param>
     /// <param name="time">The kiosk's clock.</param>
     /// <param name="logger">Logger.</param>
-    /// <param name="cardReader">The ID card reader; null when the kiosk has none (no card path; document mode refers 7a at once).</param>
     /// <param name="identity">Section <c>Identity</c>; null = mode <c>none</c>.</param>
     /// <param name="trust">The trust list in force, for its docKey; null = no docKey.</param>
     public CheckpointLoop(
-        ICodeReader reader,
+        PresentationPumps pumps,
         ICodeVerifier verifier,
         IColorStore colors,
         IBodyThermometer thermometer,
-        IScreen screen,
-        IIndicators indicators,
+        VisitorOutputs outputs,
         IDecisionReporter reporter,
-        IKioskStatus status,
         IOptionsMonitor<CheckpointOptions> options,
         TimeProvider time,
         ILogger<CheckpointLoop> logger,
-        ICardReader? cardReader = null,
         IOptionsMonitor<IdentityOptions>? identity = null,
         ITrustListSource? trust = null)
     {
-        _reader = reader;
+        _pumps = pumps;
         _verifier = verifier;
         _colors = colors;
         _thermometer = thermometer;
-        _screen = screen;
-        _indicators = indicators;
+        _outputs = outputs;
         _reporter = reporter;
-        _status = status;
         _options = options;
         _time = time;
         _logger = logger;
-        _cardReader = cardReader;
         _identity = identity;
         _trust = trust;
         _stageTimestamp = time.GetTimestamp();
-        _frameTimestamp = _stageTimestamp;
     }
 
     /// <summary>Raised after each decision has been shown, acted on and reported.</summary>
@@ -105,30 +90,18 @@ public sealed partial class CheckpointLoop
     public TimeSpan StageAllowance => TimeSpan.FromTicks(Interlocked.Read(ref _stageAllowanceTicks));
 
     /// <summary>How long since the camera pump last delivered a sighting.</summary>
-    public TimeSpan FrameAge => _time.GetElapsedTime(Interlocked.Read(ref _frameTimestamp));
+    public TimeSpan FrameAge => _pumps.FrameAge;
 
     /// <summary>The kiosk has an ID card reader: the idle screen offers it, a card alone takes the card path.</summary>
-    public bool HasCardReader => _cardReader is not null;
+    public bool HasCardReader => _pumps.HasCardReader;
 
     private IdentityMode Mode => _identity?.CurrentValue.Mode ?? IdentityMode.None;
 
     /// <summary>Runs until cancelled.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var presentations = Channel.CreateBounded<Presentation>(new BoundedChannelOptions(8)
-        {
-            FullMode = BoundedChannelFullMode.DropOldest,
-            SingleReader = false,
-            SingleWriter = false,
-        });
-        var queue = new PresentationQueue(presentations.Reader, _time);
-
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var goneAfter = _options.CurrentValue.GoneAfter;
-        var pump = PumpAsync(new DuplicateSuppressor(goneAfter), presentations.Writer, stop.Token);
-        var cardPump = _cardReader is { } cardReader
-            ? CardPumpAsync(cardReader, new DuplicateSuppressor(goneAfter), presentations.Writer, stop.Token)
-            : Task.CompletedTask;
+        var (queue, pumps) = _pumps.Start(Presenting, stop.Token);
         try
         {
             ShowIdle();
@@ -158,7 +131,7 @@ public sealed partial class CheckpointLoop
         {
             // Cancel, not CancelAsync: the callbacks run here, on the checkpoint thread, not through the thread pool.
             stop.Cancel();
-            foreach (var running in new[] { pump, cardPump })
+            foreach (var running in pumps)
             {
                 try
                 {
@@ -172,27 +145,12 @@ public sealed partial class CheckpointLoop
         }
     }
 
-    private async Task PumpAsync(DuplicateSuppressor suppressor, ChannelWriter<Presentation> writer, CancellationToken cancellationToken)
+    /// <summary>A pump is about to queue a presentation: an idle kiosk has now seen a code or a card.</summary>
+    private void Presenting(Presentation presentation)
     {
-        try
+        if (Phase == CheckpointPhase.Idle)
         {
-            await foreach (var sighting in _reader.ReadAsync(cancellationToken))
-            {
-                Interlocked.Exchange(ref _frameTimestamp, _time.GetTimestamp());
-                if (suppressor.Observe(sighting) is { } presentation)
-                {
-                    if (Phase == CheckpointPhase.Idle)
-                    {
-                        Phase = CheckpointPhase.CodeSeen;
-                    }
-
-                    writer.TryWrite(Presentation.Of(presentation));
-                }
-            }
-        }
-        finally
-        {
-            writer.TryComplete();
+            Phase = presentation.Code is not null ? CheckpointPhase.CodeSeen : CheckpointPhase.CardSeen;
         }
     }
 
@@ -239,15 +197,15 @@ public sealed partial class CheckpointLoop
         return record;
     }
 
-    /// <summary>Rule 3 / C2: the kiosk's clock is behind the latest signed time it has seen.</summary>
+    /// <summary>Rule 3 / C2: the kiosk's clock is behind the latest signed time it has seen (<see cref="FeedClock"/>).</summary>
     private static bool ClockFault(DateTimeOffset now, ColorDataState colorState, CheckpointOptions options) =>
-        colorState.LatestSignedAt is { } latestSigned && now < latestSigned - options.ClockSkew;
+        FeedClock.IsBehind(now, colorState.LatestSignedAt, options.ClockSkew);
 
     /// <summary>Rules 8-10 (and C7): the measuring screen, then the thermometer.</summary>
     private Task<TemperatureResult> MeasureAsync(string? maskedName, bool proxy, CancellationToken cancellationToken)
     {
         Phase = CheckpointPhase.Measuring;
-        _screen.Show(new VisitorPrompt(PromptKind.Measuring, _status.Line(_time.GetUtcNow()), maskedName, proxy));
+        _outputs.ShowMeasuring(_time.GetUtcNow(), maskedName, proxy);
         return _thermometer.MeasureAsync(cancellationToken);
     }
 
@@ -255,35 +213,12 @@ public sealed partial class CheckpointLoop
     private DecisionRecord Conclude(DecisionRecord record)
     {
         Phase = CheckpointPhase.Decided;
-        Show(record);
+        _outputs.ShowDecision(record);
         Phase = CheckpointPhase.Showing;
         _reporter.Report(record);
         LogDecision(_logger, PolicyNames.Of(record.Decision.Outcome), PolicyNames.Of(record.Decision.Reason), PolicyNames.Of(record.Via), record.Latency.TotalMilliseconds);
         Decided?.Invoke(record);
         return record;
-    }
-
-    private void Show(DecisionRecord record)
-    {
-        var strip = _status.Line(record.DecidedAt);
-        var claims = record.Code is { Verdict: CodeVerdict.Valid } code ? code.Claims : null;
-        var name = claims?.MaskedName ?? record.Card?.MaskedName;
-        var proxy = claims?.Proxy ?? false;
-        if (record.Decision.Outcome == Outcome.Pass)
-        {
-            _screen.Show(new VisitorPrompt(PromptKind.Pass, strip, name, proxy));
-            _indicators.SignalPass();
-            return;
-        }
-
-        var prompt = record.Decision.Reason switch
-        {
-            Reason.ClockFault => new VisitorPrompt(PromptKind.Offline, strip, Detail: "clock"),
-            Reason.ColorDataStale => new VisitorPrompt(PromptKind.Offline, strip, Detail: "data"),
-            _ => new VisitorPrompt(PromptKind.Refer, strip, name, proxy, record.Decision.Reason),
-        };
-        _screen.Show(prompt);
-        _indicators.SignalRefer();
     }
 
     private async Task HoldAsync(DecisionRecord record, PresentationQueue next, CancellationToken cancellationToken)
@@ -312,8 +247,7 @@ public sealed partial class CheckpointLoop
     private void ShowIdle()
     {
         Phase = CheckpointPhase.Idle;
-        _indicators.Clear();
-        _screen.Show(_status.IdlePrompt(_time.GetUtcNow()));
+        _outputs.ShowIdle(_time.GetUtcNow());
     }
 
     [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "Ready to scan")]

@@ -21,15 +21,15 @@ public sealed class CheckpointOptions
 
     /// <summary>Rule 6: color data older than this refers (<c>color_data_stale</c>).</summary>
     [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
-    public TimeSpan MaxColorDataAge { get; set; } = TimeSpan.FromHours(24);
+    public TimeSpan MaxColorDataAge { get; set; } = PolicyDefaults.MaxColorDataAge;
 
     /// <summary>Rule 9: fever threshold on the core-equivalent temperature, °C.</summary>
     [Range(35.0, 40.0)]
-    public double FeverThresholdC { get; set; } = 37.3;
+    public double FeverThresholdC { get; set; } = PolicyDefaults.FeverThresholdC;
 
-    /// <summary>Skew for code validity and for the clock check (health-code.md, color-feed.md rule 8).</summary>
+    /// <summary>The one skew: for code validity (the code verifier) and for the clock check (health-code.md, color-feed.md rule 8).</summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
-    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(120);
+    public TimeSpan ClockSkew { get; set; } = PolicyDefaults.ClockSkew;
 
     public PolicySettings ToPolicySettings() => new() { MaxColorDataAge = MaxColorDataAge, FeverThresholdC = FeverThresholdC };
 }

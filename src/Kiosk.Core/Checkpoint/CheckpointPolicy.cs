@@ -53,7 +53,7 @@ public static class CheckpointPolicy
                 throw new ArgumentOutOfRangeException(nameof(code), code.Verdict, "Unknown verdict.");
         }
 
-        if (colorDataAge is not { } age || age > settings.MaxColorDataAge)
+        if (ColorDataFreshness.IsStale(colorDataAge, settings.MaxColorDataAge))
         {
             return Decision.Refer(Reason.ColorDataStale);
         }
@@ -156,7 +156,7 @@ public static class CheckpointPolicy
             return Decision.Refer(Reason.DocumentExpired);
         }
 
-        if (colorDataAge is not { } age || age > settings.MaxColorDataAge)
+        if (ColorDataFreshness.IsStale(colorDataAge, settings.MaxColorDataAge))
         {
             return Decision.Refer(Reason.ColorDataStale);
         }

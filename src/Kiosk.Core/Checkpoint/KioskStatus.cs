@@ -47,12 +47,12 @@ public sealed class KioskStatus : IKioskStatus
 
         var options = _checkpoint.CurrentValue;
         var state = _colors.State;
-        if (state.LatestSignedAt is { } latest && now < latest - options.ClockSkew)
+        if (FeedClock.IsBehind(now, state.LatestSignedAt, options.ClockSkew))
         {
             return new VisitorPrompt(PromptKind.Offline, strip, Detail: "clock");
         }
 
-        if (state.FreshnessAt(now) is not { } age || age > options.MaxColorDataAge)
+        if (ColorDataFreshness.IsStale(state.FreshnessAt(now), options.MaxColorDataAge))
         {
             return new VisitorPrompt(PromptKind.Offline, strip, Detail: "data");
         }

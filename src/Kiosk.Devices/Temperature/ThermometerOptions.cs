@@ -1,3 +1,5 @@
+using Kiosk.Core.Checkpoint;
+
 namespace Kiosk.Devices.Temperature;
 
 /// <summary>Settings of the thermometer and its measuring protocol (config section <c>Thermometer</c>); read per measurement, so changes apply at run time.</summary>
@@ -30,8 +32,11 @@ public sealed class ThermometerOptions
     /// <summary>Wait before the retest of a reading at or above <see cref="FeverThresholdC"/> (policy rule 9; default 2 s).</summary>
     public TimeSpan RetestDelay { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Core-equivalent temperature at or above which the kiosk retests (default 37.3 °C; keep equal to the policy's).</summary>
-    public double FeverThresholdC { get; set; } = 37.3;
+    /// <summary>
+    /// Core-equivalent temperature at or above which the kiosk retests (default 37.3 °C). The kiosk sets it from
+    /// <c>Checkpoint:FeverThresholdC</c>, the policy's threshold; a <c>Thermometer:FeverThresholdC</c> is overridden.
+    /// </summary>
+    public double FeverThresholdC { get; set; } = PolicyDefaults.FeverThresholdC;
 
     /// <summary>Lowest plausible skin temperature; below it nobody is in front (or too far).</summary>
     public double MinSkinC { get; set; } = 30.0;

@@ -99,7 +99,7 @@ public static class ColorsCommand
                 state.DocumentRecordCount,
                 Iso(state.InSyncAsOf),
                 freshness is { } f ? (long)f.TotalSeconds : null,
-                freshness is { } fr && fr <= settings.Policy.MaxColorDataAge,
+                !ColorDataFreshness.IsStale(freshness, settings.Policy.MaxColorDataAge),
                 state.OutOfSync,
                 store.PendingCount,
                 Iso(state.LatestSignedAt),

@@ -69,8 +69,10 @@ public static class KioskComposition
     private static void AddCodesColorsAndDevices(this IServiceCollection services, IConfiguration configuration, KioskParts parts)
     {
         var mode = parts.Devices;
-        // Codes: verified against the trust list in force (signed feed message, else the provisioning file).
-        services.AddOptions<HealthCodeOptions>().Bind(configuration.GetSection(HealthCodeOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+
+        // Codes: verified against the trust list in force (signed feed message, else the provisioning file), with the
+        // one skew of health-code.md, Checkpoint:ClockSkew (the clock check's too).
+        services.AddHealthCodeOptions(configuration);
         services.AddColorFeed(
             configuration,
             provisioning: sp => sp.GetRequiredService<IOptions<HealthCodeOptions>>().Value.TrustListFile is { Length: > 0 } file ? new FileTrustListSource(file) : null);
@@ -78,6 +80,7 @@ public static class KioskComposition
         {
             services.AddColorFeedLink(configuration);
         }
+
         services.TryAddSingleton<ICodeVerifier>(sp => new TrustListCodeVerifier(
             sp.GetRequiredService<ITrustListSource>(),
             sp.GetRequiredService<IOptions<CheckpointOptions>>().Value.ClockSkew));

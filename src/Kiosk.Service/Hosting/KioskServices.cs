@@ -1,5 +1,4 @@
 using Kiosk.Core;
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Kiosk.Core.Checkpoint;
@@ -31,14 +30,12 @@ public static partial class KioskServices
             }
         });
 
-        // One fever threshold: Checkpoint:FeverThresholdC drives the policy and the thermometer's retest alike.
-        services.AddOptions<ThermometerOptions>().PostConfigure(t =>
-        {
-            if (double.TryParse(configuration[$"{CheckpointOptions.Section}:{nameof(CheckpointOptions.FeverThresholdC)}"], NumberStyles.Float, CultureInfo.InvariantCulture, out var threshold))
-            {
-                t.FeverThresholdC = threshold;
-            }
-        });
+        // One fever threshold: Checkpoint:FeverThresholdC drives the policy and the thermometer's retest alike. Each
+        // time the thermometer's options are built (at start, and after every reload: a remote config may change the
+        // threshold) they take it from the Checkpoint options bound then. The factory, not the monitor: the monitor's
+        // cache may not have heard of the reload yet when the thermometer's options are rebuilt.
+        services.AddOptions<ThermometerOptions>().PostConfigure<IOptionsFactory<CheckpointOptions>>((t, checkpoint) =>
+            t.FeverThresholdC = checkpoint.Create(Options.DefaultName).FeverThresholdC);
 
         services.TryAddSingleton<IEventSequence>(sp =>
             new FileEventSequence(Path.Combine(sp.GetRequiredService<IOptions<KioskOptions>>().Value.DataDirectory, "event-seq")));
@@ -56,6 +53,8 @@ public static partial class KioskServices
             sp.GetRequiredService<IOptionsMonitor<CheckpointOptions>>(),
             sp.GetRequiredService<IOptions<KioskOptions>>().Value.KioskId,
             hasCardReader: sp.GetService<ICardReader>() is not null));
+        services.TryAddSingleton<PresentationPumps>();
+        services.TryAddSingleton<VisitorOutputs>();
         services.TryAddSingleton<CheckpointLoop>();
         services.TryAddSingleton<IKioskHealth>(sp => new CheckpointHealth(sp.GetRequiredService<CheckpointLoop>(), TimeSpan.FromSeconds(60)));
         return services;
@@ -113,7 +112,8 @@ public static partial class KioskServices
             }
         }
 
-        return failures.Count == 0 ? null : $"configuration is invalid: {string.Join("; ", failures)}";
+        // Distinct: an options type built from another (the thermometer's threshold is the checkpoint's) fails with it.
+        return failures.Count == 0 ? null : $"configuration is invalid: {string.Join("; ", failures.Distinct(StringComparer.Ordinal))}";
 
         static string Friendly(string type) => type switch
         {

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using HealthCode.Formats;
 using HealthCode.Formats.Feed;
+using Kiosk.Core.Checkpoint;
 using Kiosk.Drivers.QrDecoding;
 
 namespace Kiosk.Simulation.Demo;
@@ -143,7 +144,7 @@ public sealed record DayScenario(string ScenarioPath, IReadOnlyList<DayVisitor> 
 
         // The traffic: busier from 06:00 to 22:00 (hours scaled to the day), nobody in the first batch period, around the
         // clock fault (from two minutes before the heartbeat until a minute after the clock has caught up) or in the last minute.
-        var caughtUp = clockAt + (ClockAhead - TimeSpan.FromSeconds(120)).TotalSeconds;
+        var caughtUp = clockAt + (ClockAhead - PolicyDefaults.ClockSkew).TotalSeconds;
         bool Quiet(double t) => t < batchEvery + 30 || (t > clockAt - 150 && t < caughtUp + 180) || t > day - 60;
         var times = new List<double>();
         while (times.Count < settings.Visitors - 3)

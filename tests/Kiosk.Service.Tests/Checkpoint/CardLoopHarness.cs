@@ -100,19 +100,17 @@ internal sealed class CardLoopHarness
         var loopContext = new VirtualTimeLoop(Time);
         loopContext.Run(async () =>
         {
+            var checkpoint = new FixedOptionsMonitor<CheckpointOptions>(Checkpoint);
             var loop = new CheckpointLoop(
-                Camera,
+                new PresentationPumps(Camera, checkpoint, Time, new ListLogger<PresentationPumps>(), withReader ? Reader : null),
                 new DictionaryVerifier(Codes),
                 new RecordedColorStore(this),
                 new SecondLongThermometer(Time),
-                new RecordingScreen(this),
-                new SilentIndicators(),
+                new VisitorOutputs(new RecordingScreen(this), new SilentIndicators(), new FixedStatus()),
                 new ListReporter(Decisions),
-                new FixedStatus(),
-                new FixedOptionsMonitor<CheckpointOptions>(Checkpoint),
+                checkpoint,
                 Time,
                 new ListLogger<CheckpointLoop>(),
-                withReader ? Reader : null,
                 new FixedOptionsMonitor<IdentityOptions>(Identity),
                 new CurrentTrust(this));
             Loop = loop;

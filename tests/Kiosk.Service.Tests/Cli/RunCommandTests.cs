@@ -62,6 +62,7 @@ public sealed class RunCommandTests : IDisposable
     [Theory]
     [InlineData("{ \"Checkpoint\": { \"FeverThresholdC\": 80 } }", "FeverThresholdC")]
     [InlineData("{ \"Checkpoint\": { \"PassHold\": \"x\" } }", "configuration is invalid: Checkpoint:PassHold is not a valid duration")]
+    [InlineData("{ \"HealthCode\": { \"SkewSeconds\": 60 } }", "configuration is invalid: HealthCode:SkewSeconds is removed: the skew of codes is Checkpoint:ClockSkew")]
     public async Task InvalidSetting_IsNamed(string json, string expected)
     {
         var scenarioDir = Path.Combine(_dir, "s");

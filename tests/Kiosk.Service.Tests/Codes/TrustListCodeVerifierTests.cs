@@ -39,10 +39,10 @@ public sealed class TrustListCodeVerifierTests : IDisposable
     }
 
     [Fact]
-    public void OptionsConstructorUsesTheConfiguredSkewAndFile()
+    public void UsesTheGivenSkewAndTheConfiguredFile()
     {
-        var options = Options.Create(new HealthCodeOptions { SkewSeconds = 0, TrustListFile = WriteTrust(_key) });
-        var verifier = new TrustListCodeVerifier(new FileTrustListSource(options), options);
+        var options = Options.Create(new HealthCodeOptions { TrustListFile = WriteTrust(_key) });
+        var verifier = new TrustListCodeVerifier(new FileTrustListSource(options), skew: TimeSpan.Zero);
         var text = new HealthCodeIssuer(_key).Issue("CN-HL", Now.AddSeconds(1), Now.AddMinutes(4), new HealthCodeClaim(default, HealthColor.Green, 0, "x", false));
         Assert.Equal(CodeVerdict.NotYetValid, verifier.Verify(text, Now).Verdict);
     }

@@ -57,16 +57,15 @@ public sealed class WatchdogServiceTests
         var time = new FakeTimeProvider(Start);
         var reader = new PushedCodeReader();
         var thermometer = new HungThermometer();
+        var checkpoint = new FixedOptionsMonitor<CheckpointOptions>(new CheckpointOptions());
         var loop = new CheckpointLoop(
-            reader,
+            new PresentationPumps(reader, checkpoint, time, new ListLogger<PresentationPumps>()),
             new ValidGreenVerifier(),
             new InSyncColorStore(Start),
             thermometer,
-            new BlankScreen(),
-            new SilentIndicators(),
+            new VisitorOutputs(new BlankScreen(), new SilentIndicators(), new IdleStatus()),
             new DiscardingReporter(),
-            new IdleStatus(),
-            new FixedOptionsMonitor<CheckpointOptions>(new CheckpointOptions()),
+            checkpoint,
             time,
             new ListLogger<CheckpointLoop>());
         var log = new WatchdogLog(time);

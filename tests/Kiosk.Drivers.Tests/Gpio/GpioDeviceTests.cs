@@ -1,5 +1,6 @@
 using System.Device.Gpio;
 using Kiosk.Drivers.Gpio;
+using Kiosk.Service.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Kiosk.Drivers.Tests.Gpio;
@@ -200,12 +201,20 @@ public sealed class GpioDeviceTests : IDisposable
         var wait = Task.Run(() => _gpio.WaitForEvent(9, PinEventTypes.Falling, TimeSpan.FromSeconds(30)));
 
         // The waiter registers on its own thread: toggle the input until it has seen a falling edge.
-        while (!wait.IsCompleted)
-        {
-            _driver.Release(9);
-            _driver.Press(9);
-            await Task.WhenAny(wait, Task.Delay(20));
-        }
+        await Poll.UntilAsync(
+            () =>
+            {
+                if (wait.IsCompleted)
+                {
+                    return true;
+                }
+
+                _driver.Release(9);
+                _driver.Press(9);
+                return false;
+            },
+            "the waiter to see a falling edge",
+            changed: _ => Task.WhenAny(wait, Task.Delay(Poll.DefaultPause)));
 
         var result = await wait;
         Assert.False(result.TimedOut);

@@ -52,6 +52,8 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output) : IDisposabl
             var started = Stopwatch.StartNew();
             using (var child = StartImport(file, key))
             {
+                // The kill moment is random on purpose (anywhere in the run); what is asserted after it holds for any
+                // moment: the old state or the new one, never a mix. Not a wait for an outcome.
                 var exited = child.WaitForExit(delay);
                 if (exited)
                 {

@@ -68,7 +68,7 @@ public sealed class MqttFeedClientTlsTests : IDisposable
         // Pinned to a CA that did not sign the broker's certificate: no connection, nothing applied.
         var distrustful = new MqttFeedClient(_w.Processor, Microsoft.Extensions.Options.Options.Create(Options(other.CaFile)), Microsoft.Extensions.Options.Options.Create(new ColorFeedOptions()), TimeProvider.System);
         await distrustful.StartAsync(CancellationToken.None);
-        await WaitForAsync(() => distrustful.FailedAttempts >= 2, "two refused TLS handshakes");
+        await Poll.UntilAsync(() => distrustful.FailedAttempts >= 2, "two refused TLS handshakes");
         await distrustful.StopAsync(CancellationToken.None);
         distrustful.Dispose();
         Assert.Equal(0, distrustful.ConnectionCount);
@@ -78,7 +78,7 @@ public sealed class MqttFeedClientTlsTests : IDisposable
         await trusting.StartAsync(CancellationToken.None);
         try
         {
-            await WaitForAsync(() => _w.Store.State.Seq == 7UL, "the snapshot over TLS");
+            await Poll.UntilAsync(() => _w.Store.State.Seq == 7UL, "the snapshot over TLS");
             Assert.Equal((HealthColor.Yellow, 50L), _w.Lookup(Record(1, HealthColor.Green, 0)));
             // Mosquitto took the client certificate's CN as the user name.
             Assert.Contains("u'kiosk-01'", broker.ReadLog(), StringComparison.Ordinal);
@@ -104,6 +104,4 @@ public sealed class MqttFeedClientTlsTests : IDisposable
         Assert.Contains("ColorFeed:Password needs ColorFeed:Username", result.FailureMessage, StringComparison.Ordinal);
         Assert.DoesNotContain("secret", result.FailureMessage, StringComparison.Ordinal);
     }
-
-    private static Task WaitForAsync(Func<bool> condition, string what) => Poll.UntilAsync(condition, what);
 }

@@ -38,6 +38,7 @@ public sealed class FleetDeliveryTests
 
                 if (i % 5 == 0)
                 {
+                    // Paces the producer (events keep coming across the outages), not a wait for an outcome.
                     await Task.Delay(2);
                 }
             }
@@ -47,6 +48,8 @@ public sealed class FleetDeliveryTests
         var random = new Random(20261201); // seeded: the same outages every run
         for (var kill = 0; kill < 10; kill++)
         {
+            // Random moments to stop and start the broker (the chaos), not waits for an outcome: each is followed by a
+            // poll for what the kiosk must notice.
             await Task.Delay(random.Next(40, 160));
             await broker.StopAsync();
             await Poll.UntilAsync(() => !kiosk.Connectivity.Online, "the kiosk to notice the outage");

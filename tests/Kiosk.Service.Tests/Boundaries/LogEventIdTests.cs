@@ -18,7 +18,7 @@ public sealed class LogEventIdTests
     ];
 
     [Fact]
-    public void Every_logger_message_of_the_kiosk_has_its_own_non_zero_event_id()
+    public void EveryLoggerMessageOfTheKioskHasItsOwnNonZeroEventId()
     {
         var messages = KioskAssemblies
             .Select(name => Assembly.Load(new AssemblyName(name)))

@@ -22,7 +22,7 @@ public sealed class CheckpointLoopCardTests
     }
 
     [Fact]
-    public void Document_HoldersCardAfterThePrompt_Passes_ViaCode_WithLatencyFromTheCode()
+    public void DocumentHoldersCardAfterThePromptPassesViaCodeWithLatencyFromTheCode()
     {
         var kiosk = Document();
         var code = kiosk.Code("HCN1:holder", Holder);
@@ -42,7 +42,7 @@ public sealed class CheckpointLoopCardTests
     }
 
     [Fact]
-    public void Document_CodeAndCardShownTogether_TheCodeIsDecided_AndTheCardOnTheReaderCounts()
+    public void DocumentCodeAndCardShownTogetherTheCodeIsDecidedAndTheCardOnTheReaderCounts()
     {
         var kiosk = Document();
         var code = kiosk.Code("HCN1:holder", Holder);
@@ -60,7 +60,7 @@ public sealed class CheckpointLoopCardTests
     }
 
     [Fact]
-    public void Document_AnotherPersonsCard_IsAMismatch()
+    public void DocumentAnotherPersonsCardIsAMismatch()
     {
         var kiosk = Document();
         var code = kiosk.Code("HCN1:holder", Holder);
@@ -80,7 +80,7 @@ public sealed class CheckpointLoopCardTests
     }
 
     [Fact]
-    public void Document_NoCard_RefersUnconfirmed_ExactlyAtTheCardTimeout_CountedFromThePrompt()
+    public void DocumentNoCardRefersUnconfirmedExactlyAtTheCardTimeoutCountedFromThePrompt()
     {
         var kiosk = Document();
         kiosk.Identity.CardTimeout = TimeSpan.FromSeconds(15);
@@ -98,7 +98,7 @@ public sealed class CheckpointLoopCardTests
     }
 
     [Fact]
-    public void Document_CardJustInsideTheTimeout_Counts_JustAfterItDoesNot()
+    public void DocumentCardJustInsideTheTimeoutCountsJustAfterItDoesNot()
     {
         var inside = Document();
         inside.Identity.CardTimeout = TimeSpan.FromSeconds(5);
@@ -126,7 +126,7 @@ public sealed class CheckpointLoopCardTests
     }
 
     [Fact]
-    public void Document_CodeWithoutDocument_RefersAtOnce_WithoutAskingForTheCard()
+    public void DocumentCodeWithoutDocumentRefersAtOnceWithoutAskingForTheCard()
     {
         var kiosk = Document();
         var code = kiosk.Code("HCN1:no-d", holder: null);
@@ -144,7 +144,7 @@ public sealed class CheckpointLoopCardTests
     }
 
     [Fact]
-    public void Document_KioskWithoutDocKey_RefersAtOnce()
+    public void DocumentKioskWithoutDocKeyRefersAtOnce()
     {
         var kiosk = Document();
         kiosk.Trust = new TrustList([]);
@@ -160,7 +160,7 @@ public sealed class CheckpointLoopCardTests
     }
 
     [Fact]
-    public void Document_KioskWithoutReader_RefersAtOnce()
+    public void DocumentKioskWithoutReaderRefersAtOnce()
     {
         var kiosk = Document();
         var code = kiosk.Code("HCN1:holder", Holder);
@@ -177,7 +177,7 @@ public sealed class CheckpointLoopCardTests
     }
 
     [Fact]
-    public void Document_RulesOneToSevenComeFirst_ANotGreenCodeIsNeverAskedForACard()
+    public void DocumentRulesOneToSevenComeFirstANotGreenCodeIsNeverAskedForACard()
     {
         var kiosk = Document();
         var code = kiosk.Code("HCN1:red", Holder, HealthColor.Red);
@@ -192,7 +192,7 @@ public sealed class CheckpointLoopCardTests
     }
 
     [Fact]
-    public void Document_AnInvalidCardCountsAsNone_AValidOneWithinTheTimeoutStillPasses()
+    public void DocumentAnInvalidCardCountsAsNoneAValidOneWithinTheTimeoutStillPasses()
     {
         var kiosk = Document();
         var code = kiosk.Code("HCN1:holder", Holder);
@@ -215,7 +215,7 @@ public sealed class CheckpointLoopCardTests
     }
 
     [Fact]
-    public void Document_OnlyAnInvalidCard_IsUnconfirmedAtTheTimeout_NotACardPath()
+    public void DocumentOnlyAnInvalidCardIsUnconfirmedAtTheTimeoutNotACardPath()
     {
         var kiosk = Document();
         var code = kiosk.Code("HCN1:holder", Holder);
@@ -231,7 +231,7 @@ public sealed class CheckpointLoopCardTests
     }
 
     [Fact]
-    public void None_CardPath_GreenRecord_Passes_ViaCard_WithLatencyFromWhenTheReaderFoundIt()
+    public void NoneCardPathGreenRecordPassesViaCardWithLatencyFromWhenTheReaderFoundIt()
     {
         var kiosk = new CardLoopHarness();
         kiosk.Record(Holder);
@@ -259,7 +259,7 @@ public sealed class CheckpointLoopCardTests
     [InlineData("document_expired", true, HealthColor.Green, "20261124", ' ')]
     [InlineData("ok", true, HealthColor.Green, "20261125", ' ')]
     [InlineData("document_invalid", true, HealthColor.Green, "20400101", 'J')]
-    public void CardPath_DecidesEachRule(string expected, bool record, HealthColor color, string validTo, char flag)
+    public void CardPathDecidesEachRule(string expected, bool record, HealthColor color, string validTo, char flag)
     {
         var kiosk = new CardLoopHarness();
         var card = Holder with { ValidTo = validTo, LayoutFlag = flag };
@@ -279,7 +279,7 @@ public sealed class CheckpointLoopCardTests
     }
 
     [Fact]
-    public void CardPath_NoDocKey_IsDocumentInvalid_WithoutADocRef()
+    public void CardPathNoDocKeyIsDocumentInvalidWithoutADocRef()
     {
         var kiosk = new CardLoopHarness { Trust = new TrustList([]) };
         kiosk.Record(Holder);
@@ -294,7 +294,7 @@ public sealed class CheckpointLoopCardTests
     }
 
     [Fact]
-    public void CardPath_StaleData_OnTheOfflineScreen_IsColorDataStale()
+    public void CardPathStaleDataOnTheOfflineScreenIsColorDataStale()
     {
         var kiosk = new CardLoopHarness { InSyncAsOf = Start.AddDays(-2) };
         kiosk.Record(Holder);
@@ -308,7 +308,7 @@ public sealed class CheckpointLoopCardTests
     }
 
     [Fact]
-    public void CardPath_UnreadableCard_IsDocumentInvalid_Once()
+    public void CardPathUnreadableCardIsDocumentInvalidOnce()
     {
         var kiosk = new CardLoopHarness();
         kiosk.Reader.Unreadable = true;
@@ -323,7 +323,7 @@ public sealed class CheckpointLoopCardTests
     }
 
     [Fact]
-    public void SameCardHeld_IsDecidedOnce_AgainAfterItWasAwayForGoneAfter()
+    public void SameCardHeldIsDecidedOnceAgainAfterItWasAwayForGoneAfter()
     {
         var kiosk = new CardLoopHarness();
         kiosk.Record(Holder);
@@ -346,7 +346,7 @@ public sealed class CheckpointLoopCardTests
     }
 
     [Fact]
-    public void ANewCard_EndsARefer_Hold_AsANewCodeDoes()
+    public void ANewCardEndsAReferHoldAsANewCodeDoes()
     {
         var kiosk = new CardLoopHarness();
         kiosk.Checkpoint.ReferHold = TimeSpan.FromSeconds(8);
@@ -367,7 +367,7 @@ public sealed class CheckpointLoopCardTests
     }
 
     [Fact]
-    public void ACardReadWhileACodeIsDecided_BelongsToIt_AndStartsNoCardPathWhileItStays()
+    public void ACardReadWhileACodeIsDecidedBelongsToItAndStartsNoCardPathWhileItStays()
     {
         var kiosk = new CardLoopHarness();
         kiosk.Record(Holder);
@@ -392,7 +392,7 @@ public sealed class CheckpointLoopCardTests
     }
 
     [Fact]
-    public void ACodeShownWhileACardIsDecided_WaitsUntilThatDecisionIsShown()
+    public void ACodeShownWhileACardIsDecidedWaitsUntilThatDecisionIsShown()
     {
         var kiosk = new CardLoopHarness();
         kiosk.Checkpoint.PassHold = TimeSpan.FromSeconds(3);
@@ -415,7 +415,7 @@ public sealed class CheckpointLoopCardTests
     }
 
     [Fact]
-    public void ACardInAPassHold_IsDecidedAfterTheHold()
+    public void ACardInAPassHoldIsDecidedAfterTheHold()
     {
         var kiosk = new CardLoopHarness();
         kiosk.Checkpoint.PassHold = TimeSpan.FromSeconds(3);
@@ -436,7 +436,7 @@ public sealed class CheckpointLoopCardTests
     }
 
     [Fact]
-    public void ReaderFault_MakesNoDecision_AndCodesAreStillDecided()
+    public void ReaderFaultMakesNoDecisionAndCodesAreStillDecided()
     {
         var kiosk = new CardLoopHarness();
         kiosk.Reader.Faulty = true;
@@ -456,7 +456,7 @@ public sealed class CheckpointLoopCardTests
     }
 
     [Fact]
-    public void ModeChangesAtRunTime_TakeEffectWithTheNextCode()
+    public void ModeChangesAtRunTimeTakeEffectWithTheNextCode()
     {
         var kiosk = new CardLoopHarness();
         var code = kiosk.Code("HCN1:holder", Holder);
@@ -477,7 +477,7 @@ public sealed class CheckpointLoopCardTests
     }
 
     [Fact]
-    public void MaskedNames_FollowTheIssuersRule()
+    public void MaskedNamesFollowTheIssuersRule()
     {
         Assert.Equal("*", IdentityCard.MaskName("王"));
         Assert.Equal("王*", IdentityCard.MaskName("王伟           "));

@@ -31,7 +31,7 @@ public sealed class ConcurrentImportTests(ITestOutputHelper output)
     /// read and checking it again under the lock. Either may commit first; the batch's answer tells which did.
     /// </summary>
     [Fact]
-    public async Task Two_imports_at_once_end_in_the_state_of_the_later_committed_message()
+    public async Task TwoImportsAtOnceEndInTheStateOfTheLaterCommittedMessage()
     {
         var snapshotFirst = 0;
         for (var run = 0; run < Runs; run++)
@@ -104,7 +104,7 @@ public sealed class ConcurrentImportTests(ITestOutputHelper output)
     [Theory]
     [InlineData("snapshot", "batch")]
     [InlineData("batch", "snapshot")]
-    public void A_writer_that_decided_on_what_it_read_before_another_commit_decides_again(string committedElsewhere, string decidedHere)
+    public void AWriterThatDecidedOnWhatItReadBeforeAnotherCommitDecidesAgain(string committedElsewhere, string decidedHere)
     {
         using var w = new FeedWorld();
         var key = AuthorityKey.ToBase64Spki(w.Authority);
@@ -136,7 +136,7 @@ public sealed class ConcurrentImportTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void A_writer_that_cannot_get_the_lock_in_time_fails_cleanly_and_changes_nothing()
+    public void AWriterThatCannotGetTheLockInTimeFailsCleanlyAndChangesNothing()
     {
         using var w = new FeedWorld();
         Assert.Equal(FeedOutcomeKind.SnapshotApplied, w.Apply(new SnapshotMessage(w.Feed, 2, T0.AddMinutes(2), Snapshot(2)[..100])).Kind);
@@ -158,7 +158,7 @@ public sealed class ConcurrentImportTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void A_long_running_store_follows_another_writer_at_its_health_check()
+    public void ALongRunningStoreFollowsAnotherWriterAtItsHealthCheck()
     {
         using var w = new FeedWorld();
         Assert.Equal(FeedOutcomeKind.SnapshotApplied, w.Apply(new SnapshotMessage(w.Feed, 2, T0.AddMinutes(2), Snapshot(2)[..100])).Kind);

@@ -24,7 +24,7 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output) : IDisposabl
     public void Dispose() => _w.Dispose();
 
     [Fact]
-    public void Killing_the_importer_mid_snapshot_leaves_the_old_or_the_new_state_never_a_mix()
+    public void KillingTheImporterMidSnapshotLeavesTheOldOrTheNewStateNeverAMix()
     {
         _w.Store.Dispose();
         var random = new Random(20261201);

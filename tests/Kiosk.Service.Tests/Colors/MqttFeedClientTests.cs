@@ -26,7 +26,7 @@ public sealed class MqttFeedClientTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Retained_snapshot_then_batches_then_a_broker_restart_and_reconnect()
+    public async Task RetainedSnapshotThenBatchesThenABrokerRestartAndReconnect()
     {
         var snapshot = _w.Sign(_w.Snapshot(1, T0, Enumerable.Range(0, 5000).Select(i => Record(i, (HealthColor)(i % 3), 100)).ToArray()));
         await PublishAsync("hc/v1/colors/snapshot", snapshot, retain: true);
@@ -79,7 +79,7 @@ public sealed class MqttFeedClientTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Without_a_broker_the_client_keeps_retrying_and_connects_when_one_appears()
+    public async Task WithoutABrokerTheClientKeepsRetryingAndConnectsWhenOneAppears()
     {
         await _broker.StopAsync();
         var client = new MqttFeedClient(_w.Processor, Options.Create(new FeedLinkOptions
@@ -108,7 +108,7 @@ public sealed class MqttFeedClientTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_snapshot_of_tens_of_megabytes_passes_through_the_broker()
+    public async Task ASnapshotOfTensOfMegabytesPassesThroughTheBroker()
     {
         var records = Enumerable.Range(0, 400_000).Select(i => Record(i, (HealthColor)(i % 3), i)).ToArray();
         var snapshot = _w.Sign(_w.Snapshot(9, T0, records));

@@ -28,7 +28,7 @@ public sealed class MqttFeedClientTlsTests : IDisposable
     }
 
     [Fact]
-    public async Task Snapshot_arrives_over_tls_with_the_pinned_ca_and_a_client_certificate_and_not_with_another_ca()
+    public async Task SnapshotArrivesOverTlsWithThePinnedCaAndAClientCertificateAndNotWithAnotherCa()
     {
         var pki = TestCertificates.Create(Path.Combine(_certs.Path, "pki"), "Color Feed Test CA");
         var other = TestCertificates.Create(Path.Combine(_certs.Path, "other"), "Some Other CA");
@@ -91,7 +91,7 @@ public sealed class MqttFeedClientTlsTests : IDisposable
     }
 
     [Fact]
-    public void Tls_settings_are_validated_like_the_fleets()
+    public void TlsSettingsAreValidatedLikeTheFleets()
     {
         var result = new FeedLinkOptionsValidator().Validate(null, new FeedLinkOptions
         {

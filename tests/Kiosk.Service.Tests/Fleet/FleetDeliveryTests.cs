@@ -11,7 +11,7 @@ namespace Kiosk.Service.Tests.Fleet;
 public sealed class FleetDeliveryTests
 {
     [Fact]
-    public async Task EveryEventArrivesExactlyOnceAfterDedupe_WhenTheBrokerIsStoppedTenTimesMidStream()
+    public async Task EveryEventArrivesExactlyOnceAfterDedupeWhenTheBrokerIsStoppedTenTimesMidStream()
     {
         await using var broker = await MosquittoBroker.StartAsync(persistence: true);
         using var data = new TempDirectory();
@@ -82,7 +82,7 @@ public sealed class FleetDeliveryTests
     }
 
     [Fact]
-    public async Task EventsPublishedWhileTheBrokerIsDown_AreStoredAndSentInOrderAfterReconnect()
+    public async Task EventsPublishedWhileTheBrokerIsDownAreStoredAndSentInOrderAfterReconnect()
     {
         await using var broker = await MosquittoBroker.StartAsync(persistence: true);
         using var data = new TempDirectory();
@@ -110,7 +110,7 @@ public sealed class FleetDeliveryTests
     }
 
     [Fact]
-    public async Task StoredEventsSurviveAKioskRestart_AndLeaveOnlyWhenAcknowledged()
+    public async Task StoredEventsSurviveAKioskRestartAndLeaveOnlyWhenAcknowledged()
     {
         using var data = new TempDirectory();
         var ids = new List<Guid>();
@@ -141,7 +141,7 @@ public sealed class FleetDeliveryTests
     }
 
     [Fact]
-    public async Task Status_IsOnlineOnConnect_DegradedWithProblems_OfflineOnCleanStop()
+    public async Task StatusIsOnlineOnConnectDegradedWithProblemsOfflineOnCleanStop()
     {
         await using var broker = await MosquittoBroker.StartAsync();
         using var data = new TempDirectory();
@@ -180,7 +180,7 @@ public sealed class FleetDeliveryTests
     [Theory]
     [InlineData("5")]
     [InlineData("3.1.1")]
-    public async Task Telemetry_CarriesCountersOutboxAndLatencies(string protocol)
+    public async Task TelemetryCarriesCountersOutboxAndLatencies(string protocol)
     {
         await using var broker = await MosquittoBroker.StartAsync();
         using var data = new TempDirectory();
@@ -209,7 +209,7 @@ public sealed class FleetDeliveryTests
     }
 
     [Fact]
-    public async Task Telemetry_GoesOutEveryInterval_OnTheInjectedClock()
+    public async Task TelemetryGoesOutEveryIntervalOnTheInjectedClock()
     {
         await using var broker = await MosquittoBroker.StartAsync();
         using var data = new TempDirectory();

@@ -14,7 +14,7 @@ public sealed class FleetLoopSupervisorTests
     private static readonly FleetOptions Options = new() { ReconnectMin = TimeSpan.FromSeconds(1), ReconnectMax = TimeSpan.FromSeconds(30) };
 
     [Fact]
-    public async Task AThrowingLoop_RaisesFleetFault_IsRestartedAfterItsBackoff_AndTheAlertClearsWhenItStaysUp()
+    public async Task AThrowingLoopRaisesFleetFaultIsRestartedAfterItsBackoffAndTheAlertClearsWhenItStaysUp()
     {
         var time = new TimerCountingTimeProvider(new DateTimeOffset(2026, 5, 1, 8, 0, 0, TimeSpan.Zero));
         var alerts = new InMemoryAlerts();
@@ -62,7 +62,7 @@ public sealed class FleetLoopSupervisorTests
     }
 
     [Fact]
-    public async Task ALoopThatReturns_IsNotRestarted_AndStoppingEndsABackoff()
+    public async Task ALoopThatReturnsIsNotRestartedAndStoppingEndsABackoff()
     {
         var time = new FakeTimeProvider();
         var alerts = new InMemoryAlerts();

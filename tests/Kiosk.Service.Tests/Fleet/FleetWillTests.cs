@@ -8,7 +8,7 @@ namespace Kiosk.Service.Tests.Fleet;
 public sealed class FleetWillTests
 {
     [Fact]
-    public async Task KillingTheKioskProcess_PublishesTheRetainedWillLost_AndSeqContinuesAfterRestart()
+    public async Task KillingTheKioskProcessPublishesTheRetainedWillLostAndSeqContinuesAfterRestart()
     {
         await using var broker = await MosquittoBroker.StartAsync();
         using var data = new TempDirectory();

@@ -7,7 +7,7 @@ namespace Kiosk.Service.Tests.Fleet;
 public sealed class OutboxSenderTests
 {
     [Fact]
-    public async Task AFailingAcknowledgedSubscriber_DoesNotResendRowsAlreadyAcknowledged()
+    public async Task AFailingAcknowledgedSubscriberDoesNotResendRowsAlreadyAcknowledged()
     {
         await using var broker = await MosquittoBroker.StartAsync();
         using var data = new TempDirectory();

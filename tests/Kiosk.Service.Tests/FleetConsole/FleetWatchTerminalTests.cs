@@ -14,7 +14,7 @@ public sealed class FleetWatchTerminalTests
     private const string Escape = "\u001b[";
 
     [ToolFact("tmux")]
-    public async Task Watch_DrawsTheFleet_RedrawsInPlaceWithCountsAndAlerts_AndRestoresTheTerminalOnCtrlC()
+    public async Task WatchDrawsTheFleetRedrawsInPlaceWithCountsAndAlertsAndRestoresTheTerminalOnCtrlC()
     {
         await using var broker = await MosquittoBroker.StartAsync();
         using var data = new Fleet.TempDirectory();

@@ -10,7 +10,7 @@ public sealed class ScreenPromptsTests
     private static readonly StatusLine Status = new(new DateTimeOffset(2026, 12, 1, 8, 0, 0, TimeSpan.Zero), true, TimeSpan.FromMinutes(2), "kiosk-07");
 
     [Fact]
-    public void EveryPrompt_HasItsOwnScreen_AndKeepsTheStatusNameAndCardOffer()
+    public void EveryPromptHasItsOwnScreenAndKeepsTheStatusNameAndCardOffer()
     {
         var screens = Enum.GetValues<PromptKind>().Select(ScreenPrompts.KindOf).ToList();
         Assert.Equal(screens.Count, screens.Distinct().Count());
@@ -25,7 +25,7 @@ public sealed class ScreenPromptsTests
     }
 
     [Fact]
-    public void AReferSaysItsNeutralMessage_AColorAndAFeverReadAlike()
+    public void AReferSaysItsNeutralMessageAColorAndAFeverReadAlike()
     {
         ReferMessage Refer(Reason reason) => ScreenPrompts.ToModel(new VisitorPrompt(PromptKind.Refer, Status, Reason: reason)).Refer;
 

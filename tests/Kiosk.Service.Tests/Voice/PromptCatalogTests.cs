@@ -18,7 +18,7 @@ public sealed class PromptCatalogTests
 
     [Theory]
     [MemberData(nameof(ScreenKinds))]
-    public void Every_screen_kind_has_a_prompt_built_in_in_both_languages(string kind)
+    public void EveryScreenKindHasAPromptBuiltInInBothLanguages(string kind)
     {
         var model = new ScreenModel(Enum.Parse<ScreenKind>(kind), Strip);
 
@@ -30,7 +30,7 @@ public sealed class PromptCatalogTests
 
     [Theory]
     [MemberData(nameof(ReferMessages))]
-    public void Every_refer_message_has_a_prompt_built_in_in_both_languages(string message)
+    public void EveryReferMessageHasAPromptBuiltInInBothLanguages(string message)
     {
         var model = new ScreenModel(ScreenKind.Refer, Strip, Refer: Enum.Parse<ReferMessage>(message));
 
@@ -41,7 +41,7 @@ public sealed class PromptCatalogTests
     }
 
     [Fact]
-    public void The_catalogue_prompts_tsv_and_the_clip_files_name_the_same_prompts()
+    public void TheCataloguePromptsTsvAndTheClipFilesNameTheSamePrompts()
     {
         var texts = PromptTexts.Read();
         var files = Directory.GetFiles(PromptTexts.ClipsDirectory, "*.wav").Select(Path.GetFileName).Order(StringComparer.Ordinal);
@@ -52,7 +52,7 @@ public sealed class PromptCatalogTests
     }
 
     [Fact]
-    public void No_prompt_says_a_color_or_a_reason_that_reveals_one()
+    public void NoPromptSaysAColorOrAReasonThatRevealsOne()
     {
         string[] chinese = ["绿", "黄", "红", "颜色", "码色", "发烧", "发热", "高温", "异常"];
         var english = new System.Text.RegularExpressions.Regex(@"\b(green|yellow|amber|red|colou?r|fever|high|status)\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
@@ -68,7 +68,7 @@ public sealed class PromptCatalogTests
     }
 
     [Fact]
-    public void Default_clips_are_mono_16_kHz_speech_of_a_prompts_length()
+    public void DefaultClipsAreMono16KhzSpeechOfAPromptsLength()
     {
         var total = 0L;
         foreach (var name in PromptCatalog.Names)
@@ -89,7 +89,7 @@ public sealed class PromptCatalogTests
     }
 
     [Fact]
-    public void The_pass_prompt_fits_the_pass_hold_in_either_language()
+    public void ThePassPromptFitsThePassHoldInEitherLanguage()
     {
         // "A PASS prompt never delays the gate": it is spoken while the gate is open, within the 3 s hold.
         Assert.True(VoiceClips.LoadDefault(PromptCatalog.Pass, "zh").Duration < TimeSpan.FromSeconds(3));

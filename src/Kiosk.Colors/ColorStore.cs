@@ -521,11 +521,9 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
     /// <see cref="ColorStoreChangedException"/> thrown: the caller reloads and decides again.</summary>
     private SqliteTransaction BeginWrite()
     {
-        TestPause.BeforeLock();
         var tx = _db.BeginTransaction(deferred: false);
         try
         {
-            TestPause.AfterLock();
             if (ChangedElsewhere(tx))
             {
                 throw new ColorStoreChangedException();

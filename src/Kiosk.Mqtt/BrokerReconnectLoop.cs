@@ -99,6 +99,6 @@ public sealed partial class BrokerReconnectLoop
         }
     }
 
-    [LoggerMessage(EventId = 720, Level = LogLevel.Warning, Message = "MQTT {Link}: {Reason}; reconnecting in {DelayMs} ms (attempt {Attempt})")]
+    [LoggerMessage(EventId = 713, Level = LogLevel.Warning, Message = "MQTT {Link}: {Reason}; reconnecting in {DelayMs} ms (attempt {Attempt})")]
     private static partial void LogReconnecting(ILogger logger, string link, string reason, long delayMs, int attempt);
 }

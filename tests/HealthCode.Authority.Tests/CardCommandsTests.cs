@@ -25,7 +25,7 @@ public sealed class CardCommandsTests : IDisposable
     }
 
     [Fact]
-    public async Task Card_key_makes_32_private_bytes_and_never_overwrites_them()
+    public async Task CardKeyMakes32PrivateBytesAndNeverOverwritesThem()
     {
         var key = await DocKey();
         Assert.Equal(32, key.Length);
@@ -39,7 +39,7 @@ public sealed class CardCommandsTests : IDisposable
     }
 
     [Fact]
-    public async Task Card_make_gives_valid_numbers_of_the_birth_date()
+    public async Task CardMakeGivesValidNumbersOfTheBirthDate()
     {
         var numbers = (await Ok("card", "make", "--birth", "1980-01-01", "--count", "20", "--sequence", "100")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(20, numbers.Length);
@@ -67,7 +67,7 @@ public sealed class CardCommandsTests : IDisposable
     }
 
     [Fact]
-    public async Task Card_ref_is_the_docref_of_identity_md()
+    public async Task CardRefIsTheDocrefOfIdentityMd()
     {
         var key = await DocKey();
         var printed = (await Ok("card", "ref", "11010519491231002x", "--doc-key", PathOf("doc.key"))).Trim();
@@ -78,7 +78,7 @@ public sealed class CardCommandsTests : IDisposable
     }
 
     [Fact]
-    public async Task Codes_carry_the_holders_card_and_trust_lists_and_trust_messages_carry_the_doc_key()
+    public async Task CodesCarryTheHoldersCardAndTrustListsAndTrustMessagesCarryTheDocKey()
     {
         var docKey = await DocKey();
         await Ok("key", "create", "--name", "issuer", "--out", _dir);
@@ -118,7 +118,7 @@ public sealed class CardCommandsTests : IDisposable
     }
 
     [Fact]
-    public async Task Snapshots_and_batches_carry_doc_records_hashed_from_card_numbers()
+    public async Task SnapshotsAndBatchesCarryDocRecordsHashedFromCardNumbers()
     {
         var docKey = await DocKey();
         using var authority = ECDsa.Create(ECCurve.NamedCurves.nistP256);

@@ -15,7 +15,7 @@ public sealed class WeakKeyCommandTests : IDisposable
     private string PathOf(string name) => Path.Combine(_dir, name);
 
     [Fact]
-    public async Task Weak_issuer_authority_and_certificate_keys_are_input_errors()
+    public async Task WeakIssuerAuthorityAndCertificateKeysAreInputErrors()
     {
         using var p384 = ECDsa.Create(ECCurve.NamedCurves.nistP384);
         using var secp256k1 = ECDsa.Create(ECCurve.CreateFromValue("1.3.132.0.10"));

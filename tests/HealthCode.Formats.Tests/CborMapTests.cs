@@ -6,7 +6,7 @@ namespace HealthCode.Formats.Tests;
 public class CborMapTests
 {
     [Fact]
-    public void Text_keys_are_taken_in_order_and_entries_with_other_keys_are_passed_over_whole()
+    public void TextKeysAreTakenInOrderAndEntriesWithOtherKeysArePassedOverWhole()
     {
         var writer = new CborWriter();
         writer.WriteStartMap(4);
@@ -36,7 +36,7 @@ public class CborMapTests
     }
 
     [Fact]
-    public void Integer_keys_of_either_sign_are_taken_and_text_keys_passed_over()
+    public void IntegerKeysOfEitherSignAreTakenAndTextKeysPassedOver()
     {
         var writer = new CborWriter();
         writer.WriteStartMap(3);
@@ -62,7 +62,7 @@ public class CborMapTests
     }
 
     [Fact]
-    public void A_map_followed_by_more_bytes_does_not_end_the_payload()
+    public void AMapFollowedByMoreBytesDoesNotEndThePayload()
     {
         var reader = new CborReader(new byte[] { 0xA0, 0x00 }, allowMultipleRootLevelValues: true); // {} 0
         reader.ReadStartMap();

@@ -30,14 +30,14 @@ public class NumericDateTests
 
     [Theory]
     [MemberData(nameof(FloatIats))]
-    public void A_floating_point_iat_is_a_numeric_date(string what, Action<CborWriter> iat)
+    public void AFloatingPointIatIsANumericDate(string what, Action<CborWriter> iat)
     {
         var inspection = Inspect(TestKeys.ClaimsPayload(iat: iat));
         Assert.True(inspection.Verdict == CodeVerdict.Valid, $"{what}: {inspection.Describe()}");
     }
 
     [Fact]
-    public void A_floating_point_exp_is_a_numeric_date_and_its_fraction_counts()
+    public void AFloatingPointExpIsANumericDateAndItsFractionCounts()
     {
         var claims = TestKeys.ClaimsPayload(exp: w => w.WriteDouble(Exp + 0.5));
         Assert.Equal(CodeVerdict.Valid, Inspect(claims).Verdict);
@@ -48,7 +48,7 @@ public class NumericDateTests
     }
 
     [Fact]
-    public void A_half_precision_exp_far_in_the_future_is_read()
+    public void AHalfPrecisionExpFarInTheFutureIsRead()
     {
         // Half precision tops out at 65504: a 1970 date. Read, then refused only for what it says (expired), not for its encoding.
         var inspection = Inspect(TestKeys.ClaimsPayload(iat: w => w.WriteHalf((Half)60000), exp: w => w.WriteHalf((Half)65504)));
@@ -75,7 +75,7 @@ public class NumericDateTests
 
     [Theory]
     [MemberData(nameof(BadNumericDates))]
-    public void Bad_numeric_dates_are_malformed(string what, Action<CborWriter> value)
+    public void BadNumericDatesAreMalformed(string what, Action<CborWriter> value)
     {
         foreach (var claims in new[] { TestKeys.ClaimsPayload(iat: value), TestKeys.ClaimsPayload(exp: value) })
         {
@@ -87,7 +87,7 @@ public class NumericDateTests
     }
 
     [Fact]
-    public void The_first_and_last_seconds_of_the_range_are_numeric_dates()
+    public void TheFirstAndLastSecondsOfTheRangeAreNumericDates()
     {
         var lastSecond = TestKeys.ClaimsPayload(exp: w => w.WriteInt64(LastSecond));
         Assert.Equal(CodeVerdict.Valid, Inspect(lastSecond).Verdict);
@@ -98,7 +98,7 @@ public class NumericDateTests
     }
 
     [Fact]
-    public void A_clock_at_the_end_of_year_9999_does_not_overflow_into_malformed()
+    public void AClockAtTheEndOfYear9999DoesNotOverflowIntoMalformed()
     {
         var end = DateTimeOffset.FromUnixTimeSeconds(LastSecond);
         var ordinary = TestKeys.ClaimsPayload();

@@ -38,7 +38,7 @@ public class SampleInteropTests
     /// the sample's signed trust message in the JSON form of health-code.md, and the code verifies with it.
     /// </summary>
     [Fact]
-    public void SmokeTestTrustList_IsTheSampleTrustMessage_AndTheSmokeCodeVerifiesWithIt()
+    public void SmokeTestTrustListIsTheSampleTrustMessageAndTheSmokeCodeVerifiesWithIt()
     {
         var trust = ReadTrustMessage(File.ReadAllBytes(Sample("trust.cose")));
         var deploy = Path.Combine(SampleScenario.Directory, "..", "deploy");

@@ -46,7 +46,7 @@ public class WeakKeyTests
 
     [Theory]
     [MemberData(nameof(WeakKeys))]
-    public void A_weak_key_is_refused_wherever_it_enters(string name)
+    public void AWeakKeyIsRefusedWhereverItEnters(string name)
     {
         using var key = Create(name);
         var spki = key.ExportSubjectPublicKeyInfo();
@@ -74,7 +74,7 @@ public class WeakKeyTests
     [InlineData("P-256")]
     [InlineData("RSA-2048")]
     [InlineData("RSA-3072")]
-    public void A_strong_key_is_taken(string name)
+    public void AStrongKeyIsTaken(string name)
     {
         using var key = Create(name);
         var spki = key.ExportSubjectPublicKeyInfo();
@@ -88,7 +88,7 @@ public class WeakKeyTests
     }
 
     [Fact]
-    public void A_code_signed_with_a_weak_key_under_a_known_kid_does_not_verify()
+    public void ACodeSignedWithAWeakKeyUnderAKnownKidDoesNotVerify()
     {
         // A P-384 key posing as ES256: the trust list cannot hold it, so the code is untrusted whatever its signature.
         using var p384 = ECDsa.Create(ECCurve.NamedCurves.nistP384);

@@ -8,7 +8,7 @@ namespace Kiosk.Display.Tests;
 public sealed class FontTests
 {
     [Fact]
-    public void Typeface_loads_from_the_embedded_resource()
+    public void TypefaceLoadsFromTheEmbeddedResource()
     {
         using var typeface = KioskTypeface.Load();
         Assert.Contains("Noto Sans CJK SC", typeface.FamilyName, StringComparison.Ordinal);
@@ -16,7 +16,7 @@ public sealed class FontTests
     }
 
     [Fact]
-    public void Typeface_has_every_glyph_the_screens_use()
+    public void TypefaceHasEveryGlyphTheScreensUse()
     {
         using var font = new SKFont(KioskTypeface.Default);
         foreach (var text in NoColorTests.AllScreenStrings().Append("代*0123456789:-. ·"))
@@ -28,7 +28,7 @@ public sealed class FontTests
     }
 
     [Fact]
-    public void Typeface_covers_printable_ascii_and_gb2312_level_1()
+    public void TypefaceCoversPrintableAsciiAndGb2312Level1()
     {
         Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
         var gb2312 = Encoding.GetEncoding("gb2312");
@@ -53,7 +53,7 @@ public sealed class FontTests
     }
 
     [Fact]
-    public void Chinese_glyphs_draw_distinct_ink_not_tofu_boxes()
+    public void ChineseGlyphsDrawDistinctInkNotTofuBoxes()
     {
         using var font = new SKFont(KioskTypeface.Default, 64);
         using var a = DrawGlyph(font, "请");
@@ -67,7 +67,7 @@ public sealed class FontTests
     }
 
     [Fact]
-    public void A_character_outside_the_subset_renders_without_crashing()
+    public void ACharacterOutsideTheSubsetRendersWithoutCrashing()
     {
         const string rare = "\U0002A6A5*明"; // outside GB 2312 and the subset
         using var font = new SKFont(KioskTypeface.Default);

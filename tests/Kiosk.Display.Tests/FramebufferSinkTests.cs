@@ -33,7 +33,7 @@ public sealed class FramebufferSinkTests : IDisposable
     }
 
     [Fact]
-    public void Rgb565_with_padded_lines_writes_exact_bytes_and_leaves_the_padding()
+    public void Rgb565WithPaddedLinesWritesExactBytesAndLeavesThePadding()
     {
         const int w = 40, h = 20, line = 96; // 80 bytes of pixels + 16 bytes padding per line
         var geometry = FramebufferGeometry.Rgb565(w, h, line);
@@ -61,7 +61,7 @@ public sealed class FramebufferSinkTests : IDisposable
     }
 
     [Fact]
-    public void Xrgb8888_with_padded_lines_writes_exact_bytes_and_leaves_the_padding()
+    public void Xrgb8888WithPaddedLinesWritesExactBytesAndLeavesThePadding()
     {
         const int w = 33, h = 9, line = 33 * 4 + 12;
         var geometry = FramebufferGeometry.Xrgb8888(w, h, line);
@@ -86,7 +86,7 @@ public sealed class FramebufferSinkTests : IDisposable
     }
 
     [Fact]
-    public void Bgr_channel_order_from_the_kernel_is_honoured()
+    public void BgrChannelOrderFromTheKernelIsHonoured()
     {
         const int w = 8, h = 4;
         var geometry = new FramebufferGeometry(w, h, 32, w * 4, Red: new(0, 8), Green: new(8, 8), Blue: new(16, 8));
@@ -103,7 +103,7 @@ public sealed class FramebufferSinkTests : IDisposable
     }
 
     [Fact]
-    public void A_frame_of_another_size_is_scaled_to_the_framebuffer()
+    public void AFrameOfAnotherSizeIsScaledToTheFramebuffer()
     {
         var geometry = FramebufferGeometry.Xrgb8888(100, 60);
         var path = PrefilledFile(geometry.MappedLength);
@@ -118,7 +118,7 @@ public sealed class FramebufferSinkTests : IDisposable
     }
 
     [Fact]
-    public void Kernel_structures_have_the_linux_sizes_and_map_to_the_geometry()
+    public void KernelStructuresHaveTheLinuxSizesAndMapToTheGeometry()
     {
         Assert.Equal(160, Marshal.SizeOf<FramebufferInterop.FbVarScreeninfo>());
         Assert.Equal(IntPtr.Size == 8 ? 80 : 68, Marshal.SizeOf<FramebufferInterop.FbFixScreeninfo>());
@@ -135,7 +135,7 @@ public sealed class FramebufferSinkTests : IDisposable
     }
 
     [Fact]
-    public void An_unsupported_depth_or_a_missing_device_fails_with_a_clear_error()
+    public void AnUnsupportedDepthOrAMissingDeviceFailsWithAClearError()
     {
         Assert.Throws<NotSupportedException>(() => FramebufferSink.OpenFile(Path.Combine(_dir, "fb24"), new FramebufferGeometry(8, 8, 24, 24, new(16, 8), new(8, 8), new(0, 8))));
         var ex = Assert.Throws<IOException>(() => FramebufferSink.OpenDevice(Path.Combine(_dir, "no-such-fb")));

@@ -17,7 +17,7 @@ public sealed class GoldenImageTests
 
     [Theory]
     [MemberData(nameof(Names))]
-    public void Screen_matches_its_golden_image(string name)
+    public void ScreenMatchesItsGoldenImage(string name)
     {
         using var renderer = new ScreenRenderer(800, 480);
         var frame = renderer.Render(ScreenSamples.Golden[name]);
@@ -42,7 +42,7 @@ public sealed class GoldenImageTests
     }
 
     [Fact]
-    public void Every_screen_is_distinct_from_every_other()
+    public void EveryScreenIsDistinctFromEveryOther()
     {
         using var renderer = new ScreenRenderer(800, 480);
         var frames = ScreenSamples.Golden.ToDictionary(kv => kv.Key, kv => ImageCompare.Copy(renderer.Render(kv.Value)));
@@ -68,7 +68,7 @@ public sealed class GoldenImageTests
     }
 
     [Fact]
-    public void Pass_and_refer_differ_in_the_icon_area_even_in_greyscale()
+    public void PassAndReferDifferInTheIconAreaEvenInGreyscale()
     {
         // Not by color alone: compare luminance only, inside the icon disc.
         using var renderer = new ScreenRenderer(800, 480);

@@ -37,7 +37,7 @@ public sealed class Ili9341SinkTests
     }
 
     [Fact]
-    public void Rgb565_conversion_is_most_significant_byte_first()
+    public void Rgb565ConversionIsMostSignificantByteFirst()
     {
         using var bitmap = new SKBitmap(new SKImageInfo(3, 1, SKColorType.Bgra8888, SKAlphaType.Opaque));
         bitmap.SetPixel(0, 0, new SKColor(0xFF, 0, 0));
@@ -50,7 +50,7 @@ public sealed class Ili9341SinkTests
     }
 
     [Fact]
-    public void A_frame_goes_to_the_panel_as_one_memory_write_of_240x320_pixels()
+    public void AFrameGoesToThePanelAsOneMemoryWriteOf240x320Pixels()
     {
         var driver = new SimulatedGpioDriver(new FakeTimeProvider());
         using var gpio = new GpioController(driver);

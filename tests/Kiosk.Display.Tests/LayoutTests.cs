@@ -11,7 +11,7 @@ public sealed class LayoutTests
     [InlineData(1920, 1080)]
     [InlineData(1280, 720)]
     [InlineData(320, 240)]
-    public void Icon_disc_and_status_strip_sit_at_proportional_places(int width, int height)
+    public void IconDiscAndStatusStripSitAtProportionalPlaces(int width, int height)
     {
         using var renderer = new ScreenRenderer(width, height);
         var frame = renderer.Render(ScreenSamples.Pass("王*明"));
@@ -29,7 +29,7 @@ public sealed class LayoutTests
     }
 
     [Fact]
-    public void Long_detail_text_wraps_instead_of_running_off_the_screen()
+    public void LongDetailTextWrapsInsteadOfRunningOffTheScreen()
     {
         using var font = new SKFont(KioskTypeface.Default, 24);
         var lines = TextWrap.Wrap("没有健康码？请持有效身份证件联系工作人员 No code? Please see staff with a valid ID document", font, 300);
@@ -39,7 +39,7 @@ public sealed class LayoutTests
     }
 
     [Fact]
-    public void Status_strip_shows_connectivity_by_shape_not_only_by_word()
+    public void StatusStripShowsConnectivityByShapeNotOnlyByWord()
     {
         using var renderer = new ScreenRenderer(800, 480);
         using var online = ImageCompare.Copy(renderer.Render(ScreenSamples.Idle()));

@@ -32,7 +32,7 @@ public sealed partial class NoColorTests
     }
 
     [Fact]
-    public void No_screen_string_names_a_color()
+    public void NoScreenStringNamesAColor()
     {
         var strings = AllScreenStrings().ToList();
         Assert.True(strings.Count > 30);
@@ -43,7 +43,7 @@ public sealed partial class NoColorTests
     }
 
     [Fact]
-    public void No_screen_shows_a_green_yellow_or_red_hue()
+    public void NoScreenShowsAGreenYellowOrRedHue()
     {
         using var renderer = new ScreenRenderer(800, 480);
         var checkedScreens = 0;
@@ -59,7 +59,7 @@ public sealed partial class NoColorTests
     }
 
     [Fact]
-    public void The_hue_check_does_catch_a_red_and_a_green_pixel()
+    public void TheHueCheckDoesCatchARedAndAGreenPixel()
     {
         using var bitmap = new SKBitmap(new SKImageInfo(4, 1, SKColorType.Bgra8888, SKAlphaType.Opaque));
         bitmap.Erase(new SKColor(0x12, 0x2A, 0x47));

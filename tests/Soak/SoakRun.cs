@@ -229,6 +229,8 @@ public sealed class SoakRun(SoakSettings settings, string kioskDll, Action<strin
         return TimeSpan.FromSeconds(0.3 + _random.NextDouble() * typical);
     }
 
+    // The chaos itself: a broker outage at a random moment for a random time (pacing, not a wait for an outcome; what
+    // the kiosk did meanwhile is checked after SyncAsync, against what it committed).
     private async Task OutageAsync(MosquittoBroker broker, CancellationToken cancellationToken)
     {
         await Task.Delay(TimeSpan.FromSeconds(0.5 + _random.NextDouble() * 3), cancellationToken);
@@ -284,6 +286,7 @@ public sealed class SoakRun(SoakSettings settings, string kioskDll, Action<strin
 
             try
             {
+                // The sampling interval of memory and descriptors (and the random kill's clock), not a wait for an outcome.
                 await process.WaitForExitAsync(limit.Token).WaitAsync(TimeSpan.FromMilliseconds(100), limit.Token);
             }
             catch (TimeoutException)
@@ -325,31 +328,35 @@ public sealed class SoakRun(SoakSettings settings, string kioskDll, Action<strin
 
     // Waits for the broker, then for a marker through the subscriber's session: everything the broker acknowledged
     // before has arrived.
-    private async Task SyncAsync(TestSubscriber subscriber, CancellationToken cancellationToken)
+    private Task SyncAsync(TestSubscriber subscriber, CancellationToken cancellationToken)
     {
         var marker = Guid.NewGuid().ToString("N");
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromMinutes(3));
-        while (true)
-        {
-            timeout.Token.ThrowIfCancellationRequested();
-            try
+        return Poll.UntilAsync(
+            async () =>
             {
-                if (subscriber.Client.IsConnected)
+                if (!subscriber.Client.IsConnected)
+                {
+                    return false;
+                }
+
+                try
                 {
                     await subscriber.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(MarkerTopic).WithPayload(marker)
                         .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
                     await subscriber.WaitUntilAsync(() => Drain(subscriber).Contains(marker), "the marker", seconds: 10);
-                    return;
+                    return true;
                 }
-            }
-            catch (Exception ex) when (ex is TimeoutException or MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException)
-            {
-                // The broker went down meanwhile: try again.
-            }
-
-            await Task.Delay(200, timeout.Token);
-        }
+                catch (Exception ex) when (ex is TimeoutException or MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException)
+                {
+                    // The broker went down meanwhile: try again.
+                    return false;
+                }
+            },
+            "the broker, then the marker through the subscriber's session",
+            TimeSpan.FromMinutes(3),
+            // A retry interval while the broker is down, not a wait for an outcome.
+            pause: TimeSpan.FromMilliseconds(200),
+            cancellationToken: cancellationToken);
     }
 
     private HashSet<string> Drain(TestSubscriber subscriber)

@@ -10,7 +10,7 @@ namespace Kiosk.Soak.Tests;
 public sealed class SoakTests(ITestOutputHelper output)
 {
     [Fact]
-    public async Task ADayUnderBrokerOutagesAndKills_LosesNoDecision_DecidesNoneTwice_AndEndsInTheFeedsState()
+    public async Task ADayUnderBrokerOutagesAndKillsLosesNoDecisionDecidesNoneTwiceAndEndsInTheFeedsState()
     {
         var longForm = string.Equals(Environment.GetEnvironmentVariable("SOAK"), "long", StringComparison.OrdinalIgnoreCase);
         var settings = longForm ? SoakSettings.Long : SoakSettings.Short;

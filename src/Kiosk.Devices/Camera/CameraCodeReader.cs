@@ -119,9 +119,9 @@ public sealed partial class CameraCodeReader(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "camera {Source} fault: {Reason}; retrying in {DelaySeconds} s")]
+    [LoggerMessage(EventId = 4500, Level = LogLevel.Warning, Message = "camera {Source} fault: {Reason}; retrying in {DelaySeconds} s")]
     private static partial void LogFault(ILogger logger, string source, string reason, double delaySeconds);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "camera {Source} recovered")]
+    [LoggerMessage(EventId = 4501, Level = LogLevel.Information, Message = "camera {Source} recovered")]
     private static partial void LogRecovered(ILogger logger, string source);
 }

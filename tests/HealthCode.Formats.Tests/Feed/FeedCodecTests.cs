@@ -17,7 +17,7 @@ public sealed class FeedCodecTests : IDisposable
     }
 
     [Fact]
-    public void Sample_messages_signed_by_the_real_authority_key_decode()
+    public void SampleMessagesSignedByTheRealAuthorityKeyDecode()
     {
         using var key = AuthorityKey.FromBase64Spki(SampleScenario.AuthorityKeyBase64);
 
@@ -47,7 +47,7 @@ public sealed class FeedCodecTests : IDisposable
     }
 
     [Fact]
-    public void Sample_messages_fail_against_another_key()
+    public void SampleMessagesFailAgainstAnotherKey()
     {
         foreach (var name in new[] { "snapshot.cose", "heartbeat.cose", "trust.cose" })
         {
@@ -58,7 +58,7 @@ public sealed class FeedCodecTests : IDisposable
     }
 
     [Fact]
-    public void Every_truncation_and_every_single_bit_flip_of_a_sample_is_refused_without_throwing()
+    public void EveryTruncationAndEverySingleBitFlipOfASampleIsRefusedWithoutThrowing()
     {
         using var key = AuthorityKey.FromBase64Spki(SampleScenario.AuthorityKeyBase64);
         var bytes = SampleScenario.Read("snapshot.cose");
@@ -87,7 +87,7 @@ public sealed class FeedCodecTests : IDisposable
     }
 
     [Fact]
-    public void Snapshot_batch_heartbeat_and_trust_round_trip()
+    public void SnapshotBatchHeartbeatAndTrustRoundTrip()
     {
         var records = Records(1000, "CN-HL", "CN-BJ");
         using var issuerKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -140,7 +140,7 @@ public sealed class FeedCodecTests : IDisposable
     }
 
     [Fact]
-    public void Snapshots_and_batches_carry_doc_records_or_none()
+    public void SnapshotsAndBatchesCarryDocRecordsOrNone()
     {
         var docRecords = DocRecords(500);
         var records = Records(20, "CN-HL");
@@ -156,7 +156,7 @@ public sealed class FeedCodecTests : IDisposable
     }
 
     [Fact]
-    public void One_bad_doc_record_among_good_ones_refuses_the_whole_message()
+    public void OneBadDocRecordAmongGoodOnesRefusesTheWholeMessage()
     {
         var good = FeedEncoder.EncodePayload(new BatchMessage("CN-HL", 4, At, [], DocRecords(100)));
         Assert.True(FeedCodec.DecodePayload(good).Ok);
@@ -171,7 +171,7 @@ public sealed class FeedCodecTests : IDisposable
     }
 
     [Fact]
-    public void A_trust_message_carries_the_doc_key_or_none()
+    public void ATrustMessageCarriesTheDocKeyOrNone()
     {
         var docKey = RandomNumberGenerator.GetBytes(32);
         var withKey = FeedCodec.Decode(FeedEncoder.Sign(new TrustMessage(At, new TrustList(TestKeys.Trust.Issuers, docKey: docKey)), _authority), _authority);
@@ -185,7 +185,7 @@ public sealed class FeedCodecTests : IDisposable
     }
 
     [Fact]
-    public void A_message_signed_by_another_key_is_refused()
+    public void AMessageSignedByAnotherKeyIsRefused()
     {
         var bytes = FeedEncoder.Sign(new HeartbeatMessage("CN-HL", 1, At), _other);
         var result = FeedCodec.Decode(bytes, _authority);
@@ -230,7 +230,7 @@ public sealed class FeedCodecTests : IDisposable
 
     [Theory]
     [MemberData(nameof(BadPayloads))]
-    public void Signed_but_malformed_payloads_are_refused_with_one_line(string which, string expected)
+    public void SignedButMalformedPayloadsAreRefusedWithOneLine(string which, string expected)
     {
         var payload = BadPayload(which);
         var result = FeedCodec.Decode(FeedEncoder.SignPayload(payload, _authority), _authority);
@@ -240,7 +240,7 @@ public sealed class FeedCodecTests : IDisposable
     }
 
     [Fact]
-    public void The_largest_seq_a_signed_64_bit_store_holds_is_accepted()
+    public void TheLargestSeqASigned64BitStoreHoldsIsAccepted()
     {
         var snapshot = Assert.IsType<SnapshotMessage>(Decode(new SnapshotMessage("CN-HL", long.MaxValue, At, [])));
         Assert.Equal((ulong)long.MaxValue, snapshot.Seq);
@@ -253,7 +253,7 @@ public sealed class FeedCodecTests : IDisposable
     }
 
     [Fact]
-    public void Garbage_is_refused()
+    public void GarbageIsRefused()
     {
         var random = new Random(7);
         for (var i = 0; i < 500; i++)

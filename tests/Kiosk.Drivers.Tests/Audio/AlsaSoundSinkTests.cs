@@ -13,7 +13,7 @@ public sealed class AlsaSoundSinkTests : IDisposable
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     [Fact]
-    public async Task Plays_the_clip_sample_for_sample_through_the_file_plugin()
+    public async Task PlaysTheClipSampleForSampleThroughTheFilePlugin()
     {
         var raw = Path.Combine(_directory, "out.raw");
         var clip = PcmClipTests.Sine("tone", 16000, 1, 440, TimeSpan.FromMilliseconds(400));
@@ -32,7 +32,7 @@ public sealed class AlsaSoundSinkTests : IDisposable
     }
 
     [Fact]
-    public async Task A_cancelled_clip_stops_early_with_a_fade_instead_of_playing_to_its_end()
+    public async Task ACancelledClipStopsEarlyWithAFadeInsteadOfPlayingToItsEnd()
     {
         var raw = Path.Combine(_directory, "cut.raw");
         var clip = PcmClipTests.Sine("long", 16000, 1, 440, TimeSpan.FromSeconds(20));
@@ -54,7 +54,7 @@ public sealed class AlsaSoundSinkTests : IDisposable
     }
 
     [Fact]
-    public async Task The_null_device_plays_and_a_missing_device_fails_with_alsas_reason()
+    public async Task TheNullDevicePlaysAndAMissingDeviceFailsWithAlsasReason()
     {
         var clip = PcmClipTests.Sine("tone", 16000, 1, 440, TimeSpan.FromMilliseconds(100));
 
@@ -65,7 +65,7 @@ public sealed class AlsaSoundSinkTests : IDisposable
     }
 
     [Fact]
-    public void Libasound_resolves_by_its_runtime_soname()
+    public void LibasoundResolvesByItsRuntimeSoname()
     {
         Assert.True(AlsaLibrary.TryLoad(out var error), error);
     }

@@ -7,7 +7,7 @@ namespace Kiosk.Drivers.Tests.Audio;
 public sealed class PcmClipTests
 {
     [Fact]
-    public void A_clip_written_as_wav_reads_back_the_same()
+    public void AClipWrittenAsWavReadsBackTheSame()
     {
         var clip = Sine("tone", 16000, 1, 440, TimeSpan.FromMilliseconds(250));
         using var file = new MemoryStream();
@@ -25,7 +25,7 @@ public sealed class PcmClipTests
     }
 
     [Fact]
-    public void Reads_wavs_with_extra_chunks_extensible_format_and_a_streaming_size()
+    public void ReadsWavsWithExtraChunksExtensibleFormatAndAStreamingSize()
     {
         var clip = Sine("tone", 22050, 2, 300, TimeSpan.FromMilliseconds(100));
         var data = Data(clip);
@@ -54,7 +54,7 @@ public sealed class PcmClipTests
     [InlineData("empty", "no samples")]
     [InlineData("long", "longer than 30 s")]
     [InlineData("truncated", "truncated fmt chunk")]
-    public void Refuses_what_it_cannot_play_saying_why(string kind, string reason)
+    public void RefusesWhatItCannotPlaySayingWhy(string kind, string reason)
     {
         var tone = Data(Sine("t", 8000, 1, 440, TimeSpan.FromMilliseconds(10)));
         var wav = kind switch
@@ -76,7 +76,7 @@ public sealed class PcmClipTests
     }
 
     [Fact]
-    public void Random_and_mangled_bytes_are_refused_never_crash()
+    public void RandomAndMangledBytesAreRefusedNeverCrash()
     {
         var random = new Random(7);
         var good = new MemoryStream();
@@ -109,7 +109,7 @@ public sealed class PcmClipTests
     }
 
     [Fact]
-    public void Gain_scales_the_samples_and_take_keeps_whole_frames()
+    public void GainScalesTheSamplesAndTakeKeepsWholeFrames()
     {
         var clip = Sine("t", 16000, 2, 440, TimeSpan.FromMilliseconds(100));
 

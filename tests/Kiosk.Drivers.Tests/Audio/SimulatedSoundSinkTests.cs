@@ -12,7 +12,7 @@ public sealed class SimulatedSoundSinkTests : IDisposable
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     [Fact]
-    public async Task Records_each_clip_with_its_start_and_what_was_heard_and_writes_it()
+    public async Task RecordsEachClipWithItsStartAndWhatWasHeardAndWritesIt()
     {
         var sink = new SimulatedSoundSink(_time, _directory);
         var tone = PcmClipTests.Sine("pass.zh", 16000, 1, 440, TimeSpan.FromSeconds(2));
@@ -37,7 +37,7 @@ public sealed class SimulatedSoundSinkTests : IDisposable
     }
 
     [Fact]
-    public async Task Fails_every_play_while_a_fault_is_injected()
+    public async Task FailsEveryPlayWhileAFaultIsInjected()
     {
         var sink = new SimulatedSoundSink(_time);
         var tone = PcmClipTests.Sine("idle.en", 16000, 1, 440, TimeSpan.FromMilliseconds(100));
@@ -54,7 +54,7 @@ public sealed class SimulatedSoundSinkTests : IDisposable
     }
 
     [Fact]
-    public async Task Is_one_device_named_default_any_other_name_is_missing()
+    public async Task IsOneDeviceNamedDefaultAnyOtherNameIsMissing()
     {
         var sink = new SimulatedSoundSink(_time);
         var tone = PcmClipTests.Sine("idle.en", 16000, 1, 440, TimeSpan.FromMilliseconds(100));

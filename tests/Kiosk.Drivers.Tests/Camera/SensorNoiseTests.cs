@@ -13,7 +13,7 @@ public sealed class SensorNoiseTests
     [InlineData(17)]
     [InlineData(1280)]
     [InlineData(1283)]
-    public void NoisyRow_IsThePlainSumClampedTo0To255_AtEveryLength(int length)
+    public void NoisyRowIsThePlainSumClampedTo0To255AtEveryLength(int length)
     {
         var random = new Random(length + 1);
         var source = new byte[length];

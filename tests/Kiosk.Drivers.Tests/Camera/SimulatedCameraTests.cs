@@ -119,7 +119,7 @@ public class SimulatedCameraTests
     }
 
     [Fact]
-    public async Task AStillSceneIsDrawnOnceAndRepeated_AChangedSceneIsDrawnAgain()
+    public async Task AStillSceneIsDrawnOnceAndRepeatedAChangedSceneIsDrawnAgain()
     {
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-25T08:00:00Z"));
         await using var camera = new SimulatedCamera(Options, time);
@@ -181,7 +181,7 @@ public class SimulatedCameraTests
     }
 
     [Fact]
-    public void OpaqueLumaIsTheLumaOfTheBitmap_AndDeclinesTranslucentPixels()
+    public void OpaqueLumaIsTheLumaOfTheBitmapAndDeclinesTranslucentPixels()
     {
         using var bitmap = new SKBitmap(new SKImageInfo(97, 31, SKColorType.Rgba8888, SKAlphaType.Premul));
         var random = new Random(4);

@@ -1,5 +1,6 @@
 using System.Device.Gpio;
 using Kiosk.Drivers.Gpio;
+using Kiosk.Service.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Kiosk.Drivers.Tests.Gpio;
@@ -20,7 +21,7 @@ public sealed class GpioDeviceTests : IDisposable
     public void Dispose() => _gpio.Dispose();
 
     [Fact]
-    public void Gate_relay_pulses_for_the_configured_length()
+    public void GateRelayPulsesForTheConfiguredLength()
     {
         using var relay = new GateRelay(_gpio, 17, activeHigh: true, TimeSpan.FromMilliseconds(1500), _time);
         Assert.Equal(PinValue.Low, _driver.LevelOf(17));
@@ -39,7 +40,7 @@ public sealed class GpioDeviceTests : IDisposable
     }
 
     [Fact]
-    public void Gate_relay_active_low_inverts_levels_and_a_second_request_extends_without_a_new_edge()
+    public void GateRelayActiveLowInvertsLevelsAndASecondRequestExtendsWithoutANewEdge()
     {
         using var relay = new GateRelay(_gpio, 6, activeHigh: false, TimeSpan.FromSeconds(1), _time);
         Assert.Equal(PinValue.High, _driver.LevelOf(6));
@@ -55,7 +56,7 @@ public sealed class GpioDeviceTests : IDisposable
     }
 
     [Fact]
-    public void Leds_follow_on_and_off_with_their_active_level()
+    public void LedsFollowOnAndOffWithTheirActiveLevel()
     {
         using var pass = new IndicatorLed(_gpio, 27, activeHigh: true, "pass LED");
         using var refer = new IndicatorLed(_gpio, 22, activeHigh: false, "refer LED");
@@ -70,7 +71,7 @@ public sealed class GpioDeviceTests : IDisposable
     }
 
     [Fact]
-    public void Disposing_an_output_leaves_its_pin_inactive_and_closed()
+    public void DisposingAnOutputLeavesItsPinInactiveAndClosed()
     {
         var relay = new GateRelay(_gpio, 6, activeHigh: false, TimeSpan.FromSeconds(1), _time);
         var led = new IndicatorLed(_gpio, 27, activeHigh: true, "pass LED");
@@ -91,7 +92,7 @@ public sealed class GpioDeviceTests : IDisposable
     }
 
     [Fact]
-    public void Buzzer_patterns_play_their_exact_on_off_timing()
+    public void BuzzerPatternsPlayTheirExactOnOffTiming()
     {
         using var buzzer = new Buzzer(_gpio, 23, activeHigh: true, _time);
         foreach (var pattern in new[] { BuzzerPattern.Pass, BuzzerPattern.Refer, BuzzerPattern.Fault })
@@ -124,7 +125,7 @@ public sealed class GpioDeviceTests : IDisposable
     }
 
     [Fact]
-    public void The_three_patterns_are_distinct()
+    public void TheThreePatternsAreDistinct()
     {
         var patterns = new[] { BuzzerPattern.Pass, BuzzerPattern.Refer, BuzzerPattern.Fault };
         Assert.Equal(3, patterns.Select(p => string.Join(",", p.Steps.Select(s => s.TotalMilliseconds))).Distinct().Count());
@@ -132,7 +133,7 @@ public sealed class GpioDeviceTests : IDisposable
     }
 
     [Fact]
-    public void A_new_pattern_cuts_the_one_playing()
+    public void ANewPatternCutsTheOnePlaying()
     {
         using var buzzer = new Buzzer(_gpio, 23, activeHigh: true, _time);
         buzzer.Play(BuzzerPattern.Refer);
@@ -147,7 +148,7 @@ public sealed class GpioDeviceTests : IDisposable
     }
 
     [Fact]
-    public void Assist_button_is_debounced_one_event_per_press()
+    public void AssistButtonIsDebouncedOneEventPerPress()
     {
         using var button = new AssistButton(_gpio, 5, activeLow: true, TimeSpan.FromMilliseconds(30), _time);
         var presses = 0;
@@ -186,7 +187,7 @@ public sealed class GpioDeviceTests : IDisposable
     }
 
     [Fact]
-    public void A_glitch_shorter_than_the_debounce_is_ignored()
+    public void AGlitchShorterThanTheDebounceIsIgnored()
     {
         using var button = new AssistButton(_gpio, 5, activeLow: true, TimeSpan.FromMilliseconds(30), _time);
         var presses = 0;
@@ -199,7 +200,7 @@ public sealed class GpioDeviceTests : IDisposable
     }
 
     [Fact]
-    public void Simulated_driver_records_edges_with_timestamps_and_injects_write_faults()
+    public void SimulatedDriverRecordsEdgesWithTimestampsAndInjectsWriteFaults()
     {
         using var led = new IndicatorLed(_gpio, 4, activeHigh: true, "pass LED");
         _time.Advance(TimeSpan.FromSeconds(3));
@@ -215,18 +216,26 @@ public sealed class GpioDeviceTests : IDisposable
     }
 
     [Fact]
-    public async Task Simulated_driver_wakes_a_waiter_on_the_requested_edge()
+    public async Task SimulatedDriverWakesAWaiterOnTheRequestedEdge()
     {
         _gpio.OpenPin(9, PinMode.InputPullUp);
         var wait = Task.Run(() => _gpio.WaitForEvent(9, PinEventTypes.Falling, TimeSpan.FromSeconds(30)));
 
         // The waiter registers on its own thread: toggle the input until it has seen a falling edge.
-        while (!wait.IsCompleted)
-        {
-            _driver.Release(9);
-            _driver.Press(9);
-            await Task.WhenAny(wait, Task.Delay(20));
-        }
+        await Poll.UntilAsync(
+            () =>
+            {
+                if (wait.IsCompleted)
+                {
+                    return true;
+                }
+
+                _driver.Release(9);
+                _driver.Press(9);
+                return false;
+            },
+            "the waiter to see a falling edge",
+            changed: _ => Task.WhenAny(wait, Task.Delay(Poll.DefaultPause)));
 
         var result = await wait;
         Assert.False(result.TimedOut);

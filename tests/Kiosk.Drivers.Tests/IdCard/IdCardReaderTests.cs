@@ -1,5 +1,6 @@
 using System.Text;
 using Kiosk.Drivers.IdCard;
+using Kiosk.Service.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Kiosk.Drivers.Tests.IdCard;
@@ -314,12 +315,7 @@ public sealed class IdCardReaderTests : IDisposable
         var read = Task.Run(async () =>
         {
             var task = _reader.ReadModuleIdAsync(CancellationToken.None);
-            while (!task.IsCompleted)
-            {
-                _time.Advance(TimeSpan.FromMilliseconds(1));
-                await Task.Yield();
-            }
-
+            await Poll.UntilAsync(() => task.IsCompleted, "the module id", TimeSpan.FromSeconds(60), changed: AdvanceOneMillisecondAsync, clock: _time);
             return await task;
         });
 
@@ -454,14 +450,24 @@ public sealed class IdCardReaderTests : IDisposable
     {
         var start = _time.GetUtcNow();
         var poll = (reader ?? _reader).PollAsync(CancellationToken.None);
-        for (var i = 0; i < 60_000 && !poll.IsCompleted; i++)
-        {
-            _time.Advance(TimeSpan.FromMilliseconds(1));
-            onTick?.Invoke(_time.GetUtcNow() - start);
-            await Task.Yield();
-        }
-
-        Assert.True(poll.IsCompleted, "the poll did not end within 60 virtual seconds");
+        await Poll.UntilAsync(
+            () => poll.IsCompleted,
+            "the poll to end",
+            TimeSpan.FromSeconds(60),
+            changed: async _ =>
+            {
+                _time.Advance(TimeSpan.FromMilliseconds(1));
+                onTick?.Invoke(_time.GetUtcNow() - start);
+                await Task.Yield();
+            },
+            clock: _time);
         return await poll;
     });
+
+    /// <summary>One step of a hand-driven fake clock: 1 ms, then the continuations it released run.</summary>
+    private async Task AdvanceOneMillisecondAsync(TimeSpan _)
+    {
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        await Task.Yield();
+    }
 }

@@ -1,4 +1,5 @@
 using Kiosk.Drivers.Mlx90614;
+using Kiosk.Service.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Kiosk.Drivers.Tests.Mlx90614;
@@ -253,15 +254,20 @@ public class Mlx90614EmulatorTests
         Assert.Throws<IOException>(() => chip.WriteRead([0x10], new byte[3]));
     }
 
-    // Advances the fake clock in small steps while the task runs (its continuations may run on the pool).
+    // Advances the fake clock 1 ms at a time while the task runs (at most 10 virtual seconds), pausing 1 ms after each
+    // step (its continuations may run on the pool).
     private async Task DriveAsync(Task task)
     {
-        for (var i = 0; i < 10_000 && !task.IsCompleted; i++)
-        {
-            _time.Advance(TimeSpan.FromMilliseconds(1));
-            await Task.Delay(1);
-        }
-
+        await Poll.UntilAsync(
+            () => task.IsCompleted,
+            "the task to end",
+            TimeSpan.FromSeconds(10),
+            changed: _ =>
+            {
+                _time.Advance(TimeSpan.FromMilliseconds(1));
+                return Task.Delay(1);
+            },
+            clock: _time);
         await task;
     }
 

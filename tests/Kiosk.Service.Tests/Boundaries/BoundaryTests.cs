@@ -50,7 +50,7 @@ public sealed partial class BoundaryTests
     private static string Src => Path.Combine(DeployTools.RepositoryRoot, "src");
 
     [Fact]
-    public void Every_project_references_only_what_the_architecture_allows()
+    public void EveryProjectReferencesOnlyWhatTheArchitectureAllows()
     {
         var projects = Directory.EnumerateFiles(Src, "*.csproj", SearchOption.AllDirectories).ToDictionary(p => Path.GetFileNameWithoutExtension(p), p => p);
         Assert.Equal(AllowedProjectReferences.Keys.Order(), projects.Keys.Order());
@@ -67,7 +67,7 @@ public sealed partial class BoundaryTests
     }
 
     [Fact]
-    public void No_assembly_reaches_past_its_walls_even_through_another()
+    public void NoAssemblyReachesPastItsWallsEvenThroughAnother()
     {
         foreach (var (assembly, forbidden) in Walls)
         {
@@ -78,7 +78,7 @@ public sealed partial class BoundaryTests
     }
 
     [Fact]
-    public void Only_the_executable_holds_the_command_line_and_the_host()
+    public void OnlyTheExecutableHoldsTheCommandLineAndTheHost()
     {
         var ours = new[] { typeof(CheckpointLoop), typeof(ColorStore), typeof(ScreenPresenter), typeof(FleetService), typeof(FleetConnection), typeof(FleetWatch), typeof(ScenarioPlayer) }
             .Select(t => t.Assembly);

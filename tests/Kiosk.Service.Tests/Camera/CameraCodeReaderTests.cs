@@ -1,6 +1,7 @@
 using Kiosk.Drivers.Camera;
 using Kiosk.Devices.Camera;
 using Kiosk.Core.Checkpoint;
+using Kiosk.Service.Tests.Infrastructure;
 using Kiosk.Service.Tests.Temperature;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -120,18 +121,20 @@ public class CameraCodeReaderTests
         return sightings.Current;
     });
 
-    // Advances virtual time in small steps, letting the real work (rendering, decoding) run in between.
-    private async Task PumpUntilAsync(Func<bool> done)
-    {
-        for (var i = 0; i < 20_000 && !done(); i++)
-        {
-            await Task.Delay(1);
-            if (!done())
+    // Advances virtual time in 10 ms steps until the condition holds (at most 200 virtual seconds), pausing 1 ms before
+    // each step to let the real work (rendering, decoding) run in between.
+    private Task PumpUntilAsync(Func<bool> done) =>
+        Poll.UntilAsync(
+            done,
+            "the condition",
+            TimeSpan.FromSeconds(200),
+            changed: async _ =>
             {
-                _time.Advance(TimeSpan.FromMilliseconds(10));
-            }
-        }
-
-        Assert.True(done(), "condition not reached in 200 virtual seconds");
-    }
+                await Task.Delay(1);
+                if (!done())
+                {
+                    _time.Advance(TimeSpan.FromMilliseconds(10));
+                }
+            },
+            clock: _time);
 }

@@ -7,6 +7,7 @@ using Kiosk.Devices.Identity;
 using Kiosk.Simulation;
 using Kiosk.Service.Hosting;
 using Kiosk.Service.Tests.Deploy;
+using Kiosk.Service.Tests.Infrastructure;
 
 namespace Kiosk.Service.Tests.Checkpoint;
 
@@ -128,14 +129,9 @@ internal sealed class CardLoopHarness
         Assert.True(ForeignPosts == 0, $"{ForeignPosts} continuation(s) reached the virtual-time loop from other threads");
     }
 
-    /// <summary>Waits (virtual time) until <paramref name="count"/> decisions were made, at most a minute.</summary>
-    public async Task DecisionsAsync(int count)
-    {
-        for (var i = 0; i < 600 && Decisions.Count < count; i++)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(100), Time);
-        }
-    }
+    /// <summary>Waits (virtual time, checked every 100 ms) until <paramref name="count"/> decisions were made, at most a minute.</summary>
+    public Task DecisionsAsync(int count) =>
+        Poll.UntilAsync(() => Decisions.Count >= count, $"{count} decisions", TimeSpan.FromMinutes(1), pause: TimeSpan.FromMilliseconds(100), clock: Time);
 
     public IReadOnlyList<string> Reasons => Decisions.Select(d => PolicyNames.Of(d.Decision.Reason)).ToList();
 

@@ -21,7 +21,7 @@ public sealed class CheckpointLoopCardTests
     }
 
     [Fact]
-    public void Document_HoldersCardAfterThePrompt_Passes_ViaCode_WithLatencyFromTheCode()
+    public void DocumentHoldersCardAfterThePromptPassesViaCodeWithLatencyFromTheCode()
     {
         var kiosk = Document();
         var code = kiosk.Code("HCN1:holder", Holder);
@@ -41,7 +41,7 @@ public sealed class CheckpointLoopCardTests
     }
 
     [Fact]
-    public void Document_CodeAndCardShownTogether_TheCodeIsDecided_AndTheCardOnTheReaderCounts()
+    public void DocumentCodeAndCardShownTogetherTheCodeIsDecidedAndTheCardOnTheReaderCounts()
     {
         var kiosk = Document();
         var code = kiosk.Code("HCN1:holder", Holder);
@@ -59,7 +59,7 @@ public sealed class CheckpointLoopCardTests
     }
 
     [Fact]
-    public void Document_AnotherPersonsCard_IsAMismatch()
+    public void DocumentAnotherPersonsCardIsAMismatch()
     {
         var kiosk = Document();
         var code = kiosk.Code("HCN1:holder", Holder);
@@ -79,7 +79,7 @@ public sealed class CheckpointLoopCardTests
     }
 
     [Fact]
-    public void Document_NoCard_RefersUnconfirmed_ExactlyAtTheCardTimeout_CountedFromThePrompt()
+    public void DocumentNoCardRefersUnconfirmedExactlyAtTheCardTimeoutCountedFromThePrompt()
     {
         var kiosk = Document();
         kiosk.Identity.CardTimeout = TimeSpan.FromSeconds(15);
@@ -97,7 +97,7 @@ public sealed class CheckpointLoopCardTests
     }
 
     [Fact]
-    public void Document_CardJustInsideTheTimeout_Counts_JustAfterItDoesNot()
+    public void DocumentCardJustInsideTheTimeoutCountsJustAfterItDoesNot()
     {
         var inside = Document();
         inside.Identity.CardTimeout = TimeSpan.FromSeconds(5);
@@ -125,7 +125,7 @@ public sealed class CheckpointLoopCardTests
     }
 
     [Fact]
-    public void Document_CodeWithoutDocument_RefersAtOnce_WithoutAskingForTheCard()
+    public void DocumentCodeWithoutDocumentRefersAtOnceWithoutAskingForTheCard()
     {
         var kiosk = Document();
         var code = kiosk.Code("HCN1:no-d", holder: null);
@@ -143,7 +143,7 @@ public sealed class CheckpointLoopCardTests
     }
 
     [Fact]
-    public void Document_KioskWithoutDocKey_RefersAtOnce()
+    public void DocumentKioskWithoutDocKeyRefersAtOnce()
     {
         var kiosk = Document();
         kiosk.Trust = new TrustList([]);
@@ -159,7 +159,7 @@ public sealed class CheckpointLoopCardTests
     }
 
     [Fact]
-    public void Document_KioskWithoutReader_RefersAtOnce()
+    public void DocumentKioskWithoutReaderRefersAtOnce()
     {
         var kiosk = Document();
         var code = kiosk.Code("HCN1:holder", Holder);
@@ -176,7 +176,7 @@ public sealed class CheckpointLoopCardTests
     }
 
     [Fact]
-    public void Document_RulesOneToSevenComeFirst_ANotGreenCodeIsNeverAskedForACard()
+    public void DocumentRulesOneToSevenComeFirstANotGreenCodeIsNeverAskedForACard()
     {
         var kiosk = Document();
         var code = kiosk.Code("HCN1:red", Holder, HealthColor.Red);
@@ -191,7 +191,7 @@ public sealed class CheckpointLoopCardTests
     }
 
     [Fact]
-    public void Document_AnInvalidCardCountsAsNone_AValidOneWithinTheTimeoutStillPasses()
+    public void DocumentAnInvalidCardCountsAsNoneAValidOneWithinTheTimeoutStillPasses()
     {
         var kiosk = Document();
         var code = kiosk.Code("HCN1:holder", Holder);
@@ -214,7 +214,7 @@ public sealed class CheckpointLoopCardTests
     }
 
     [Fact]
-    public void Document_OnlyAnInvalidCard_IsUnconfirmedAtTheTimeout_NotACardPath()
+    public void DocumentOnlyAnInvalidCardIsUnconfirmedAtTheTimeoutNotACardPath()
     {
         var kiosk = Document();
         var code = kiosk.Code("HCN1:holder", Holder);
@@ -230,7 +230,7 @@ public sealed class CheckpointLoopCardTests
     }
 
     [Fact]
-    public void None_CardPath_GreenRecord_Passes_ViaCard_WithLatencyFromWhenTheReaderFoundIt()
+    public void NoneCardPathGreenRecordPassesViaCardWithLatencyFromWhenTheReaderFoundIt()
     {
         var kiosk = new CardLoopHarness();
         kiosk.Record(Holder);
@@ -258,7 +258,7 @@ public sealed class CheckpointLoopCardTests
     [InlineData("document_expired", true, HealthColor.Green, "20261124", ' ')]
     [InlineData("ok", true, HealthColor.Green, "20261125", ' ')]
     [InlineData("document_invalid", true, HealthColor.Green, "20400101", 'J')]
-    public void CardPath_DecidesEachRule(string expected, bool record, HealthColor color, string validTo, char flag)
+    public void CardPathDecidesEachRule(string expected, bool record, HealthColor color, string validTo, char flag)
     {
         var kiosk = new CardLoopHarness();
         var card = Holder with { ValidTo = validTo, LayoutFlag = flag };
@@ -278,7 +278,7 @@ public sealed class CheckpointLoopCardTests
     }
 
     [Fact]
-    public void CardPath_NoDocKey_IsDocumentInvalid_WithoutADocRef()
+    public void CardPathNoDocKeyIsDocumentInvalidWithoutADocRef()
     {
         var kiosk = new CardLoopHarness { Trust = new TrustList([]) };
         kiosk.Record(Holder);
@@ -293,7 +293,7 @@ public sealed class CheckpointLoopCardTests
     }
 
     [Fact]
-    public void CardPath_StaleData_OnTheOfflineScreen_IsColorDataStale()
+    public void CardPathStaleDataOnTheOfflineScreenIsColorDataStale()
     {
         var kiosk = new CardLoopHarness { InSyncAsOf = Start.AddDays(-2) };
         kiosk.Record(Holder);
@@ -307,7 +307,7 @@ public sealed class CheckpointLoopCardTests
     }
 
     [Fact]
-    public void CardPath_UnreadableCard_IsDocumentInvalid_Once()
+    public void CardPathUnreadableCardIsDocumentInvalidOnce()
     {
         var kiosk = new CardLoopHarness();
         kiosk.Reader.Unreadable = true;
@@ -322,7 +322,7 @@ public sealed class CheckpointLoopCardTests
     }
 
     [Fact]
-    public void SameCardHeld_IsDecidedOnce_AgainAfterItWasAwayForGoneAfter()
+    public void SameCardHeldIsDecidedOnceAgainAfterItWasAwayForGoneAfter()
     {
         var kiosk = new CardLoopHarness();
         kiosk.Record(Holder);
@@ -345,7 +345,7 @@ public sealed class CheckpointLoopCardTests
     }
 
     [Fact]
-    public void ANewCard_EndsARefer_Hold_AsANewCodeDoes()
+    public void ANewCardEndsAReferHoldAsANewCodeDoes()
     {
         var kiosk = new CardLoopHarness();
         kiosk.Checkpoint.ReferHold = TimeSpan.FromSeconds(8);
@@ -366,7 +366,7 @@ public sealed class CheckpointLoopCardTests
     }
 
     [Fact]
-    public void ACardReadWhileACodeIsDecided_BelongsToIt_AndStartsNoCardPathWhileItStays()
+    public void ACardReadWhileACodeIsDecidedBelongsToItAndStartsNoCardPathWhileItStays()
     {
         var kiosk = new CardLoopHarness();
         kiosk.Record(Holder);
@@ -391,7 +391,7 @@ public sealed class CheckpointLoopCardTests
     }
 
     [Fact]
-    public void ACodeShownWhileACardIsDecided_WaitsUntilThatDecisionIsShown()
+    public void ACodeShownWhileACardIsDecidedWaitsUntilThatDecisionIsShown()
     {
         var kiosk = new CardLoopHarness();
         kiosk.Checkpoint.PassHold = TimeSpan.FromSeconds(3);
@@ -414,7 +414,7 @@ public sealed class CheckpointLoopCardTests
     }
 
     [Fact]
-    public void ACardInAPassHold_IsDecidedAfterTheHold()
+    public void ACardInAPassHoldIsDecidedAfterTheHold()
     {
         var kiosk = new CardLoopHarness();
         kiosk.Checkpoint.PassHold = TimeSpan.FromSeconds(3);
@@ -435,7 +435,7 @@ public sealed class CheckpointLoopCardTests
     }
 
     [Fact]
-    public void ReaderFault_MakesNoDecision_AndCodesAreStillDecided()
+    public void ReaderFaultMakesNoDecisionAndCodesAreStillDecided()
     {
         var kiosk = new CardLoopHarness();
         kiosk.Reader.Faulty = true;
@@ -455,7 +455,7 @@ public sealed class CheckpointLoopCardTests
     }
 
     [Fact]
-    public void ModeChangesAtRunTime_TakeEffectWithTheNextCode()
+    public void ModeChangesAtRunTimeTakeEffectWithTheNextCode()
     {
         var kiosk = new CardLoopHarness();
         var code = kiosk.Code("HCN1:holder", Holder);
@@ -476,7 +476,7 @@ public sealed class CheckpointLoopCardTests
     }
 
     [Fact]
-    public void MaskedNames_FollowTheIssuersRule()
+    public void MaskedNamesFollowTheIssuersRule()
     {
         Assert.Equal("*", IdentityCard.MaskName("王"));
         Assert.Equal("王*", IdentityCard.MaskName("王伟           "));

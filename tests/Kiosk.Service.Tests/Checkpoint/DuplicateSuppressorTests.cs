@@ -9,7 +9,7 @@ public sealed class DuplicateSuppressorTests
     private static CodeSighting At(double seconds, string? text) => new(T0.AddSeconds(seconds), text);
 
     [Fact]
-    public void SameCodeHeldInView_IsPresentedOnce()
+    public void SameCodeHeldInViewIsPresentedOnce()
     {
         var suppressor = new DuplicateSuppressor(TimeSpan.FromSeconds(1));
         var presented = Enumerable.Range(0, 90).Select(i => suppressor.Observe(At(i / 30.0, "A"))).Count(p => p is not null);
@@ -17,7 +17,7 @@ public sealed class DuplicateSuppressorTests
     }
 
     [Fact]
-    public void ShortDropout_DoesNotCountAsLeaving()
+    public void ShortDropoutDoesNotCountAsLeaving()
     {
         var suppressor = new DuplicateSuppressor(TimeSpan.FromSeconds(1));
         Assert.NotNull(suppressor.Observe(At(0, "A")));
@@ -27,7 +27,7 @@ public sealed class DuplicateSuppressorTests
     }
 
     [Fact]
-    public void SameCodeAfterLeavingView_IsPresentedAgain()
+    public void SameCodeAfterLeavingViewIsPresentedAgain()
     {
         var suppressor = new DuplicateSuppressor(TimeSpan.FromSeconds(1));
         Assert.NotNull(suppressor.Observe(At(0, "A")));
@@ -39,7 +39,7 @@ public sealed class DuplicateSuppressorTests
     }
 
     [Fact]
-    public void NewCode_IsPresentedAtOnce()
+    public void NewCodeIsPresentedAtOnce()
     {
         var suppressor = new DuplicateSuppressor(TimeSpan.FromSeconds(1));
         Assert.NotNull(suppressor.Observe(At(0, "A")));
@@ -49,7 +49,7 @@ public sealed class DuplicateSuppressorTests
     }
 
     [Fact]
-    public void Keys_OtherThanQrText_FollowTheSameRule()
+    public void KeysOtherThanQrTextFollowTheSameRule()
     {
         // The card pump keys a card by its number: held, it is presented once; away for goneAfter, again.
         var suppressor = new DuplicateSuppressor(TimeSpan.FromSeconds(1));

@@ -21,82 +21,82 @@ public sealed class IdentityPolicyTests
         Card(card, record: record) ?? CheckpointPolicy.DecideWithTemperature(temperature, Defaults);
 
     [Fact]
-    public void Rule7a_CodeWithoutDocument_IsUnconfirmed_EvenWithAMatchingCard()
+    public void Rule7aCodeWithoutDocumentIsUnconfirmedEvenWithAMatchingCard()
     {
         Assert.Equal(Decision.Refer(Reason.IdentityUnconfirmed), CheckpointPolicy.DecideIdentity(null, hasDocKey: true, Holder));
         Assert.False(CheckpointPolicy.CardCanConfirm(null, hasDocKey: true));
     }
 
     [Fact]
-    public void Rule7a_KioskWithoutDocKey_IsUnconfirmed()
+    public void Rule7aKioskWithoutDocKeyIsUnconfirmed()
     {
         Assert.Equal(Decision.Refer(Reason.IdentityUnconfirmed), CheckpointPolicy.DecideIdentity(Holder, hasDocKey: false, Holder));
         Assert.False(CheckpointPolicy.CardCanConfirm(Holder, hasDocKey: false));
     }
 
     [Fact]
-    public void Rule7a_NoValidCardWithinTheTimeout_IsUnconfirmed()
+    public void Rule7aNoValidCardWithinTheTimeoutIsUnconfirmed()
     {
         Assert.True(CheckpointPolicy.CardCanConfirm(Holder, hasDocKey: true));
         Assert.Equal(Decision.Refer(Reason.IdentityUnconfirmed), CheckpointPolicy.DecideIdentity(Holder, hasDocKey: true, validCard: null));
     }
 
     [Fact]
-    public void Rule7b_AnotherPersonsCard_IsAMismatch() =>
+    public void Rule7bAnotherPersonsCardIsAMismatch() =>
         Assert.Equal(Decision.Refer(Reason.IdentityMismatch), CheckpointPolicy.DecideIdentity(Holder, hasDocKey: true, Other));
 
     [Fact]
-    public void Rules7aAnd7b_HoldersCard_LeavesTheDecisionToTheTemperature() =>
+    public void Rules7aAnd7bHoldersCardLeavesTheDecisionToTheTemperature() =>
         Assert.Null(CheckpointPolicy.DecideIdentity(Holder, hasDocKey: true, DocRef.Compute(DocKey, "230102198001011236")));
 
     [Fact]
-    public void Rule7a_ComesBefore7b_WhenTheCodeHasNoDocument() =>
+    public void Rule7aComesBefore7bWhenTheCodeHasNoDocument() =>
         Assert.Equal(Decision.Refer(Reason.IdentityUnconfirmed), CheckpointPolicy.DecideIdentity(null, hasDocKey: true, Other));
 
     [Fact]
-    public void C1_NotWellFormed_IsInvalid_BeforeEveryOtherRule() =>
+    public void C1NotWellFormedIsInvalidBeforeEveryOtherRule() =>
         Assert.Equal(Decision.Refer(Reason.DocumentInvalid), Card(new CardCheck(false, false, null), clockFault: true, neverSynced: true));
 
     [Fact]
-    public void C1_NotWellFormed_IsInvalid_EvenWithADocRef() =>
+    public void C1NotWellFormedIsInvalidEvenWithADocRef() =>
         Assert.Equal(Decision.Refer(Reason.DocumentInvalid), CheckpointPolicy.DecideCardBeforeTemperature(new CardCheck(false, true, null), Holder, false, Fresh, (HealthColor.Green, 1), Defaults));
 
     [Fact]
-    public void C1_NoDocKey_IsInvalid_EvenForAWellFormedCardInDate() =>
+    public void C1NoDocKeyIsInvalidEvenForAWellFormedCardInDate() =>
         Assert.Equal(Decision.Refer(Reason.DocumentInvalid), Card(Valid, noDocKey: true, record: (HealthColor.Green, 1)));
 
     [Fact]
-    public void C2_ClockFault_ComesBeforeExpiry() =>
+    public void C2ClockFaultComesBeforeExpiry() =>
         Assert.Equal(Decision.Refer(Reason.ClockFault), Card(Valid with { InDate = false }, clockFault: true));
 
     [Fact]
-    public void C3_NotInDate_IsExpired_BeforeStaleData() =>
+    public void C3NotInDateIsExpiredBeforeStaleData() =>
         Assert.Equal(Decision.Refer(Reason.DocumentExpired), Card(Valid with { InDate = false }, neverSynced: true));
 
     [Fact]
-    public void C4_NeverSynced_IsStale() => Assert.Equal(Decision.Refer(Reason.ColorDataStale), Card(Valid, record: (HealthColor.Green, 1), neverSynced: true));
+    public void C4NeverSyncedIsStale() => Assert.Equal(Decision.Refer(Reason.ColorDataStale), Card(Valid, record: (HealthColor.Green, 1), neverSynced: true));
 
     [Fact]
-    public void C4_Boundary_ExactlyMaxAgeIsFresh_OneTickMoreIsStale()
+    public void C4BoundaryExactlyMaxAgeIsFreshOneTickMoreIsStale()
     {
         Assert.Null(Card(Valid, age: Defaults.MaxColorDataAge, record: (HealthColor.Green, 1)));
         Assert.Equal(Decision.Refer(Reason.ColorDataStale), Card(Valid, age: Defaults.MaxColorDataAge + TimeSpan.FromTicks(1), record: (HealthColor.Green, 1)));
     }
 
     [Fact]
-    public void C4_StaleComesBeforeNoRecord() => Assert.Equal(Decision.Refer(Reason.ColorDataStale), Card(Valid, age: TimeSpan.FromDays(2)));
+    public void C4StaleComesBeforeNoRecord() => Assert.Equal(Decision.Refer(Reason.ColorDataStale), Card(Valid, age: TimeSpan.FromDays(2)));
 
     [Fact]
-    public void C5_NoDocumentRecord_IsNoRecord() => Assert.Equal(Decision.Refer(Reason.NoRecord), Card(Valid));
+    public void C5NoDocumentRecordIsNoRecord() => Assert.Equal(Decision.Refer(Reason.NoRecord), Card(Valid));
 
     [Theory]
     [InlineData(HealthColor.Yellow)]
     [InlineData(HealthColor.Red)]
-    public void C6_RecordNotGreen_IsHealthStatus(HealthColor color) =>
+    public void C6RecordNotGreenIsHealthStatus(HealthColor color) =>
         Assert.Equal(Decision.Refer(Reason.HealthStatus), Card(Valid, record: (color, 1)));
 
     [Fact]
-    public void C7_GreenRecord_GoesToTheTemperatureRules()
+    public void C7GreenRecordGoesToTheTemperatureRules()
     {
         Assert.Null(Card(Valid, record: (HealthColor.Green, 1)));
         Assert.Equal(new Decision(Outcome.Pass, Reason.Ok), CardThrough(Valid, (HealthColor.Green, 1), new TemperatureResult(36.6, null, 22, false)));
@@ -106,7 +106,7 @@ public sealed class IdentityPolicyTests
     }
 
     [Fact]
-    public void WireNames_OfTheNewReasonsAndOfVia()
+    public void WireNamesOfTheNewReasonsAndOfVia()
     {
         Assert.Equal("identity_unconfirmed", PolicyNames.Of(Reason.IdentityUnconfirmed));
         Assert.Equal("identity_mismatch", PolicyNames.Of(Reason.IdentityMismatch));

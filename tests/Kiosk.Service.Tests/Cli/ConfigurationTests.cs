@@ -43,7 +43,7 @@ public sealed class ConfigurationTests : IDisposable
     }
 
     [Fact]
-    public async Task ColorsImport_TakesTheDataDirectoryFromAKioskVariable()
+    public async Task ColorsImportTakesTheDataDirectoryFromAKioskVariable()
     {
         var data = Path.Combine(_w.Directory, "var-lib-kiosk");
         var start = new ProcessStartInfo(CrashConsistencyTests.DotnetHost()) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -65,7 +65,7 @@ public sealed class ConfigurationTests : IDisposable
     }
 
     [Fact]
-    public async Task ColorsImportAndStatus_ReadTheirSettingsFromConfig()
+    public async Task ColorsImportAndStatusReadTheirSettingsFromConfig()
     {
         var data = Path.Combine(_w.Directory, "from-config");
         var config = WriteConfig("kiosk.json", new
@@ -96,7 +96,7 @@ public sealed class ConfigurationTests : IDisposable
     }
 
     [Fact]
-    public async Task Inspect_VerifiesAgainstTheConfiguredTrustList()
+    public async Task InspectVerifiesAgainstTheConfiguredTrustList()
     {
         using var key = SigningKey.CreateEs256();
         var trust = Path.Combine(_w.Directory, "trust.json");
@@ -111,7 +111,7 @@ public sealed class ConfigurationTests : IDisposable
     }
 
     [Fact]
-    public async Task Render_TakesSizeLanguageAndKioskIdFromConfig()
+    public async Task RenderTakesSizeLanguageAndKioskIdFromConfig()
     {
         var output = Path.Combine(_w.Directory, "idle.png");
         var config = WriteConfig("render.json", new { Display = new { Width = 320, Height = 240, Language = "English" }, Kiosk = new { KioskId = "door-3" } });
@@ -139,7 +139,7 @@ public sealed class ConfigurationTests : IDisposable
 
     [Theory]
     [MemberData(nameof(EveryCommand))]
-    public async Task EveryCommandTakesConfig_AndReportsABrokenOneInOneLine(string[] command)
+    public async Task EveryCommandTakesConfigAndReportsABrokenOneInOneLine(string[] command)
     {
         var broken = Path.Combine(_w.Directory, "broken.json");
         File.WriteAllText(broken, "{ \"Kiosk\": ");

@@ -63,7 +63,7 @@ public sealed class RunCommandTests : IDisposable
     [InlineData("{ \"Checkpoint\": { \"FeverThresholdC\": 80 } }", "FeverThresholdC")]
     [InlineData("{ \"Checkpoint\": { \"PassHold\": \"x\" } }", "configuration is invalid: Checkpoint:PassHold is not a valid duration")]
     [InlineData("{ \"HealthCode\": { \"SkewSeconds\": 60 } }", "configuration is invalid: HealthCode:SkewSeconds is removed: the skew of codes is Checkpoint:ClockSkew")]
-    public async Task InvalidSetting_IsNamed(string json, string expected)
+    public async Task InvalidSettingIsNamed(string json, string expected)
     {
         var scenarioDir = Path.Combine(_dir, "s");
         var (scenario, _) = Kiosk.Simulation.Demo.DemoWorld.Create(scenarioDir);
@@ -73,7 +73,7 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task TrustListFileThatIsNotJson_IsNamed()
+    public async Task TrustListFileThatIsNotJsonIsNamed()
     {
         var trust = Path.Combine(_dir, "trust.json");
         await File.WriteAllTextAsync(trust, "issuers: none");
@@ -95,14 +95,14 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task EventsIntoADirectory_IsRefusedUpFront()
+    public async Task EventsIntoADirectoryIsRefusedUpFront()
     {
         var (scenario, _) = Kiosk.Simulation.Demo.DemoWorld.Create(Path.Combine(_dir, "s"));
         AssertOneLineError(await RunAsync("run", "--simulate", "--scenario", scenario, "--events", _dir), $"--events {_dir} is a directory");
     }
 
     [Fact]
-    public async Task EventsThatCannotBeWritten_StopTheRunWithOneLine()
+    public async Task EventsThatCannotBeWrittenStopTheRunWithOneLine()
     {
         var (scenario, _) = Kiosk.Simulation.Demo.DemoWorld.Create(Path.Combine(_dir, "s"));
         var result = await RunAsync("run", "--simulate", "--scenario", scenario, "--events", "/dev/full");
@@ -111,7 +111,7 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task ScreensIntoAFile_IsRefusedUpFront()
+    public async Task ScreensIntoAFileIsRefusedUpFront()
     {
         var file = Path.Combine(_dir, "screens.png");
         await File.WriteAllTextAsync(file, "");
@@ -121,7 +121,7 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task EndlessScenario_StopsAtItsLimit() =>
+    public async Task EndlessScenarioStopsAtItsLimit() =>
         AssertOneLineError(await RunAsync("run", "--simulate", "--scenario", "/dev/zero"), "scenario /dev/zero is larger than 16 MiB");
 
     /// <summary>
@@ -129,7 +129,7 @@ public sealed class RunCommandTests : IDisposable
     /// I2C bus) is one line naming it and the fix, not a stack trace. A simulated kiosk needs none of them.
     /// </summary>
     [Fact]
-    public async Task RunOnAMachineWithoutTheDevices_IsOneLineNamingTheDevice()
+    public async Task RunOnAMachineWithoutTheDevicesIsOneLineNamingTheDevice()
     {
         var config = Path.Combine(_dir, "hardware.json");
         await File.WriteAllTextAsync(config, $$"""{ "Kiosk": { "DataDirectory": "{{_dir}}" }, "ColorFeed": { "Feed": "CN-HL", "AuthorityKey": "{{FeedKey()}}" } }""");

@@ -204,7 +204,7 @@ public sealed class InspectCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task A_certificate_with_a_key_too_weak_for_its_algorithm_is_an_input_error()
+    public async Task ACertificateWithAKeyTooWeakForItsAlgorithmIsAnInputError()
     {
         using var p384 = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP384);
         using var certificate = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=issuer", p384, System.Security.Cryptography.HashAlgorithmName.SHA256)
@@ -265,7 +265,7 @@ public sealed class InspectCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Batch_over_the_corpus_gets_every_expiry_and_decode_case_right()
+    public async Task BatchOverTheCorpusGetsEveryExpiryAndDecodeCaseRight()
     {
         var lines = new List<string>();
         var expectations = new List<(string File, bool? Decode, bool? Expiry)>();
@@ -321,7 +321,7 @@ public sealed class InspectCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task A_clock_at_the_end_of_year_9999_gives_expired_not_malformed()
+    public async Task AClockAtTheEndOfYear9999GivesExpiredNotMalformed()
     {
         var code = Issue(HealthColor.Green);
         var (exit, stdout, _) = await Run("inspect", code, "--trust", _trustFile, "--at", "9999-12-31T23:59:59Z", "--json");

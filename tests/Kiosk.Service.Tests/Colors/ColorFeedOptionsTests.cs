@@ -7,7 +7,7 @@ namespace Kiosk.Service.Tests.Colors;
 public sealed class ColorFeedOptionsTests
 {
     [Fact]
-    public void Valid_options_pass_and_each_bad_setting_is_named()
+    public void ValidOptionsPassAndEachBadSettingIsNamed()
     {
         using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
         var good = new ColorFeedOptions { Feed = "CN-HL", AuthorityKey = AuthorityKey.ToBase64Spki(key) };
@@ -30,7 +30,7 @@ public sealed class ColorFeedOptionsTests
     }
 
     [Fact]
-    public void The_feed_links_broker_keys_are_checked_with_its_topics()
+    public void TheFeedLinksBrokerKeysAreCheckedWithItsTopics()
     {
         var link = new FeedLinkOptionsValidator();
         Assert.True(link.Validate(null, new FeedLinkOptions()).Succeeded);

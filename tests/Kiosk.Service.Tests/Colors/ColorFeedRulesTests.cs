@@ -22,7 +22,7 @@ public sealed class ColorFeedRulesTests : IDisposable
     // ---- Rule 1 -------------------------------------------------------------------------------
 
     [Fact]
-    public void Rule1_forged_truncated_flipped_and_other_feed_messages_are_rejected_counted_alerted_and_change_nothing()
+    public void Rule1ForgedTruncatedFlippedAndOtherFeedMessagesAreRejectedCountedAlertedAndChangeNothing()
     {
         _w.Apply(_w.Snapshot(5, T0, A, B));
         var before = _w.Fingerprint();
@@ -59,7 +59,7 @@ public sealed class ColorFeedRulesTests : IDisposable
     }
 
     [Fact]
-    public void Rule1_a_seq_the_store_cannot_hold_as_a_signed_64_bit_integer_is_rejected()
+    public void Rule1ASeqTheStoreCannotHoldAsASigned64BitIntegerIsRejected()
     {
         _w.Apply(_w.Snapshot(5, T0, A));
         var before = _w.Fingerprint();
@@ -85,7 +85,7 @@ public sealed class ColorFeedRulesTests : IDisposable
     }
 
     [Fact]
-    public void Rule1_an_at_outside_1970_to_9999_is_rejected_not_thrown()
+    public void Rule1AnAtOutside1970To9999IsRejectedNotThrown()
     {
         // The clock check subtracts the skew from the latest signed at: an at in year 1 would underflow it.
         foreach (var at in new[] { DateTimeOffset.MinValue, DateTimeOffset.UnixEpoch.AddSeconds(-1) })
@@ -104,7 +104,7 @@ public sealed class ColorFeedRulesTests : IDisposable
     // ---- Rule 2 -------------------------------------------------------------------------------
 
     [Fact]
-    public void Rule2_snapshot_replaces_the_whole_state_and_an_older_one_is_ignored()
+    public void Rule2SnapshotReplacesTheWholeStateAndAnOlderOneIsIgnored()
     {
         Assert.Equal(FeedOutcomeKind.SnapshotApplied, _w.Apply(_w.Snapshot(5, T0, A, B)).Kind);
         Assert.Equal(2, _w.Store.RecordCount);
@@ -124,7 +124,7 @@ public sealed class ColorFeedRulesTests : IDisposable
     }
 
     [Fact]
-    public void Rule2_a_snapshot_listing_one_code_twice_keeps_the_larger_ct()
+    public void Rule2ASnapshotListingOneCodeTwiceKeepsTheLargerCt()
     {
         _w.Apply(_w.Snapshot(1, T0, Record(1, HealthColor.Red, 300), Record(1, HealthColor.Green, 200), Record(1, HealthColor.Yellow, 100)));
         Assert.Equal(1, _w.Store.RecordCount);
@@ -134,7 +134,7 @@ public sealed class ColorFeedRulesTests : IDisposable
     // ---- Rule 3 -------------------------------------------------------------------------------
 
     [Fact]
-    public void Rule3_next_batch_upserts_and_per_record_the_larger_ct_wins()
+    public void Rule3NextBatchUpsertsAndPerRecordTheLargerCtWins()
     {
         _w.Apply(_w.Snapshot(5, T0, A, B));
         var outcome = _w.Apply(_w.Batch(6, T0.AddMinutes(1),
@@ -152,7 +152,7 @@ public sealed class ColorFeedRulesTests : IDisposable
     }
 
     [Fact]
-    public void Rule3_duplicate_batches_are_ignored()
+    public void Rule3DuplicateBatchesAreIgnored()
     {
         _w.Apply(_w.Snapshot(5, T0, A));
         var batch = _w.Sign(_w.Batch(6, T0.AddMinutes(1), Record(1, HealthColor.Yellow, 200)));
@@ -167,7 +167,7 @@ public sealed class ColorFeedRulesTests : IDisposable
     }
 
     [Fact]
-    public void Rule3_a_gap_is_kept_aside_out_of_sync_until_the_missing_batch_arrives_then_applied_in_order()
+    public void Rule3AGapIsKeptAsideOutOfSyncUntilTheMissingBatchArrivesThenAppliedInOrder()
     {
         _w.Apply(_w.Snapshot(5, T0, A));
         Assert.Equal(FeedOutcomeKind.BatchKeptAside, _w.Apply(_w.Batch(8, T0.AddMinutes(3), Record(1, HealthColor.Red, 400))).Kind);
@@ -188,7 +188,7 @@ public sealed class ColorFeedRulesTests : IDisposable
     }
 
     [Fact]
-    public void Rule3_a_snapshot_closes_a_gap_dropping_older_kept_batches_and_applying_newer_ones()
+    public void Rule3ASnapshotClosesAGapDroppingOlderKeptBatchesAndApplyingNewerOnes()
     {
         _w.Apply(_w.Snapshot(5, T0, A));
         _w.Apply(_w.Batch(7, T0.AddMinutes(2), Record(1, HealthColor.Red, 300)));
@@ -212,7 +212,7 @@ public sealed class ColorFeedRulesTests : IDisposable
     }
 
     [Fact]
-    public void Rule3_before_any_snapshot_batches_are_kept_aside_and_applied_after_it()
+    public void Rule3BeforeAnySnapshotBatchesAreKeptAsideAndAppliedAfterIt()
     {
         Assert.Equal(FeedOutcomeKind.BatchKeptAside, _w.Apply(_w.Batch(3, T0.AddMinutes(1), Record(1, HealthColor.Red, 300))).Kind);
         Assert.True(_w.Store.State.OutOfSync);
@@ -226,7 +226,7 @@ public sealed class ColorFeedRulesTests : IDisposable
     // ---- Rule 4 -------------------------------------------------------------------------------
 
     [Fact]
-    public void Rule4_heartbeats_at_the_local_seq_refresh_ahead_of_it_mark_out_of_sync_and_older_ones_only_count_as_time()
+    public void Rule4HeartbeatsAtTheLocalSeqRefreshAheadOfItMarkOutOfSyncAndOlderOnesOnlyCountAsTime()
     {
         _w.Apply(_w.Snapshot(5, T0, A));
         Assert.Equal(FeedOutcomeKind.HeartbeatInSync, _w.Apply(_w.Heartbeat(5, T0.AddHours(1))).Kind);
@@ -250,7 +250,7 @@ public sealed class ColorFeedRulesTests : IDisposable
     // ---- Rule 5 -------------------------------------------------------------------------------
 
     [Fact]
-    public void Rule5_freshness_is_now_minus_in_sync_as_of_and_stale_data_raises_color_data_stale()
+    public void Rule5FreshnessIsNowMinusInSyncAsOfAndStaleDataRaisesColorDataStale()
     {
         _w.Processor.CheckHealth();
         Assert.Contains(AlertKinds.ColorDataStale, _w.Alerts.Active);
@@ -273,7 +273,7 @@ public sealed class ColorFeedRulesTests : IDisposable
     // ---- Rule 6 -------------------------------------------------------------------------------
 
     [Fact]
-    public void Rule6_trust_list_replaced_only_by_a_newer_one_and_the_provisioning_list_serves_until_then()
+    public void Rule6TrustListReplacedOnlyByANewerOneAndTheProvisioningListServesUntilThen()
     {
         var provisioning = new FixedTrust(TrustListWith("CN-SH"));
         using var w = new FeedWorld(provisioning: provisioning);
@@ -296,7 +296,7 @@ public sealed class ColorFeedRulesTests : IDisposable
     // ---- Rule 7 -------------------------------------------------------------------------------
 
     [Fact]
-    public void Rule7_state_records_kept_batches_and_freshness_survive_a_restart()
+    public void Rule7StateRecordsKeptBatchesAndFreshnessSurviveARestart()
     {
         _w.Apply(_w.Snapshot(5, T0, A, B));
         _w.Apply(_w.Batch(6, T0.AddMinutes(1), C));
@@ -317,7 +317,7 @@ public sealed class ColorFeedRulesTests : IDisposable
     }
 
     [Fact]
-    public void Rule7_a_store_opened_for_another_feed_drops_the_color_data()
+    public void Rule7AStoreOpenedForAnotherFeedDropsTheColorData()
     {
         _w.Apply(_w.Snapshot(5, T0, A));
         _w.Store.Dispose();
@@ -333,7 +333,7 @@ public sealed class ColorFeedRulesTests : IDisposable
     // ---- Rule 8 -------------------------------------------------------------------------------
 
     [Fact]
-    public void Rule8_a_clock_behind_the_latest_signed_time_beyond_the_skew_raises_clock_fault_until_it_catches_up()
+    public void Rule8AClockBehindTheLatestSignedTimeBeyondTheSkewRaisesClockFaultUntilItCatchesUp()
     {
         _w.Apply(_w.Snapshot(5, T0.AddSeconds(100), A)); // within skew of now = T0
         Assert.False(_w.Processor.ClockFault);
@@ -351,7 +351,7 @@ public sealed class ColorFeedRulesTests : IDisposable
     }
 
     [Fact]
-    public void Rule8_ignored_but_authentic_messages_still_raise_the_latest_signed_time()
+    public void Rule8IgnoredButAuthenticMessagesStillRaiseTheLatestSignedTime()
     {
         _w.Apply(_w.Snapshot(5, T0, A));
         _w.Apply(_w.Snapshot(4, T0.AddHours(1), A));
@@ -364,7 +364,7 @@ public sealed class ColorFeedRulesTests : IDisposable
     // ---- The signed sample ------------------------------------------------------------------
 
     [Fact]
-    public void The_signed_sample_brings_the_kiosk_in_sync_with_its_trust_list()
+    public void TheSignedSampleBringsTheKioskInSyncWithItsTrustList()
     {
         var sample = SampleScenario.Directory;
         using var key = AuthorityKey.FromBase64Spki(SampleScenario.AuthorityKeyBase64);

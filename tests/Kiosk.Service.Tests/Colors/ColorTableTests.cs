@@ -7,7 +7,7 @@ namespace Kiosk.Service.Tests.Colors;
 public sealed class ColorTableTests
 {
     [Fact]
-    public void Grows_from_a_small_capacity_and_finds_every_row_with_the_merge_rule()
+    public void GrowsFromASmallCapacityAndFindsEveryRowWithTheMergeRule()
     {
         var table = new ColorTable(16);
         var random = new Random(5);

@@ -33,7 +33,7 @@ public sealed class ColorsCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Import_applies_each_kind_of_message_and_prints_one_line()
+    public async Task ImportAppliesEachKindOfMessageAndPrintsOneLine()
     {
         var snapshot = Write("s.cose", _w.Snapshot(3, T0, Record(1, HealthColor.Red, 10), Record(2, HealthColor.Green, 10)));
         var batch = Write("b.cose", _w.Batch(4, T0.AddMinutes(1), Record(3, HealthColor.Yellow, 20)));
@@ -64,7 +64,7 @@ public sealed class ColorsCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Status_counts_the_document_records()
+    public async Task StatusCountsTheDocumentRecords()
     {
         var common = new[] { "--db", _w.DatabasePath, "--authority-key", Key, "--feed", "CN-HL" };
         var snapshot = Write("s.cose", new SnapshotMessage("CN-HL", 3, T0, [Record(1, HealthColor.Red, 10)], [Document(1, HealthColor.Green, 10), Document(2, HealthColor.Red, 10)]));
@@ -83,7 +83,7 @@ public sealed class ColorsCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Bad_input_is_one_line_exit_2_and_leaves_the_store_untouched()
+    public async Task BadInputIsOneLineExit2AndLeavesTheStoreUntouched()
     {
         var snapshot = Write("s.cose", _w.Snapshot(3, T0, Record(1, HealthColor.Red, 10)));
         var common = new[] { "--db", _w.DatabasePath, "--authority-key", Key, "--feed", "CN-HL" };

@@ -4,18 +4,18 @@ using HealthCode.Formats.Feed;
 using Kiosk.Colors;
 using Kiosk.Fleet;
 using Microsoft.Data.Sqlite;
+using Kiosk.Service.Tests.Infrastructure;
 using Xunit.Abstractions;
 using static Kiosk.Service.Tests.Colors.FeedWorld;
 
 namespace Kiosk.Service.Tests.Colors;
 
 /// <summary>
-/// Two writers on one store (the service and a technician's <c>kiosk colors import</c> share the file in the field):
-/// a snapshot at seq 10 and a batch at seq 3 are imported by two real processes at once, over a store at seq 2. The
-/// test-only gates of <c>TestPause</c> (environment variables naming a file) hold one importer before or inside
-/// its write transaction while the other one runs, so the two really interleave without any timing assert. Whatever
-/// the order, the store must end in the state of the later-committed message, which here is always the snapshot's:
-/// seq 10, exactly its records and document records, <c>in_sync_as_of</c> its <c>at</c>; never a mix.
+/// Two writers on one store (the service and a technician's <c>kiosk colors import</c> share the file in the field): a
+/// snapshot at seq 10 and a batch at seq 3 over a store at seq 2. Whatever the order, the store must end in the state of
+/// the later-committed message, which here is always the snapshot's: seq 10, exactly its records and document records,
+/// <c>in_sync_as_of</c> its <c>at</c>; never a mix. Nothing in the product pauses for the tests: the interleavings are
+/// made from outside, with SQLite's own write lock held by the test's connection and with the order of the calls.
 /// </summary>
 public sealed class ConcurrentImportTests(ITestOutputHelper output)
 {
@@ -24,75 +24,119 @@ public sealed class ConcurrentImportTests(ITestOutputHelper output)
     private const int BatchRecords = 500;
     private const int Runs = 20;
 
-    private enum Order
-    {
-        /// <summary>The batch decides (store at seq 2), waits before the lock; the snapshot commits meanwhile.</summary>
-        BatchDecidesSnapshotCommits,
-
-        /// <summary>The snapshot holds the write lock; the batch is started and waits for it.</summary>
-        SnapshotHoldsLockBatchWaits,
-
-        /// <summary>The snapshot decides, waits before the lock; the batch commits meanwhile.</summary>
-        SnapshotDecidesBatchCommits,
-
-        /// <summary>The batch holds the write lock; the snapshot is started and waits for it.</summary>
-        BatchHoldsLockSnapshotWaits,
-    }
-
+    /// <summary>
+    /// Two real <c>kiosk colors import</c> processes at once. The test's own connection holds the write lock while both
+    /// start; opening the store takes the write lock (the schema transaction), so neither can write anything until the
+    /// test lets go, once both have the store open: from there they race for the lock, each deciding against what it
+    /// read and checking it again under the lock. Either may commit first; the batch's answer tells which did.
+    /// </summary>
     [Fact]
-    public void Two_imports_at_once_end_in_the_state_of_the_later_committed_message()
+    public async Task TwoImportsAtOnceEndInTheStateOfTheLaterCommittedMessage()
     {
+        var snapshotFirst = 0;
         for (var run = 0; run < Runs; run++)
         {
-            var order = (Order)(run % 4);
             using var w = new FeedWorld();
             var key = AuthorityKey.ToBase64Spki(w.Authority);
             Assert.Equal(FeedOutcomeKind.SnapshotApplied, w.Apply(new SnapshotMessage(w.Feed, 2, T0.AddMinutes(2), Snapshot(2), DocumentsOf(2))).Kind);
-            var snapshot = Path.Combine(w.Directory, "snapshot-10.cose");
-            File.WriteAllBytes(snapshot, w.Sign(new SnapshotMessage(w.Feed, 10, T0.AddMinutes(10), Snapshot(10), DocumentsOf(10))));
-            var batch = Path.Combine(w.Directory, "batch-3.cose");
-            File.WriteAllBytes(batch, w.Sign(new BatchMessage(w.Feed, 3, T0.AddMinutes(3), Batch(), [Document(Documents + 7, HealthColor.Red, long.MaxValue / 2)])));
-            var gate = Path.Combine(w.Directory, "gate");
+            var (snapshot, batch) = WriteMessages(w);
 
-            var (first, second, variable) = order switch
+            string snapshotOut, batchOut;
+            var first = run % 2 == 0 ? snapshot : batch;
+            using (var holder = new SqliteConnection($"Data Source={w.DatabasePath};Pooling=False"))
+            using (var one = w.StartImport(first, key))
+            using (var two = w.StartImport(first == snapshot ? batch : snapshot, key))
             {
-                Order.BatchDecidesSnapshotCommits => (batch, snapshot, "KIOSK_TEST_PAUSE_BEFORE_LOCK"),
-                Order.SnapshotHoldsLockBatchWaits => (snapshot, batch, "KIOSK_TEST_PAUSE_AFTER_LOCK"),
-                Order.SnapshotDecidesBatchCommits => (snapshot, batch, "KIOSK_TEST_PAUSE_BEFORE_LOCK"),
-                _ => (batch, snapshot, "KIOSK_TEST_PAUSE_AFTER_LOCK"),
-            };
-            using var paused = w.StartImport(first, key, (variable, gate));
-            Assert.StartsWith("test pause:", paused.StandardError.ReadLine() ?? "(exited: " + paused.StandardOutput.ReadToEnd() + ")");
-            using var other = w.StartImport(second, key);
-            string otherOut;
-            if (variable.EndsWith("BEFORE_LOCK", StringComparison.Ordinal))
+                try
+                {
+                    holder.Open();
+                    using (var writeLock = holder.BeginTransaction(deferred: false))
+                    {
+                        await Poll.UntilAsync(
+                            () => one.HasExited || two.HasExited || (HasOpen(one, w.DatabasePath + "-wal") && HasOpen(two, w.DatabasePath + "-wal")),
+                            "both imports to open the store");
+                        foreach (var import in new[] { one, two })
+                        {
+                            if (import.HasExited)
+                            {
+                                Assert.Fail($"an import ended while the test held the write lock: {Finish(import, expectSuccess: false)}");
+                            }
+                        }
+
+                        writeLock.Rollback();
+                    }
+
+                    var (oneOut, twoOut) = (Finish(one), Finish(two));
+                    (snapshotOut, batchOut) = first == snapshot ? (oneOut, twoOut) : (twoOut, oneOut);
+                }
+                finally
+                {
+                    KillIfRunning(one);
+                    KillIfRunning(two);
+                }
+            }
+
+            output.WriteLine($"run {run}: {batchOut.Trim()} | {snapshotOut.Trim()}");
+            Assert.StartsWith("snapshot_applied: snapshot seq 10 applied", snapshotOut);
+            if (batchOut.StartsWith("batch_duplicate:", StringComparison.Ordinal))
             {
-                // The other import runs to its commit while the first has decided but not yet locked.
-                otherOut = Finish(other);
-                File.WriteAllText(gate, "");
+                // The snapshot committed first: the batch, whatever it had read, decided again under the lock.
+                Assert.StartsWith("batch_duplicate: batch seq 3 already applied (local seq 10)", batchOut);
+                snapshotFirst++;
             }
             else
             {
-                // The first holds the lock: the other import waits on SQLite's busy timeout until the gate opens.
-                Thread.Sleep(300);
-                Assert.False(other.HasExited, "the second import did not wait for the write lock");
-                File.WriteAllText(gate, "");
-                otherOut = Finish(other);
+                // The batch committed first: the snapshot replaced it whole.
+                Assert.StartsWith("batch_applied: batch seq 3 applied", batchOut);
             }
-
-            var firstOut = Finish(paused);
-            var (snapshotOut, batchOut) = first == snapshot ? (firstOut, otherOut) : (otherOut, firstOut);
-            output.WriteLine($"{order}: {batchOut.Trim()} | {snapshotOut.Trim()}");
-            Assert.StartsWith("snapshot_applied: snapshot seq 10 applied", snapshotOut);
-            var batchCommittedLater = order is Order.BatchDecidesSnapshotCommits or Order.SnapshotHoldsLockBatchWaits;
-            Assert.StartsWith(batchCommittedLater ? "batch_duplicate: batch seq 3 already applied (local seq 10)" : "batch_applied: batch seq 3 applied", batchOut);
 
             VerifySnapshot10(w);
         }
+
+        output.WriteLine($"{snapshotFirst} of {Runs} runs: the snapshot committed first");
+    }
+
+    /// <summary>
+    /// The interleaving the race above may or may not produce, made certain: the long-running store (the service) has
+    /// read seq 2 and decides on it, while an import in another process commits first. Its write must find, under the
+    /// lock, that the file moved on, reload and decide again: a stale decision is never written.
+    /// </summary>
+    [Theory]
+    [InlineData("snapshot", "batch")]
+    [InlineData("batch", "snapshot")]
+    public void AWriterThatDecidedOnWhatItReadBeforeAnotherCommitDecidesAgain(string committedElsewhere, string decidedHere)
+    {
+        using var w = new FeedWorld();
+        var key = AuthorityKey.ToBase64Spki(w.Authority);
+        Assert.Equal(FeedOutcomeKind.SnapshotApplied, w.Apply(new SnapshotMessage(w.Feed, 2, T0.AddMinutes(2), Snapshot(2), DocumentsOf(2))).Kind);
+        var (snapshot, batch) = WriteMessages(w);
+
+        using (var other = w.StartImport(committedElsewhere == "snapshot" ? snapshot : batch, key))
+        {
+            var otherOut = Finish(other);
+            Assert.StartsWith(committedElsewhere == "snapshot" ? "snapshot_applied: snapshot seq 10 applied" : "batch_applied: batch seq 3 applied", otherOut);
+        }
+
+        // What the service holds in memory, and decides on, is still seq 2.
+        Assert.Equal(2UL, w.Store.State.Seq);
+        var outcome = w.Processor.Process(File.ReadAllBytes(decidedHere == "snapshot" ? snapshot : batch));
+        output.WriteLine($"{committedElsewhere} elsewhere, then {decidedHere} here: {outcome.Kind}: {outcome.Detail}");
+        if (decidedHere == "batch")
+        {
+            Assert.Equal(FeedOutcomeKind.BatchDuplicate, outcome.Kind);
+            Assert.Equal("batch seq 3 already applied (local seq 10)", outcome.Detail);
+        }
+        else
+        {
+            Assert.Equal(FeedOutcomeKind.SnapshotApplied, outcome.Kind);
+            Assert.StartsWith("snapshot seq 10 applied", outcome.Detail, StringComparison.Ordinal);
+        }
+
+        VerifySnapshot10(w);
     }
 
     [Fact]
-    public void A_writer_that_cannot_get_the_lock_in_time_fails_cleanly_and_changes_nothing()
+    public void AWriterThatCannotGetTheLockInTimeFailsCleanlyAndChangesNothing()
     {
         using var w = new FeedWorld();
         Assert.Equal(FeedOutcomeKind.SnapshotApplied, w.Apply(new SnapshotMessage(w.Feed, 2, T0.AddMinutes(2), Snapshot(2)[..100])).Kind);
@@ -114,7 +158,7 @@ public sealed class ConcurrentImportTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void A_long_running_store_follows_another_writer_at_its_health_check()
+    public void ALongRunningStoreFollowsAnotherWriterAtItsHealthCheck()
     {
         using var w = new FeedWorld();
         Assert.Equal(FeedOutcomeKind.SnapshotApplied, w.Apply(new SnapshotMessage(w.Feed, 2, T0.AddMinutes(2), Snapshot(2)[..100])).Kind);
@@ -175,12 +219,49 @@ public sealed class ConcurrentImportTests(ITestOutputHelper output)
     private static ColorRecord[] Batch() =>
         [.. Enumerable.Range(Records - (BatchRecords / 2), BatchRecords).Select(i => Record(i, HealthColor.Red, long.MaxValue / 2, i >= Records ? "CN-SH" : i % 5 == 0 ? "CN-BJ" : "CN-HL"))];
 
-    private static string Finish(Process process)
+    private static (string Snapshot, string Batch) WriteMessages(FeedWorld w)
+    {
+        var snapshot = Path.Combine(w.Directory, "snapshot-10.cose");
+        File.WriteAllBytes(snapshot, w.Sign(new SnapshotMessage(w.Feed, 10, T0.AddMinutes(10), Snapshot(10), DocumentsOf(10))));
+        var batch = Path.Combine(w.Directory, "batch-3.cose");
+        File.WriteAllBytes(batch, w.Sign(new BatchMessage(w.Feed, 3, T0.AddMinutes(3), Batch(), [Document(Documents + 7, HealthColor.Red, long.MaxValue / 2)])));
+        return (snapshot, batch);
+    }
+
+    /// <summary>True when <paramref name="process"/> has <paramref name="path"/> open (Linux: its <c>/proc/PID/fd</c> links).
+    /// SQLite opens a store's <c>-wal</c> file at the first read, before any write can begin.</summary>
+    private static bool HasOpen(Process process, string path)
+    {
+        try
+        {
+            return Directory.EnumerateFileSystemEntries($"/proc/{process.Id}/fd").Any(fd => new FileInfo(fd).LinkTarget == path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The process is starting or has just exited.
+            return false;
+        }
+    }
+
+    private static void KillIfRunning(Process process)
+    {
+        if (!process.HasExited)
+        {
+            process.Kill();
+            process.WaitForExit();
+        }
+    }
+
+    private static string Finish(Process process, bool expectSuccess = true)
     {
         var stdout = process.StandardOutput.ReadToEnd();
         var stderr = process.StandardError.ReadToEnd();
         process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {stdout} {stderr}");
-        return stdout;
+        if (expectSuccess)
+        {
+            Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {stdout} {stderr}");
+        }
+
+        return expectSuccess ? stdout : $"exit {process.ExitCode}: {stdout} {stderr}";
     }
 }

@@ -27,7 +27,7 @@ public sealed class DocumentRecordsTests : IDisposable
     private BatchMessage Batch(ulong seq, DateTimeOffset at, ColorRecord[] records, DocumentRecord[]? documents) => new(_w.Feed, seq, at, records, documents);
 
     [Fact]
-    public void A_snapshot_brings_its_document_records_into_memory_and_onto_disk()
+    public void ASnapshotBringsItsDocumentRecordsIntoMemoryAndOntoDisk()
     {
         Assert.Equal(FeedOutcomeKind.SnapshotApplied, _w.Apply(Snapshot(5, T0, [A], [P, Q, R])).Kind);
         Assert.Equal((HealthColor.Green, 100L), _w.Lookup(P));
@@ -46,7 +46,7 @@ public sealed class DocumentRecordsTests : IDisposable
     }
 
     [Fact]
-    public void A_snapshot_replaces_the_document_records_and_one_without_them_clears_them()
+    public void ASnapshotReplacesTheDocumentRecordsAndOneWithoutThemClearsThem()
     {
         _w.Apply(Snapshot(5, T0, [A], [P, Q]));
         _w.Apply(Snapshot(6, T0.AddMinutes(1), [A], [R]));
@@ -67,7 +67,7 @@ public sealed class DocumentRecordsTests : IDisposable
     }
 
     [Fact]
-    public void A_batch_upserts_with_the_larger_ct_winning_and_on_equal_ct_the_more_severe_color()
+    public void ABatchUpsertsWithTheLargerCtWinningAndOnEqualCtTheMoreSevereColor()
     {
         _w.Apply(Snapshot(5, T0, [], [P, Q, R]));
         var outcome = _w.Apply(Batch(6, T0.AddMinutes(1), [], [
@@ -97,7 +97,7 @@ public sealed class DocumentRecordsTests : IDisposable
     }
 
     [Fact]
-    public void A_batch_without_document_records_leaves_them_and_one_without_records_leaves_those()
+    public void ABatchWithoutDocumentRecordsLeavesThemAndOneWithoutRecordsLeavesThose()
     {
         _w.Apply(Snapshot(5, T0, [A], [P]));
         _w.Apply(Batch(6, T0.AddMinutes(1), [A with { Color = HealthColor.Red, ColorTime = 200 }], null));
@@ -108,7 +108,7 @@ public sealed class DocumentRecordsTests : IDisposable
     }
 
     [Fact]
-    public void Duplicates_inside_one_snapshot_collapse_with_the_merge_rule()
+    public void DuplicatesInsideOneSnapshotCollapseWithTheMergeRule()
     {
         _w.Apply(Snapshot(5, T0, [], [P, P with { Color = HealthColor.Red, ColorTime = 99 }, P with { Color = HealthColor.Yellow }, Q]));
         Assert.Equal((HealthColor.Yellow, 100L), _w.Lookup(P));
@@ -117,7 +117,7 @@ public sealed class DocumentRecordsTests : IDisposable
     }
 
     [Fact]
-    public void A_gap_batch_keeps_its_document_records_aside_until_the_gap_closes()
+    public void AGapBatchKeepsItsDocumentRecordsAsideUntilTheGapCloses()
     {
         _w.Apply(Snapshot(5, T0, [], [P]));
         Assert.Equal(FeedOutcomeKind.BatchKeptAside, _w.Apply(Batch(7, T0.AddMinutes(2), [], [Q])).Kind);
@@ -131,7 +131,7 @@ public sealed class DocumentRecordsTests : IDisposable
     }
 
     [Fact]
-    public void A_message_with_one_bad_document_record_changes_nothing()
+    public void AMessageWithOneBadDocumentRecordChangesNothing()
     {
         _w.Apply(Snapshot(5, T0, [A], [P]));
         var before = _w.Fingerprint();
@@ -146,7 +146,7 @@ public sealed class DocumentRecordsTests : IDisposable
     }
 
     [Fact]
-    public void Resync_and_a_change_of_feed_drop_the_document_records()
+    public void ResyncAndAChangeOfFeedDropTheDocumentRecords()
     {
         _w.Apply(Snapshot(5, T0, [A], [P]));
         _w.Processor.Resync();
@@ -166,7 +166,7 @@ public sealed class DocumentRecordsTests : IDisposable
     }
 
     [Fact]
-    public void A_store_opened_without_resident_records_still_counts_the_document_records()
+    public void AStoreOpenedWithoutResidentRecordsStillCountsTheDocumentRecords()
     {
         _w.Apply(Snapshot(5, T0, [A], [P, Q]));
         _w.Reopen(resident: false);
@@ -176,7 +176,7 @@ public sealed class DocumentRecordsTests : IDisposable
     }
 
     [Fact]
-    public void A_store_of_the_first_schema_opens_with_its_records_and_no_document_records()
+    public void AStoreOfTheFirstSchemaOpensWithItsRecordsAndNoDocumentRecords()
     {
         _w.Store.Dispose();
         File.Delete(_w.DatabasePath);
@@ -215,7 +215,7 @@ public sealed class DocumentRecordsTests : IDisposable
     // ---- docKey ------------------------------------------------------------------------------------
 
     [Fact]
-    public void The_doc_key_of_a_signed_trust_list_survives_a_restart_and_a_list_without_one_removes_it()
+    public void TheDocKeyOfASignedTrustListSurvivesARestartAndAListWithoutOneRemovesIt()
     {
         var docKey = Enumerable.Range(0, 32).Select(i => (byte)(255 - i)).ToArray();
         var provisioning = new ColorFeedRulesTests.FixedTrust(new TrustList(ColorFeedRulesTests.TrustListWith("CN-SH").Issuers, docKey: new byte[32]));

@@ -96,9 +96,8 @@ internal sealed class FeedWorld : IDisposable
         return $"{Store.FeedState}|{Store.RecordCount}|{Store.DocumentRecordCount}|{Store.PendingCount}|{Store.SignedTrust?.SignedAt}|{records}|{documents}";
     }
 
-    /// <summary>Starts <c>kiosk colors import FILE</c> on this store as a child process (output and error redirected),
-    /// with <paramref name="environment"/> added to its environment.</summary>
-    public System.Diagnostics.Process StartImport(string file, string key, params (string Name, string Value)[] environment)
+    /// <summary>Starts <c>kiosk colors import FILE</c> on this store as a child process (output and error redirected).</summary>
+    public System.Diagnostics.Process StartImport(string file, string key)
     {
         var kiosk = Path.Combine(AppContext.BaseDirectory, "kiosk.dll");
         Xunit.Assert.True(File.Exists(kiosk), $"kiosk.dll not found beside the tests ({kiosk})");
@@ -111,11 +110,6 @@ internal sealed class FeedWorld : IDisposable
         foreach (var arg in new[] { kiosk, "colors", "import", file, "--db", DatabasePath, "--authority-key", key, "--feed", Feed })
         {
             start.ArgumentList.Add(arg);
-        }
-
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
         }
 
         return System.Diagnostics.Process.Start(start) ?? throw new InvalidOperationException("could not start the kiosk");

@@ -14,7 +14,6 @@ namespace Kiosk.Service.Tests.Colors;
 /// <summary>The feed client against a real Mosquitto: retained snapshot, batches, a forged message, broker restart.</summary>
 public sealed class MqttFeedClientTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private readonly FeedWorld _w = new();
     private MosquittoBroker _broker = null!;
 
@@ -27,7 +26,7 @@ public sealed class MqttFeedClientTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Retained_snapshot_then_batches_then_a_broker_restart_and_reconnect()
+    public async Task RetainedSnapshotThenBatchesThenABrokerRestartAndReconnect()
     {
         var snapshot = _w.Sign(_w.Snapshot(1, T0, Enumerable.Range(0, 5000).Select(i => Record(i, (HealthColor)(i % 3), 100)).ToArray()));
         await PublishAsync("hc/v1/colors/snapshot", snapshot, retain: true);
@@ -44,12 +43,12 @@ public sealed class MqttFeedClientTests : IAsyncLifetime
         try
         {
             // The retained snapshot arrives on subscribe.
-            await WaitFor(() => _w.Store.State.Seq == 1UL, "retained snapshot applied");
+            await Poll.UntilAsync(() => _w.Store.State.Seq == 1UL, "retained snapshot applied");
             Assert.Equal(5000, _w.Store.RecordCount);
 
             // A batch (not retained) is applied.
             await PublishAsync("hc/v1/colors/batch", _w.Sign(_w.Batch(2, T0.AddMinutes(1), Record(0, HealthColor.Red, 200))), retain: false);
-            await WaitFor(() => _w.Store.State.Seq == 2UL, "batch 2 applied");
+            await Poll.UntilAsync(() => _w.Store.State.Seq == 2UL, "batch 2 applied");
             Assert.Equal((HealthColor.Red, 200L), _w.Lookup(Record(0, HealthColor.Green, 0)));
 
             // A forged batch is dropped and reported; state unchanged.
@@ -58,17 +57,17 @@ public sealed class MqttFeedClientTests : IAsyncLifetime
                 await PublishAsync("hc/v1/colors/batch", FeedEncoder.Sign(_w.Batch(3, T0.AddMinutes(2), Record(1, HealthColor.Red, 900)), other), retain: false);
             }
 
-            await WaitFor(() => _w.Processor.RejectedCount == 1, "forged batch rejected");
+            await Poll.UntilAsync(() => _w.Processor.RejectedCount == 1, "forged batch rejected");
             Assert.Equal(2UL, _w.Store.State.Seq);
             Assert.Contains(_w.Alerts.History, a => a.Kind == Kiosk.Core.Checkpoint.AlertKinds.FeedMessageRejected);
 
             // The broker dies and comes back on the same port (empty: no persistence); the client reconnects and resubscribes.
             await _broker.StopAsync(kill: true);
             await _broker.RestartAsync();
-            await WaitFor(() => client.ConnectionCount >= 2 && client.IsConnected, "reconnected after broker restart");
+            await Poll.UntilAsync(() => client.ConnectionCount >= 2 && client.IsConnected, "reconnected after broker restart");
             await PublishAsync("hc/v1/colors/batch", _w.Sign(_w.Batch(3, T0.AddMinutes(3), Record(1, HealthColor.Red, 300))), retain: false);
             await PublishAsync("hc/v1/colors/heartbeat", _w.Sign(_w.Heartbeat(3, T0.AddMinutes(4))), retain: true);
-            await WaitFor(() => _w.Store.State.InSyncAsOf == T0.AddMinutes(4), "batch 3 and heartbeat applied after reconnect");
+            await Poll.UntilAsync(() => _w.Store.State.InSyncAsOf == T0.AddMinutes(4), "batch 3 and heartbeat applied after reconnect");
             Assert.Equal(3UL, _w.Store.State.Seq);
             Assert.False(_w.Store.State.OutOfSync);
         }
@@ -80,7 +79,7 @@ public sealed class MqttFeedClientTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Without_a_broker_the_client_keeps_retrying_and_connects_when_one_appears()
+    public async Task WithoutABrokerTheClientKeepsRetryingAndConnectsWhenOneAppears()
     {
         await _broker.StopAsync();
         var client = new MqttFeedClient(_w.Processor, Options.Create(new FeedLinkOptions
@@ -94,12 +93,12 @@ public sealed class MqttFeedClientTests : IAsyncLifetime
         await client.StartAsync(CancellationToken.None);
         try
         {
-            await WaitFor(() => client.FailedAttempts >= 2, "two refused connection attempts");
+            await Poll.UntilAsync(() => client.FailedAttempts >= 2, "two refused connection attempts");
             Assert.False(client.IsConnected);
             Assert.Equal(0, client.ConnectionCount);
             await _broker.RestartAsync();
             await PublishAsync("hc/v1/colors/snapshot", _w.Sign(_w.Snapshot(4, T0, Record(1, HealthColor.Yellow, 10))), retain: true);
-            await WaitFor(() => _w.Store.State.Seq == 4UL, "snapshot applied once the broker appeared");
+            await Poll.UntilAsync(() => _w.Store.State.Seq == 4UL, "snapshot applied once the broker appeared");
         }
         finally
         {
@@ -109,7 +108,7 @@ public sealed class MqttFeedClientTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_snapshot_of_tens_of_megabytes_passes_through_the_broker()
+    public async Task ASnapshotOfTensOfMegabytesPassesThroughTheBroker()
     {
         var records = Enumerable.Range(0, 400_000).Select(i => Record(i, (HealthColor)(i % 3), i)).ToArray();
         var snapshot = _w.Sign(_w.Snapshot(9, T0, records));
@@ -124,7 +123,7 @@ public sealed class MqttFeedClientTests : IAsyncLifetime
         await client.StartAsync(CancellationToken.None);
         try
         {
-            await WaitFor(() => _w.Store.State.Seq == 9UL, "large retained snapshot applied");
+            await Poll.UntilAsync(() => _w.Store.State.Seq == 9UL, "large retained snapshot applied");
             Assert.Equal(records.Length, _w.Store.RecordCount);
             Assert.Equal((records[^1].Color, records[^1].ColorTime), _w.Lookup(records[^1]));
         }
@@ -147,6 +146,4 @@ public sealed class MqttFeedClientTests : IAsyncLifetime
             .Build());
         await publisher.DisconnectAsync();
     }
-
-    private static Task WaitFor(Func<bool> condition, string what) => Poll.UntilAsync(condition, what, Patience);
 }

@@ -28,7 +28,7 @@ public sealed class MqttFeedClientTlsTests : IDisposable
     }
 
     [Fact]
-    public async Task Snapshot_arrives_over_tls_with_the_pinned_ca_and_a_client_certificate_and_not_with_another_ca()
+    public async Task SnapshotArrivesOverTlsWithThePinnedCaAndAClientCertificateAndNotWithAnotherCa()
     {
         var pki = TestCertificates.Create(Path.Combine(_certs.Path, "pki"), "Color Feed Test CA");
         var other = TestCertificates.Create(Path.Combine(_certs.Path, "other"), "Some Other CA");
@@ -68,7 +68,7 @@ public sealed class MqttFeedClientTlsTests : IDisposable
         // Pinned to a CA that did not sign the broker's certificate: no connection, nothing applied.
         var distrustful = new MqttFeedClient(_w.Processor, Microsoft.Extensions.Options.Options.Create(Options(other.CaFile)), Microsoft.Extensions.Options.Options.Create(new ColorFeedOptions()), TimeProvider.System);
         await distrustful.StartAsync(CancellationToken.None);
-        await WaitForAsync(() => distrustful.FailedAttempts >= 2, "two refused TLS handshakes");
+        await Poll.UntilAsync(() => distrustful.FailedAttempts >= 2, "two refused TLS handshakes");
         await distrustful.StopAsync(CancellationToken.None);
         distrustful.Dispose();
         Assert.Equal(0, distrustful.ConnectionCount);
@@ -78,7 +78,7 @@ public sealed class MqttFeedClientTlsTests : IDisposable
         await trusting.StartAsync(CancellationToken.None);
         try
         {
-            await WaitForAsync(() => _w.Store.State.Seq == 7UL, "the snapshot over TLS");
+            await Poll.UntilAsync(() => _w.Store.State.Seq == 7UL, "the snapshot over TLS");
             Assert.Equal((HealthColor.Yellow, 50L), _w.Lookup(Record(1, HealthColor.Green, 0)));
             // Mosquitto took the client certificate's CN as the user name.
             Assert.Contains("u'kiosk-01'", broker.ReadLog(), StringComparison.Ordinal);
@@ -91,7 +91,7 @@ public sealed class MqttFeedClientTlsTests : IDisposable
     }
 
     [Fact]
-    public void Tls_settings_are_validated_like_the_fleets()
+    public void TlsSettingsAreValidatedLikeTheFleets()
     {
         var result = new FeedLinkOptionsValidator().Validate(null, new FeedLinkOptions
         {
@@ -104,6 +104,4 @@ public sealed class MqttFeedClientTlsTests : IDisposable
         Assert.Contains("ColorFeed:Password needs ColorFeed:Username", result.FailureMessage, StringComparison.Ordinal);
         Assert.DoesNotContain("secret", result.FailureMessage, StringComparison.Ordinal);
     }
-
-    private static Task WaitForAsync(Func<bool> condition, string what) => Poll.UntilAsync(condition, what);
 }

@@ -11,6 +11,6 @@ public sealed class AgeTextTests
     [InlineData(600, "10 min")]
     [InlineData(7200, "2 h")]
     [InlineData(3 * 86400, "3 d")]
-    public void Data_age_is_short_for_the_technician(int seconds, string expected) =>
+    public void DataAgeIsShortForTheTechnician(int seconds, string expected) =>
         Assert.Equal(expected, AgeText.Short(TimeSpan.FromSeconds(seconds)));
 }

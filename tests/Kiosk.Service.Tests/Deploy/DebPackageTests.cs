@@ -6,7 +6,7 @@ namespace Kiosk.Service.Tests.Deploy;
 public sealed class DebPackageTests
 {
     [ToolFact("dpkg-deb", "readelf")]
-    public async Task Puts_the_app_in_opt_the_command_on_the_path_the_unit_and_the_config_in_place()
+    public async Task PutsTheAppInOptTheCommandOnThePathTheUnitAndTheConfigInPlace()
     {
         using var publish = new FakePublish();
         var deb = await PackageOk(publish);
@@ -29,7 +29,7 @@ public sealed class DebPackageTests
     }
 
     [ToolFact("dpkg-deb", "readelf")]
-    public async Task Declares_the_libraries_it_needs_and_the_config_as_a_conffile()
+    public async Task DeclaresTheLibrariesItNeedsAndTheConfigAsAConffile()
     {
         using var publish = new FakePublish();
         var deb = await PackageOk(publish, "0.4.1~rc1");
@@ -60,7 +60,7 @@ public sealed class DebPackageTests
     }
 
     [ToolFact("dpkg-deb", "readelf")]
-    public async Task Ships_the_unit_and_maintainer_scripts_of_the_repository_and_a_default_config_to_fill_in()
+    public async Task ShipsTheUnitAndMaintainerScriptsOfTheRepositoryAndADefaultConfigToFillIn()
     {
         using var publish = new FakePublish();
         var deb = await PackageOk(publish);
@@ -85,7 +85,7 @@ public sealed class DebPackageTests
     }
 
     [ToolFact("dpkg-deb", "readelf", "jq")]
-    public async Task Bases_the_default_config_on_the_apps_kiosk_section_and_leaves_the_identity_to_the_technician()
+    public async Task BasesTheDefaultConfigOnTheAppsKioskSectionAndLeavesTheIdentityToTheTechnician()
     {
         using var publish = new FakePublish(appSettingsJson: """
             { "Logging": { "LogLevel": { "Default": "Information" } },
@@ -112,7 +112,7 @@ public sealed class DebPackageTests
     }
 
     [ToolFact("dpkg-deb", "readelf")]
-    public async Task Depends_on_libgpiod2_when_the_app_drives_gpio()
+    public async Task DependsOnLibgpiod2WhenTheAppDrivesGpio()
     {
         using var publish = new FakePublish();
         var without = (await Dpkg("-f", await PackageOk(publish, "1.0.0"), "Depends")).StandardOutput.Trim().Split(", ");
@@ -125,7 +125,7 @@ public sealed class DebPackageTests
     }
 
     [ToolFact("dpkg-deb", "readelf")]
-    public async Task Depends_on_icu_when_the_app_is_not_globalization_invariant()
+    public async Task DependsOnIcuWhenTheAppIsNotGlobalizationInvariant()
     {
         using var publish = new FakePublish(invariantGlobalization: false);
         var deb = await PackageOk(publish);
@@ -135,7 +135,7 @@ public sealed class DebPackageTests
     }
 
     [ToolFact("dpkg-deb", "readelf")]
-    public async Task Refuses_a_publish_folder_built_for_another_architecture_in_one_line()
+    public async Task RefusesAPublishFolderBuiltForAnotherArchitectureInOneLine()
     {
         using var publish = new FakePublish();
 
@@ -149,7 +149,7 @@ public sealed class DebPackageTests
     }
 
     [ToolFact("dpkg-deb", "readelf")]
-    public async Task Refuses_a_bad_version_and_a_folder_without_the_kiosk_in_one_line()
+    public async Task RefusesABadVersionAndAFolderWithoutTheKioskInOneLine()
     {
         using var publish = new FakePublish();
 

@@ -9,7 +9,7 @@ public sealed class DeployScriptTests
 
     [Theory]
     [MemberData(nameof(BashScripts))]
-    public async Task Bash_scripts_parse_and_are_executable(string script)
+    public async Task BashScriptsParseAndAreExecutable(string script)
     {
         var path = Path.Combine(DeployTools.RaspberryPiDir, script);
 
@@ -22,7 +22,7 @@ public sealed class DeployScriptTests
 
     [Theory]
     [MemberData(nameof(MaintainerScripts))]
-    public async Task Maintainer_scripts_parse_as_posix_sh(string script)
+    public async Task MaintainerScriptsParseAsPosixSh(string script)
     {
         var path = Path.Combine(DeployTools.RaspberryPiDir, script);
 
@@ -33,7 +33,7 @@ public sealed class DeployScriptTests
     }
 
     [ToolFact("shellcheck")]
-    public async Task All_scripts_pass_shellcheck()
+    public async Task AllScriptsPassShellcheck()
     {
         var scripts = Scripts("*.sh").Concat(new[] { "postinst", "prerm", "postrm" }.Select(s => Path.Combine("debian", s)))
             .Select(s => Path.Combine(DeployTools.RaspberryPiDir, s));

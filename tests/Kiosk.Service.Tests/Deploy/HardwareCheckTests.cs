@@ -34,7 +34,7 @@ public sealed class HardwareCheckTests : IDisposable
     }
 
     [Fact]
-    public void EachMissingDeviceIsNamedWithItsFix_AllPresentPasses()
+    public void EachMissingDeviceIsNamedWithItsFixAllPresentPasses()
     {
         using var services = Services(new() { ["Camera:Source"] = "Uvc", ["Camera:Device"] = "/dev/video0", ["Display:FramebufferDevice"] = "/dev/fb0" });
         var error = Assert.Throws<DeviceUnavailableException>(() => HardwareCheck.Run(services, _root));

@@ -9,7 +9,7 @@ public sealed class KioskUnitTests
     private static string UnitPath => Path.Combine(DeployTools.RaspberryPiDir, "kiosk.service");
 
     [Fact]
-    public void Runs_the_kiosk_as_a_notify_service_with_a_watchdog_restarted_on_failure()
+    public void RunsTheKioskAsANotifyServiceWithAWatchdogRestartedOnFailure()
     {
         var unit = UnitFile.Load(UnitPath);
 
@@ -23,7 +23,7 @@ public sealed class KioskUnitTests
     }
 
     [Fact]
-    public void The_watchdog_service_pings_at_half_the_units_WatchdogSec()
+    public void TheWatchdogServicePingsAtHalfTheUnitsWatchdogSec()
     {
         var unit = UnitFile.Load(UnitPath);
         var watchdogSec = int.Parse(unit.Get("Service", "WatchdogSec")!, System.Globalization.CultureInfo.InvariantCulture);
@@ -35,7 +35,7 @@ public sealed class KioskUnitTests
     }
 
     [Fact]
-    public void Is_hardened_but_keeps_the_hardware_and_the_jit()
+    public void IsHardenedButKeepsTheHardwareAndTheJit()
     {
         var unit = UnitFile.Load(UnitPath);
 
@@ -63,7 +63,7 @@ public sealed class KioskUnitTests
     }
 
     [Fact]
-    public void The_postinst_puts_the_kiosk_user_in_the_groups_that_own_the_allowed_devices()
+    public void ThePostinstPutsTheKioskUserInTheGroupsThatOwnTheAllowedDevices()
     {
         var postinst = File.ReadAllLines(Path.Combine(DeployTools.RaspberryPiDir, "debian", "postinst"));
         var loop = postinst.Single(l => l.TrimStart().StartsWith("for group in ", StringComparison.Ordinal)).Trim();
@@ -76,7 +76,7 @@ public sealed class KioskUnitTests
     }
 
     [ToolFact("systemd-analyze")]
-    public async Task Systemd_verifies_it_without_a_warning()
+    public async Task SystemdVerifiesItWithoutAWarning()
     {
         using var root = new TempDirectory();
         var unit = WithExecutableStandIn(root, File.ReadAllText(UnitPath));
@@ -88,7 +88,7 @@ public sealed class KioskUnitTests
     }
 
     [ToolFact("systemd-analyze")]
-    public async Task The_verification_catches_a_mistake()
+    public async Task TheVerificationCatchesAMistake()
     {
         // The check above means something only if systemd-analyze reports a bad setting.
         using var root = new TempDirectory();

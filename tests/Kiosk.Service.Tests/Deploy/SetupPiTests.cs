@@ -31,7 +31,7 @@ public sealed class SetupPiTests
     private const string BookwormCmdline = "console=serial0,115200 console=tty1 root=PARTUUID=4e639091-02 rootfstype=ext4 fsck.repair=yes rootwait consoleblank=600 quiet\n";
 
     [Fact]
-    public async Task Enables_i2c_at_100_kHz_the_camera_and_the_spi_panel_in_one_block_that_a_rerun_replaces()
+    public async Task EnablesI2cAt100KhzTheCameraAndTheSpiPanelInOneBlockThatARerunReplaces()
     {
         using var boot = NewBootPartition();
 
@@ -54,7 +54,7 @@ public sealed class SetupPiTests
     }
 
     [Fact]
-    public async Task Switching_to_hdmi_drops_the_spi_panel()
+    public async Task SwitchingToHdmiDropsTheSpiPanel()
     {
         using var boot = NewBootPartition();
 
@@ -67,7 +67,7 @@ public sealed class SetupPiTests
     }
 
     [Fact]
-    public async Task Turns_the_jack_on_by_default_and_picks_the_sound_output_from_an_option()
+    public async Task TurnsTheJackOnByDefaultAndPicksTheSoundOutputFromAnOption()
     {
         using var boot = NewBootPartition();
 
@@ -88,7 +88,7 @@ public sealed class SetupPiTests
     }
 
     [Fact]
-    public async Task Keeps_cmdline_one_line_hides_the_cursor_and_never_blanks_the_console()
+    public async Task KeepsCmdlineOneLineHidesTheCursorAndNeverBlanksTheConsole()
     {
         using var boot = NewBootPartition();
 
@@ -102,7 +102,7 @@ public sealed class SetupPiTests
     }
 
     [Fact]
-    public async Task A_uart_reader_gets_the_uart_and_no_serial_console_on_it_and_a_rerun_changes_nothing()
+    public async Task AUartReaderGetsTheUartAndNoSerialConsoleOnItAndARerunChangesNothing()
     {
         using var boot = NewBootPartition();
 
@@ -124,7 +124,7 @@ public sealed class SetupPiTests
     }
 
     [Fact]
-    public async Task Without_a_uart_reader_the_uart_and_the_serial_console_are_left_alone()
+    public async Task WithoutAUartReaderTheUartAndTheSerialConsoleAreLeftAlone()
     {
         using var boot = NewBootPartition();
 
@@ -135,7 +135,7 @@ public sealed class SetupPiTests
     }
 
     [Fact]
-    public async Task Refuses_a_read_only_root_without_a_data_partition_and_a_bad_display_in_one_line()
+    public async Task RefusesAReadOnlyRootWithoutADataPartitionAndABadDisplayInOneLine()
     {
         using var boot = NewBootPartition();
 

@@ -16,7 +16,7 @@ public sealed class WatchdogServiceTests
     private static readonly DateTimeOffset Start = new(2026, 11, 25, 8, 0, 0, TimeSpan.Zero);
 
     [Fact]
-    public async Task Pings_every_15_s_while_healthy_and_withholds_while_stuck()
+    public async Task PingsEvery15sWhileHealthyAndWithholdsWhileStuck()
     {
         var time = new FakeTimeProvider(Start);
         var log = new WatchdogLog(time);
@@ -52,7 +52,7 @@ public sealed class WatchdogServiceTests
     }
 
     [Fact]
-    public async Task Stops_pinging_when_the_checkpoint_loop_hangs_in_the_thermometer()
+    public async Task StopsPingingWhenTheCheckpointLoopHangsInTheThermometer()
     {
         var time = new FakeTimeProvider(Start);
         var reader = new PushedCodeReader();
@@ -107,7 +107,7 @@ public sealed class WatchdogServiceTests
     [InlineData("0")]
     [InlineData("-5")]
     [InlineData("thirty")]
-    public async Task Sends_nothing_when_systemd_asked_for_no_watchdog(string? watchdogUsec)
+    public async Task SendsNothingWhenSystemdAskedForNoWatchdog(string? watchdogUsec)
     {
         var time = new FakeTimeProvider(Start);
         var log = new WatchdogLog(time);

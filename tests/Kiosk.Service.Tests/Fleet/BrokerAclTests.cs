@@ -23,7 +23,7 @@ public sealed class BrokerAclTests
     private const string Site = "kiosk/v1/site-a";
 
     [ToolFact("mosquitto", "mosquitto_passwd")]
-    public async Task OnlyTheAuthority_CanPublishAFeedMessageTheKioskApplies()
+    public async Task OnlyTheAuthorityCanPublishAFeedMessageTheKioskApplies()
     {
         await using var broker = await AclBroker.StartAsync();
         using var world = new FeedWorld();
@@ -89,7 +89,7 @@ public sealed class BrokerAclTests
     }
 
     [ToolFact("mosquitto", "mosquitto_passwd")]
-    public async Task AClientWithoutRights_CannotOpenAKiosksGate()
+    public async Task AClientWithoutRightsCannotOpenAKiosksGate()
     {
         await using var broker = await AclBroker.StartAsync();
         using var data = new TempDirectory();
@@ -127,7 +127,7 @@ public sealed class BrokerAclTests
     }
 
     [ToolFact("mosquitto", "mosquitto_passwd")]
-    public async Task AKiosk_CannotPublishUnderAnotherKiosksTopics()
+    public async Task AKioskCannotPublishUnderAnotherKiosksTopics()
     {
         await using var broker = await AclBroker.StartAsync();
         using var watcher = await broker.ConnectAsync("fleet-manager");
@@ -180,7 +180,7 @@ public sealed class BrokerAclTests
     }
 
     [ToolFact("mosquitto", "mosquitto_passwd")]
-    public async Task AKioskWithAWrongPassword_IsNotConnected_AndSaysWhy()
+    public async Task AKioskWithAWrongPasswordIsNotConnectedAndSaysWhy()
     {
         await using var broker = await AclBroker.StartAsync();
         using var data = new TempDirectory();
@@ -197,7 +197,7 @@ public sealed class BrokerAclTests
     }
 
     [ToolFact("mosquitto", "mosquitto_passwd")]
-    public async Task FleetTools_WorkWithinTheirUsersRights()
+    public async Task FleetToolsWorkWithinTheirUsersRights()
     {
         await using var broker = await AclBroker.StartAsync();
         using var data = new TempDirectory();

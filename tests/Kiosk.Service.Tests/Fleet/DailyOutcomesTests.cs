@@ -10,7 +10,7 @@ namespace Kiosk.Service.Tests.Fleet;
 public sealed class DailyOutcomesTests
 {
     [Fact]
-    public void TheDayStartsAtLocalMidnight_AndItsCountsSurviveARestart()
+    public void TheDayStartsAtLocalMidnightAndItsCountsSurviveARestart()
     {
         using var data = new TempDirectory();
         var shanghai = TimeZoneInfo.CreateCustomTimeZone("UTC+8", TimeSpan.FromHours(8), "UTC+8", "UTC+8");

@@ -12,7 +12,7 @@ namespace Kiosk.Service.Tests.Fleet;
 public sealed class EmbeddedBrokerTests
 {
     [Fact]
-    public async Task WithNoBrokerConfigured_TheKioskTalksToTheEmbeddedBroker_OnAFreePortWhenThePreferredIsTaken()
+    public async Task WithNoBrokerConfiguredTheKioskTalksToTheEmbeddedBrokerOnAFreePortWhenThePreferredIsTaken()
     {
         using var occupied = new TcpListener(IPAddress.Loopback, 0);
         occupied.Start();
@@ -34,7 +34,7 @@ public sealed class EmbeddedBrokerTests
     }
 
     [Fact]
-    public async Task StartIsIdempotent_AndStopReleasesThePort()
+    public async Task StartIsIdempotentAndStopReleasesThePort()
     {
         var port = MosquittoBroker.FreePort();
         var embedded = new EmbeddedBroker(port, NullLogger<EmbeddedBroker>.Instance);

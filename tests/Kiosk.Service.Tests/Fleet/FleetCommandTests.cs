@@ -15,7 +15,7 @@ public sealed class FleetCommandTests
     private const string Kiosk = "kiosk/v1/site-a/kiosk-01";
 
     [Fact]
-    public async Task Mqtt5_AnswersOnTheResponseTopicWithTheCorrelationData()
+    public async Task Mqtt5AnswersOnTheResponseTopicWithTheCorrelationData()
     {
         await using var broker = await MosquittoBroker.StartAsync();
         using var data = new TempDirectory();
@@ -52,7 +52,7 @@ public sealed class FleetCommandTests
     }
 
     [Fact]
-    public async Task SiteWideOpenGate_OpensTheGate_AndIsAuditedAsAnAlert()
+    public async Task SiteWideOpenGateOpensTheGateAndIsAuditedAsAnAlert()
     {
         await using var broker = await MosquittoBroker.StartAsync();
         using var data = new TempDirectory();
@@ -70,7 +70,7 @@ public sealed class FleetCommandTests
     }
 
     [Fact]
-    public async Task Mqtt311_AnswersOnTheResultTopicWithTheRequestId()
+    public async Task Mqtt311AnswersOnTheResultTopicWithTheRequestId()
     {
         await using var broker = await MosquittoBroker.StartAsync();
         using var data = new TempDirectory();
@@ -89,7 +89,7 @@ public sealed class FleetCommandTests
     }
 
     [Fact]
-    public async Task ACommandWhoseBodySaysItExpired_IsDropped_NotRunLate()
+    public async Task ACommandWhoseBodySaysItExpiredIsDroppedNotRunLate()
     {
         await using var broker = await MosquittoBroker.StartAsync();
         using var data = new TempDirectory();
@@ -110,7 +110,7 @@ public sealed class FleetCommandTests
     }
 
     [Fact]
-    public async Task AnMqtt5CommandOlderThanItsMessageExpiry_IsDropped_NotRunLate()
+    public async Task AnMqtt5CommandOlderThanItsMessageExpiryIsDroppedNotRunLate()
     {
         await using var broker = await MosquittoBroker.StartAsync();
         using var data = new TempDirectory();
@@ -140,7 +140,7 @@ public sealed class FleetCommandTests
     }
 
     [Fact]
-    public async Task ABrokenRequestBody_IsAnsweredWithAnError_AndNothingRuns()
+    public async Task ABrokenRequestBodyIsAnsweredWithAnErrorAndNothingRuns()
     {
         await using var broker = await MosquittoBroker.StartAsync();
         using var data = new TempDirectory();

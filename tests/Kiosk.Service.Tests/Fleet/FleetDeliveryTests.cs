@@ -11,7 +11,7 @@ namespace Kiosk.Service.Tests.Fleet;
 public sealed class FleetDeliveryTests
 {
     [Fact]
-    public async Task EveryEventArrivesExactlyOnceAfterDedupe_WhenTheBrokerIsStoppedTenTimesMidStream()
+    public async Task EveryEventArrivesExactlyOnceAfterDedupeWhenTheBrokerIsStoppedTenTimesMidStream()
     {
         await using var broker = await MosquittoBroker.StartAsync(persistence: true);
         using var data = new TempDirectory();
@@ -38,6 +38,7 @@ public sealed class FleetDeliveryTests
 
                 if (i % 5 == 0)
                 {
+                    // Paces the producer (events keep coming across the outages), not a wait for an outcome.
                     await Task.Delay(2);
                 }
             }
@@ -47,6 +48,8 @@ public sealed class FleetDeliveryTests
         var random = new Random(20261201); // seeded: the same outages every run
         for (var kill = 0; kill < 10; kill++)
         {
+            // Random moments to stop and start the broker (the chaos), not waits for an outcome: each is followed by a
+            // poll for what the kiosk must notice.
             await Task.Delay(random.Next(40, 160));
             await broker.StopAsync();
             await Poll.UntilAsync(() => !kiosk.Connectivity.Online, "the kiosk to notice the outage");
@@ -79,7 +82,7 @@ public sealed class FleetDeliveryTests
     }
 
     [Fact]
-    public async Task EventsPublishedWhileTheBrokerIsDown_AreStoredAndSentInOrderAfterReconnect()
+    public async Task EventsPublishedWhileTheBrokerIsDownAreStoredAndSentInOrderAfterReconnect()
     {
         await using var broker = await MosquittoBroker.StartAsync(persistence: true);
         using var data = new TempDirectory();
@@ -107,7 +110,7 @@ public sealed class FleetDeliveryTests
     }
 
     [Fact]
-    public async Task StoredEventsSurviveAKioskRestart_AndLeaveOnlyWhenAcknowledged()
+    public async Task StoredEventsSurviveAKioskRestartAndLeaveOnlyWhenAcknowledged()
     {
         using var data = new TempDirectory();
         var ids = new List<Guid>();
@@ -138,7 +141,7 @@ public sealed class FleetDeliveryTests
     }
 
     [Fact]
-    public async Task Status_IsOnlineOnConnect_DegradedWithProblems_OfflineOnCleanStop()
+    public async Task StatusIsOnlineOnConnectDegradedWithProblemsOfflineOnCleanStop()
     {
         await using var broker = await MosquittoBroker.StartAsync();
         using var data = new TempDirectory();
@@ -177,7 +180,7 @@ public sealed class FleetDeliveryTests
     [Theory]
     [InlineData("5")]
     [InlineData("3.1.1")]
-    public async Task Telemetry_CarriesCountersOutboxAndLatencies(string protocol)
+    public async Task TelemetryCarriesCountersOutboxAndLatencies(string protocol)
     {
         await using var broker = await MosquittoBroker.StartAsync();
         using var data = new TempDirectory();
@@ -206,7 +209,7 @@ public sealed class FleetDeliveryTests
     }
 
     [Fact]
-    public async Task Telemetry_GoesOutEveryInterval_OnTheInjectedClock()
+    public async Task TelemetryGoesOutEveryIntervalOnTheInjectedClock()
     {
         await using var broker = await MosquittoBroker.StartAsync();
         using var data = new TempDirectory();

@@ -19,7 +19,7 @@ public sealed class FleetLoopFaultTests
     private const string Kiosk = "kiosk/v1/site-a/kiosk-01";
 
     [Fact]
-    public async Task AThrowingDesiredConfigurationLoop_IsLoggedAlertedAndRestarted()
+    public async Task AThrowingDesiredConfigurationLoopIsLoggedAlertedAndRestarted()
     {
         await using var broker = await MosquittoBroker.StartAsync();
         using var data = new TempDirectory();

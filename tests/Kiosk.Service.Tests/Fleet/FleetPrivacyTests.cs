@@ -20,7 +20,7 @@ public sealed partial class FleetPrivacyTests
     private static readonly CodeId OtherId = new(0x0F1E2D3C4B5A6978, 0x8796A5B4C3D2E1F0);
 
     [Fact]
-    public async Task NoMessageOfAFullFlow_CarriesANameIdQrTextOrColor()
+    public async Task NoMessageOfAFullFlowCarriesANameIdQrTextOrColor()
     {
         await using var broker = await MosquittoBroker.StartAsync();
         using var data = new TempDirectory();

@@ -12,7 +12,7 @@ public sealed class FleetRemoteConfigurationTests
     private const string Kiosk = "kiosk/v1/site-a/kiosk-01";
 
     [Fact]
-    public async Task DesiredDocument_ValidIsAppliedAndReported_InvalidIsRejectedWithItsReason()
+    public async Task DesiredDocumentValidIsAppliedAndReportedInvalidIsRejectedWithItsReason()
     {
         await using var broker = await MosquittoBroker.StartAsync();
         using var data = new TempDirectory();

@@ -11,7 +11,7 @@ namespace Kiosk.Service.Tests.Fleet;
 public sealed class FleetTlsTests
 {
     [Fact]
-    public async Task TheKioskConnectsOverTls_WithThePinnedCaAndItsClientCertificate()
+    public async Task TheKioskConnectsOverTlsWithThePinnedCaAndItsClientCertificate()
     {
         using var certs = new TempDirectory();
         var pki = TestCertificates.Create(certs.Path, "Kiosk Fleet Test CA");
@@ -37,7 +37,7 @@ public sealed class FleetTlsTests
     }
 
     [Fact]
-    public void Pinning_AcceptsOnlyChainsToThePinnedCa_AndTheRightName()
+    public void PinningAcceptsOnlyChainsToThePinnedCaAndTheRightName()
     {
         using var dir = new TempDirectory();
         var pinned = TestCertificates.Create(Path.Combine(dir.Path, "a"), "Pinned CA");

@@ -41,7 +41,7 @@ public sealed class FleetTopicsTests
     }
 
     [Fact]
-    public void OptionsValidation_RejectsInconsistentSettings()
+    public void OptionsValidationRejectsInconsistentSettings()
     {
         var validator = new FleetOptionsValidator();
         Assert.True(validator.Validate(null, new FleetOptions { Host = "broker.example" }).Succeeded);

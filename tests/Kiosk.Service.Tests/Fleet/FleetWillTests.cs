@@ -14,7 +14,7 @@ public sealed class FleetWillTests
     private const string Alerts = "kiosk/v1/site-a/kiosk-will/event/alert";
 
     [Fact]
-    public async Task KillingTheKioskProcess_PublishesTheRetainedWillLost_AndSeqContinuesAfterRestart()
+    public async Task KillingTheKioskProcessPublishesTheRetainedWillLostAndSeqContinuesAfterRestart()
     {
         await using var broker = await MosquittoBroker.StartAsync();
         using var data = new TempDirectory();

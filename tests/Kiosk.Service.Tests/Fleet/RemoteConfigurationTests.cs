@@ -73,7 +73,7 @@ public sealed class RemoteConfigurationTests
     }
 
     [Fact]
-    public void ValidDocument_IsApplied_AndOptionsMonitorConsumersSeeIt()
+    public void ValidDocumentIsAppliedAndOptionsMonitorConsumersSeeIt()
     {
         using var data = new TempDirectory();
         using var host = new Host(data.Path);
@@ -110,7 +110,7 @@ public sealed class RemoteConfigurationTests
     [InlineData("""not json""", "not JSON")]
     [InlineData("""[1,2]""", "object")]
     [InlineData("""{"version":4,"Checkpoint":37.5}""", "must be an object")]
-    public void InvalidDocument_IsRejectedWithAReason_AndNothingChanges(string json, string reasonPart)
+    public void InvalidDocumentIsRejectedWithAReasonAndNothingChanges(string json, string reasonPart)
     {
         using var data = new TempDirectory();
         using var host = new Host(data.Path);
@@ -133,7 +133,7 @@ public sealed class RemoteConfigurationTests
     }
 
     [Fact]
-    public void OlderOrConflictingVersions_AreRejected_TheSameDocumentAgainIsUnchanged()
+    public void OlderOrConflictingVersionsAreRejectedTheSameDocumentAgainIsUnchanged()
     {
         using var data = new TempDirectory();
         using var host = new Host(data.Path);
@@ -146,7 +146,7 @@ public sealed class RemoteConfigurationTests
     }
 
     [Fact]
-    public void LeavingASettingOut_ReturnsItToTheKiosksOwnValue()
+    public void LeavingASettingOutReturnsItToTheKiosksOwnValue()
     {
         using var data = new TempDirectory();
         using var host = new Host(data.Path);
@@ -172,7 +172,7 @@ public sealed class RemoteConfigurationTests
     }
 
     [Fact]
-    public void ACorruptStoredDocument_IsIgnored_NotFatal()
+    public void ACorruptStoredDocumentIsIgnoredNotFatal()
     {
         using var data = new TempDirectory();
         File.WriteAllText(Path.Combine(data.Path, RuntimeConfigurationSource.FileName), "{ broken");
@@ -183,7 +183,7 @@ public sealed class RemoteConfigurationTests
     }
 
     [Fact]
-    public void Reported_LeavesSecretsOut()
+    public void ReportedLeavesSecretsOut()
     {
         using var data = new TempDirectory();
         using var host = new Host(data.Path);

@@ -21,7 +21,7 @@ public sealed class SqliteOutboxTests
     };
 
     [Fact]
-    public void EventsAreStoredInOrder_WithTheirTopicAndExactJson()
+    public void EventsAreStoredInOrderWithTheirTopicAndExactJson()
     {
         using var data = new TempDirectory();
         using var outbox = new SqliteOutbox(Path.Combine(data.Path, "o.db"), 100, () => null, NullLogger<SqliteOutbox>.Instance);
@@ -40,7 +40,7 @@ public sealed class SqliteOutboxTests
     }
 
     [Fact]
-    public void StoredEventsSurviveReopening_AndRemovedOnesDoNotComeBack()
+    public void StoredEventsSurviveReopeningAndRemovedOnesDoNotComeBack()
     {
         using var data = new TempDirectory();
         var path = Path.Combine(data.Path, "o.db");
@@ -62,7 +62,7 @@ public sealed class SqliteOutboxTests
     }
 
     [Fact]
-    public void WhenFull_TheOldestGo_TheCountIsKeptAcrossRestarts_AndOutboxOverflowIsRaisedThenCleared()
+    public void WhenFullTheOldestGoTheCountIsKeptAcrossRestartsAndOutboxOverflowIsRaisedThenCleared()
     {
         using var data = new TempDirectory();
         var path = Path.Combine(data.Path, "o.db");
@@ -94,7 +94,7 @@ public sealed class SqliteOutboxTests
     }
 
     [Fact]
-    public void OverflowThroughTheAlertCenter_PutsTheOverflowAlertItselfIntoTheOutbox()
+    public void OverflowThroughTheAlertCenterPutsTheOverflowAlertItselfIntoTheOutbox()
     {
         using var data = new TempDirectory();
         AlertCenter? center = null;
@@ -123,7 +123,7 @@ public sealed class SqliteOutboxTests
     }
 
     [Fact]
-    public void RemovingIdsThatWereDroppedMeanwhile_IsHarmless()
+    public void RemovingIdsThatWereDroppedMeanwhileIsHarmless()
     {
         using var data = new TempDirectory();
         using var outbox = new SqliteOutbox(Path.Combine(data.Path, "o.db"), 3, () => null, NullLogger<SqliteOutbox>.Instance);

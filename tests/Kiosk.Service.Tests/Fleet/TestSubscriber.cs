@@ -74,33 +74,13 @@ internal sealed class TestSubscriber : IAsyncDisposable
 
     public IEnumerable<ReceivedMessage> On(string topic) => Messages.Where(m => m.Topic == topic);
 
-    /// <summary>Waits until <paramref name="condition"/> holds (a guard against hanging, not a timing assertion).</summary>
+    /// <summary>Waits until <paramref name="condition"/> holds (<see cref="Poll"/>, woken by each message that arrives).</summary>
     public Task WaitUntilAsync(Func<bool> condition, string what, int seconds = 30) =>
         Poll.UntilAsync(condition, what, TimeSpan.FromSeconds(seconds), changed: wait => _changed.WaitAsync(wait));
 
-    public async Task<ReceivedMessage> WaitForAsync(Func<ReceivedMessage, bool> match, string what, int seconds = 30)
-    {
-        ReceivedMessage? found = null;
-        await WaitUntilAsync(() => (found = Messages.FirstOrDefault(match)) is not null, what, seconds);
-        return found!;
-    }
-
-    /// <summary>Waits until no message has arrived for <paramref name="quiet"/> (at most 30 s); true when it got quiet.</summary>
-    public async Task<bool> QuietAsync(TimeSpan quiet)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline)
-        {
-            var before = Messages.Count;
-            await Task.Delay(quiet);
-            if (Messages.Count == before)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    /// <summary>Waits for the first message that matches (<see cref="Poll"/>, woken by each message that arrives).</summary>
+    public async Task<ReceivedMessage> WaitForAsync(Func<ReceivedMessage, bool> match, string what, int seconds = 30) =>
+        (await Poll.ForAsync(() => Messages.FirstOrDefault(match), found => found is not null, what, TimeSpan.FromSeconds(seconds), changed: wait => _changed.WaitAsync(wait)))!;
 
     public async Task PublishAsync(MqttApplicationMessage message) => await _client.PublishAsync(message);
 
@@ -141,6 +121,7 @@ internal sealed class TestSubscriber : IAsyncDisposable
         {
             try
             {
+                // The client's reconnect interval (a broker restart), not a wait for an outcome.
                 await Task.Delay(50, _stop.Token);
                 if (!_client.IsConnected)
                 {

@@ -14,7 +14,7 @@ public sealed class FleetConsoleModelTests
     private static readonly DateTimeOffset Now = new(2026, 5, 1, 8, 0, 0, TimeSpan.Zero);
 
     [Fact]
-    public void StatusRows_AreReadSafely_AndSortedWorstFirst()
+    public void StatusRowsAreReadSafelyAndSortedWorstFirst()
     {
         var rows = new[]
         {
@@ -39,7 +39,7 @@ public sealed class FleetConsoleModelTests
     }
 
     [Fact]
-    public void TheTable_IsAligned_FitsANarrowTerminal_AndItsJsonIsComplete()
+    public void TheTableIsAlignedFitsANarrowTerminalAndItsJsonIsComplete()
     {
         var rows = KioskStatusRow.WorstFirst([Row("kiosk-01", """{"state":"degraded","at":"2026-05-01T07:59:30.000Z","problems":["thermometer_fault","color_data_stale","clock_fault"]}""")], Now);
         var lines = FleetStatusTable.Lines(rows, Now);
@@ -57,7 +57,7 @@ public sealed class FleetConsoleModelTests
     }
 
     [Fact]
-    public void TheWatch_CountsTheLastHourByReason_DropsDuplicates_AndKeepsTheLatestAlerts()
+    public void TheWatchCountsTheLastHourByReasonDropsDuplicatesAndKeepsTheLatestAlerts()
     {
         var model = new FleetWatchModel("kiosk/v1", null, alertCapacity: 2);
         model.OnMessage("kiosk/v1/site-a/k1/status", Utf8("""{"state":"online","at":"2026-05-01T07:00:00.000Z"}"""), retained: true, Now);
@@ -94,7 +94,7 @@ public sealed class FleetConsoleModelTests
     }
 
     [Fact]
-    public void TheWatchScreen_FitsTheTerminal_AndSaysWhenTheConnectionIsLost()
+    public void TheWatchScreenFitsTheTerminalAndSaysWhenTheConnectionIsLost()
     {
         var model = new FleetWatchModel("kiosk/v1", "site-a");
         for (var i = 0; i < 50; i++)
@@ -112,7 +112,7 @@ public sealed class FleetConsoleModelTests
     }
 
     [Fact]
-    public void DesiredDocuments_AreBuiltAsTheKioskParsesThem_AndReasonsGoToTheirKeys()
+    public void DesiredDocumentsAreBuiltAsTheKioskParsesThemAndReasonsGoToTheirKeys()
     {
         var values = new Dictionary<string, string?>
         {
@@ -137,7 +137,7 @@ public sealed class FleetConsoleModelTests
     }
 
     [Fact]
-    public void CommandBodies_CarryTheExpiry_AndTypedArguments()
+    public void CommandBodiesCarryTheExpiryAndTypedArguments()
     {
         var body = JsonDocument.Parse(FleetCommandSender.Body("r1", Now, TimeSpan.FromSeconds(10), ["reason=maintenance", "seconds=5", "force=true"])).RootElement;
         Assert.Equal("r1", body.GetProperty("requestId").GetString());

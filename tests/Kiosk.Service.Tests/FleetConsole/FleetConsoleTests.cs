@@ -21,7 +21,7 @@ public sealed class FleetConsoleTests
     private const int InProcess = 20;
 
     [Fact]
-    public async Task StatusSendConfigAndDiscovery_OnTwentyOneKiosks_WithOneKilledOneDegradedAndOneStopped()
+    public async Task StatusSendConfigAndDiscoveryOnTwentyOneKiosksWithOneKilledOneDegradedAndOneStopped()
     {
         await using var broker = await MosquittoBroker.StartAsync();
         var mqtt = $"127.0.0.1:{broker.Port}";
@@ -143,7 +143,7 @@ public sealed class FleetConsoleTests
     }
 
     [Fact]
-    public async Task BadInput_IsOneLine_AndNothingHangsPastItsTimeout()
+    public async Task BadInputIsOneLineAndNothingHangsPastItsTimeout()
     {
         await using var broker = await MosquittoBroker.StartAsync();
         var mqtt = $"127.0.0.1:{broker.Port}";
@@ -192,7 +192,7 @@ public sealed class FleetConsoleTests
     }
 
     [Fact]
-    public async Task Screenshot_IsSavedAsPng_AndJsonLinesCarryTheFileNotThePixels()
+    public async Task ScreenshotIsSavedAsPngAndJsonLinesCarryTheFileNotThePixels()
     {
         await using var broker = await MosquittoBroker.StartAsync();
         using var data = new TempDirectory();
@@ -210,7 +210,7 @@ public sealed class FleetConsoleTests
     }
 
     [Fact]
-    public async Task Restart_AnswersThenStopsTheKioskCleanly_WithTheExitCodeSystemdRestarts()
+    public async Task RestartAnswersThenStopsTheKioskCleanlyWithTheExitCodeSystemdRestarts()
     {
         await using var broker = await MosquittoBroker.StartAsync();
         await using var manager = await TestSubscriber.StartAsync(broker.Port, "kiosk/v1/site-a/kiosk-r/status");
@@ -227,7 +227,7 @@ public sealed class FleetConsoleTests
     }
 
     [Fact]
-    public async Task SigtermAsSystemdSends_StopsTheKioskCleanly_SoTheFleetSeesOfflineNotLost()
+    public async Task SigtermAsSystemdSendsStopsTheKioskCleanlySoTheFleetSeesOfflineNotLost()
     {
         await using var broker = await MosquittoBroker.StartAsync();
         await using var manager = await TestSubscriber.StartAsync(broker.Port, "kiosk/v1/site-a/kiosk-t/status");
@@ -244,7 +244,7 @@ public sealed class FleetConsoleTests
     }
 
     [Fact]
-    public async Task Restart_WithoutAHostThatCanRestart_IsRejected()
+    public async Task RestartWithoutAHostThatCanRestartIsRejected()
     {
         await using var broker = await MosquittoBroker.StartAsync();
         using var data = new TempDirectory();

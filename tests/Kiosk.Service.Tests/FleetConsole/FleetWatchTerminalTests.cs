@@ -14,7 +14,7 @@ public sealed class FleetWatchTerminalTests
     private const string Escape = "\u001b[";
 
     [ToolFact("tmux")]
-    public async Task Watch_DrawsTheFleet_RedrawsInPlaceWithCountsAndAlerts_AndRestoresTheTerminalOnCtrlC()
+    public async Task WatchDrawsTheFleetRedrawsInPlaceWithCountsAndAlertsAndRestoresTheTerminalOnCtrlC()
     {
         await using var broker = await MosquittoBroker.StartAsync();
         using var data = new Fleet.TempDirectory();
@@ -112,30 +112,23 @@ public sealed class FleetWatchTerminalTests
         public static async Task<Tmux> StartAsync(string command, string raw)
         {
             var tmux = new Tmux("kiosk-watch-" + Guid.NewGuid().ToString("N")[..8], raw);
-            await tmux.RunAsync("new-session", "-d", "-s", "watch", "-x", "180", "-y", "40", $"sleep 1; {command}; echo WATCH-EXITED $?; sleep 600");
+
+            // The command waits on a tmux channel until its output is recorded (no timing: the barrier is tmux's); the
+            // pane then stays open on a shell wait until the server is killed, so the exit line can be read.
+            await tmux.RunAsync("new-session", "-d", "-s", "watch", "-x", "180", "-y", "40", $"tmux -L {tmux._socket} wait-for recorded; {command}; echo WATCH-EXITED $?; tmux -L {tmux._socket} wait-for never");
             await tmux.RunAsync("pipe-pane", "-t", "watch", "-o", $"cat >> {raw}");
+            await tmux.RunAsync("wait-for", "-S", "recorded");
             return tmux;
         }
 
-        public async Task<string> WaitForScreenAsync(Func<string, bool> condition, string what)
-        {
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (true)
-            {
-                var screen = (await RunAsync("capture-pane", "-p", "-t", "watch")).StandardOutput;
-                if (condition(screen))
-                {
-                    return screen;
-                }
-
-                if (DateTime.UtcNow > deadline)
-                {
-                    throw new TimeoutException($"waited for {what}; the screen was:\n{screen}");
-                }
-
-                await Task.Delay(100);
-            }
-        }
+        public Task<string> WaitForScreenAsync(Func<string, bool> condition, string what) =>
+            Poll.ForAsync(
+                async () => (await RunAsync("capture-pane", "-p", "-t", "watch")).StandardOutput,
+                condition,
+                what,
+                TimeSpan.FromSeconds(60),
+                pause: TimeSpan.FromMilliseconds(100),
+                detail: screen => $"the screen was:\n{screen}");
 
         public Task SendKeysAsync(string keys) => RunAsync("send-keys", "-t", "watch", keys);
 

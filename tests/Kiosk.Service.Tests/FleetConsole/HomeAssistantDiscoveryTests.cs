@@ -12,7 +12,7 @@ namespace Kiosk.Service.Tests.FleetConsole;
 public sealed class HomeAssistantDiscoveryTests
 {
     [Fact]
-    public async Task EveryConfig_ParsesAsHomeAssistantExpects_AndReadsFieldsTheKioskPublishes()
+    public async Task EveryConfigParsesAsHomeAssistantExpectsAndReadsFieldsTheKioskPublishes()
     {
         using var data = new TempDirectory();
         await using var kiosk = FleetTestKiosk.Create(0, data.Path, kioskId: "kiosk-07");
@@ -72,11 +72,11 @@ public sealed class HomeAssistantDiscoveryTests
     [Theory]
     [InlineData("site-a", "kiosk-01", "site-a_kiosk-01")]
     [InlineData("mall.east", "door.3", "mall_east_door_3")]
-    public void NodeIds_AreWhatHomeAssistantAccepts(string site, string kiosk, string expected) =>
+    public void NodeIdsAreWhatHomeAssistantAccepts(string site, string kiosk, string expected) =>
         Assert.Equal(expected, HomeAssistantDiscovery.NodeId(site, kiosk));
 
     [Fact]
-    public void ConfigTopics_AreTheTopicsAnnounced_SoDecommissionClearsThemAll()
+    public void ConfigTopicsAreTheTopicsAnnouncedSoDecommissionClearsThemAll()
     {
         var topics = new FleetTopics("kiosk/v1", "site-a", "kiosk-01");
         Assert.Equal(HomeAssistantDiscovery.Messages("ha", topics, "1.0").Select(m => m.Topic), HomeAssistantDiscovery.ConfigTopics("ha", "site-a", "kiosk-01"));

@@ -32,7 +32,7 @@ public sealed class CardDecisionEventTests
     }
 
     [Fact]
-    public void CardPath_HasViaCard_NoIssuer_TheCodeRefOfTheDocRef_AndLatencyFromTheFind()
+    public void CardPathHasViaCardNoIssuerTheCodeRefOfTheDocRefAndLatencyFromTheFind()
     {
         var (recorder, sink, _) = Recorder();
         recorder.Report(new DecisionRecord(Decision.Refer(Reason.NoRecord), null, null, At, At.AddMilliseconds(1024)) { Card = new CardPathCard(Card, "王*明") });
@@ -51,7 +51,7 @@ public sealed class CardDecisionEventTests
     }
 
     [Fact]
-    public void CardPath_WithoutDocRef_HasNoCodeRef()
+    public void CardPathWithoutDocRefHasNoCodeRef()
     {
         var (recorder, sink, _) = Recorder();
         recorder.Report(new DecisionRecord(Decision.Refer(Reason.DocumentInvalid), null, null, At, At.AddSeconds(5)) { Card = new CardPathCard(null, null) });
@@ -61,7 +61,7 @@ public sealed class CardDecisionEventTests
     }
 
     [Fact]
-    public void IdentityRules_AreCodeDecisions_WithTheCodesIssuerAndCodeRef()
+    public void IdentityRulesAreCodeDecisionsWithTheCodesIssuerAndCodeRef()
     {
         var (recorder, sink, _) = Recorder();
         var code = new VerifiedCode(CodeVerdict.Valid, "CN-HL", new HealthCodeClaim(new CodeId(1, 2), HealthColor.Green, 1, "王*明", false, Card));
@@ -74,7 +74,7 @@ public sealed class CardDecisionEventTests
     }
 
     [Fact]
-    public void TheSameIdAsCodeAndAsCard_GivesDifferentCodeRefs()
+    public void TheSameIdAsCodeAndAsCardGivesDifferentCodeRefs()
     {
         var hasher = new CodeRefHasher(Secret);
         var bytes = Card.ToArray();
@@ -83,7 +83,7 @@ public sealed class CardDecisionEventTests
     }
 
     [Fact]
-    public void TelemetryCounters_ByReason_CountTheIdentityReasons()
+    public void TelemetryCountersByReasonCountTheIdentityReasons()
     {
         var (recorder, _, counters) = Recorder();
         foreach (var reason in new[] { Reason.IdentityUnconfirmed, Reason.IdentityMismatch, Reason.DocumentInvalid, Reason.DocumentExpired, Reason.NoRecord, Reason.NoRecord })
@@ -105,7 +105,7 @@ public sealed class CardDecisionEventTests
     [InlineData(false, false, false)]
     [InlineData(true, false, true)]
     [InlineData(true, true, false)]
-    public void TheIdleScreen_OffersTheCard_WhenAReaderIsConfigured_AndNotFaulty(bool reader, bool faulty, bool offered)
+    public void TheIdleScreenOffersTheCardWhenAReaderIsConfiguredAndNotFaulty(bool reader, bool faulty, bool offered)
     {
         var alerts = new Kiosk.Service.Tests.Temperature.RecordingAlerts();
         if (faulty)

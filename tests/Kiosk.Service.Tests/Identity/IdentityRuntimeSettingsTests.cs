@@ -18,7 +18,7 @@ namespace Kiosk.Service.Tests.Identity;
 public sealed class IdentityRuntimeSettingsTests
 {
     [Fact]
-    public void ModeAndCardTimeout_AreChangeableAtRunTime_TheReadersSettingsAreNot()
+    public void ModeAndCardTimeoutAreChangeableAtRunTimeTheReadersSettingsAreNot()
     {
         using var data = new TempDirectory();
         var source = new RuntimeConfigurationSource(data.Path);

@@ -20,7 +20,7 @@ public sealed class IdentitySampleTests
 
     [Theory]
     [MemberData(nameof(Modes))]
-    public async Task IdentitySample_MatchesExpectedJson_OneEventPerVisitor_WithVia(string mode)
+    public async Task IdentitySampleMatchesExpectedJsonOneEventPerVisitorWithVia(string mode)
     {
         var directory = IdentitySample.Directory(mode);
         var scenario = Scenario.Load(Path.Combine(directory, "scenario.json"));

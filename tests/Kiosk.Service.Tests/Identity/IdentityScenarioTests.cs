@@ -50,7 +50,7 @@ public sealed class IdentityScenarioTests : IDisposable
     }
 
     [Fact]
-    public async Task DocumentMode_EveryIdentityRule_OneEventPerVisitor_ViaCode()
+    public async Task DocumentModeEveryIdentityRuleOneEventPerVisitorViaCode()
     {
         using var world = new IdentityWorld(Path.Combine(_dir, "scenario"));
         var (a, b, c, d, e, f, g, h, i, j, k) = (Person("王小明", 1980, 11), Person("陈晨", 1999, 22), Person("吴敏", 1983, 33), Person("周杰", 1988, 44),
@@ -90,7 +90,7 @@ public sealed class IdentityScenarioTests : IDisposable
     }
 
     [Fact]
-    public async Task CardPath_EveryRule_InOrder_WithCodeRefOfTheDocRef()
+    public async Task CardPathEveryRuleInOrderWithCodeRefOfTheDocRef()
     {
         using var world = new IdentityWorld(Path.Combine(_dir, "scenario"));
         var green = Person("王小明", 1980, 11);
@@ -156,7 +156,7 @@ public sealed class IdentityScenarioTests : IDisposable
     }
 
     [Fact]
-    public async Task StaleColorData_CardPathRulesC1AndC3ComeFirst_ThenC4()
+    public async Task StaleColorDataCardPathRulesC1AndC3ComeFirstThenC4()
     {
         using var world = new IdentityWorld(Path.Combine(_dir, "scenario"));
         var green = Person("王小明", 1980, 11);
@@ -176,7 +176,7 @@ public sealed class IdentityScenarioTests : IDisposable
     }
 
     [Fact]
-    public async Task KioskWithoutDocKey_RefersCodesAtOnce_AndTreatsEveryCardAsNotReadable()
+    public async Task KioskWithoutDocKeyRefersCodesAtOnceAndTreatsEveryCardAsNotReadable()
     {
         using var world = new IdentityWorld(Path.Combine(_dir, "scenario"), withDocKey: false);
         var holder = Person("王小明", 1980, 11);
@@ -195,7 +195,7 @@ public sealed class IdentityScenarioTests : IDisposable
     }
 
     [Fact]
-    public async Task NoneMode_ACodeWithACardIsDecidedAsACode_AndItsCardStartsNoCardPath()
+    public async Task NoneModeACodeWithACardIsDecidedAsACodeAndItsCardStartsNoCardPath()
     {
         using var world = new IdentityWorld(Path.Combine(_dir, "scenario"));
         var holder = Person("王小明", 1980, 11);

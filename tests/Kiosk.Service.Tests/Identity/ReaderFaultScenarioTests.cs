@@ -24,7 +24,7 @@ public sealed class ReaderFaultScenarioTests : IDisposable
 
     [Theory]
     [MemberData(nameof(ModuleFaults))]
-    public async Task AFaultyReader_DecidesNoCard_RaisesTheFault_AndCodesAreStillDecided(SamModuleFault fault)
+    public async Task AFaultyReaderDecidesNoCardRaisesTheFaultAndCodesAreStillDecided(SamModuleFault fault)
     {
         using var world = new IdentityWorld(Path.Combine(_dir, "scenario"));
         var stranger = DemoCard.Of("王小明", new DateOnly(1980, 1, 1), 11);
@@ -61,7 +61,7 @@ public sealed class ReaderFaultScenarioTests : IDisposable
     }
 
     [Fact]
-    public async Task A41InTheMiddleOfARead_IsRetried_AndTheCardIsDecidedOnceFromWhenItWasFound()
+    public async Task A41InTheMiddleOfAReadIsRetriedAndTheCardIsDecidedOnceFromWhenItWasFound()
     {
         using var world = new IdentityWorld(Path.Combine(_dir, "scenario"));
         var card = DemoCard.Of("王小明", new DateOnly(1980, 1, 1), 11);
@@ -83,7 +83,7 @@ public sealed class ReaderFaultScenarioTests : IDisposable
     }
 
     [Fact]
-    public async Task DocumentMode_ACardTakenAwayMidRead_NeverConfirmsTheCode()
+    public async Task DocumentModeACardTakenAwayMidReadNeverConfirmsTheCode()
     {
         using var world = new IdentityWorld(Path.Combine(_dir, "scenario"));
         var holder = DemoCard.Of("王小明", new DateOnly(1980, 1, 1), 11);
@@ -100,7 +100,7 @@ public sealed class ReaderFaultScenarioTests : IDisposable
     }
 
     [Fact]
-    public async Task DocumentMode_AFaultyReader_ConfirmsNoCode_AndCardsReadAgainAfterwards()
+    public async Task DocumentModeAFaultyReaderConfirmsNoCodeAndCardsReadAgainAfterwards()
     {
         using var world = new IdentityWorld(Path.Combine(_dir, "scenario"));
         var holder = DemoCard.Of("王小明", new DateOnly(1980, 1, 1), 11);

@@ -5,6 +5,7 @@ using Kiosk.Core.Events;
 using Kiosk.Fleet;
 using Kiosk.Mqtt;
 using Kiosk.Service.Hosting;
+using Kiosk.Service.Tests.Infrastructure;
 using Kiosk.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -203,20 +204,8 @@ public sealed class FleetTestKiosk : IAsyncDisposable
     }
 
     /// <summary>Waits until the outbox is empty (every event acknowledged).</summary>
-    public async Task DrainedAsync(int seconds = 60)
-    {
-        // A guard against hanging, not a timing assertion.
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (Outbox.Depth > 0)
-        {
-            if (waited.Elapsed > TimeSpan.FromSeconds(seconds))
-            {
-                throw new TimeoutException($"outbox still holds {Outbox.Depth} events");
-            }
-
-            await Task.Delay(20);
-        }
-    }
+    public Task DrainedAsync(int seconds = 60) =>
+        Poll.UntilAsync(() => Outbox.Depth == 0, "the outbox to drain", TimeSpan.FromSeconds(seconds), detail: () => $"it still holds {Outbox.Depth} events");
 
     /// <summary>A clean stop: <c>offline</c>, DISCONNECT (no Will), files closed.</summary>
     public async ValueTask DisposeAsync()

@@ -112,24 +112,20 @@ internal sealed class MosquittoBroker : IAsyncDisposable
     public async Task RestartAsync()
     {
         string? error = null;
-        for (var attempt = 0; attempt < 50; attempt++)
+        await Poll.UntilAsync(
+            async () =>
+            {
+                error = await TryStartAsync();
+                return error is null || !error.Contains("Address already in use", StringComparison.Ordinal);
+            },
+            $"mosquitto to start again on port {Port}",
+            // The previous instance's socket may linger for a moment: a retry interval, not a wait for an outcome.
+            pause: TimeSpan.FromMilliseconds(100),
+            detail: () => error ?? "");
+        if (error is not null)
         {
-            error = await TryStartAsync();
-            if (error is null)
-            {
-                return;
-            }
-
-            if (!error.Contains("Address already in use", StringComparison.Ordinal))
-            {
-                break;
-            }
-
-            // The previous instance's socket may linger for a moment: not a wait for an outcome, a retry interval.
-            await Task.Delay(100);
+            throw new InvalidOperationException($"mosquitto did not start again on port {Port}: {error}");
         }
-
-        throw new InvalidOperationException($"mosquitto did not start again on port {Port}: {error}");
     }
 
     /// <summary>Starts the process; null once its own log says it runs (every listener bound), else what it logged before it exited.</summary>

@@ -11,7 +11,7 @@ public sealed class BoundedReadTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
-    public void AFileAtTheLimitIsRead_OneByteMoreIsNot()
+    public void AFileAtTheLimitIsReadOneByteMoreIsNot()
     {
         var path = Path.Combine(_dir, "f");
         File.WriteAllBytes(path, new byte[1000]);
@@ -34,7 +34,7 @@ public sealed class BoundedReadTests : IDisposable
     }
 
     [Fact]
-    public void TextMustBeUtf8_ABomIsSkipped()
+    public void TextMustBeUtf8ABomIsSkipped()
     {
         var path = Path.Combine(_dir, "t");
         File.WriteAllBytes(path, [0xEF, 0xBB, 0xBF, .. "{}"u8]);

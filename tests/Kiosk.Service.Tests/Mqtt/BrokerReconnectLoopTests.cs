@@ -14,7 +14,7 @@ namespace Kiosk.Service.Tests.Mqtt;
 public sealed class BrokerReconnectLoopTests
 {
     [Fact]
-    public async Task FailuresBackOff_AConnectionResetsTheBackOff_StoppingEndsTheLoop()
+    public async Task FailuresBackOffAConnectionResetsTheBackOffStoppingEndsTheLoop()
     {
         var time = new FakeTimeProvider();
         var options = new FleetOptions { Host = "broker", ReconnectMin = TimeSpan.FromSeconds(1), ReconnectMax = TimeSpan.FromSeconds(8) };

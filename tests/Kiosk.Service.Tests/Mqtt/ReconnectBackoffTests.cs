@@ -6,7 +6,7 @@ namespace Kiosk.Service.Tests.Mqtt;
 public sealed class ReconnectBackoffTests
 {
     [Fact]
-    public void CapDoublesPerAttempt_UpToTheMaximum()
+    public void CapDoublesPerAttemptUpToTheMaximum()
     {
         var backoff = new ReconnectBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60));
         Assert.Equal([1, 2, 4, 8, 16, 32, 60, 60], Enumerable.Range(0, 8).Select(a => backoff.Cap(a).TotalSeconds));
@@ -14,7 +14,7 @@ public sealed class ReconnectBackoffTests
     }
 
     [Fact]
-    public void WaitsAreUniformBetweenZeroAndTheCap_SoKiosksSpreadOut()
+    public void WaitsAreUniformBetweenZeroAndTheCapSoKiosksSpreadOut()
     {
         var backoff = new ReconnectBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60), new Random(7));
         var waits = Enumerable.Range(0, 10_000).Select(_ => backoff.Next(10).TotalSeconds).ToArray();

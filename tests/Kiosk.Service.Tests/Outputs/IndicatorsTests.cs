@@ -33,7 +33,7 @@ public sealed class IndicatorsTests : IDisposable
     private int GateOpenings => _driver.CountEdgesTo(_options.GatePin, PinValue.High);
 
     [Fact]
-    public void The_gate_opens_exactly_once_per_pass_and_never_on_refer()
+    public void TheGateOpensExactlyOncePerPassAndNeverOnRefer()
     {
         _indicators.SignalRefer();
         _time.Advance(TimeSpan.FromSeconds(5));
@@ -54,7 +54,7 @@ public sealed class IndicatorsTests : IDisposable
     }
 
     [Fact]
-    public void Pass_and_refer_light_their_own_lamp_and_clear_turns_both_off()
+    public void PassAndReferLightTheirOwnLampAndClearTurnsBothOff()
     {
         _indicators.SignalPass();
         Assert.Equal(PinValue.High, _driver.LevelOf(_options.PassLedPin));
@@ -75,7 +75,7 @@ public sealed class IndicatorsTests : IDisposable
     }
 
     [Fact]
-    public void Manual_release_pulses_the_gate_for_the_configured_time()
+    public void ManualReleasePulsesTheGateForTheConfiguredTime()
     {
         _indicators.OpenGate();
         Assert.Equal(PinValue.High, _driver.LevelOf(_options.GatePin));
@@ -85,7 +85,7 @@ public sealed class IndicatorsTests : IDisposable
     }
 
     [Fact]
-    public void A_broken_output_line_does_not_stop_the_others()
+    public void ABrokenOutputLineDoesNotStopTheOthers()
     {
         _driver.FailWrites(_options.PassLedPin);
         _indicators.SignalPass();
@@ -95,7 +95,7 @@ public sealed class IndicatorsTests : IDisposable
     }
 
     [Fact]
-    public void The_assist_button_raises_one_assist_requested_alert_per_press()
+    public void TheAssistButtonRaisesOneAssistRequestedAlertPerPress()
     {
         var events = new RecordingEventSink();
         var alerts = new AlertCenter(_time, new InMemoryEventSequence(), [events], NullLogger<AlertCenter>.Instance);
@@ -116,7 +116,7 @@ public sealed class IndicatorsTests : IDisposable
     }
 
     [Fact]
-    public void Options_validation_rejects_shared_pins_and_out_of_range_values()
+    public void OptionsValidationRejectsSharedPinsAndOutOfRangeValues()
     {
         var bad = new GpioOptions { PassLedPin = 17, DebounceMs = 0 };
         var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();

@@ -26,7 +26,7 @@ public sealed class RenderCommandTests : IDisposable
     [InlineData("offline")]
     [InlineData("fault")]
     [InlineData("place_card")]
-    public async Task Renders_each_screen_to_a_png(string screen)
+    public async Task RendersEachScreenToAPng(string screen)
     {
         var file = Path.Combine(_dir, $"{screen}.png");
         var (code, _, err) = await Run("render", "--screen", screen, "--out", file, "--masked-name", "王*明", "--proxy", "--refer", "code-expired");
@@ -39,7 +39,7 @@ public sealed class RenderCommandTests : IDisposable
 
     /// <summary>A fresh install's /etc/kiosk/kiosk.json has no site or kiosk id yet (the service refuses to start): a preview still works.</summary>
     [Fact]
-    public async Task Renders_before_the_kiosk_is_named_but_refuses_a_bad_display_setting()
+    public async Task RendersBeforeTheKioskIsNamedButRefusesABadDisplaySetting()
     {
         var config = Path.Combine(_dir, "fresh.json");
         await File.WriteAllTextAsync(config, """{ "Kiosk": { "Site": "", "KioskId": "" }, "Display": { "Width": 480, "Height": 320 } }""");
@@ -61,7 +61,7 @@ public sealed class RenderCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Place_card_and_the_card_refer_messages_and_the_idle_card_offer_render()
+    public async Task PlaceCardAndTheCardReferMessagesAndTheIdleCardOfferRender()
     {
         var placeCard = Path.Combine(_dir, "default");
         Directory.CreateDirectory(placeCard);
@@ -85,7 +85,7 @@ public sealed class RenderCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Size_and_language_options_apply()
+    public async Task SizeAndLanguageOptionsApply()
     {
         var file = Path.Combine(_dir, "hd.png");
         var (code, _, _) = await Run("render", "--screen", "pass", "--out", file, "--size", "1920x1080", "--lang", "en");
@@ -100,7 +100,7 @@ public sealed class RenderCommandTests : IDisposable
     [InlineData("--screen", "pass", "--size", "800by480")]
     [InlineData("--screen", "pass", "--lang", "fr")]
     [InlineData("--screen", "refer", "--refer", "nope")]
-    public async Task Bad_input_is_one_line_and_exit_2(params string[] args)
+    public async Task BadInputIsOneLineAndExit2(params string[] args)
     {
         var (code, _, err) = await Run(["render", .. args, "--out", Path.Combine(_dir, "x.png")]);
         Assert.Equal(2, code);
@@ -110,7 +110,7 @@ public sealed class RenderCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task An_unwritable_output_is_an_input_error()
+    public async Task AnUnwritableOutputIsAnInputError()
     {
         var (code, _, err) = await Run("render", "--screen", "idle", "--out", Path.Combine(_dir, "no", "such", "dir", "x.png"));
         Assert.Equal(2, code);

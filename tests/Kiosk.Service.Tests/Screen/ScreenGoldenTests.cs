@@ -38,7 +38,7 @@ public sealed class ScreenGoldenTests
 
     [Theory]
     [MemberData(nameof(Names))]
-    public void The_prompt_is_drawn_as_its_golden_image(string name)
+    public void ThePromptIsDrawnAsItsGoldenImage(string name)
     {
         using var renderer = new ScreenRenderer(800, 480);
         var frame = renderer.Render(ScreenPrompts.ToModel(Prompts[name]));
@@ -52,7 +52,7 @@ public sealed class ScreenGoldenTests
     }
 
     [Fact]
-    public void Every_golden_image_is_a_prompt_of_the_kiosk()
+    public void EveryGoldenImageIsAPromptOfTheKiosk()
     {
         var images = Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "golden"), "*.png").Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal);
 

@@ -54,7 +54,7 @@ public sealed class ScreenPresenterTests : IDisposable
         new(Options.Create(options), sinks, _alerts, NullLogger<ScreenPresenter>.Instance);
 
     [Fact]
-    public void A_failing_sink_raises_display_fault_the_others_keep_showing_and_recovery_clears_it()
+    public void AFailingSinkRaisesDisplayFaultTheOthersKeepShowingAndRecoveryClearsIt()
     {
         var flaky = new FlakySink();
         var fbPath = Path.Combine(_dir, "fb0");
@@ -86,7 +86,7 @@ public sealed class ScreenPresenterTests : IDisposable
     }
 
     [Fact]
-    public void Shown_reports_every_prompt_even_when_no_sink_could_show_it()
+    public void ShownReportsEveryPromptEvenWhenNoSinkCouldShowIt()
     {
         var flaky = new FlakySink { Broken = true };
         using var presenter = Create(new DisplayOptions { FramebufferDevice = null, Language = ScreenLanguage.Chinese }, flaky);
@@ -101,7 +101,7 @@ public sealed class ScreenPresenterTests : IDisposable
     }
 
     [Fact]
-    public void Every_shown_screen_is_saved_numbered_and_named_by_kind()
+    public void EveryShownScreenIsSavedNumberedAndNamedByKind()
     {
         var screens = Path.Combine(_dir, "screens");
         using var presenter = Create(new DisplayOptions { FramebufferDevice = null, ScreensDirectory = screens });
@@ -118,7 +118,7 @@ public sealed class ScreenPresenterTests : IDisposable
     }
 
     [Fact]
-    public void Captures_redact_the_masked_name_unless_configured()
+    public void CapturesRedactTheMaskedNameUnlessConfigured()
     {
         var shownSink = Path.Combine(_dir, "shown.png");
         using var presenter = Create(new DisplayOptions { FramebufferDevice = null, PngFile = null }, new PngFileSink(shownSink));
@@ -138,7 +138,7 @@ public sealed class ScreenPresenterTests : IDisposable
     }
 
     [Fact]
-    public void The_configured_language_applies_to_every_screen()
+    public void TheConfiguredLanguageAppliesToEveryScreen()
     {
         using var presenter = Create(new DisplayOptions { FramebufferDevice = null, Language = ScreenLanguage.English, CapturesShowName = true });
         presenter.Show(new VisitorPrompt(PromptKind.Idle, Status));
@@ -148,7 +148,7 @@ public sealed class ScreenPresenterTests : IDisposable
     }
 
     [Fact]
-    public void Unopenable_sinks_raise_display_fault_and_are_left_out()
+    public void UnopenableSinksRaiseDisplayFaultAndAreLeftOut()
     {
         var options = new DisplayOptions { FramebufferDevice = Path.Combine(_dir, "missing-fb"), PngFile = Path.Combine(_dir, "out.png") };
         var sinks = DisplaySinks.Open(options, _alerts, NullLogger.Instance);
@@ -158,7 +158,7 @@ public sealed class ScreenPresenterTests : IDisposable
     }
 
     [Fact]
-    public void Options_validation_rejects_bad_rotation_size_and_spi_settings()
+    public void OptionsValidationRejectsBadRotationSizeAndSpiSettings()
     {
         var bad = new DisplayOptions { Width = 10, FramebufferRotation = 45, SpiPanel = new SpiPanelOptions { ClockHz = 1, Rotation = 33 } };
         var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();

@@ -10,7 +10,7 @@ public sealed class ScreenPromptsTests
     private static readonly StatusLine Status = new(new DateTimeOffset(2026, 12, 1, 8, 0, 0, TimeSpan.Zero), true, TimeSpan.FromMinutes(2), "kiosk-07");
 
     [Fact]
-    public void EveryKind_HasALookOfItsOwn_AndEveryScreenItsName()
+    public void EveryKindHasALookOfItsOwnAndEveryScreenItsName()
     {
         var looks = Enum.GetValues<PromptKind>().Select(ScreenLook.Of).ToList();
         Assert.Equal(looks.Count, looks.Select(l => l.Icon).Distinct().Count());
@@ -23,7 +23,7 @@ public sealed class ScreenPromptsTests
     }
 
     [Fact]
-    public void EveryPromptOfTheTable_IsDrawnWithTheTablesWords()
+    public void EveryPromptOfTheTableIsDrawnWithTheTablesWords()
     {
         var strip = ScreenPrompts.Strip(Status);
         foreach (var prompt in PromptTable.All.Where(p => p.Kind is not null))
@@ -41,7 +41,7 @@ public sealed class ScreenPromptsTests
     }
 
     [Fact]
-    public void APrompt_KeepsTheStatus_TheNameWhereItIsShown_AndTheDetailWhereItIsShown()
+    public void APromptKeepsTheStatusTheNameWhereItIsShownAndTheDetailWhereItIsShown()
     {
         var pass = ScreenPrompts.ToModel(new VisitorPrompt(PromptKind.Pass, Status, "王*明", Proxy: true));
         Assert.Equal(new StatusStrip(Status.At, true, "2 min", "kiosk-07"), pass.Status);
@@ -61,7 +61,7 @@ public sealed class ScreenPromptsTests
     }
 
     [Fact]
-    public void AReferSaysItsNeutralMessage_AColorAndAFeverReadAlike()
+    public void AReferSaysItsNeutralMessageAColorAndAFeverReadAlike()
     {
         string Says(Reason reason) => ScreenPrompts.ToModel(new VisitorPrompt(PromptKind.Refer, Status, Reason: reason)).Lines[0].Text.En;
 

@@ -21,7 +21,7 @@ public sealed class DemoScenarioTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
-    public async Task EveryReasonOfThePolicy_IsDecidedAsDemanded_AndTheGateOpensOncePerPass()
+    public async Task EveryReasonOfThePolicyIsDecidedAsDemandedAndTheGateOpensOncePerPass()
     {
         var (path, visitors) = DemoWorld.Create(Path.Combine(_dir, "scenario"));
         var scenario = Scenario.Load(path);

@@ -32,7 +32,7 @@ public sealed partial class PrivacyScenarioTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
-    public async Task No_log_line_message_event_or_file_name_of_a_full_scenario_carries_a_visitors_data()
+    public async Task NoLogLineMessageEventOrFileNameOfAFullScenarioCarriesAVisitorsData()
     {
         await using var broker = await MosquittoBroker.StartAsync();
         await using var manager = await TestSubscriber.StartAsync(broker.Port, "kiosk/#");

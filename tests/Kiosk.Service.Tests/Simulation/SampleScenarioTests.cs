@@ -14,7 +14,7 @@ namespace Kiosk.Service.Tests.Simulation;
 public sealed class SampleScenarioTests
 {
     [Fact]
-    public async Task SampleScenario_MatchesExpectedOutcomes_AndWritesOneEventPerDecision()
+    public async Task SampleScenarioMatchesExpectedOutcomesAndWritesOneEventPerDecision()
     {
         var scenario = Scenario.Load(Path.Combine(SampleScenario.Directory, "scenario.json"));
         var expected = JsonDocument.Parse(File.ReadAllText(Path.Combine(SampleScenario.Directory, "expected.json"))).RootElement

@@ -24,7 +24,7 @@ public sealed class ScenarioFileTests : IDisposable
     }
 
     [Fact]
-    public void TheSpecsExample_Parses_WithRelativeFilesAndUnknownFields()
+    public void TheSpecsExampleParsesWithRelativeFilesAndUnknownFields()
     {
         var path = Write(
             """
@@ -70,7 +70,7 @@ public sealed class ScenarioFileTests : IDisposable
     [InlineData("""{ "start": "2026-11-25T08:00:00Z", "feed": "CN-HL", "authorityKey": "AA==", "visitors": [ { "atSeconds": -1, "qr": "x" } ] }""", "non-negative")]
     [InlineData("""{ "start": "2026-11-25T08:00:00Z", "feed": "CN-HL", "authorityKey": "AA==", "visitors": [ { "qr": 5 } ] }""", "qr must be text")]
     [InlineData("""{ "start": "2026-11-25T08:00:00Z", "feed": "CN-HL", "authorityKey": "AA==", "visitors": [ { "qr": "x", "bodyTemperatureC": "hot" } ] }""", "bodyTemperatureC")]
-    public void BadScenarios_AreOneLineInputErrors(string json, string expected)
+    public void BadScenariosAreOneLineInputErrors(string json, string expected)
     {
         var error = Assert.Throws<KioskInputException>(() => Scenario.Load(Write(json)));
         Assert.Contains(expected, error.Message);
@@ -86,10 +86,10 @@ public sealed class ScenarioFileTests : IDisposable
     [InlineData("""{ "start": "9999-12-31T23:59:59Z", "feed": "CN-HL", "authorityKey": "AA==", "visitors": [] }""", "\"start\" must be between")]
     [InlineData("""{ "start": "2026-11-25T08:00:00Z", "feed": "CN-HL", "authorityKey": "AA==", "visitors": [ { "atSeconds": 4320000, "qr": "x" } ] }""", "visitors[0].atSeconds must be a non-negative number, at most 4233600")]
     [InlineData("""{ "start": "2026-11-25T08:00:00Z", "feed": "\ud800", "authorityKey": "AA==", "visitors": [] }""", "not valid Unicode")]
-    public void BadTimesAndText_AreOneLineInputErrors(string json, string expected) => BadScenarios_AreOneLineInputErrors(json, expected);
+    public void BadTimesAndTextAreOneLineInputErrors(string json, string expected) => BadScenariosAreOneLineInputErrors(json, expected);
 
     [Fact]
-    public void StartInAnyIsoForm_IsUtc()
+    public void StartInAnyIsoFormIsUtc()
     {
         Assert.Equal(new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.Zero), Scenario.Load(Write("""{ "start": "2026-06-01", "feed": "CN-HL", "authorityKey": "AA==", "visitors": [] }""")).Start);
         Assert.Equal(new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.Zero), Scenario.Load(Write("""{ "start": "2026-06-01T08:00+08:00", "feed": "CN-HL", "authorityKey": "AA==", "visitors": [] }""")).Start);
@@ -97,7 +97,7 @@ public sealed class ScenarioFileTests : IDisposable
     }
 
     [Fact]
-    public void NonUtf8File_IsAnInputError()
+    public void NonUtf8FileIsAnInputError()
     {
         var path = Path.Combine(_dir, "latin1.json");
         File.WriteAllBytes(path, [.. "{ \"start\": \"2026-11-25T08:00:00Z\", \"feed\": \""u8, 0xC9, 0x74, .. "\", \"authorityKey\": \"AA==\", \"visitors\": [] }"u8]);
@@ -105,7 +105,7 @@ public sealed class ScenarioFileTests : IDisposable
     }
 
     [Fact]
-    public void QrTextLongerThanAQrCodeHolds_IsAnInputError()
+    public void QrTextLongerThanAQrCodeHoldsIsAnInputError()
     {
         var error = Assert.Throws<KioskInputException>(() => Scenario.Load(Write($$"""{ {{Head}}, "visitors": [ { "qr": "HCN1:{{new string('A', 5_000_000)}}" } ] }""")));
         Assert.Contains("visitors[0].qr (5000005 characters) does not fit in a QR code", error.Message);
@@ -116,7 +116,7 @@ public sealed class ScenarioFileTests : IDisposable
     }
 
     [Fact]
-    public void TrustListThatIsNotJson_IsAnInputErrorNamingIt()
+    public void TrustListThatIsNotJsonIsAnInputErrorNamingIt()
     {
         var error = Assert.Throws<KioskInputException>(() => Scenario.Load(Write($$"""{ {{Head}}, "trustList": "trust.json", "visitors": [] }""", ("trust.json", "<issuers/>"u8.ToArray()))));
         Assert.Contains("trustList trust.json: Not a JSON trust list", error.Message);
@@ -127,7 +127,7 @@ public sealed class ScenarioFileTests : IDisposable
     [InlineData("scenario", "is larger than 16 MiB")]
     [InlineData("qrImage", "visitors[0].qrImage file /dev/zero is larger than 64 MiB")]
     [InlineData("feedMessage", "feedMessages[0] file /dev/zero is larger than 512 MiB")]
-    public void EndlessInputs_StopAtTheirLimit(string which, string expected)
+    public void EndlessInputsStopAtTheirLimit(string which, string expected)
     {
         var path = which switch
         {
@@ -139,11 +139,11 @@ public sealed class ScenarioFileTests : IDisposable
     }
 
     [Fact]
-    public void MissingScenarioFile_IsAnInputError() =>
+    public void MissingScenarioFileIsAnInputError() =>
         Assert.Contains("not found", Assert.Throws<KioskInputException>(() => Scenario.Load(Path.Combine(_dir, "nope.json"))).Message);
 
     [Fact]
-    public void IdentitySpecsExample_Parses_CardWithDefaults_AndIdentityMode()
+    public void IdentitySpecsExampleParsesCardWithDefaultsAndIdentityMode()
     {
         var path = Write(
             """
@@ -172,7 +172,7 @@ public sealed class ScenarioFileTests : IDisposable
     }
 
     [Fact]
-    public void IdentityMode_DefaultsToNone() =>
+    public void IdentityModeDefaultsToNone() =>
         Assert.Equal(
             Kiosk.Core.Identity.IdentityMode.None,
             Scenario.Load(Write("""{ "start": "2026-11-25T08:00:00Z", "feed": "CN-HL", "authorityKey": "AA==", "visitors": [] }""")).IdentityMode);
@@ -189,7 +189,7 @@ public sealed class ScenarioFileTests : IDisposable
     [InlineData("""{ "card": { "number": "230102198001011236", "name": "王小明", "birth": "19800101", "validFrom": "20200101", "validTo": "长期", "atSeconds": -2 } }""", "card.atSeconds must be a non-negative number")]
     [InlineData("""{ "card": { "number": "230102198001011236", "name": "王小明", "birth": "19800101", "validFrom": "20200101", "validTo": "长期", "fault": "broken" } }""", "card.fault must be null or \"unreadable\"")]
     [InlineData("""{ "card": { "number": "230102198001011236", "name": "王小明", "birth": "19800101", "validFrom": "20200101", "validTo": "长期", "flag": "IJ" } }""", "card.flag must be one character")]
-    public void BadCardsAndModes_AreOneLineInputErrors_ThatNeverEchoTheCard(string fields, string expected)
+    public void BadCardsAndModesAreOneLineInputErrorsThatNeverEchoTheCard(string fields, string expected)
     {
         var extra = fields.Trim()[1..^1].Trim();
         var json = extra.StartsWith("\"identityMode\"", StringComparison.Ordinal)
@@ -203,7 +203,7 @@ public sealed class ScenarioFileTests : IDisposable
     }
 
     [Fact]
-    public async Task RunWithABadCard_IsOneLineErrorAndExitCode2()
+    public async Task RunWithABadCardIsOneLineErrorAndExitCode2()
     {
         var path = Write("""{ "start": "2026-11-25T08:00:00Z", "feed": "CN-HL", "authorityKey": "AA==", "visitors": [ { "card": { "number": "230102198001011236" } } ] }""");
         var stdout = new StringWriter();

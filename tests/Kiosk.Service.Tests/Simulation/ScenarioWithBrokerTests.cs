@@ -25,7 +25,7 @@ public sealed class ScenarioWithBrokerTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
-    public async Task Snapshot_and_heartbeat_retained_on_the_broker_are_applied_before_the_first_visitor_and_every_decision_is_published()
+    public async Task SnapshotAndHeartbeatRetainedOnTheBrokerAreAppliedBeforeTheFirstVisitorAndEveryDecisionIsPublished()
     {
         if (MosquittoBroker.Executable is null)
         {

@@ -8,7 +8,7 @@ public sealed class VirtualTimeTests
     private static readonly DateTimeOffset Start = new(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
 
     [Fact]
-    public void AnHourOfDelays_PlaysInstantly_AndInOrder()
+    public void AnHourOfDelaysPlaysInstantlyAndInOrder()
     {
         var time = new VirtualTimeProvider(Start);
         var loop = new VirtualTimeLoop(time);
@@ -35,7 +35,7 @@ public sealed class VirtualTimeTests
     }
 
     [Fact]
-    public void CancellationAfter_UsesVirtualTime()
+    public void CancellationAfterUsesVirtualTime()
     {
         var time = new VirtualTimeProvider(Start);
         var loop = new VirtualTimeLoop(time);
@@ -58,7 +58,7 @@ public sealed class VirtualTimeTests
     }
 
     [Fact]
-    public void PeriodicTimer_TicksInVirtualTime()
+    public void PeriodicTimerTicksInVirtualTime()
     {
         var time = new VirtualTimeProvider(Start);
         var loop = new VirtualTimeLoop(time);
@@ -79,7 +79,7 @@ public sealed class VirtualTimeTests
     }
 
     [Fact]
-    public void AStalledSimulation_Throws_InsteadOfHanging()
+    public void AStalledSimulationThrowsInsteadOfHanging()
     {
         var time = new VirtualTimeProvider(Start);
         var loop = new VirtualTimeLoop(time, TimeSpan.FromMilliseconds(200));
@@ -89,7 +89,7 @@ public sealed class VirtualTimeTests
     }
 
     [Fact]
-    public void WaitAsync_LetsTheClockRunAhead_InlineAwaitDoesNot()
+    public void WaitAsyncLetsTheClockRunAheadInlineAwaitDoesNot()
     {
         // A value arrives one virtual second in, well inside a one-minute timeout. Task.WaitAsync hands its
         // completion to the thread pool; while it is on its way the loop sees no work and fires the next timer,
@@ -128,7 +128,7 @@ public sealed class VirtualTimeTests
     }
 
     [Fact]
-    public void InlineAwait_TimesOutOnTheVirtualClock_AndFirstOfReportsTheOtherTaskEnding()
+    public void InlineAwaitTimesOutOnTheVirtualClockAndFirstOfReportsTheOtherTaskEnding()
     {
         var time = new VirtualTimeProvider(Start);
         var loop = new VirtualTimeLoop(time);

@@ -18,7 +18,7 @@ namespace Kiosk.Service.Tests.Temperature;
 public sealed class FeverThresholdTests
 {
     [Fact]
-    public void TheThermometerTakesTheCheckpointThreshold_AtStartAndAfterARemoteChange()
+    public void TheThermometerTakesTheCheckpointThresholdAtStartAndAfterARemoteChange()
     {
         using var data = new TempDirectory();
         var source = new RuntimeConfigurationSource(data.Path);
@@ -56,7 +56,7 @@ public sealed class FeverThresholdTests
     }
 
     [Fact]
-    public void WithoutACheckpointKey_TheThermometerStillTakesThePolicyDefault()
+    public void WithoutACheckpointKeyTheThermometerStillTakesThePolicyDefault()
     {
         var root = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -69,7 +69,7 @@ public sealed class FeverThresholdTests
     }
 
     [Fact]
-    public void AnInvalidThreshold_IsNamedOnce()
+    public void AnInvalidThresholdIsNamedOnce()
     {
         var root = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {

@@ -2,6 +2,7 @@ using System.Device.I2c;
 using Kiosk.Drivers.Mlx90614;
 using Kiosk.Core.Checkpoint;
 using Kiosk.Devices.Temperature;
+using Kiosk.Service.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -60,13 +61,17 @@ internal sealed class ThermometerHarness : IDisposable
     {
         var start = Time.GetUtcNow();
         var task = Thermometer.MeasureAsync(cancellationToken);
-        for (var i = 0; i < 100_000 && !task.IsCompleted; i++)
-        {
-            Time.Advance(TimeSpan.FromMilliseconds(10));
-            onTick?.Invoke(Time.GetUtcNow() - start);
-            await Task.Yield();
-        }
-
+        await Poll.UntilAsync(
+            () => task.IsCompleted,
+            "the measurement",
+            TimeSpan.FromSeconds(1000),
+            changed: async _ =>
+            {
+                Time.Advance(TimeSpan.FromMilliseconds(10));
+                onTick?.Invoke(Time.GetUtcNow() - start);
+                await Task.Yield();
+            },
+            clock: Time);
         var result = await task;
         return (result, Time.GetUtcNow() - start);
     }

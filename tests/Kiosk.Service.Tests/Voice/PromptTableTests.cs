@@ -17,7 +17,7 @@ public sealed partial class PromptTableTests
     public static TheoryData<string> Names() => new(PromptTable.All.Select(p => p.Name));
 
     [Fact]
-    public void Every_kind_refer_message_and_card_offer_has_exactly_one_prompt()
+    public void EveryKindReferMessageAndCardOfferHasExactlyOnePrompt()
     {
         Assert.Equal(PromptTable.All.Count, PromptTable.All.Select(p => p.Name).Distinct(StringComparer.Ordinal).Count());
         Assert.All(PromptTable.All, p => Assert.Matches("^[a-z][a-z0-9-]*$", p.Name));
@@ -44,7 +44,7 @@ public sealed partial class PromptTableTests
     }
 
     [Fact]
-    public void Every_refer_message_is_what_some_reason_shows_and_a_color_and_a_fever_read_alike()
+    public void EveryReferMessageIsWhatSomeReasonShowsAndAColorAndAFeverReadAlike()
     {
         Reason?[] reasons = [null, .. Enum.GetValues<Reason>().Cast<Reason?>()];
         Assert.Equal(Enum.GetValues<ReferMessage>().Order(), reasons.Select(PromptTable.ReferMessageFor).Distinct().Order());
@@ -60,7 +60,7 @@ public sealed partial class PromptTableTests
 
     [Theory]
     [MemberData(nameof(Names))]
-    public void Every_prompt_has_its_clip_built_in_in_both_languages(string name)
+    public void EveryPromptHasItsClipBuiltInInBothLanguages(string name)
     {
         Assert.NotNull(PromptTable.Named(name));
         foreach (var language in VoiceClips.Languages)
@@ -77,7 +77,7 @@ public sealed partial class PromptTableTests
     /// <c>UPDATE_PROMPTS=1 dotnet test tests/Kiosk.Service.Tests --filter PromptTableTests</c> and regenerate the clips.
     /// </summary>
     [Fact]
-    public void Prompts_tsv_is_written_from_the_table_and_the_clip_files_are_its_prompts()
+    public void PromptsTsvIsWrittenFromTheTableAndTheClipFilesAreItsPrompts()
     {
         var expected = new StringBuilder(PromptTexts.Header);
         foreach (var prompt in PromptTable.All)
@@ -102,7 +102,7 @@ public sealed partial class PromptTableTests
     /// checked to still differ (so the mark is dropped when a new recording says the screen's words).
     /// </summary>
     [Fact]
-    public void Every_clip_says_the_words_of_its_screen_unless_the_table_says_it_rephrases_them()
+    public void EveryClipSaysTheWordsOfItsScreenUnlessTheTableSaysItRephrasesThem()
     {
         foreach (var prompt in PromptTable.All.Where(p => p.Kind is not null))
         {
@@ -126,7 +126,7 @@ public sealed partial class PromptTableTests
     }
 
     [Fact]
-    public void No_prompt_shows_or_says_a_color_or_a_reason_that_reveals_one()
+    public void NoPromptShowsOrSaysAColorOrAReasonThatRevealsOne()
     {
         string[] chinese = ["绿", "黄", "红", "颜色", "码色", "发烧", "发热", "高温", "异常"];
         foreach (var prompt in PromptTable.All)
@@ -146,7 +146,7 @@ public sealed partial class PromptTableTests
     }
 
     [Fact]
-    public void Every_screen_text_has_its_glyphs_in_the_kiosk_font()
+    public void EveryScreenTextHasItsGlyphsInTheKioskFont()
     {
         using var font = new SKFont(KioskTypeface.Default);
         foreach (var text in PromptTable.All.SelectMany(ScreenTexts))
@@ -158,7 +158,7 @@ public sealed partial class PromptTableTests
     }
 
     [Fact]
-    public void Default_clips_are_mono_16_kHz_speech_of_a_prompts_length()
+    public void DefaultClipsAreMono16KHzSpeechOfAPromptsLength()
     {
         var total = 0L;
         foreach (var prompt in PromptTable.All)
@@ -179,7 +179,7 @@ public sealed partial class PromptTableTests
     }
 
     [Fact]
-    public void The_pass_prompt_fits_the_pass_hold_in_either_language()
+    public void ThePassPromptFitsThePassHoldInEitherLanguage()
     {
         // "A PASS prompt never delays the gate": it is spoken while the gate is open, within the 3 s hold.
         Assert.True(VoiceClips.LoadDefault(PromptTable.Pass.Name, "zh").Duration < TimeSpan.FromSeconds(3));

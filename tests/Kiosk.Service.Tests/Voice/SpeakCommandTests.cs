@@ -17,7 +17,7 @@ public sealed class SpeakCommandTests : IDisposable
     public void Dispose() => Directory.Delete(_home, recursive: true);
 
     [Fact]
-    public async Task Speaks_a_prompt_on_a_device_of_the_users_asoundrc_sample_for_sample_at_the_volume_asked()
+    public async Task SpeaksAPromptOnADeviceOfTheUsersAsoundrcSampleForSampleAtTheVolumeAsked()
     {
         var raw = Path.Combine(_home, "speaker.raw");
         await File.WriteAllTextAsync(Path.Combine(_home, ".asoundrc"), $$"""
@@ -43,7 +43,7 @@ public sealed class SpeakCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task A_missing_device_is_one_line_naming_it_and_an_unknown_prompt_lists_the_prompts()
+    public async Task AMissingDeviceIsOneLineNamingItAndAnUnknownPromptListsThePrompts()
     {
         var missing = await InProcessAsync("speak", "idle", "--device", "kiosk-test-no-such-device", "--config", await EmptyConfigAsync());
         var unknown = await InProcessAsync("speak", "green");

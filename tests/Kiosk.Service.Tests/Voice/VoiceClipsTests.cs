@@ -23,7 +23,7 @@ public sealed class VoiceClipsTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
-    public void A_sites_recording_replaces_the_default_clip_of_the_same_name()
+    public void ASitesRecordingReplacesTheDefaultClipOfTheSameName()
     {
         var recording = new PcmClip("x", 44100, 2, Enumerable.Range(0, 44100 * 2).Select(i => (short)(i % 200 * 100)).ToArray());
         using (var file = File.Create(Path.Combine(_dir, "pass.zh.wav")))
@@ -43,7 +43,7 @@ public sealed class VoiceClipsTests : IDisposable
     }
 
     [Fact]
-    public void A_bad_recording_raises_one_alert_naming_the_file_and_the_default_is_used()
+    public void ABadRecordingRaisesOneAlertNamingTheFileAndTheDefaultIsUsed()
     {
         File.WriteAllText(Path.Combine(_dir, "idle.en.wav"), "this is a text file, not a recording");
         File.WriteAllBytes(Path.Combine(_dir, "notes.wav"), [1, 2, 3]);
@@ -60,7 +60,7 @@ public sealed class VoiceClipsTests : IDisposable
     }
 
     [Fact]
-    public void No_directory_means_the_defaults()
+    public void NoDirectoryMeansTheDefaults()
     {
         var clips = new VoiceClips(Path.Combine(_dir, "absent"), _alerts, NullLogger<VoiceClips>.Instance);
 

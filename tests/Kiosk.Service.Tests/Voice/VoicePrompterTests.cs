@@ -27,7 +27,7 @@ public sealed class VoicePrompterTests
     private static readonly DateTimeOffset Start = new(2026, 11, 25, 0, 0, 0, TimeSpan.Zero);
 
     [Fact]
-    public void Speaks_a_screen_in_Mandarin_then_English_with_a_pause()
+    public void SpeaksAScreenInMandarinThenEnglishWithAPause()
     {
         using var rig = new Rig();
         var zh = VoiceClips.LoadDefault(PromptTable.Pass.Name, "zh").Duration;
@@ -48,7 +48,7 @@ public sealed class VoicePrompterTests
     }
 
     [Fact]
-    public void The_next_screen_cuts_the_prompt_and_the_idle_screen_waits_for_it()
+    public void TheNextScreenCutsThePromptAndTheIdleScreenWaitsForIt()
     {
         using var rig = new Rig();
 
@@ -72,7 +72,7 @@ public sealed class VoicePrompterTests
     }
 
     [Fact]
-    public void Language_volume_and_quiet_hours_change_at_run_time_through_config_desired()
+    public void LanguageVolumeAndQuietHoursChangeAtRunTimeThroughConfigDesired()
     {
         using var rig = new Rig();
         var full = VoiceClips.LoadDefault(PromptTable.Idle.Name, "zh");
@@ -99,7 +99,7 @@ public sealed class VoicePrompterTests
     }
 
     [Fact]
-    public void A_missing_device_raises_one_audio_fault_drops_the_prompts_and_a_working_one_clears_it()
+    public void AMissingDeviceRaisesOneAudioFaultDropsThePromptsAndAWorkingOneClearsIt()
     {
         using var rig = new Rig(new() { ["Voice:Device"] = "default:CARD=Headphones" });
 
@@ -125,7 +125,7 @@ public sealed class VoicePrompterTests
     }
 
     [Fact]
-    public void After_a_failure_the_same_device_is_tried_again_only_after_a_pause()
+    public void AfterAFailureTheSameDeviceIsTriedAgainOnlyAfterAPause()
     {
         using var rig = new Rig();
         rig.Sink.Fail("card removed");
@@ -148,7 +148,7 @@ public sealed class VoicePrompterTests
     }
 
     [Fact]
-    public void Disabled_it_says_nothing_and_an_assist_press_is_acknowledged_when_enabled()
+    public void DisabledItSaysNothingAndAnAssistPressIsAcknowledgedWhenEnabled()
     {
         using var rig = new Rig(new() { ["Voice:Enabled"] = "false" });
 
@@ -165,7 +165,7 @@ public sealed class VoicePrompterTests
     }
 
     [Fact]
-    public void Invalid_voice_settings_are_refused_at_start_and_over_config_desired()
+    public void InvalidVoiceSettingsAreRefusedAtStartAndOverConfigDesired()
     {
         using var rig = new Rig();
 
@@ -184,7 +184,7 @@ public sealed class VoicePrompterTests
     [InlineData("+08:00", "2026-11-25T23:00:00Z", false)]
     [InlineData("Asia/Shanghai", "2026-11-25T15:00:00Z", true)]
     [InlineData("-05:00", "2026-11-25T15:00:00Z", false)]
-    public void Quiet_hours_are_the_sites_local_time_and_may_span_midnight(string zone, string utc, bool quiet)
+    public void QuietHoursAreTheSitesLocalTimeAndMaySpanMidnight(string zone, string utc, bool quiet)
     {
         var options = new VoiceOptions { TimeZone = zone, QuietFrom = TimeSpan.FromHours(22), QuietTo = TimeSpan.FromHours(7), Volume = 80, QuietVolume = 20 };
 

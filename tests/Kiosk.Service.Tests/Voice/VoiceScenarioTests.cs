@@ -18,7 +18,7 @@ public sealed class VoiceScenarioTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
-    public async Task Run_simulate_audio_writes_the_Mandarin_pass_prompt_as_heard_and_lists_the_prompts()
+    public async Task RunSimulateAudioWritesTheMandarinPassPromptAsHeardAndListsThePrompts()
     {
         var audio = Path.Combine(_dir, "audio");
         var stdout = new StringWriter();
@@ -43,7 +43,7 @@ public sealed class VoiceScenarioTests : IDisposable
     }
 
     [Fact]
-    public async Task Without_a_sound_device_the_kiosk_decides_exactly_as_before_with_one_audio_fault()
+    public async Task WithoutASoundDeviceTheKioskDecidesExactlyAsBeforeWithOneAudioFault()
     {
         var scenario = Scenario.Load(Path.Combine(SampleScenario.Directory, "scenario.json"));
         var noDevice = Path.Combine(_dir, "no-device.json");

@@ -1,10 +1,11 @@
+using System.ComponentModel.DataAnnotations;
 
 namespace Kiosk.Colors;
 
 /// <summary>Configuration section <c>ColorFeed</c>: which feed the kiosk accepts and where it keeps it.</summary>
 /// <remarks>The same section's broker keys (host, port, TLS, credentials, topics) are the feed link's, read by the
 /// fleet assembly (<c>Kiosk.Fleet.FeedLinkOptions</c>): the color store knows no MQTT.</remarks>
-public sealed class ColorFeedOptions
+public sealed class ColorFeedOptions : IValidatableObject
 {
     /// <summary>The configuration section name.</summary>
     public const string Section = "ColorFeed";
@@ -27,4 +28,46 @@ public sealed class ColorFeedOptions
 
     /// <summary>Largest feed message accepted, from the broker or a file (snapshots are tens of MB).</summary>
     public int MaxPacketBytes { get; set; } = 256 * 1024 * 1024;
+
+    /// <summary>The section's rules across keys; every message names its key.</summary>
+    /// <param name="validationContext">The validation context.</param>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(Feed))
+        {
+            errors.Add("ColorFeed:Feed is required (e.g. CN-HL)");
+        }
+
+        try
+        {
+            using var key = HealthCode.Formats.Feed.AuthorityKey.FromBase64Spki(AuthorityKey ?? "");
+        }
+        catch (FormatException ex)
+        {
+            errors.Add($"ColorFeed:AuthorityKey: {ex.Message}");
+        }
+
+        if (string.IsNullOrWhiteSpace(DatabasePath))
+        {
+            errors.Add("ColorFeed:DatabasePath is required");
+        }
+
+        if (HealthCheckInterval <= TimeSpan.Zero)
+        {
+            errors.Add("ColorFeed:HealthCheckInterval must be positive");
+        }
+
+        if (MaxPendingBatches < 1)
+        {
+            errors.Add("ColorFeed:MaxPendingBatches must be at least 1");
+        }
+
+        if (MaxPacketBytes < 1024 * 1024)
+        {
+            errors.Add("ColorFeed:MaxPacketBytes must be at least 1 MiB");
+        }
+
+        return errors.Select(f => new ValidationResult(f));
+    }
 }

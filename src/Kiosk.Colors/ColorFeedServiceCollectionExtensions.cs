@@ -1,3 +1,4 @@
+using Kiosk.Core.Configuration;
 using System.Security.Cryptography;
 using HealthCode.Formats.Feed;
 using Kiosk.Core.Checkpoint;
@@ -62,18 +63,18 @@ public static class ColorFeedServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddColorFeedOptions(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ColorFeedOptions>()
-            .Bind(configuration.GetSection(ColorFeedOptions.Section))
-            .Validate(
-                _ => RenamedKeys.All(k => configuration[$"{ColorFeedOptions.Section}:{k}"] is null),
-                $"{ColorFeedOptions.Section}:{string.Join(", ", RenamedKeys)} are now Host, Port, ReconnectMin and ReconnectMax (the same keys as Fleet)")
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ColorFeedOptions>, ColorFeedOptionsValidator>());
+        services.AddSection<ColorFeedOptions>(configuration, ColorFeedOptions.Section, RenamedKeys);
         return services;
     }
 
     /// <summary>Keys of earlier versions: a configuration that still has one is refused, not silently ignored.</summary>
-    private static readonly string[] RenamedKeys = ["BrokerHost", "BrokerPort", "ReconnectMinDelay", "ReconnectMaxDelay"];
+    private static readonly Dictionary<string, string> RenamedKeys = new()
+    {
+        ["BrokerHost"] = "it is now ColorFeed:Host (the same keys as Fleet)",
+        ["BrokerPort"] = "it is now ColorFeed:Port (the same keys as Fleet)",
+        ["ReconnectMinDelay"] = "it is now ColorFeed:ReconnectMin (the same keys as Fleet)",
+        ["ReconnectMaxDelay"] = "it is now ColorFeed:ReconnectMax (the same keys as Fleet)",
+    };
 
     /// <summary>One freshness limit and one skew: the <c>Checkpoint</c> section drives the policy and the feed's alerts alike.</summary>
     public static ColorFeedPolicy FeedPolicy(CheckpointOptions checkpoint)

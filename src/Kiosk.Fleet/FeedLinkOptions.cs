@@ -1,6 +1,6 @@
+using System.ComponentModel.DataAnnotations;
 using Kiosk.Colors;
 using Kiosk.Mqtt;
-using Microsoft.Extensions.Options;
 
 namespace Kiosk.Fleet;
 
@@ -10,7 +10,7 @@ namespace Kiosk.Fleet;
 /// </summary>
 /// <remarks>TLS and credentials (<see cref="BrokerLinkOptions"/>): a snapshot carries every holder's code id and
 /// color, so outside a closed network turn <c>Tls</c> on.</remarks>
-public sealed class FeedLinkOptions : BrokerLinkOptions
+public sealed class FeedLinkOptions : BrokerLinkOptions, IValidatableObject
 {
     /// <summary>The feed's broker is <c>localhost</c> unless <c>ColorFeed:Host</c> says otherwise.</summary>
     public FeedLinkOptions() => Host = "localhost";
@@ -37,27 +37,18 @@ public sealed class FeedLinkOptions : BrokerLinkOptions
     ];
 
     /// <summary>The link's checks: a host, a port, back-off, TLS files, and a topic prefix without wildcards.</summary>
-    internal IEnumerable<string> Validate()
+    /// <param name="validationContext">The validation context.</param>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (TopicPrefix is null || (TopicPrefix.Length > 0 && !TopicPrefix.EndsWith('/')) || TopicPrefix.IndexOfAny(['+', '#']) >= 0)
         {
-            yield return "ColorFeed:TopicPrefix must be empty or end with '/', without wildcards";
+            yield return new ValidationResult("ColorFeed:TopicPrefix must be empty or end with '/', without wildcards");
         }
 
         foreach (var error in ValidateLink(ColorFeedOptions.Section, hostRequired: true))
         {
-            yield return error;
+            yield return new ValidationResult(error);
         }
     }
 }
 
-/// <summary>Validates <see cref="FeedLinkOptions"/> at start, each failure naming its key.</summary>
-internal sealed class FeedLinkOptionsValidator : IValidateOptions<FeedLinkOptions>
-{
-    public ValidateOptionsResult Validate(string? name, FeedLinkOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        var errors = options.Validate().ToList();
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
-    }
-}

@@ -1,3 +1,4 @@
+using Kiosk.Core.Configuration;
 using Kiosk.Colors;
 using Kiosk.Mqtt;
 using Kiosk.Core.Checkpoint;
@@ -28,8 +29,7 @@ public static class FleetServiceCollectionExtensions
     public static IServiceCollection AddFleet(this IServiceCollection services, IConfiguration configuration, bool embeddedBrokerWhenUnconfigured = false)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<FleetOptions>().Bind(configuration.GetSection(FleetOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FleetOptions>, FleetOptionsValidator>());
+        services.AddSection<FleetOptions>(configuration, FleetOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<Connectivity>();
         services.TryAddSingleton<DecisionCounters>();
@@ -105,10 +105,7 @@ public static class FleetServiceCollectionExtensions
     public static IServiceCollection AddColorFeedLink(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<FeedLinkOptions>()
-            .Bind(configuration.GetSection(ColorFeedOptions.Section))
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FeedLinkOptions>, FeedLinkOptionsValidator>());
+        services.AddSection<FeedLinkOptions>(configuration, ColorFeedOptions.Section);
         services.TryAddSingleton(sp => new MqttFeedClient(
             sp.GetRequiredService<ColorFeedProcessor>(),
             sp.GetRequiredService<IOptions<FeedLinkOptions>>(),

@@ -1,3 +1,4 @@
+using Kiosk.Core.Configuration;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
@@ -48,8 +49,8 @@ public sealed class RuntimeSettingRegistration
     {
         ArgumentNullException.ThrowIfNull(monitor);
         var validatorList = validators.ToArray();
-        var hasDataAnnotations = validatorList.Any(v => v is DataAnnotationValidateOptions<T>);
-        return new RuntimeSettingRegistration(section, typeof(T), candidate => Validate(candidate, validatorList, !hasDataAnnotations), () => monitor.CurrentValue, changeableKeys);
+        var hasSectionValidator = validatorList.Any(v => v is SectionValidator<T>);
+        return new RuntimeSettingRegistration(section, typeof(T), candidate => Validate(candidate, validatorList, hasSectionValidator ? null : section), () => monitor.CurrentValue, changeableKeys);
     }
 
     /// <summary>True when <paramref name="key"/> (a property of the section, first path segment) may change at run time.</summary>
@@ -67,7 +68,10 @@ public sealed class RuntimeSettingRegistration
     /// <summary>Binds and validates a candidate section.</summary>
     public IReadOnlyList<string> Validate(IConfigurationSection candidate) => _validate(candidate);
 
-    private static IReadOnlyList<string> Validate<T>(IConfigurationSection candidate, IValidateOptions<T>[] validators, bool dataAnnotations)
+    /// <param name="candidate">The candidate section.</param>
+    /// <param name="validators">The validators registered for the section.</param>
+    /// <param name="unvalidatedSection">The section's name when no <see cref="SectionValidator{T}"/> is registered: its rules are checked here then.</param>
+    private static IReadOnlyList<string> Validate<T>(IConfigurationSection candidate, IValidateOptions<T>[] validators, string? unvalidatedSection)
         where T : class, new()
     {
         var options = new T();
@@ -81,13 +85,9 @@ public sealed class RuntimeSettingRegistration
         }
 
         var failures = new List<string>();
-        if (dataAnnotations)
+        if (unvalidatedSection is not null)
         {
-            var results = new List<ValidationResult>();
-            if (!Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
-            {
-                failures.AddRange(results.Select(r => $"{candidate.Path}:{string.Join(",", r.MemberNames)}: {r.ErrorMessage}"));
-            }
+            failures.AddRange(SectionValidator<T>.Check(unvalidatedSection, options));
         }
 
         foreach (var validator in validators)

@@ -7,7 +7,7 @@ namespace Kiosk.Mqtt;
 /// broker is configured: <c>demo</c> and <c>run --simulate</c> then start the <see cref="EmbeddedBroker"/>, a real
 /// kiosk keeps its events in the outbox until one is configured. Not changeable at run time.
 /// </summary>
-public sealed class FleetOptions : BrokerLinkOptions
+public sealed class FleetOptions : BrokerLinkOptions, IValidatableObject
 {
     /// <summary>The configuration section.</summary>
     public const string Section = "Fleet";
@@ -59,4 +59,18 @@ public sealed class FleetOptions : BrokerLinkOptions
 
     /// <summary>True for MQTT 3.1.1.</summary>
     public bool IsMqtt311 => Protocol == "3.1.1";
+
+    /// <summary>The section's rules across keys; every message names its key.</summary>
+    /// <param name="validationContext">The validation context.</param>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        var failures = ValidateLink().ToList();
+        var discovery = HomeAssistant.DiscoveryPrefix;
+        if (string.IsNullOrWhiteSpace(discovery) || discovery.IndexOfAny(['+', '#']) >= 0 || discovery.EndsWith('/') || discovery.StartsWith('/'))
+        {
+            failures.Add("Fleet:HomeAssistant:DiscoveryPrefix must be a topic without + or # and without a leading or trailing /");
+        }
+
+        return failures.Select(f => new ValidationResult(f));
+    }
 }

@@ -1,3 +1,4 @@
+using Kiosk.Core.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -7,7 +8,10 @@ namespace Kiosk.Colors.Codes;
 public static class HealthCodeServiceCollectionExtensions
 {
     /// <summary>Keys of earlier versions: a configuration that still has one is refused, not silently ignored.</summary>
-    private static readonly string[] RemovedKeys = ["SkewSeconds"];
+    private static readonly Dictionary<string, string> RemovedKeys = new()
+    {
+        ["SkewSeconds"] = "the skew of codes is Checkpoint:ClockSkew (a duration, e.g. \"00:02:00\"), the same skew as the clock check",
+    };
 
     /// <summary>
     /// The <c>HealthCode</c> options, validated at start. <c>HealthCode:SkewSeconds</c> is refused with a message naming
@@ -17,12 +21,7 @@ public static class HealthCodeServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<HealthCodeOptions>()
-            .Bind(configuration.GetSection(HealthCodeOptions.Section))
-            .Validate(
-                _ => RemovedKeys.All(k => configuration[$"{HealthCodeOptions.Section}:{k}"] is null),
-                $"{HealthCodeOptions.Section}:SkewSeconds is removed: the skew of codes is Checkpoint:ClockSkew (a duration, e.g. \"00:02:00\"), the same skew as the clock check")
-            .ValidateOnStart();
+        services.AddSection<HealthCodeOptions>(configuration, HealthCodeOptions.Section, RemovedKeys);
         return services;
     }
 }

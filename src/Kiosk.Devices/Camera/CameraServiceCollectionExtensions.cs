@@ -1,3 +1,4 @@
+using Kiosk.Core.Configuration;
 using Kiosk.Drivers.Camera;
 using Kiosk.Core.Checkpoint;
 using Microsoft.Extensions.Configuration;
@@ -20,10 +21,7 @@ public static class CameraServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<CameraOptions>()
-            .Bind(configuration.GetSection(CameraOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddSection<CameraOptions>(configuration, CameraOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new SimulatedCamera(sp.GetRequiredService<IOptions<CameraOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IFrameSource>(sp =>

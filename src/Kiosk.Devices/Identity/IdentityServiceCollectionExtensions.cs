@@ -1,3 +1,4 @@
+using Kiosk.Core.Configuration;
 using Kiosk.Core.Identity;
 using Kiosk.Drivers.IdCard;
 using Kiosk.Core.Checkpoint;
@@ -28,10 +29,7 @@ public static class IdentityServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<IdentityOptions>()
-            .Bind(configuration.GetSection(IdentityOptions.Section))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddSection<IdentityOptions>(configuration, IdentityOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
 
         if (mode == DeviceMode.Simulated)

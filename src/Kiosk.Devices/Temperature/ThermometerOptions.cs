@@ -1,12 +1,13 @@
+using System.ComponentModel.DataAnnotations;
 using Kiosk.Core.Checkpoint;
 
 namespace Kiosk.Devices.Temperature;
 
 /// <summary>Settings of the thermometer and its measuring protocol (config section <c>Thermometer</c>); read per measurement, so changes apply at run time.</summary>
-public sealed class ThermometerOptions
+public sealed class ThermometerOptions : IValidatableObject
 {
     /// <summary>The configuration section.</summary>
-    public const string SectionName = "Thermometer";
+    public const string Section = "Thermometer";
 
     /// <summary>I²C bus number (<c>/dev/i2c-N</c>).</summary>
     public int BusId { get; set; } = 1;
@@ -73,4 +74,41 @@ public sealed class ThermometerOptions
 
     /// <summary>The model these options describe.</summary>
     public SkinToCoreModel Model => new(ModelOffsetC, ModelAmbientCoefficient, MinSkinC, MaxSkinC, ModelMinAmbientC, ModelMaxAmbientC);
+
+    /// <summary>The section's rules across keys; every message names its key.</summary>
+    /// <param name="validationContext">The validation context.</param>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        var failures = new List<string>();
+        void Check(bool ok, string message)
+        {
+            if (!ok)
+            {
+                failures.Add($"Thermometer:{message}");
+            }
+        }
+
+        static bool Finite(double d) => double.IsFinite(d);
+
+        Check(BusId is >= 0 and <= 255, "BusId must be 0…255");
+        Check(Address is >= 0x03 and <= 0x77, "Address must be a 7-bit address 0x03…0x77");
+        Check(ReadAttempts is >= 1 and <= 10, "ReadAttempts must be 1…10");
+        Check(SampleCount is >= 3 and <= 50, "SampleCount must be 3…50");
+        Check(MinAgreeingSamples >= 2 && MinAgreeingSamples <= SampleCount, "MinAgreeingSamples must be 2…SampleCount");
+        Check(MeasureTimeout > TimeSpan.Zero && MeasureTimeout <= TimeSpan.FromMinutes(1), "MeasureTimeout must be within (0, 1 min]");
+        Check(SampleWindow > TimeSpan.Zero && SampleWindow < MeasureTimeout, "SampleWindow must be positive and shorter than MeasureTimeout");
+        Check(SampleCount < 2 || SampleWindow / (SampleCount - 1) >= TimeSpan.FromMilliseconds(10), "SampleWindow / (SampleCount - 1) must be at least 10 ms");
+        Check(PollInterval >= TimeSpan.FromMilliseconds(10) && PollInterval <= MeasureTimeout, "PollInterval must be within [10 ms, MeasureTimeout]");
+        Check(RetestDelay >= TimeSpan.Zero && RetestDelay <= TimeSpan.FromMinutes(1), "RetestDelay must be within [0, 1 min]");
+        Check(Finite(FeverThresholdC) && FeverThresholdC is >= 35 and <= 42, "FeverThresholdC must be 35…42");
+        Check(Finite(MinSkinC) && Finite(MaxSkinC) && MinSkinC >= 20 && MaxSkinC <= 50 && MinSkinC < MaxSkinC, "MinSkinC < MaxSkinC within 20…50");
+        Check(Finite(MinAboveAmbientC) && MinAboveAmbientC is >= 0 and <= 15, "MinAboveAmbientC must be 0…15");
+        Check(Finite(OutlierMadFactor) && OutlierMadFactor is >= 1 and <= 10, "OutlierMadFactor must be 1…10");
+        Check(Finite(MinOutlierBandC) && MinOutlierBandC is >= 0.02 and <= 5, "MinOutlierBandC must be 0.02…5");
+        Check(FaultAfterFailedReads is >= 1 and <= 1000, "FaultAfterFailedReads must be 1…1000");
+        Check(Finite(ModelOffsetC) && ModelOffsetC is >= -2 and <= 6, "ModelOffsetC must be -2…6");
+        Check(Finite(ModelAmbientCoefficient) && ModelAmbientCoefficient is >= 0 and <= 1, "ModelAmbientCoefficient must be 0…1 (the model must stay increasing in skin temperature)");
+        Check(Finite(ModelMinAmbientC) && Finite(ModelMaxAmbientC) && ModelMinAmbientC < ModelMaxAmbientC && ModelMinAmbientC >= -20 && ModelMaxAmbientC <= 50, "ModelMinAmbientC < ModelMaxAmbientC within -20…50");
+        return failures.Select(f => new ValidationResult(f));
+    }
 }

@@ -1,3 +1,4 @@
+using Kiosk.Core.Configuration;
 using System.Device.I2c;
 using Kiosk.Core.Checkpoint;
 using Microsoft.Extensions.Configuration;
@@ -25,10 +26,7 @@ public static class ThermometerServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<ThermometerOptions>()
-            .Bind(configuration.GetSection(ThermometerOptions.SectionName))
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ThermometerOptions>, ThermometerOptionsValidator>());
+        services.AddSection<ThermometerOptions>(configuration, ThermometerOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new BodyThermometer(
             deviceFactory?.Invoke(sp) ?? (settings => I2cDevice.Create(settings)),

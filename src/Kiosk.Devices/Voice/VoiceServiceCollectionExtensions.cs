@@ -1,3 +1,4 @@
+using Kiosk.Core.Configuration;
 using Kiosk.Drivers.Audio;
 using Kiosk.Core.Checkpoint;
 using Kiosk.Core;
@@ -14,7 +15,7 @@ public static class VoiceServiceCollectionExtensions
 {
     public static IServiceCollection AddVoice(this IServiceCollection services, IConfiguration configuration, DeviceMode mode)
     {
-        services.AddOptions<VoiceOptions>().Bind(configuration.GetSection(VoiceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSection<VoiceOptions>(configuration, VoiceOptions.Section);
         services.TryAddSingleton(sp => new VoiceClips(
             sp.GetRequiredService<IOptions<VoiceOptions>>().Value.ClipsDirectory,
             sp.GetRequiredService<IAlerts>(),

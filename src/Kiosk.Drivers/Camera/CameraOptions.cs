@@ -6,7 +6,7 @@ namespace Kiosk.Drivers.Camera;
 public sealed class CameraOptions : IValidatableObject
 {
     /// <summary>The configuration section name.</summary>
-    public const string SectionName = "Camera";
+    public const string Section = "Camera";
 
     /// <summary>The frame source.</summary>
     public CameraSourceKind Source { get; set; } = CameraSourceKind.Uvc;

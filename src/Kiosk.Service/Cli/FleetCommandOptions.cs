@@ -1,3 +1,4 @@
+using Kiosk.Core.Configuration;
 using System.CommandLine;
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
@@ -98,9 +99,7 @@ public sealed class FleetCommandOptions
             throw new KioskInputException($"configuration section Fleet: {ex.Message}", ex);
         }
 
-        var failures = new List<ValidationResult>();
-        Validator.TryValidateObject(options, new ValidationContext(options), failures, validateAllProperties: true);
-        var problems = failures.Select(f => f.ErrorMessage ?? "invalid").Concat(new FleetOptionsValidator().Validate(null, options).Failures ?? []).ToArray();
+        var problems = SectionValidator<FleetOptions>.Check(FleetOptions.Section, options).ToArray();
         if (problems.Length > 0)
         {
             throw new KioskInputException($"configuration is invalid: {string.Join("; ", problems)}");

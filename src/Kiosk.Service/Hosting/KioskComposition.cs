@@ -1,3 +1,4 @@
+using Kiosk.Core.Configuration;
 using Kiosk.Core;
 using System.Device.Gpio;
 using Kiosk.Drivers.Gpio;
@@ -104,7 +105,7 @@ public static class KioskComposition
         }
 
         // GPIO: gate, LEDs, buzzer, assist button.
-        services.AddOptions<GpioOptions>().Bind(configuration.GetSection(GpioOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSection<GpioOptions>(configuration, GpioOptions.Section);
         if (mode == DeviceMode.Simulated)
         {
             services.TryAddSingleton(sp => new SimulatedGpioDriver(sp.GetRequiredService<TimeProvider>()));
@@ -162,7 +163,7 @@ public static class KioskComposition
     /// <summary>The <c>Display</c> section, validated at start (the service, and <c>kiosk render</c>'s defaults).</summary>
     private static IServiceCollection AddDisplayOptions(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<DisplayOptions>().Bind(configuration.GetSection(DisplayOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSection<DisplayOptions>(configuration, DisplayOptions.Section);
         return services;
     }
 
@@ -171,7 +172,7 @@ public static class KioskComposition
     {
         services.AddRuntimeSetting<CheckpointOptions>(CheckpointOptions.Section);
         services.AddRuntimeSetting<ThermometerOptions>(
-            ThermometerOptions.SectionName,
+            ThermometerOptions.Section,
             typeof(ThermometerOptions).GetProperties()
                 .Where(p => p.CanWrite && p.Name is not (nameof(ThermometerOptions.BusId) or nameof(ThermometerOptions.Address) or nameof(ThermometerOptions.FeverThresholdC)))
                 .Select(p => p.Name));

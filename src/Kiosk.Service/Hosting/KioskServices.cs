@@ -1,3 +1,4 @@
+using Kiosk.Core.Configuration;
 using Kiosk.Core;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
@@ -18,8 +19,8 @@ public static partial class KioskServices
 {
     internal static IServiceCollection AddKioskCore(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<KioskOptions>().Bind(configuration.GetSection(KioskOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<CheckpointOptions>().Bind(configuration.GetSection(CheckpointOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSection<KioskOptions>(configuration, KioskOptions.Section);
+        services.AddSection<CheckpointOptions>(configuration, CheckpointOptions.Section);
 
         // The kiosk's state lives under Kiosk:DataDirectory: a relative ColorFeed:DatabasePath is there.
         services.AddOptions<ColorFeedOptions>().PostConfigure<IOptions<KioskOptions>>((o, kiosk) =>

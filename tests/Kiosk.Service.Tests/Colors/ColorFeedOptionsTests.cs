@@ -1,3 +1,4 @@
+using Kiosk.Core.Configuration;
 using HealthCode.Formats.Feed;
 using Kiosk.Colors;
 using Kiosk.Fleet;
@@ -11,7 +12,7 @@ public sealed class ColorFeedOptionsTests
     {
         using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
         var good = new ColorFeedOptions { Feed = "CN-HL", AuthorityKey = AuthorityKey.ToBase64Spki(key) };
-        var validator = new ColorFeedOptionsValidator();
+        var validator = new SectionValidator<ColorFeedOptions>(ColorFeedOptions.Section);
         Assert.True(validator.Validate(null, good).Succeeded);
 
         (ColorFeedOptions Options, string Expected)[] bad =
@@ -32,7 +33,7 @@ public sealed class ColorFeedOptionsTests
     [Fact]
     public void TheFeedLinksBrokerKeysAreCheckedWithItsTopics()
     {
-        var link = new FeedLinkOptionsValidator();
+        var link = new SectionValidator<FeedLinkOptions>(ColorFeedOptions.Section);
         Assert.True(link.Validate(null, new FeedLinkOptions()).Succeeded);
         Assert.Equal(["hc/v1/colors/snapshot", "hc/v1/colors/batch", "hc/v1/colors/heartbeat", "hc/v1/trust"], new FeedLinkOptions().Topics);
         (FeedLinkOptions Options, string Expected)[] bad =

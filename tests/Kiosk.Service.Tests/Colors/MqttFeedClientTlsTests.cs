@@ -1,3 +1,4 @@
+using Kiosk.Core.Configuration;
 using HealthCode.Formats;
 using HealthCode.Formats.Feed;
 using Kiosk.Colors;
@@ -63,7 +64,7 @@ public sealed class MqttFeedClientTlsTests : IDisposable
             ReconnectMax = TimeSpan.FromMilliseconds(500),
         };
 
-        Assert.True(new FeedLinkOptionsValidator().Validate(null, Options(pki.CaFile)).Succeeded);
+        Assert.True(new SectionValidator<FeedLinkOptions>(ColorFeedOptions.Section).Validate(null, Options(pki.CaFile)).Succeeded);
 
         // Pinned to a CA that did not sign the broker's certificate: no connection, nothing applied.
         var distrustful = new MqttFeedClient(_w.Processor, Microsoft.Extensions.Options.Options.Create(Options(other.CaFile)), Microsoft.Extensions.Options.Options.Create(new ColorFeedOptions()), TimeProvider.System);
@@ -93,7 +94,7 @@ public sealed class MqttFeedClientTlsTests : IDisposable
     [Fact]
     public void TlsSettingsAreValidatedLikeTheFleets()
     {
-        var result = new FeedLinkOptionsValidator().Validate(null, new FeedLinkOptions
+        var result = new SectionValidator<FeedLinkOptions>(ColorFeedOptions.Section).Validate(null, new FeedLinkOptions
         {
             CaFile = "/nonexistent/ca.pem",
             Password = "secret",

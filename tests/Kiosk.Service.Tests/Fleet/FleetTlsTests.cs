@@ -1,3 +1,4 @@
+using Kiosk.Core.Configuration;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Kiosk.Fleet;
@@ -28,7 +29,7 @@ public sealed class FleetTlsTests
             o.ClientCertFile = client.CertFile;
             o.ClientKeyFile = client.KeyFile;
         });
-        Assert.True(new FleetOptionsValidator().Validate(null, kiosk.Options).Succeeded);
+        Assert.True(new SectionValidator<FleetOptions>(FleetOptions.Section).Validate(null, kiosk.Options).Succeeded);
         await kiosk.StartAsync();
 
         kiosk.Recorder.Report(Decisions.Pass(DateTimeOffset.UtcNow));

@@ -1,3 +1,4 @@
+using Kiosk.Core.Configuration;
 using Kiosk.Fleet;
 using Kiosk.Mqtt;
 using Microsoft.Extensions.Options;
@@ -43,7 +44,7 @@ public sealed class FleetTopicsTests
     [Fact]
     public void OptionsValidationRejectsInconsistentSettings()
     {
-        var validator = new FleetOptionsValidator();
+        var validator = new SectionValidator<FleetOptions>(FleetOptions.Section);
         Assert.True(validator.Validate(null, new FleetOptions { Host = "broker.example" }).Succeeded);
         var bad = validator.Validate(null, new FleetOptions { Host = "bad host!", CaFile = "/nonexistent/ca.pem", Password = "x", ReconnectMin = TimeSpan.FromMinutes(5) });
         Assert.True(bad.Failed);

@@ -1,3 +1,4 @@
+using Kiosk.Core.Configuration;
 using System.Text;
 using System.Text.Json;
 using Kiosk.Core.Checkpoint;
@@ -42,13 +43,12 @@ public sealed class RemoteConfigurationTests
             Root = new ConfigurationBuilder().AddInMemoryCollection(settings).Add(Source).Build();
             var services = new ServiceCollection();
             services.AddSingleton<IConfiguration>(Root);
-            services.AddOptions<KioskOptions>().Bind(Root.GetSection(KioskOptions.Section));
-            services.AddOptions<FleetOptions>().Bind(Root.GetSection(FleetOptions.Section));
-            services.AddOptions<CheckpointOptions>().Bind(Root.GetSection(CheckpointOptions.Section)).ValidateDataAnnotations();
-            services.AddOptions<ThermometerOptions>().Bind(Root.GetSection(ThermometerOptions.SectionName));
-            services.AddSingleton<IValidateOptions<ThermometerOptions>, ThermometerOptionsValidator>();
+            services.AddSection<KioskOptions>(Root, KioskOptions.Section);
+            services.AddSection<FleetOptions>(Root, FleetOptions.Section);
+            services.AddSection<CheckpointOptions>(Root, CheckpointOptions.Section);
+            services.AddSection<ThermometerOptions>(Root, ThermometerOptions.Section);
             services.AddRuntimeSetting<CheckpointOptions>(CheckpointOptions.Section);
-            services.AddRuntimeSetting<ThermometerOptions>(ThermometerOptions.SectionName, typeof(ThermometerOptions).GetProperties().Select(p => p.Name).Except(["BusId", "Address"]));
+            services.AddRuntimeSetting<ThermometerOptions>(ThermometerOptions.Section, typeof(ThermometerOptions).GetProperties().Select(p => p.Name).Except(["BusId", "Address"]));
             Provider = services.BuildServiceProvider();
             Remote = new RemoteConfiguration(Source, Root, Provider.GetServices<RuntimeSettingRegistration>(), Provider.GetRequiredService<IOptions<KioskOptions>>(), Provider.GetRequiredService<IOptions<FleetOptions>>(), new FakeTimeProvider(new DateTimeOffset(2026, 5, 1, 8, 0, 0, TimeSpan.Zero)), NullLogger<RemoteConfiguration>.Instance);
         }

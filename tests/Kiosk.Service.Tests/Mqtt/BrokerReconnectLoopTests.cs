@@ -81,6 +81,6 @@ public sealed class BrokerReconnectLoopTests
         services.AddColorFeedOptions(configuration);
         using var provider = services.BuildServiceProvider();
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<ColorFeedOptions>>().Value);
-        Assert.Contains("are now Host, Port, ReconnectMin and ReconnectMax", error.Message);
+        Assert.Contains("ColorFeed:BrokerHost is removed: it is now ColorFeed:Host", error.Message);
     }
 }

@@ -1,3 +1,4 @@
+using Kiosk.Core.Configuration;
 using Kiosk.Drivers.Mlx90614;
 using Kiosk.Core.Checkpoint;
 using Kiosk.Devices.Temperature;
@@ -322,7 +323,7 @@ public class BodyThermometerTests
     [Fact]
     public void DefaultsAreValid()
     {
-        Assert.True(new ThermometerOptionsValidator().Validate(null, new ThermometerOptions()).Succeeded);
+        Assert.True(new SectionValidator<ThermometerOptions>(ThermometerOptions.Section).Validate(null, new ThermometerOptions()).Succeeded);
         var options = new ThermometerOptions();
         Assert.Equal(TimeSpan.FromSeconds(5), options.MeasureTimeout);
         Assert.Equal(TimeSpan.FromSeconds(2), options.RetestDelay);

@@ -5,7 +5,7 @@ namespace Kiosk.Colors;
 
 /// <summary>Re-evaluates <c>clock_fault</c> and <c>color_data_stale</c> every <see cref="ColorFeedOptions.HealthCheckInterval"/>:
 /// data goes stale and clocks catch up without any message arriving.</summary>
-public sealed class ColorHealthMonitor(ColorFeedProcessor processor, IOptions<ColorFeedOptions> options, TimeProvider time) : BackgroundService
+internal sealed class ColorHealthMonitor(ColorFeedProcessor processor, IOptions<ColorFeedOptions> options, TimeProvider time) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

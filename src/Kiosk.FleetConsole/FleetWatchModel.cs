@@ -9,7 +9,7 @@ namespace Kiosk.FleetConsole;
 /// per kiosk the PASS and REFER counts by reason over the last hour (minute buckets, by the events' own time,
 /// duplicates dropped by <c>eventId</c>), and the latest alerts. Thread-safe; rendering is a pure function of it.
 /// </summary>
-public sealed class FleetWatchModel
+internal sealed class FleetWatchModel
 {
     /// <summary>The sliding window of the counts.</summary>
     public static readonly TimeSpan Window = TimeSpan.FromHours(1);

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Kiosk.FleetConsole;
 
 /// <summary>The lines of one <c>fleet watch</c> screen: a header, the status table with the hour's counts, the latest alerts.</summary>
-public static class FleetWatchScreen
+internal static class FleetWatchScreen
 {
     /// <summary>The table's columns: those of <c>fleet status</c>, then the hour's counts.</summary>
     public static readonly IReadOnlyList<string> Columns = [.. FleetStatusTable.Columns, "PASS/h", "REFER/h", "REFER REASONS/h"];

@@ -6,4 +6,4 @@ namespace Kiosk.FleetConsole;
 /// <param name="Kind">Alert kind (mqtt.md).</param>
 /// <param name="Active">Raised (true) or cleared.</param>
 /// <param name="Detail">Technical detail.</param>
-public sealed record WatchedAlert(DateTimeOffset At, string Kiosk, string Kind, bool Active, string Detail);
+internal sealed record WatchedAlert(DateTimeOffset At, string Kiosk, string Kind, bool Active, string Detail);

@@ -9,7 +9,7 @@ namespace Kiosk.Core.Checkpoint;
 /// (<see cref="DecideIdentity"/>); a card without a code takes C1-C6 (<see cref="DecideCardBeforeTemperature"/>);
 /// rules 8-10 add the temperature (<see cref="DecideWithTemperature"/>), for codes and cards alike.
 /// </summary>
-public static class CheckpointPolicy
+internal static class CheckpointPolicy
 {
     /// <summary>Rules 1-7. Returns null when the visitor must be measured (rules 8-10 decide).</summary>
     /// <param name="code">The code's verdict and claims.</param>

@@ -8,7 +8,7 @@ namespace Kiosk.Core.Checkpoint;
 /// <remarks>One missed look (glare, motion blur, a read that failed) does not count as leaving: the thing must be absent
 /// for <c>goneAfter</c> of sighting time. The same rule serves codes (by their text) and cards (identity.md: "the same
 /// card (the same number) held on the reader is decided once"; by a key the card pump makes of the number).</remarks>
-public sealed class DuplicateSuppressor(TimeSpan goneAfter)
+internal sealed class DuplicateSuppressor(TimeSpan goneAfter)
 {
     private string? _inView;
     private DateTimeOffset _lastSeen;

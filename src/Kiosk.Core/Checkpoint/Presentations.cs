@@ -4,7 +4,7 @@ namespace Kiosk.Core.Checkpoint;
 
 /// <summary>A card that came onto the reader (a new card, or the same one after it was away): decide it once.</summary>
 /// <param name="Sighting">The look that found it: <see cref="CardReadKind.Read"/> or <see cref="CardReadKind.Unreadable"/>.</param>
-public readonly record struct CardPresentation(CardSighting Sighting)
+internal readonly record struct CardPresentation(CardSighting Sighting)
 {
     /// <summary>Never prints the card.</summary>
     public override string ToString() => $"CardPresentation({Sighting.Kind})";

@@ -6,4 +6,4 @@ namespace Kiosk.Core.Events;
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.Never, WriteIndented = false)]
 [JsonSerializable(typeof(DecisionEvent))]
 [JsonSerializable(typeof(AlertEvent))]
-public sealed partial class EventJsonContext : JsonSerializerContext;
+internal sealed partial class EventJsonContext : JsonSerializerContext;

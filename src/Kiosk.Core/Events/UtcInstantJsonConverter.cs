@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Kiosk.Core.Events;
 
 /// <summary>Instants as ISO 8601 UTC with milliseconds and a <c>Z</c>: <c>2026-12-01T09:00:00.066Z</c>.</summary>
-public sealed class UtcInstantJsonConverter : JsonConverter<DateTimeOffset>
+internal sealed class UtcInstantJsonConverter : JsonConverter<DateTimeOffset>
 {
     public override DateTimeOffset Read(ref System.Text.Json.Utf8JsonReader reader, Type typeToConvert, System.Text.Json.JsonSerializerOptions options) =>
         DateTimeOffset.Parse(reader.GetString()!, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal);

@@ -16,7 +16,7 @@ namespace Kiosk.Devices.Identity;
 /// the next poll.
 /// </summary>
 /// <remarks>No card data reaches a log line or an alert: only outcomes and technical detail.</remarks>
-public sealed partial class SamCardSource(
+internal sealed partial class SamCardSource(
     Func<IdCardReader> open,
     string device,
     IAlerts alerts,

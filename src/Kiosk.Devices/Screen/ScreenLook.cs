@@ -18,7 +18,7 @@ namespace Kiosk.Devices.Screen;
 /// <param name="BodyGap">Space above that line (a fraction of the frame's height).</param>
 /// <param name="HintGap">Space above the hint.</param>
 /// <param name="ShowsDetail">The technical detail (<c>data</c>, <c>thermometer</c>, ...) is drawn last.</param>
-public sealed record ScreenLook(
+internal sealed record ScreenLook(
     ScreenIcon Icon,
     ScreenTone Tone,
     float HeadlineZh = 1,

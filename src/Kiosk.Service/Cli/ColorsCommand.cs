@@ -16,7 +16,7 @@ using Microsoft.Extensions.Options;
 namespace Kiosk.Service.Cli;
 
 /// <summary><c>kiosk colors import FILE</c> and <c>kiosk colors status</c>: the color store from the command line.</summary>
-public static class ColorsCommand
+internal static class ColorsCommand
 {
     public static Command Create()
     {

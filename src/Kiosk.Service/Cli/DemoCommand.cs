@@ -8,7 +8,7 @@ using Kiosk.Service.Hosting;
 namespace Kiosk.Service.Cli;
 
 /// <summary><c>kiosk demo [--out DIR]</c>: fresh keys, codes and color data; a scenario covering PASS and every REFER reason, played simulated.</summary>
-public static class DemoCommand
+internal static class DemoCommand
 {
     public static Command Create()
     {

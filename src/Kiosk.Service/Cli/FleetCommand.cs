@@ -10,7 +10,7 @@ namespace Kiosk.Service.Cli;
 /// <c>kiosk fleet status|watch|send|config|decommission</c>: the fleet manager's side, on the topics and payloads of
 /// mqtt.md. The broker options (<see cref="FleetCommandOptions"/>) apply to every subcommand.
 /// </summary>
-public static class FleetCommand
+internal static class FleetCommand
 {
     public static Command Create()
     {

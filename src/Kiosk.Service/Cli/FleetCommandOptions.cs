@@ -17,7 +17,7 @@ namespace Kiosk.Service.Cli;
 /// from the shipped <c>appsettings.json</c>, <c>--config FILE</c>, <c>KIOSK_Fleet__*</c> environment variables, then
 /// these options. <c>/etc/kiosk/kiosk.json</c> is not read: it holds a kiosk's own login, not a fleet manager's.
 /// </summary>
-public sealed class FleetCommandOptions
+internal sealed class FleetCommandOptions
 {
     private readonly Option<string?> _mqtt = Recursive(new Option<string?>("--mqtt") { Description = "Broker HOST:PORT (default Fleet:Host, Fleet:Port)" });
     private readonly Option<string?> _site = Recursive(new Option<string?>("--site") { Description = "Only this site" });

@@ -14,7 +14,7 @@ namespace Kiosk.Service.Cli;
 /// <c>--json</c> prints the layered object; <c>--batch</c> does the same for many codes, one JSON line each.
 /// Never prints the holder's name, id or color.
 /// </summary>
-public static class InspectCommand
+internal static class InspectCommand
 {
     private const int MaxCachedCertificates = 4096;
 

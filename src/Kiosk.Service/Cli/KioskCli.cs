@@ -6,7 +6,7 @@ using Microsoft.Extensions.Configuration;
 namespace Kiosk.Service.Cli;
 
 /// <summary>The <c>kiosk</c> command line (specs/cli.md). Each subcommand lives in its own file.</summary>
-public static class KioskCli
+internal static class KioskCli
 {
     public static RootCommand CreateRoot()
     {

@@ -16,7 +16,7 @@ namespace Kiosk.Service.Cli;
 /// <c>kiosk render --screen NAME [--out FILE] [--size WxH] [--lang zh|en|both]</c>: draws one screen to PNG, as the kiosk
 /// draws it (the prompt's row of <see cref="PromptTable"/>, through <see cref="ScreenPrompts"/>).
 /// </summary>
-public static class RenderCommand
+internal static class RenderCommand
 {
     /// <summary>Screen names the command accepts.</summary>
     public static IReadOnlyList<string> ScreenNames => Devices.Screen.ScreenNames.All;

@@ -7,7 +7,7 @@ using Kiosk.Service.Hosting;
 namespace Kiosk.Service.Cli;
 
 /// <summary>The visitor table of <c>demo</c> and <c>run --scenario</c>: visitor, outcome, reason, via, latency. No personal data.</summary>
-public static class ResultTable
+internal static class ResultTable
 {
     public static void Write(TextWriter output, IReadOnlyList<VisitorResult> results, IReadOnlyList<string>? notes = null)
     {

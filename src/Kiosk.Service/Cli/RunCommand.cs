@@ -6,7 +6,7 @@ using Kiosk.Simulation;
 namespace Kiosk.Service.Cli;
 
 /// <summary><c>kiosk run [--config FILE] [--simulate [--scenario FILE [--data DIR]] [--events FILE] [--screens DIR] [--mqtt HOST:PORT] [--audio DIR]]</c>.</summary>
-public static class RunCommand
+internal static class RunCommand
 {
     public static Command Create()
     {

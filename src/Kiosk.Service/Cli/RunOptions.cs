@@ -1,7 +1,7 @@
 namespace Kiosk.Service.Cli;
 
 /// <summary>What <c>run</c> was asked to do.</summary>
-public sealed record RunOptions(
+internal sealed record RunOptions(
     string? ConfigFile,
     bool Simulate,
     string? ScenarioFile,

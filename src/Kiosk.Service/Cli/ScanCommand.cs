@@ -7,7 +7,7 @@ using Kiosk.Drivers.QrDecoding;
 namespace Kiosk.Service.Cli;
 
 /// <summary><c>kiosk scan FILE|DIR ... [--json]</c>: reads QR codes from image files with the camera's decode pipeline.</summary>
-public static class ScanCommand
+internal static class ScanCommand
 {
     private static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg", ".webp"];
 

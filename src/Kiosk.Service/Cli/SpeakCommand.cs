@@ -16,7 +16,7 @@ namespace Kiosk.Service.Cli;
 /// the sound device as the kiosk would (the configured <c>Voice</c> settings and the site's recordings), to check a
 /// speaker after installation. The audio counterpart of <c>kiosk render</c>.
 /// </summary>
-public static class SpeakCommand
+internal static class SpeakCommand
 {
     public static Command Create()
     {

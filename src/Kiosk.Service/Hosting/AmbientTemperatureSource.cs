@@ -5,7 +5,7 @@ using Kiosk.Mqtt;
 namespace Kiosk.Service.Hosting;
 
 /// <summary>The ambient temperature the sensor saw at the last measurement, for telemetry.</summary>
-public sealed class AmbientTemperatureSource : IAmbientTemperatureSource
+internal sealed class AmbientTemperatureSource : IAmbientTemperatureSource
 {
     private double? _ambient;
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Hosting.Systemd;
 namespace Kiosk.Service.Hosting;
 
 /// <summary>Healthy while the checkpoint loop is idle or in a stage that has not lasted too long.</summary>
-public sealed class CheckpointHealth(CheckpointLoop loop, TimeSpan maxStage) : IKioskHealth
+internal sealed class CheckpointHealth(CheckpointLoop loop, TimeSpan maxStage) : IKioskHealth
 {
     public string? Problem() =>
         loop.Phase is not (CheckpointPhase.Idle or CheckpointPhase.Showing) && loop.StageAge > maxStage + loop.StageAllowance

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Hosting;
 namespace Kiosk.Service.Hosting;
 
 /// <summary>The checkpoint loop as the host's long-running service.</summary>
-public sealed class CheckpointService(CheckpointLoop loop) : BackgroundService
+internal sealed class CheckpointService(CheckpointLoop loop) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => loop.RunAsync(stoppingToken);
 }

@@ -14,7 +14,7 @@ namespace Kiosk.Service.Hosting;
 /// one line naming the device and the fix (<see cref="DeviceUnavailableException"/>), not a stack trace. Once
 /// running, a device that fails is a fault the kiosk reports (alerts) and survives. A simulated kiosk needs none.
 /// </summary>
-public static class HardwareCheck
+internal static class HardwareCheck
 {
     /// <exception cref="DeviceUnavailableException">The first device that is not there.</exception>
     public static void Run(IServiceProvider services, string root = "/")

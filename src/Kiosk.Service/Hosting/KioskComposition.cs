@@ -34,7 +34,7 @@ namespace Kiosk.Service.Hosting;
 /// those and touches no device. Registrations made before <see cref="AddKiosk"/> win (they are added with TryAdd): a
 /// caller supplies its clock, event sinks or event sequence that way.
 /// </remarks>
-public static class KioskComposition
+internal static class KioskComposition
 {
     /// <param name="services">The services.</param>
     /// <param name="configuration">The configuration root (appsettings.json, /etc/kiosk/kiosk.json, --config, KIOSK_ variables).</param>

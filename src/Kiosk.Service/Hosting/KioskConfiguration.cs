@@ -11,7 +11,7 @@ namespace Kiosk.Service.Hosting;
 /// <c>--config FILE</c>, environment variables prefixed <c>KIOSK_</c> (e.g. <c>KIOSK_Kiosk__KioskId</c>), then
 /// command-line overrides of the simulation. Every command builds its configuration here.
 /// </summary>
-public static class KioskConfiguration
+internal static class KioskConfiguration
 {
     public const string SystemConfigFile = "/etc/kiosk/kiosk.json";
 

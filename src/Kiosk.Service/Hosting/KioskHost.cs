@@ -19,7 +19,7 @@ namespace Kiosk.Service.Hosting;
 /// <c>kiosk run</c>: the worker service under systemd (<c>Type=notify</c>, watchdog), on hardware or, with
 /// <c>--simulate</c>, on the simulated devices in real time.
 /// </summary>
-public static class KioskHost
+internal static class KioskHost
 {
     public static IHost Build(RunOptions options)
     {

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging.Console;
 namespace Kiosk.Service.Hosting;
 
 /// <summary>Logging set-ups. Under systemd, console output goes to the journal (AddSystemd picks the journald format).</summary>
-public static class KioskLogging
+internal static class KioskLogging
 {
     /// <summary>One line per entry on standard error, so a command's standard output stays its result.</summary>
     public static void ToStandardError(ILoggingBuilder builder, LogLevel minimum)

@@ -7,7 +7,7 @@ namespace Kiosk.Service.Hosting;
 /// which every composition has. Hardware and simulation differ only in <see cref="Devices"/>: the parts at the hardware
 /// boundary (I²C device, GPIO driver, frame source, serial line, display and sound sinks).
 /// </summary>
-public sealed record KioskParts
+internal sealed record KioskParts
 {
     /// <summary>
     /// The checkpoint's devices, codes and color data. False: only the checkpoint's events, alerts and counters with the

@@ -13,7 +13,7 @@ namespace Kiosk.Service.Hosting;
 /// screen on every sink (which speaks its prompt again), sounds the fault pattern and clears the lamps, and reports the thermometer's bus
 /// statistics, the camera's frame count, the color data and the active alerts.
 /// </summary>
-public sealed class KioskSelfTest(
+internal sealed class KioskSelfTest(
     ScreenPresenter screen,
     IIndicators indicators,
     BodyThermometer thermometer,

@@ -15,7 +15,7 @@ using Microsoft.Extensions.Options;
 namespace Kiosk.Service.Hosting;
 
 /// <summary>The registrations every kiosk has, hardware or simulated: options, alerts, events, the checkpoint loop.</summary>
-public static partial class KioskServices
+internal static partial class KioskServices
 {
     internal static IServiceCollection AddKioskCore(this IServiceCollection services, IConfiguration configuration)
     {

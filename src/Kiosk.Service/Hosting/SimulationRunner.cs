@@ -31,7 +31,7 @@ namespace Kiosk.Service.Hosting;
 /// clock, because it talks to a real broker; it shares the kiosk's alerts, counters, color store and outbox.
 /// Decision and alert events carry the scenario's virtual time.
 /// </remarks>
-public static partial class SimulationRunner
+internal static partial class SimulationRunner
 {
     /// <summary>Time between one visitor leaving and the next showing a code.</summary>
     public static readonly TimeSpan StepUp = TimeSpan.FromSeconds(2);

@@ -9,7 +9,7 @@ namespace Kiosk.Service.Hosting;
 /// checkpoint loop is stuck so systemd restarts the kiosk (<c>WatchdogSec=</c> in the unit).
 /// Microsoft.Extensions.Hosting.Systemd sends READY and STOPPING only.
 /// </summary>
-public sealed partial class WatchdogService : BackgroundService
+internal sealed partial class WatchdogService : BackgroundService
 {
     private readonly ISystemdNotifier _notifier;
     private readonly IKioskHealth _health;

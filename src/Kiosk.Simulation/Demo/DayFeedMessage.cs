@@ -1,4 +1,4 @@
 namespace Kiosk.Simulation.Demo;
 
 /// <summary>One feed message of a day: its file, when it arrives (null: before the first visitor), and its seq (batches and snapshots).</summary>
-public sealed record DayFeedMessage(string File, double? AtSeconds, ulong? Seq);
+internal sealed record DayFeedMessage(string File, double? AtSeconds, ulong? Seq);

@@ -21,7 +21,7 @@ namespace Kiosk.Simulation.Demo;
 /// <param name="FeedMessages">Every feed message in order of arrival.</param>
 /// <param name="FinalSeq">The feed's seq once the last visitor stepped up (every batch before it was delivered).</param>
 /// <param name="FinalRecords">The feed's records at <see cref="FinalSeq"/>: what the kiosk's color store must hold after the day.</param>
-public sealed record DayScenario(string ScenarioPath, IReadOnlyList<DayVisitor> Visitors, IReadOnlyList<DayFeedMessage> FeedMessages, ulong FinalSeq, IReadOnlyList<ColorRecord> FinalRecords)
+internal sealed record DayScenario(string ScenarioPath, IReadOnlyList<DayVisitor> Visitors, IReadOnlyList<DayFeedMessage> FeedMessages, ulong FinalSeq, IReadOnlyList<ColorRecord> FinalRecords)
 {
     private const string Feed = "CN-HL";
 

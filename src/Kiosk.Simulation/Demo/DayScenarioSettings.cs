@@ -1,7 +1,7 @@
 namespace Kiosk.Simulation.Demo;
 
 /// <summary>What a day's scenario holds (<see cref="DayScenario.Create"/>).</summary>
-public sealed record DayScenarioSettings
+internal sealed record DayScenarioSettings
 {
     /// <summary>Visitors over the day, at least 3 (the stale-data visitor, the clock-fault visitor, the last one).</summary>
     public int Visitors { get; init; } = 5000;

@@ -1,7 +1,7 @@
-using Kiosk.Core.Configuration;
 using System.Security.Cryptography;
 using HealthCode.Formats.Feed;
 using Kiosk.Core.Checkpoint;
+using Kiosk.Core.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using HealthCode.Formats;
-using HealthCode.Formats.Feed;
 using HealthCode.Formats.Identity;
 using Kiosk.Core.Checkpoint;
 using Microsoft.Data.Sqlite;
@@ -194,17 +193,10 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
         if (building is not null)
         {
             var (table, docTable) = building.GetAwaiter().GetResult();
-            lock (_tableLock)
-            {
-                _table = table;
-                _docTable = docTable;
-                _issuerIndex = index;
-                _issuerNames = names;
-            }
+            InstallTables(table, docTable, index, names);
         }
 
-        Interlocked.Exchange(ref _recordCount, count);
-        Interlocked.Exchange(ref _docRecordCount, docCount);
+        SetCounts(count, docCount);
         _pendingCount = CountPending();
         Publish(next);
     }
@@ -498,17 +490,9 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
 
         var pending = CountPending(tx);
         tx.Commit();
-        lock (_tableLock)
-        {
-            _table = table;
-            _docTable = docTable;
-            _issuerNames = names;
-            _issuerIndex = index;
-        }
-
+        InstallTables(table, docTable, index, names);
         _signedTrust = signedTrust;
-        Interlocked.Exchange(ref _recordCount, count);
-        Interlocked.Exchange(ref _docRecordCount, docCount);
+        SetCounts(count, docCount);
         _pendingCount = pending;
         _dataVersion = version;
         Publish(state);
@@ -694,5 +678,22 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
     private static DateTimeOffset? Time(SqliteDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : DateTimeOffset.FromUnixTimeSeconds(reader.GetInt64(ordinal));
 
+    /// <summary>Puts built tables and their issuer index in place for lookups, all four under the table lock.</summary>
+    private void InstallTables(ColorTable? table, ColorTable? docTable, Dictionary<string, ushort> index, List<string> names)
+    {
+        lock (_tableLock)
+        {
+            _table = table;
+            _docTable = docTable;
+            _issuerIndex = index;
+            _issuerNames = names;
+        }
+    }
 
+    /// <summary>The record counts the status reports.</summary>
+    private void SetCounts(long count, long docCount)
+    {
+        Interlocked.Exchange(ref _recordCount, count);
+        Interlocked.Exchange(ref _docRecordCount, docCount);
+    }
 }

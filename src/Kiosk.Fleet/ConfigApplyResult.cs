@@ -1,4 +1,3 @@
-using System.Collections;
 using System.Reflection;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.Primitives;

@@ -1,7 +1,7 @@
-using Kiosk.Mqtt;
 using System.Globalization;
 using System.Text.Json;
 using Kiosk.Core.Events;
+using Kiosk.Mqtt;
 
 namespace Kiosk.Fleet;
 

@@ -1,11 +1,11 @@
-using Kiosk.Mqtt;
 using System.Globalization;
 using System.Text.Json;
 using System.Threading.Channels;
 using Kiosk.Core.Checkpoint;
-using Microsoft.Extensions.Logging;
+using Kiosk.Mqtt;
 using MQTTnet;
 using MQTTnet.Protocol;
+using Microsoft.Extensions.Logging;
 
 namespace Kiosk.Fleet;
 

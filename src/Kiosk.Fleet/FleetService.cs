@@ -1,9 +1,9 @@
-using Kiosk.Mqtt;
 using System.Threading.Channels;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
+using Kiosk.Mqtt;
 using MQTTnet;
 using MQTTnet.Protocol;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Kiosk.Fleet;
 

@@ -1,9 +1,9 @@
-using Kiosk.Core.Configuration;
 using Kiosk.Colors;
-using Kiosk.Mqtt;
-using Kiosk.Core.Checkpoint;
-using Kiosk.Core.Events;
 using Kiosk.Core;
+using Kiosk.Core.Checkpoint;
+using Kiosk.Core.Configuration;
+using Kiosk.Core.Events;
+using Kiosk.Mqtt;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

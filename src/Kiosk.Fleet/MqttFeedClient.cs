@@ -1,14 +1,14 @@
-using Kiosk.Colors;
 using System.Buffers;
 using System.Threading.Channels;
+using Kiosk.Colors;
 using Kiosk.Mqtt;
+using MQTTnet;
+using MQTTnet.Exceptions;
+using MQTTnet.Protocol;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using MQTTnet;
-using MQTTnet.Exceptions;
-using MQTTnet.Protocol;
 
 namespace Kiosk.Fleet;
 

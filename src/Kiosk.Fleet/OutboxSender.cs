@@ -1,8 +1,8 @@
-using Kiosk.Mqtt;
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Logging;
+using Kiosk.Mqtt;
 using MQTTnet;
 using MQTTnet.Protocol;
+using Microsoft.Extensions.Logging;
 
 namespace Kiosk.Fleet;
 

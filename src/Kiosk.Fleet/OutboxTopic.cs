@@ -1,4 +1,3 @@
-using Kiosk.Core.Checkpoint;
 
 namespace Kiosk.Fleet;
 

@@ -1,9 +1,9 @@
-using Kiosk.Mqtt;
 using System.Collections;
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
 using Kiosk.Core;
+using Kiosk.Mqtt;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.Logging;

@@ -1,5 +1,4 @@
 using Kiosk.Core.Configuration;
-using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 

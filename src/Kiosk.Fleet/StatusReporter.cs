@@ -1,9 +1,9 @@
-using Kiosk.Mqtt;
 using System.Threading.Channels;
 using Kiosk.Core.Checkpoint;
 using Kiosk.Core.Events;
-using Microsoft.Extensions.Logging;
+using Kiosk.Mqtt;
 using MQTTnet.Protocol;
+using Microsoft.Extensions.Logging;
 
 namespace Kiosk.Fleet;
 

@@ -1,11 +1,11 @@
-using Kiosk.Mqtt;
 using System.Diagnostics;
 using System.Globalization;
 using Kiosk.Core.Checkpoint;
 using Kiosk.Core.Events;
+using Kiosk.Mqtt;
+using MQTTnet.Protocol;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using MQTTnet.Protocol;
 
 namespace Kiosk.Fleet;
 

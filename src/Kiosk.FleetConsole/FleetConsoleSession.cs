@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 using Kiosk.Core;
 using Kiosk.Mqtt;
-using Microsoft.Extensions.Logging.Abstractions;
 using MQTTnet;
 using MQTTnet.Protocol;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Kiosk.FleetConsole;
 

@@ -1,7 +1,7 @@
-using Kiosk.Core;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Kiosk.Core;
 using Kiosk.Mqtt;
 
 namespace Kiosk.FleetConsole;

@@ -1,7 +1,6 @@
-using Kiosk.Core;
 using System.Buffers;
-using System.Globalization;
 using System.Text;
+using Kiosk.Core;
 
 namespace Kiosk.FleetConsole;
 

@@ -212,3 +212,11 @@ internal sealed class FleetWatchModel
 
     private static DateTimeOffset? Latest(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
 }
+
+/// <summary>An alert as the watch lists it: no visitor data, only the kiosk, the kind and the technician's detail.</summary>
+/// <param name="At">When the kiosk raised or cleared it.</param>
+/// <param name="Kiosk"><c>site/kiosk</c>.</param>
+/// <param name="Kind">Alert kind (mqtt.md).</param>
+/// <param name="Active">Raised (true) or cleared.</param>
+/// <param name="Detail">Technical detail.</param>
+internal sealed record WatchedAlert(DateTimeOffset At, string Kiosk, string Kind, bool Active, string Detail);

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
-using Microsoft.Extensions.Logging;
 using MQTTnet.Server;
+using Microsoft.Extensions.Logging;
 
 namespace Kiosk.Mqtt;
 

@@ -1,10 +1,10 @@
 using System.Text;
 using Kiosk.Core.Checkpoint;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Kiosk.Mqtt;
 

@@ -1,6 +1,4 @@
-using MQTTnet;
 using MQTTnet.Formatter;
-using MQTTnet.Protocol;
 
 namespace Kiosk.Mqtt;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
+using MQTTnet.Protocol;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using MQTTnet.Protocol;
 
 namespace Kiosk.Mqtt;
 

@@ -1,5 +1,4 @@
 using Kiosk.Service.Cli;
-using Kiosk.Core;
 
 // The one Ctrl-C handler (KioskCli turns System.CommandLine's own off): the first asks the command to stop through its
 // token (the watch restores the terminal, the host stops cleanly); a second ends the process at once. The source is

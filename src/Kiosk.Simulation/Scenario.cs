@@ -1,9 +1,8 @@
-using Kiosk.Core;
 using System.Text.Json;
 using Kiosk.Colors.Codes;
-using Kiosk.Core.Inputs;
+using Kiosk.Core;
 using Kiosk.Core.Identity;
-using Kiosk.Devices.Identity;
+using Kiosk.Core.Inputs;
 
 namespace Kiosk.Simulation;
 

@@ -1,6 +1,6 @@
 using Kiosk.Core.Checkpoint;
-using Microsoft.Extensions.Logging;
 using Kiosk.Core.Threading;
+using Microsoft.Extensions.Logging;
 
 namespace Kiosk.Simulation;
 

@@ -1,10 +1,10 @@
 using Kiosk.Core;
+using Kiosk.Devices.Outputs;
+using Kiosk.Devices.Temperature;
 using Kiosk.Drivers.Camera;
 using Kiosk.Drivers.Gpio;
 using Kiosk.Drivers.IdCard;
 using Kiosk.Drivers.QrDecoding;
-using Kiosk.Devices.Outputs;
-using Kiosk.Devices.Temperature;
 using SkiaSharp;
 
 namespace Kiosk.Simulation;

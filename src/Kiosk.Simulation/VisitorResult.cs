@@ -1,5 +1,5 @@
-using Kiosk.Drivers.Audio;
 using Kiosk.Core.Checkpoint;
+using Kiosk.Drivers.Audio;
 
 namespace Kiosk.Simulation;
 

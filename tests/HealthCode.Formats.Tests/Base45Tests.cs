@@ -1,5 +1,4 @@
 using System.Text;
-using HealthCode.Formats;
 
 namespace HealthCode.Formats.Tests;
 

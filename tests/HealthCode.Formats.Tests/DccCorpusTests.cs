@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using HealthCode.Formats;
 using Xunit.Abstractions;
 
 namespace HealthCode.Formats.Tests;

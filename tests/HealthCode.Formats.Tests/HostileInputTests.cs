@@ -1,6 +1,5 @@
 using System.Formats.Cbor;
 using CsCheck;
-using HealthCode.Formats;
 
 namespace HealthCode.Formats.Tests;
 

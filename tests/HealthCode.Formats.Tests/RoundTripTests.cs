@@ -1,5 +1,4 @@
 using System.Security.Cryptography.Cose;
-using HealthCode.Formats;
 
 namespace HealthCode.Formats.Tests;
 

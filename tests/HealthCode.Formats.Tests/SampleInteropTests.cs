@@ -1,6 +1,5 @@
 using System.Formats.Cbor;
 using System.Text.Json;
-using HealthCode.Formats;
 
 namespace HealthCode.Formats.Tests;
 

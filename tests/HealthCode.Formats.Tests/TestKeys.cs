@@ -1,5 +1,4 @@
 using System.Formats.Cbor;
-using HealthCode.Formats;
 
 namespace HealthCode.Formats.Tests;
 

@@ -1,7 +1,6 @@
 using System.Formats.Cbor;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using HealthCode.Formats;
 
 namespace HealthCode.Formats.Tests;
 

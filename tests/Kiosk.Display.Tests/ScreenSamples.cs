@@ -1,4 +1,3 @@
-using Kiosk.Display;
 
 namespace Kiosk.Display.Tests;
 

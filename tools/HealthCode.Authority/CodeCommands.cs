@@ -1,8 +1,8 @@
-using Kiosk.Drivers.QrDecoding;
 using System.CommandLine;
 using System.Security.Cryptography;
 using HealthCode.Formats;
 using HealthCode.Formats.Identity;
+using Kiosk.Drivers.QrDecoding;
 
 namespace HealthCode.Authority;
 

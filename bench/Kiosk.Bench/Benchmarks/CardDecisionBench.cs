@@ -3,9 +3,9 @@ using System.Security.Cryptography;
 using HealthCode.Formats;
 using HealthCode.Formats.Feed;
 using HealthCode.Formats.Identity;
+using Kiosk.Core.Checkpoint;
 using Kiosk.Drivers.Camera;
 using Kiosk.Drivers.IdCard;
-using Kiosk.Core.Checkpoint;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Kiosk.Bench.Benchmarks;

@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Formats.Cbor;
 using System.Security.Cryptography;
 using HealthCode.Formats;
-using Kiosk.Core.Checkpoint;
 using Kiosk.Colors.Codes;
+using Kiosk.Core.Checkpoint;
 
 namespace Kiosk.Bench.Benchmarks;
 

@@ -5,7 +5,6 @@ using System.Security.Cryptography;
 using HealthCode.Formats;
 using HealthCode.Formats.Feed;
 using Kiosk.Colors;
-using Kiosk.Fleet;
 using Microsoft.Data.Sqlite;
 
 namespace Kiosk.Bench.Benchmarks;

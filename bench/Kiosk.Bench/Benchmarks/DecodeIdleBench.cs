@@ -1,9 +1,9 @@
 using System.Diagnostics;
+using Kiosk.Core.Checkpoint;
+using Kiosk.Devices.Camera;
 using Kiosk.Drivers.Camera;
 using Kiosk.Drivers.QrDecoding;
 using Kiosk.Drivers.Tests.Camera;
-using Kiosk.Devices.Camera;
-using Kiosk.Core.Checkpoint;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 

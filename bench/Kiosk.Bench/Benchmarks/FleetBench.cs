@@ -3,14 +3,14 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using HealthCode.Formats;
-using Kiosk.Service.Tests.Infrastructure;
 using Kiosk.Core.Checkpoint;
 using Kiosk.Core.Events;
 using Kiosk.Fleet;
 using Kiosk.Mqtt;
-using Microsoft.Extensions.Logging.Abstractions;
+using Kiosk.Service.Tests.Infrastructure;
 using MQTTnet;
 using MQTTnet.Protocol;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Kiosk.Bench.Benchmarks;
 

@@ -1,8 +1,7 @@
 using System.Diagnostics;
-using Kiosk.Service.Tests.Infrastructure;
-using Kiosk.Fleet;
-using Kiosk.Mqtt;
 using Kiosk.FleetConsole;
+using Kiosk.Mqtt;
+using Kiosk.Service.Tests.Infrastructure;
 using MQTTnet;
 using MQTTnet.Protocol;
 

@@ -1,10 +1,9 @@
-using Kiosk.Core.Checkpoint;
 using Kiosk.Colors;
-using Kiosk.Fleet;
-using Kiosk.Core.Events;
-using Kiosk.Service.Hosting;
 using Kiosk.Core;
+using Kiosk.Core.Checkpoint;
+using Kiosk.Core.Events;
 using Kiosk.Devices.Voice;
+using Kiosk.Service.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

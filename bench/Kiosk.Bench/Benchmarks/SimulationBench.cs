@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using Kiosk.Service.Cli;
-using Kiosk.Core;
-using Kiosk.Simulation.Demo;
-using Kiosk.Simulation;
 using Kiosk.Service.Hosting;
+using Kiosk.Simulation;
+using Kiosk.Simulation.Demo;
 
 namespace Kiosk.Bench.Benchmarks;
 

@@ -1,9 +1,10 @@
 using System.Diagnostics;
-using Kiosk.Drivers.Mlx90614;
 using Kiosk.Core.Checkpoint;
 using Kiosk.Devices.Temperature;
+using Kiosk.Drivers.Mlx90614;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+
 using BindingMlx90614 = Iot.Device.Mlx90614.Mlx90614;
 
 namespace Kiosk.Bench.Benchmarks;

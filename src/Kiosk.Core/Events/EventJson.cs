@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Kiosk.Core.Events;
 
 public static class EventJson
@@ -9,3 +11,9 @@ public static class EventJson
         _ => throw new ArgumentException("Unknown event type.", nameof(kioskEvent)),
     };
 }
+
+/// <summary>Source-generated JSON for events (no reflection on the hot path; trimming-safe).</summary>
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.Never, WriteIndented = false)]
+[JsonSerializable(typeof(DecisionEvent))]
+[JsonSerializable(typeof(AlertEvent))]
+internal sealed partial class EventJsonContext : JsonSerializerContext;

@@ -1,8 +1,8 @@
 using System.Runtime.CompilerServices;
-using Kiosk.Drivers.Camera;
-using Kiosk.Drivers.QrDecoding;
 using Kiosk.Core.Checkpoint;
 using Kiosk.Core.Threading;
+using Kiosk.Drivers.Camera;
+using Kiosk.Drivers.QrDecoding;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,6 @@
+using Kiosk.Core.Checkpoint;
 using Kiosk.Core.Configuration;
 using Kiosk.Drivers.Camera;
-using Kiosk.Core.Checkpoint;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

@@ -1,8 +1,8 @@
+using Kiosk.Core;
+using Kiosk.Core.Checkpoint;
 using Kiosk.Core.Configuration;
 using Kiosk.Core.Identity;
 using Kiosk.Drivers.IdCard;
-using Kiosk.Core.Checkpoint;
-using Kiosk.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

@@ -1,7 +1,7 @@
-using Kiosk.Core.Identity;
 using System.Runtime.CompilerServices;
-using Kiosk.Drivers.IdCard;
 using Kiosk.Core.Checkpoint;
+using Kiosk.Core.Identity;
+using Kiosk.Drivers.IdCard;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

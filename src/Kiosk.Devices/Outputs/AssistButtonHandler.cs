@@ -1,5 +1,5 @@
-using Kiosk.Drivers.Gpio;
 using Kiosk.Core.Checkpoint;
+using Kiosk.Drivers.Gpio;
 using Microsoft.Extensions.Logging;
 
 namespace Kiosk.Devices.Outputs;

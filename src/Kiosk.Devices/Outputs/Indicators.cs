@@ -1,6 +1,6 @@
 using System.Device.Gpio;
-using Kiosk.Drivers.Gpio;
 using Kiosk.Core.Checkpoint;
+using Kiosk.Drivers.Gpio;
 using Microsoft.Extensions.Logging;
 
 namespace Kiosk.Devices.Outputs;

@@ -1,11 +1,11 @@
-using Kiosk.Core;
 using System.Device.Gpio;
 using System.Device.Spi;
 using Iot.Device.Ili934x;
+using Kiosk.Core;
+using Kiosk.Core.Checkpoint;
 using Kiosk.Display.Sinks;
 using Kiosk.Display.Sinks.Framebuffer;
 using Kiosk.Display.Sinks.Ili934x;
-using Kiosk.Core.Checkpoint;
 using Microsoft.Extensions.Logging;
 
 namespace Kiosk.Devices.Screen;

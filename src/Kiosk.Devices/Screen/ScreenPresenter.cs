@@ -1,9 +1,9 @@
-using Kiosk.Core;
 using System.Globalization;
+using Kiosk.Core;
+using Kiosk.Core.Checkpoint;
 using Kiosk.Display;
 using Kiosk.Display.Rendering;
 using Kiosk.Display.Sinks;
-using Kiosk.Core.Checkpoint;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SkiaSharp;

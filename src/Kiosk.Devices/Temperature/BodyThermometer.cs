@@ -1,6 +1,6 @@
 using System.Device.I2c;
-using Kiosk.Drivers.Mlx90614;
 using Kiosk.Core.Checkpoint;
+using Kiosk.Drivers.Mlx90614;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,6 @@
-using Kiosk.Core.Configuration;
 using System.Device.I2c;
 using Kiosk.Core.Checkpoint;
+using Kiosk.Core.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

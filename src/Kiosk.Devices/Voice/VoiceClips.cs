@@ -1,6 +1,6 @@
-using Kiosk.Drivers.Audio;
-using Kiosk.Core.Checkpoint;
 using Kiosk.Core;
+using Kiosk.Core.Checkpoint;
+using Kiosk.Drivers.Audio;
 using Microsoft.Extensions.Logging;
 
 namespace Kiosk.Devices.Voice;

@@ -1,7 +1,7 @@
 using System.Threading.Channels;
-using Kiosk.Drivers.Audio;
-using Kiosk.Core.Checkpoint;
 using Kiosk.Core;
+using Kiosk.Core.Checkpoint;
+using Kiosk.Drivers.Audio;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

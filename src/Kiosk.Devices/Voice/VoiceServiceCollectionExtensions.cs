@@ -1,7 +1,7 @@
+using Kiosk.Core;
+using Kiosk.Core.Checkpoint;
 using Kiosk.Core.Configuration;
 using Kiosk.Drivers.Audio;
-using Kiosk.Core.Checkpoint;
-using Kiosk.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

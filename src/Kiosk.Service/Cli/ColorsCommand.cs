@@ -4,14 +4,12 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using HealthCode.Formats.Feed;
 using Kiosk.Colors;
-using Kiosk.Fleet;
-using Microsoft.Data.Sqlite;
-using Kiosk.Core.Checkpoint;
-using Kiosk.Service.Hosting;
 using Kiosk.Core;
+using Kiosk.Core.Checkpoint;
 using Kiosk.Core.Inputs;
+using Kiosk.Service.Hosting;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace Kiosk.Service.Cli;
 

@@ -1,9 +1,9 @@
-using Kiosk.Core;
 using System.CommandLine;
+using Kiosk.Core;
 using Kiosk.Core.Checkpoint;
-using Kiosk.Simulation.Demo;
-using Kiosk.Simulation;
 using Kiosk.Service.Hosting;
+using Kiosk.Simulation;
+using Kiosk.Simulation.Demo;
 
 namespace Kiosk.Service.Cli;
 

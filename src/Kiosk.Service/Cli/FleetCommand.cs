@@ -1,8 +1,8 @@
-using Kiosk.Core;
-using Kiosk.Mqtt;
 using System.CommandLine;
 using System.Globalization;
+using Kiosk.Core;
 using Kiosk.FleetConsole;
+using Kiosk.Mqtt;
 
 namespace Kiosk.Service.Cli;
 

@@ -1,12 +1,10 @@
-using Kiosk.Core.Configuration;
 using System.CommandLine;
-using System.ComponentModel.DataAnnotations;
 using System.Globalization;
-using Kiosk.Fleet;
-using Kiosk.Mqtt;
-using Kiosk.FleetConsole;
-using Kiosk.Service.Hosting;
 using Kiosk.Core;
+using Kiosk.Core.Configuration;
+using Kiosk.FleetConsole;
+using Kiosk.Mqtt;
+using Kiosk.Service.Hosting;
 using Microsoft.Extensions.Configuration;
 
 namespace Kiosk.Service.Cli;

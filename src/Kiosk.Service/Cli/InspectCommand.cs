@@ -1,11 +1,11 @@
-using Kiosk.Core;
 using System.CommandLine;
 using System.Security.Cryptography;
 using System.Text.Json;
 using HealthCode.Formats;
-using Kiosk.Drivers.QrDecoding;
 using Kiosk.Colors.Codes;
+using Kiosk.Core;
 using Kiosk.Core.Inputs;
+using Kiosk.Drivers.QrDecoding;
 
 namespace Kiosk.Service.Cli;
 

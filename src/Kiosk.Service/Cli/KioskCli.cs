@@ -1,6 +1,6 @@
-using Kiosk.Core;
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using Kiosk.Core;
 using Microsoft.Extensions.Configuration;
 
 namespace Kiosk.Service.Cli;

@@ -1,14 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
-using Kiosk.Display;
-using Kiosk.Display.Rendering;
-using Kiosk.Service.Hosting;
 using Kiosk.Core;
 using Kiosk.Core.Checkpoint;
 using Kiosk.Devices.Screen;
-using Microsoft.Extensions.Configuration;
+using Kiosk.Display;
+using Kiosk.Display.Rendering;
+using Kiosk.Service.Hosting;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace Kiosk.Service.Cli;
 

@@ -1,8 +1,7 @@
 using System.Globalization;
-using Kiosk.Drivers.Audio;
 using Kiosk.Core.Checkpoint;
+using Kiosk.Drivers.Audio;
 using Kiosk.Simulation;
-using Kiosk.Service.Hosting;
 
 namespace Kiosk.Service.Cli;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using Kiosk.Service.Hosting;
 using Kiosk.Core;
+using Kiosk.Service.Hosting;
 using Kiosk.Simulation;
 
 namespace Kiosk.Service.Cli;

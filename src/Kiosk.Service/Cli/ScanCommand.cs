@@ -1,7 +1,7 @@
-using Kiosk.Core;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Kiosk.Core;
 using Kiosk.Drivers.QrDecoding;
 
 namespace Kiosk.Service.Cli;

@@ -1,11 +1,10 @@
-using Kiosk.Core;
 using System.CommandLine;
 using System.Globalization;
-using Kiosk.Drivers.Audio;
 using Kiosk.Colors;
-using Kiosk.Fleet;
+using Kiosk.Core;
 using Kiosk.Core.Checkpoint;
 using Kiosk.Devices.Voice;
+using Kiosk.Drivers.Audio;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -1,8 +1,8 @@
 using System.Device.Gpio;
-using Kiosk.Drivers;
-using Kiosk.Drivers.Camera;
 using Kiosk.Devices.Screen;
 using Kiosk.Devices.Temperature;
+using Kiosk.Drivers;
+using Kiosk.Drivers.Camera;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 

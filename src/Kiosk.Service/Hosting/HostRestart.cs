@@ -1,5 +1,4 @@
 using Kiosk.Fleet;
-using Kiosk.Mqtt;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

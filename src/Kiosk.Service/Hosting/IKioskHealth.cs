@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Hosting.Systemd;
 
 namespace Kiosk.Service.Hosting;
 

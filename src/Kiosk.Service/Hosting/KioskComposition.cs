@@ -1,20 +1,19 @@
-using Kiosk.Core.Configuration;
-using Kiosk.Core;
 using System.Device.Gpio;
-using Kiosk.Drivers.Gpio;
-using Kiosk.Drivers.Mlx90614;
-using Kiosk.Devices.Camera;
-using Kiosk.Core.Checkpoint;
-using Kiosk.Colors.Codes;
 using Kiosk.Colors;
-using Kiosk.Fleet;
-using Kiosk.Mqtt;
+using Kiosk.Colors.Codes;
+using Kiosk.Core;
+using Kiosk.Core.Checkpoint;
+using Kiosk.Core.Configuration;
 using Kiosk.Core.Identity;
+using Kiosk.Devices.Camera;
 using Kiosk.Devices.Identity;
 using Kiosk.Devices.Outputs;
 using Kiosk.Devices.Screen;
 using Kiosk.Devices.Temperature;
 using Kiosk.Devices.Voice;
+using Kiosk.Drivers.Gpio;
+using Kiosk.Drivers.Mlx90614;
+using Kiosk.Fleet;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -197,4 +196,20 @@ internal static class KioskComposition
             return Task.CompletedTask;
         }
     }
+}
+
+/// <summary>The ambient temperature the sensor saw at the last measurement, for telemetry.</summary>
+internal sealed class AmbientTemperatureSource : IAmbientTemperatureSource
+{
+    private double? _ambient;
+
+    public AmbientTemperatureSource(CheckpointLoop loop) => loop.Decided += record =>
+    {
+        if (record.Temperature?.AmbientC is { } ambient)
+        {
+            _ambient = Math.Round(ambient, 1);
+        }
+    };
+
+    public double? AmbientC => _ambient;
 }

@@ -1,4 +1,3 @@
-using Kiosk.Service.Cli;
 using Kiosk.Core;
 using Kiosk.Core.Inputs;
 using Microsoft.Extensions.Configuration;

@@ -1,11 +1,11 @@
-using Kiosk.Drivers.Audio;
-using Kiosk.Drivers.Camera;
-using Kiosk.Service.Cli;
 using Kiosk.Core;
-using Kiosk.Fleet;
-using Kiosk.Mqtt;
+using Kiosk.Core.Checkpoint;
 using Kiosk.Devices.Outputs;
 using Kiosk.Devices.Voice;
+using Kiosk.Drivers.Audio;
+using Kiosk.Drivers.Camera;
+using Kiosk.Fleet;
+using Kiosk.Service.Cli;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -116,4 +116,10 @@ internal static class KioskHost
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
+}
+
+/// <summary>The checkpoint loop as the host's long-running service.</summary>
+internal sealed class CheckpointService(CheckpointLoop loop) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => loop.RunAsync(stoppingToken);
 }

@@ -1,10 +1,9 @@
 using System.Globalization;
-using Kiosk.Devices.Camera;
 using Kiosk.Core.Checkpoint;
-using Kiosk.Fleet;
-using Kiosk.Mqtt;
+using Kiosk.Devices.Camera;
 using Kiosk.Devices.Screen;
 using Kiosk.Devices.Temperature;
+using Kiosk.Fleet;
 
 namespace Kiosk.Service.Hosting;
 

@@ -1,10 +1,9 @@
-using Kiosk.Core.Configuration;
-using Kiosk.Core;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
-using Kiosk.Core.Checkpoint;
 using Kiosk.Colors;
-using Kiosk.Fleet;
+using Kiosk.Core;
+using Kiosk.Core.Checkpoint;
+using Kiosk.Core.Configuration;
 using Kiosk.Core.Events;
 using Kiosk.Devices.Temperature;
 using Microsoft.Extensions.Configuration;
@@ -147,4 +146,13 @@ internal static partial class KioskServices
             throw new OptionsValidationException(nameof(KioskOptions), typeof(KioskOptions), ["Kiosk:SiteSecret is not base64"]);
         }
     }
+}
+
+/// <summary>Healthy while the checkpoint loop is idle or in a stage that has not lasted too long.</summary>
+internal sealed class CheckpointHealth(CheckpointLoop loop, TimeSpan maxStage) : IKioskHealth
+{
+    public string? Problem() =>
+        loop.Phase is not (CheckpointPhase.Idle or CheckpointPhase.Showing) && loop.StageAge > maxStage + loop.StageAllowance
+            ? $"checkpoint stuck in {loop.Phase} for {loop.StageAge.TotalSeconds:0} s"
+            : null;
 }

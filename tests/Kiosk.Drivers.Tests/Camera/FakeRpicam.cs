@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Kiosk.Drivers.Camera;
 
 namespace Kiosk.Drivers.Tests.Camera;

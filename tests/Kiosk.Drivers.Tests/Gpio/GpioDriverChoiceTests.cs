@@ -1,4 +1,3 @@
-using Kiosk.Drivers;
 using Kiosk.Drivers.Gpio;
 
 namespace Kiosk.Drivers.Tests.Gpio;

@@ -1,10 +1,8 @@
-using Kiosk.Drivers.Camera;
-using Kiosk.Devices.Camera;
 using Kiosk.Core.Checkpoint;
-using Kiosk.Service.Tests.Infrastructure;
+using Kiosk.Devices.Camera;
+using Kiosk.Drivers.Camera;
 using Kiosk.Service.Tests.Temperature;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Kiosk.Service.Tests.Camera;

@@ -3,11 +3,8 @@ using HealthCode.Formats;
 using HealthCode.Formats.Identity;
 using Kiosk.Core.Checkpoint;
 using Kiosk.Core.Identity;
-using Kiosk.Devices.Identity;
-using Kiosk.Simulation;
-using Kiosk.Service.Hosting;
 using Kiosk.Service.Tests.Deploy;
-using Kiosk.Service.Tests.Infrastructure;
+using Kiosk.Simulation;
 
 namespace Kiosk.Service.Tests.Checkpoint;
 

@@ -1,7 +1,7 @@
 using HealthCode.Formats;
 using Kiosk.Core.Checkpoint;
 using Kiosk.Core.Identity;
-using Kiosk.Devices.Identity;
+
 using static Kiosk.Service.Tests.Checkpoint.CardLoopHarness;
 
 namespace Kiosk.Service.Tests.Checkpoint;

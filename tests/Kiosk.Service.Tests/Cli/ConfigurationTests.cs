@@ -3,8 +3,8 @@ using System.Text.Json;
 using HealthCode.Formats;
 using HealthCode.Formats.Feed;
 using Kiosk.Service.Cli;
-using Kiosk.Core;
 using Kiosk.Service.Tests.Colors;
+
 using static Kiosk.Service.Tests.Colors.FeedWorld;
 
 namespace Kiosk.Service.Tests.Cli;

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Kiosk.Service.Cli;
-using Kiosk.Core;
 
 namespace Kiosk.Service.Tests.Cli;
 

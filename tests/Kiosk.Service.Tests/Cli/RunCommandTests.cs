@@ -1,5 +1,4 @@
 using Kiosk.Service.Cli;
-using Kiosk.Core;
 using Kiosk.Service.Tests.Infrastructure;
 
 namespace Kiosk.Service.Tests.Cli;

@@ -1,10 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using HealthCode.Formats;
-using Kiosk.Service.Cli;
-using Kiosk.Core;
 using Kiosk.Colors.Codes;
 using Kiosk.Drivers.QrDecoding;
+using Kiosk.Service.Cli;
 
 namespace Kiosk.Service.Tests.Codes;
 

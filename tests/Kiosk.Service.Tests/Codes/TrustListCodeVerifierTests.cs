@@ -1,6 +1,6 @@
 using HealthCode.Formats;
-using Kiosk.Core.Checkpoint;
 using Kiosk.Colors.Codes;
+using Kiosk.Core.Checkpoint;
 using Microsoft.Extensions.Options;
 
 namespace Kiosk.Service.Tests.Codes;

@@ -1,6 +1,6 @@
-using Kiosk.Core.Configuration;
 using HealthCode.Formats.Feed;
 using Kiosk.Colors;
+using Kiosk.Core.Configuration;
 using Kiosk.Fleet;
 
 namespace Kiosk.Service.Tests.Colors;

@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 using HealthCode.Formats;
 using HealthCode.Formats.Feed;
-using Kiosk.Core.Checkpoint;
 using Kiosk.Colors;
-using Kiosk.Fleet;
+using Kiosk.Core.Checkpoint;
+
 using static Kiosk.Service.Tests.Colors.FeedWorld;
 
 namespace Kiosk.Service.Tests.Colors;

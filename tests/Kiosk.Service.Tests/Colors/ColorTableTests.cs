@@ -1,6 +1,5 @@
 using HealthCode.Formats;
 using Kiosk.Colors;
-using Kiosk.Fleet;
 
 namespace Kiosk.Service.Tests.Colors;
 

@@ -1,7 +1,7 @@
 using HealthCode.Formats;
 using HealthCode.Formats.Feed;
 using Kiosk.Service.Cli;
-using Kiosk.Core;
+
 using static Kiosk.Service.Tests.Colors.FeedWorld;
 
 namespace Kiosk.Service.Tests.Colors;

@@ -2,10 +2,9 @@ using System.Diagnostics;
 using HealthCode.Formats;
 using HealthCode.Formats.Feed;
 using Kiosk.Colors;
-using Kiosk.Fleet;
 using Microsoft.Data.Sqlite;
-using Kiosk.Service.Tests.Infrastructure;
 using Xunit.Abstractions;
+
 using static Kiosk.Service.Tests.Colors.FeedWorld;
 
 namespace Kiosk.Service.Tests.Colors;

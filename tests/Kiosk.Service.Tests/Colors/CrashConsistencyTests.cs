@@ -2,8 +2,8 @@ using System.Diagnostics;
 using HealthCode.Formats;
 using HealthCode.Formats.Feed;
 using Kiosk.Colors;
-using Kiosk.Fleet;
 using Xunit.Abstractions;
+
 using static Kiosk.Service.Tests.Colors.FeedWorld;
 
 namespace Kiosk.Service.Tests.Colors;

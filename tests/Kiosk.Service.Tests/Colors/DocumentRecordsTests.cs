@@ -2,8 +2,8 @@ using HealthCode.Formats;
 using HealthCode.Formats.Feed;
 using HealthCode.Formats.Identity;
 using Kiosk.Colors;
-using Kiosk.Fleet;
 using Microsoft.Data.Sqlite;
+
 using static Kiosk.Service.Tests.Colors.FeedWorld;
 
 namespace Kiosk.Service.Tests.Colors;

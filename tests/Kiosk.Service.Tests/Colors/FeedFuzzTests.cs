@@ -4,7 +4,7 @@ using CsCheck;
 using HealthCode.Formats;
 using HealthCode.Formats.Feed;
 using Kiosk.Colors;
-using Kiosk.Fleet;
+
 using static Kiosk.Service.Tests.Colors.FeedWorld;
 
 namespace Kiosk.Service.Tests.Colors;

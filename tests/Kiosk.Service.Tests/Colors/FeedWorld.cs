@@ -2,9 +2,8 @@ using System.Security.Cryptography;
 using HealthCode.Formats;
 using HealthCode.Formats.Feed;
 using HealthCode.Formats.Identity;
-using Kiosk.Core.Checkpoint;
 using Kiosk.Colors;
-using Kiosk.Fleet;
+using Kiosk.Core.Checkpoint;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Kiosk.Service.Tests.Colors;

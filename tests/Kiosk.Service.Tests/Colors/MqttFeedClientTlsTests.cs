@@ -1,13 +1,12 @@
-using Kiosk.Core.Configuration;
 using HealthCode.Formats;
-using HealthCode.Formats.Feed;
 using Kiosk.Colors;
+using Kiosk.Core.Configuration;
 using Kiosk.Fleet;
 using Kiosk.Service.Tests.Fleet;
-using Kiosk.Service.Tests.Infrastructure;
-using Microsoft.Extensions.Options;
 using MQTTnet;
 using MQTTnet.Protocol;
+using Microsoft.Extensions.Options;
+
 using static Kiosk.Service.Tests.Colors.FeedWorld;
 
 namespace Kiosk.Service.Tests.Colors;

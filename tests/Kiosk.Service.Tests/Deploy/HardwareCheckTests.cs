@@ -1,8 +1,8 @@
 using System.Device.Gpio;
+using Kiosk.Core;
 using Kiosk.Drivers;
 using Kiosk.Drivers.Gpio;
 using Kiosk.Service.Hosting;
-using Kiosk.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;

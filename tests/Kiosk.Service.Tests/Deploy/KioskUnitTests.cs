@@ -1,5 +1,4 @@
 using Kiosk.Service.Hosting;
-using Kiosk.Core;
 
 namespace Kiosk.Service.Tests.Deploy;
 

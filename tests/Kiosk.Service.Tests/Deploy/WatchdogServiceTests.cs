@@ -1,6 +1,5 @@
 using Kiosk.Core.Checkpoint;
 using Kiosk.Service.Hosting;
-using Kiosk.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 

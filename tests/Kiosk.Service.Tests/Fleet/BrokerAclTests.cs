@@ -1,15 +1,13 @@
 using System.Collections.Concurrent;
 using HealthCode.Formats;
-using HealthCode.Formats.Feed;
 using Kiosk.Colors;
 using Kiosk.Fleet;
 using Kiosk.Service.Tests.Colors;
 using Kiosk.Service.Tests.Deploy;
-using Kiosk.Service.Tests.Infrastructure;
-using Microsoft.Extensions.Options;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
+using Microsoft.Extensions.Options;
 
 namespace Kiosk.Service.Tests.Fleet;
 

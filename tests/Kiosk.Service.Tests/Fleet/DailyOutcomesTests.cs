@@ -1,7 +1,6 @@
 using Kiosk.Core.Checkpoint;
 using Kiosk.Core.Events;
 using Kiosk.Fleet;
-using Kiosk.Mqtt;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Kiosk.Service.Tests.Fleet;

@@ -1,9 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
-using Kiosk.Fleet;
 using Kiosk.Mqtt;
 using Microsoft.Extensions.Logging.Abstractions;
-using Kiosk.Service.Tests.Infrastructure;
 
 namespace Kiosk.Service.Tests.Fleet;
 

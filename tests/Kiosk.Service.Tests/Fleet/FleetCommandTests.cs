@@ -1,10 +1,8 @@
 using System.Text;
-using System.Text.Json;
 using Kiosk.Core.Checkpoint;
-using Microsoft.Extensions.Time.Testing;
 using MQTTnet;
 using MQTTnet.Formatter;
-using Kiosk.Service.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Kiosk.Service.Tests.Fleet;
 

@@ -1,8 +1,6 @@
 using System.Text.Json;
 using Kiosk.Core.Checkpoint;
-using Kiosk.Core.Events;
 using MQTTnet.Formatter;
-using Kiosk.Service.Tests.Infrastructure;
 
 namespace Kiosk.Service.Tests.Fleet;
 

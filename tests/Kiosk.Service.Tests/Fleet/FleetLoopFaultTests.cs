@@ -1,14 +1,13 @@
+using Kiosk.Core;
 using Kiosk.Core.Checkpoint;
 using Kiosk.Fleet;
 using Kiosk.Mqtt;
-using Kiosk.Service.Tests.Infrastructure;
 using Kiosk.Service.Hosting;
-using Kiosk.Core;
+using MQTTnet;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using MQTTnet;
 
 namespace Kiosk.Service.Tests.Fleet;
 

@@ -1,8 +1,7 @@
-using Kiosk.Core.Checkpoint;
 using Kiosk.Colors;
+using Kiosk.Core.Checkpoint;
 using Kiosk.Fleet;
 using Kiosk.Mqtt;
-using Kiosk.Service.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 

@@ -3,7 +3,6 @@ using System.Text.RegularExpressions;
 using HealthCode.Formats;
 using Kiosk.Core.Checkpoint;
 using MQTTnet;
-using Kiosk.Service.Tests.Infrastructure;
 
 namespace Kiosk.Service.Tests.Fleet;
 

@@ -1,7 +1,5 @@
-using Kiosk.Fleet;
 using Kiosk.Mqtt;
 using MQTTnet;
-using Kiosk.Service.Tests.Infrastructure;
 
 namespace Kiosk.Service.Tests.Fleet;
 

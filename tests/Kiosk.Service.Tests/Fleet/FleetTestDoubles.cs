@@ -1,9 +1,6 @@
-using System.Collections.Concurrent;
 using HealthCode.Formats;
 using Kiosk.Core.Checkpoint;
-using Kiosk.Core.Events;
 using Kiosk.Fleet;
-using Kiosk.Mqtt;
 
 namespace Kiosk.Service.Tests.Fleet;
 

@@ -1,9 +1,7 @@
-using Kiosk.Core.Configuration;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
-using Kiosk.Fleet;
+using Kiosk.Core.Configuration;
 using Kiosk.Mqtt;
-using Kiosk.Service.Tests.Infrastructure;
 
 namespace Kiosk.Service.Tests.Fleet;
 

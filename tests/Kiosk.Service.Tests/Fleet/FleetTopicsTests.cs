@@ -1,7 +1,5 @@
 using Kiosk.Core.Configuration;
-using Kiosk.Fleet;
 using Kiosk.Mqtt;
-using Microsoft.Extensions.Options;
 
 namespace Kiosk.Service.Tests.Fleet;
 

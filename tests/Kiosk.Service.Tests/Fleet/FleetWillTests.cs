@@ -1,5 +1,4 @@
 using Kiosk.Service.Tests.FleetConsole;
-using Kiosk.Service.Tests.Infrastructure;
 
 namespace Kiosk.Service.Tests.Fleet;
 

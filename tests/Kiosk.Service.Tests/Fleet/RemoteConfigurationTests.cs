@@ -1,12 +1,11 @@
-using Kiosk.Core.Configuration;
 using System.Text;
 using System.Text.Json;
+using Kiosk.Core;
 using Kiosk.Core.Checkpoint;
+using Kiosk.Core.Configuration;
+using Kiosk.Devices.Temperature;
 using Kiosk.Fleet;
 using Kiosk.Mqtt;
-using Kiosk.Service.Hosting;
-using Kiosk.Core;
-using Kiosk.Devices.Temperature;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,7 +1,6 @@
 using Kiosk.Core.Checkpoint;
 using Kiosk.Core.Events;
 using Kiosk.Fleet;
-using Kiosk.Mqtt;
 using Kiosk.Service.Tests.Temperature;
 using Microsoft.Extensions.Logging.Abstractions;
 

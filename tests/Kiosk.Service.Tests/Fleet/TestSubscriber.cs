@@ -1,11 +1,10 @@
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
+using Kiosk.Service.Tests.Infrastructure;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
-
-using Kiosk.Service.Tests.Infrastructure;
 
 namespace Kiosk.Service.Tests.Fleet;
 

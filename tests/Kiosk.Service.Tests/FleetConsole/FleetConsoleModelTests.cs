@@ -1,10 +1,8 @@
 using System.Text;
 using System.Text.Json;
-using Kiosk.Service.Cli;
 using Kiosk.Core;
-using Kiosk.Fleet;
-using Kiosk.Mqtt;
 using Kiosk.FleetConsole;
+using Kiosk.Mqtt;
 
 namespace Kiosk.Service.Tests.FleetConsole;
 

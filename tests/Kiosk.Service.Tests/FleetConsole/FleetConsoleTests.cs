@@ -1,10 +1,8 @@
 using System.Text.Json;
 using Kiosk.Core.Checkpoint;
-using Kiosk.Fleet;
-using Kiosk.Mqtt;
 using Kiosk.FleetConsole;
+using Kiosk.Mqtt;
 using Kiosk.Service.Tests.Fleet;
-using Kiosk.Service.Tests.Infrastructure;
 using MQTTnet;
 using MQTTnet.Protocol;
 

@@ -3,7 +3,6 @@ using Kiosk.Core.Checkpoint;
 using Kiosk.Core.Events;
 using Kiosk.Service.Tests.Deploy;
 using Kiosk.Service.Tests.Fleet;
-using Kiosk.Service.Tests.Infrastructure;
 
 namespace Kiosk.Service.Tests.FleetConsole;
 

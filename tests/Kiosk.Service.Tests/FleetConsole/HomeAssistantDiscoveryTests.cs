@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json;
 using HealthCode.Formats;
 using Kiosk.Core.Checkpoint;
-using Kiosk.Fleet;
 using Kiosk.Mqtt;
 using Kiosk.Service.Tests.Fleet;
 

@@ -1,15 +1,11 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using HealthCode.Formats;
 using HealthCode.Formats.Identity;
-using Kiosk.Display;
+using Kiosk.Core;
 using Kiosk.Core.Checkpoint;
 using Kiosk.Core.Events;
-using Kiosk.Service.Hosting;
-using Kiosk.Core;
 using Kiosk.Service.Tests.Screen;
-using Microsoft.Extensions.Options;
 
 namespace Kiosk.Service.Tests.Identity;
 

@@ -1,10 +1,10 @@
 using System.Text;
-using Kiosk.Fleet;
-using Kiosk.Mqtt;
-using Kiosk.Service.Hosting;
 using Kiosk.Core;
 using Kiosk.Core.Identity;
 using Kiosk.Devices.Identity;
+using Kiosk.Fleet;
+using Kiosk.Mqtt;
+using Kiosk.Service.Hosting;
 using Kiosk.Service.Tests.Fleet;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,10 +1,8 @@
 using System.Text.Json;
 using Kiosk.Core.Checkpoint;
 using Kiosk.Service.Cli;
-using Kiosk.Core;
-using Kiosk.Simulation;
 using Kiosk.Service.Hosting;
-using Kiosk.Service.Tests.Infrastructure;
+using Kiosk.Simulation;
 using Microsoft.Extensions.Logging;
 
 namespace Kiosk.Service.Tests.Identity;

@@ -2,12 +2,11 @@ using System.Text.Json;
 using HealthCode.Formats;
 using Kiosk.Core.Checkpoint;
 using Kiosk.Service.Cli;
-using Kiosk.Core;
-using Kiosk.Simulation.Demo;
-using Kiosk.Simulation;
 using Kiosk.Service.Hosting;
-using Kiosk.Service.Tests.Infrastructure;
+using Kiosk.Simulation;
+using Kiosk.Simulation.Demo;
 using Microsoft.Extensions.Logging;
+
 using static Kiosk.Service.Tests.Identity.IdentityWorld;
 
 namespace Kiosk.Service.Tests.Identity;

@@ -1,9 +1,9 @@
-using System.Text.Json;
 using HealthCode.Formats;
-using Kiosk.Drivers.IdCard;
 using Kiosk.Core.Checkpoint;
+using Kiosk.Drivers.IdCard;
 using Kiosk.Simulation.Demo;
 using Microsoft.Extensions.DependencyInjection;
+
 using static Kiosk.Service.Tests.Identity.IdentityWorld;
 
 namespace Kiosk.Service.Tests.Identity;

@@ -1,12 +1,10 @@
-using Kiosk.Drivers.IdCard;
-using Kiosk.Core.Checkpoint;
-using Kiosk.Service.Hosting;
 using Kiosk.Core;
+using Kiosk.Core.Checkpoint;
 using Kiosk.Core.Identity;
 using Kiosk.Devices.Identity;
-using Kiosk.Simulation;
-using Kiosk.Service.Tests.Infrastructure;
+using Kiosk.Drivers.IdCard;
 using Kiosk.Service.Tests.Temperature;
+using Kiosk.Simulation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

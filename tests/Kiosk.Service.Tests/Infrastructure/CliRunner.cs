@@ -1,5 +1,4 @@
 using Kiosk.Service.Cli;
-using Kiosk.Core;
 
 namespace Kiosk.Service.Tests.Infrastructure;
 

@@ -1,12 +1,11 @@
 using System.Collections.Concurrent;
 using HealthCode.Formats;
+using Kiosk.Core;
 using Kiosk.Core.Checkpoint;
 using Kiosk.Core.Events;
 using Kiosk.Fleet;
 using Kiosk.Mqtt;
 using Kiosk.Service.Hosting;
-using Kiosk.Service.Tests.Infrastructure;
-using Kiosk.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -1,7 +1,6 @@
 using Kiosk.Colors;
 using Kiosk.Fleet;
 using Kiosk.Mqtt;
-using Kiosk.Service.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;

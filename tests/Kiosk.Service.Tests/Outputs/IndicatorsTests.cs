@@ -1,8 +1,8 @@
 using System.Device.Gpio;
-using Kiosk.Drivers.Gpio;
 using Kiosk.Core.Checkpoint;
 using Kiosk.Core.Events;
 using Kiosk.Devices.Outputs;
+using Kiosk.Drivers.Gpio;
 using Kiosk.Service.Tests.Screen;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;

@@ -1,5 +1,4 @@
 using Kiosk.Service.Cli;
-using Kiosk.Core;
 using SkiaSharp;
 
 namespace Kiosk.Service.Tests.Screen;

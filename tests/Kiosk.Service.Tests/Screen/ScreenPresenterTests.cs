@@ -1,9 +1,9 @@
-using Kiosk.Display;
-using Kiosk.Display.Sinks;
-using Kiosk.Display.Sinks.Framebuffer;
 using Kiosk.Core.Checkpoint;
 using Kiosk.Core.Events;
 using Kiosk.Devices.Screen;
+using Kiosk.Display;
+using Kiosk.Display.Sinks;
+using Kiosk.Display.Sinks.Framebuffer;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;

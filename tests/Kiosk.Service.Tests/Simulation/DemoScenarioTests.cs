@@ -1,10 +1,8 @@
 using Kiosk.Core.Checkpoint;
 using Kiosk.Service.Cli;
-using Kiosk.Core;
-using Kiosk.Simulation.Demo;
-using Kiosk.Simulation;
 using Kiosk.Service.Hosting;
-using Kiosk.Service.Tests.Infrastructure;
+using Kiosk.Simulation;
+using Kiosk.Simulation.Demo;
 using Microsoft.Extensions.Logging;
 
 namespace Kiosk.Service.Tests.Simulation;

@@ -1,7 +1,6 @@
-using Kiosk.Service.Cli;
 using Kiosk.Core;
+using Kiosk.Service.Cli;
 using Kiosk.Simulation;
-using Kiosk.Service.Hosting;
 
 namespace Kiosk.Service.Tests.Simulation;
 

@@ -2,14 +2,11 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Kiosk.Core.Checkpoint;
 using Kiosk.Service.Cli;
-using Kiosk.Core;
-using Kiosk.Simulation;
 using Kiosk.Service.Hosting;
-using Kiosk.Service.Tests.Colors;
 using Kiosk.Service.Tests.Fleet;
+using Kiosk.Simulation;
 using MQTTnet;
 using MQTTnet.Protocol;
-using Kiosk.Service.Tests.Infrastructure;
 
 namespace Kiosk.Service.Tests.Simulation;
 

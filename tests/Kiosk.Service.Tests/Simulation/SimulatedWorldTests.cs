@@ -1,12 +1,10 @@
 using System.Device.Gpio;
+using Kiosk.Devices.Outputs;
+using Kiosk.Devices.Temperature;
 using Kiosk.Drivers.Camera;
 using Kiosk.Drivers.Gpio;
 using Kiosk.Drivers.Mlx90614;
-using Kiosk.Devices.Outputs;
 using Kiosk.Simulation;
-using Kiosk.Service.Hosting;
-using Kiosk.Devices.Temperature;
-using Kiosk.Service.Tests.Infrastructure;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 

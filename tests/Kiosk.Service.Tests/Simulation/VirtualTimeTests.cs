@@ -1,5 +1,4 @@
 using Kiosk.Simulation;
-using Kiosk.Service.Hosting;
 
 namespace Kiosk.Service.Tests.Simulation;
 

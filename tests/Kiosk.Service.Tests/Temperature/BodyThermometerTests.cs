@@ -1,7 +1,7 @@
-using Kiosk.Core.Configuration;
-using Kiosk.Drivers.Mlx90614;
 using Kiosk.Core.Checkpoint;
+using Kiosk.Core.Configuration;
 using Kiosk.Devices.Temperature;
+using Kiosk.Drivers.Mlx90614;
 using Microsoft.Extensions.Options;
 
 namespace Kiosk.Service.Tests.Temperature;

@@ -1,8 +1,7 @@
 using System.Device.I2c;
-using Kiosk.Drivers.Mlx90614;
 using Kiosk.Core.Checkpoint;
 using Kiosk.Devices.Temperature;
-using Kiosk.Service.Tests.Infrastructure;
+using Kiosk.Drivers.Mlx90614;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

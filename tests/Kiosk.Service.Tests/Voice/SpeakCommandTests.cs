@@ -1,8 +1,7 @@
 using System.Diagnostics;
-using Kiosk.Service.Cli;
-using Kiosk.Core;
-using Kiosk.Devices.Voice;
 using Kiosk.Core.Checkpoint;
+using Kiosk.Devices.Voice;
+using Kiosk.Service.Cli;
 
 namespace Kiosk.Service.Tests.Voice;
 

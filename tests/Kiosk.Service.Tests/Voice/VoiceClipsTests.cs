@@ -1,8 +1,8 @@
-using Kiosk.Drivers.Audio;
 using Kiosk.Core.Checkpoint;
 using Kiosk.Core.Events;
-using Kiosk.Service.Tests.Screen;
 using Kiosk.Devices.Voice;
+using Kiosk.Drivers.Audio;
+using Kiosk.Service.Tests.Screen;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 

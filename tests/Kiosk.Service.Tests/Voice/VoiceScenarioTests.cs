@@ -1,11 +1,9 @@
-using Kiosk.Drivers.Audio;
 using Kiosk.Core.Checkpoint;
-using Kiosk.Service.Cli;
-using Kiosk.Core;
-using Kiosk.Simulation;
-using Kiosk.Service.Hosting;
-using Kiosk.Service.Tests.Infrastructure;
 using Kiosk.Devices.Voice;
+using Kiosk.Drivers.Audio;
+using Kiosk.Service.Cli;
+using Kiosk.Service.Hosting;
+using Kiosk.Simulation;
 using Microsoft.Extensions.Logging;
 
 namespace Kiosk.Service.Tests.Voice;

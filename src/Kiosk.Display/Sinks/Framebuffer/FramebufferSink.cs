@@ -1,4 +1,5 @@
 using SkiaSharp;
+
 using static Kiosk.Display.Sinks.Framebuffer.FramebufferInterop;
 
 namespace Kiosk.Display.Sinks.Framebuffer;

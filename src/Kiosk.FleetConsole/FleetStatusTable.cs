@@ -15,14 +15,14 @@ public static class FleetStatusTable
     /// <summary>0 when every kiosk is online, 1 when any is not (degraded, lost, offline, unreadable).</summary>
     public static int ExitCode(IReadOnlyCollection<KioskStatusRow> rows) => rows.All(r => r.State == KioskState.Online) ? 0 : 1;
 
-    /// <summary>The cells of one row.</summary>
+    /// <summary>The cells of one row: what came from the broker escaped (no control character) and bounded.</summary>
     public static string[] Cells(KioskStatusRow row, DateTimeOffset now) =>
     [
-        row.Site,
-        row.KioskId,
-        row.State,
-        row.Problems.Count == 0 ? "-" : string.Join(",", row.Problems),
-        row.Version ?? "-",
+        ConsoleText.Cell(row.Site),
+        ConsoleText.Cell(row.KioskId),
+        ConsoleText.Cell(row.State),
+        row.Problems.Count == 0 ? "-" : ConsoleText.Cell(string.Join(",", row.Problems), ConsoleText.FieldLength * 4),
+        row.Version is { } version ? ConsoleText.Cell(version) : "-",
         row.Seq?.ToString(CultureInfo.InvariantCulture) ?? "-",
         row.ColorDataAge(now) is { } age ? Duration(age) : "never",
         row.Thermometer,
@@ -70,7 +70,7 @@ public static class FleetStatusTable
     /// <summary><c>21 kiosks: 18 online, 2 degraded, 1 lost</c>.</summary>
     public static string Summary(IReadOnlyCollection<KioskStatusRow> rows)
     {
-        var counts = rows.GroupBy(r => r.State).OrderBy(g => g.First().Severity).Select(g => $"{g.Count()} {g.Key}");
+        var counts = rows.GroupBy(r => r.State).OrderBy(g => g.First().Severity).Select(g => $"{g.Count()} {ConsoleText.Cell(g.Key)}");
         return $"{rows.Count} kiosk{(rows.Count == 1 ? string.Empty : "s")}: {string.Join(", ", counts)}";
     }
 

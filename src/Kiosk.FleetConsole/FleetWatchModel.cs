@@ -16,6 +16,8 @@ internal sealed class FleetWatchModel
 
     private const int SeenCapacity = 200_000;
 
+    private const int MaxReasons = 32;
+
     private readonly string _prefix;
     private readonly string? _site;
     private readonly int _alertCapacity;
@@ -131,7 +133,7 @@ internal sealed class FleetWatchModel
         }
 
         var key = outcome.GetString() == "pass" ? "pass"
-            : root.TryGetProperty("reason", out var reason) && reason.ValueKind == JsonValueKind.String ? reason.GetString()! : "refer";
+            : root.TryGetProperty("reason", out var reason) && reason.ValueKind == JsonValueKind.String ? ConsoleText.Bound(reason.GetString())! : "refer";
         if (!Remember(id))
         {
             return; // at least once: a duplicate after a reconnect
@@ -148,6 +150,11 @@ internal sealed class FleetWatchModel
             buckets[minute] = bucket = new Dictionary<string, int>(StringComparer.Ordinal);
         }
 
+        if (bucket.Count >= MaxReasons && !bucket.ContainsKey(key))
+        {
+            key = "other"; // bounded: a publisher inventing reasons cannot grow the model
+        }
+
         bucket[key] = bucket.GetValueOrDefault(key) + 1;
     }
 
@@ -160,8 +167,8 @@ internal sealed class FleetWatchModel
         }
 
         var active = !root.TryGetProperty("active", out var a) || a.ValueKind != JsonValueKind.False;
-        var detail = root.TryGetProperty("detail", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString()! : string.Empty;
-        _alerts.AddFirst(new WatchedAlert(at, kiosk, kind.GetString()!, active, detail));
+        var detail = root.TryGetProperty("detail", out var d) && d.ValueKind == JsonValueKind.String ? ConsoleText.Bound(d.GetString(), ConsoleText.DetailLength)! : string.Empty;
+        _alerts.AddFirst(new WatchedAlert(at, kiosk, ConsoleText.Bound(kind.GetString())!, active, detail));
         while (_alerts.Count > _alertCapacity)
         {
             _alerts.RemoveLast();
@@ -186,6 +193,12 @@ internal sealed class FleetWatchModel
 
     private static bool TryRead(ReadOnlySpan<byte> payload, out JsonElement root)
     {
+        if (payload.Length > ConsoleText.MaxPayload)
+        {
+            root = default;
+            return false;
+        }
+
         try
         {
             using var document = JsonDocument.Parse(payload.ToArray());

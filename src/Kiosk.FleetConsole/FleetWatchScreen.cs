@@ -22,7 +22,7 @@ internal static class FleetWatchScreen
         var alertLines = Math.Min(alerts.Count, Math.Max(0, (height - lines.Count - 4) / 3));
         var tableRoom = Math.Max(2, height - lines.Count - (alertLines > 0 ? alertLines + 2 : 0));
         var cells = rows.Select(r => FleetStatusTable.Cells(r.Row, now)
-            .Concat([r.Pass.ToString(CultureInfo.InvariantCulture), r.Refer.ToString(CultureInfo.InvariantCulture), r.Reasons]).ToArray()).ToList();
+            .Concat([r.Pass.ToString(CultureInfo.InvariantCulture), r.Refer.ToString(CultureInfo.InvariantCulture), ConsoleText.Cell(r.Reasons, ConsoleText.FieldLength * 4)]).ToArray()).ToList();
         var table = FleetStatusTable.Align(Columns, cells, width, shrink: 3);
         if (table.Count > tableRoom)
         {
@@ -49,5 +49,9 @@ internal static class FleetWatchScreen
         return lines.Take(height).ToArray();
     }
 
-    private static string Cut(string text, int width) => text.Length > width ? text[..width] : text;
+    private static string Cut(string text, int width)
+    {
+        var printable = ConsoleText.Printable(text); // an alert's kiosk, kind and detail came from the broker
+        return printable.Length > width ? printable[..width] : printable;
+    }
 }

@@ -80,9 +80,19 @@ public sealed record KioskStatusRow(
             .ThenBy(r => r.KioskId, StringComparer.Ordinal)
             .ToArray();
 
-    /// <summary>Reads a retained status payload; never throws (a payload that is not mqtt.md's JSON is <see cref="Unreadable"/>).</summary>
+    /// <summary>
+    /// Reads a retained status payload; never throws (a payload that is not mqtt.md's JSON, or larger than
+    /// <see cref="ConsoleText.MaxPayload"/>, is <see cref="Unreadable"/>). Every text field is cut to
+    /// <see cref="ConsoleText.FieldLength"/> and at most <see cref="ConsoleText.MaxProblems"/> problems are kept, so a
+    /// hostile status costs the console a bounded amount of memory.
+    /// </summary>
     public static KioskStatusRow Parse(string site, string kioskId, ReadOnlySpan<byte> payload)
     {
+        if (payload.Length > ConsoleText.MaxPayload)
+        {
+            return UnreadableRow(site, kioskId);
+        }
+
         try
         {
             using var document = JsonDocument.Parse(payload.ToArray());
@@ -93,7 +103,7 @@ public sealed record KioskStatusRow(
             }
 
             var problems = root.TryGetProperty("problems", out var list) && list.ValueKind == JsonValueKind.Array
-                ? list.EnumerateArray().Where(p => p.ValueKind == JsonValueKind.String).Select(p => p.GetString()!).ToArray()
+                ? list.EnumerateArray().Where(p => p.ValueKind == JsonValueKind.String).Take(ConsoleText.MaxProblems).Select(p => ConsoleText.Bound(p.GetString())!).ToArray()
                 : [];
             string? feed = null;
             ulong? seq = null;
@@ -106,7 +116,7 @@ public sealed record KioskStatusRow(
             }
 
             var at = Instant(root, "at");
-            return new KioskStatusRow(site, kioskId, stateElement.GetString()!, problems, Text(root, "version"), Text(root, "bootId"), feed, seq, inSync, at, at);
+            return new KioskStatusRow(site, kioskId, ConsoleText.Bound(stateElement.GetString())!, problems, Text(root, "version"), Text(root, "bootId"), feed, seq, inSync, at, at);
         }
         catch (JsonException)
         {
@@ -119,7 +129,7 @@ public sealed record KioskStatusRow(
     private static KioskStatusRow UnreadableRow(string site, string kioskId) => new(site, kioskId, Unreadable, [], null, null, null, null, null, null, null);
 
     private static string? Text(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? ConsoleText.Bound(value.GetString()) : null;
 
     private static DateTimeOffset? Instant(JsonElement element, string name) =>
         Text(element, name) is { } text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value) ? value : null;

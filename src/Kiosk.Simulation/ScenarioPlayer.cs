@@ -22,7 +22,7 @@ public sealed partial class ScenarioPlayer
     private readonly TimeSpan _decisionTimeout;
 
     /// <param name="stepUp">Time between one visitor leaving and the next showing a code (≥ the duplicate window, so the same code twice in a row is decided twice).</param>
-    /// <param name="decisionTimeout">A visitor not decided in this time fails the scenario (the kiosk is stuck).</param>
+    /// <param name="decisionTimeout">A visitor not decided in this time (after its card is laid down, when it has one) fails the scenario (the kiosk is stuck).</param>
     public ScenarioPlayer(Scenario scenario, CheckpointLoop loop, ISimulatedWorld world, IFeedIngress feed, TimeProvider time, ILogger logger, TimeSpan stepUp, TimeSpan? decisionTimeout = null)
     {
         _scenario = scenario;
@@ -99,7 +99,10 @@ public sealed partial class ScenarioPlayer
                     _world.PressAssist();
                 }
 
-                using var timeout = new CancellationTokenSource(_decisionTimeout, _time);
+                // The limit runs from the last thing the visitor does: a card laid down late (the scenario allows
+                // up to MaxAtSeconds) still gets the whole limit to be decided.
+                var limit = _decisionTimeout + TimeSpan.FromSeconds(visitor.Card?.AtSeconds ?? 0);
+                using var timeout = new CancellationTokenSource(limit, _time);
                 using var waitDecision = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, timeout.Token);
                 DecisionRecord record;
                 try
@@ -108,7 +111,7 @@ public sealed partial class ScenarioPlayer
                 }
                 catch (OperationCanceledException) when (timeout.IsCancellationRequested)
                 {
-                    throw new TimeoutException($"visitor {i} was not decided within {_decisionTimeout.TotalSeconds:0} s of simulated time (kiosk {_loop.Phase} for {_loop.StageAge.TotalSeconds:0} s, last frame {_loop.FrameAge.TotalSeconds:0.0} s ago)");
+                    throw new TimeoutException($"visitor {i} was not decided within {limit.TotalSeconds:0} s of simulated time (kiosk {_loop.Phase} for {_loop.StageAge.TotalSeconds:0} s, last frame {_loop.FrameAge.TotalSeconds:0.0} s ago)");
                 }
 
                 // The visitor leaves with the decision, and with the card (placed or not yet).

@@ -209,10 +209,11 @@ internal static class FleetCommand
         var slash = name.IndexOf('/', StringComparison.Ordinal);
         if (slash > 0)
         {
-            (site, name) = (name[..slash], name[(slash + 1)..]);
+            (site, name) = (FleetCommandOptions.TopicName(name[..slash], "KIOSK's site", "a site name"), name[(slash + 1)..]);
         }
 
-        if (name.Length == 0 || name.IndexOfAny(['/', '+', '#']) >= 0 || name == FleetTopics.SiteWide)
+        FleetCommandOptions.TopicName(name, "KIOSK", "a kiosk id");
+        if (name == FleetTopics.SiteWide)
         {
             throw new KioskInputException($"'{name}' is not a kiosk id");
         }

@@ -43,12 +43,24 @@ internal sealed class FleetCommandOptions
     public string? Site(ParseResult parse)
     {
         var site = parse.GetValue(_site);
-        if (site is not null && (site.Length == 0 || site.IndexOfAny(['/', '+', '#']) >= 0))
+        return site is null ? null : TopicName(site, "--site", "a site name");
+    }
+
+    /// <summary>
+    /// <paramref name="value"/> when it is a topic level mqtt.md allows for a site or kiosk id (the character class of
+    /// <c>Kiosk:Site</c> and <c>Kiosk:KioskId</c>, <c>^[A-Za-z0-9_.-]{1,64}$</c>); otherwise one line naming it.
+    /// </summary>
+    public static string TopicName(string value, string what, string kind)
+    {
+        if (value.Length is > 0 and <= 64 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-'))
         {
-            throw new KioskInputException($"--site '{site}' is not a site name");
+            return value;
         }
 
-        return site;
+        var shown = value.Length <= 64 && value.All(c => !char.IsControl(c) && char.GetUnicodeCategory(c) != UnicodeCategory.Format)
+            ? $"'{value}'"
+            : $"({value.Length} characters{(value.Any(char.IsControl) ? ", with control characters" : string.Empty)})";
+        throw new KioskInputException($"{what} {shown} is not {kind}: 1-64 characters of A-Z a-z 0-9 _ . -");
     }
 
     /// <summary>The validated settings; a bad or missing setting is one line.</summary>

@@ -110,6 +110,37 @@ public sealed class FleetConsoleModelTests
     }
 
     [Fact]
+    public void AHostileRetainedStatusGivesATableAndAWatchWithNoControlCharacterAndBoundedWidth()
+    {
+        var hostile = """{"state":"degraded","version":"\u001b[2J\u001b]0;evil\u0007","problems":["\u001b[1A\u001b[Kfake_ok","\u202eokay\u0085"],"bootId":"\u009b31m"}""";
+        var huge = $$"""{"state":"online","version":"{{new string('v', 1024 * 1024)}}","problems":["{{new string('p', 1024 * 1024)}}"]}""";
+        var padded = $$"""{"state":"online","version":"{{new string('v', 20 * 1024)}}","problems":[{{string.Join(",", Enumerable.Repeat($"\"{new string('p', 300)}\"", 100))}}]}""";
+        var rows = KioskStatusRow.WorstFirst([Row("evil", hostile), Row("huge", huge), Row("padded", padded), Row("fine", """{"state":"online","version":"1.2.3"}""")], Now);
+
+        Assert.Equal(KioskStatusRow.Unreadable, rows.Single(r => r.KioskId == "huge").State); // over the payload bound: not parsed
+        var kept = rows.Single(r => r.KioskId == "padded");
+        Assert.True(kept.Version!.Length <= 64 && kept.Problems.Count <= 16 && kept.Problems.All(p => p.Length <= 64));
+
+        var lines = FleetStatusTable.Lines(rows, Now);
+        Assert.All(lines, l => Assert.DoesNotContain(l, c => char.IsControl(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format));
+        Assert.All(lines, l => Assert.True(l.Length < 600, $"{l.Length} characters"));
+        Assert.Contains(@"\u001b[2J", string.Join("\n", lines), StringComparison.Ordinal);
+
+        // --json keeps the text (JSON escapes it), bounded as it was kept.
+        var json = JsonDocument.Parse(FleetStatusTable.Json(rows, Now)).RootElement.GetProperty("kiosks").EnumerateArray().Single(k => k.GetProperty("kioskId").GetString() == "evil");
+        Assert.Equal("\u001b[2J\u001b]0;evil\u0007", json.GetProperty("version").GetString());
+
+        var model = new FleetWatchModel("kiosk/v1", null);
+        model.OnMessage("kiosk/v1/site-a/evil/status", Utf8(hostile), retained: true, Now);
+        model.OnMessage("kiosk/v1/site-a/padded/status", Utf8(padded), retained: true, Now);
+        model.OnMessage("kiosk/v1/site-a/evil/event/alert", Utf8($$"""{"eventId":"{{Guid.NewGuid()}}","at":"2026-05-01T07:59:00.000Z","kind":"\u001b[31mcamera_fault","active":true,"detail":"\u001b]0;pwned\u0007{{new string('d', 10_000)}}"}"""), retained: false, Now);
+        var screen = FleetWatchScreen.Render(model, "kiosk/v1", null, Now, 500, 40);
+        Assert.All(screen, l => Assert.DoesNotContain(l, c => char.IsControl(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format));
+        Assert.All(screen, l => Assert.True(l.Length <= 500, l));
+        Assert.Contains(screen, l => l.Contains(@"\u001b]0;pwned", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void DesiredDocumentsAreBuiltAsTheKioskParsesThemAndReasonsGoToTheirKeys()
     {
         var values = new Dictionary<string, string?>

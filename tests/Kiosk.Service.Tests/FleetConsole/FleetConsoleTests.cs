@@ -141,6 +141,20 @@ public sealed class FleetConsoleTests
     }
 
     [Fact]
+    public async Task ASiteOrKioskIdOutsideTheTopicLevelCharactersIsOneLineWithExitTwo()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        var mqtt = $"127.0.0.1:{broker.Port}";
+        var guard = TimeSpan.FromSeconds(60);
+        var huge = new string('k', 70_000);
+        CliRunner.AssertOneLineError(await CliRunner.RunAsync("fleet", "status", "--mqtt", mqtt, "--site", "a\u001b[2Jb").WaitAsync(guard), "--site (6 characters, with control characters) is not a site name");
+        CliRunner.AssertOneLineError(await CliRunner.RunAsync("fleet", "watch", "--mqtt", mqtt, "--site", huge).WaitAsync(guard), "--site (70000 characters) is not a site name");
+        CliRunner.AssertOneLineError(await CliRunner.RunAsync("fleet", "send", "k\u0007x", "ping", "--mqtt", mqtt).WaitAsync(guard), "KIOSK (3 characters, with control characters) is not a kiosk id");
+        CliRunner.AssertOneLineError(await CliRunner.RunAsync("fleet", "config", huge, "--set", "Checkpoint:FeverThresholdC=37.5", "--mqtt", mqtt).WaitAsync(guard), "KIOSK (70000 characters) is not a kiosk id");
+        CliRunner.AssertOneLineError(await CliRunner.RunAsync("fleet", "decommission", "si te/k01", "--mqtt", mqtt).WaitAsync(guard), "KIOSK's site 'si te' is not a site name");
+    }
+
+    [Fact]
     public async Task BadInputIsOneLineAndNothingHangsPastItsTimeout()
     {
         await using var broker = await MosquittoBroker.StartAsync();

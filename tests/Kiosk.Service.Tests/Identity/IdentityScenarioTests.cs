@@ -49,6 +49,20 @@ public sealed class IdentityScenarioTests : IDisposable
     }
 
     [Fact]
+    public async Task AVisitorWithNoCodeWhoseCardLiesDownAfterFiveMinutesIsDecidedNotTimedOut()
+    {
+        using var world = new IdentityWorld(Path.Combine(_dir, "scenario"));
+        var late = Person("王小明", 1980, 11);
+        world.Record(late);
+        var path = world.Write("document", [Visitor(0, null, late, cardAt: 299), Visitor(10, null, late, cardAt: 420)]);
+
+        var (results, events) = await PlayAsync(path, _dir);
+
+        Assert.All(results, r => Assert.NotNull(r.Record));
+        Assert.Equal(2, events.Count);
+    }
+
+    [Fact]
     public async Task DocumentModeEveryIdentityRuleOneEventPerVisitorViaCode()
     {
         using var world = new IdentityWorld(Path.Combine(_dir, "scenario"));

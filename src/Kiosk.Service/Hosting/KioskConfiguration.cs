@@ -6,20 +6,27 @@ using Microsoft.Extensions.Configuration.Json;
 namespace Kiosk.Service.Hosting;
 
 /// <summary>
-/// Where settings come from, lowest to highest: the shipped <c>appsettings.json</c>, <c>/etc/kiosk/kiosk.json</c>,
-/// <c>--config FILE</c>, environment variables prefixed <c>KIOSK_</c> (e.g. <c>KIOSK_Kiosk__KioskId</c>), then
-/// command-line overrides of the simulation. Every command builds its configuration here.
+/// Where settings come from, lowest to highest: the shipped <c>appsettings.json</c>, the defaults of the mode
+/// (<c>--simulate</c>'s own data directory, frame rate, no screens), <c>/etc/kiosk/kiosk.json</c>, <c>--config FILE</c>,
+/// environment variables prefixed <c>KIOSK_</c> (e.g. <c>KIOSK_Kiosk__KioskId</c>), then what was typed on the command
+/// line (<c>--mqtt</c>, <c>--screens</c>, <c>--data</c>, the scenario's feed, and the simulated camera that
+/// <c>--simulate</c> means). A mode's default never hides a file or a variable. Every command builds its configuration here.
 /// </summary>
 internal static class KioskConfiguration
 {
     public const string SystemConfigFile = "/etc/kiosk/kiosk.json";
 
-    public static void AddSources(IConfigurationBuilder builder, string? configFile, IReadOnlyDictionary<string, string?>? overrides = null, bool includeSystemFile = true)
+    public static void AddSources(IConfigurationBuilder builder, string? configFile, IReadOnlyDictionary<string, string?>? overrides = null, bool includeSystemFile = true, IReadOnlyDictionary<string, string?>? defaults = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         Guard(() =>
         {
             builder.Add(new BoundedJsonFileSource(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: false));
+            if (defaults is not null)
+            {
+                builder.AddInMemoryCollection(defaults);
+            }
+
             if (includeSystemFile)
             {
                 builder.Add(new BoundedJsonFileSource(SystemConfigFile, optional: true));
@@ -39,10 +46,10 @@ internal static class KioskConfiguration
     }
 
     /// <summary>Builds the configuration, turning a broken or unreadable file into one line.</summary>
-    public static IConfigurationRoot Build(string? configFile, IReadOnlyDictionary<string, string?>? overrides = null, bool includeSystemFile = true)
+    public static IConfigurationRoot Build(string? configFile, IReadOnlyDictionary<string, string?>? overrides = null, bool includeSystemFile = true, IReadOnlyDictionary<string, string?>? defaults = null)
     {
         var builder = new ConfigurationBuilder();
-        AddSources(builder, configFile, overrides, includeSystemFile);
+        AddSources(builder, configFile, overrides, includeSystemFile, defaults);
         IConfigurationRoot? root = null;
         Guard(() => root = builder.Build());
         return root!;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Kiosk.Core;
 using Kiosk.Core.Checkpoint;
 using Kiosk.Devices.Outputs;
@@ -30,18 +31,22 @@ internal static class KioskHost
             ApplicationName = "kiosk",
         });
 
+        // --simulate's defaults go under the files and the environment (KIOSK_Kiosk__DataDirectory wins); only what
+        // was typed on the command line goes over them. Two simulated kiosks started from one folder get a data
+        // directory each (per process) unless Kiosk:DataDirectory is configured.
+        var defaults = new Dictionary<string, string?>();
         var overrides = new Dictionary<string, string?>();
         if (options.Simulate)
         {
             overrides["Camera:Source"] = nameof(CameraSourceKind.Simulated);
             overrides["Display:FramebufferDevice"] = string.Empty;
-            overrides["Display:ScreensDirectory"] = options.ScreensDirectory ?? string.Empty;
-            if (options.ConfigFile is null)
+            defaults["Display:ScreensDirectory"] = string.Empty;
+            if (options.ScreensDirectory is { } screens)
             {
-                var data = Path.Combine(Path.GetTempPath(), "kiosk-simulate");
-                overrides["Kiosk:DataDirectory"] = data;
-                overrides["ColorFeed:DatabasePath"] = Path.Combine(data, "colors.db");
+                overrides["Display:ScreensDirectory"] = screens;
             }
+
+            defaults["Kiosk:DataDirectory"] = Path.Combine(Path.GetTempPath(), $"kiosk-simulate-{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}");
         }
 
         foreach (var (key, value) in options.BrokerOverrides())
@@ -49,7 +54,7 @@ internal static class KioskHost
             overrides[key] = value;
         }
 
-        KioskConfiguration.AddSources(builder.Configuration, options.ConfigFile, overrides, includeSystemFile: true);
+        KioskConfiguration.AddSources(builder.Configuration, options.ConfigFile, overrides, includeSystemFile: true, defaults);
         var dataDirectory = builder.Configuration["Kiosk:DataDirectory"] ?? "/var/lib/kiosk";
         Directory.CreateDirectory(dataDirectory);
 

@@ -62,11 +62,19 @@ internal static partial class SimulationRunner
     {
         // A persistent directory (--data) keeps the color store, the outbox and the event seq for the next run: a
         // day cut into segments, or a kiosk killed and started again, goes on where it was.
+        // Kiosk:DataDirectory configured (--config, KIOSK_Kiosk__DataDirectory) is persistent too: the run's own
+        // temporary directory is only a default, under the files and the environment.
         var persistent = options.DataDirectory is not null;
         var dataDirectory = persistent ? Directory.CreateDirectory(options.DataDirectory!).FullName : Directory.CreateTempSubdirectory("kiosk-sim-").FullName;
         try
         {
-            var configuration = KioskConfiguration.Build(options.ConfigFile, Overrides(scenario, options, dataDirectory), includeSystemFile: false);
+            var configuration = KioskConfiguration.Build(options.ConfigFile, Overrides(scenario, options), includeSystemFile: false, Defaults(dataDirectory));
+            if (!persistent && configuration["Kiosk:DataDirectory"] is { Length: > 0 } configured && configured != dataDirectory)
+            {
+                TryDelete(dataDirectory);
+                persistent = true;
+                dataDirectory = Directory.CreateDirectory(configured).FullName;
+            }
             var time = new VirtualTimeProvider(scenario.Start);
             var eventsFile = OpenEventsFile(options.EventsFile);
 
@@ -269,24 +277,39 @@ internal static partial class SimulationRunner
             Prompts = played.Where(p => (i == 0 || p.At >= result.SteppedUpAt) && (i == results.Count - 1 || p.At < results[i + 1].SteppedUpAt)).ToArray(),
         }).ToArray();
 
-    private static Dictionary<string, string?> Overrides(Scenario scenario, RunOptions options, string dataDirectory)
+    /// <summary>The run's defaults: under the configuration files and the environment.</summary>
+    private static Dictionary<string, string?> Defaults(string dataDirectory) => new()
+    {
+        ["Kiosk:DataDirectory"] = dataDirectory,
+
+        // Every simulated frame is rendered and decoded for real; 10 fps keeps an hour of scenario in
+        // seconds-to-minutes and still reads a code within 0.1 s of virtual time.
+        ["Camera:FramesPerSecond"] = "10",
+        ["Display:ScreensDirectory"] = string.Empty,
+    };
+
+    /// <summary>What the command line said: the scenario (its feed, key, trust list, identity mode), --data, --screens, --mqtt, and the simulated devices.</summary>
+    private static Dictionary<string, string?> Overrides(Scenario scenario, RunOptions options)
     {
         var overrides = new Dictionary<string, string?>
         {
-            ["Kiosk:DataDirectory"] = dataDirectory,
-            ["ColorFeed:DatabasePath"] = Path.Combine(dataDirectory, "colors.db"),
             ["ColorFeed:Feed"] = scenario.Feed,
             ["ColorFeed:AuthorityKey"] = Convert.ToBase64String(scenario.AuthorityKey),
             ["Camera:Source"] = nameof(CameraSourceKind.Simulated),
-
-            // Every simulated frame is rendered and decoded for real; 10 fps keeps an hour of scenario in
-            // seconds-to-minutes and still reads a code within 0.1 s of virtual time.
-            ["Camera:FramesPerSecond"] = "10",
             ["Display:FramebufferDevice"] = string.Empty,
-            ["Display:ScreensDirectory"] = options.ScreensDirectory ?? string.Empty,
             ["HealthCode:TrustListFile"] = scenario.TrustListFile ?? string.Empty,
             ["Identity:Mode"] = scenario.IdentityMode.ToString(),
         };
+        if (options.DataDirectory is not null)
+        {
+            overrides["Kiosk:DataDirectory"] = Path.GetFullPath(options.DataDirectory);
+        }
+
+        if (options.ScreensDirectory is { } screens)
+        {
+            overrides["Display:ScreensDirectory"] = screens;
+        }
+
         foreach (var (key, value) in options.BrokerOverrides())
         {
             overrides[key] = value;

@@ -65,6 +65,40 @@ public sealed class ConfigurationTests : IDisposable
     }
 
     [Fact]
+    public async Task SimulateKeepsTheDataDirectoryOfAKioskVariable()
+    {
+        var data = Path.Combine(_w.Directory, "simulated-kiosk-data");
+        var start = new ProcessStartInfo(CrashConsistencyTests.DotnetHost()) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "kiosk.dll"), "run", "--simulate", "--scenario", Path.Combine(Kiosk.Testing.SampleScenario.Directory, "scenario.json") })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["KIOSK_Kiosk__DataDirectory"] = data;
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(3)), "kiosk run --simulate did not finish");
+        await stdout;
+        Assert.True(process.ExitCode == 0, await stderr);
+        Assert.True(File.Exists(Path.Combine(data, "colors.db")), "the store is not in KIOSK_Kiosk__DataDirectory");
+    }
+
+    [Fact]
+    public void AModesDefaultsGoUnderTheFilesAndOnlyTheCommandLineGoesOver()
+    {
+        var config = WriteConfig("order.json", new { Kiosk = new { DataDirectory = "/from/config" }, Camera = new { FramesPerSecond = 25 } });
+        var root = Kiosk.Service.Hosting.KioskConfiguration.Build(
+            config,
+            overrides: new Dictionary<string, string?> { ["Camera:FramesPerSecond"] = "5" },
+            includeSystemFile: false,
+            defaults: new Dictionary<string, string?> { ["Kiosk:DataDirectory"] = "/default", ["Display:ScreensDirectory"] = "/default-screens" });
+        Assert.Equal("/from/config", root["Kiosk:DataDirectory"]); // --config over --simulate's default
+        Assert.Equal("/default-screens", root["Display:ScreensDirectory"]); // the default over appsettings.json
+        Assert.Equal("5", root["Camera:FramesPerSecond"]); // the command line over everything
+    }
+
+    [Fact]
     public async Task ColorsImportAndStatusReadTheirSettingsFromConfig()
     {
         var data = Path.Combine(_w.Directory, "from-config");

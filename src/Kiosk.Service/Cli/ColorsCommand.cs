@@ -36,8 +36,13 @@ internal static class ColorsCommand
         };
         import.SetAction((parse, cancellationToken) =>
         {
-            var settings = Resolve(parse, parse.GetValue(db), parse.GetValue(key), parse.GetValue(feed));
             var path = parse.GetValue(file)!;
+            if (Directory.Exists(path.FullName))
+            {
+                throw new KioskInputException($"{OneLine.Of(path.ToString())} is a directory, not a feed message file");
+            }
+
+            var settings = Resolve(parse, parse.GetValue(db), parse.GetValue(key), parse.GetValue(feed));
             byte[] bytes;
             try
             {

@@ -41,6 +41,12 @@ internal static class KioskCli
     {
         var root = CreateRoot();
         var parse = root.Parse(args);
+        if (parse.Errors.Count > 0 && UnknownCommand(parse) is { } unknownCommand)
+        {
+            stderr.WriteLine($"error: {unknownCommand}");
+            return 2;
+        }
+
         if (parse.Errors.Count > 0)
         {
             // The error naming what was typed ("Unrecognized command or argument 'x'") says more than the generic
@@ -103,6 +109,63 @@ internal static class KioskCli
             stderr.WriteLine($"error: {ex.GetType().Name}: {OneLine.Of(ex.Message)}");
             return 1;
         }
+    }
+
+    /// <summary>
+    /// <c>unknown command 'dmeo' (did you mean 'demo'?)</c>: the first token that is not a subcommand where the
+    /// command takes one, with the closest command by edit distance (a transposition is one edit), or the list when
+    /// none is close.
+    /// </summary>
+    private static string? UnknownCommand(ParseResult parse)
+    {
+        var command = parse.CommandResult.Command;
+        var names = command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name).ToArray();
+        if (names.Length == 0 || parse.UnmatchedTokens.FirstOrDefault() is not { Length: > 0 } typed || typed[0] == '-'
+            || parse.CommandResult.Tokens.Count > 0)
+        {
+            return null;
+        }
+
+        var shown = OneLine.Of(typed.Length > 64 ? typed[..64] + "…" : typed);
+        var closest = names.Select(n => (Name: n, Distance: EditDistance(typed.ToLowerInvariant(), n))).OrderBy(c => c.Distance).ThenBy(c => c.Name, StringComparer.Ordinal).First();
+        return closest.Distance <= Math.Max(2, closest.Name.Length / 2)
+            ? $"unknown command '{shown}' (did you mean '{closest.Name}'?)"
+            : $"unknown command '{shown}' (commands: {string.Join(", ", names)})";
+    }
+
+    /// <summary>Optimal string alignment distance: insertions, deletions, substitutions and adjacent transpositions.</summary>
+    internal static int EditDistance(string a, string b)
+    {
+        if (a.Length > 256 || b.Length > 256)
+        {
+            return int.MaxValue;
+        }
+
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (var i = 0; i <= a.Length; i++)
+        {
+            d[i, 0] = i;
+        }
+
+        for (var j = 0; j <= b.Length; j++)
+        {
+            d[0, j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                {
+                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+                }
+            }
+        }
+
+        return d[a.Length, b.Length];
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using System.Globalization;
 using Kiosk.Colors;
 using Kiosk.Core;
 using Kiosk.Core.Checkpoint;
+using Kiosk.Core.Configuration;
 using Kiosk.Devices.Voice;
 using Kiosk.Drivers.Audio;
 using Microsoft.Extensions.Configuration;
@@ -42,10 +43,20 @@ internal static class SpeakCommand
             options.Language = parse.GetValue(lang) ?? options.Language;
             options.Device = parse.GetValue(device) ?? options.Device;
             options.Volume = parse.GetValue(volume) ?? options.Volume;
-            var invalid = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
-            if (!System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options, new(options), invalid, validateAllProperties: true))
+            var failures = SectionValidator<VoiceOptions>.Check(VoiceOptions.Section, options).ToList();
+            if (failures.Count > 0)
             {
-                throw new KioskInputException(string.Join("; ", invalid.Select(r => r.ErrorMessage)).Replace("Voice:", "--", StringComparison.Ordinal));
+                // A value typed as an option is named as that option (--lang), one from the configuration as its key (Voice:Language).
+                var typed = new Dictionary<string, string?>(StringComparer.Ordinal)
+                {
+                    [$"{VoiceOptions.Section}:{nameof(VoiceOptions.Language)} "] = parse.GetValue(lang) is null ? null : "--lang ",
+                    [$"{VoiceOptions.Section}:{nameof(VoiceOptions.Device)} "] = parse.GetValue(device) is null ? null : "--device ",
+                    [$"{VoiceOptions.Section}:{nameof(VoiceOptions.Volume)} "] = parse.GetValue(volume) is null ? null : "--volume ",
+                };
+                throw new KioskInputException(string.Join("; ", failures.Select(line =>
+                    typed.FirstOrDefault(t => t.Value is not null && line.StartsWith(t.Key, StringComparison.Ordinal)) is { Value: { } option, Key: { } key }
+                        ? option + line[key.Length..]
+                        : line)));
             }
 
             var alerts = new InMemoryAlerts();

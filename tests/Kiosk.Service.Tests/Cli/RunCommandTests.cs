@@ -139,5 +139,5 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task UnknownCommand() => AssertOneLineError(await RunAsync("fly"), "Unrecognized command or argument 'fly'");
+    public async Task UnknownCommand() => AssertOneLineError(await RunAsync("fly"), "unknown command 'fly' (commands: run, ");
 }

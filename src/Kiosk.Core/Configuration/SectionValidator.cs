@@ -23,7 +23,8 @@ public sealed class SectionValidator<T>(string section, IConfiguration? configur
     public ValidateOptionsResult Validate(string? name, T options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var failures = Check(Section, options).ToList();
+        var failures = Shape().ToList();
+        failures.AddRange(Check(Section, options));
         foreach (var (key, replacement) in removedKeys ?? new Dictionary<string, string>())
         {
             if (configuration?[$"{Section}:{key}"] is not null)
@@ -33,6 +34,54 @@ public sealed class SectionValidator<T>(string section, IConfiguration? configur
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>
+    /// What the binder would skip without a word: a section that is a value (<c>"Voice": 5</c>) or an array
+    /// (<c>"Checkpoint": [1,2]</c>) instead of an object, and an enum-valued key that holds a number
+    /// (<c>"Identity": {"Mode": 3}</c>) or no defined name.
+    /// </summary>
+    private IEnumerable<string> Shape()
+    {
+        if (configuration is null)
+        {
+            yield break;
+        }
+
+        var section = configuration.GetSection(Section);
+        if (section.Value is { Length: > 0 })
+        {
+            yield return $"{Section} must be an object of keys, not a value";
+            yield break;
+        }
+
+        var children = section.GetChildren().ToList();
+        // Any index among the keys: an array in one file (the others' keys are merged beside it).
+        if (children.Any(c => int.TryParse(c.Key, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _)))
+        {
+            yield return $"{Section} must be an object of keys, not an array";
+            yield break;
+        }
+
+        foreach (var property in typeof(T).GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance))
+        {
+            var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            if (!type.IsEnum)
+            {
+                continue;
+            }
+
+            var key = section.GetSection(property.Name);
+            var names = Enum.GetNames(type);
+            if (key.GetChildren().Any())
+            {
+                yield return $"{Section}:{property.Name} must be one of {string.Join(", ", names)}, not an object or array";
+            }
+            else if (key.Value is { Length: > 0 } text && !names.Contains(text.Trim(), StringComparer.OrdinalIgnoreCase))
+            {
+                yield return $"{Section}:{property.Name} must be one of {string.Join(", ", names)} (got '{OneLine.Of(text.Length > 64 ? text[..64] + "…" : text)}')";
+            }
+        }
     }
 
     /// <summary>The failures of <paramref name="options"/> as one line each, every one naming its key under <paramref name="section"/>.</summary>

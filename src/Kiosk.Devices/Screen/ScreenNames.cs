@@ -15,13 +15,12 @@ public static class ScreenNames
     public static string Of(PromptKind kind) =>
         string.Concat(kind.ToString().Select((c, i) => char.IsUpper(c) && i > 0 ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 
-    /// <summary>The screen of a name (snake_case, case-insensitive; <c>place-card</c> and <c>placecard</c> too); null when unknown.</summary>
+    /// <summary>The screen of a name, exactly as <see cref="All"/> spells it (<c>place_card</c>); null when unknown.</summary>
     public static PromptKind? Parse(string name)
     {
-        var key = name.Trim().ToLowerInvariant().Replace('-', '_');
         foreach (var kind in Enum.GetValues<PromptKind>())
         {
-            if (key == Of(kind) || key == kind.ToString().ToLowerInvariant())
+            if (string.Equals(name, Of(kind), StringComparison.Ordinal))
             {
                 return kind;
             }

@@ -62,6 +62,8 @@ public sealed class RunCommandTests : IDisposable
     [InlineData("{ \"Checkpoint\": { \"FeverThresholdC\": 80 } }", "FeverThresholdC")]
     [InlineData("{ \"Checkpoint\": { \"PassHold\": \"x\" } }", "configuration is invalid: Checkpoint:PassHold is not a valid duration")]
     [InlineData("{ \"HealthCode\": { \"SkewSeconds\": 60 } }", "configuration is invalid: HealthCode:SkewSeconds is removed: the skew of codes is Checkpoint:ClockSkew")]
+    [InlineData("{ \"Voice\": 5 }", "Voice must be an object of keys, not a value")]
+    [InlineData("{ \"Checkpoint\": [1, 2] }", "Checkpoint must be an object of keys, not an array")]
     public async Task InvalidSettingIsNamed(string json, string expected)
     {
         var scenarioDir = Path.Combine(_dir, "s");

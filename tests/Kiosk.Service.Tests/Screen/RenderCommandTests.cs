@@ -96,6 +96,8 @@ public sealed class RenderCommandTests : IDisposable
 
     [Theory]
     [InlineData("--screen", "green")]
+    [InlineData("--screen", " idle")]
+    [InlineData("--screen", "IDLE")]
     [InlineData("--screen", "pass", "--size", "800by480")]
     [InlineData("--screen", "pass", "--lang", "fr")]
     [InlineData("--screen", "refer", "--refer", "nope")]
@@ -106,6 +108,10 @@ public sealed class RenderCommandTests : IDisposable
         Assert.StartsWith("error: ", err, StringComparison.Ordinal);
         Assert.Single(err.TrimEnd().Split('\n'));
         Assert.DoesNotContain("   at ", err, StringComparison.Ordinal);
+        if (args[1] is " idle" or "IDLE")
+        {
+            Assert.Contains("(expected one of: idle, measuring, pass, refer, offline, fault, place_card)", err, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

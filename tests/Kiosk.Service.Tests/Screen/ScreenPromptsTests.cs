@@ -17,8 +17,9 @@ public sealed class ScreenPromptsTests
         Assert.Equal(looks.Count, looks.Distinct().Count());
 
         Assert.Equal(["idle", "measuring", "pass", "refer", "offline", "fault", "place_card"], ScreenNames.All);
-        Assert.Equal(PromptKind.PlaceCard, ScreenNames.Parse("place-card"));
-        Assert.Equal(PromptKind.PlaceCard, ScreenNames.Parse(" PlaceCard "));
+        Assert.Equal(PromptKind.PlaceCard, ScreenNames.Parse("place_card"));
+        Assert.Null(ScreenNames.Parse("place-card")); // names are exact
+        Assert.Null(ScreenNames.Parse(" PlaceCard "));
         Assert.Null(ScreenNames.Parse("green"));
     }
 

@@ -197,6 +197,15 @@ public sealed record Scenario(
             {
                 imageFile = img.ValueKind == JsonValueKind.String ? img.GetString()! : throw new KioskInputException($"scenario {path}: {where}.qrImage must be a file name");
                 image = ReadReferenced(baseDirectory, imageFile, $"{where}.qrImage", path, InputLimits.ImageBytes);
+                try
+                {
+                    // Decoded once here, so a bad image stops the scenario before it starts, not at its visitor.
+                    using var decoded = Kiosk.Drivers.QrDecoding.LumaImage.DecodeBitmap(image);
+                }
+                catch (InvalidDataException ex)
+                {
+                    throw new KioskInputException($"scenario {path}: {where}.qrImage {imageFile}: {ex.Message}");
+                }
             }
 
             if (qr is not null && image is not null)
@@ -215,7 +224,17 @@ public sealed record Scenario(
                 temperature = tc;
             }
 
-            var assist = v.TryGetProperty("assist", out var assistElement) && assistElement.ValueKind == JsonValueKind.True;
+            var assist = false;
+            if (v.TryGetProperty("assist", out var assistElement) && assistElement.ValueKind != JsonValueKind.Null)
+            {
+                assist = assistElement.ValueKind switch
+                {
+                    JsonValueKind.True => true,
+                    JsonValueKind.False => false,
+                    _ => throw new KioskInputException($"scenario {path}: {where}.assist must be true or false"),
+                };
+            }
+
             var noise = v.TryGetProperty("sensorNoiseC", out var noiseElement) && noiseElement.ValueKind != JsonValueKind.Null
                 ? NonNegativeNumber(noiseElement, $"{where}.sensorNoiseC", path, max: 10)
                 : 0;

@@ -39,7 +39,7 @@ public sealed class ScenarioFileTests : IDisposable
             ("trust.json", "{\"issuers\":[]}"u8.ToArray()),
             ("trust.cose", [1, 2, 3]),
             ("batch-0002.cose", [4, 5]),
-            ("v2.png", [9]));
+            ("v2.png", TinyPng()));
 
         var scenario = Scenario.Load(path);
 
@@ -51,7 +51,7 @@ public sealed class ScenarioFileTests : IDisposable
         Assert.Equal([4, 5], scenario.FeedMessages[1].Bytes);
         Assert.Equal(4, scenario.Visitors.Count);
         Assert.Equal("HCN1:ABC", scenario.Visitors[0].Qr);
-        Assert.Equal([9], scenario.Visitors[1].QrImage);
+        Assert.Equal(TinyPng(), scenario.Visitors[1].QrImage);
         Assert.False(scenario.Visitors[2].ShowsCode);
         Assert.True(scenario.Visitors[2].Assist);
         Assert.Null(scenario.Visitors[3].BodyTemperatureC);
@@ -101,6 +101,25 @@ public sealed class ScenarioFileTests : IDisposable
         var path = Path.Combine(_dir, "latin1.json");
         File.WriteAllBytes(path, [.. "{ \"start\": \"2026-11-25T08:00:00Z\", \"feed\": \""u8, 0xC9, 0x74, .. "\", \"authorityKey\": \"AA==\", \"visitors\": [] }"u8]);
         Assert.Contains("is not UTF-8 text", Assert.Throws<KioskInputException>(() => Scenario.Load(path)).Message);
+    }
+
+    private static byte[] TinyPng()
+    {
+        using var bitmap = new SkiaSharp.SKBitmap(4, 4);
+        using var image = SkiaSharp.SKImage.FromBitmap(bitmap);
+        using var data = image.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100);
+        return data.ToArray();
+    }
+
+    [Fact]
+    public void AWrongJsonTypeOrAnImageThatDoesNotDecodeIsAnErrorBeforeTheRun()
+    {
+        var assist = Assert.Throws<KioskInputException>(() => Scenario.Load(Write($$"""{ {{Head}}, "visitors": [ { "qr": null, "assist": "yes" } ] }""")));
+        Assert.Contains("visitors[0].assist must be true or false", assist.Message, StringComparison.Ordinal);
+        Assert.False(Scenario.Load(Write($$"""{ {{Head}}, "visitors": [ { "qr": null, "assist": false } ] }""")).Visitors[0].Assist);
+
+        var image = Assert.Throws<KioskInputException>(() => Scenario.Load(Write($$"""{ {{Head}}, "visitors": [ { "qr": "HCN1:A" }, { "qrImage": "broken.png" } ] }""", ("broken.png", "not an image"u8.ToArray()))));
+        Assert.Contains("visitors[1].qrImage broken.png", image.Message, StringComparison.Ordinal);
     }
 
     [Fact]

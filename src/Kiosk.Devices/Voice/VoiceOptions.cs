@@ -94,6 +94,12 @@ public sealed class VoiceOptions : IValidatableObject
             return true;
         }
 
+        if (!IsTimeZoneId(trimmed))
+        {
+            // The id names a file under the system's zoneinfo: a path of its own (/dev/zero, ../) is no id.
+            return false;
+        }
+
         try
         {
             zone = TimeZoneInfo.FindSystemTimeZoneById(trimmed);
@@ -104,6 +110,11 @@ public sealed class VoiceOptions : IValidatableObject
             return false;
         }
     }
+
+    /// <summary>A tz database id: <c>Area/Location</c> segments of letters, digits, <c>_</c>, <c>+</c> and <c>-</c> (<c>UTC</c>, <c>Asia/Shanghai</c>, <c>Etc/GMT-8</c>).</summary>
+    private static bool IsTimeZoneId(string text) =>
+        text.Length <= 64
+        && text.Split('/').All(segment => segment.Length > 0 && char.IsAsciiLetter(segment[0]) && segment.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '+' or '-'));
 
     /// <inheritdoc/>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

@@ -198,6 +198,19 @@ public sealed class VoicePrompterTests
         Assert.Empty(rig.Alerts.Active);
     }
 
+    [Theory]
+    [InlineData("/dev/zero")]
+    [InlineData("../../../dev/zero")]
+    [InlineData("Asia/../../../../dev/urandom")]
+    [InlineData("Asia/Shang hai")]
+    public void ATimeZoneThatIsAPathIsNoTimeZoneId(string zone)
+    {
+        Assert.False(VoiceOptions.TryParseTimeZone(zone, out _));
+        Assert.True(VoiceOptions.TryParseTimeZone("Asia/Shanghai", out _));
+        Assert.True(VoiceOptions.TryParseTimeZone("Etc/GMT-8", out _));
+        Assert.True(VoiceOptions.TryParseTimeZone("UTC", out _));
+    }
+
     [Fact]
     public async Task ThePrompterNeverOpensASinkForADeviceThatIsNotPlainEvenPastValidation()
     {

@@ -72,6 +72,26 @@ public sealed class FleetRemoteConfigurationTests
         await manager.WaitUntilAsync(() => host.Checkpoint.CurrentValue.FeverThresholdC == 37.3, "the kiosk back on its files");
     }
 
+    [Fact]
+    public async Task FleetConfigOfAVoiceDeviceThatIsAShellPipeReportsTheKeyRejectedAndNothingRuns()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        using var data = new TempDirectory();
+        using var host = new RemoteConfigurationTests.Host(data.Path, voice: true);
+        await using var manager = await TestSubscriber.StartAsync(broker.Port, $"{Kiosk}/config/reported");
+        await using var kiosk = FleetTestKiosk.Create(broker.Port, data.Path, remoteConfiguration: host.Remote);
+        await kiosk.StartAsync();
+        await manager.WaitForAsync(_ => true, "the reported configuration on connect");
+        var marker = Path.Combine(data.Path, "piped");
+
+        var result = await CliRunner.RunAsync("fleet", "config", "kiosk-01", "--set", $"Voice:Device=file:'|touch {marker}',raw", "--mqtt", $"127.0.0.1:{broker.Port}");
+
+        Assert.Equal(1, result.Code);
+        Assert.Contains($"Voice:Device=file:'|touch {marker}',raw  rejected  Voice:Device 'file:'|touch {marker}',raw' must be a plain ALSA device name", result.Out, StringComparison.Ordinal);
+        Assert.Null(host.Remote.AppliedVersion);
+        Assert.False(File.Exists(marker));
+    }
+
     private static MqttApplicationMessage Desired(string json) =>
         new MqttApplicationMessageBuilder().WithTopic($"{Kiosk}/config/desired").WithPayload(json).WithQualityOfServiceLevel(MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce).WithRetainFlag(true).Build();
 }

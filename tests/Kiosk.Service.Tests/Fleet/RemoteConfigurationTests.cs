@@ -4,6 +4,7 @@ using Kiosk.Core;
 using Kiosk.Core.Checkpoint;
 using Kiosk.Core.Configuration;
 using Kiosk.Devices.Temperature;
+using Kiosk.Devices.Voice;
 using Kiosk.Fleet;
 using Kiosk.Mqtt;
 using Microsoft.Extensions.Configuration;
@@ -20,7 +21,7 @@ public sealed class RemoteConfigurationTests
     /// <summary>A host-like composition: base settings, the runtime source last, options monitors, registrations.</summary>
     internal sealed class Host : IDisposable
     {
-        public Host(string dataDirectory, IDictionary<string, string?>? baseSettings = null)
+        public Host(string dataDirectory, IDictionary<string, string?>? baseSettings = null, bool voice = false)
         {
             Source = new RuntimeConfigurationSource(dataDirectory);
             var settings = new Dictionary<string, string?>
@@ -48,6 +49,12 @@ public sealed class RemoteConfigurationTests
             services.AddSection<ThermometerOptions>(Root, ThermometerOptions.Section);
             services.AddRuntimeSetting<CheckpointOptions>(CheckpointOptions.Section);
             services.AddRuntimeSetting<ThermometerOptions>(ThermometerOptions.Section, typeof(ThermometerOptions).GetProperties().Select(p => p.Name).Except(["BusId", "Address"]));
+            if (voice)
+            {
+                services.AddSection<VoiceOptions>(Root, VoiceOptions.Section);
+                services.AddRuntimeSetting<VoiceOptions>(VoiceOptions.Section, ["Device", "Volume"]);
+            }
+
             Provider = services.BuildServiceProvider();
             Remote = new RemoteConfiguration(Source, Root, Provider.GetServices<RuntimeSettingRegistration>(), Provider.GetRequiredService<IOptions<KioskOptions>>(), Provider.GetRequiredService<IOptions<FleetOptions>>(), new FakeTimeProvider(new DateTimeOffset(2026, 5, 1, 8, 0, 0, TimeSpan.Zero)), NullLogger<RemoteConfiguration>.Instance);
         }

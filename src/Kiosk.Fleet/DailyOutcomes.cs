@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Kiosk.Core.Events;
+using Kiosk.Core.Inputs;
 using Kiosk.Mqtt;
 
 namespace Kiosk.Fleet;
@@ -16,6 +17,9 @@ public sealed class DailyOutcomes
 {
     /// <summary>The file name in the data directory.</summary>
     public const string FileName = "fleet-today.json";
+
+    /// <summary>The file holds a date and two counts: a few dozen bytes.</summary>
+    private const long MaxFileBytes = 64 * 1024;
 
     private readonly DecisionCounters _counters;
     private readonly TimeProvider _time;
@@ -82,7 +86,7 @@ public sealed class DailyOutcomes
 
         try
         {
-            using var document = JsonDocument.Parse(File.ReadAllBytes(_path));
+            using var document = JsonDocument.Parse(BoundedFile.ReadAllBytes(_path, MaxFileBytes));
             var root = document.RootElement;
             return (DateOnly.ParseExact(root.GetProperty("date").GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture), root.GetProperty("pass").GetInt64(), root.GetProperty("refer").GetInt64());
         }

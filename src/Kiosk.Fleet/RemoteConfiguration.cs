@@ -181,11 +181,15 @@ public sealed partial class RemoteConfiguration
                 return new ConfigApplyResult("rejected", document.Version, $"version {document.Version} is older than the applied version {applied}");
             }
 
-            if (document.Version == applied)
+            if (document.Version == applied && SameValues(provider.Values, document.Values))
             {
-                return SameValues(provider.Values, document.Values)
-                    ? new ConfigApplyResult("unchanged", document.Version, null)
-                    : new ConfigApplyResult("rejected", document.Version, $"version {applied} was already applied with other settings; raise the version");
+                return new ConfigApplyResult("unchanged", document.Version, null);
+            }
+
+            // The last version cannot be raised: it may be published again with other settings, so no version pins a kiosk.
+            if (document.Version == applied && applied != DesiredDocument.MaxVersion)
+            {
+                return new ConfigApplyResult("rejected", document.Version, $"version {applied} was already applied with other settings; raise the version");
             }
         }
 

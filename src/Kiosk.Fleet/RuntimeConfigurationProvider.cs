@@ -1,3 +1,4 @@
+using Kiosk.Core.Inputs;
 using Kiosk.Mqtt;
 using Microsoft.Extensions.Configuration;
 
@@ -44,7 +45,7 @@ public sealed class RuntimeConfigurationProvider : ConfigurationProvider
 
             try
             {
-                var document = DesiredDocument.Parse(File.ReadAllBytes(_path));
+                var document = DesiredDocument.Parse(BoundedFile.ReadAllBytes(_path, InputLimits.ConfigurationBytes));
                 Data = new Dictionary<string, string?>(document.Values, StringComparer.OrdinalIgnoreCase);
                 AppliedVersion = document.Version;
             }

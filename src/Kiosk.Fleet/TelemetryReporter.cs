@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Kiosk.Core.Checkpoint;
 using Kiosk.Core.Events;
+using Kiosk.Core.Inputs;
 using Kiosk.Mqtt;
 using MQTTnet.Protocol;
 using Microsoft.Extensions.Logging;
@@ -163,7 +164,8 @@ public sealed partial class TelemetryReporter
                 return null;
             }
 
-            var text = File.ReadAllText(_thermalZone).Trim();
+            // sysfs reports a page for every attribute; the value is a few digits.
+            var text = System.Text.Encoding.ASCII.GetString(BoundedFile.ReadAllBytes(_thermalZone, 4096)).Trim();
             return double.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var milli) ? Math.Round(milli / 1000.0, 1) : null;
         }
         catch (IOException)

@@ -71,7 +71,12 @@ public static class FleetConfigurator
             version = Math.Max(version, ReportedVersions(reported).Max());
         }
 
-        version++;
+        if (version >= DesiredDocument.MaxVersion)
+        {
+            throw new KioskInputException($"the desired configuration of {target.KioskId} is at version {version.ToString(CultureInfo.InvariantCulture)}, the last there is ({DesiredDocument.MaxVersion.ToString(CultureInfo.InvariantCulture)}); publish the whole desired document with version {DesiredDocument.MaxVersion.ToString(CultureInfo.InvariantCulture)} to change it (docs/mqtt.md, Remote configuration)");
+        }
+
+        version = checked(version + 1);
         foreach (var key in unset)
         {
             foreach (var existing in values.Keys.Where(k => k.Equals(key, StringComparison.OrdinalIgnoreCase) || k.StartsWith(key + ":", StringComparison.OrdinalIgnoreCase)).ToArray())

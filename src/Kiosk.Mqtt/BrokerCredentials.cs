@@ -1,5 +1,7 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
+using Kiosk.Core;
+using Kiosk.Core.Inputs;
 using MQTTnet;
 
 namespace Kiosk.Mqtt;
@@ -24,7 +26,7 @@ public static class BrokerCredentials
         if (options.CaFile.Length > 0)
         {
             pinned = new X509Certificate2Collection();
-            pinned.ImportFromPemFile(options.CaFile);
+            pinned.ImportFromPem(ReadPem(options, "CaFile", options.CaFile));
             if (pinned.Count == 0)
             {
                 throw new InvalidOperationException($"{options.Section}:CaFile '{options.CaFile}' holds no certificate");
@@ -77,6 +79,35 @@ public static class BrokerCredentials
         return chain.Build(leaf);
     }
 
+    /// <summary>
+    /// A file of the TLS material, at most <see cref="InputLimits.CertificateBytes"/> and only a regular file: a path
+    /// to <c>/dev/zero</c> is one line naming the key, not gigabytes read.
+    /// </summary>
+    private static byte[] Read(BrokerSecurity options, string key, string path)
+    {
+        try
+        {
+            return BoundedFile.ReadRegularFile(path, InputLimits.CertificateBytes);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            throw new KioskInputException($"{options.Section}:{key}: {OneLine.Of(ex.Message)}");
+        }
+    }
+
+    private static string ReadPem(BrokerSecurity options, string key, string path)
+    {
+        var bytes = Read(options, key, path);
+        try
+        {
+            return BoundedFile.Utf8Text(bytes, path);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new KioskInputException($"{options.Section}:{key}: {OneLine.Of(ex.Message)}");
+        }
+    }
+
     private static X509Certificate2? LoadClientCertificate(BrokerSecurity options)
     {
         if (options.ClientCertFile.Length == 0)
@@ -87,12 +118,14 @@ public static class BrokerCredentials
         var extension = Path.GetExtension(options.ClientCertFile).ToLowerInvariant();
         if (extension is ".pfx" or ".p12")
         {
-            return X509CertificateLoader.LoadPkcs12FromFile(options.ClientCertFile, options.ClientCertPassword.Length > 0 ? options.ClientCertPassword : null);
+            var pfx = Read(options, "ClientCertFile", options.ClientCertFile);
+            return X509CertificateLoader.LoadPkcs12(pfx, options.ClientCertPassword.Length > 0 ? options.ClientCertPassword : null);
         }
 
-        using var pem = options.ClientKeyFile.Length > 0
-            ? X509Certificate2.CreateFromPemFile(options.ClientCertFile, options.ClientKeyFile)
-            : X509Certificate2.CreateFromPemFile(options.ClientCertFile);
+        // A key in the certificate's own file when there is no key file (as CreateFromPemFile does).
+        var certificatePem = ReadPem(options, "ClientCertFile", options.ClientCertFile);
+        var keyPem = options.ClientKeyFile.Length > 0 ? ReadPem(options, "ClientKeyFile", options.ClientKeyFile) : certificatePem;
+        using var pem = X509Certificate2.CreateFromPem(certificatePem, keyPem);
 
         // SslStream wants a key it can use from the platform store: round-trip through PKCS#12.
         return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);

@@ -10,6 +10,13 @@ namespace Kiosk.Mqtt;
 /// </summary>
 public sealed record DesiredDocument(long Version, IReadOnlyDictionary<string, string?> Values)
 {
+    /// <summary>
+    /// The largest version: 2^53 − 1, the largest integer every JSON reader holds exactly (RFC 8259 §6). Versions are
+    /// 1 to this; a document outside is invalid, so no document can pin a kiosk at a version that cannot grow. The
+    /// last version may be published again with other settings (docs/mqtt.md, "Remote configuration").
+    /// </summary>
+    public const long MaxVersion = (1L << 53) - 1;
+
     /// <summary>Parses and flattens; throws <see cref="FormatException"/> with a one-line reason.</summary>
     public static DesiredDocument Parse(ReadOnlySpan<byte> json)
     {
@@ -31,9 +38,9 @@ public sealed record DesiredDocument(long Version, IReadOnlyDictionary<string, s
                 throw new FormatException("the desired document must be a JSON object");
             }
 
-            if (!root.TryGetProperty("version", out var versionElement) || versionElement.ValueKind != JsonValueKind.Number || !versionElement.TryGetInt64(out var version) || version < 0)
+            if (!root.TryGetProperty("version", out var versionElement) || versionElement.ValueKind != JsonValueKind.Number || !versionElement.TryGetInt64(out var version) || version is < 1 or > MaxVersion)
             {
-                throw new FormatException("the desired document needs an integer \"version\" ≥ 0");
+                throw new FormatException($"the desired document needs an integer \"version\" from 1 to {MaxVersion.ToString(CultureInfo.InvariantCulture)}");
             }
 
             var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);

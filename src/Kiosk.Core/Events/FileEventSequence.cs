@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Kiosk.Core.Inputs;
 
 namespace Kiosk.Core.Events;
 
@@ -55,10 +56,11 @@ public sealed class FileEventSequence : IEventSequence
     {
         try
         {
-            var bytes = File.ReadAllBytes(path);
+            // Eight bytes; anything longer is not ours (read no further than that).
+            var bytes = BoundedFile.ReadAllBytes(path, 64);
             return bytes.Length == 8 ? Math.Max(0, BinaryPrimitives.ReadInt64LittleEndian(bytes)) : 0;
         }
-        catch (FileNotFoundException)
+        catch (Exception ex) when (ex is FileNotFoundException or InputTooLargeException)
         {
             return 0;
         }

@@ -23,6 +23,35 @@ public static class BoundedFile
         return ReadAllBytes(stream, limit, path);
     }
 
+    /// <summary>
+    /// All bytes of the regular file <paramref name="path"/> (a link is followed), at most <paramref name="limit"/>:
+    /// for files that configuration names (a CA, a client certificate, a voice clip), where a device
+    /// (<c>/dev/zero</c>, <c>/dev/urandom</c>), a pipe or a socket is a mistake or an attack, refused before its
+    /// bytes are held. A device and a pipe are told apart from a file as the kernel reports them: a pipe cannot seek,
+    /// a character device has no size yet yields bytes.
+    /// </summary>
+    /// <exception cref="InvalidDataException">Not a regular file.</exception>
+    /// <exception cref="InputTooLargeException">The file holds more than <paramref name="limit"/> bytes.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file may not be read (or is a directory).</exception>
+    public static byte[] ReadRegularFile(string path, long limit)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1, FileOptions.SequentialScan);
+        if (!stream.CanSeek)
+        {
+            throw NotRegular(path);
+        }
+
+        if (stream.Length == 0)
+        {
+            // An empty file reads nothing; /dev/zero and /dev/urandom report no size and never end.
+            return stream.ReadByte() < 0 ? [] : throw NotRegular(path);
+        }
+
+        return ReadAllBytes(stream, limit, path);
+    }
+
     /// <summary>All bytes of <paramref name="stream"/>, at most <paramref name="limit"/>; <paramref name="name"/> names the input in the error.</summary>
     public static byte[] ReadAllBytes(Stream stream, long limit, string name)
     {
@@ -79,6 +108,8 @@ public static class BoundedFile
         : bytes >= 1 << 20 && bytes % (1 << 20) == 0 ? $"{bytes >> 20} MiB"
         : bytes >= 1 << 10 && bytes % (1 << 10) == 0 ? $"{bytes >> 10} KiB"
         : $"{bytes} bytes";
+
+    private static InvalidDataException NotRegular(string path) => new($"{path} is not a regular file (a device, pipe or socket)");
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 }

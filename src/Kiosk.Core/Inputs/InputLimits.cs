@@ -14,6 +14,9 @@ public static class InputLimits
     /// <summary>A JSON trust list file: thousands of issuer certificates.</summary>
     public const long TrustListBytes = 16L << 20;
 
+    /// <summary>A PEM or PFX file (a CA, a client certificate or its key): a chain of a few certificates is a few KiB.</summary>
+    public const long CertificateBytes = 1L << 20;
+
     /// <summary>A configuration file (JSON).</summary>
     public const long ConfigurationBytes = 4L << 20;
 

@@ -1,5 +1,6 @@
 using Kiosk.Core;
 using Kiosk.Core.Checkpoint;
+using Kiosk.Core.Inputs;
 using Kiosk.Drivers.Audio;
 using Microsoft.Extensions.Logging;
 
@@ -61,7 +62,8 @@ public sealed partial class VoiceClips
 
             try
             {
-                _clips[key] = PcmClip.ReadWavFile(path, key);
+                // Bounded and regular only: a link to /dev/zero is one bad clip, not the kiosk out of memory.
+                _clips[key] = PcmClip.ReadWav(BoundedFile.ReadRegularFile(path, PcmClip.MaxWavBytes), key);
                 _fromSite.Add(key);
                 LogSiteClip(logger, path);
             }

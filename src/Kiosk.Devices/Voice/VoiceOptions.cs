@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
+using Kiosk.Drivers.Audio;
 
 namespace Kiosk.Devices.Voice;
 
@@ -14,7 +15,11 @@ public sealed class VoiceOptions : IValidatableObject
     /// <summary>Speak at all. Off: no prompt, and an <c>audio_fault</c> clears.</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>ALSA playback device (<c>aplay -L</c>): <c>default</c>, <c>default:CARD=Headphones</c> (Pi jack), <c>default:CARD=vc4hdmi0</c> (Pi HDMI), <c>plughw:CARD=Device</c> (USB).</summary>
+    /// <summary>
+    /// ALSA playback device (<c>aplay -L</c>): <c>default</c>, <c>default:CARD=Headphones</c> (Pi jack),
+    /// <c>default:CARD=vc4hdmi0</c> (Pi HDMI), <c>plughw:CARD=Device</c> (USB), or a PCM the system's ALSA
+    /// configuration defines; only a plain name (<see cref="AlsaDeviceName.IsPlain"/>), never a plugin string.
+    /// </summary>
     [Required]
     public string Device { get; set; } = "default";
 
@@ -89,6 +94,12 @@ public sealed class VoiceOptions : IValidatableObject
             return true;
         }
 
+        if (!IsTimeZoneId(trimmed))
+        {
+            // The id names a file under the system's zoneinfo: a path of its own (/dev/zero, ../) is no id.
+            return false;
+        }
+
         try
         {
             zone = TimeZoneInfo.FindSystemTimeZoneById(trimmed);
@@ -100,6 +111,11 @@ public sealed class VoiceOptions : IValidatableObject
         }
     }
 
+    /// <summary>A tz database id: <c>Area/Location</c> segments of letters, digits, <c>_</c>, <c>+</c> and <c>-</c> (<c>UTC</c>, <c>Asia/Shanghai</c>, <c>Etc/GMT-8</c>).</summary>
+    private static bool IsTimeZoneId(string text) =>
+        text.Length <= 64
+        && text.Split('/').All(segment => segment.Length > 0 && char.IsAsciiLetter(segment[0]) && segment.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '+' or '-'));
+
     /// <inheritdoc/>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -108,9 +124,10 @@ public sealed class VoiceOptions : IValidatableObject
             yield return new ValidationResult("Voice:Language must be zh, en or both", [nameof(Language)]);
         }
 
-        if (string.IsNullOrWhiteSpace(Device) || Device.Any(char.IsControl))
+        if (!AlsaDeviceName.IsPlain(Device))
         {
-            yield return new ValidationResult("Voice:Device must be an ALSA device name such as default or default:CARD=Headphones", [nameof(Device)]);
+            // A PCM string is ALSA configuration (file:'|cmd' runs a shell): only plain names, from files or the fleet.
+            yield return new ValidationResult($"Voice:Device '{AlsaDeviceName.Printable(Device)}' must be {AlsaDeviceName.Expected}", [nameof(Device)]);
         }
 
         if (QuietFrom.HasValue != QuietTo.HasValue)

@@ -153,6 +153,13 @@ public sealed partial class VoicePrompter
             _playing = playing;
         }
 
+        if (!AlsaDeviceName.IsPlain(options.Device))
+        {
+            // Validation refuses such a name; checked here too, so no sink is ever opened on one.
+            RaiseFault(options.Device, $"the ALSA device '{AlsaDeviceName.Printable(options.Device)}' is refused: expected {AlsaDeviceName.Expected}");
+            return;
+        }
+
         var sink = SinkFor(options.Device);
         try
         {

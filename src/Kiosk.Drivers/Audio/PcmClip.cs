@@ -164,18 +164,31 @@ public sealed class PcmClip
         }
     }
 
-    /// <summary>Reads a WAV file (see <see cref="ReadWav(ReadOnlySpan{byte}, string)"/>).</summary>
+    /// <summary>The largest WAV file read: <see cref="MaxDuration"/> at the highest accepted rate in stereo, plus 64 KiB of other chunks (5.6 MiB).</summary>
+    public static long MaxWavBytes { get; } = (long)(MaxDuration.TotalSeconds * MaxSampleRate * 2 * sizeof(short)) + 64 * 1024;
+
+    /// <summary>
+    /// Reads a WAV file (see <see cref="ReadWav(ReadOnlySpan{byte}, string)"/>), at most <see cref="MaxWavBytes"/>:
+    /// the limit holds while reading, so a device or a growing file stops there.
+    /// </summary>
     /// <exception cref="InvalidDataException">Not a WAV the kiosk can play; the message says why.</exception>
     public static PcmClip ReadWavFile(string path, string name)
     {
-        var info = new FileInfo(path);
-        var limit = (long)(MaxDuration.TotalSeconds * MaxSampleRate * 2 * sizeof(short)) + 64 * 1024;
-        if (info.Exists && info.Length > limit)
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1, FileOptions.SequentialScan);
+        var bytes = new byte[MaxWavBytes + 1];
+        var length = 0;
+        int read;
+        while (length < bytes.Length && (read = stream.Read(bytes, length, bytes.Length - length)) > 0)
         {
-            throw new InvalidDataException($"{info.Length} bytes: longer than {MaxDuration.TotalSeconds:0} s at any accepted format");
+            length += read;
         }
 
-        return ReadWav(File.ReadAllBytes(path), name);
+        if (length > MaxWavBytes)
+        {
+            throw new InvalidDataException($"more than {MaxWavBytes} bytes: longer than {MaxDuration.TotalSeconds:0} s at any accepted format");
+        }
+
+        return ReadWav(bytes.AsSpan(0, length), name);
     }
 
     /// <summary>

@@ -31,7 +31,11 @@ public sealed record GpioMachine(string? Model, IReadOnlyList<int> Chips, bool L
         var modelFile = Path.Combine(root, "proc/device-tree/model");
         if (File.Exists(modelFile))
         {
-            model = File.ReadAllText(modelFile).TrimEnd('\0', '\n', ' ');
+            // A model string is a few dozen bytes: read no more than 256.
+            using var stream = File.OpenRead(modelFile);
+            var buffer = new byte[256];
+            var length = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+            model = System.Text.Encoding.UTF8.GetString(buffer, 0, length).TrimEnd('\0', '\n', ' ');
         }
 
         var chips = new List<int>();

@@ -41,6 +41,12 @@ internal static class SpeakCommand
             var options = new VoiceOptions();
             KioskCli.Configuration(parse).GetSection(VoiceOptions.Section).Bind(options);
             options.Language = parse.GetValue(lang) ?? options.Language;
+            if (parse.GetValue(device) is { } asked && !AlsaDeviceName.IsPlain(asked))
+            {
+                // ALSA parses a device name as configuration: file:'|cmd' would run cmd.
+                throw new KioskInputException($"--device '{AlsaDeviceName.Printable(asked)}' must be {AlsaDeviceName.Expected}");
+            }
+
             options.Device = parse.GetValue(device) ?? options.Device;
             options.Volume = parse.GetValue(volume) ?? options.Volume;
             var failures = SectionValidator<VoiceOptions>.Check(VoiceOptions.Section, options).ToList();

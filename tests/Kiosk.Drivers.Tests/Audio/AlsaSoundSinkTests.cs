@@ -17,7 +17,7 @@ public sealed class AlsaSoundSinkTests : IDisposable
     {
         var raw = Path.Combine(_directory, "out.raw");
         var clip = PcmClipTests.Sine("tone", 16000, 1, 440, TimeSpan.FromMilliseconds(400));
-        var sink = new AlsaSoundSink($"file:FILE={raw},FORMAT=raw", TimeProvider.System);
+        var sink = AlsaSoundSink.ForPluginTests($"file:FILE={raw},FORMAT=raw", TimeProvider.System);
 
         await sink.PlayAsync(clip, CancellationToken.None);
 
@@ -36,7 +36,7 @@ public sealed class AlsaSoundSinkTests : IDisposable
     {
         var raw = Path.Combine(_directory, "cut.raw");
         var clip = PcmClipTests.Sine("long", 16000, 1, 440, TimeSpan.FromSeconds(20));
-        var sink = new AlsaSoundSink($"file:FILE={raw},FORMAT=raw", TimeProvider.System, lead: TimeSpan.FromMilliseconds(100));
+        var sink = AlsaSoundSink.ForPluginTests($"file:FILE={raw},FORMAT=raw", TimeProvider.System, lead: TimeSpan.FromMilliseconds(100));
         using var cut = new CancellationTokenSource(TimeSpan.FromSeconds(1));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sink.PlayAsync(clip, cut.Token));

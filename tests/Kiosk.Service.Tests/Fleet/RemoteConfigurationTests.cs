@@ -4,6 +4,7 @@ using Kiosk.Core;
 using Kiosk.Core.Checkpoint;
 using Kiosk.Core.Configuration;
 using Kiosk.Devices.Temperature;
+using Kiosk.Devices.Voice;
 using Kiosk.Fleet;
 using Kiosk.Mqtt;
 using Microsoft.Extensions.Configuration;
@@ -20,7 +21,7 @@ public sealed class RemoteConfigurationTests
     /// <summary>A host-like composition: base settings, the runtime source last, options monitors, registrations.</summary>
     internal sealed class Host : IDisposable
     {
-        public Host(string dataDirectory, IDictionary<string, string?>? baseSettings = null)
+        public Host(string dataDirectory, IDictionary<string, string?>? baseSettings = null, bool voice = false)
         {
             Source = new RuntimeConfigurationSource(dataDirectory);
             var settings = new Dictionary<string, string?>
@@ -48,6 +49,12 @@ public sealed class RemoteConfigurationTests
             services.AddSection<ThermometerOptions>(Root, ThermometerOptions.Section);
             services.AddRuntimeSetting<CheckpointOptions>(CheckpointOptions.Section);
             services.AddRuntimeSetting<ThermometerOptions>(ThermometerOptions.Section, typeof(ThermometerOptions).GetProperties().Select(p => p.Name).Except(["BusId", "Address"]));
+            if (voice)
+            {
+                services.AddSection<VoiceOptions>(Root, VoiceOptions.Section);
+                services.AddRuntimeSetting<VoiceOptions>(VoiceOptions.Section, ["Device", "Volume"]);
+            }
+
             Provider = services.BuildServiceProvider();
             Remote = new RemoteConfiguration(Source, Root, Provider.GetServices<RuntimeSettingRegistration>(), Provider.GetRequiredService<IOptions<KioskOptions>>(), Provider.GetRequiredService<IOptions<FleetOptions>>(), new FakeTimeProvider(new DateTimeOffset(2026, 5, 1, 8, 0, 0, TimeSpan.Zero)), NullLogger<RemoteConfiguration>.Instance);
         }
@@ -195,5 +202,56 @@ public sealed class RemoteConfigurationTests
         Assert.Equal("broker.example", settings.GetProperty("Fleet").GetProperty("Host").GetString());
         Assert.Equal("kiosk-01", settings.GetProperty("Kiosk").GetProperty("KioskId").GetString());
         Assert.Equal(JsonValueKind.Null, host.Reported().GetProperty("version").ValueKind);
+    }
+
+    [Theory]
+    [InlineData("9223372036854775807")]
+    [InlineData("9007199254740992")]
+    [InlineData("0")]
+    [InlineData("-1")]
+    [InlineData("1e3")]
+    public void AVersionOutsideOneToTheLargestJsonSafeIntegerIsAnInvalidDocument(string version)
+    {
+        using var data = new TempDirectory();
+        using var host = new Host(data.Path);
+        Assert.True(host.Apply("""{"version":5,"Checkpoint":{"FeverThresholdC":37.5}}""").Applied);
+
+        var result = host.Apply("{\"version\":" + version + ",\"Checkpoint\":{\"FeverThresholdC\":38.0}}");
+
+        Assert.Equal("rejected", result.Status);
+        Assert.Null(result.Version);
+        Assert.Contains("\"version\" from 1 to 9007199254740991", result.Reason);
+        Assert.Equal(5, host.Remote.AppliedVersion);
+        Assert.Equal(37.5, host.Checkpoint.CurrentValue.FeverThresholdC);
+    }
+
+    [Fact]
+    public void TheLastVersionMayBePublishedAgainWithOtherSettingsSoNoVersionPinsTheKiosk()
+    {
+        using var data = new TempDirectory();
+        using var host = new Host(data.Path);
+        Assert.True(host.Apply("""{"version":9007199254740991,"Checkpoint":{"FeverThresholdC":37.5}}""").Applied);
+
+        var same = host.Apply("""{"version":9007199254740991,"Checkpoint":{"FeverThresholdC":37.5}}""");
+        var other = host.Apply("""{"version":9007199254740991}""");
+
+        Assert.Equal("unchanged", same.Status);
+        Assert.True(other.Applied, other.Reason);
+        Assert.Equal(37.3, host.Checkpoint.CurrentValue.FeverThresholdC);
+        Assert.Equal("rejected", host.Apply("""{"version":7,"Checkpoint":{"FeverThresholdC":37.5}}""").Status);
+    }
+
+    [Fact]
+    public void AStoredDocumentWithAnOverflowingVersionIsIgnoredAtStartAndTheKioskRunsOnItsFiles()
+    {
+        using var data = new TempDirectory();
+        File.WriteAllText(Path.Combine(data.Path, RuntimeConfigurationSource.FileName), """{"version":9223372036854775807,"Checkpoint":{"FeverThresholdC":38.0}}""");
+
+        using var host = new Host(data.Path);
+
+        Assert.Null(host.Remote.AppliedVersion);
+        Assert.Contains("from 1 to 9007199254740991", host.Source.Provider.LoadError);
+        Assert.Equal(37.3, host.Checkpoint.CurrentValue.FeverThresholdC);
+        Assert.True(host.Apply("""{"version":1,"Checkpoint":{"FeverThresholdC":37.5}}""").Applied);
     }
 }

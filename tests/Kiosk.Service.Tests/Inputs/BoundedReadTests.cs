@@ -27,6 +27,24 @@ public sealed class BoundedReadTests : IDisposable
     }
 
     [Fact]
+    public void ARegularFileIsReadAndADeviceOrALinkToOneIsRefusedWithoutReadingIt()
+    {
+        var file = Path.Combine(_dir, "ca.pem");
+        File.WriteAllText(file, "pem");
+        var link = Path.Combine(_dir, "ca-link.pem");
+        File.CreateSymbolicLink(link, "/dev/zero");
+        var empty = Path.Combine(_dir, "empty");
+        File.WriteAllBytes(empty, []);
+
+        Assert.Equal("pem"u8.ToArray(), BoundedFile.ReadRegularFile(file, 1 << 20));
+        Assert.Empty(BoundedFile.ReadRegularFile(empty, 1 << 20));
+        Assert.Equal("/dev/zero is not a regular file (a device, pipe or socket)", Assert.Throws<InvalidDataException>(() => BoundedFile.ReadRegularFile("/dev/zero", 1 << 20)).Message);
+        Assert.Equal("/dev/urandom is not a regular file (a device, pipe or socket)", Assert.Throws<InvalidDataException>(() => BoundedFile.ReadRegularFile("/dev/urandom", 1 << 20)).Message);
+        Assert.Equal($"{link} is not a regular file (a device, pipe or socket)", Assert.Throws<InvalidDataException>(() => BoundedFile.ReadRegularFile(link, 1 << 20)).Message);
+        Assert.Throws<InputTooLargeException>(() => BoundedFile.ReadRegularFile(file, 2));
+    }
+
+    [Fact]
     public void AStreamThatCannotSeekIsCountedAsItIsRead()
     {
         using var stream = new NonSeekable(new MemoryStream(new byte[200_000]));

@@ -55,6 +55,28 @@ public sealed class SpeakCommandTests : IDisposable
         Assert.StartsWith("error: unknown prompt 'green' (expected one of: idle, idle-card, measuring, pass", unknown.Error);
     }
 
+    [Fact]
+    public async Task ADeviceNameAlsaWouldTurnIntoAShellPipeIsOneLineAndRunsNothing()
+    {
+        var marker = Path.Combine(_home, "piped");
+        var config = Path.Combine(_home, "piped.json");
+        await File.WriteAllTextAsync(config, $$"""{ "Voice": { "ClipsDirectory": "", "Device": "file:'|touch {{marker}}',raw" } }""");
+
+        var asked = await InProcessAsync("speak", "idle", "--device", $"file:'|touch {marker}',raw", "--config", await EmptyConfigAsync());
+        var configured = await InProcessAsync("speak", "idle", "--config", config);
+
+        foreach (var (code, _, error) in new[] { asked, configured })
+        {
+            Assert.Equal(2, code);
+            var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.StartsWith("error: ", line);
+            Assert.Contains("must be a plain ALSA device name", line);
+        }
+
+        Assert.StartsWith("error: --device 'file:'|touch", asked.Error);
+        Assert.False(File.Exists(marker), "the pipe's command ran");
+    }
+
     private async Task<string> EmptyConfigAsync()
     {
         var config = Path.Combine(_home, "kiosk.json");

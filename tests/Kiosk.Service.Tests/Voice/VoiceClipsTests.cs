@@ -60,6 +60,22 @@ public sealed class VoiceClipsTests : IDisposable
     }
 
     [Fact]
+    public void ARecordingThatLinksToAnEndlessDeviceIsOneAlertAndTheDefaultClip()
+    {
+        File.CreateSymbolicLink(Path.Combine(_dir, "idle.zh.wav"), "/dev/zero");
+        File.CreateSymbolicLink(Path.Combine(_dir, "pass.zh.wav"), "/dev/urandom");
+
+        var clips = new VoiceClips(_dir, _alerts, NullLogger<VoiceClips>.Instance);
+
+        Assert.Equal(2, _events.Alerts.Count);
+        Assert.All(_events.Alerts, a => Assert.Contains("is not a regular file", a.Detail));
+        Assert.Contains(_events.Alerts, a => a.Detail.Contains(Path.Combine(_dir, "idle.zh.wav"), StringComparison.Ordinal));
+        Assert.Equal(VoiceClips.LoadDefault(PromptTable.Idle.Name, "zh").Duration, clips.Get(PromptTable.Idle.Name, "zh")!.Duration);
+        Assert.Equal(VoiceClips.LoadDefault(PromptTable.Pass.Name, "zh").Duration, clips.Get(PromptTable.Pass.Name, "zh")!.Duration);
+        Assert.Empty(clips.FromSite);
+    }
+
+    [Fact]
     public void NoDirectoryMeansTheDefaults()
     {
         var clips = new VoiceClips(Path.Combine(_dir, "absent"), _alerts, NullLogger<VoiceClips>.Instance);

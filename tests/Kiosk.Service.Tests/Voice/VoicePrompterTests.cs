@@ -2,11 +2,14 @@ using System.Text;
 using Kiosk.Core;
 using Kiosk.Core.Checkpoint;
 using Kiosk.Core.Events;
+using Kiosk.Colors;
 using Kiosk.Devices.Voice;
 using Kiosk.Drivers.Audio;
 using Kiosk.Fleet;
 using Kiosk.Mqtt;
 using Kiosk.Service.Hosting;
+using Kiosk.Service.Tests.Deploy;
+using Kiosk.Service.Tests.Infrastructure;
 using Kiosk.Service.Tests.Screen;
 using Kiosk.Simulation;
 using Microsoft.Extensions.Configuration;
@@ -175,6 +178,57 @@ public sealed class VoicePrompterTests
         Assert.Contains("Volume", rig.Apply("""{"version":4,"Voice":{"Volume":150}}""").Reason);
         Assert.Contains("Voice:ClipsDirectory is not changeable", rig.Apply("""{"version":5,"Voice":{"ClipsDirectory":"/tmp"}}""").Reason);
         Assert.True(rig.Apply("""{"version":6,"Voice":{"TimeZone":"Asia/Shanghai","QuietFrom":"22:00","QuietTo":"07:00"}}""").Applied);
+    }
+
+    [Fact]
+    public void ADesiredDeviceThatAlsaWouldMakeAShellPipeOfIsRejectedAndTheDeviceStays()
+    {
+        using var rig = new Rig();
+
+        var result = rig.Apply("""{"version":1,"Voice":{"Device":"file:'|touch /tmp/x',raw"}}""");
+
+        Assert.False(result.Applied);
+        Assert.Contains("Voice:Device 'file:'|touch /tmp/x',raw' must be a plain ALSA device name", result.Reason);
+        rig.Play(async (voice, time) =>
+        {
+            voice.Announce(rig.Prompt(PromptKind.Idle));
+            await Task.Delay(TimeSpan.FromSeconds(10), time);
+        });
+        Assert.Equal(["idle.zh", "idle.en"], rig.Sink.Played.Select(p => p.Name));
+        Assert.Empty(rig.Alerts.Active);
+    }
+
+    [Theory]
+    [InlineData("/dev/zero")]
+    [InlineData("../../../dev/zero")]
+    [InlineData("Asia/../../../../dev/urandom")]
+    [InlineData("Asia/Shang hai")]
+    public void ATimeZoneThatIsAPathIsNoTimeZoneId(string zone)
+    {
+        Assert.False(VoiceOptions.TryParseTimeZone(zone, out _));
+        Assert.True(VoiceOptions.TryParseTimeZone("Asia/Shanghai", out _));
+        Assert.True(VoiceOptions.TryParseTimeZone("Etc/GMT-8", out _));
+        Assert.True(VoiceOptions.TryParseTimeZone("UTC", out _));
+    }
+
+    [Fact]
+    public async Task ThePrompterNeverOpensASinkForADeviceThatIsNotPlainEvenPastValidation()
+    {
+        var opened = new List<string>();
+        var alerts = new InMemoryAlerts();
+        var options = new FixedOptionsMonitor<VoiceOptions>(new VoiceOptions { Device = "file:'|touch /tmp/x',raw", ClipsDirectory = null });
+        var clips = new VoiceClips(null, alerts, NullLogger<VoiceClips>.Instance);
+        var voice = new VoicePrompter(clips, device => { opened.Add(device); throw new InvalidOperationException("opened"); }, options, alerts, TimeProvider.System, NullLogger<VoicePrompter>.Instance);
+        using var stop = new CancellationTokenSource();
+        var worker = voice.RunAsync(stop.Token);
+
+        voice.Say(PromptTable.Idle.Name);
+        await Poll.UntilAsync(() => alerts.History.Any(a => a.Kind == AlertKinds.AudioFault), "the refused device raises audio_fault");
+        await stop.CancelAsync();
+        await worker;
+
+        Assert.Empty(opened);
+        Assert.Contains("is refused", alerts.History.First(a => a.Kind == AlertKinds.AudioFault).Detail);
     }
 
     [Theory]

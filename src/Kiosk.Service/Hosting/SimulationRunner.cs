@@ -128,12 +128,20 @@ internal static partial class SimulationRunner
                 }
                 catch (Exception ex) when (eventsFile?.Failure is { } failure)
                 {
-                    throw new KioskInputException($"--events {options.EventsFile}: cannot write: {failure.Message}", ex);
+                    throw EventsFileFailed(options.EventsFile!, failure, ex);
                 }
 
                 if (fleetService is not null)
                 {
                     await DrainAsync(provider.GetRequiredService<SqliteOutbox>(), TimeSpan.FromSeconds(10), cancellationToken);
+                }
+
+                // A write that failed where no exception reached the scenario (a sink's caller that went on) or in the
+                // final flush still ends the run: the events file is the run's output, and it is not whole.
+                eventsFile?.Dispose();
+                if (eventsFile?.Failure is { } lost)
+                {
+                    throw EventsFileFailed(options.EventsFile!, lost, null);
                 }
 
                 return results;
@@ -163,6 +171,9 @@ internal static partial class SimulationRunner
             }
         }
     }
+
+    private static KioskInputException EventsFileFailed(string path, IOException failure, Exception? inner) =>
+        new($"--events {path}: cannot write: {OneLine.Of(failure.Message)}", inner ?? failure);
 
     private static JsonLinesEventSink? OpenEventsFile(string? path)
     {

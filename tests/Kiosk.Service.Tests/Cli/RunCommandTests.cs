@@ -110,6 +110,19 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task EventsThatCannotBeWrittenNeverEndTheRunAsASuccessOverRepeatedRuns()
+    {
+        // It once exited 0: each run must end on the first lost line, however the threads fall.
+        var (scenario, _) = Kiosk.Simulation.Demo.DemoWorld.Create(Path.Combine(_dir, "s"));
+        for (var i = 0; i < 5; i++)
+        {
+            var result = await RunAsync("run", "--simulate", "--scenario", scenario, "--events", "/dev/full");
+            Assert.True(result.Code == 2, $"run {i}: exit {result.Code}: {result.Error}");
+            AssertOneLineError(result, "--events /dev/full: cannot write");
+        }
+    }
+
+    [Fact]
     public async Task ScreensIntoAFileIsRefusedUpFront()
     {
         var file = Path.Combine(_dir, "screens.png");

@@ -123,6 +123,17 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task DemoSaysItStartedAnEmbeddedBrokerAndWhere()
+    {
+        var result = await RunAsync("demo", "--out", Path.Combine(_dir, "demo"));
+        Assert.True(result.Code == 0, result.Error);
+        var line = Assert.Single(result.Out.Split('\n'), l => l.StartsWith("fleet: ", StringComparison.Ordinal));
+        var match = System.Text.RegularExpressions.Regex.Match(line, @"^fleet: embedded MQTT broker on 127\.0\.0\.1:(\d+) \(subscribe with mosquitto_sub -p (\d+) -t 'kiosk/v1/#' -v\)$");
+        Assert.True(match.Success, line);
+        Assert.Equal(match.Groups[1].Value, match.Groups[2].Value);
+    }
+
+    [Fact]
     public async Task ScreensIntoAFileIsRefusedUpFront()
     {
         var file = Path.Combine(_dir, "screens.png");

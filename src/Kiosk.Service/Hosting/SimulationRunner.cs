@@ -64,6 +64,9 @@ internal static partial class SimulationRunner
         // day cut into segments, or a kiosk killed and started again, goes on where it was.
         var persistent = options.DataDirectory is not null;
         var dataDirectory = persistent ? Directory.CreateDirectory(options.DataDirectory!).FullName : Directory.CreateTempSubdirectory("kiosk-sim-").FullName;
+
+        // A persistent directory has one owner: two runs on it would hand out the same event seq numbers.
+        using var dataLock = persistent ? DataDirectoryLock.Acquire(dataDirectory) : null;
         try
         {
             var configuration = KioskConfiguration.Build(options.ConfigFile, Overrides(scenario, options, dataDirectory), includeSystemFile: false);

@@ -134,6 +134,20 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task ASimulatedRunOnADataDirectoryInUseStopsWithOneLine()
+    {
+        // Two runs on one --data directory once both exited 0 with the same seq numbers.
+        var (scenario, _) = Kiosk.Simulation.Demo.DemoWorld.Create(Path.Combine(_dir, "s"));
+        var data = Path.Combine(_dir, "data");
+        using (Kiosk.Core.DataDirectoryLock.Acquire(data))
+        {
+            var result = await RunAsync("run", "--simulate", "--scenario", scenario, "--data", data);
+            AssertOneLineError(result, $"data directory {data} is in use by another kiosk process (pid {Environment.ProcessId})");
+            Assert.Equal(2, result.Code);
+        }
+    }
+
+    [Fact]
     public async Task ScreensIntoAFileIsRefusedUpFront()
     {
         var file = Path.Combine(_dir, "screens.png");

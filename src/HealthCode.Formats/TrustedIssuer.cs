@@ -11,7 +11,7 @@ public sealed class TrustedIssuer
     /// <summary>Region the key may sign for; must equal the code's <c>iss</c>.</summary>
     public required string Region { get; init; }
 
-    /// <summary>SubjectPublicKeyInfo DER (P-256 or RSA). Taken from the certificate when the entry carries one.</summary>
+    /// <summary>SubjectPublicKeyInfo DER (P-256, P-384 or RSA). Taken from the certificate when the entry carries one.</summary>
     public required byte[] SubjectPublicKeyInfo { get; init; }
 
     /// <summary>The X.509 DER when the entry was given as a certificate (then <see cref="Kid"/> is the first 8 bytes of its SHA-256).</summary>

@@ -50,6 +50,7 @@ public sealed partial class FleetService : BackgroundService
         _logger = logger;
         _connection.SessionStarting = OnSessionStartingAsync;
         _connection.MessageReceived = OnMessage;
+        _connection.SessionTakenOver = _status.SessionTakenOver;
     }
 
     /// <summary>Completes when the first connection is up (subscribed, status published).</summary>

@@ -87,6 +87,12 @@ public sealed partial class FleetConnection : IAsyncDisposable
     /// </summary>
     public Action<MqttApplicationMessage, DateTimeOffset>? MessageReceived { get; set; }
 
+    /// <summary>
+    /// Called when the broker ended the session because another client connected with the same client id (MQTT 5
+    /// reason Session taken over): two kiosks configured with one id. Called on MQTTnet's disconnect path: must not wait.
+    /// </summary>
+    public Action? SessionTakenOver { get; set; }
+
     /// <summary>Called with the reason when a connection attempt fails (a tool stops at the first; a kiosk keeps trying).</summary>
     public Action<string>? ConnectFailed { get; set; }
 
@@ -352,6 +358,10 @@ public sealed partial class FleetConnection : IAsyncDisposable
         if (e.ClientWasConnected && !Volatile.Read(ref _disconnectingByUs))
         {
             LogConnectionLost(_logger, e.Reason.ToString(), e.Exception?.GetType().Name ?? "-");
+            if (e.Reason == MqttClientDisconnectReason.SessionTakenOver)
+            {
+                SessionTakenOver?.Invoke();
+            }
         }
 
         // Never run the session's continuations on MQTTnet's own disconnect path.

@@ -5,13 +5,14 @@ using HealthCode.Formats.Feed;
 namespace HealthCode.Formats.Tests;
 
 /// <summary>
-/// ES256 means P-256 and nothing else (not P-384, secp256k1 or brainpoolP256r1, which have 256-bit keys too);
-/// PS256 needs RSA of at least 2048 bits. The rule holds wherever a key enters: trust-list entries (key or
-/// certificate, JSON or CBOR), a single certificate, the issuer's signing keys and the authority key.
+/// ES256 takes P-256 or P-384 (health-code.md, "Keys"; the EU corpus has P-384 keys signing ES256), not secp256k1 or
+/// brainpoolP256r1 (256-bit keys too); PS256 needs RSA of at least 2048 bits. The rule holds wherever a key enters:
+/// trust-list entries (key or certificate, JSON or CBOR), the issuer's signing keys and the authority key (P-256 only).
+/// A single certificate to inspect against is taken whatever its key: a key that never verifies is the code's verdict.
 /// </summary>
 public class WeakKeyTests
 {
-    public static TheoryData<string> WeakKeys => new() { "P-384", "secp256k1", "brainpoolP256r1", "RSA-1024", "RSA-2040" };
+    public static TheoryData<string> WeakKeys => new() { "secp256k1", "brainpoolP256r1", "RSA-1024", "RSA-2040" };
 
     private static AsymmetricAlgorithm Create(string name) => name switch
     {
@@ -55,7 +56,9 @@ public class WeakKeyTests
         Assert.Contains("public key", Assert.Throws<FormatException>(() => TrustListFormat.FromJson(KeyEntry(spki))).Message);
         var der = Certificate(key);
         Assert.Throws<FormatException>(() => TrustListFormat.FromJson(CertificateEntry(der)));
-        Assert.Throws<CryptographicException>(() => InspectionContext.ForCertificate(der, TestKeys.Now));
+        var inspection = HealthCodeInspector.Inspect(new HealthCodeIssuer(TestKeys.Es256).Issue("CN-HL", TestKeys.Now.AddMinutes(-1), TestKeys.Now.AddMinutes(4), TestKeys.Claim()), InspectionContext.ForCertificate(der, TestKeys.Now));
+        Assert.True(inspection.Signature is SignatureStatus.UnknownKid or SignatureStatus.Invalid, inspection.ToJson());
+        Assert.Equal(CodeVerdict.Untrusted, inspection.Verdict);
 
         var entry = TrustedIssuer.FromPublicKey([1, 2, 3, 4, 5, 6, 7, 8], "CN-HL", spki, TestKeys.Now.AddDays(-1), TestKeys.Now.AddDays(1));
         var writer = new System.Formats.Cbor.CborWriter();
@@ -72,6 +75,7 @@ public class WeakKeyTests
 
     [Theory]
     [InlineData("P-256")]
+    [InlineData("P-384")]
     [InlineData("RSA-2048")]
     [InlineData("RSA-3072")]
     public void AStrongKeyIsTaken(string name)
@@ -90,12 +94,35 @@ public class WeakKeyTests
     [Fact]
     public void ACodeSignedWithAWeakKeyUnderAKnownKidDoesNotVerify()
     {
-        // A P-384 key posing as ES256: the trust list cannot hold it, so the code is untrusted whatever its signature.
-        using var p384 = ECDsa.Create(ECCurve.NamedCurves.nistP384);
+        // A secp256k1 key posing as ES256: the trust list cannot hold it, so the code is untrusted whatever its signature.
+        using var k1 = ECDsa.Create(ECCurve.CreateFromValue("1.3.132.0.10"));
         var payload = TestKeys.ClaimsPayload();
         var headers = new System.Security.Cryptography.Cose.CoseHeaderMap { { System.Security.Cryptography.Cose.CoseHeaderLabel.KeyIdentifier, System.Security.Cryptography.Cose.CoseHeaderValue.FromBytes(TestKeys.Es256.Kid) } };
-        var cose = System.Security.Cryptography.Cose.CoseSign1Message.SignEmbedded(payload, new System.Security.Cryptography.Cose.CoseSigner(p384, HashAlgorithmName.SHA256, headers));
+        var cose = System.Security.Cryptography.Cose.CoseSign1Message.SignEmbedded(payload, new System.Security.Cryptography.Cose.CoseSigner(k1, HashAlgorithmName.SHA256, headers));
         var text = HealthCodeIssuer.EncodeText(cose);
         Assert.NotEqual(CodeVerdict.Valid, HealthCodeVerifier.Verify(text, TestKeys.Trust, TestKeys.Now).Verdict);
+    }
+
+    [Fact]
+    public void AP384KeySigningEs256VerifiesAgainstItsCertificateLikeTheSpanishCorpus()
+    {
+        // The EU corpus's Spanish signers: a P-384 key in the certificate, alg ES256 (SHA-256, r‖s of 48 bytes each).
+        using var p384 = ECDsa.Create(ECCurve.NamedCurves.nistP384);
+        var der = Certificate(p384);
+        var headers = new System.Security.Cryptography.Cose.CoseHeaderMap { { System.Security.Cryptography.Cose.CoseHeaderLabel.KeyIdentifier, System.Security.Cryptography.Cose.CoseHeaderValue.FromBytes(TrustedIssuer.KidOfCertificate(der)) } };
+        var cose = System.Security.Cryptography.Cose.CoseSign1Message.SignEmbedded(TestKeys.ClaimsPayload(), new System.Security.Cryptography.Cose.CoseSigner(p384, HashAlgorithmName.SHA256, headers));
+        var inspection = HealthCodeInspector.Inspect(HealthCodeIssuer.EncodeText(cose), InspectionContext.ForCertificate(der, TestKeys.Now));
+        Assert.Equal(SignatureStatus.Valid, inspection.Signature);
+
+        // The same code against a Brainpool certificate of the same kid rule: signature invalid, and the error says why.
+        using var brainpool = ECDsa.Create(ECCurve.NamedCurves.brainpoolP256r1);
+        var weak = Certificate(brainpool);
+        var weakHeaders = new System.Security.Cryptography.Cose.CoseHeaderMap { { System.Security.Cryptography.Cose.CoseHeaderLabel.KeyIdentifier, System.Security.Cryptography.Cose.CoseHeaderValue.FromBytes(TrustedIssuer.KidOfCertificate(weak)) } };
+        var weakCose = System.Security.Cryptography.Cose.CoseSign1Message.SignEmbedded(TestKeys.ClaimsPayload(), new System.Security.Cryptography.Cose.CoseSigner(brainpool, HashAlgorithmName.SHA256, weakHeaders));
+        var refused = HealthCodeInspector.Inspect(HealthCodeIssuer.EncodeText(weakCose), InspectionContext.ForCertificate(weak, TestKeys.Now));
+        Assert.Equal(SignatureStatus.Invalid, refused.Signature);
+        Assert.Equal(CodeVerdict.Untrusted, refused.Verdict);
+        Assert.Contains("never verifies", refused.Error);
+        Assert.Contains("ES256 needs P-256 or P-384", refused.Error);
     }
 }

@@ -70,7 +70,7 @@ public static class KeyCommands
         }
         catch (Exception ex) when (ex is FormatException or System.Security.Cryptography.CryptographicException)
         {
-            throw new AuthorityInputException($"'{path}' is not a base64 SubjectPublicKeyInfo of a P-256 or RSA-2048+ key: {ex.Message}", ex);
+            throw new AuthorityInputException($"'{path}' is not a base64 SubjectPublicKeyInfo of a P-256, P-384 or RSA-2048+ key: {ex.Message}", ex);
         }
     }
 }

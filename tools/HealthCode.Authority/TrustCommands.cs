@@ -89,7 +89,7 @@ public static class TrustCommands
         }
         catch (Exception ex) when (ex is FormatException or CryptographicException)
         {
-            throw new AuthorityInputException($"'{path}' is not an X.509 certificate (DER or base64) with a P-256 or RSA-2048+ key: {ex.Message}", ex);
+            throw new AuthorityInputException($"'{path}' is not an X.509 certificate (DER or base64) with a P-256, P-384 or RSA-2048+ key: {ex.Message}", ex);
         }
     }
 }

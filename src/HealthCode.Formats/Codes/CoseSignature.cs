@@ -39,7 +39,7 @@ internal static class CoseSignature
             switch (alg)
             {
                 case CoseAlgorithms.ES256 when key is ECDsa ecdsa:
-                    // r‖s, each as wide as the key's field: 64 bytes on P-256 (the only curve a trust list admits for ES256).
+                    // r‖s, each as wide as the key's field: 64 bytes on P-256, 96 on P-384 (the curves a trust list admits for ES256).
                     var field = (ecdsa.KeySize + 7) / 8;
                     return signature.Length == 2 * field
                         && ecdsa.VerifyData(data, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);

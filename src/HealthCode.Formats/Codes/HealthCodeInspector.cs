@@ -241,6 +241,7 @@ public static class HealthCodeInspector
         }
 
         string? firstRefusal = null;
+        string? keyRefusal = null;
         var anyValid = false;
         foreach (var issuer in candidates)
         {
@@ -249,8 +250,10 @@ public static class HealthCodeInspector
             {
                 key = issuer.PublicKey;
             }
-            catch (System.Security.Cryptography.CryptographicException)
+            catch (System.Security.Cryptography.CryptographicException ex)
             {
+                // A key that never verifies (health-code.md, "Keys"): the code's verdict, not the caller's bad input.
+                keyRefusal ??= ex.Message.TrimEnd('.');
                 continue;
             }
 
@@ -282,7 +285,9 @@ public static class HealthCodeInspector
         }
 
         result.Signature = anyValid ? SignatureStatus.Valid : SignatureStatus.Invalid;
-        return anyValid ? firstRefusal ?? "claims unreadable" : $"signature invalid for kid {Convert.ToBase64String(kid)} ({CoseAlgorithms.Name(message.Alg!.Value)})";
+        return anyValid ? firstRefusal ?? "claims unreadable"
+            : keyRefusal is not null ? $"signature invalid for kid {Convert.ToBase64String(kid)} ({CoseAlgorithms.Name(message.Alg!.Value)}): the {(context.SingleCertificate ? "certificate's" : "issuer's")} key never verifies: {keyRefusal}"
+            : $"signature invalid for kid {Convert.ToBase64String(kid)} ({CoseAlgorithms.Name(message.Alg!.Value)})";
     }
 
     private static void Stop(CodeInspection result, int layer, CodeVerdict verdict, string error)

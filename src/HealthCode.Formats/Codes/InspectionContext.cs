@@ -39,7 +39,9 @@ public sealed class InspectionContext
     }
 
     /// <summary>Against one certificate (X.509 DER), as the DCC corpus's <c>TESTCTX.CERTIFICATE</c>.</summary>
-    /// <exception cref="System.Security.Cryptography.CryptographicException">Not a certificate with an EC or RSA key.</exception>
+    /// <remarks>A certificate whose key never verifies (health-code.md, "Keys": secp256k1, Brainpool, RSA below 2048 bits, a
+    /// key of another algorithm) is taken: every code checked against it gets signature <c>invalid</c> with the reason.</remarks>
+    /// <exception cref="System.Security.Cryptography.CryptographicException">Not an X.509 certificate.</exception>
     public static InspectionContext ForCertificate(byte[] certificateDer, DateTimeOffset now, TimeSpan? skew = null) =>
         ForCertificate(TrustedIssuer.FromCertificate(certificateDer, region: string.Empty), now, skew);
 
@@ -47,7 +49,6 @@ public sealed class InspectionContext
     public static InspectionContext ForCertificate(TrustedIssuer certificate, DateTimeOffset now, TimeSpan? skew = null)
     {
         ArgumentNullException.ThrowIfNull(certificate);
-        _ = certificate.PublicKey; // import now: a bad key is the caller's input error, not the code's
         return new InspectionContext(new TrustList([certificate]), true, now, skew ?? DefaultSkew);
     }
 

@@ -38,7 +38,7 @@ public static class AuthorityKey
 
             if (!PublicKeys.IsP256(key))
             {
-                throw new FormatException($"authority key is {PublicKeys.Weakness(key)}");
+                throw new FormatException($"authority key is an EC key on {PublicKeys.CurveName(key)}: the authority key is P-256");
             }
 
             return key;

@@ -54,10 +54,10 @@ public sealed class SigningKey : IDisposable
     }
 
     /// <summary>Wraps an existing key (the caller keeps ownership only if it does not dispose this).</summary>
-    /// <exception cref="ArgumentException">Not a P-256 or an RSA key of 2048 bits or more.</exception>
+    /// <exception cref="ArgumentException">Not a P-256 or P-384 key, or an RSA key of 2048 bits or more.</exception>
     public static SigningKey FromKey(AsymmetricAlgorithm key, byte[]? kid = null) => new(key, kid);
 
-    /// <summary>Reads a PKCS#8 PEM private key (EC P-256 or RSA of 2048 bits or more).</summary>
+    /// <summary>Reads a PKCS#8 PEM private key (EC P-256 or P-384, or RSA of 2048 bits or more).</summary>
     /// <exception cref="FormatException">Not a PKCS#8 EC or RSA private key, or a key too weak for ES256/PS256.</exception>
     public static SigningKey FromPkcs8Pem(string pem, byte[]? kid = null)
     {

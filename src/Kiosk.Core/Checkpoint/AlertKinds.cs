@@ -16,4 +16,8 @@ public static class AlertKinds
     public const string GateOpened = "gate_opened";
     public const string AudioFault = "audio_fault";
     public const string FleetFault = "fleet_fault";
+
+    /// <summary>One-off: another client connected with this kiosk's id and took its broker session (mqtt.md names no
+    /// kind for it; ours).</summary>
+    public const string DuplicateKioskId = "duplicate_kiosk_id";
 }

@@ -1,9 +1,12 @@
 using System.CommandLine;
 using Kiosk.Core;
 using Kiosk.Core.Checkpoint;
+using Kiosk.Mqtt;
 using Kiosk.Service.Hosting;
 using Kiosk.Simulation;
 using Kiosk.Simulation.Demo;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Kiosk.Service.Cli;
 
@@ -43,7 +46,9 @@ internal static class DemoCommand
             stdout.WriteLine($"Demo: {visitors.Count} visitors, simulated kiosk, virtual time from {DemoWorld.Start:yyyy-MM-dd HH:mm} UTC");
             var scenario = Scenario.Load(scenarioPath);
             var started = TimeProvider.System.GetTimestamp();
-            var results = await SimulationRunner.PlayScenarioAsync(scenario, new RunOptions(KioskCli.ConfigFile(parse), true, scenarioPath, events, screens, null, audio), fleet: true, cancellationToken);
+            var results = await SimulationRunner.PlayScenarioAsync(
+                scenario, new RunOptions(KioskCli.ConfigFile(parse), true, scenarioPath, events, screens, null, audio), fleet: true, logging: null,
+                alongside: (provider, token) => SayWhereTheEmbeddedBrokerIsAsync(provider, stdout, token), cancellationToken);
             var elapsed = TimeProvider.System.GetElapsedTime(started);
 
             stdout.WriteLine();
@@ -69,5 +74,34 @@ internal static class DemoCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Without <c>Fleet:Host</c> the demo's kiosk publishes to a broker of its own: one line says so and where, so its
+    /// status and events can be watched. The fleet connection starts it; this takes its port (the start is idempotent).
+    /// </summary>
+    private static Task SayWhereTheEmbeddedBrokerIsAsync(IServiceProvider provider, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        if (provider.GetRequiredService<IOptions<FleetOptions>>().Value.HasBroker)
+        {
+            return Task.CompletedTask;
+        }
+
+        var broker = provider.GetRequiredService<EmbeddedBroker>();
+        var prefix = provider.GetRequiredService<FleetTopics>().Prefix;
+        return Task.Run(
+            async () =>
+            {
+                try
+                {
+                    var port = await broker.StartAsync(cancellationToken);
+                    stdout.WriteLine($"fleet: embedded MQTT broker on 127.0.0.1:{port} (subscribe with mosquitto_sub -p {port} -t '{prefix}/#' -v)");
+                }
+                catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or InvalidOperationException)
+                {
+                    // No broker to name: the fleet connection reports its own failure to connect.
+                }
+            },
+            cancellationToken);
     }
 }

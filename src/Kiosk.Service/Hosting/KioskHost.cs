@@ -58,6 +58,9 @@ internal static class KioskHost
         var dataDirectory = builder.Configuration["Kiosk:DataDirectory"] ?? "/var/lib/kiosk";
         Directory.CreateDirectory(dataDirectory);
 
+        // One kiosk per data directory (event seq, outbox, color store): a second start is one line naming the first.
+        builder.Services.AddSingleton(DataDirectoryLock.Acquire(dataDirectory));
+
         // Remote configuration (config/desired) goes last, over every other source.
         var runtime = new RuntimeConfigurationSource(dataDirectory);
         ((IConfigurationBuilder)builder.Configuration).Add(runtime);
@@ -91,6 +94,7 @@ internal static class KioskHost
     public static async Task<int> RunAsync(RunOptions options, CancellationToken cancellationToken)
     {
         using var host = Build(options);
+        using var dataLock = host.Services.GetRequiredService<DataDirectoryLock>(); // held while the host runs
         KioskServices.ValidateOptions(host.Services);
         var restart = host.Services.GetRequiredService<HostRestart>(); // the host is disposed when it has run
         if (!options.Simulate)

@@ -66,6 +66,9 @@ internal static partial class SimulationRunner
         // temporary directory is only a default, under the files and the environment.
         var persistent = options.DataDirectory is not null;
         var dataDirectory = persistent ? Directory.CreateDirectory(options.DataDirectory!).FullName : Directory.CreateTempSubdirectory("kiosk-sim-").FullName;
+
+        // A persistent directory has one owner: two runs on it would hand out the same event seq numbers.
+        using var dataLock = persistent ? DataDirectoryLock.Acquire(dataDirectory) : null;
         try
         {
             var configuration = KioskConfiguration.Build(options.ConfigFile, Overrides(scenario, options), includeSystemFile: false, Defaults(dataDirectory));
@@ -136,12 +139,20 @@ internal static partial class SimulationRunner
                 }
                 catch (Exception ex) when (eventsFile?.Failure is { } failure)
                 {
-                    throw new KioskInputException($"--events {options.EventsFile}: cannot write: {failure.Message}", ex);
+                    throw EventsFileFailed(options.EventsFile!, failure, ex);
                 }
 
                 if (fleetService is not null)
                 {
                     await DrainAsync(provider.GetRequiredService<SqliteOutbox>(), TimeSpan.FromSeconds(10), cancellationToken);
+                }
+
+                // A write that failed where no exception reached the scenario (a sink's caller that went on) or in the
+                // final flush still ends the run: the events file is the run's output, and it is not whole.
+                eventsFile?.Dispose();
+                if (eventsFile?.Failure is { } lost)
+                {
+                    throw EventsFileFailed(options.EventsFile!, lost, null);
                 }
 
                 return results;
@@ -171,6 +182,9 @@ internal static partial class SimulationRunner
             }
         }
     }
+
+    private static KioskInputException EventsFileFailed(string path, IOException failure, Exception? inner) =>
+        new($"--events {path}: cannot write: {OneLine.Of(failure.Message)}", inner ?? failure);
 
     private static JsonLinesEventSink? OpenEventsFile(string? path)
     {

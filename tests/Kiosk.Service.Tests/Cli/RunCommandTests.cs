@@ -112,6 +112,44 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task EventsThatCannotBeWrittenNeverEndTheRunAsASuccessOverRepeatedRuns()
+    {
+        // It once exited 0: each run must end on the first lost line, however the threads fall.
+        var (scenario, _) = Kiosk.Simulation.Demo.DemoWorld.Create(Path.Combine(_dir, "s"));
+        for (var i = 0; i < 5; i++)
+        {
+            var result = await RunAsync("run", "--simulate", "--scenario", scenario, "--events", "/dev/full");
+            Assert.True(result.Code == 2, $"run {i}: exit {result.Code}: {result.Error}");
+            AssertOneLineError(result, "--events /dev/full: cannot write");
+        }
+    }
+
+    [Fact]
+    public async Task DemoSaysItStartedAnEmbeddedBrokerAndWhere()
+    {
+        var result = await RunAsync("demo", "--out", Path.Combine(_dir, "demo"));
+        Assert.True(result.Code == 0, result.Error);
+        var line = Assert.Single(result.Out.Split('\n'), l => l.StartsWith("fleet: ", StringComparison.Ordinal));
+        var match = System.Text.RegularExpressions.Regex.Match(line, @"^fleet: embedded MQTT broker on 127\.0\.0\.1:(\d+) \(subscribe with mosquitto_sub -p (\d+) -t 'kiosk/v1/#' -v\)$");
+        Assert.True(match.Success, line);
+        Assert.Equal(match.Groups[1].Value, match.Groups[2].Value);
+    }
+
+    [Fact]
+    public async Task ASimulatedRunOnADataDirectoryInUseStopsWithOneLine()
+    {
+        // Two runs on one --data directory once both exited 0 with the same seq numbers.
+        var (scenario, _) = Kiosk.Simulation.Demo.DemoWorld.Create(Path.Combine(_dir, "s"));
+        var data = Path.Combine(_dir, "data");
+        using (Kiosk.Core.DataDirectoryLock.Acquire(data))
+        {
+            var result = await RunAsync("run", "--simulate", "--scenario", scenario, "--data", data);
+            AssertOneLineError(result, $"data directory {data} is in use by another kiosk process (pid {Environment.ProcessId})");
+            Assert.Equal(2, result.Code);
+        }
+    }
+
+    [Fact]
     public async Task ScreensIntoAFileIsRefusedUpFront()
     {
         var file = Path.Combine(_dir, "screens.png");

@@ -153,6 +153,8 @@ public sealed class InspectCommandTests : IDisposable
     [InlineData("2026-06-01", "2026-06-01T00:00:00Z")]
     [InlineData("2026-06-01T08:00", "2026-06-01T08:00:00Z")]
     [InlineData("2026-06-01T08:00:00.5+08:00", "2026-06-01T00:00:00.5Z")]
+    [InlineData("2021-05-18T16:46:12.971336500Z", "2021-05-18T16:46:12.9713365Z")]
+    [InlineData("2021-05-18T16:46:12.123456789+02:00", "2021-05-18T14:46:12.1234567Z")]
     public void AtAcceptsIsoForms(string text, string utc)
     {
         Assert.True(Kiosk.Core.Inputs.IsoInstant.TryParse(text, out var instant));
@@ -203,23 +205,49 @@ public sealed class InspectCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task ACertificateWithAKeyTooWeakForItsAlgorithmIsAnInputError()
+    public async Task ACertificateWhoseKeyNeverVerifiesIsAVerdictNotBadInput()
     {
-        using var p384 = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP384);
-        using var certificate = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=issuer", p384, System.Security.Cryptography.HashAlgorithmName.SHA256)
+        // cli.md: a certificate whose key never verifies is signature invalid, verdict untrusted, the reason in error.
+        using var brainpool = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.brainpoolP256r1);
+        using var certificate = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=issuer", brainpool, System.Security.Cryptography.HashAlgorithmName.SHA256)
             .CreateSelfSigned(Now.AddDays(-1), Now.AddDays(1));
-        var (exit, stdout, stderr) = await Run("inspect", Issue(HealthColor.Green), "--cert", Convert.ToBase64String(certificate.RawData));
+        var cert = Convert.ToBase64String(certificate.RawData);
+        var kid = System.Security.Cryptography.SHA256.HashData(certificate.RawData)[..8];
+        var headers = new System.Security.Cryptography.Cose.CoseHeaderMap { { System.Security.Cryptography.Cose.CoseHeaderLabel.KeyIdentifier, System.Security.Cryptography.Cose.CoseHeaderValue.FromBytes(kid) } };
+        var payload = System.Security.Cryptography.Cose.CoseMessage.DecodeSign1(new HealthCodeIssuer(_key).IssueCose("CN-HL", Now.AddMinutes(-1), Now.AddMinutes(4), Claim(HealthColor.Green))).Content!.Value.ToArray();
+        var signed = System.Security.Cryptography.Cose.CoseSign1Message.SignEmbedded(payload, new System.Security.Cryptography.Cose.CoseSigner(brainpool, System.Security.Cryptography.HashAlgorithmName.SHA256, headers));
+        var code = HealthCodeIssuer.EncodeText(signed);
+        var (exit, stdout, stderr) = await Run("inspect", code, "--cert", cert, "--at", Iso(Now), "--json");
+        Assert.True(exit == 0, stderr);
+        var root = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal("invalid", root.GetProperty("signature").GetString());
+        Assert.Equal("untrusted", root.GetProperty("verdict").GetString());
+        Assert.Contains("ES256 needs P-256 or P-384", root.GetProperty("error").GetString());
+
+        var batch = Path.Combine(_dir, "weak.jsonl");
+        await File.WriteAllLinesAsync(batch, [
+            JsonSerializer.Serialize(new { text = code, cert, at = "2021-05-18T16:46:12.971336500Z" }),
+            JsonSerializer.Serialize(new { text = Issue(HealthColor.Green), cert }),
+        ]);
+        (exit, stdout, stderr) = await Run("inspect", "--batch", batch);
+        Assert.True(exit == 0, stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        Assert.Equal(2, lines.Length);
+        Assert.Equal("invalid", lines[0].GetProperty("signature").GetString());
+        Assert.Equal("untrusted", lines[1].GetProperty("verdict").GetString());
+
+        // Not a certificate at all is still bad input.
+        (exit, _, stderr) = await Run("inspect", code, "--cert", Convert.ToBase64String([1, 2, 3]));
         Assert.Equal(2, exit);
-        Assert.Empty(stdout);
-        Assert.StartsWith("error: --cert", stderr);
-        Assert.Contains("ES256 needs P-256", stderr);
+        Assert.StartsWith("error: --cert is not a base64 X.509 certificate", stderr);
         Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
 
+        // A trust list refuses such a key by name (health-code.md).
         var weakTrust = Path.Combine(_dir, "weak.json");
-        File.WriteAllText(weakTrust, $$"""{"issuers":[{"region":"CN-HL","certificate":"{{Convert.ToBase64String(certificate.RawData)}}"}]}""");
+        File.WriteAllText(weakTrust, $$"""{"issuers":[{"region":"CN-HL","certificate":"{{cert}}"}]}""");
         (exit, _, stderr) = await Run("inspect", Issue(HealthColor.Green), "--trust", weakTrust);
         Assert.Equal(2, exit);
-        Assert.Contains("ES256 needs P-256", stderr);
+        Assert.Contains("ES256 needs P-256 or P-384", stderr);
     }
 
     [Fact]

@@ -63,6 +63,12 @@ internal sealed class SimulatedKioskProcess : IAsyncDisposable
         return result;
     }
 
+    /// <summary>The process id.</summary>
+    public int Pid => _process.Id;
+
+    /// <summary>True once the process has ended.</summary>
+    public bool HasExited => _process.HasExited;
+
     /// <summary>Waits for the process to end by itself and returns its exit code.</summary>
     public async Task<int> ExitCodeAsync(TimeSpan within)
     {

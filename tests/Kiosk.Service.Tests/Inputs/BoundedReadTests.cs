@@ -45,6 +45,29 @@ public sealed class BoundedReadTests : IDisposable
     }
 
     [Fact]
+    public async Task ANamedPipeWithNoWriterIsRefusedAtOnceNotWaitedOn()
+    {
+        var fifo = Path.Combine(_dir, "ca.fifo");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo]))
+        {
+            mkfifo.WaitForExit();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        // A plain open of a pipe with no writer blocks for ever; a hang here fails the run rather than passing it.
+        var read = Task.Run(() => BoundedFile.ReadRegularFile(fifo, 1 << 20));
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => read.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal($"{fifo} is not a regular file (a device, pipe or socket)", error.Message);
+    }
+
+    [Fact]
+    public void AMissingFileOrADirectoryIsReportedAsBefore()
+    {
+        Assert.Throws<FileNotFoundException>(() => BoundedFile.ReadRegularFile(Path.Combine(_dir, "missing.pem"), 1 << 20));
+        Assert.Throws<UnauthorizedAccessException>(() => BoundedFile.ReadRegularFile(_dir, 1 << 20));
+    }
+
+    [Fact]
     public void AStreamThatCannotSeekIsCountedAsItIsRead()
     {
         using var stream = new NonSeekable(new MemoryStream(new byte[200_000]));

@@ -18,8 +18,9 @@
 #   4. kiosk render --screen pass --out /tmp/pass.png writes a PNG (SkiaSharp really draws on arm64);
 #   5. kiosk inspect CODE --trust smoke-trust.json --at T --json verifies the code: every layer decodes, the ES256
 #      signature checks out through the arm64 runtime's OpenSSL (libssl3), verdict valid;
-#   6. kiosk speak idle --lang zh --device file:... plays the Mandarin idle prompt through Iot.Device.Bindings'
-#      SoundDevice: libasound.so.2 (libasound2, a declared Depends) resolves and ALSA's file plugin gets the samples;
+#   6. kiosk speak idle --lang zh --device kiosk_smoke plays the Mandarin idle prompt through Iot.Device.Bindings'
+#      SoundDevice: libasound.so.2 (libasound2, a declared Depends) resolves and ALSA's file plugin, defined as the
+#      PCM kiosk_smoke in the root's /etc/asound.conf, gets the samples;
 #   7. dpkg --purge removes the app, unit and config and keeps /var/lib/kiosk and the kiosk user.
 # A subcommand that main does not have yet is reported as MISSING.
 # Exit: 0 all passed, 1 a check failed, 3 nothing failed but a subcommand is missing.
@@ -231,7 +232,17 @@ else
     result FAIL "kiosk inspect: $(head -n 2 <<<"$run_out" | tr '\n' ' ')"
 fi
 rm -f "$root/tmp/idle.raw"
-if run_in_root "${as_kiosk[@]}" /usr/bin/kiosk speak idle --lang zh --device "file:FILE=/tmp/idle.raw,FORMAT=raw"; then
+# The kiosk plays only plain ALSA names (a device string can turn into a plugin that runs a command), so the file
+# plugin is a PCM the system defines, as a site would define one: /etc/asound.conf in the arm64 root.
+cat > "$root/etc/asound.conf" <<'ASOUND'
+pcm.kiosk_smoke {
+    type file
+    slave.pcm "null"
+    file "/tmp/idle.raw"
+    format "raw"
+}
+ASOUND
+if run_in_root "${as_kiosk[@]}" /usr/bin/kiosk speak idle --lang zh --device kiosk_smoke; then
     if [[ -s "$root/tmp/idle.raw" ]]; then
         result PASS "kiosk speak idle: libasound.so.2 resolves, SoundDevice played $(stat -c %s "$root/tmp/idle.raw") bytes into ALSA's file plugin"
     else
@@ -242,6 +253,7 @@ elif missing_command speak; then
 else
     result FAIL "kiosk speak idle: $(grep -m 3 -E 'error|Exception|libasound' <<<"$run_out" | tr '\n' ' ')"
 fi
+rm -f "$root/etc/asound.conf"
 phase_done "run on arm64 (qemu)"
 
 # 7. Purge: the app, unit and config go; the data directory and the kiosk user stay (see postrm).

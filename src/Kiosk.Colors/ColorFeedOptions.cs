@@ -29,6 +29,13 @@ public sealed class ColorFeedOptions : IValidatableObject
     /// <summary>Largest feed message accepted, from the broker or a file (snapshots are tens of MB).</summary>
     public int MaxPacketBytes { get; set; } = 256 * 1024 * 1024;
 
+    /// <summary>The default of <see cref="SnapshotAfter"/>: 10 minutes (color-feed.md rule 9).</summary>
+    public static readonly TimeSpan DefaultSnapshotAfter = TimeSpan.FromMinutes(10);
+
+    /// <summary>Rule 9: how long the kiosk stays out of sync (counted from the message that put it out of sync, across
+    /// restarts) before it fetches the parts of the kept manifest; until then batches may close the gap.</summary>
+    public TimeSpan SnapshotAfter { get; set; } = DefaultSnapshotAfter;
+
     /// <summary>The section's rules across keys; every message names its key.</summary>
     /// <param name="validationContext">The validation context.</param>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
@@ -61,6 +68,11 @@ public sealed class ColorFeedOptions : IValidatableObject
         if (MaxPendingBatches < 1)
         {
             errors.Add("ColorFeed:MaxPendingBatches must be at least 1");
+        }
+
+        if (SnapshotAfter < TimeSpan.Zero || SnapshotAfter > TimeSpan.FromDays(7))
+        {
+            errors.Add("ColorFeed:SnapshotAfter must be between 00:00:00 and 7.00:00:00");
         }
 
         if (MaxPacketBytes < 1024 * 1024)

@@ -10,4 +10,7 @@ public sealed record ColorFeedPolicy
 
     /// <summary>Rule 8 skew (health-code.md default 120 s).</summary>
     public TimeSpan ClockSkew { get; init; } = PolicyDefaults.ClockSkew;
+
+    /// <summary>Rule 9: out of sync this long (from the message that put the kiosk out of sync), it fetches the kept manifest's parts.</summary>
+    public TimeSpan SnapshotAfter { get; init; } = ColorFeedOptions.DefaultSnapshotAfter;
 }

@@ -20,7 +20,7 @@ namespace Kiosk.Colors;
 /// while a verified message proves the feed has reached a seq beyond the local one (a gap batch, or a heartbeat
 /// or snapshot with a higher seq not yet applied); freshness keeps ageing from the last in-sync <c>at</c>.
 /// </remarks>
-public sealed class ColorFeedProcessor
+public sealed partial class ColorFeedProcessor
 {
     private readonly ColorStore _store;
     private readonly ECDsa _authorityKey;
@@ -42,6 +42,11 @@ public sealed class ColorFeedProcessor
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _policy = policy ?? new ColorFeedPolicy();
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        lock (_gate)
+        {
+            // The kept manifest and its verified parts: a fetch interrupted by an outage or a power cut resumes.
+            Staging();
+        }
     }
 
     /// <summary>The store the processor writes.</summary>
@@ -67,26 +72,29 @@ public sealed class ColorFeedProcessor
         {
             Interlocked.Increment(ref _processed);
             outcome = ProcessCore(signedMessage);
+            try
+            {
+                // Rule 10: batches or a snapshot that brought the local seq up to the kept manifest's stop its fetch.
+                ForgetKeptIfReached();
+                UpdateFetchActive();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                ColorFeedLog.StoreFailed(_logger, ex.Message, ex);
+            }
+
             CheckHealthCore();
         }
 
-        if (outcome.Kind == FeedOutcomeKind.Rejected)
-        {
-            Interlocked.Increment(ref _rejected);
-            ColorFeedLog.Rejected(_logger, outcome.Detail);
-            _alerts.Notify(AlertKinds.FeedMessageRejected, outcome.Detail);
-        }
-        else
-        {
-            ColorFeedLog.Processed(_logger, outcome.Kind, outcome.Detail);
-        }
-
+        Report(outcome);
+        RaiseFetchChanged();
         return outcome;
     }
 
     /// <summary>Raises or clears <c>clock_fault</c> and <c>color_data_stale</c> for the current time (call periodically).</summary>
     public void CheckHealth()
     {
+        FeedOutcome? switched;
         lock (_gate)
         {
             try
@@ -99,27 +107,35 @@ public sealed class ColorFeedProcessor
                 ColorFeedLog.StoreFailed(_logger, ex.Message, ex);
             }
 
+            switched = CheckFetchCore();
             CheckHealthCore();
         }
+
+        if (switched is not null)
+        {
+            Report(switched);
+        }
+
+        RaiseFetchChanged();
     }
 
-    /// <summary>Fleet <c>resync</c>: drops the color data and waits for a snapshot.</summary>
+    /// <summary>Fleet <c>resync</c> (mqtt.md): the newest snapshot or manifest is fetched and applied whatever its seq; the
+    /// kiosk keeps deciding on its current state until the switch. The request is kept on disk until a snapshot or a
+    /// manifest is applied, so it survives a restart. The feed link asks the broker for the retained snapshot again
+    /// (<see cref="ResyncRequests"/>).</summary>
+    /// <exception cref="IOException">The request could not be written.</exception>
     public void Resync()
     {
         lock (_gate)
         {
-            try
-            {
-                _store.ResetColors();
-            }
-            catch (ColorStoreChangedException)
-            {
-                _store.Reload();
-                _store.ResetColors();
-            }
-
+            Staging().SetResync(true);
+            Interlocked.Increment(ref _resyncRequests);
+            _fetchChanged = true;
+            UpdateFetchActive();
             CheckHealthCore();
         }
+
+        RaiseFetchChanged();
     }
 
     private FeedOutcome ProcessCore(ReadOnlySpan<byte> raw)
@@ -133,6 +149,7 @@ public sealed class ColorFeedProcessor
         var feed = message switch
         {
             SnapshotMessage s => s.Feed,
+            ManifestMessage m => m.Feed,
             BatchMessage b => b.Feed,
             HeartbeatMessage h => h.Feed,
             _ => null,
@@ -159,6 +176,7 @@ public sealed class ColorFeedProcessor
                 return message switch
                 {
                     SnapshotMessage s => Snapshot(s, state),
+                    ManifestMessage m => Manifest(m, raw, state),
                     BatchMessage b => Batch(b, raw, state),
                     HeartbeatMessage h => Heartbeat(h, state),
                     TrustMessage t => Trust(t, raw, state),
@@ -179,7 +197,9 @@ public sealed class ColorFeedProcessor
 
     private FeedOutcome Snapshot(SnapshotMessage s, ColorFeedState state)
     {
-        if (state.Seq is { } local && s.Seq < local)
+        // Rule 2, and a fleet resync takes the newest snapshot whatever its seq.
+        var resync = Staging().ResyncRequested;
+        if (state.Seq is { } local && s.Seq < local && !resync)
         {
             _store.SaveState(state);
             return new FeedOutcome(FeedOutcomeKind.SnapshotIgnored, $"snapshot seq {s.Seq} is older than local seq {local}");
@@ -187,6 +207,11 @@ public sealed class ColorFeedProcessor
 
         var next = state.WithKnownSeq(s.Seq).WithInSyncAsOf(s.At) with { Seq = s.Seq };
         _store.ApplySnapshot(s, next);
+        if (resync)
+        {
+            Staging().SetResync(false);
+        }
+
         var drained = DrainPending();
         return new FeedOutcome(FeedOutcomeKind.SnapshotApplied, $"snapshot seq {s.Seq} applied: {_store.RecordCount} records{Documents(_store.DocumentRecordCount)}{Drained(drained)}");
     }

@@ -50,7 +50,7 @@ public static class ColorFeedServiceCollectionExtensions
                 sp.GetRequiredService<AuthorityKeyHolder>().Key,
                 sp.GetRequiredService<IAlerts>(),
                 sp.GetRequiredService<TimeProvider>(),
-                FeedPolicy(sp.GetRequiredService<IOptions<CheckpointOptions>>().Value),
+                FeedPolicy(sp.GetRequiredService<IOptions<CheckpointOptions>>().Value) with { SnapshotAfter = options.SnapshotAfter },
                 sp.GetService<ILogger<ColorFeedProcessor>>());
         });
         services.AddHostedService<ColorHealthMonitor>();

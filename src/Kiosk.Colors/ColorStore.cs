@@ -88,6 +88,9 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
     /// <summary>The configured feed.</summary>
     public string Feed => _settings.Feed;
 
+    /// <summary>The database file (the manifest fetch stages its parts in a folder next to it).</summary>
+    public string DatabasePath => _settings.DatabasePath;
+
     /// <inheritdoc />
     public ColorDataState State => _state;
 

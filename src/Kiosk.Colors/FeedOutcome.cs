@@ -4,7 +4,7 @@ namespace Kiosk.Colors;
 public sealed record FeedOutcome(FeedOutcomeKind Kind, string Detail)
 {
     /// <summary>True when the state changed (records, seq, freshness or trust list).</summary>
-    public bool Changed => Kind is FeedOutcomeKind.SnapshotApplied or FeedOutcomeKind.BatchApplied or FeedOutcomeKind.HeartbeatInSync or FeedOutcomeKind.TrustReplaced;
+    public bool Changed => Kind is FeedOutcomeKind.SnapshotApplied or FeedOutcomeKind.ManifestApplied or FeedOutcomeKind.ManifestInSync or FeedOutcomeKind.BatchApplied or FeedOutcomeKind.HeartbeatInSync or FeedOutcomeKind.TrustReplaced;
 
     public override string ToString() => $"{Kind}: {Detail}";
 }

@@ -33,6 +33,27 @@ public enum FeedOutcomeKind
     /// <summary>Rule 6: a trust list not newer than the current one.</summary>
     TrustIgnored,
 
+    /// <summary>Rule 9: a manifest older than the local seq (or than the kept one, or refused before): ignored.</summary>
+    ManifestIgnored,
+
+    /// <summary>Rule 9: a manifest at the local seq counts as a heartbeat: in sync as of its <c>at</c>, parts not fetched.</summary>
+    ManifestInSync,
+
+    /// <summary>Rule 9: a manifest ahead of the local seq: out of sync, the manifest kept; its parts fetched when needed.</summary>
+    ManifestKept,
+
+    /// <summary>Rule 10: a part of the kept manifest verified and kept on disk.</summary>
+    PartVerified,
+
+    /// <summary>A part nobody needs (no fetch of its manifest, verified already, index beyond the manifest's): dropped unread.</summary>
+    PartIgnored,
+
+    /// <summary>Rule 10: a part was cleared by the authority (empty or absent): the manifest is given up, no alert.</summary>
+    ManifestAbandoned,
+
+    /// <summary>Rule 10: the last part verified and the manifest's state replaced the old one atomically.</summary>
+    ManifestApplied,
+
     /// <summary>Rule 1: signature, feed, structure or types failed; nothing changed.</summary>
     Rejected,
 

@@ -26,7 +26,7 @@ public sealed partial class ColorFeedProcessor
     /// <see cref="PartsWanted"/> and <see cref="ResyncRequests"/> again.</summary>
     public event Action? FetchChanged;
 
-    /// <summary>The kept manifest and its fetch, or null when none is kept.</summary>
+    /// <summary>The kept manifest and its fetch, or null when none is kept (read from disk at the first message or health check).</summary>
     public ManifestFetchProgress? Fetch
     {
         get

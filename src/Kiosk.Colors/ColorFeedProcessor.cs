@@ -42,11 +42,6 @@ public sealed partial class ColorFeedProcessor
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _policy = policy ?? new ColorFeedPolicy();
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        lock (_gate)
-        {
-            // The kept manifest and its verified parts: a fetch interrupted by an outage or a power cut resumes.
-            Staging();
-        }
     }
 
     /// <summary>The store the processor writes.</summary>

@@ -53,6 +53,21 @@ public sealed partial class ManifestStaging
         return new ManifestStaging(Path.Combine(Path.GetDirectoryName(full) ?? ".", FolderName));
     }
 
+    /// <summary>Reads (only) the kept manifest, verified with <paramref name="authorityKey"/>, and counts its parts on disk:
+    /// for <c>kiosk colors status</c> beside a running service. Null when none is kept or it does not verify.</summary>
+    /// <param name="active">Whether the fetch is active is the service's to say; the caller passes what it can tell.</param>
+    public ManifestFetchProgress? ReadProgress(System.Security.Cryptography.ECDsa authorityKey, string feed, bool active)
+    {
+        if (ReadManifest() is not { } raw || FeedCodec.Decode(raw, authorityKey).Message is not HealthCode.Formats.ManifestMessage m
+            || !string.Equals(m.Feed, feed, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var verified = PartIndexes().Count(i => i < m.PartHashes.Count);
+        return new ManifestFetchProgress(m.Seq, m.PartHashes.Count, verified, active);
+    }
+
     /// <summary>The kept manifest's raw signed bytes, or null (verify them again before use).</summary>
     public byte[]? ReadManifest() => ReadOrNull(Path.Combine(Directory, ManifestFile), 16 * 1024 * 1024);
 

@@ -36,6 +36,38 @@ public sealed class FeedLinkOptions : BrokerLinkOptions, IValidatableObject
         TopicPrefix + "trust",
     ];
 
+    /// <summary>Parts of a manifest in flight at once (subscribed, not yet verified): the fetch's memory and broker load.</summary>
+    public int PartWindow { get; set; } = 8;
+
+    /// <summary>A part topic subscribed for this long without its retained message is absent (cleared by the
+    /// authority): the manifest is abandoned (color-feed.md rule 10).</summary>
+    public TimeSpan PartTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>First back-off before a part whose hash differed is fetched again (doubling up to <see cref="BrokerLinkOptions.ReconnectMax"/>).</summary>
+    public TimeSpan PartRetryMin { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The topic of part <paramref name="index"/> of manifest <paramref name="seq"/>: <c>{prefix}colors/snapshot/{seq}/{i}</c>.</summary>
+    public string PartTopic(ulong seq, int index) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{TopicPrefix}colors/snapshot/{seq}/{index}");
+
+    /// <summary>Parses a part topic (decimal seq and index, no sign); false for any other topic.</summary>
+    public bool TryParsePartTopic(string topic, out ulong seq, out long index)
+    {
+        seq = 0;
+        index = -1;
+        var head = TopicPrefix + "colors/snapshot/";
+        if (topic is null || !topic.StartsWith(head, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var rest = topic.AsSpan(head.Length);
+        var slash = rest.IndexOf('/');
+        return slash > 0
+            && ulong.TryParse(rest[..slash], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out seq)
+            && long.TryParse(rest[(slash + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out index);
+    }
+
     /// <summary>The link's checks: a host, a port, back-off, TLS files, and a topic prefix without wildcards.</summary>
     /// <param name="validationContext">The validation context.</param>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
@@ -43,6 +75,21 @@ public sealed class FeedLinkOptions : BrokerLinkOptions, IValidatableObject
         if (TopicPrefix is null || (TopicPrefix.Length > 0 && !TopicPrefix.EndsWith('/')) || TopicPrefix.IndexOfAny(['+', '#']) >= 0)
         {
             yield return new ValidationResult("ColorFeed:TopicPrefix must be empty or end with '/', without wildcards");
+        }
+
+        if (PartWindow is < 1 or > 256)
+        {
+            yield return new ValidationResult("ColorFeed:PartWindow must be between 1 and 256");
+        }
+
+        if (PartTimeout <= TimeSpan.Zero)
+        {
+            yield return new ValidationResult("ColorFeed:PartTimeout must be positive");
+        }
+
+        if (PartRetryMin <= TimeSpan.Zero)
+        {
+            yield return new ValidationResult("ColorFeed:PartRetryMin must be positive");
         }
 
         foreach (var error in ValidateLink(ColorFeedOptions.Section, hostRequired: true))

@@ -1,8 +1,10 @@
 namespace Kiosk.Fleet;
 
-/// <summary>The fleet <c>resync</c> command: drop the color state and wait for a snapshot (the color feed implements it).</summary>
+/// <summary>The fleet <c>resync</c> command (mqtt.md): fetch the newest snapshot or manifest whatever its seq, deciding on the
+/// current state until the switch (the color feed implements it).</summary>
 public interface IColorResync
 {
-    /// <summary>Drops the local color state and completes when a snapshot has been applied (or throws when cancelled).</summary>
+    /// <summary>Requests the fetch (kept on disk until a snapshot or manifest is applied) and completes once requested;
+    /// the color state is not dropped.</summary>
     Task ResyncAsync(CancellationToken cancellationToken);
 }

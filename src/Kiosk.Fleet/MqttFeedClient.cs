@@ -31,9 +31,12 @@ public sealed partial class MqttFeedClient : BackgroundService
     private readonly MqttClientFactory _factory = new();
     private readonly Channel<Received> _inbox = Channel.CreateBounded<Received>(new BoundedChannelOptions(16) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly BrokerReconnectLoop _loop;
+    private readonly Channel<bool> _fetchSignal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly PartFetchState _parts = new();
     private volatile bool _connected;
     private long _received;
     private long _processed;
+    private long _partsReceived;
 
     /// <param name="processor">Applies each message.</param>
     /// <param name="options">The link: broker, TLS, credentials, topics.</param>
@@ -48,6 +51,8 @@ public sealed partial class MqttFeedClient : BackgroundService
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _loop = new BrokerReconnectLoop(ColorFeedOptions.Section, _options, _time, _logger);
+        _processor.FetchChanged += () => _fetchSignal.Writer.TryWrite(true);
+        _parts.Bind(_options);
     }
 
     /// <summary>True while connected and subscribed.</summary>
@@ -64,6 +69,9 @@ public sealed partial class MqttFeedClient : BackgroundService
 
     /// <summary>Feed messages handed to the processor and done with (applied or refused) since start.</summary>
     public long ProcessedCount => Interlocked.Read(ref _processed);
+
+    /// <summary>Manifest parts received on part topics since start (any outcome).</summary>
+    public long PartsReceivedCount => Interlocked.Read(ref _partsReceived);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -109,7 +117,17 @@ public sealed partial class MqttFeedClient : BackgroundService
             _connected = true;
             connected();
             LogConnected(_logger, _options.Host, _options.EffectivePort, _options.Topics.Count);
-            return await lost.Task.WaitAsync(stoppingToken);
+            using var period = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            var fetching = FetchPartsAsync(client, period.Token);
+            try
+            {
+                return await lost.Task.WaitAsync(stoppingToken);
+            }
+            finally
+            {
+                await period.CancelAsync();
+                await fetching;
+            }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -143,16 +161,46 @@ public sealed partial class MqttFeedClient : BackgroundService
         // Acknowledge only after the processor is done with it (QoS 1 redelivery covers a crash before that).
         e.AutoAcknowledge = false;
         Interlocked.Increment(ref _received);
+        var topic = e.ApplicationMessage.Topic;
+        if (_options.TryParsePartTopic(topic, out var seq, out var index))
+        {
+            Interlocked.Increment(ref _partsReceived);
+            if (e.ApplicationMessage.Payload.Length > HealthCode.Formats.Feed.FeedPart.MaxBytes || !_parts.Arrived(seq, index))
+            {
+                // A part nobody asked for or over a part's size: dropped before it is copied (a flood costs nothing).
+                e.AutoAcknowledge = true;
+                return;
+            }
+
+            await _inbox.Writer.WriteAsync(new Received(topic, e.ApplicationMessage.Payload.ToArray(), e, seq, index));
+            return;
+        }
+
         var payload = e.ApplicationMessage.Payload.ToArray();
-        await _inbox.Writer.WriteAsync(new Received(e.ApplicationMessage.Topic, payload, e));
+        await _inbox.Writer.WriteAsync(new Received(topic, payload, e));
     }
 
     private async Task ProcessInboxAsync(CancellationToken stoppingToken)
     {
         await foreach (var message in _inbox.Reader.ReadAllAsync(CancellationToken.None))
         {
-            // Rule 1 to 8 in one place: the same path as `kiosk colors import` and the scenario player.
-            _processor.Process(message.Payload);
+            if (message.PartIndex is { } index)
+            {
+                // Rule 10: a part of the kept manifest (not COSE: checked against the manifest's hash).
+                var outcome = _processor.ProcessPart(message.PartSeq, index, message.Payload);
+                if (outcome.Kind == FeedOutcomeKind.Rejected && index is >= 0 and <= int.MaxValue)
+                {
+                    _parts.BackOff(message.PartSeq, (int)index, _time.GetUtcNow(), _options.PartRetryMin, _options.ReconnectMax);
+                }
+
+                _fetchSignal.Writer.TryWrite(true);
+            }
+            else
+            {
+                // Rule 1 to 9 in one place: the same path as `kiosk colors import` and the scenario player.
+                _processor.Process(message.Payload);
+            }
+
             Interlocked.Increment(ref _processed);
             try
             {
@@ -184,10 +232,206 @@ public sealed partial class MqttFeedClient : BackgroundService
         }
     }
 
-    private sealed record Received(string Topic, byte[] Payload, MqttApplicationMessageReceivedEventArgs Args);
+    /// <summary>
+    /// Rule 10 over MQTT for one connected period: subscribes to the part topics of an active fetch, at most
+    /// <see cref="FeedLinkOptions.PartWindow"/> at a time (each retained part arrives on subscribe), unsubscribes as they
+    /// verify, re-subscribes with back-off to a part whose hash differed, abandons the manifest when a part stays absent
+    /// for <see cref="FeedLinkOptions.PartTimeout"/>, and asks for the retained snapshot again after a <c>resync</c>.
+    /// </summary>
+    private async Task FetchPartsAsync(IMqttClient client, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // Subscriptions of the previous connection live on in the persistent session: start from none.
+            await UnsubscribeAsync(client, _parts.TakeAll(), cancellationToken);
+            var resyncSeen = _processor.ResyncRequests;
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                if (_processor.ResyncRequests != resyncSeen)
+                {
+                    resyncSeen = _processor.ResyncRequests;
+                    var again = _factory.CreateSubscribeOptionsBuilder()
+                        .WithTopicFilter(f => f.WithTopic(_options.Topics[0]).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                            .WithRetainHandling(MqttRetainHandling.SendAtSubscribe))
+                        .Build();
+                    await client.SubscribeAsync(again, cancellationToken);
+                }
+
+                var now = _time.GetUtcNow();
+                var wanted = _processor.PartsWanted(_options.PartWindow);
+                var (drop, add) = _parts.Plan(wanted, now);
+                await UnsubscribeAsync(client, drop, cancellationToken);
+                if (add.Count > 0)
+                {
+                    var subscribe = _factory.CreateSubscribeOptionsBuilder();
+                    foreach (var index in add)
+                    {
+                        subscribe.WithTopicFilter(f => f.WithTopic(_options.PartTopic(wanted!.Seq, index)).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                            .WithRetainHandling(MqttRetainHandling.SendAtSubscribe));
+                    }
+
+                    await client.SubscribeAsync(subscribe.Build(), cancellationToken);
+                }
+
+                if (wanted is not null && _parts.Absent(now, _options.PartTimeout) is { } absent)
+                {
+                    _processor.AbandonFetch(wanted.Seq, $"part {absent} absent for {_options.PartTimeout.TotalSeconds:0} s (cleared by the authority)");
+                    continue;
+                }
+
+                using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(1), _time);
+                using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, wait.Token);
+                try
+                {
+                    await _fetchSignal.Reader.ReadAsync(either.Token);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // The second's tick: time-outs and back-offs.
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex) when (ex is MqttCommunicationException or InvalidOperationException or ObjectDisposedException)
+        {
+            // The connection is going: the next period starts the fetch again where the disk says it is.
+            LogPartFetchStopped(_logger, ex.Message);
+        }
+    }
+
+    private async Task UnsubscribeAsync(IMqttClient client, IReadOnlyList<string> topics, CancellationToken cancellationToken)
+    {
+        if (topics.Count == 0)
+        {
+            return;
+        }
+
+        var unsubscribe = _factory.CreateUnsubscribeOptionsBuilder();
+        foreach (var topic in topics)
+        {
+            unsubscribe.WithTopicFilter(topic);
+        }
+
+        await client.UnsubscribeAsync(unsubscribe.Build(), cancellationToken);
+    }
+
+    private sealed record Received(string Topic, byte[] Payload, MqttApplicationMessageReceivedEventArgs Args, ulong PartSeq = 0, long? PartIndex = null);
+
+    /// <summary>The part topics subscribed (with when) and the back-off of parts whose hash differed. Thread-safe: the
+    /// message handler asks <see cref="IsSubscribed"/> while the fetch loop plans.</summary>
+    private sealed class PartFetchState
+    {
+        private readonly Lock _lock = new();
+        private readonly Dictionary<int, DateTimeOffset> _subscribed = [];
+        private readonly Dictionary<int, (DateTimeOffset Until, TimeSpan Delay)> _backOff = [];
+        private ulong _seq;
+        private FeedLinkOptions? _topics;
+
+        public void Bind(FeedLinkOptions topics) => _topics = topics;
+
+        /// <summary>True when the part was asked for; it then no longer counts as absent.</summary>
+        public bool Arrived(ulong seq, long index)
+        {
+            lock (_lock)
+            {
+                if (seq != _seq || index is < 0 or > int.MaxValue || !_subscribed.ContainsKey((int)index))
+                {
+                    return false;
+                }
+
+                _subscribed[(int)index] = DateTimeOffset.MaxValue;
+                return true;
+            }
+        }
+
+        /// <summary>Forgets every subscription (the session's, from a previous connection) and returns their topics.</summary>
+        public IReadOnlyList<string> TakeAll()
+        {
+            lock (_lock)
+            {
+                var topics = _subscribed.Keys.Select(i => _topics!.PartTopic(_seq, i)).ToList();
+                _subscribed.Clear();
+                return topics;
+            }
+        }
+
+        /// <summary>What to unsubscribe and which indexes to subscribe so that the subscriptions are the wanted parts
+        /// not in back-off.</summary>
+        public (IReadOnlyList<string> Drop, IReadOnlyList<int> Add) Plan(ManifestPartsWanted? wanted, DateTimeOffset now)
+        {
+            lock (_lock)
+            {
+                var drop = new List<string>();
+                if (wanted is null || wanted.Seq != _seq)
+                {
+                    drop.AddRange(_subscribed.Keys.Select(i => _topics!.PartTopic(_seq, i)));
+                    _subscribed.Clear();
+                    _backOff.Clear();
+                    _seq = wanted?.Seq ?? 0;
+                }
+
+                if (wanted is null)
+                {
+                    return (drop, []);
+                }
+
+                var desired = wanted.Parts.Where(i => !_backOff.TryGetValue(i, out var b) || b.Until <= now).ToHashSet();
+                foreach (var index in _subscribed.Keys.Where(i => !desired.Contains(i)).ToList())
+                {
+                    drop.Add(_topics!.PartTopic(_seq, index));
+                    _subscribed.Remove(index);
+                }
+
+                var add = desired.Where(i => !_subscribed.ContainsKey(i)).Order().ToList();
+                foreach (var index in add)
+                {
+                    _subscribed[index] = now;
+                }
+
+                return (drop, add);
+            }
+        }
+
+        /// <summary>A part subscribed for longer than <paramref name="timeout"/> without arriving, or null.</summary>
+        public int? Absent(DateTimeOffset now, TimeSpan timeout)
+        {
+            lock (_lock)
+            {
+                foreach (var (index, since) in _subscribed)
+                {
+                    if (since != DateTimeOffset.MaxValue && now - since >= timeout)
+                    {
+                        return index;
+                    }
+                }
+
+                return null;
+            }
+        }
+
+        /// <summary>A part whose hash differed: not subscribed again before the back-off (doubling) is over.</summary>
+        public void BackOff(ulong seq, int index, DateTimeOffset now, TimeSpan min, TimeSpan max)
+        {
+            lock (_lock)
+            {
+                if (seq != _seq)
+                {
+                    return;
+                }
+
+                var delay = _backOff.TryGetValue(index, out var previous) ? TimeSpan.FromTicks(Math.Min(previous.Delay.Ticks * 2, Math.Max(max.Ticks, min.Ticks))) : min;
+                _backOff[index] = (now + delay, delay);
+            }
+        }
+    }
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Color feed broker {Host}:{Port} connected; subscribed to {Count} topics")]
     private static partial void LogConnected(ILogger logger, string host, int port, int count);
+
+    [LoggerMessage(EventId = 3151, Level = LogLevel.Warning, Message = "Color feed part fetch stopped with the connection: {Reason}")]
+    private static partial void LogPartFetchStopped(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "Color feed message on {Topic} could not be acknowledged: {Reason}")]
     private static partial void LogAckFailed(ILogger logger, string topic, string reason);

@@ -26,23 +26,27 @@ internal static class ColorsCommand
 
     private static Command CreateImport()
     {
-        var file = new Argument<FileInfo>("FILE") { Description = "A signed feed message (COSE_Sign1 bytes): snapshot, batch, heartbeat or trust" };
+        var file = new Argument<FileInfo>("FILE|DIR") { Description = "A signed feed message (COSE_Sign1 bytes): snapshot, batch, heartbeat, trust or manifest; or a manifest folder (manifest.cose and part-{i}.cbor)" };
         var db = DbOption();
         var key = KeyOption();
         var feed = FeedOption();
-        var import = new Command("import", "Applies one signed feed message from a file through the same processor as the MQTT feed; prints one line")
+        var import = new Command("import", "Applies one signed feed message from a file, or a manifest folder, through the same processor as the MQTT feed; prints one line")
         {
             file, db, key, feed,
         };
         import.SetAction((parse, cancellationToken) =>
         {
             var path = parse.GetValue(file)!;
+            var settings = Resolve(parse, parse.GetValue(db), parse.GetValue(key), parse.GetValue(feed));
             if (Directory.Exists(path.FullName))
             {
-                throw new KioskInputException($"{OneLine.Of(path.ToString())} is a directory, not a feed message file");
+                // A manifest folder (color-feed.md): applied whole or refused whole, nothing kept.
+                using var folderAuthority = settings.Key;
+                using var folderStore = OpenStore(settings, mustExist: false);
+                var folderProcessor = new ColorFeedProcessor(folderStore, folderAuthority, new InMemoryAlerts(), TimeProvider.System, settings.Policy);
+                return Task.FromResult(Report(parse, folderProcessor.ImportManifestFolder(path.FullName, settings.MaxMessageBytes), "folder refused"));
             }
 
-            var settings = Resolve(parse, parse.GetValue(db), parse.GetValue(key), parse.GetValue(feed));
             byte[] bytes;
             try
             {
@@ -60,20 +64,25 @@ internal static class ColorsCommand
             using var authority = settings.Key;
             using var store = OpenStore(settings, mustExist: false);
             var processor = new ColorFeedProcessor(store, authority, new InMemoryAlerts(), TimeProvider.System, settings.Policy);
-            var outcome = processor.Process(bytes);
-            switch (outcome.Kind)
-            {
-                case FeedOutcomeKind.Rejected:
-                    throw new KioskInputException($"message rejected: {outcome.Detail}");
-                case FeedOutcomeKind.StoreFailed:
-                    parse.InvocationConfiguration.Error.WriteLine($"error: {OneLine.Of(outcome.Detail)}");
-                    return Task.FromResult(2);
-                default:
-                    parse.InvocationConfiguration.Output.WriteLine($"{Snake(outcome.Kind)}: {outcome.Detail}");
-                    return Task.FromResult(0);
-            }
+            return Task.FromResult(Report(parse, processor.Process(bytes), "message rejected"));
         });
         return import;
+    }
+
+    /// <summary>One line: the outcome (exit 0), or why it was refused or could not be stored (exit 2).</summary>
+    private static int Report(ParseResult parse, FeedOutcome outcome, string refused)
+    {
+        switch (outcome.Kind)
+        {
+            case FeedOutcomeKind.Rejected:
+                throw new KioskInputException($"{refused}: {outcome.Detail}");
+            case FeedOutcomeKind.StoreFailed:
+                parse.InvocationConfiguration.Error.WriteLine($"error: {OneLine.Of(outcome.Detail)}");
+                return 2;
+            default:
+                parse.InvocationConfiguration.Output.WriteLine($"{Snake(outcome.Kind)}: {outcome.Detail}");
+                return 0;
+        }
     }
 
     private static Command CreateStatus()
@@ -82,7 +91,7 @@ internal static class ColorsCommand
         var key = KeyOption();
         var feed = FeedOption();
         var json = new Option<bool>("--json") { Description = "One JSON object instead of lines" };
-        var status = new Command("status", "Shows feed, seq, record and document record counts, in-sync-as-of, freshness, out-of-sync and clock fault")
+        var status = new Command("status", "Shows feed, seq, record and document record counts, in-sync-as-of, freshness, out-of-sync, clock fault and a manifest fetch in progress")
         {
             db, key, feed, json,
         };
@@ -107,7 +116,8 @@ internal static class ColorsCommand
                 store.PendingCount,
                 Iso(state.LatestSignedAt),
                 processor.ClockFault,
-                store.SignedTrust is { } t ? $"signed {Iso(t.SignedAt)}, {t.Issuers.Count} issuer keys{(t.HasDocKey ? ", docKey" : ", no docKey")}" : "none signed");
+                store.SignedTrust is { } t ? $"signed {Iso(t.SignedAt)}, {t.Issuers.Count} issuer keys{(t.HasDocKey ? ", docKey" : ", no docKey")}" : "none signed",
+                FetchOf(settings, store.FeedState, now));
             var output = parse.InvocationConfiguration.Output;
             if (parse.GetValue(json))
             {
@@ -126,6 +136,9 @@ internal static class ColorsCommand
                 output.WriteLine($"latest_signed_at: {report.LatestSignedAt ?? "none"}");
                 output.WriteLine($"clock_fault: {Bool(report.ClockFault)}");
                 output.WriteLine($"trust_list: {report.TrustList}");
+                output.WriteLine(report.Fetch is { } f2
+                    ? $"fetch: manifest seq {f2.Seq}, {f2.PartsVerified} of {f2.PartsTotal} parts verified{(f2.Active ? "" : " (waiting: fetched if still out of sync after ColorFeed:SnapshotAfter)")}"
+                    : "fetch: none");
             }
 
             return Task.FromResult(0);
@@ -179,7 +192,7 @@ internal static class ColorsCommand
             options.DatabasePath,
             AuthorityKey.FromBase64Spki(options.AuthorityKey),
             options.Feed,
-            ColorFeedServiceCollectionExtensions.FeedPolicy(checkpoint),
+            ColorFeedServiceCollectionExtensions.FeedPolicy(checkpoint) with { SnapshotAfter = options.SnapshotAfter },
             options.MaxPendingBatches,
             options.MaxPacketBytes);
     }
@@ -209,6 +222,18 @@ internal static class ColorsCommand
         }
     }
 
+    /// <summary>The kept manifest and its parts on disk, read only (a service may be fetching); active when the kiosk never
+    /// synced or has been out of sync for ColorFeed:SnapshotAfter, or a resync waits.</summary>
+    private static FetchReport? FetchOf(Settings settings, ColorFeedState state, DateTimeOffset now)
+    {
+        var staging = ManifestStaging.ForDatabase(settings.Db);
+        var active = state.Seq is null || staging.ResyncRequested
+            || (state.OutOfSyncSince is { } since && now - since >= settings.Policy.SnapshotAfter);
+        return staging.ReadProgress(settings.Key, settings.Feed, active) is { } p
+            ? new FetchReport(p.Seq, p.PartsVerified, p.PartsTotal, p.Active)
+            : null;
+    }
+
     private static string Snake(FeedOutcomeKind kind) =>
         string.Concat(kind.ToString().Select((c, i) => char.IsUpper(c) && i > 0 ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 
@@ -233,7 +258,10 @@ internal static class ColorsCommand
         int PendingBatches,
         string? LatestSignedAt,
         bool ClockFault,
-        string TrustList);
+        string TrustList,
+        FetchReport? Fetch);
+
+    private sealed record FetchReport(ulong Seq, int PartsVerified, int PartsTotal, bool Active);
 
     private static class StatusJson
     {

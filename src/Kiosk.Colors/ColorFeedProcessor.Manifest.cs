@@ -196,7 +196,7 @@ public sealed partial class ColorFeedProcessor
             }
 
             return result.Outcome ?? new FeedOutcome(FeedOutcomeKind.Rejected, $"part {result.MissingPart} of manifest seq {manifest.Seq}: {(result.Damaged ? "its hash differs from the manifest's" : "missing or unreadable")}");
-        });
+        }) ?? new FeedOutcome(FeedOutcomeKind.StoreFailed, "store: nothing applied");
     }
 
     /// <summary>Rule 9 for a verified manifest of our feed.</summary>
@@ -522,11 +522,11 @@ public sealed partial class ColorFeedProcessor
 
     /// <summary>Runs a store write, turning the store's failures into <see cref="FeedOutcomeKind.StoreFailed"/> (staging kept:
     /// the switch is tried again at the next health check).</summary>
-    private FeedOutcome WithStore(Func<FeedOutcome?> write)
+    private FeedOutcome? WithStore(Func<FeedOutcome?> write)
     {
         try
         {
-            return write() ?? new FeedOutcome(FeedOutcomeKind.PartIgnored, "a kept part must be fetched again");
+            return write();
         }
         catch (ColorStoreChangedException ex)
         {

@@ -21,7 +21,76 @@ internal static class ColorsCommand
         var colors = new Command("colors", "The local color data: import a signed feed message from a file, or show the store's state");
         colors.Subcommands.Add(CreateImport());
         colors.Subcommands.Add(CreateStatus());
+        colors.Subcommands.Add(CreateFetch());
         return colors;
+    }
+
+    /// <summary>
+    /// <c>kiosk colors fetch DIR</c>: a manifest folder taken the way the MQTT feed takes it (rules 9 and 10, not rule 2):
+    /// the manifest through the processor, then each part the fetch asks for, verified and staged in <c>colors-parts</c>,
+    /// the switch at the last one. Interrupted (a power cut, a kill), it resumes without reading verified parts again.
+    /// Prints <c>part_read I</c> before handing part I over and <c>part_verified I</c> after it is kept, then the outcome.
+    /// </summary>
+    private static Command CreateFetch()
+    {
+        var folder = new Argument<DirectoryInfo>("DIR") { Description = "A manifest folder: manifest.cose and part-{i}.cbor" };
+        var db = DbOption();
+        var key = KeyOption();
+        var feed = FeedOption();
+        var fetch = new Command("fetch", "Fetches a manifest folder as the feed does (parts staged on disk, resumable); one line per part, then the outcome")
+        {
+            folder, db, key, feed,
+        };
+        fetch.SetAction((parse, cancellationToken) =>
+        {
+            var path = parse.GetValue(folder)!.FullName;
+            var settings = Resolve(parse, parse.GetValue(db), parse.GetValue(key), parse.GetValue(feed));
+            byte[] manifest;
+            try
+            {
+                manifest = BoundedFile.ReadAllBytes(Path.Combine(path, "manifest.cose"), settings.MaxMessageBytes);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InputTooLargeException)
+            {
+                throw new KioskInputException($"cannot read {Path.Combine(path, "manifest.cose")}: {OneLine.Of(ex.Message)}", ex);
+            }
+
+            using var authority = settings.Key;
+            using var store = OpenStore(settings, mustExist: false);
+            var processor = new ColorFeedProcessor(store, authority, new InMemoryAlerts(), TimeProvider.System, settings.Policy);
+            var output = parse.InvocationConfiguration.Output;
+
+            // A fetch complete on disk before an interruption switches here; then the manifest as it arrives from the feed.
+            processor.CheckHealth();
+            var outcome = processor.Process(manifest);
+            while (outcome.Kind != FeedOutcomeKind.Rejected && processor.PartsWanted(1) is { Parts: [var index] } wanted)
+            {
+                output.WriteLine($"part_read {index}");
+                byte[] bytes;
+                try
+                {
+                    bytes = BoundedFile.ReadAllBytes(Path.Combine(path, ManifestStaging.PartFileName(index)), HealthCode.Formats.Feed.FeedPart.MaxBytes);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InputTooLargeException)
+                {
+                    outcome = processor.AbandonFetch(wanted.Seq, $"part {index}: {OneLine.Of(ex.Message)}");
+                    break;
+                }
+
+                outcome = processor.ProcessPart(wanted.Seq, index, bytes);
+                if (outcome.Kind is FeedOutcomeKind.PartVerified or FeedOutcomeKind.ManifestApplied)
+                {
+                    output.WriteLine($"part_verified {index}");
+                }
+                else if (outcome.Kind != FeedOutcomeKind.PartIgnored)
+                {
+                    break;
+                }
+            }
+
+            return Task.FromResult(Report(parse, outcome, "manifest refused"));
+        });
+        return fetch;
     }
 
     private static Command CreateImport()

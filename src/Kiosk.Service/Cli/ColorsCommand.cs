@@ -106,6 +106,11 @@ internal static class ColorsCommand
         import.SetAction((parse, cancellationToken) =>
         {
             var path = parse.GetValue(file)!;
+            if (Directory.Exists(path.FullName) && !File.Exists(Path.Combine(path.FullName, "manifest.cose")))
+            {
+                throw new KioskInputException($"{OneLine.Of(path.ToString())} is a directory without manifest.cose, neither a feed message file nor a manifest folder");
+            }
+
             var settings = Resolve(parse, parse.GetValue(db), parse.GetValue(key), parse.GetValue(feed));
             if (Directory.Exists(path.FullName))
             {

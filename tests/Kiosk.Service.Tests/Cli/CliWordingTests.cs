@@ -20,8 +20,8 @@ public sealed class CliWordingTests : IDisposable
     }
 
     [Fact]
-    public async Task ColorsImportOfADirectorySaysItIsADirectory() =>
-        CliRunner.AssertOneLineError(await CliRunner.RunAsync("colors", "import", _dir), $"error: {_dir} is a directory, not a feed message file");
+    public async Task ColorsImportOfADirectoryWithoutAManifestSaysItIsNeitherAFileNorAManifestFolder() =>
+        CliRunner.AssertOneLineError(await CliRunner.RunAsync("colors", "import", _dir), $"error: {_dir} is a directory without manifest.cose, neither a feed message file nor a manifest folder");
 
     [Fact]
     public async Task SpeakNamesAnOptionAsTypedAndASettingByItsKey()

@@ -42,6 +42,9 @@ internal sealed class FeedWorld : IDisposable
 
     public InMemoryAlerts Alerts { get; private set; } = new();
 
+    /// <summary>The processor's thresholds (taken at the next <see cref="Reopen"/>).</summary>
+    public ColorFeedPolicy Policy { get; set; } = new();
+
     public ColorStore Store { get; private set; } = null!;
 
     public ColorFeedProcessor Processor { get; private set; } = null!;
@@ -59,7 +62,7 @@ internal sealed class FeedWorld : IDisposable
             Provisioning = _provisioning,
         });
         Alerts = new InMemoryAlerts();
-        Processor = new ColorFeedProcessor(Store, PublicKey, Alerts, Time);
+        Processor = new ColorFeedProcessor(Store, PublicKey, Alerts, Time, Policy);
     }
 
     public byte[] Sign(FeedMessage message) => FeedEncoder.Sign(message, Authority);

@@ -673,3 +673,62 @@ public sealed class ManifestTests : IDisposable
         return w.Encode();
     }
 }
+
+public sealed class FeedBatchesTests : IDisposable
+{
+    private static readonly DateTimeOffset At = DateTimeOffset.FromUnixTimeSeconds(1_800_000_000);
+    private readonly ECDsa _authority = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+
+    public void Dispose() => _authority.Dispose();
+
+    [Fact]
+    public void AChangeThatFitsStaysOneBatch()
+    {
+        var change = new BatchMessage("CN-HL", 12, At, FeedCodecTests.Records(1_000, "CN-HL"), FeedCodecTests.DocRecords(1_000));
+        Assert.Same(change, Assert.Single(FeedBatches.Split(change)));
+        var empty = new BatchMessage("CN-HL", 12, At, []);
+        Assert.Same(empty, Assert.Single(FeedBatches.Split(empty)));
+    }
+
+    [Fact]
+    public void ALargeChangeGoesAsConsecutiveSignedBatchesEachWithinOneMebibyte()
+    {
+        var records = FeedCodecTests.Records(40_000, "CN-HL", "CN-BJ");
+        var docs = FeedCodecTests.DocRecords(30_000);
+        var change = new BatchMessage("CN-HL", 100, At, records, docs);
+        Assert.True(FeedEncoder.Sign(change, _authority).Length > FeedPart.MaxBytes);
+
+        var batches = FeedBatches.Split(change);
+
+        Assert.True(batches.Count >= 2);
+        var kid = new byte[32];
+        var readRecords = new List<ColorRecord>();
+        var readDocs = new List<DocumentRecord>();
+        for (var n = 0; n < batches.Count; n++)
+        {
+            var signed = FeedEncoder.Sign(batches[n], _authority, kid);
+            Assert.True(signed.Length <= FeedPart.MaxBytes, $"batch {n}: {signed.Length} bytes");
+            if (n < batches.Count - 1)
+            {
+                Assert.True(signed.Length > FeedPart.MaxBytes - FeedBatches.SignatureOverheadBytes - 100, $"batch {n} is only {signed.Length} bytes");
+            }
+
+            var decoded = Assert.IsType<BatchMessage>(FeedCodec.Decode(signed, _authority).Message);
+            Assert.Equal(100UL + (ulong)n, decoded.Seq);
+            Assert.NotNull(decoded.DocRecords);
+            readRecords.AddRange(decoded.Records);
+            readDocs.AddRange(decoded.DocRecords);
+        }
+
+        Assert.Equal(records, readRecords);
+        Assert.Equal(docs, readDocs);
+    }
+
+    [Fact]
+    public void ASplitThatWouldPassTheLargestSeqIsRefused()
+    {
+        var change = new BatchMessage("CN-HL", long.MaxValue, At, FeedCodecTests.Records(3_000, "CN-HL"));
+        Assert.Throws<ArgumentException>(() => FeedBatches.Split(change, 4_096));
+        Assert.Equal(long.MaxValue, (long)Assert.Single(FeedBatches.Split(change)).Seq);
+    }
+}

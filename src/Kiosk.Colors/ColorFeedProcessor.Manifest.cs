@@ -234,7 +234,7 @@ public sealed partial class ColorFeedProcessor
                 : $"manifest seq {m.Seq} is older than the kept manifest seq {kept.Manifest.Seq}");
         }
 
-        _store.SaveState(OutOfSyncState(state, m.Seq));
+        _store.SaveState(state.WithKnownSeq(m.Seq, m.At));
         staging.KeepManifest(raw);
         _kept = new Kept(m, new bool[m.PartHashes.Count], 0);
         UpdateFetchActive();
@@ -394,7 +394,7 @@ public sealed partial class ColorFeedProcessor
             return Refused(manifest, incomplete);
         }
 
-        var next = state.WithKnownSeq(manifest.Seq).WithInSyncAsOf(manifest.At) with { Seq = manifest.Seq };
+        var next = state.WithKnownSeq(manifest.Seq, manifest.At).WithInSyncAsOf(manifest.At) with { Seq = manifest.Seq };
         load.Commit(next);
         var drained = DrainPending();
         return new PartsResult(
@@ -539,8 +539,6 @@ public sealed partial class ColorFeedProcessor
             return new FeedOutcome(FeedOutcomeKind.StoreFailed, $"store: {OneLine(ex.Message)}");
         }
     }
-
-    private ColorFeedState OutOfSyncState(ColorFeedState state, ulong seq) => state.WithKnownSeq(seq, _time.GetUtcNow());
 
     /// <summary>Alerts and logs one outcome the way <see cref="Process"/> does.</summary>
     private void Report(FeedOutcome outcome)

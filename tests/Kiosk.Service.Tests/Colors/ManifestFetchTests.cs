@@ -123,7 +123,7 @@ public sealed class ManifestFetchTests : IDisposable
 
         Assert.Equal(FeedOutcomeKind.ManifestKept, _w.Processor.Process(built.Signed).Kind);
         Assert.True(_w.Store.State.OutOfSync);
-        Assert.Equal(_w.Time.GetUtcNow(), _w.Store.FeedState.OutOfSyncSince);
+        Assert.Equal(T0.AddMinutes(4), _w.Store.FeedState.OutOfSyncSince);
         Assert.Equal(new ManifestFetchProgress(4, built.Parts.Count, 0, false), _w.Processor.Fetch);
         Assert.Null(_w.Processor.PartsWanted(8));
 
@@ -131,11 +131,12 @@ public sealed class ManifestFetchTests : IDisposable
         Assert.Equal(FeedOutcomeKind.PartIgnored, _w.Processor.ProcessPart(4, 0, built.Parts[0]).Kind);
         Assert.Equal(0, StagedParts());
 
-        _w.Time.Advance(TimeSpan.FromMinutes(9));
+        // SnapshotAfter (10 min) counts from the manifest's at, the message that put the kiosk out of sync.
+        _w.Time.SetUtcNow(T0.AddMinutes(4 + 9));
         _w.Processor.CheckHealth();
         Assert.False(_w.Processor.Fetch!.Active);
 
-        _w.Time.Advance(TimeSpan.FromMinutes(1));
+        _w.Time.SetUtcNow(T0.AddMinutes(4 + 10));
         _w.Processor.CheckHealth();
         Assert.True(_w.Processor.Fetch!.Active);
 
@@ -153,13 +154,13 @@ public sealed class ManifestFetchTests : IDisposable
         SyncWithSnapshot(2);
         var built = Province(4);
         _w.Processor.Process(built.Signed);
-        _w.Time.Advance(TimeSpan.FromMinutes(6));
+        _w.Time.SetUtcNow(T0.AddMinutes(4 + 6));
 
         _w.Reopen();
         _w.Processor.CheckHealth();
         Assert.Equal(new ManifestFetchProgress(4, built.Parts.Count, 0, false), _w.Processor.Fetch);
 
-        _w.Time.Advance(TimeSpan.FromMinutes(4));
+        _w.Time.SetUtcNow(T0.AddMinutes(4 + 10));
         _w.Processor.CheckHealth();
         Assert.True(_w.Processor.Fetch!.Active);
     }

@@ -33,6 +33,7 @@ public sealed partial class ColorFeedProcessor
         {
             lock (_gate)
             {
+                TryLoadStaging();
                 return _kept is { } k ? new ManifestFetchProgress(k.Manifest.Seq, k.Verified.Length, k.VerifiedCount, _fetchActive) : null;
             }
         }
@@ -50,6 +51,7 @@ public sealed partial class ColorFeedProcessor
         ArgumentOutOfRangeException.ThrowIfLessThan(window, 1);
         lock (_gate)
         {
+            TryLoadStaging();
             if (!_fetchActive || _kept is not { } k)
             {
                 return null;
@@ -95,6 +97,7 @@ public sealed partial class ColorFeedProcessor
         FeedOutcome outcome;
         lock (_gate)
         {
+            TryLoadStaging();
             outcome = _kept is { } k && k.Manifest.Seq == seq
                 ? Abandon($"manifest seq {seq} abandoned: {reason}")
                 : new FeedOutcome(FeedOutcomeKind.PartIgnored, $"no fetch of manifest seq {seq} to abandon");
@@ -250,6 +253,11 @@ public sealed partial class ColorFeedProcessor
 
     private FeedOutcome PartCore(ulong seq, long index, ReadOnlySpan<byte> bytes)
     {
+        if (!TryLoadStaging())
+        {
+            return new FeedOutcome(FeedOutcomeKind.StoreFailed, $"part {index} of manifest seq {seq}: the folder {ManifestStaging.FolderName} cannot be used");
+        }
+
         if (_kept is not { } k || k.Manifest.Seq != seq)
         {
             return new FeedOutcome(FeedOutcomeKind.PartIgnored, $"part {index} of manifest seq {seq}: no fetch of that manifest");
@@ -385,8 +393,15 @@ public sealed partial class ColorFeedProcessor
                 return Refused(manifest, $"part {i}: {error}");
             }
 
-            load.AddRecords(part.Records as ColorRecord[] ?? [.. part.Records]);
-            load.AddDocuments(part.DocRecords as DocumentRecord[] ?? [.. part.DocRecords]);
+            if (part.Records.Count > 0)
+            {
+                load.AddRecords(part.Records as ColorRecord[] ?? [.. part.Records]);
+            }
+
+            if (part.DocRecords.Count > 0)
+            {
+                load.AddDocuments(part.DocRecords as DocumentRecord[] ?? [.. part.DocRecords]);
+            }
         }
 
         if (checker.Complete(manifest.PartHashes.Count) is { } incomplete)
@@ -416,6 +431,7 @@ public sealed partial class ColorFeedProcessor
     /// import replaced the state), unless a <c>resync</c> waits for it.</summary>
     private void ForgetKeptIfReached()
     {
+        Staging();
         if (_kept is { } k && _store.FeedState.Seq is { } local && local >= k.Manifest.Seq && !Staging().ResyncRequested)
         {
             ClearKept(Staging());
@@ -507,6 +523,21 @@ public sealed partial class ColorFeedProcessor
         }
 
         return null;
+    }
+
+    /// <summary>Loads the staging folder when not yet loaded; false (logged) when it cannot be used.</summary>
+    private bool TryLoadStaging()
+    {
+        try
+        {
+            Staging();
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            ColorFeedLog.StoreFailed(_logger, ex.Message, ex);
+            return false;
+        }
     }
 
     private ManifestStaging Staging()

@@ -213,15 +213,16 @@ public sealed partial class ColorFeedProcessor
             return new FeedOutcome(FeedOutcomeKind.ManifestIgnored, $"manifest seq {m.Seq} was refused before: not fetched again");
         }
 
-        if (!resync && state.Seq is { } local)
+        if (state.Seq is { } local)
         {
             if (m.Seq < local)
             {
+                // Also under a resync: the store never goes back to an older seq.
                 _store.SaveState(state);
                 return new FeedOutcome(FeedOutcomeKind.ManifestIgnored, $"manifest seq {m.Seq} is older than local seq {local}");
             }
 
-            if (m.Seq == local)
+            if (m.Seq == local && !resync)
             {
                 _store.SaveState(state.WithInSyncAsOf(m.At));
                 ForgetKeptIfReached();

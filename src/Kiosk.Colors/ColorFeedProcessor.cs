@@ -114,7 +114,8 @@ public sealed partial class ColorFeedProcessor
         RaiseFetchChanged();
     }
 
-    /// <summary>Fleet <c>resync</c> (mqtt.md): the newest snapshot or manifest is fetched and applied whatever its seq; the
+    /// <summary>Fleet <c>resync</c> (mqtt.md): the newest snapshot or manifest is fetched and applied even at the local seq
+    /// (where rule 9 would count a manifest as a heartbeat; below it the store never goes back); the
     /// kiosk keeps deciding on its current state until the switch. The request is kept on disk until a snapshot or a
     /// manifest is applied, so it survives a restart. The feed link asks the broker for the retained snapshot again
     /// (<see cref="ResyncRequests"/>).</summary>
@@ -192,9 +193,9 @@ public sealed partial class ColorFeedProcessor
 
     private FeedOutcome Snapshot(SnapshotMessage s, ColorFeedState state)
     {
-        // Rule 2, and a fleet resync takes the newest snapshot whatever its seq.
+        // Rule 2 (a fleet resync waits for a snapshot or manifest at or above the local seq: the store never goes back).
         var resync = Staging().ResyncRequested;
-        if (state.Seq is { } local && s.Seq < local && !resync)
+        if (state.Seq is { } local && s.Seq < local)
         {
             _store.SaveState(state);
             return new FeedOutcome(FeedOutcomeKind.SnapshotIgnored, $"snapshot seq {s.Seq} is older than local seq {local}");

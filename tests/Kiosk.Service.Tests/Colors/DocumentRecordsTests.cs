@@ -146,10 +146,17 @@ public sealed class DocumentRecordsTests : IDisposable
     }
 
     [Fact]
-    public void ResyncAndAChangeOfFeedDropTheDocumentRecords()
+    public void ResyncKeepsTheDocumentRecordsUntilTheNewestSnapshotReplacesThemAndAChangeOfFeedDropsThem()
     {
         _w.Apply(Snapshot(5, T0, [A], [P]));
         _w.Processor.Resync();
+        Assert.Equal((P.Color, P.ColorTime), _w.Lookup(P));
+        Assert.Equal(1, _w.Store.State.DocumentRecordCount);
+
+        // The snapshot the resync waits for replaces them (one below the local seq is still ignored).
+        Assert.Equal(FeedOutcomeKind.SnapshotIgnored, _w.Apply(Snapshot(4, T0, [A], [])).Kind);
+        Assert.Equal((P.Color, P.ColorTime), _w.Lookup(P));
+        Assert.Equal(FeedOutcomeKind.SnapshotApplied, _w.Apply(Snapshot(5, T0, [A], [])).Kind);
         Assert.Null(_w.Lookup(P));
         Assert.Equal(0, _w.Store.State.DocumentRecordCount);
 

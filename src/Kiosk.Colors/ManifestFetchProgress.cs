@@ -7,8 +7,3 @@ namespace Kiosk.Colors;
 /// <param name="Active">True while its parts are fetched (never synced, <c>resync</c>, or out of sync for <c>SnapshotAfter</c>);
 /// false while the manifest is only kept (batches may still close the gap).</param>
 public sealed record ManifestFetchProgress(ulong Seq, int PartsTotal, int PartsVerified, bool Active);
-
-/// <summary>The parts a fetch wants next: the manifest's seq and the lowest missing indexes (at most the window).</summary>
-/// <param name="Seq">The manifest's seq (the topic's <c>{seq}</c>).</param>
-/// <param name="Parts">Missing part indexes, ascending.</param>
-public sealed record ManifestPartsWanted(ulong Seq, IReadOnlyList<int> Parts);

@@ -150,14 +150,14 @@ public sealed record Scenario(
                 switch (item.ValueKind)
                 {
                     case JsonValueKind.String:
-                        messages.Add(new ScenarioFeedMessage(item.GetString()!, ReadReferenced(baseDirectory, item.GetString()!, where, path, InputLimits.FeedMessageBytes), null));
+                        messages.Add(ReadFeedMessage(baseDirectory, item.GetString()!, where, path, null));
                         break;
                     case JsonValueKind.Object:
                         var file = RequiredString(item, "file", $"{path} {where}");
                         double? at = item.TryGetProperty("atSeconds", out var atValue) && atValue.ValueKind != JsonValueKind.Null
                             ? NonNegativeNumber(atValue, $"{where}.atSeconds", path)
                             : null;
-                        messages.Add(new ScenarioFeedMessage(file, ReadReferenced(baseDirectory, file, where, path, InputLimits.FeedMessageBytes), at));
+                        messages.Add(ReadFeedMessage(baseDirectory, file, where, path, at));
                         break;
                     default:
                         throw new KioskInputException($"scenario {path}: {where} must be a file name or {{\"file\", \"atSeconds\"}}");
@@ -322,6 +322,34 @@ public sealed record Scenario(
 
         return number;
     }
+
+    /// <summary>A feed message file, or a manifest folder (<c>manifest.cose</c> and <c>part-0.cbor</c>, <c>part-1.cbor</c>, ...
+    /// up to the first missing index; at most <see cref="MaxManifestParts"/>).</summary>
+    private static ScenarioFeedMessage ReadFeedMessage(string baseDirectory, string file, string what, string path, double? at)
+    {
+        var full = Path.GetFullPath(Path.Combine(baseDirectory, file));
+        if (!Directory.Exists(full))
+        {
+            return new ScenarioFeedMessage(file, ReadReferenced(baseDirectory, file, what, path, InputLimits.FeedMessageBytes), at);
+        }
+
+        var manifest = ReadReferenced(full, "manifest.cose", $"{what} (manifest folder)", path, InputLimits.FeedMessageBytes);
+        var parts = new List<byte[]>();
+        while (File.Exists(Path.Combine(full, $"part-{parts.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)}.cbor")))
+        {
+            if (parts.Count == MaxManifestParts)
+            {
+                throw new KioskInputException($"scenario {path}: {what} holds more than {MaxManifestParts} parts");
+            }
+
+            parts.Add(ReadReferenced(full, $"part-{parts.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)}.cbor", what, path, HealthCode.Formats.Feed.FeedPart.MaxBytes));
+        }
+
+        return new ScenarioFeedMessage(file, manifest, at, parts);
+    }
+
+    /// <summary>Most parts of a manifest folder in a scenario (it is held in memory: a site's data, not a province's).</summary>
+    private const int MaxManifestParts = 4096;
 
     private static byte[] ReadReferenced(string baseDirectory, string file, string what, string path, long limit)
     {

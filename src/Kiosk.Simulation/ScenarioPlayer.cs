@@ -43,7 +43,7 @@ public sealed partial class ScenarioPlayer
         var start = _time.GetUtcNow();
         foreach (var message in _scenario.FeedMessages.Where(m => m.AtSeconds is null))
         {
-            LogFeed(_logger, message.File, _feed.Apply(message.Bytes));
+            LogFeed(_logger, message.File, Deliver(message));
         }
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -172,8 +172,11 @@ public sealed partial class ScenarioPlayer
             await Task.Delay(wait, _time, cancellationToken);
         }
 
-        LogFeed(_logger, message.File, _feed.Apply(message.Bytes));
+        LogFeed(_logger, message.File, Deliver(message));
     }
+
+    private string Deliver(ScenarioFeedMessage message) =>
+        message.Parts is { } parts ? _feed.ApplyManifest(message.Bytes, parts) : _feed.Apply(message.Bytes);
 
     [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Feed message {File}: {Result}")]
     private static partial void LogFeed(ILogger logger, string file, string result);

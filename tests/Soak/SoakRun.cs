@@ -114,7 +114,7 @@ public sealed class SoakRun(SoakSettings settings, string kioskDll, Action<strin
     public async Task<SoakFigures> RunAsync(string directory, CancellationToken cancellationToken)
     {
         var wall = Stopwatch.StartNew();
-        var day = DayScenario.Create(Path.Combine(directory, "day"), new DayScenarioSettings { Visitors = settings.Visitors, Duration = settings.Day, Seed = settings.Seed });
+        var day = DayScenario.Create(Path.Combine(directory, "day"), new DayScenarioSettings { Visitors = settings.Visitors, Duration = settings.Day, Seed = settings.Seed, SnapshotsAsManifests = true });
         var scenario = JsonNode.Parse(await File.ReadAllTextAsync(day.ScenarioPath, cancellationToken))!.AsObject();
         var dayStart = DateTimeOffset.Parse(scenario["start"]!.GetValue<string>(), CultureInfo.InvariantCulture);
         var visitorJson = scenario["visitors"]!.AsArray().Select(v => v!.AsObject()).ToList();

@@ -54,8 +54,36 @@ internal sealed record DayScenario(string ScenarioPath, IReadOnlyList<DayVisitor
         void Message(string file, FeedMessage message, double? at, ulong? seq)
         {
             File.WriteAllBytes(Path.Combine(directory, file), FeedEncoder.Sign(message, authorityKey, authority.Kid));
+            Listed(file, at, seq);
+        }
+
+        void Listed(string file, double? at, ulong? seq)
+        {
             messages.Add(new DayFeedMessage(file, at, seq));
             scenarioMessages.Add(at is { } seconds ? new JsonObject { ["file"] = file, ["atSeconds"] = seconds } : JsonValue.Create(file));
+        }
+
+        // A snapshot, or (SnapshotsAsManifests) the same state as a manifest folder: manifest.cose and its parts.
+        void Snapshot(ulong seq, DateTimeOffset signedAt, double? at, List<ColorRecord> state)
+        {
+            if (!settings.SnapshotsAsManifests)
+            {
+                Message($"snapshot-{seq:D6}.cose", new SnapshotMessage(Feed, seq, signedAt, state), at, seq);
+                return;
+            }
+
+            var folder = $"manifest-{seq:D6}";
+            Directory.CreateDirectory(Path.Combine(directory, folder));
+            var writer = new ManifestWriter(Feed, seq, settings.ManifestPartBytes);
+            writer.PartWritten += (index, bytes) => File.WriteAllBytes(Path.Combine(directory, folder, $"part-{index.ToString(CultureInfo.InvariantCulture)}.cbor"), bytes);
+            state.Sort((a, b) => FeedKeyOrder.Compare(a, b));
+            foreach (var record in state)
+            {
+                writer.AddRecord(record);
+            }
+
+            File.WriteAllBytes(Path.Combine(directory, folder, "manifest.cose"), FeedEncoder.Sign(writer.Finish(signedAt), authorityKey, authority.Kid));
+            Listed(folder, at, seq);
         }
 
         var trust = new TrustList([heilongjiang.ToTrustedIssuer("CN-HL", start.AddDays(-30), start.AddDays(365)), beijing.ToTrustedIssuer("CN-BJ", start.AddDays(-30), start.AddDays(365))]);
@@ -99,7 +127,7 @@ internal sealed record DayScenario(string ScenarioPath, IReadOnlyList<DayVisitor
         // every SnapshotEvery (half a batch period after the batch it includes) and, at an eighth of the day, a heartbeat
         // signed ClockAhead in the kiosk's future: the kiosk's clock is behind until it catches up within the skew.
         ulong seq = 1;
-        Message($"snapshot-{seq:D6}.cose", new SnapshotMessage(Feed, seq, start.AddHours(-30), State()), null, seq);
+        Snapshot(seq, start.AddHours(-30), null, State());
         var clockAt = Math.Floor(day / 8 / batchEvery) * batchEvery + batchEvery / 3;
         var lastVisitorAt = day - 5;
         var finalSeq = seq;
@@ -128,7 +156,7 @@ internal sealed record DayScenario(string ScenarioPath, IReadOnlyList<DayVisitor
             if (at >= nextSnapshot)
             {
                 var snapshotAt = at + batchEvery / 2;
-                Message($"snapshot-{seq:D6}.cose", new SnapshotMessage(Feed, seq, start.AddSeconds(snapshotAt), State()), snapshotAt, seq);
+                Snapshot(seq, start.AddSeconds(snapshotAt), snapshotAt, State());
                 nextSnapshot += settings.SnapshotEvery.TotalSeconds;
             }
 
@@ -254,6 +282,12 @@ internal sealed record DayScenarioSettings
 
     /// <summary>A full snapshot this often.</summary>
     public TimeSpan SnapshotEvery { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>Every snapshot as a manifest folder and its parts (color-feed.md) instead of one message.</summary>
+    public bool SnapshotsAsManifests { get; init; }
+
+    /// <summary>The largest part of those manifests.</summary>
+    public int ManifestPartBytes { get; init; } = 16 * 1024;
 
     /// <summary>Records of people who do not come to this door, changed by the batches.</summary>
     public int BackgroundRecords { get; init; } = 2000;

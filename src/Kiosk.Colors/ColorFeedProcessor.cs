@@ -185,7 +185,7 @@ public sealed class ColorFeedProcessor
             return new FeedOutcome(FeedOutcomeKind.SnapshotIgnored, $"snapshot seq {s.Seq} is older than local seq {local}");
         }
 
-        var next = state.WithKnownSeq(s.Seq).WithInSyncAsOf(s.At) with { Seq = s.Seq };
+        var next = state.WithKnownSeq(s.Seq, s.At).WithInSyncAsOf(s.At) with { Seq = s.Seq };
         _store.ApplySnapshot(s, next);
         var drained = DrainPending();
         return new FeedOutcome(FeedOutcomeKind.SnapshotApplied, $"snapshot seq {s.Seq} applied: {_store.RecordCount} records{Documents(_store.DocumentRecordCount)}{Drained(drained)}");
@@ -209,13 +209,13 @@ public sealed class ColorFeedProcessor
             }
         }
 
-        _store.KeepPending(b.Seq, raw, state.WithKnownSeq(b.Seq));
+        _store.KeepPending(b.Seq, raw, state.WithKnownSeq(b.Seq, b.At));
         var from = state.Seq is { } l ? $"local seq {l}" : "no snapshot yet";
         return new FeedOutcome(FeedOutcomeKind.BatchKeptAside, $"batch seq {b.Seq} kept aside: gap after {from}; out of sync");
     }
 
     private void ApplyBatch(BatchMessage b, ColorFeedState state) =>
-        _store.ApplyBatch(b, state.WithKnownSeq(b.Seq).WithInSyncAsOf(b.At) with { Seq = b.Seq });
+        _store.ApplyBatch(b, state.WithKnownSeq(b.Seq, b.At).WithInSyncAsOf(b.At) with { Seq = b.Seq });
 
     /// <summary>Applies kept-aside batches that now follow the local seq, in order, each in its own transaction.</summary>
     private int DrainPending()
@@ -266,7 +266,7 @@ public sealed class ColorFeedProcessor
 
         if (state.Seq is not { } l || h.Seq > l)
         {
-            _store.SaveState(state.WithKnownSeq(h.Seq));
+            _store.SaveState(state.WithKnownSeq(h.Seq, h.At));
             var from = state.Seq is { } s ? $"local seq {s}" : "no snapshot yet";
             return new FeedOutcome(FeedOutcomeKind.HeartbeatOutOfSync, $"heartbeat seq {h.Seq} is ahead of {from}: out of sync");
         }

@@ -3,7 +3,7 @@ using HealthCode.Formats;
 
 namespace Kiosk.Colors;
 
-/// <summary>A message's records as the store's rows: issuer names to indexes, keys as two 64-bit halves, equal keys merged.</summary>
+/// <summary>A batch's records as the store's rows: issuer names to indexes, keys as two 64-bit halves.</summary>
 internal static class ColorRows
 {
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -55,30 +55,5 @@ internal static class ColorRows
         }
 
         return rows;
-    }
-
-    /// <summary>Collapses equal keys of sorted rows with the merge rule; returns the distinct count.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static int Deduplicate(ColorRow[] rows)
-    {
-        if (rows.Length == 0)
-        {
-            return 0;
-        }
-
-        var write = 0;
-        for (var read = 1; read < rows.Length; read++)
-        {
-            if (rows[read].SameKey(rows[write]))
-            {
-                rows[write] = ColorRow.Newer(rows[write], rows[read]);
-            }
-            else
-            {
-                rows[++write] = rows[read];
-            }
-        }
-
-        return write + 1;
     }
 }

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using HealthCode.Formats;
 using HealthCode.Formats.Identity;
 using Kiosk.Core.Checkpoint;
@@ -8,33 +7,43 @@ using SQLitePCL;
 namespace Kiosk.Colors;
 
 /// <summary>
-/// The durable local copy of the color feed: SQLite (WAL, synchronous=FULL) for durability, resident
-/// <see cref="ColorTable"/>s for lookups: one for the code records, one for the document records (people known by ID
-/// card, identity.md). Every message is applied in one SQLite transaction that covers both, so after a crash
-/// or power cut the store holds the state before or after a message, never a mix (color-feed.md rule 7).
-/// Lookups and <see cref="State"/> are thread-safe; the write methods are called by one writer at a time
-/// (<see cref="ColorFeedProcessor"/> serialises them). Other processes may write the same file (a technician's
-/// <c>kiosk colors import</c> beside the service): every write takes SQLite's write lock first and throws
-/// <see cref="ColorStoreChangedException"/> when the committed state is no longer the one in memory.
-/// This class owns the connection, the transactions and the memory; its parts work inside its transactions:
-/// <see cref="ColorStoreSchema"/> (tables), <see cref="ColorRows"/> and <see cref="ColorRowWriter"/> (the bulk writer),
-/// <see cref="PendingBatches"/> (gap batches kept aside), <see cref="SignedTrustMessage"/> (the trust list).
+/// The durable local copy of the color feed, served from disk (no resident table: a province's 34 million records
+/// would not fit a Raspberry Pi's memory). Two kinds of SQLite files beside each other:
+/// <list type="bullet">
+/// <item>the main database <c>colors.db</c> (WAL, synchronous=FULL): the state row, issuer names, kept-aside gap batches,
+/// the signed trust list, and the changes applied by batches since the last snapshot (the delta tables <c>records</c>
+/// and <c>doc_records</c>); its state row names the current generation file;</item>
+/// <item>the generation file <c>colors.db.gen-{seq}-{n}</c>: one snapshot's records (the base), written once by a
+/// <see cref="SnapshotLoad"/> in key order, synced, and then only read.</item>
+/// </list>
+/// Every message is applied in one transaction of the main database, and a snapshot switches to its generation file in
+/// one such commit, so after a crash or power cut the store holds the state before or after a message, never a mix
+/// (color-feed.md rule 7); generation files no state names are deleted at the next open. Lookups
+/// (<see cref="StoreReader"/>: the delta first, then the base) and <see cref="State"/> are thread-safe; the write
+/// methods are called by one writer at a time (<see cref="ColorFeedProcessor"/> serialises them). Other processes may
+/// write the same files (a technician's <c>kiosk colors import</c> beside the service): every write takes SQLite's write
+/// lock first and throws <see cref="ColorStoreChangedException"/> when the committed state is no longer the one in memory.
+/// Its parts: <see cref="ColorStoreSchema"/> (tables), <see cref="SnapshotLoad"/> (generation files),
+/// <see cref="ColorRowWriter"/> (batch upserts), <see cref="StoreReader"/> (lookups), <see cref="StoreFiles"/> (file
+/// names, leftovers, fsync), <see cref="PendingBatches"/> (gap batches kept aside), <see cref="SignedTrustMessage"/> (the trust list).
 /// </summary>
 public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
 {
     // 2: document records (doc_records, state.doc_record_count).
-    private const int SchemaVersion = 2;
+    // 3: generation files (state.generation; records and doc_records hold the changes since the snapshot), state.out_of_sync_since.
+    private const int SchemaVersion = 3;
 
     private static readonly RecordTable Codes = new("records", ByIssuer: true);
     private static readonly RecordTable Documents = new("doc_records", ByIssuer: false);
 
     private readonly SqliteConnection _db;
     private readonly ColorStoreSettings _settings;
-    private readonly Lock _tableLock = new();
-    private ColorTable? _table;
-    private ColorTable? _docTable;
+    private readonly Lock _issuerLock = new();
+    private StoreReader? _reader;
     private Dictionary<string, ushort> _issuerIndex = new(StringComparer.Ordinal);
     private List<string> _issuerNames = [];
+    private string? _generation;
+    private SnapshotLoad? _activeLoad;
     private volatile ColorFeedState _feedState = ColorFeedState.Empty;
     private volatile ColorDataState _state;
     private volatile TrustList? _signedTrust;
@@ -52,7 +61,8 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
         _state = new ColorDataState(settings.Feed, null, null, null, 0, false);
     }
 
-    /// <summary>Opens (or creates) the store and, unless told otherwise, loads the records into memory.</summary>
+    /// <summary>Opens (or creates) the store: reads its state (no records are loaded: lookups read the files) and deletes
+    /// generation files left by a load that never committed.</summary>
     /// <exception cref="SqliteException">The file cannot be opened or is not a color store.</exception>
     /// <exception cref="InvalidDataException">The store holds another feed and <see cref="ColorStoreSettings.ResetOnFeedChange"/> is false.</exception>
     public static ColorStore Open(ColorStoreSettings settings)
@@ -76,6 +86,7 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
         {
             db.Open();
             store.Initialise();
+            store._reader = new StoreReader(settings.DatabasePath);
             return store;
         }
         catch
@@ -97,14 +108,16 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
     /// <summary>Gap batches kept aside.</summary>
     public int PendingCount => Volatile.Read(ref _pendingCount);
 
-    /// <summary>Records held (on disk; equal to the resident count).</summary>
+    /// <summary>Records held.</summary>
     public long RecordCount => Interlocked.Read(ref _recordCount);
 
-    /// <summary>Document records held (on disk; equal to the resident count).</summary>
+    /// <summary>Document records held.</summary>
     public long DocumentRecordCount => Interlocked.Read(ref _docRecordCount);
 
-    /// <summary>True when the records are resident (lookups served from memory).</summary>
-    public bool IsResident => _table is not null;
+    /// <summary>The generation file holding the current snapshot's records (file name, beside the database); null when
+    /// no snapshot was loaded since the store was made or emptied (or it predates generation files: all its records
+    /// are then in the main database).</summary>
+    public string? Generation => _generation;
 
     /// <summary>The signed trust list when one was received, else the provisioning list, else empty.</summary>
     public TrustList Current => _signedTrust ?? _settings.Provisioning?.Current ?? TrustList.Empty;
@@ -113,106 +126,117 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
     public TrustList? SignedTrust => _signedTrust;
 
     /// <inheritdoc />
-    /// <exception cref="InvalidOperationException">The store was opened without resident records.</exception>
     public bool TryLookup(string issuer, CodeId id, out HealthColor color, out long colorTime)
     {
         ArgumentNullException.ThrowIfNull(issuer);
-        lock (_tableLock)
-        {
-            var table = _table ?? throw new InvalidOperationException("The color store was opened without resident records.");
-            if (_issuerIndex.TryGetValue(issuer, out var index))
-            {
-                return table.TryGet(index, id, out color, out colorTime);
-            }
-        }
-
-        color = default;
-        colorTime = default;
-        return false;
+        return Reader.TryLookup(issuer, id, out color, out colorTime);
     }
 
     /// <inheritdoc />
-    /// <exception cref="InvalidOperationException">The store was opened without resident records.</exception>
     public bool TryLookupDocument(DocRef docRef, out HealthColor color, out long colorTime)
     {
-        lock (_tableLock)
+        Span<byte> key = stackalloc byte[DocRef.Length];
+        docRef.WriteTo(key);
+        return Reader.TryLookupDocument(key, out color, out colorTime);
+    }
+
+    /// <summary>Starts loading a snapshot (a manifest's parts, or a whole snapshot): its records stream into a new
+    /// generation file while lookups and the rest of the store keep the current state; <see cref="SnapshotLoad.Commit"/>
+    /// switches atomically, disposing without it leaves nothing behind. One load at a time.</summary>
+    /// <exception cref="InvalidOperationException">Another load of this store is in progress.</exception>
+    public SnapshotLoad BeginSnapshotLoad(ulong seq)
+    {
+        if (_activeLoad is not null)
         {
-            var table = _docTable ?? throw new InvalidOperationException("The color store was opened without resident records.");
-            return table.TryGet(0, docRef.High, docRef.Low, out color, out colorTime);
+            throw new InvalidOperationException("a snapshot load of this color store is already in progress");
         }
+
+        var name = StoreFiles.NewGenerationName(_settings.DatabasePath, seq);
+        var load = new SnapshotLoad(this, seq, name, StoreFiles.PathOf(_settings.DatabasePath, name));
+        _activeLoad = load;
+        return load;
     }
 
     /// <summary>Replaces every record and every document record with the snapshot's (none when it has no
-    /// <c>docRecords</c>) and writes <paramref name="next"/>, in one transaction.
-    /// Gap batches up to the snapshot's seq are dropped in the same transaction.</summary>
+    /// <c>docRecords</c>; repeated keys merged, the larger ct winning) and writes <paramref name="next"/>, atomically,
+    /// through a <see cref="SnapshotLoad"/>. Gap batches up to the snapshot's seq are dropped in the same commit.</summary>
     public void ApplySnapshot(SnapshotMessage snapshot, ColorFeedState next)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(next);
+        var records = StoreKeyOrder.SortedDistinct(snapshot.Records);
+        var documents = StoreKeyOrder.SortedDistinct(snapshot.DocRecords);
+        using var load = BeginSnapshotLoad(snapshot.Seq);
+        load.AddRecords(records);
+        load.AddDocuments(documents);
+        load.Commit(next);
+    }
 
-        var names = new List<string>();
-        var index = new Dictionary<string, ushort>(StringComparer.Ordinal);
-        var rows = ColorRows.ToRows(snapshot.Records, names, index);
-        Array.Sort(rows);
-        var count = ColorRows.Deduplicate(rows);
-        var docRows = ColorRows.ToRows(snapshot.DocRecords);
-        Array.Sort(docRows);
-        var docCount = ColorRows.Deduplicate(docRows);
+    /// <summary>The switch of <see cref="SnapshotLoad.Commit"/>, once its generation file is synced: one commit of the
+    /// main database names it, empties the delta tables, replaces the issuer names, drops gap batches up to its seq and
+    /// writes the state. The previous generation file is deleted after the commit.</summary>
+    internal void CommitGeneration(SnapshotLoad load, ColorFeedState next)
+    {
+        if (!ReferenceEquals(load, _activeLoad))
+        {
+            throw new InvalidOperationException("this snapshot load is not the store's current one");
+        }
 
-        // The resident tables are built on another core while SQLite writes; they are swapped in only after the commit.
-        Task<(ColorTable Codes, ColorTable Documents)>? building = _table is not null || _settings.LoadResident
-            ? Task.Run(() => (ColorTable.FromDistinctRows(rows.AsSpan(0, count)), ColorTable.FromDistinctRows(docRows.AsSpan(0, docCount))))
-            : null;
+        if (_feedState.Seq is { } local && local > load.Seq)
+        {
+            throw new InvalidOperationException($"the color store's seq {local} is above the load's seq {load.Seq}");
+        }
+
+        next = next.Settled();
+        var names = load.IssuerNames.ToList();
+        var previous = _generation;
         using (var tx = BeginWrite())
         {
-            ColorRowWriter.ReplaceRows(_db, tx, Codes, rows.AsSpan(0, count));
-            ColorRowWriter.ReplaceRows(_db, tx, Documents, docRows.AsSpan(0, docCount));
-            Exec(tx, "DELETE FROM issuers");
-            using (var insertIssuer = Command(tx, "INSERT INTO issuers(idx, name) VALUES ($idx, $name)"))
-            {
-                var pIdx = insertIssuer.Parameters.Add("$idx", SqliteType.Integer);
-                var pName = insertIssuer.Parameters.Add("$name", SqliteType.Text);
-                for (var i = 0; i < names.Count; i++)
-                {
-                    pIdx.Value = i;
-                    pName.Value = names[i];
-                    insertIssuer.ExecuteNonQuery();
-                }
-            }
-
+            Exec(tx, $"DELETE FROM {Codes.Name}");
+            Exec(tx, $"DELETE FROM {Documents.Name}");
+            WriteIssuers(tx, names, 0);
             using (var dropPending = Command(tx, "DELETE FROM pending WHERE seq <= $seq"))
             {
-                dropPending.Parameters.AddWithValue("$seq", unchecked((long)snapshot.Seq));
+                dropPending.Parameters.AddWithValue("$seq", unchecked((long)load.Seq));
                 dropPending.ExecuteNonQuery();
             }
 
-            WriteState(tx, next, count, docCount);
+            WriteGeneration(tx, load.GenerationName);
+            WriteState(tx, next, load.RecordCount, load.DocumentRecordCount);
             tx.Commit();
         }
 
-        if (building is not null)
-        {
-            var (table, docTable) = building.GetAwaiter().GetResult();
-            InstallTables(table, docTable, index, names);
-        }
-
-        SetCounts(count, docCount);
+        _activeLoad = null;
+        _generation = load.GenerationName;
+        SetIssuers(names);
+        SetCounts(load.RecordCount, load.DocumentRecordCount);
         _pendingCount = CountPending();
         Publish(next);
+        DeleteGeneration(previous);
+    }
+
+    /// <summary>A load was disposed without its commit.</summary>
+    internal void LoadEnded(SnapshotLoad load)
+    {
+        if (ReferenceEquals(load, _activeLoad))
+        {
+            _activeLoad = null;
+        }
     }
 
     /// <summary>Upserts the batch's records and document records (per record, the larger ct wins; on equal ct the more
-    /// severe color) and writes <paramref name="next"/>, in one transaction.
+    /// severe color) into the delta tables, and writes <paramref name="next"/>, in one transaction.
     /// The batch's own seq is removed from the gap batches in the same transaction.</summary>
     /// <exception cref="InvalidOperationException">The batch would exceed the store's issuer limit (nothing is applied).</exception>
     public void ApplyBatch(BatchMessage batch, ColorFeedState next)
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(next);
+        next = next.Settled();
 
         Dictionary<string, ushort> index;
         List<string> names;
-        lock (_tableLock)
+        lock (_issuerLock)
         {
             index = new Dictionary<string, ushort>(_issuerIndex, StringComparer.Ordinal);
             names = [.. _issuerNames];
@@ -225,20 +249,9 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
         long docAdded;
         using (var tx = BeginWrite())
         {
-            using (var insertIssuer = Command(tx, "INSERT INTO issuers(idx, name) VALUES ($idx, $name)"))
-            {
-                var pIdx = insertIssuer.Parameters.Add("$idx", SqliteType.Integer);
-                var pName = insertIssuer.Parameters.Add("$name", SqliteType.Text);
-                for (var i = firstNew; i < names.Count; i++)
-                {
-                    pIdx.Value = i;
-                    pName.Value = names[i];
-                    insertIssuer.ExecuteNonQuery();
-                }
-            }
-
-            added = ColorRowWriter.UpsertRows(_db, tx, Codes, rows);
-            docAdded = ColorRowWriter.UpsertRows(_db, tx, Documents, docRows);
+            WriteIssuers(tx, names, firstNew);
+            added = ColorRowWriter.UpsertRows(_db, Codes, rows, names, Reader);
+            docAdded = ColorRowWriter.UpsertRows(_db, Documents, docRows, names, Reader);
             using (var dropPending = Command(tx, "DELETE FROM pending WHERE seq <= $seq"))
             {
                 dropPending.Parameters.AddWithValue("$seq", unchecked((long)batch.Seq));
@@ -249,32 +262,7 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
             tx.Commit();
         }
 
-        if (_table is not null)
-        {
-            lock (_tableLock)
-            {
-                var table = _table;
-                foreach (var row in rows)
-                {
-                    table.Upsert(row);
-                }
-
-                var docTable = _docTable!;
-                foreach (var row in docRows)
-                {
-                    docTable.Upsert(row);
-                }
-
-                _issuerIndex = index;
-                _issuerNames = names;
-            }
-        }
-        else
-        {
-            _issuerIndex = index;
-            _issuerNames = names;
-        }
-
+        SetIssuers(names);
         Interlocked.Add(ref _recordCount, added);
         Interlocked.Add(ref _docRecordCount, docAdded);
         _pendingCount = CountPending();
@@ -285,6 +273,7 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
     public void SaveState(ColorFeedState next)
     {
         ArgumentNullException.ThrowIfNull(next);
+        next = next.Settled();
         if (next == _feedState)
         {
             return;
@@ -304,6 +293,7 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
     public void KeepPending(ulong seq, ReadOnlySpan<byte> signedMessage, ColorFeedState next)
     {
         ArgumentNullException.ThrowIfNull(next);
+        next = next.Settled();
         using (var tx = BeginWrite())
         {
             PendingBatches.Keep(_db, tx, seq, signedMessage, _settings.MaxPendingBatches);
@@ -334,6 +324,7 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
     {
         ArgumentNullException.ThrowIfNull(trust);
         ArgumentNullException.ThrowIfNull(next);
+        next = next.Settled();
         using (var tx = BeginWrite())
         {
             SignedTrustMessage.Save(_db, tx, signedMessage);
@@ -350,7 +341,8 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
     /// (fleet <c>resync</c>). The trust list and the latest signed time stay.</summary>
     public void ResetColors()
     {
-        var next = _feedState with { Seq = null, KnownSeq = null, InSyncAsOf = null };
+        var next = _feedState with { Seq = null, KnownSeq = null, InSyncAsOf = null, OutOfSyncSince = null };
+        var previous = _generation;
         using (var tx = BeginWrite())
         {
             DeleteColorData(tx);
@@ -358,48 +350,52 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
             tx.Commit();
         }
 
-        lock (_tableLock)
-        {
-            var resident = _settings.LoadResident || _table is not null;
-            _table = resident ? new ColorTable(16) : null;
-            _docTable = resident ? new ColorTable(16) : null;
-            _issuerIndex = new Dictionary<string, ushort>(StringComparer.Ordinal);
-            _issuerNames = [];
-        }
-
+        _generation = null;
+        SetIssuers([]);
         Interlocked.Exchange(ref _recordCount, 0);
         Interlocked.Exchange(ref _docRecordCount, 0);
         _pendingCount = 0;
         Publish(next);
+        DeleteGeneration(previous);
     }
 
-    /// <summary>Reads every record from disk (tests and the crash check: independent of the resident table).</summary>
+    /// <summary>Reads every record as committed, the delta over the base (tests and the crash check: independent of
+    /// the lookup path).</summary>
     public IEnumerable<ColorRecord> ReadAllFromDisk()
     {
-        var names = new Dictionary<long, string>();
-        using (var cmd = Command(null, "SELECT idx, name FROM issuers"))
-        using (var reader = cmd.ExecuteReader())
+        using var db = OpenInspection(out var hasBase);
+        var sql = "SELECT i.name, r.id, r.color, r.ct FROM main.records r JOIN main.issuers i ON i.idx = r.issuer";
+        if (hasBase)
         {
-            while (reader.Read())
-            {
-                names[reader.GetInt64(0)] = reader.GetString(1);
-            }
+            sql += """
+
+                UNION ALL
+                SELECT gi.name, g.id, g.color, g.ct FROM gen.records g JOIN gen.issuers gi ON gi.idx = g.issuer
+                WHERE NOT EXISTS (SELECT 1 FROM main.records d WHERE d.issuer = g.issuer AND d.id = g.id)
+                """;
         }
 
-        using var select = Command(null, "SELECT issuer, id, color, ct FROM records");
+        using var select = SqliteCommands.Command(db, null, sql);
         using var rows = select.ExecuteReader();
         var id = new byte[CodeId.Length];
         while (rows.Read())
         {
             rows.GetBytes(1, 0, id, 0, CodeId.Length);
-            yield return new ColorRecord(names[rows.GetInt64(0)], CodeId.FromBytes(id), (HealthColor)rows.GetInt32(2), rows.GetInt64(3));
+            yield return new ColorRecord(rows.GetString(0), CodeId.FromBytes(id), (HealthColor)rows.GetInt32(2), rows.GetInt64(3));
         }
     }
 
-    /// <summary>Reads every document record from disk (tests and the crash check: independent of the resident table).</summary>
+    /// <summary>Reads every document record as committed, the delta over the base (tests and the crash check).</summary>
     public IEnumerable<DocumentRecord> ReadAllDocumentsFromDisk()
     {
-        using var select = Command(null, "SELECT id, color, ct FROM doc_records");
+        using var db = OpenInspection(out var hasBase);
+        var sql = "SELECT id, color, ct FROM main.doc_records";
+        if (hasBase)
+        {
+            sql += " UNION ALL SELECT g.id, g.color, g.ct FROM gen.doc_records g WHERE NOT EXISTS (SELECT 1 FROM main.doc_records d WHERE d.id = g.id)";
+        }
+
+        using var select = SqliteCommands.Command(db, null, sql);
         using var rows = select.ExecuteReader();
         var id = new byte[DocRef.Length];
         while (rows.Read())
@@ -409,15 +405,18 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
         }
     }
 
-    /// <summary>Runs SQLite's own integrity check; "ok" when the file is sound.</summary>
+    /// <summary>Runs SQLite's own integrity check on the main database and the current generation file; "ok" when both are sound.</summary>
     public string IntegrityCheck()
     {
-        using var cmd = Command(null, "PRAGMA integrity_check");
+        using var db = OpenInspection(out _);
+        using var cmd = SqliteCommands.Command(db, null, "PRAGMA integrity_check");
         return cmd.ExecuteScalar() as string ?? "no answer";
     }
 
     public void Dispose()
     {
+        _activeLoad?.Dispose();
+        _reader?.Dispose();
         _db.Dispose();
     }
 
@@ -447,7 +446,7 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
 
             // Color data of another feed is useless here; the trust list and the signed time still hold.
             using var tx = _db.BeginTransaction();
-            var (state, _, _) = ReadState(tx);
+            var (state, _, _, _) = ReadState(tx);
             DeleteColorData(tx);
             using (var setFeed = Command(tx, "UPDATE state SET feed = $feed WHERE id = 1"))
             {
@@ -455,47 +454,66 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
                 setFeed.ExecuteNonQuery();
             }
 
-            WriteState(tx, state with { Seq = null, KnownSeq = null, InSyncAsOf = null }, 0, 0);
+            WriteState(tx, state with { Seq = null, KnownSeq = null, InSyncAsOf = null, OutOfSyncSince = null }, 0, 0);
             tx.Commit();
         }
 
         Reload();
+        DeleteLeftovers();
     }
 
-    /// <summary>Reads the committed state, issuers and (when resident) both tables again from disk, in one read
-    /// transaction. Called at open, and by the processor when another process committed to the same file since this
-    /// one last read or wrote it (<see cref="ColorStoreChangedException"/>).</summary>
+    /// <summary>Deletes generation files no committed state names and no builder holds, under the write lock (so a
+    /// load of another process cannot commit its file between the check and the delete).</summary>
+    private void DeleteLeftovers()
+    {
+        using var tx = _db.BeginTransaction(deferred: false);
+        using var cmd = Command(tx, "SELECT generation FROM state WHERE id = 1");
+        var current = cmd.ExecuteScalar() as string;
+        StoreFiles.DeleteLeftovers(_settings.DatabasePath, current);
+        tx.Commit();
+    }
+
+    /// <summary>Reads the committed state, its generation and the issuer names again from disk, in one read transaction
+    /// (no records: lookups read the files). Called at open, and by the processor when another process committed to the
+    /// same file since this one last read or wrote it (<see cref="ColorStoreChangedException"/>).</summary>
+    /// <exception cref="InvalidDataException">The generation file the state names is missing.</exception>
     public void Reload()
     {
-        using var tx = _db.BeginTransaction(deferred: true);
-        var version = ReadDataVersion(tx);
-        var (state, count, docCount) = ReadState(tx);
-        var signedTrust = SignedTrustMessage.Load(_db, tx, _settings.AuthorityKey);
-        if (signedTrust is null && state.TrustAt is not null)
+        for (var attempt = 1; ; attempt++)
         {
-            // Signed by a key no longer pinned: fall back to the provisioning list until a new one arrives.
-            state = state with { TrustAt = null };
-        }
+            using var tx = _db.BeginTransaction(deferred: true);
+            var version = ReadDataVersion(tx);
+            var (state, count, docCount, generation) = ReadState(tx);
+            if (generation is not null && !File.Exists(StoreFiles.PathOf(_settings.DatabasePath, generation)))
+            {
+                tx.Commit();
+                if (attempt < 3)
+                {
+                    continue; // another process switched generations after this transaction began: read again
+                }
 
-        var (names, index) = LoadIssuers(tx);
-        ColorTable? table = null;
-        ColorTable? docTable = null;
-        if (_settings.LoadResident || _table is not null)
-        {
-            table = LoadTable(Codes, count);
-            count = table.Count;
-            docTable = LoadTable(Documents, docCount);
-            docCount = docTable.Count;
-        }
+                throw new InvalidDataException("color store: the generation file its state names is missing");
+            }
 
-        var pending = CountPending(tx);
-        tx.Commit();
-        InstallTables(table, docTable, index, names);
-        _signedTrust = signedTrust;
-        SetCounts(count, docCount);
-        _pendingCount = pending;
-        _dataVersion = version;
-        Publish(state);
+            var signedTrust = SignedTrustMessage.Load(_db, tx, _settings.AuthorityKey);
+            if (signedTrust is null && state.TrustAt is not null)
+            {
+                // Signed by a key no longer pinned: fall back to the provisioning list until a new one arrives.
+                state = state with { TrustAt = null };
+            }
+
+            var names = LoadIssuers(tx);
+            var pending = CountPending(tx);
+            tx.Commit();
+            _generation = generation;
+            SetIssuers(names);
+            _signedTrust = signedTrust;
+            SetCounts(count, docCount);
+            _pendingCount = pending;
+            _dataVersion = version;
+            Publish(state);
+            return;
+        }
     }
 
     /// <summary>Takes the write lock (<c>BEGIN IMMEDIATE</c>; waits up to <see cref="ColorStoreSettings.BusyTimeout"/> for
@@ -550,8 +568,8 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
             return false;
         }
 
-        var (state, count, docCount) = ReadState(tx);
-        if (state != _feedState || count != RecordCount || docCount != DocumentRecordCount || CountPending(tx) != PendingCount)
+        var (state, count, docCount, generation) = ReadState(tx);
+        if (state != _feedState || !string.Equals(generation, _generation, StringComparison.Ordinal) || count != RecordCount || docCount != DocumentRecordCount || CountPending(tx) != PendingCount)
         {
             return true;
         }
@@ -566,10 +584,10 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
         return Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    /// <summary>The committed state row: bookkeeping, record count, document record count.</summary>
-    private (ColorFeedState State, long Count, long DocCount) ReadState(SqliteTransaction tx)
+    /// <summary>The committed state row: bookkeeping, record count, document record count, generation file.</summary>
+    private (ColorFeedState State, long Count, long DocCount, string? Generation) ReadState(SqliteTransaction tx)
     {
-        using var cmd = Command(tx, "SELECT seq, known_seq, in_sync_as_of, latest_signed_at, record_count, trust_at, doc_record_count FROM state WHERE id = 1");
+        using var cmd = Command(tx, "SELECT seq, known_seq, in_sync_as_of, latest_signed_at, record_count, trust_at, doc_record_count, out_of_sync_since, generation FROM state WHERE id = 1");
         using var reader = cmd.ExecuteReader();
         reader.Read();
         var state = new ColorFeedState(
@@ -577,14 +595,14 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
             reader.IsDBNull(1) ? null : unchecked((ulong)reader.GetInt64(1)),
             Time(reader, 2),
             Time(reader, 3),
-            Time(reader, 5));
-        return (state, reader.GetInt64(4), reader.GetInt64(6));
+            Time(reader, 5),
+            Time(reader, 7));
+        return (state, reader.GetInt64(4), reader.GetInt64(6), reader.IsDBNull(8) ? null : reader.GetString(8));
     }
 
-    private (List<string> Names, Dictionary<string, ushort> Index) LoadIssuers(SqliteTransaction tx)
+    private List<string> LoadIssuers(SqliteTransaction tx)
     {
         var names = new List<string>();
-        var index = new Dictionary<string, ushort>(StringComparer.Ordinal);
         using var cmd = Command(tx, "SELECT idx, name FROM issuers ORDER BY idx");
         using var reader = cmd.ExecuteReader();
         while (reader.Read())
@@ -595,41 +613,10 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
                 throw new InvalidDataException("color store: issuer indexes are not dense");
             }
 
-            var name = reader.GetString(1);
-            names.Add(name);
-            index[name] = (ushort)idx;
+            names.Add(reader.GetString(1));
         }
 
-        return (names, index);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private ColorTable LoadTable(RecordTable source, long expected)
-    {
-        var table = new ColorTable((int)Math.Min(expected, int.MaxValue / 2));
-        var handle = _db.Handle ?? throw new InvalidOperationException("connection not open");
-        ColorRowWriter.Check(raw.sqlite3_prepare_v2(handle, $"SELECT {source.Columns} FROM {source.Name}", out var stmt), handle);
-        var first = source.ByIssuer ? 1 : 0;
-        using (stmt)
-        {
-            int rc;
-            while ((rc = raw.sqlite3_step(stmt)) == raw.SQLITE_ROW)
-            {
-                var id = raw.sqlite3_column_blob(stmt, first);
-                if (id.Length != CodeId.Length)
-                {
-                    throw new InvalidDataException($"color store: a key of {source.Name} is not 16 bytes");
-                }
-
-                var key = CodeId.FromBytes(id);
-                var issuer = source.ByIssuer ? (ushort)raw.sqlite3_column_int(stmt, 0) : (ushort)0;
-                table.Upsert(new ColorRow(issuer, key.High, key.Low, (HealthColor)raw.sqlite3_column_int(stmt, first + 1), raw.sqlite3_column_int64(stmt, first + 2)));
-            }
-
-            ColorRowWriter.Check(rc, handle);
-        }
-
-        return table;
+        return names;
     }
 
     private void Publish(ColorFeedState next)
@@ -647,7 +634,7 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
     {
         using var cmd = Command(tx, """
             UPDATE state SET seq = $seq, known_seq = $known, in_sync_as_of = $insync, latest_signed_at = $signed,
-                             record_count = $count, trust_at = $trust, doc_record_count = $docs
+                             record_count = $count, trust_at = $trust, doc_record_count = $docs, out_of_sync_since = $oos
             WHERE id = 1
             """);
         cmd.Parameters.AddWithValue("$seq", next.Seq is { } s ? unchecked((long)s) : DBNull.Value);
@@ -657,12 +644,15 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
         cmd.Parameters.AddWithValue("$count", recordCount);
         cmd.Parameters.AddWithValue("$docs", docRecordCount);
         cmd.Parameters.AddWithValue("$trust", Epoch(next.TrustAt));
+        cmd.Parameters.AddWithValue("$oos", Epoch(next.OutOfSyncSince));
         cmd.ExecuteNonQuery();
     }
 
-    /// <summary>Empties the color data: records, document records, issuer names and gap batches.</summary>
+    /// <summary>Empties the color data: records, document records (the generation is no longer named; its file is
+    /// deleted after the commit, or at the next open), issuer names and gap batches.</summary>
     private void DeleteColorData(SqliteTransaction tx)
     {
+        WriteGeneration(tx, null);
         Exec(tx, $"DELETE FROM {Codes.Name}");
         Exec(tx, $"DELETE FROM {Documents.Name}");
         Exec(tx, "DELETE FROM issuers");
@@ -678,15 +668,86 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
     private static DateTimeOffset? Time(SqliteDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : DateTimeOffset.FromUnixTimeSeconds(reader.GetInt64(ordinal));
 
-    /// <summary>Puts built tables and their issuer index in place for lookups, all four under the table lock.</summary>
-    private void InstallTables(ColorTable? table, ColorTable? docTable, Dictionary<string, ushort> index, List<string> names)
+    private StoreReader Reader => _reader ?? throw new ObjectDisposedException(nameof(ColorStore));
+
+    /// <summary>The issuer names (indexes of the delta table's rows) for the next batch.</summary>
+    private void SetIssuers(List<string> names)
     {
-        lock (_tableLock)
+        var index = new Dictionary<string, ushort>(names.Count, StringComparer.Ordinal);
+        for (var i = 0; i < names.Count; i++)
         {
-            _table = table;
-            _docTable = docTable;
+            index[names[i]] = (ushort)i;
+        }
+
+        lock (_issuerLock)
+        {
             _issuerIndex = index;
             _issuerNames = names;
+        }
+    }
+
+    /// <summary>Writes the issuer names from <paramref name="first"/> on (all of them after a delete).</summary>
+    private void WriteIssuers(SqliteTransaction tx, List<string> names, int first)
+    {
+        if (first == 0)
+        {
+            Exec(tx, "DELETE FROM issuers");
+        }
+
+        using var insertIssuer = Command(tx, "INSERT INTO issuers(idx, name) VALUES ($idx, $name)");
+        var pIdx = insertIssuer.Parameters.Add("$idx", SqliteType.Integer);
+        var pName = insertIssuer.Parameters.Add("$name", SqliteType.Text);
+        for (var i = first; i < names.Count; i++)
+        {
+            pIdx.Value = i;
+            pName.Value = names[i];
+            insertIssuer.ExecuteNonQuery();
+        }
+    }
+
+    private void WriteGeneration(SqliteTransaction tx, string? generation)
+    {
+        using var cmd = Command(tx, "UPDATE state SET generation = $g WHERE id = 1");
+        cmd.Parameters.AddWithValue("$g", (object?)generation ?? DBNull.Value);
+        cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>Deletes a generation file no longer named (after the commit that stopped naming it).</summary>
+    private void DeleteGeneration(string? generation)
+    {
+        if (generation is not null)
+        {
+            StoreFiles.DeleteGeneration(StoreFiles.PathOf(_settings.DatabasePath, generation));
+        }
+    }
+
+    /// <summary>A read-only connection to the main database with the current generation file attached as <c>gen</c>.</summary>
+    private SqliteConnection OpenInspection(out bool hasBase)
+    {
+        var db = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = _settings.DatabasePath,
+            Mode = SqliteOpenMode.ReadOnly,
+            Pooling = false,
+        }.ToString());
+        try
+        {
+            db.Open();
+            using var cmd = SqliteCommands.Command(db, null, "SELECT generation FROM state WHERE id = 1");
+            hasBase = cmd.ExecuteScalar() is string generation;
+            if (hasBase)
+            {
+                using var attach = SqliteCommands.Command(db, null, "ATTACH DATABASE $path AS gen");
+                attach.Parameters.AddWithValue("$path", StoreFiles.PathOf(_settings.DatabasePath, (string)cmd.ExecuteScalar()!));
+                attach.ExecuteNonQuery();
+            }
+
+            return db;
+        }
+        catch
+        {
+            db.Dispose();
+            throw;
         }
     }
 

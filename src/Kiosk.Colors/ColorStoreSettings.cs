@@ -16,9 +16,6 @@ public sealed class ColorStoreSettings
     /// <summary>The pinned authority key; the stored signed trust message is verified with it again at open.</summary>
     public required ECDsa AuthorityKey { get; init; }
 
-    /// <summary>Load the records into memory (the service). Tools that only import or report may skip it.</summary>
-    public bool LoadResident { get; init; } = true;
-
     /// <summary>The provisioning trust list, used while no signed trust message has been received.</summary>
     public ITrustListSource? Provisioning { get; init; }
 

@@ -4,7 +4,7 @@ namespace Kiosk.Colors;
 /// Both hold 16-byte keys, a color and a ct, and follow the same merge rule.</summary>
 internal sealed record RecordTable(string Name, bool ByIssuer)
 {
-    /// <summary>The table a snapshot fills before it is swapped in.</summary>
+    /// <summary>The table a schema 2 snapshot filled before it was swapped in (dropped at open when a crash left it).</summary>
     public string NewName => Name + "_new";
 
     public string Columns => ByIssuer ? "issuer, id, color, ct" : "id, color, ct";

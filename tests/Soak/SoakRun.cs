@@ -409,7 +409,6 @@ public sealed class SoakRun(SoakSettings settings, string kioskDll, Action<strin
         DatabasePath = Path.Combine(data, "colors.db"),
         Feed = scenario["feed"]!.GetValue<string>(),
         AuthorityKey = AuthorityKey.FromBase64Spki(scenario["authorityKey"]!.GetValue<string>()),
-        LoadResident = false,
         ResetOnFeedChange = false,
     });
 

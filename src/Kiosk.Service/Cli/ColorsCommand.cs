@@ -198,7 +198,6 @@ internal static class ColorsCommand
                 DatabasePath = settings.Db,
                 Feed = settings.Feed,
                 AuthorityKey = settings.Key,
-                LoadResident = false,
                 ResetOnFeedChange = false,
                 MaxPendingBatches = settings.MaxPending,
             });

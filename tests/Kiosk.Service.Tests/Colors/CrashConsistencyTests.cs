@@ -88,7 +88,7 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output) : IDisposabl
 
     private ulong Verify(ulong previous, ulong next)
     {
-        using var store = ColorStore.Open(new ColorStoreSettings { DatabasePath = _w.DatabasePath, Feed = _w.Feed, AuthorityKey = _w.PublicKey, LoadResident = true });
+        using var store = ColorStore.Open(new ColorStoreSettings { DatabasePath = _w.DatabasePath, Feed = _w.Feed, AuthorityKey = _w.PublicKey });
         Assert.Equal("ok", store.IntegrityCheck());
         var seq = store.State.Seq ?? 0;
         Assert.True(seq == previous || seq == next, $"seq {seq} is neither {previous} nor {next}");

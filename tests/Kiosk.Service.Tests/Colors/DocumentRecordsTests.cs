@@ -166,13 +166,14 @@ public sealed class DocumentRecordsTests : IDisposable
     }
 
     [Fact]
-    public void AStoreOpenedWithoutResidentRecordsStillCountsTheDocumentRecords()
+    public void AReopenedStoreCountsTheDocumentRecordsAndFindsThemOnDisk()
     {
         _w.Apply(Snapshot(5, T0, [A], [P, Q]));
-        _w.Reopen(resident: false);
+        _w.Reopen();
         Assert.Equal(2, _w.Store.DocumentRecordCount);
         Assert.Equal(2, _w.Store.State.DocumentRecordCount);
-        Assert.Throws<InvalidOperationException>(() => _w.Store.TryLookupDocument(P.DocRef, out _, out _));
+        Assert.Equal((P.Color, P.ColorTime), _w.Lookup(P));
+        Assert.Equal((Q.Color, Q.ColorTime), _w.Lookup(Q));
     }
 
     [Fact]

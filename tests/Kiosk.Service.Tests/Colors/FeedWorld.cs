@@ -47,7 +47,7 @@ internal sealed class FeedWorld : IDisposable
     public ColorFeedProcessor Processor { get; private set; } = null!;
 
     /// <summary>Closes and reopens the store from its file (a restart).</summary>
-    public void Reopen(bool resident = true)
+    public void Reopen()
     {
         Store?.Dispose();
         Store = ColorStore.Open(new ColorStoreSettings
@@ -55,7 +55,6 @@ internal sealed class FeedWorld : IDisposable
             DatabasePath = DatabasePath,
             Feed = Feed,
             AuthorityKey = PublicKey,
-            LoadResident = resident,
             Provisioning = _provisioning,
         });
         Alerts = new InMemoryAlerts();

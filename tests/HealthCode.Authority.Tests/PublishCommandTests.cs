@@ -141,6 +141,23 @@ public sealed class PublishCommandTests : IAsyncLifetime
         Assert.False(File.Exists(PathOf("state.json")));
     }
 
+    [Fact]
+    public async Task ASecondManifestWithTheSameSeqIsRefusedWhileTheSameOneMayBePublishedAgain()
+    {
+        var state = PathOf("state.json");
+        await Manifest("m5", 5, 3_000, 0);
+        await Tool("feed", "manifest", "--key", PathOf("auth.pem"), "--feed", "CN-HL", "--seq", "5", "--random", "3000", "--seed", "99", "--out", PathOf("other5"));
+        await Tool("feed", "publish", PathOf("m5"), "--broker", Broker, "--state", state);
+        await Tool("feed", "publish", PathOf("m5"), "--broker", Broker, "--state", state);
+
+        await InputErrorAt(_time, "another manifest with seq 5 was published", "feed", "publish", PathOf("other5"), "--broker", Broker, "--state", state);
+
+        var retained = await Watcher.RetainedAsync(_broker.Port, "hc/v1/colors/snapshot/#");
+        var kept = ManifestCommandTests.ReadFolder(PathOf("m5"), _authority).Manifest;
+        Assert.Equal(kept.PartHashes, Assert.IsType<ManifestMessage>(FeedCodec.Decode(retained["hc/v1/colors/snapshot"], _authority).Message).PartHashes);
+        Assert.True(FeedPart.Matches(retained["hc/v1/colors/snapshot/5/0"], kept.PartHashes[0]));
+    }
+
     /// <summary>An MQTT client that records what it receives; <see cref="RetainedAsync"/> reads what a newcomer finds retained.</summary>
     private sealed class Watcher : IAsyncDisposable
     {

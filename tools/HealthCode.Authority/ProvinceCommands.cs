@@ -150,6 +150,12 @@ internal static class ProvinceCommands
     public static async Task PublishFolderAsync(BrokerSession session, ManifestFolder folder, string prefix, string statePath, TimeProvider time, TextWriter output, CancellationToken cancellationToken)
     {
         var manifest = folder.Manifest;
+        var manifestHash = Convert.ToHexStringLower(FeedPart.Hash(folder.ManifestBytes));
+        if (PublishedState.Load(statePath).OtherManifestWithSeq(session.Name, prefix, manifest.Seq, manifestHash) is { } other)
+        {
+            throw new AuthorityInputException($"{folder.Path}: another manifest with seq {manifest.Seq} was published on {session.Name} at {other.PublishedAt:u}; a seq names one manifest");
+        }
+
         long bytes = 0;
         for (var i = 0; i < manifest.PartHashes.Count; i++)
         {
@@ -161,15 +167,15 @@ internal static class ProvinceCommands
         await session.PublishAsync(prefix + "colors/snapshot", folder.ManifestBytes, retain: true, cancellationToken);
         output.WriteLine($"published {manifest.PartHashes.Count} parts ({bytes} bytes) to {prefix}colors/snapshot/{manifest.Seq}/{{i}} and the manifest seq {manifest.Seq} "
             + $"to {prefix}colors/snapshot (retained) on {session.Name}");
-        await RecordAndClearAsync(session, prefix, manifest.Feed, manifest.Seq, manifest.PartHashes.Count, statePath, time, output, cancellationToken);
+        await RecordAndClearAsync(session, prefix, manifest.Feed, manifest.Seq, manifest.PartHashes.Count, statePath, time, output, cancellationToken, manifestHash);
     }
 
     /// <summary>Records that the snapshot topic now holds <paramref name="seq"/> (what it replaced starts its 24 h) and clears what is due.</summary>
-    public static async Task RecordAndClearAsync(BrokerSession session, string prefix, string feed, ulong seq, int parts, string statePath, TimeProvider time, TextWriter output, CancellationToken cancellationToken)
+    public static async Task RecordAndClearAsync(BrokerSession session, string prefix, string feed, ulong seq, int parts, string statePath, TimeProvider time, TextWriter output, CancellationToken cancellationToken, string? manifestHash = null)
     {
         var published = PublishedState.Load(statePath);
         var now = time.GetUtcNow();
-        published.Published(session.Name, prefix, feed, seq, parts, now);
+        published.Published(session.Name, prefix, feed, seq, parts, now, manifestHash);
         published.Save();
         await ClearDueAsync(session, published, prefix, now, output, cancellationToken);
     }

@@ -28,8 +28,8 @@ internal sealed class PublishedState
         Entries = entries;
     }
 
-    /// <summary>One snapshot-topic message: a manifest (with its part count) or a whole snapshot (no parts).</summary>
-    internal sealed record Entry(string Broker, string Prefix, string Feed, ulong Seq, int Parts, DateTimeOffset PublishedAt, DateTimeOffset? SupersededAt);
+    /// <summary>One snapshot-topic message: a manifest (with its part count and the SHA-256 of its bytes, hex) or a whole snapshot (no parts).</summary>
+    internal sealed record Entry(string Broker, string Prefix, string Feed, ulong Seq, int Parts, DateTimeOffset PublishedAt, DateTimeOffset? SupersededAt, string? Manifest = null);
 
     private sealed record FileModel(List<Entry> Published);
 
@@ -71,7 +71,14 @@ internal sealed class PublishedState
     /// Records that <paramref name="seq"/> now holds the snapshot topic of <paramref name="broker"/> and <paramref name="prefix"/>:
     /// every other message there is replaced as of <paramref name="now"/> (the clock of its 24 h starts, once).
     /// </summary>
-    public void Published(string broker, string prefix, string feed, ulong seq, int parts, DateTimeOffset now)
+    /// <summary>
+    /// The authority never publishes two manifests with one seq (color-feed.md): a manifest of <paramref name="seq"/>
+    /// other than <paramref name="manifestHash"/> already published on this broker and prefix, and not yet cleared.
+    /// </summary>
+    public Entry? OtherManifestWithSeq(string broker, string prefix, ulong seq, string manifestHash) =>
+        Entries.FirstOrDefault(e => e.Broker == broker && e.Prefix == prefix && e.Seq == seq && e.Manifest is not null && e.Manifest != manifestHash);
+
+    public void Published(string broker, string prefix, string feed, ulong seq, int parts, DateTimeOffset now, string? manifestHash = null)
     {
         Entries.RemoveAll(e => e.Broker == broker && e.Prefix == prefix && e.Seq == seq && e.Feed == feed);
         for (var n = 0; n < Entries.Count; n++)
@@ -85,7 +92,7 @@ internal sealed class PublishedState
 
         // A whole snapshot has no parts to clear: once replaced it needs no entry.
         Entries.RemoveAll(e => e.Parts == 0 && e.SupersededAt is not null);
-        Entries.Add(new Entry(broker, prefix, feed, seq, parts, now, null));
+        Entries.Add(new Entry(broker, prefix, feed, seq, parts, now, null, manifestHash));
     }
 
     /// <summary>Manifests of this broker and prefix replaced at least <see cref="KeepSuperseded"/> before <paramref name="now"/>.</summary>

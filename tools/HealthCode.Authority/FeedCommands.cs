@@ -235,7 +235,9 @@ public static class FeedCommands
                 var retained = parse.GetValue(retain) ?? defaultRetain;
                 await session.PublishAsync(target, bytes!, retained, cancellationToken);
                 output.WriteLine($"published {bytes!.Length} bytes to {target}{(retained ? " (retained)" : "")} on {session.Name}");
-                if (type == FeedMessageType.Snapshot && explicitTopic is null && feedName is not null)
+                // Only a state kept on purpose (given, or already there) is touched for a whole snapshot: it has no parts to clear.
+                if (type == FeedMessageType.Snapshot && explicitTopic is null && feedName is not null
+                    && (parse.GetValue(state) is not null || File.Exists(statePath)))
                 {
                     // A whole snapshot replaces the manifest retained before it: that one's 24 h start now.
                     await ProvinceCommands.RecordAndClearAsync(session, topicPrefix, feedName, seqValue, 0, statePath, time, output, cancellationToken);

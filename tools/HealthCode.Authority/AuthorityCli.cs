@@ -6,10 +6,11 @@ namespace HealthCode.Authority;
 /// <summary>The <c>hc-authority</c> command line. Each command group lives in its own file; adding one is one line in <see cref="Groups"/>.</summary>
 public static class AuthorityCli
 {
-    public static RootCommand CreateRoot()
+    /// <param name="time">The clock (default the system's): message times and the 24 h of replaced manifests.</param>
+    public static RootCommand CreateRoot(TimeProvider? time = null)
     {
         var root = new RootCommand("hc-authority: keys, health codes, trust lists and color-feed messages for tests, demos and load tests");
-        foreach (var group in Groups())
+        foreach (var group in Groups(time ?? TimeProvider.System))
         {
             root.Subcommands.Add(group);
         }
@@ -17,19 +18,19 @@ public static class AuthorityCli
         return root;
     }
 
-    private static IEnumerable<Command> Groups()
+    private static IEnumerable<Command> Groups(TimeProvider time)
     {
         yield return KeyCommands.Create();
         yield return CodeCommands.Create();
         yield return TrustCommands.Create();
-        yield return FeedCommands.Create();
+        yield return FeedCommands.Create(time);
         yield return CardCommands.Create();
     }
 
     /// <summary>Parses and runs; input errors are one line on stderr and exit code 2.</summary>
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken, TimeProvider? time = null)
     {
-        var parse = CreateRoot().Parse(args);
+        var parse = CreateRoot(time).Parse(args);
         if (parse.Errors.Count > 0)
         {
             stderr.WriteLine($"error: {OneLine(parse.Errors[0].Message)}");

@@ -4,8 +4,6 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.Cose;
 using HealthCode.Formats;
 using HealthCode.Formats.Feed;
-using MQTTnet;
-using MQTTnet.Protocol;
 
 namespace HealthCode.Authority;
 
@@ -16,15 +14,18 @@ namespace HealthCode.Authority;
 /// </summary>
 public static class FeedCommands
 {
-    public static Command Create()
+    public static Command Create(TimeProvider time)
     {
-        var feed = new Command("feed", "Color-feed messages: authority key, snapshot, batch, heartbeat, trust, publish");
+        ArgumentNullException.ThrowIfNull(time);
+        var feed = new Command("feed", "Color-feed messages: authority key, snapshot, manifest, batch, heartbeat, trust, publish, clear");
         feed.Subcommands.Add(NewKey());
-        feed.Subcommands.Add(Records("snapshot", "A signed snapshot: the whole state as of --seq"));
-        feed.Subcommands.Add(Records("batch", "A signed batch: the changes from --seq - 1 to --seq"));
-        feed.Subcommands.Add(Heartbeat());
-        feed.Subcommands.Add(Trust());
-        feed.Subcommands.Add(Publish());
+        feed.Subcommands.Add(Records("snapshot", "A signed snapshot: the whole state as of --seq", time));
+        feed.Subcommands.Add(ProvinceCommands.Manifest(time));
+        feed.Subcommands.Add(Records("batch", "A signed batch: the changes from --seq - 1 to --seq (a change over 1 MiB goes as batches --seq, --seq + 1, ...)", time));
+        feed.Subcommands.Add(Heartbeat(time));
+        feed.Subcommands.Add(Trust(time));
+        feed.Subcommands.Add(Publish(time));
+        feed.Subcommands.Add(ProvinceCommands.Clear(time));
         return feed;
     }
 
@@ -42,7 +43,7 @@ public static class FeedCommands
         return command;
     }
 
-    private static Command Records(string type, string description)
+    private static Command Records(string type, string description, TimeProvider time)
     {
         var key = KeyOption();
         var feedName = new Option<string>("--feed") { Description = "Feed name, e.g. CN-HL", Required = true };
@@ -58,7 +59,7 @@ public static class FeedCommands
         var command = new Command(type, description) { key, feedName, seq, at, csv, random, seed, issuers, docRecords, docKey, outFile };
         command.SetAction(parse => Run(parse, () =>
         {
-            var when = ParseAt(parse.GetValue(at));
+            var when = ParseAt(parse.GetValue(at), time);
             var name = parse.GetValue(feedName)!;
             var documents = (parse.GetValue(docRecords), parse.GetValue(docKey)) switch
             {
@@ -75,19 +76,41 @@ public static class FeedCommands
                 (null, null) when documents is not null => [],
                 _ => throw new FeedCommandException("give exactly one of --records CSV or --random N (or only --doc-records)"),
             };
-            FeedMessage message = type == "snapshot"
-                ? new SnapshotMessage(name, parse.GetValue(seq), when, records, documents)
-                : new BatchMessage(name, parse.GetValue(seq), when, records, documents);
-            var bytes = SignWith(parse.GetValue(key)!, message);
             var path = parse.GetValue(outFile)!.FullName;
-            WriteFile(path, bytes);
-            var documentCount = documents is null ? "" : $", {documents.Length} document records";
-            parse.InvocationConfiguration.Output.WriteLine($"{type} {name} seq {parse.GetValue(seq)}: {records.Length} records{documentCount}, {bytes.Length} bytes -> {path}");
+            using var signer = LoadKey(parse.GetValue(key)!);
+            if (type == "snapshot")
+            {
+                var bytes = Sign(signer, new SnapshotMessage(name, parse.GetValue(seq), when, records, documents));
+                WriteFile(path, bytes);
+                var documentCount = documents is null ? "" : $", {documents.Length} document records";
+                parse.InvocationConfiguration.Output.WriteLine($"{type} {name} seq {parse.GetValue(seq)}: {records.Length} records{documentCount}, {bytes.Length} bytes -> {path}");
+                return;
+            }
+
+            // color-feed.md: no message over 1 MiB; a larger change goes as consecutive batches, one file each.
+            IReadOnlyList<BatchMessage> batches;
+            try
+            {
+                batches = FeedBatches.Split(new BatchMessage(name, parse.GetValue(seq), when, records, documents));
+            }
+            catch (ArgumentException ex)
+            {
+                throw new FeedCommandException(ex.Message);
+            }
+
+            foreach (var batch in batches)
+            {
+                var bytes = Sign(signer, batch);
+                var target = batches.Count == 1 ? path : SplitPath(path, batch.Seq);
+                WriteFile(target, bytes);
+                var documentCount = batch.DocRecords is null ? "" : $", {batch.DocRecords.Count} document records";
+                parse.InvocationConfiguration.Output.WriteLine($"{type} {name} seq {batch.Seq}: {batch.Records.Count} records{documentCount}, {bytes.Length} bytes -> {target}");
+            }
         }));
         return command;
     }
 
-    private static Command Heartbeat()
+    private static Command Heartbeat(TimeProvider time)
     {
         var key = KeyOption();
         var feedName = new Option<string>("--feed") { Description = "Feed name, e.g. CN-HL", Required = true };
@@ -97,15 +120,16 @@ public static class FeedCommands
         var command = new Command("heartbeat", "A signed heartbeat: nothing changed up to --seq as of --at") { key, feedName, seq, at, outFile };
         command.SetAction(parse => Run(parse, () =>
         {
-            var message = new HeartbeatMessage(parse.GetValue(feedName)!, parse.GetValue(seq), ParseAt(parse.GetValue(at)));
+            var message = new HeartbeatMessage(parse.GetValue(feedName)!, parse.GetValue(seq), ParseAt(parse.GetValue(at), time));
             var path = parse.GetValue(outFile)!.FullName;
-            WriteFile(path, SignWith(parse.GetValue(key)!, message));
+            using var signer = LoadKey(parse.GetValue(key)!);
+            WriteFile(path, Sign(signer, message));
             parse.InvocationConfiguration.Output.WriteLine($"heartbeat {message.Feed} seq {message.Seq} -> {path}");
         }));
         return command;
     }
 
-    private static Command Trust()
+    private static Command Trust(TimeProvider time)
     {
         var key = KeyOption();
         var trust = new Option<FileInfo>("--trust") { Description = "The trust list as JSON (health-code.md, \"Keys\"); its docKey, if any, goes into the message" };
@@ -127,84 +151,120 @@ public static class FeedCommands
                 throw new FeedCommandException($"--trust: {ex.Message}");
             }
 
-            var when = ParseAt(parse.GetValue(at));
+            var when = ParseAt(parse.GetValue(at), time);
             var path = parse.GetValue(outFile)!.FullName;
             var messageKey = parse.GetValue(docKey) is { } docKeyFile ? CardCommands.LoadDocKey(docKeyFile) : list.DocKey;
-            WriteFile(path, SignWith(parse.GetValue(key)!, new TrustMessage(when, new TrustList(list.Issuers, when, messageKey))));
+            using var signer = LoadKey(parse.GetValue(key)!);
+            WriteFile(path, Sign(signer, new TrustMessage(when, new TrustList(list.Issuers, when, messageKey))));
             parse.InvocationConfiguration.Output.WriteLine($"trust: {list.Issuers.Count} issuer keys{(messageKey is null ? ", no docKey" : ", docKey")} -> {path}");
         }));
         return command;
     }
 
-    private static Command Publish()
+    private static Command Publish(TimeProvider time)
     {
-        var file = new Argument<FileInfo>("FILE") { Description = "A signed feed message" };
+        var files = new Argument<FileInfo[]>("FILE") { Description = "Signed feed messages, or manifest folders (manifest.cose and part-{i}.cbor), published in the order given", Arity = ArgumentArity.OneOrMore };
         var broker = new Option<string>("--broker") { Description = "host:port of the MQTT broker", DefaultValueFactory = _ => "localhost:1883" };
         var topic = new Option<string?>("--topic") { Description = "Topic; default {prefix} + the topic of the message's type (color-feed.md)" };
         var prefix = new Option<string>("--prefix") { Description = "Topic prefix", DefaultValueFactory = _ => "hc/v1/" };
         var retain = new Option<bool?>("--retain") { Description = "Retained flag; default as color-feed.md says for the message's type" };
-        var command = new Command("publish", "Publishes a message file to an MQTT broker (QoS 1)") { file, broker, topic, prefix, retain };
+        var state = ProvinceCommands.StateOption();
+        var command = new Command("publish", "Publishes message files and manifest folders to an MQTT broker (QoS 1); a manifest's parts go first, then the manifest; "
+            + "parts of manifests replaced 24 h ago or more are cleared (see --state)") { files, broker, topic, prefix, retain, state };
         command.SetAction((parse, cancellationToken) => RunAsync(parse, async () =>
         {
-            var path = parse.GetValue(file)!.FullName;
-            byte[] bytes;
-            try
+            var paths = parse.GetValue(files)!.Select(f => f.FullName).ToArray();
+            var topicPrefix = parse.GetValue(prefix)!;
+            var explicitTopic = parse.GetValue(topic);
+            if (explicitTopic is not null && paths.Any(Directory.Exists))
             {
-                bytes = File.ReadAllBytes(path);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                throw new FeedCommandException($"cannot read {path}: {ex.Message}");
+                throw new FeedCommandException("--topic is for message files: a manifest folder goes to the topics of color-feed.md");
             }
 
-            var (host, port) = ParseBroker(parse.GetValue(broker)!);
-            var type = MessageType(bytes);
-            var (defaultTopic, defaultRetain) = type switch
+            // Everything is read and checked before anything is sent: a bad file publishes nothing.
+            var items = new List<(string Path, byte[]? Bytes, ManifestFolder? Folder)>();
+            foreach (var path in paths)
             {
-                FeedMessageType.Snapshot => ("colors/snapshot", true),
-                FeedMessageType.Batch => ("colors/batch", false),
-                FeedMessageType.Heartbeat => ("colors/heartbeat", true),
-                FeedMessageType.Trust => ("trust", true),
-                _ => (null, false),
-            };
-            var target = parse.GetValue(topic) ?? (defaultTopic is null
-                ? throw new FeedCommandException($"{path} is not a feed message ({type}); give --topic to publish it anyway")
-                : parse.GetValue(prefix) + defaultTopic);
-            var retained = parse.GetValue(retain) ?? defaultRetain;
-
-            using var client = new MqttClientFactory().CreateMqttClient();
-            try
-            {
-                await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer(host, port).WithClientId("hc-authority-" + Guid.NewGuid().ToString("N")[..8]).Build(), cancellationToken);
-                var result = await client.PublishAsync(new MqttApplicationMessageBuilder()
-                    .WithTopic(target)
-                    .WithPayload(bytes)
-                    .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-                    .WithRetainFlag(retained)
-                    .Build(), cancellationToken);
-                await client.DisconnectAsync(cancellationToken: cancellationToken);
-                if (!result.IsSuccess)
+                if (Directory.Exists(path))
                 {
-                    throw new FeedCommandException($"broker refused the message: {result.ReasonCode}");
+                    var folder = ManifestFolder.Open(path);
+                    folder.Verify();
+                    items.Add((path, null, folder));
+                    continue;
+                }
+
+                try
+                {
+                    items.Add((path, File.ReadAllBytes(path), null));
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    throw new FeedCommandException($"cannot read {path}: {ex.Message}");
                 }
             }
-            catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or System.Net.Sockets.SocketException or InvalidOperationException)
-            {
-                throw new FeedCommandException($"broker {host}:{port}: {ex.Message}");
-            }
 
-            parse.InvocationConfiguration.Output.WriteLine($"published {bytes.Length} bytes to {target}{(retained ? " (retained)" : "")} on {host}:{port}");
+            var statePath = parse.GetValue(state)?.FullName ?? PublishedState.DefaultPath;
+            var output = parse.InvocationConfiguration.Output;
+            await using var session = await BrokerSession.ConnectAsync(parse.GetValue(broker)!, cancellationToken);
+            foreach (var (path, bytes, folder) in items)
+            {
+                if (folder is not null)
+                {
+                    await ProvinceCommands.PublishFolderAsync(session, folder, topicPrefix, statePath, time, output, cancellationToken);
+                    continue;
+                }
+
+                var (type, feedName, seqValue) = Describe(bytes!);
+                var (defaultTopic, defaultRetain) = type switch
+                {
+                    FeedMessageType.Snapshot => ("colors/snapshot", true),
+                    FeedMessageType.Manifest => ("colors/snapshot", true),
+                    FeedMessageType.Batch => ("colors/batch", false),
+                    FeedMessageType.Heartbeat => ("colors/heartbeat", true),
+                    FeedMessageType.Trust => ("trust", true),
+                    _ => (null, false),
+                };
+                var target = explicitTopic ?? (defaultTopic is null
+                    ? throw new FeedCommandException($"{path} is not a feed message ({type}); give --topic to publish it anyway")
+                    : topicPrefix + defaultTopic);
+                if (type == FeedMessageType.Manifest && explicitTopic is null)
+                {
+                    throw new FeedCommandException($"{path} is a manifest: publish its folder (manifest.cose with its part-{{i}}.cbor) so the parts go first");
+                }
+
+                var retained = parse.GetValue(retain) ?? defaultRetain;
+                await session.PublishAsync(target, bytes!, retained, cancellationToken);
+                output.WriteLine($"published {bytes!.Length} bytes to {target}{(retained ? " (retained)" : "")} on {session.Name}");
+                // Only a state kept on purpose (given, or already there) is touched for a whole snapshot: it has no parts to clear.
+                if (type == FeedMessageType.Snapshot && explicitTopic is null && feedName is not null
+                    && (parse.GetValue(state) is not null || File.Exists(statePath)))
+                {
+                    // A whole snapshot replaces the manifest retained before it: that one's 24 h start now.
+                    await ProvinceCommands.RecordAndClearAsync(session, topicPrefix, feedName, seqValue, 0, statePath, time, output, cancellationToken);
+                }
+            }
         }));
         return command;
     }
 
-    private static Option<FileInfo> KeyOption() => new("--key") { Description = "The authority private key (PKCS#8 PEM, P-256)", Required = true };
+    internal static Option<FileInfo> KeyOption() => new("--key") { Description = "The authority private key (PKCS#8 PEM, P-256)", Required = true };
 
-    private static Option<string?> AtOption() => new("--at") { Description = "When the message was produced: ISO 8601 or epoch seconds; default now" };
+    internal static Option<string?> AtOption() => new("--at") { Description = "When the message was produced: ISO 8601 or epoch seconds; default now" };
 
     private static Option<FileInfo> OutOption() => new("--out") { Description = "Output file (COSE_Sign1 bytes)", Required = true };
 
-    private static byte[] SignWith(FileInfo keyFile, FeedMessage message)
+    /// <summary>The file of a split batch: <c>NAME-{seq}.EXT</c> beside <paramref name="path"/>.</summary>
+    internal static string SplitPath(string path, ulong seq) =>
+        Path.Combine(Path.GetDirectoryName(path) ?? "", $"{Path.GetFileNameWithoutExtension(path)}-{seq.ToString(CultureInfo.InvariantCulture)}{Path.GetExtension(path)}");
+
+    internal static byte[] Sign(ECDsa key, FeedMessage message)
+    {
+        var kid = SHA256.HashData(key.ExportSubjectPublicKeyInfo())[..8];
+        return FeedEncoder.Sign(message, key, kid);
+    }
+
+    /// <summary>The authority private key (P-256); the caller disposes it.</summary>
+    internal static ECDsa LoadKey(FileInfo keyFile)
     {
         string pem;
         try
@@ -216,57 +276,78 @@ public static class FeedCommands
             throw new FeedCommandException($"cannot read --key {keyFile.FullName}: {ex.Message}");
         }
 
-        using var key = ECDsa.Create();
+        var key = ECDsa.Create();
         try
         {
             key.ImportFromPem(pem);
         }
         catch (Exception ex) when (ex is ArgumentException or CryptographicException)
         {
+            key.Dispose();
             throw new FeedCommandException($"--key {keyFile.FullName} is not a PEM EC private key");
         }
 
         if (!PublicKeys.IsP256(key))
         {
-            throw new FeedCommandException($"--key must be a P-256 key (ES256), not {PublicKeys.Weakness(key)}");
+            var weakness = PublicKeys.Weakness(key);
+            key.Dispose();
+            throw new FeedCommandException($"--key must be a P-256 key (ES256), not {weakness}");
         }
 
-        var kid = SHA256.HashData(key.ExportSubjectPublicKeyInfo())[..8];
-        return FeedEncoder.Sign(message, key, kid);
+        return key;
     }
 
-    private static string MessageType(byte[] bytes)
+    /// <summary>The <c>t</c>, <c>feed</c> and <c>seq</c> of a signed message (not verified: the tool publishes what it is given).</summary>
+    private static (string Type, string? Feed, ulong Seq) Describe(byte[] bytes)
     {
         try
         {
             var message = CoseSign1Message.DecodeSign1(bytes);
             if (message.Content is not { } content)
             {
-                return "detached payload";
+                return ("detached payload", null, 0);
             }
 
+            string? type = null;
+            string? feed = null;
+            ulong seq = 0;
             var reader = new System.Formats.Cbor.CborReader(content);
             reader.ReadStartMap();
             while (reader.PeekState() != System.Formats.Cbor.CborReaderState.EndMap)
             {
                 var key = reader.PeekState() == System.Formats.Cbor.CborReaderState.TextString ? reader.ReadTextString() : null;
-                if (key == "t" && reader.PeekState() == System.Formats.Cbor.CborReaderState.TextString)
+                if (key == null)
                 {
-                    return reader.ReadTextString();
+                    reader.SkipValue();
+                }
+                else if (key == "t" && reader.PeekState() == System.Formats.Cbor.CborReaderState.TextString)
+                {
+                    type = reader.ReadTextString();
+                    continue;
+                }
+                else if (key == "feed" && reader.PeekState() == System.Formats.Cbor.CborReaderState.TextString)
+                {
+                    feed = reader.ReadTextString();
+                    continue;
+                }
+                else if (key == "seq" && reader.PeekState() == System.Formats.Cbor.CborReaderState.UnsignedInteger)
+                {
+                    seq = reader.ReadUInt64();
+                    continue;
                 }
 
                 reader.SkipValue();
             }
 
-            return "no t";
+            return (type ?? "no t", feed, seq);
         }
         catch (Exception ex) when (ex is CryptographicException or System.Formats.Cbor.CborContentException or InvalidOperationException)
         {
-            return "not COSE_Sign1";
+            return ("not COSE_Sign1", null, 0);
         }
     }
 
-    private static ColorRecord[] ReadCsv(FileInfo file)
+    internal static ColorRecord[] ReadCsv(FileInfo file)
     {
         string[] lines;
         try
@@ -340,11 +421,11 @@ public static class FeedCommands
         return records;
     }
 
-    private static DateTimeOffset ParseAt(string? text)
+    internal static DateTimeOffset ParseAt(string? text, TimeProvider time)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
-            var now = TimeProvider.System.GetUtcNow();
+            var now = time.GetUtcNow();
             return DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds());
         }
 
@@ -361,18 +442,7 @@ public static class FeedCommands
         throw new FeedCommandException($"--at '{text}' is neither ISO 8601 nor epoch seconds");
     }
 
-    private static (string Host, int Port) ParseBroker(string text)
-    {
-        var colon = text.LastIndexOf(':');
-        if (colon <= 0 || !int.TryParse(text[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
-        {
-            throw new FeedCommandException($"--broker '{text}' is not host:port");
-        }
-
-        return (text[..colon], port);
-    }
-
-    private static void WriteFile(string path, byte[] bytes)
+    internal static void WriteFile(string path, byte[] bytes)
     {
         try
         {
@@ -390,7 +460,7 @@ public static class FeedCommands
         }
     }
 
-    private static int Run(ParseResult parse, Action action)
+    internal static int Run(ParseResult parse, Action action)
     {
         try
         {
@@ -404,7 +474,7 @@ public static class FeedCommands
         }
     }
 
-    private static async Task<int> RunAsync(ParseResult parse, Func<Task> action)
+    internal static async Task<int> RunAsync(ParseResult parse, Func<Task> action)
     {
         try
         {
@@ -418,5 +488,5 @@ public static class FeedCommands
         }
     }
 
-    private sealed class FeedCommandException(string message) : Exception(message);
+    internal sealed class FeedCommandException(string message) : Exception(message);
 }

@@ -138,6 +138,12 @@ internal static class ColorsCommand
             using var authority = settings.Key;
             using var store = OpenStore(settings, mustExist: false);
             var processor = new ColorFeedProcessor(store, authority, new InMemoryAlerts(), TimeProvider.System, settings.Policy);
+            if (FeedCodec.Decode(bytes, authority).Message is HealthCode.Formats.ManifestMessage)
+            {
+                // Alone, a manifest would only be kept waiting for parts that never come: its folder is the import.
+                throw new KioskInputException($"{OneLine.Of(path.ToString())} is a manifest: import its folder (manifest.cose and part-{{i}}.cbor) with kiosk colors import DIR");
+            }
+
             return Task.FromResult(Report(parse, processor.Process(bytes), "message rejected"));
         });
         return import;

@@ -67,6 +67,17 @@ public sealed class ManifestImportTests : IDisposable
         Assert.Equal((4UL, 400L, 300L), State());
     }
 
+    [Fact]
+    public async Task ImportOfAManifestFileAloneSaysToImportItsFolder()
+    {
+        var folder = Province(4).WriteFolder(_w.Directory, "province-4");
+        var manifest = Path.Combine(folder, "manifest.cose");
+        var result = await Run(["colors", "import", manifest, .. Common]);
+        Assert.Equal(2, result.Code);
+        Assert.Equal($"error: {manifest} is a manifest: import its folder (manifest.cose and part-{{i}}.cbor) with kiosk colors import DIR", result.Err.Trim());
+        Assert.True(NothingStaged());
+    }
+
     public static TheoryData<string> Refusals() =>
     [
         "missing part",

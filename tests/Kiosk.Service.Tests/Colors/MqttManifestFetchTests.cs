@@ -32,11 +32,11 @@ public sealed class MqttManifestFetchTests : IAsyncLifetime
         Enumerable.Range(0, 600).Select(i => Record(i, (HealthColor)(i % 3), i)),
         Enumerable.Range(0, 400).Select(i => Document(i, (HealthColor)(i % 3), i)));
 
-    private MqttFeedClient Client(int window = 2, TimeSpan? partTimeout = null) => new(_w.Processor, Options.Create(new FeedLinkOptions
+    private MqttFeedClient Client(int window = 2, TimeSpan? partTimeout = null, string? clientId = null) => new(_w.Processor, Options.Create(new FeedLinkOptions
     {
         Host = _broker.Host,
         Port = _broker.Port,
-        ClientId = "kiosk-test-" + Guid.NewGuid().ToString("N")[..8],
+        ClientId = clientId ?? "kiosk-test-" + Guid.NewGuid().ToString("N")[..8],
         ReconnectMin = TimeSpan.FromMilliseconds(100),
         ReconnectMax = TimeSpan.FromSeconds(1),
         PartWindow = window,
@@ -79,6 +79,37 @@ public sealed class MqttManifestFetchTests : IAsyncLifetime
         finally
         {
             await client.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task AFetchInterruptedByARestartResumesFromDiskWithoutFetchingVerifiedPartsAgain()
+    {
+        var built = Province(7);
+        await PublishManifestAsync(built);
+        var id = "kiosk-test-" + Guid.NewGuid().ToString("N")[..8];
+        var first = Client(window: 1, clientId: id);
+        await first.StartAsync(CancellationToken.None);
+        await Poll.UntilAsync(() => _w.Processor.PartsVerifiedCount >= 3, "three parts verified");
+        await first.StopAsync(CancellationToken.None);
+        first.Dispose();
+        var kept = Directory.GetFiles(Path.Combine(_w.Directory, ManifestStaging.FolderName), "part-*.cbor").Length;
+        Assert.InRange(kept, 3, built.Parts.Count - 1);
+        Assert.Null(_w.Store.State.Seq);
+
+        // A new process on the same data directory and session.
+        _w.Reopen();
+        using var second = Client(window: 1, clientId: id);
+        await second.StartAsync(CancellationToken.None);
+        try
+        {
+            await Poll.UntilAsync(() => _w.Store.State.Seq == 7UL, "the fetch resumed and applied");
+            Assert.Equal(built.Parts.Count - kept, _w.Processor.PartsVerifiedCount);
+            Assert.Equal(600, _w.Store.RecordCount);
+        }
+        finally
+        {
+            await second.StopAsync(CancellationToken.None);
         }
     }
 

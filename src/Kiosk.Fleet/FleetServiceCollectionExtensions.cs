@@ -53,7 +53,7 @@ public static class FleetServiceCollectionExtensions
         services.TryAddSingleton(sp => new EmbeddedBroker(sp.GetRequiredService<IOptions<FleetOptions>>().Value.EmbeddedBrokerPort, sp.GetRequiredService<ILogger<EmbeddedBroker>>()));
         services.TryAddSingleton<OutboxSender>();
         services.TryAddSingleton(sp => new StatusReporter(
-            sp.GetRequiredService<FleetConnection>(), sp.GetRequiredService<FleetIdentity>(), sp.GetRequiredService<IAlerts>(), sp.GetRequiredService<IColorStore>(), LinkClock(sp), sp.GetRequiredService<ILogger<StatusReporter>>()));
+            sp.GetRequiredService<FleetConnection>(), sp.GetRequiredService<FleetIdentity>(), sp.GetRequiredService<IAlerts>(), sp.GetRequiredService<IColorStore>(), LinkClock(sp), sp.GetRequiredService<ILogger<StatusReporter>>(), sp.GetService<ColorFeedProcessor>()));
         services.TryAddSingleton(sp => new DailyOutcomes(sp.GetRequiredService<DecisionCounters>(), LinkClock(sp), sp.GetRequiredService<IOptions<KioskOptions>>().Value.DataDirectory));
         services.TryAddSingleton(sp => new TelemetryReporter(
             sp.GetRequiredService<FleetConnection>(),

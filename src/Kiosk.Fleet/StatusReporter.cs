@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Kiosk.Colors;
 using Kiosk.Core.Checkpoint;
 using Kiosk.Core.Events;
 using Kiosk.Mqtt;
@@ -25,10 +26,20 @@ public sealed partial class StatusReporter
     private readonly object _duplicateGate = new();
     private DateTimeOffset? _lastDuplicateAlert;
     private readonly Channel<bool> _changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly ColorFeedProcessor? _feed;
+    private (ulong Seq, bool Active, int Tenth)? _fetchShown;
 
     /// <summary>Creates the reporter. When <paramref name="alerts"/> is the <see cref="AlertCenter"/>, its <c>Changed</c> event republishes the status.</summary>
-    public StatusReporter(FleetConnection connection, FleetIdentity identity, IAlerts alerts, IColorStore colors, TimeProvider time, ILogger<StatusReporter> logger)
+    /// <param name="feed">The color feed, when there is one: <c>colorData.fetch</c> shows a manifest fetch in progress
+    /// (republished when it starts, stops, and at each tenth of its parts).</param>
+    public StatusReporter(FleetConnection connection, FleetIdentity identity, IAlerts alerts, IColorStore colors, TimeProvider time, ILogger<StatusReporter> logger, ColorFeedProcessor? feed = null)
     {
+        _feed = feed;
+        if (feed is not null)
+        {
+            feed.FetchChanged += OnFetchChanged;
+        }
+
         _connection = connection;
         _identity = identity;
         _alerts = alerts;
@@ -43,6 +54,17 @@ public sealed partial class StatusReporter
 
     /// <summary><c>online</c> or <c>degraded</c>, from the active alerts.</summary>
     public string CurrentState => _alerts.Active.Count == 0 ? KioskState.Online : KioskState.Degraded;
+
+    private void OnFetchChanged()
+    {
+        var fetch = _feed!.Fetch;
+        (ulong, bool, int)? shown = fetch is { } f ? (f.Seq, f.Active, f.PartsTotal == 0 ? 10 : f.PartsVerified * 10 / f.PartsTotal) : null;
+        if (shown != _fetchShown)
+        {
+            _fetchShown = shown;
+            Signal();
+        }
+    }
 
     /// <summary>Asks for the status to be published again (something it shows changed).</summary>
     public void Signal() => _changed.Writer.TryWrite(true);
@@ -84,6 +106,17 @@ public sealed partial class StatusReporter
             else
             {
                 w.WriteNull("inSyncAsOf");
+            }
+
+            if (_feed?.Fetch is { } fetch)
+            {
+                // A manifest kept (color-feed.md rule 9) and how far its parts have got; absent when none is kept.
+                w.WriteStartObject("fetch");
+                w.WriteNumber("seq", fetch.Seq);
+                w.WriteNumber("partsVerified", fetch.PartsVerified);
+                w.WriteNumber("partsTotal", fetch.PartsTotal);
+                w.WriteBoolean("active", fetch.Active);
+                w.WriteEndObject();
             }
 
             w.WriteEndObject();

@@ -89,13 +89,24 @@ internal sealed class StoreReader : IDisposable
         }
     }
 
-    /// <summary>The base record alone (the writer merging a batch: it reads the delta inside its own transaction).</summary>
-    public bool TryLookupBase(bool code, ReadOnlySpan<byte> issuerUtf8, ReadOnlySpan<byte> key, out HealthColor color, out long colorTime)
+    /// <summary>Opens the generation the committed state names, if another is open (the writer, before it merges a
+    /// batch under the write lock: the generation cannot change until it commits).</summary>
+    public void FollowCommitted()
     {
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             Refresh();
+        }
+    }
+
+    /// <summary>The base record alone, from the generation open (the writer merging a batch, after
+    /// <see cref="FollowCommitted"/>: it reads the delta inside its own transaction).</summary>
+    public bool TryLookupBase(bool code, ReadOnlySpan<byte> issuerUtf8, ReadOnlySpan<byte> key, out HealthColor color, out long colorTime)
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             return ReadBase(code, issuerUtf8, key, out color, out colorTime);
         }
     }

@@ -8,6 +8,12 @@ public static class FeedMessageType
     public const string Heartbeat = "heartbeat";
     public const string Trust = "trust";
 
+    /// <summary>The signed manifest of a province's snapshot (color-feed.md, "A province").</summary>
+    public const string Manifest = "manifest";
+
+    /// <summary>One unsigned part of a manifest.</summary>
+    public const string Part = "part";
+
     /// <summary>The <c>t</c> value for a message.</summary>
     public static string Of(FeedMessage message) => message switch
     {
@@ -15,6 +21,7 @@ public static class FeedMessageType
         BatchMessage => Batch,
         HeartbeatMessage => Heartbeat,
         TrustMessage => Trust,
+        ManifestMessage => Manifest,
         _ => throw new ArgumentException("Unknown feed message type.", nameof(message)),
     };
 }

@@ -10,7 +10,7 @@ internal static class FeedPayloadReader
     {
         try
         {
-            return ReadCore(payload, limits);
+            return FeedDecodeResult.Success(ToMessage(ReadFields(payload, limits)));
         }
         catch (FeedFormatException ex)
         {
@@ -22,20 +22,49 @@ internal static class FeedPayloadReader
         }
     }
 
-    private static FeedDecodeResult ReadCore(ReadOnlyMemory<byte> payload, FeedLimits limits)
+    /// <summary>Reads an unsigned part (<c>t: "part"</c>); the error names the part, never a record's content.</summary>
+    public static FeedPartDecodeResult ReadPart(ReadOnlyMemory<byte> bytes, FeedLimits limits)
+    {
+        try
+        {
+            return FeedPartDecodeResult.Success(ToPart(ReadFields(bytes, limits)));
+        }
+        catch (FeedFormatException ex)
+        {
+            return FeedPartDecodeResult.Failure(AsPartError(ex.Message));
+        }
+        catch (Exception ex) when (ex is CborContentException or InvalidOperationException or FormatException or OverflowException or ArgumentException)
+        {
+            return FeedPartDecodeResult.Failure($"part: malformed CBOR ({FeedCodec.OneLine(ex.Message)})");
+        }
+    }
+
+    private static string AsPartError(string error) =>
+        error.StartsWith("payload: ", StringComparison.Ordinal) ? "part: " + error["payload: ".Length..] : "part: " + error;
+
+    /// <summary>The keys of one payload map, each checked for its type; which keys a message needs is checked after.</summary>
+    private sealed class Fields
+    {
+        public string? Type;
+        public string? Feed;
+        public ulong? Seq;
+        public long? At;
+        public ulong? Index;
+        public ColorRecord[]? Records;
+        public DocumentRecord[]? DocRecords;
+        public ulong? RecordCount;
+        public ulong? DocRecordCount;
+        public byte[][]? Parts;
+        public TrustList? Trust;
+        public byte[]? DocKey;
+    }
+
+    private static Fields ReadFields(ReadOnlyMemory<byte> payload, FeedLimits limits)
     {
         var reader = new CborReader(payload, CborConformanceMode.Strict);
         Expect(reader, CborReaderState.StartMap, "payload is not a map");
         var count = reader.ReadStartMap();
-
-        string? type = null;
-        string? feed = null;
-        ulong? seq = null;
-        long? at = null;
-        ColorRecord[]? records = null;
-        DocumentRecord[]? docRecords = null;
-        TrustList? trust = null;
-        byte[]? docKey = null;
+        var f = new Fields();
 
         var seen = 0;
         while (reader.PeekState() != CborReaderState.EndMap)
@@ -55,11 +84,11 @@ internal static class FeedPayloadReader
             switch (key)
             {
                 case "t":
-                    type = ReadText(reader, "t", 16);
+                    f.Type = ReadText(reader, "t", 16);
                     break;
                 case "feed":
-                    feed = ReadText(reader, "feed", limits.MaxFeedChars);
-                    if (feed.Length == 0)
+                    f.Feed = ReadText(reader, "feed", limits.MaxFeedChars);
+                    if (f.Feed.Length == 0)
                     {
                         throw new FeedFormatException("payload: feed is empty");
                     }
@@ -67,27 +96,51 @@ internal static class FeedPayloadReader
                     break;
                 case "seq":
                     Expect(reader, CborReaderState.UnsignedInteger, "seq must be an unsigned integer");
-                    seq = reader.ReadUInt64();
-                    if (seq > long.MaxValue)
+                    f.Seq = reader.ReadUInt64();
+                    if (f.Seq > long.MaxValue)
                     {
                         // The store keeps seqs as SQLite's signed 64-bit integers; a larger one could only be stored wrapped.
-                        throw new FeedFormatException($"payload: seq {seq} is above 2^63-1");
+                        throw new FeedFormatException($"payload: seq {f.Seq} is above 2^63-1");
                     }
 
                     break;
                 case "at":
-                    at = ReadEpochSeconds(reader, "at");
+                    f.At = ReadEpochSeconds(reader, "at");
+                    break;
+                case "i":
+                    Expect(reader, CborReaderState.UnsignedInteger, "i must be an unsigned integer");
+                    f.Index = reader.ReadUInt64();
                     break;
                 case "records":
-                    records = ReadRecords(reader, limits);
+                    // An array in a snapshot, a batch or a part; the total count (uint) in a manifest.
+                    if (reader.PeekState() == CborReaderState.UnsignedInteger)
+                    {
+                        f.RecordCount = reader.ReadUInt64();
+                    }
+                    else
+                    {
+                        f.Records = ReadRecords(reader, limits);
+                    }
+
                     break;
                 case "docRecords":
-                    docRecords = ReadDocRecords(reader);
+                    if (reader.PeekState() == CborReaderState.UnsignedInteger)
+                    {
+                        f.DocRecordCount = reader.ReadUInt64();
+                    }
+                    else
+                    {
+                        f.DocRecords = ReadDocRecords(reader);
+                    }
+
+                    break;
+                case "parts":
+                    f.Parts = ReadPartHashes(reader);
                     break;
                 case "issuers":
                     try
                     {
-                        trust = TrustListFormat.ReadCbor(reader);
+                        f.Trust = TrustListFormat.ReadCbor(reader);
                     }
                     catch (FormatException ex)
                     {
@@ -97,10 +150,10 @@ internal static class FeedPayloadReader
                     break;
                 case "docKey":
                     Expect(reader, CborReaderState.ByteString, "docKey must be a byte string");
-                    docKey = reader.ReadByteString();
-                    if (docKey.Length != Identity.DocRef.KeyLength)
+                    f.DocKey = reader.ReadByteString();
+                    if (f.DocKey.Length != Identity.DocRef.KeyLength)
                     {
-                        throw new FeedFormatException($"payload: docKey is {docKey.Length} bytes, not {Identity.DocRef.KeyLength}");
+                        throw new FeedFormatException($"payload: docKey is {f.DocKey.Length} bytes, not {Identity.DocRef.KeyLength}");
                     }
 
                     break;
@@ -116,12 +169,23 @@ internal static class FeedPayloadReader
             throw new FeedFormatException("payload: trailing bytes after the map");
         }
 
-        if (type is null)
+        if (f.Type is null)
         {
             throw new FeedFormatException("payload: missing t");
         }
 
-        if (at is not { } atSeconds)
+        return f;
+    }
+
+    private static FeedMessage ToMessage(Fields f)
+    {
+        var type = f.Type!;
+        if (type == FeedMessageType.Part)
+        {
+            throw new FeedFormatException("payload: a part is never signed (it is bound to its manifest by its hash)");
+        }
+
+        if (f.At is not { } atSeconds)
         {
             throw new FeedFormatException("payload: missing at");
         }
@@ -132,30 +196,137 @@ internal static class FeedPayloadReader
             case FeedMessageType.Snapshot:
             case FeedMessageType.Batch:
             {
-                var f = feed ?? throw new FeedFormatException($"payload: {type} without feed");
-                var s = seq ?? throw new FeedFormatException($"payload: {type} without seq");
-                var r = records ?? throw new FeedFormatException($"payload: {type} without records");
-                return FeedDecodeResult.Success(type == FeedMessageType.Snapshot
-                    ? new SnapshotMessage(f, s, atTime, r, docRecords)
-                    : new BatchMessage(f, s, atTime, r, docRecords));
+                var feed = f.Feed ?? throw new FeedFormatException($"payload: {type} without feed");
+                var seq = f.Seq ?? throw new FeedFormatException($"payload: {type} without seq");
+                if (f.RecordCount is not null)
+                {
+                    throw new FeedFormatException($"payload: {type} records must be an array");
+                }
+
+                if (f.DocRecordCount is not null)
+                {
+                    throw new FeedFormatException($"payload: {type} docRecords must be an array");
+                }
+
+                var records = f.Records ?? throw new FeedFormatException($"payload: {type} without records");
+                return type == FeedMessageType.Snapshot
+                    ? new SnapshotMessage(feed, seq, atTime, records, f.DocRecords)
+                    : new BatchMessage(feed, seq, atTime, records, f.DocRecords);
             }
+
+            case FeedMessageType.Manifest:
+                return ToManifest(f, atTime);
 
             case FeedMessageType.Heartbeat:
             {
-                var f = feed ?? throw new FeedFormatException("payload: heartbeat without feed");
-                var s = seq ?? throw new FeedFormatException("payload: heartbeat without seq");
-                return FeedDecodeResult.Success(new HeartbeatMessage(f, s, atTime));
+                var feed = f.Feed ?? throw new FeedFormatException("payload: heartbeat without feed");
+                var seq = f.Seq ?? throw new FeedFormatException("payload: heartbeat without seq");
+                return new HeartbeatMessage(feed, seq, atTime);
             }
 
             case FeedMessageType.Trust:
             {
-                var list = trust ?? throw new FeedFormatException("payload: trust without issuers");
-                return FeedDecodeResult.Success(new TrustMessage(atTime, new TrustList(list.Issuers, atTime, docKey)));
+                var list = f.Trust ?? throw new FeedFormatException("payload: trust without issuers");
+                return new TrustMessage(atTime, new TrustList(list.Issuers, atTime, f.DocKey));
             }
 
             default:
                 throw new FeedFormatException("payload: unknown message type t");
         }
+    }
+
+    private static ManifestMessage ToManifest(Fields f, DateTimeOffset at)
+    {
+        var feed = f.Feed ?? throw new FeedFormatException("payload: manifest without feed");
+        var seq = f.Seq ?? throw new FeedFormatException("payload: manifest without seq");
+        if (f.Records is not null)
+        {
+            throw new FeedFormatException("payload: manifest records must be an unsigned integer (the total count)");
+        }
+
+        if (f.DocRecords is not null)
+        {
+            throw new FeedFormatException("payload: manifest docRecords must be an unsigned integer (the total count)");
+        }
+
+        var records = f.RecordCount ?? throw new FeedFormatException("payload: manifest without records (the total count)");
+        var docRecords = f.DocRecordCount ?? throw new FeedFormatException("payload: manifest without docRecords (the total count)");
+        var parts = f.Parts ?? throw new FeedFormatException("payload: manifest without parts");
+
+        // Each part holds at most what FeedPart.MaxBytes can: counts no set of parts could carry are refused here, so a
+        // consumer may size things by them.
+        var capacity = (ulong)parts.Length * (ulong)(FeedPart.MaxBytes / DocRecordEntry.MinBytes);
+        if (records > capacity || docRecords > capacity - records)
+        {
+            throw new FeedFormatException($"payload: manifest counts exceed what {parts.Length} parts can hold");
+        }
+
+        return new ManifestMessage(feed, seq, at, records, docRecords, parts);
+    }
+
+    private static PartMessage ToPart(Fields f)
+    {
+        if (f.Type != FeedMessageType.Part)
+        {
+            throw new FeedFormatException("payload: t is not part");
+        }
+
+        var feed = f.Feed ?? throw new FeedFormatException("payload: part without feed");
+        var seq = f.Seq ?? throw new FeedFormatException("payload: part without seq");
+        var index = f.Index ?? throw new FeedFormatException("payload: part without i");
+        if (f.RecordCount is not null)
+        {
+            throw new FeedFormatException("payload: part records must be an array");
+        }
+
+        if (f.DocRecordCount is not null)
+        {
+            throw new FeedFormatException("payload: part docRecords must be an array");
+        }
+
+        var records = f.Records ?? throw new FeedFormatException("payload: part without records");
+        var docRecords = f.DocRecords ?? throw new FeedFormatException("payload: part without docRecords");
+        return new PartMessage(feed, seq, index, records, docRecords);
+    }
+
+    /// <summary><c>parts</c>: an array of 32-byte SHA-256 hashes, its declared count bounded by the bytes that follow.</summary>
+    private static byte[][] ReadPartHashes(CborReader reader)
+    {
+        const int HashBytes = FeedPart.HashBytes;
+        Expect(reader, CborReaderState.StartArray, "parts must be an array");
+        var declared = reader.ReadStartArray();
+
+        // Every entry takes at least one byte (a wrong-sized one is refused when it is read).
+        if (declared is { } d && d > reader.BytesRemaining)
+        {
+            throw new FeedFormatException($"payload: parts: declared count {d} exceeds what the message can hold");
+        }
+
+        var hashes = new List<byte[]>(Math.Min(declared ?? 16, 1024));
+        while (reader.PeekState() != CborReaderState.EndArray)
+        {
+            var n = hashes.Count;
+            if (declared is { } dd && n >= dd)
+            {
+                throw new FeedFormatException("payload: parts: array longer than declared");
+            }
+
+            if (reader.PeekState() != CborReaderState.ByteString)
+            {
+                throw new FeedFormatException($"payload: parts[{n}] must be a byte string");
+            }
+
+            var hash = reader.ReadByteString();
+            if (hash.Length != HashBytes)
+            {
+                throw new FeedFormatException($"payload: parts[{n}] is {hash.Length} bytes, not {HashBytes}");
+            }
+
+            hashes.Add(hash);
+        }
+
+        reader.ReadEndArray();
+        return [.. hashes];
     }
 
     private static ColorRecord[] ReadRecords(CborReader reader, FeedLimits limits)

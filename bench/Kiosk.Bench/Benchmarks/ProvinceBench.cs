@@ -13,8 +13,10 @@ namespace Kiosk.Bench.Benchmarks;
 /// <summary>
 /// The color store at a province's size (issue 22): 2 M code records over four issuers and 32 M document records
 /// (<c>--quick</c>: an eighth of it, figures named <c>colors.province_eighth.*</c>), generated in the feed's key order
-/// (evenly spaced slots of the key space, a seeded random offset in each) and streamed through
-/// <see cref="ColorStore.BeginSnapshotLoad"/>. Figures: apply (durable), peak and after anonymous memory (RssAnon,
+/// (evenly spaced slots of the key space, a seeded random offset in each), written untimed as a signed manifest and its
+/// parts (<see cref="ManifestWriter"/>, <c>manifest.cose</c> and <c>part-{i}.cbor</c>), then applied timed from those
+/// files: manifest verified, each part read, its SHA-256 matched, decoded, checked (<see cref="ManifestPartChecker"/>)
+/// and streamed through <see cref="ColorStore.BeginSnapshotLoad"/>. Figures: apply (durable), peak and after anonymous memory (RssAnon,
 /// sampled every 20 ms), disk bytes per record, lookup p99 (random keys, half present, warm page cache), start to
 /// ready, and one 1 MiB batch (30,000 records) applied durably over the province. Baselines from the same run: the
 /// same rows loaded the plain way (one WAL database, one transaction, a prepared INSERT per row, as the single-file
@@ -26,7 +28,6 @@ public sealed class ProvinceBench : IBenchmark
     private const string Feed = "CN-HL";
     private const long FullCodes = 2_000_000;
     private const long FullDocuments = 32_000_000;
-    private const int Chunk = 8192;
     private static readonly string[] Issuers = ["CN-BJ", "CN-GD", "CN-HL", "CN-SH"];
 
     public IReadOnlyList<string> FigureNames { get; } =
@@ -64,7 +65,12 @@ public sealed class ProvinceBench : IBenchmark
         var dbPath = Path.Combine(dir, "colors.db");
         var settings = new ColorStoreSettings { DatabasePath = dbPath, Feed = Feed, AuthorityKey = publicKey };
 
-        // Apply, with RssAnon sampled meanwhile.
+        // The authority's side, untimed: the manifest and its parts as files.
+        var parts = Path.Combine(dir, "manifest");
+        Directory.CreateDirectory(parts);
+        province.WriteManifest(parts, authority);
+
+        // Apply from the files, with RssAnon sampled meanwhile.
         double applySeconds;
         double rssBefore, rssPeak, rssAfter;
         using (var store = ColorStore.Open(settings))
@@ -73,12 +79,7 @@ public sealed class ProvinceBench : IBenchmark
             rssBefore = RssAnonMb();
             using var sampler = new RssSampler();
             var start = Stopwatch.GetTimestamp();
-            using (var load = store.BeginSnapshotLoad(1))
-            {
-                province.Feed(load);
-                load.Commit(new ColorFeedState(1, 1, DateTimeOffset.FromUnixTimeSeconds(1_800_000_000), DateTimeOffset.FromUnixTimeSeconds(1_800_000_000), null));
-            }
-
+            ApplyManifest(store, parts, publicKey);
             applySeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
             rssPeak = sampler.Stop();
             Collect();
@@ -89,6 +90,7 @@ public sealed class ProvinceBench : IBenchmark
             }
         }
 
+        Directory.Delete(parts, recursive: true);
         var generation = Directory.EnumerateFiles(dir, "colors.db.gen-*").Single();
         var diskBytes = Directory.EnumerateFiles(dir, "colors.db*").Sum(f => new FileInfo(f).Length);
         var records = province.Codes + province.Documents;
@@ -140,6 +142,66 @@ public sealed class ProvinceBench : IBenchmark
     }
 
     private const int FeedPartLimit = 1_048_576;
+
+    /// <summary>What a kiosk does with a fetched manifest (rule 10's switch, from files as <c>kiosk colors import DIR</c>):
+    /// the manifest verified with the pinned key, every part matched to its hash, decoded and checked in order on one
+    /// thread while the store loads the previous parts on another (at most four parts in between: memory stays bounded),
+    /// then the switch.</summary>
+    private static void ApplyManifest(ColorStore store, string parts, ECDsa publicKey)
+    {
+        var decoded = FeedCodec.Decode(File.ReadAllBytes(Path.Combine(parts, "manifest.cose")), publicKey);
+        if (decoded.Message is not ManifestMessage manifest)
+        {
+            throw new InvalidOperationException($"manifest refused: {decoded.Error}");
+        }
+
+        using var queue = new System.Collections.Concurrent.BlockingCollection<PartMessage>(boundedCapacity: 4);
+        var reading = Task.Run(() =>
+        {
+            try
+            {
+                var checker = new ManifestPartChecker(manifest);
+                for (var i = 0; i < manifest.PartHashes.Count; i++)
+                {
+                    var bytes = File.ReadAllBytes(Path.Combine(parts, $"part-{i}.cbor"));
+                    if (!FeedPart.Matches(bytes, manifest.PartHashes[i]))
+                    {
+                        throw new InvalidOperationException($"part {i}: hash differs");
+                    }
+
+                    var part = FeedPart.Decode(bytes);
+                    var error = part.Error ?? checker.Check(part.Part!, i);
+                    if (error is not null)
+                    {
+                        throw new InvalidOperationException($"part {i}: {error}");
+                    }
+
+                    queue.Add(part.Part!);
+                }
+
+                if (checker.Complete(manifest.PartHashes.Count) is { } incomplete)
+                {
+                    throw new InvalidOperationException(incomplete);
+                }
+            }
+            finally
+            {
+                queue.CompleteAdding();
+            }
+        });
+
+        using var load = store.BeginSnapshotLoad(manifest.Seq);
+        foreach (var part in queue.GetConsumingEnumerable())
+        {
+            load.AddRecords(AsArray(part.Records));
+            load.AddDocuments(AsArray(part.DocRecords));
+        }
+
+        reading.GetAwaiter().GetResult(); // a refused part throws here, before any commit
+        load.Commit(new ColorFeedState(manifest.Seq, manifest.Seq, manifest.At, manifest.At, null));
+    }
+
+    private static T[] AsArray<T>(IReadOnlyList<T> list) => list as T[] ?? [.. list];
 
     private static double Ready(ColorStoreSettings settings, Province province)
     {
@@ -412,31 +474,25 @@ public sealed class ProvinceBench : IBenchmark
             return new DocumentRecord(new DocRef(Slot(i, Documents, h), Mix(h)), (HealthColor)(h % 3), 1_790_000_000 + (long)(h % 10_000_000));
         }
 
-        public void Feed(SnapshotLoad load)
+        /// <summary>Writes the province as <c>manifest.cose</c> (signed) and <c>part-{i}.cbor</c>.</summary>
+        public void WriteManifest(string directory, ECDsa authority)
         {
-            var codes = new ColorRecord[Chunk];
-            for (long i = 0; i < Codes; i += Chunk)
+            var writer = new ManifestWriter(Feed, 1)
             {
-                var n = (int)Math.Min(Chunk, Codes - i);
-                for (var j = 0; j < n; j++)
-                {
-                    codes[j] = Code(i + j);
-                }
-
-                load.AddRecords(codes.AsSpan(0, n));
+                PartWritten = (i, bytes) => File.WriteAllBytes(Path.Combine(directory, $"part-{i}.cbor"), bytes),
+            };
+            for (long i = 0; i < Codes; i++)
+            {
+                writer.AddRecord(Code(i));
             }
 
-            var documents = new DocumentRecord[Chunk];
-            for (long i = 0; i < Documents; i += Chunk)
+            for (long i = 0; i < Documents; i++)
             {
-                var n = (int)Math.Min(Chunk, Documents - i);
-                for (var j = 0; j < n; j++)
-                {
-                    documents[j] = Document(i + j);
-                }
-
-                load.AddDocuments(documents.AsSpan(0, n));
+                writer.AddDocRecord(Document(i));
             }
+
+            var manifest = writer.Finish(DateTimeOffset.FromUnixTimeSeconds(1_800_000_000));
+            File.WriteAllBytes(Path.Combine(directory, "manifest.cose"), FeedEncoder.Sign(manifest, authority));
         }
 
         /// <summary>Random probes: a tenth codes, the rest documents (a province is mostly known by ID card); half present.</summary>

@@ -111,15 +111,6 @@ internal sealed class StoreReader : IDisposable
         }
     }
 
-    /// <summary>Closes the base file now (its generation is being replaced or deleted by this process).</summary>
-    public void Forget()
-    {
-        lock (_lock)
-        {
-            CloseBase();
-        }
-    }
-
     public void Dispose()
     {
         lock (_lock)

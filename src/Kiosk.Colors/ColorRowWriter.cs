@@ -26,6 +26,12 @@ internal static class ColorRowWriter
 
         var handle = db.Handle ?? throw new InvalidOperationException("connection not open");
         var code = target.ByIssuer;
+
+        // In key order: the delta's B-tree and the base's pages are then visited front to back (the merge rule does
+        // not depend on the order of repeats). The base to read is the one the committed state names.
+        rows = (ColorRow[])rows.Clone();
+        Array.Sort(rows);
+        reader.FollowCommitted();
         var key = code ? "issuer = ?1 AND id = ?2" : "id = ?2";
         var values = code ? "?1, ?2, ?3, ?4" : "?2, ?3, ?4";
         var conflict = code ? "issuer, id" : "id";

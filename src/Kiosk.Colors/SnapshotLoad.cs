@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using HealthCode.Formats;
-using HealthCode.Formats.Identity;
+using HealthCode.Formats.Feed;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
@@ -33,7 +33,7 @@ public sealed class SnapshotLoad : IDisposable
     private int _buffered;
     private bool _bufferHoldsDocuments;
     private ColorRecord? _lastRecord;
-    private DocRef? _lastDocument;
+    private DocumentRecord? _lastDocument;
     private bool _documentsBegan;
     private bool _closed;
 
@@ -103,6 +103,11 @@ public sealed class SnapshotLoad : IDisposable
     public void AddRecords(ReadOnlySpan<ColorRecord> records)
     {
         ThrowIfClosed();
+        if (records.IsEmpty)
+        {
+            return; // a part holding only document records
+        }
+
         if (_documentsBegan)
         {
             throw new InvalidOperationException("code records after document records");
@@ -110,7 +115,7 @@ public sealed class SnapshotLoad : IDisposable
 
         foreach (ref readonly var r in records)
         {
-            if (_lastRecord is { } last && StoreKeyOrder.Compare(last, r) >= 0)
+            if (_lastRecord is { } last && FeedKeyOrder.Compare(last, r) >= 0)
             {
                 throw new ArgumentException("code records out of the feed's key order or repeated", nameof(records));
             }
@@ -143,6 +148,11 @@ public sealed class SnapshotLoad : IDisposable
     public void AddDocuments(ReadOnlySpan<DocumentRecord> records)
     {
         ThrowIfClosed();
+        if (records.IsEmpty)
+        {
+            return; // a part holding only code records: the code records may go on
+        }
+
         if (!_documentsBegan)
         {
             Flush();
@@ -152,12 +162,12 @@ public sealed class SnapshotLoad : IDisposable
 
         foreach (ref readonly var r in records)
         {
-            if (_lastDocument is { } last && StoreKeyOrder.Compare(last, r.DocRef) >= 0)
+            if (_lastDocument is { } last && FeedKeyOrder.Compare(last, r) >= 0)
             {
                 throw new ArgumentException("document records out of the feed's key order or repeated", nameof(records));
             }
 
-            _lastDocument = r.DocRef;
+            _lastDocument = r;
             _buffer[_buffered++] = new Row(r.DocRef.High, r.DocRef.Low, 0, r.Color, r.ColorTime);
             DocumentRecordCount++;
             if (_buffered == PerStatement)

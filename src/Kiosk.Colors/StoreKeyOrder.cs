@@ -1,49 +1,25 @@
-using System.Text;
 using HealthCode.Formats;
-using HealthCode.Formats.Identity;
+using HealthCode.Formats.Feed;
 
 namespace Kiosk.Colors;
 
-/// <summary>The feed's key order (color-feed.md, manifests): records by id (bytes unsigned, first byte first) then issuer
-/// (UTF-8 bytes); document records by docRef. The order a <see cref="SnapshotLoad"/> takes its rows in.</summary>
+/// <summary>A whole snapshot's records put in the feed's key order (<see cref="FeedKeyOrder"/>), the order a
+/// <see cref="SnapshotLoad"/> takes its rows in, with repeated keys merged.</summary>
 internal static class StoreKeyOrder
 {
-    public static int Compare(ColorRecord a, ColorRecord b)
-    {
-        var c = a.Id.High.CompareTo(b.Id.High);
-        if (c == 0)
-        {
-            c = a.Id.Low.CompareTo(b.Id.Low);
-        }
-
-        return c != 0 || ReferenceEquals(a.Issuer, b.Issuer) ? c : CompareIssuers(a.Issuer, b.Issuer);
-    }
-
-    public static int Compare(DocumentRecord a, DocumentRecord b) => Compare(a.DocRef, b.DocRef);
-
-    public static int Compare(DocRef a, DocRef b)
-    {
-        var c = a.High.CompareTo(b.High);
-        return c != 0 ? c : a.Low.CompareTo(b.Low);
-    }
-
-    /// <summary>UTF-8 byte order, which is code point order (<see cref="string.CompareOrdinal(string, string)"/> compares UTF-16
-    /// units and differs for characters above the surrogates).</summary>
-    public static int CompareIssuers(string a, string b) =>
-        Encoding.UTF8.GetBytes(a).AsSpan().SequenceCompareTo(Encoding.UTF8.GetBytes(b));
-
     /// <summary>Sorts records in the feed's order and merges repeated keys with the merge rule (larger ct, then the more
     /// severe color); returns the distinct records.</summary>
     public static ColorRecord[] SortedDistinct(IReadOnlyList<ColorRecord> records)
     {
         var sorted = records.ToArray();
-        Array.Sort(sorted, Compare);
+        Array.Sort(sorted, static (a, b) => FeedKeyOrder.Compare(a, b));
         var write = 0;
         for (var read = 0; read < sorted.Length; read++)
         {
-            if (write > 0 && Compare(sorted[write - 1], sorted[read]) == 0)
+            if (write > 0 && FeedKeyOrder.Compare(sorted[write - 1], sorted[read]) == 0)
             {
-                sorted[write - 1] = Newer(sorted[write - 1], sorted[read]);
+                var (a, b) = (sorted[write - 1], sorted[read]);
+                sorted[write - 1] = Newer(a.Color, a.ColorTime, b.Color, b.ColorTime) ? b : a;
             }
             else
             {
@@ -63,14 +39,14 @@ internal static class StoreKeyOrder
         }
 
         var sorted = records.ToArray();
-        Array.Sort(sorted, Compare);
+        Array.Sort(sorted, static (a, b) => FeedKeyOrder.Compare(a, b));
         var write = 0;
         for (var read = 0; read < sorted.Length; read++)
         {
-            if (write > 0 && Compare(sorted[write - 1], sorted[read]) == 0)
+            if (write > 0 && FeedKeyOrder.Compare(sorted[write - 1], sorted[read]) == 0)
             {
                 var (a, b) = (sorted[write - 1], sorted[read]);
-                sorted[write - 1] = b.ColorTime > a.ColorTime || (b.ColorTime == a.ColorTime && b.Color > a.Color) ? b : a;
+                sorted[write - 1] = Newer(a.Color, a.ColorTime, b.Color, b.ColorTime) ? b : a;
             }
             else
             {
@@ -81,6 +57,7 @@ internal static class StoreKeyOrder
         return sorted[..write];
     }
 
-    private static ColorRecord Newer(ColorRecord a, ColorRecord b) =>
-        b.ColorTime > a.ColorTime || (b.ColorTime == a.ColorTime && b.Color > a.Color) ? b : a;
+    /// <summary>The merge rule: the incoming statement wins with a larger ct, or an equal ct and a more severe color.</summary>
+    private static bool Newer(HealthColor held, long heldTime, HealthColor incoming, long incomingTime) =>
+        incomingTime > heldTime || (incomingTime == heldTime && incoming > held);
 }

@@ -8,32 +8,33 @@ namespace Kiosk.Colors;
 /// <summary>
 /// Lookups served from the files (no resident table): a read-only connection to the main database (WAL: it reads the
 /// last committed state while a writer works) for the changes since the snapshot (the delta tables) and one to the
-/// current generation file (the snapshot's base records, opened <c>immutable</c>), with prepared statements. Each
-/// lookup is one read transaction on the main database: <c>PRAGMA data_version</c> tells it when another connection
-/// (this process's writer or another process) committed, and then the generation it names is read again and opened,
-/// so a lookup sees one committed state: delta and base of the same commit. Thread-safe (one lock).
+/// current generation file (the snapshot's base records, opened <c>immutable</c> and memory-mapped: no locks, no read
+/// calls), with prepared statements. Each lookup is one statement on the main database, so one read transaction: it
+/// returns the generation the committed state names together with the delta's row, and when the generation is not the
+/// one open (this process's writer or another process switched) that file is opened before the base is read. A lookup
+/// thus sees one committed state: delta and base of the same commit. Thread-safe (one lock).
 /// </summary>
 internal sealed class StoreReader : IDisposable
 {
-    private const string DeltaCodeSql = "SELECT color, ct FROM records WHERE issuer = (SELECT idx FROM issuers WHERE name = ?1) AND id = ?2";
-    private const string DeltaDocumentSql = "SELECT color, ct FROM doc_records WHERE id = ?1";
+    private const string DeltaCodeSql = "SELECT s.generation, r.color, r.ct FROM state s LEFT JOIN records r ON r.issuer = (SELECT idx FROM issuers WHERE name = ?1) AND r.id = ?2 WHERE s.id = 1";
+    private const string DeltaDocumentSql = "SELECT s.generation, r.color, r.ct FROM state s LEFT JOIN doc_records r ON r.id = ?1 WHERE s.id = 1";
+
+    // The base is mapped rather than read: lookups touch a few pages of a file of up to a few GB. Mapped pages are the
+    // page cache's (RssFile), not the process's anonymous memory.
+    private const long MapBytes = 4L << 30;
     private const string BaseCodeSql = "SELECT color, ct FROM records WHERE id = ?2 AND issuer = (SELECT idx FROM issuers WHERE name = ?1)";
     private const string BaseDocumentSql = "SELECT color, ct FROM doc_records WHERE id = ?1";
 
     private readonly Lock _lock = new();
     private readonly string _databasePath;
     private readonly SqliteConnection _main;
-    private readonly sqlite3_stmt _begin;
-    private readonly sqlite3_stmt _end;
-    private readonly sqlite3_stmt _dataVersion;
     private readonly sqlite3_stmt _generation;
     private readonly sqlite3_stmt _deltaCode;
     private readonly sqlite3_stmt _deltaDocument;
     private SqliteConnection? _base;
     private sqlite3_stmt? _baseCode;
     private sqlite3_stmt? _baseDocument;
-    private string? _baseName;
-    private long _version = long.MinValue;
+    private byte[]? _baseNameUtf8;
     private bool _disposed;
 
     public StoreReader(string databasePath)
@@ -47,9 +48,6 @@ internal sealed class StoreReader : IDisposable
         }.ToString());
         _main.Open();
         var handle = _main.Handle!;
-        _begin = Prepare(handle, "BEGIN");
-        _end = Prepare(handle, "COMMIT");
-        _dataVersion = Prepare(handle, "PRAGMA data_version");
         _generation = Prepare(handle, "SELECT generation FROM state WHERE id = 1");
         _deltaCode = Prepare(handle, DeltaCodeSql);
         _deltaDocument = Prepare(handle, DeltaDocumentSql);
@@ -63,7 +61,15 @@ internal sealed class StoreReader : IDisposable
         var name = Encoding.UTF8.GetBytes(issuer);
         lock (_lock)
         {
-            return Read(true, name, key, out color, out colorTime);
+            try
+            {
+                return Read(true, name, key, out color, out colorTime);
+            }
+            catch (FileNotFoundException)
+            {
+                // Another process switched generations and deleted the file this statement's snapshot named: read again.
+                return Read(true, name, key, out color, out colorTime);
+            }
         }
     }
 
@@ -72,26 +78,36 @@ internal sealed class StoreReader : IDisposable
     {
         lock (_lock)
         {
-            return Read(false, default, docRef, out color, out colorTime);
+            try
+            {
+                return Read(false, default, docRef, out color, out colorTime);
+            }
+            catch (FileNotFoundException)
+            {
+                return Read(false, default, docRef, out color, out colorTime);
+            }
         }
     }
 
-    /// <summary>The base record alone (the writer merging a batch: it reads the delta inside its own transaction).</summary>
+    /// <summary>Opens the generation the committed state names, if another is open (the writer, before it merges a
+    /// batch under the write lock: the generation cannot change until it commits).</summary>
+    public void FollowCommitted()
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            Refresh();
+        }
+    }
+
+    /// <summary>The base record alone, from the generation open (the writer merging a batch, after
+    /// <see cref="FollowCommitted"/>: it reads the delta inside its own transaction).</summary>
     public bool TryLookupBase(bool code, ReadOnlySpan<byte> issuerUtf8, ReadOnlySpan<byte> key, out HealthColor color, out long colorTime)
     {
         lock (_lock)
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             return ReadBase(code, issuerUtf8, key, out color, out colorTime);
-        }
-    }
-
-    /// <summary>Closes the base file now (its generation is being replaced or deleted by this process).</summary>
-    public void Forget()
-    {
-        lock (_lock)
-        {
-            CloseBase();
-            _version = long.MinValue;
         }
     }
 
@@ -106,7 +122,7 @@ internal sealed class StoreReader : IDisposable
 
             _disposed = true;
             CloseBase();
-            foreach (var stmt in new[] { _begin, _end, _dataVersion, _generation, _deltaCode, _deltaDocument })
+            foreach (var stmt in new[] { _generation, _deltaCode, _deltaDocument })
             {
                 stmt.Dispose();
             }
@@ -119,50 +135,47 @@ internal sealed class StoreReader : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var handle = _main.Handle!;
-        Step(_begin, handle);
+        var delta = code ? _deltaCode : _deltaDocument;
         try
         {
-            var delta = code ? _deltaCode : _deltaDocument;
-            try
+            if (code)
             {
-                if (code)
-                {
-                    raw.sqlite3_bind_text(delta, 1, issuerUtf8);
-                    raw.sqlite3_bind_blob(delta, 2, key);
-                }
-                else
-                {
-                    raw.sqlite3_bind_blob(delta, 1, key);
-                }
+                raw.sqlite3_bind_text(delta, 1, issuerUtf8);
+                raw.sqlite3_bind_blob(delta, 2, key);
+            }
+            else
+            {
+                raw.sqlite3_bind_blob(delta, 1, key);
+            }
 
-                var rc = raw.sqlite3_step(delta);
-                if (rc == raw.SQLITE_ROW)
-                {
-                    color = (HealthColor)raw.sqlite3_column_int(delta, 0);
-                    colorTime = raw.sqlite3_column_int64(delta, 1);
-                    return true;
-                }
-
+            var rc = raw.sqlite3_step(delta);
+            if (rc != raw.SQLITE_ROW)
+            {
                 ColorRowWriter.Check(rc, handle);
-            }
-            finally
-            {
-                raw.sqlite3_reset(delta);
+                throw new InvalidDataException("color store: no state row");
             }
 
-            return ReadBase(code, issuerUtf8, key, out color, out colorTime);
+            if (raw.sqlite3_column_type(delta, 1) != raw.SQLITE_NULL)
+            {
+                color = (HealthColor)raw.sqlite3_column_int(delta, 1);
+                colorTime = raw.sqlite3_column_int64(delta, 2);
+                return true;
+            }
+
+            Follow(raw.sqlite3_column_type(delta, 0) == raw.SQLITE_NULL ? default : raw.sqlite3_column_blob(delta, 0), raw.sqlite3_column_type(delta, 0) == raw.SQLITE_NULL);
         }
         finally
         {
-            Step(_end, handle);
+            raw.sqlite3_reset(delta);
         }
+
+        return ReadBase(code, issuerUtf8, key, out color, out colorTime);
     }
 
     private bool ReadBase(bool code, ReadOnlySpan<byte> issuerUtf8, ReadOnlySpan<byte> key, out HealthColor color, out long colorTime)
     {
         color = default;
         colorTime = default;
-        Refresh();
         if (_base is null)
         {
             return false;
@@ -198,47 +211,42 @@ internal sealed class StoreReader : IDisposable
         }
     }
 
-    /// <summary>Follows the generation named by the committed state (read in the current read transaction, or its own).</summary>
+    /// <summary>Reads the generation the committed state names (its own read transaction) and follows it.</summary>
     private void Refresh()
     {
         var handle = _main.Handle!;
-        long version;
-        try
-        {
-            ColorRowWriter.Check(raw.sqlite3_step(_dataVersion), handle);
-            version = raw.sqlite3_column_int64(_dataVersion, 0);
-        }
-        finally
-        {
-            raw.sqlite3_reset(_dataVersion);
-        }
-
-        if (version == _version && _version != long.MinValue)
-        {
-            return;
-        }
-
-        string? name;
         try
         {
             ColorRowWriter.Check(raw.sqlite3_step(_generation), handle);
-            name = raw.sqlite3_column_type(_generation, 0) == raw.SQLITE_NULL ? null : raw.sqlite3_column_text(_generation, 0).utf8_to_string();
+            var isNull = raw.sqlite3_column_type(_generation, 0) == raw.SQLITE_NULL;
+            Follow(isNull ? default : raw.sqlite3_column_blob(_generation, 0), isNull);
         }
         finally
         {
             raw.sqlite3_reset(_generation);
         }
+    }
 
-        if (!string.Equals(name, _baseName, StringComparison.Ordinal) || (name is not null && _base is null))
+    /// <summary>Makes the open base the named generation's (none when <paramref name="none"/>).</summary>
+    private void Follow(ReadOnlySpan<byte> nameUtf8, bool none)
+    {
+        if (none)
         {
-            CloseBase();
-            if (name is not null)
+            if (_base is not null)
             {
-                OpenBase(name);
+                CloseBase();
             }
+
+            return;
         }
 
-        _version = version;
+        if (_base is not null && nameUtf8.SequenceEqual(_baseNameUtf8))
+        {
+            return;
+        }
+
+        CloseBase();
+        OpenBase(Encoding.UTF8.GetString(nameUtf8));
     }
 
     private void OpenBase(string name)
@@ -246,7 +254,7 @@ internal sealed class StoreReader : IDisposable
         var path = StoreFiles.PathOf(_databasePath, name);
         if (!File.Exists(path))
         {
-            throw new InvalidDataException("color store: the generation file its state names is missing");
+            throw new FileNotFoundException("color store: the generation file its state names is missing");
         }
 
         var uri = "file:" + path.Replace("%", "%25", StringComparison.Ordinal).Replace("?", "%3f", StringComparison.Ordinal).Replace("#", "%23", StringComparison.Ordinal) + "?immutable=1";
@@ -254,6 +262,7 @@ internal sealed class StoreReader : IDisposable
         try
         {
             connection.Open();
+            SqliteCommands.Exec(connection, null, $"PRAGMA mmap_size = {MapBytes}");
             _baseCode = Prepare(connection.Handle!, BaseCodeSql);
             _baseDocument = Prepare(connection.Handle!, BaseDocumentSql);
         }
@@ -266,7 +275,7 @@ internal sealed class StoreReader : IDisposable
         }
 
         _base = connection;
-        _baseName = name;
+        _baseNameUtf8 = Encoding.UTF8.GetBytes(name);
     }
 
     private void CloseBase()
@@ -277,7 +286,7 @@ internal sealed class StoreReader : IDisposable
         _baseCode = null;
         _baseDocument = null;
         _base = null;
-        _baseName = null;
+        _baseNameUtf8 = null;
     }
 
     private static sqlite3_stmt Prepare(sqlite3 handle, string sql)
@@ -286,15 +295,4 @@ internal sealed class StoreReader : IDisposable
         return stmt;
     }
 
-    private static void Step(sqlite3_stmt stmt, sqlite3 handle)
-    {
-        try
-        {
-            ColorRowWriter.Check(raw.sqlite3_step(stmt), handle);
-        }
-        finally
-        {
-            raw.sqlite3_reset(stmt);
-        }
-    }
 }

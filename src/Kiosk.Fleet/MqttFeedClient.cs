@@ -80,7 +80,7 @@ public sealed partial class MqttFeedClient : BackgroundService
     }
 
     /// <summary>One connected period of <see cref="BrokerReconnectLoop"/>: connect, subscribe, hold until the connection is lost.</summary>
-    private async Task<string> ConnectedPeriodAsync(Action connected, CancellationToken stoppingToken)
+    private async Task<string> ConnectedPeriodAsync(BrokerEndpoint broker, Action connected, CancellationToken stoppingToken)
     {
         using var client = _factory.CreateMqttClient();
         var lost = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -92,7 +92,7 @@ public sealed partial class MqttFeedClient : BackgroundService
         client.ApplicationMessageReceivedAsync += OnMessageAsync;
         try
         {
-            var result = await client.ConnectAsync(ClientOptions(), stoppingToken);
+            var result = await client.ConnectAsync(ClientOptions(broker), stoppingToken);
             if (result.ResultCode != MqttClientConnectResultCode.Success)
             {
                 // MQTTnet 5 returns a refused CONNACK (bad credentials, not authorized) instead of throwing: not a session.
@@ -108,7 +108,7 @@ public sealed partial class MqttFeedClient : BackgroundService
             await client.SubscribeAsync(subscribe.Build(), stoppingToken);
             _connected = true;
             connected();
-            LogConnected(_logger, _options.Host, _options.EffectivePort, _options.Topics.Count);
+            LogConnected(_logger, broker.Host, broker.Port, _options.Topics.Count);
             return await lost.Task.WaitAsync(stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -123,18 +123,33 @@ public sealed partial class MqttFeedClient : BackgroundService
         }
     }
 
-    private MqttClientOptions ClientOptions()
+    /// <summary>The broker the current (or next) connection goes to.</summary>
+    public BrokerEndpoint? Broker => _loop.Current;
+
+    /// <summary>The MQTT client id of the link.</summary>
+    public string ClientId => _options.EffectiveClientId;
+
+    internal MqttClientOptions ClientOptions(BrokerEndpoint broker)
     {
         var builder = new MqttClientOptionsBuilder()
-            .WithTcpServer(_options.Host, _options.EffectivePort)
+            .WithTcpServer(broker.Host, broker.Port)
             .WithClientId(_options.EffectiveClientId)
-            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
-            .WithCleanStart(false)
-            .WithSessionExpiryInterval(SessionExpirySeconds)
-            .WithMaximumPacketSize((uint)_maxPacketBytes)
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(30))
             .WithTimeout(TimeSpan.FromSeconds(30));
-        BrokerCredentials.Apply(builder, _options.Security);
+        if (_options.IsMqtt311)
+        {
+            // 3.1.1 (a NATS cluster): a persistent session is clean session off; the broker keeps it (on JetStream).
+            builder.WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V311).WithCleanSession(false);
+        }
+        else
+        {
+            builder.WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
+                .WithCleanStart(false)
+                .WithSessionExpiryInterval(SessionExpirySeconds)
+                .WithMaximumPacketSize((uint)_maxPacketBytes);
+        }
+
+        BrokerCredentials.Apply(builder, _options.Security with { Host = broker.Host });
         return builder.Build();
     }
 

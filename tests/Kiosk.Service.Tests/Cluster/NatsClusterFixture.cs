@@ -1,0 +1,19 @@
+using Kiosk.Service.Tests.Infrastructure;
+
+namespace Kiosk.Service.Tests.Cluster;
+
+/// <summary>One real 3-node NATS cluster (JetStream, MQTT listener, 3 replicas) for all the tests of a class.</summary>
+public sealed class NatsClusterFixture : IAsyncLifetime
+{
+    internal NatsCluster Cluster { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Cluster = await NatsCluster.StartAsync();
+
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+}
+
+/// <summary>The cluster tests run one class at a time (three brokers and their kiosks share two cores).</summary>
+public static class NatsCollection
+{
+    public const string Name = "nats-cluster";
+}

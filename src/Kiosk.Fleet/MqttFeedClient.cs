@@ -99,13 +99,11 @@ public sealed partial class MqttFeedClient : BackgroundService
                 throw new InvalidOperationException($"the broker refused the connection ({result.ResultCode})");
             }
 
-            var subscribe = _factory.CreateSubscribeOptionsBuilder();
-            foreach (var topic in _options.Topics)
+            foreach (var (topic, code) in await BrokerSubscriptions.SubscribeAsync(client, _options.Topics, MqttQualityOfServiceLevel.AtLeastOnce, _time, stoppingToken))
             {
-                subscribe.WithTopicFilter(f => f.WithTopic(topic).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce));
+                LogSubscribeRefused(_logger, topic, code.ToString());
             }
 
-            await client.SubscribeAsync(subscribe.Build(), stoppingToken);
             _connected = true;
             connected();
             LogConnected(_logger, broker.Host, broker.Port, _options.Topics.Count);
@@ -203,6 +201,9 @@ public sealed partial class MqttFeedClient : BackgroundService
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Color feed broker {Host}:{Port} connected; subscribed to {Count} topics")]
     private static partial void LogConnected(ILogger logger, string host, int port, int count);
+
+    [LoggerMessage(EventId = 7401, Level = LogLevel.Warning, Message = "Color feed broker refused the subscription to {Topic} ({Code}); check its ACL")]
+    private static partial void LogSubscribeRefused(ILogger logger, string topic, string code);
 
     [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "Color feed message on {Topic} could not be acknowledged: {Reason}")]
     private static partial void LogAckFailed(ILogger logger, string topic, string reason);

@@ -241,25 +241,16 @@ public sealed partial class FleetConnection : IAsyncDisposable
 
     /// <summary>
     /// Subscribes to the filters at <paramref name="qos"/> (QoS 0 lets a broker send a retained snapshot without
-    /// waiting for acknowledgements); returns the filters the broker refused (logged).
+    /// waiting for acknowledgements); returns the filters the broker refused (logged), after the retries of
+    /// <see cref="BrokerSubscriptions"/>.
     /// </summary>
     public async Task<IReadOnlyList<string>> SubscribeAsync(IEnumerable<string> filters, MqttQualityOfServiceLevel qos, CancellationToken cancellationToken)
     {
-        var builder = new MqttClientSubscribeOptionsBuilder();
-        foreach (var filter in filters)
-        {
-            builder.WithTopicFilter(f => f.WithTopic(filter).WithQualityOfServiceLevel(qos));
-        }
-
-        var result = await _client.SubscribeAsync(builder.Build(), cancellationToken);
         var refused = new List<string>();
-        foreach (var item in result.Items)
+        foreach (var (filter, code) in await BrokerSubscriptions.SubscribeAsync(_client, filters, qos, _time, cancellationToken))
         {
-            if ((int)item.ResultCode > 2)
-            {
-                refused.Add(item.TopicFilter.Topic);
-                LogSubscribeRefused(_logger, item.TopicFilter.Topic, item.ResultCode.ToString());
-            }
+            refused.Add(filter);
+            LogSubscribeRefused(_logger, filter, code.ToString());
         }
 
         return refused;

@@ -94,22 +94,43 @@ public sealed class ClusterFeedTests(NatsClusterFixture fixture) : IClassFixture
         }
     }
 
+    /// <summary>Publishes as the authority does: QoS 1, again until acknowledged (a node losing a stream leader drops the connection meanwhile).</summary>
     private async Task PublishAsync(int node, string topic, byte[] payload, bool retain)
     {
-        using var client = new MqttClientFactory().CreateMqttClient();
-        await client.ConnectAsync(Login(node, "authority-" + Guid.NewGuid().ToString("N")[..8]));
-        var result = await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithRetainFlag(retain).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
-        Assert.True(result.IsSuccess, $"publish to {topic}: {result.ReasonCode}");
-        await client.DisconnectAsync();
+        string? error = null;
+        await Poll.UntilAsync(
+            async () =>
+            {
+                using var client = new MqttClientFactory().CreateMqttClient();
+                try
+                {
+                    await client.ConnectAsync(Login(node, "authority-" + Guid.NewGuid().ToString("N")[..8]));
+                    var result = await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithRetainFlag(retain).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+                    await client.DisconnectAsync();
+                    error = result.IsSuccess ? null : result.ReasonCode.ToString();
+                    return result.IsSuccess;
+                }
+                catch (MQTTnet.Exceptions.MqttCommunicationException ex)
+                {
+                    error = ex.Message;
+                    return false;
+                }
+            },
+            $"the publish to {topic} acknowledged",
+            TimeSpan.FromSeconds(30),
+            pause: TimeSpan.FromMilliseconds(200),
+            detail: () => error ?? "-");
     }
 
     /// <summary>The retained messages under <paramref name="filters"/> read from node <paramref name="node"/> until <paramref name="count"/> topics have come.</summary>
     private async Task<IReadOnlyDictionary<string, byte[]>> ReadRetainedAsync(int node, string[] filters, int count)
     {
         var received = new ConcurrentDictionary<string, byte[]>();
+        var all = new ConcurrentQueue<string>();
         using var client = new MqttClientFactory().CreateMqttClient();
         client.ApplicationMessageReceivedAsync += e =>
         {
+            all.Enqueue($"{e.ApplicationMessage.Topic} {e.ApplicationMessage.Payload.Length} {e.ApplicationMessage.Retain}");
             if (e.ApplicationMessage.Retain)
             {
                 received[e.ApplicationMessage.Topic] = e.ApplicationMessage.Payload.ToArray();
@@ -118,12 +139,10 @@ public sealed class ClusterFeedTests(NatsClusterFixture fixture) : IClassFixture
             return Task.CompletedTask;
         };
         await client.ConnectAsync(Login(node, "reader-" + Guid.NewGuid().ToString("N")[..8]));
-        foreach (var filter in filters)
-        {
-            await client.SubscribeAsync(filter, MqttQualityOfServiceLevel.AtLeastOnce);
-        }
+        var refused = await Kiosk.Mqtt.BrokerSubscriptions.SubscribeAsync(client, filters, MqttQualityOfServiceLevel.AtLeastOnce, TimeProvider.System, CancellationToken.None);
+        var codes = refused.Select(r => $"{r.Filter}={r.Code}");
 
-        await Poll.UntilAsync(() => received.Count >= count, $"{count} retained messages", detail: () => string.Join(", ", received.Keys));
+        await Poll.UntilAsync(() => received.Count >= count, $"{count} retained messages", detail: () => $"{string.Join(", ", all)}; subscribed {string.Join(", ", codes)}; connected {client.IsConnected}; {Cluster.Log(node)}");
         await client.DisconnectAsync();
         return received;
     }

@@ -107,7 +107,12 @@ public sealed class ClusterFleetTests(NatsClusterFixture fixture) : IClassFixtur
                 TimeSpan.FromSeconds(10),
                 detail: () => $"sessions {kiosk.Connection.SessionCount}, last error {kiosk.Connection.LastError}");
             Assert.NotEqual(Cluster.MqttPorts[0], kiosk.Connection.Broker!.Port);
-            await manager.WaitUntilAsync(() => manager.On($"{Kiosk}/event/decision").Count() >= reported + 20, "decisions after the failover", seconds: 60);
+            var before = reported;
+            await Poll.UntilAsync(
+                () => manager.On($"{Kiosk}/event/decision").Count() >= before + 20,
+                "decisions after the failover",
+                TimeSpan.FromSeconds(60),
+                detail: () => $"received {manager.On($"{Kiosk}/event/decision").Count()} of {reported}, outbox {kiosk.Outbox.Depth}, kiosk connected {kiosk.Connection.IsConnected} to {kiosk.Connection.Broker}, manager connected {manager.Client.IsConnected}");
         }
         finally
         {

@@ -12,8 +12,8 @@ namespace Kiosk.Fleet;
 /// color, so outside a closed network turn <c>Tls</c> on.</remarks>
 public sealed class FeedLinkOptions : BrokerLinkOptions, IValidatableObject
 {
-    /// <summary>The feed's broker is <c>localhost</c> unless <c>ColorFeed:Host</c> says otherwise.</summary>
-    public FeedLinkOptions() => Host = "localhost";
+    /// <summary>The feed's broker is <c>localhost</c> unless <c>ColorFeed:Host</c> or <c>ColorFeed:Hosts</c> says otherwise.</summary>
+    public FeedLinkOptions() => SetDefaultHost("localhost");
 
     /// <summary>TLS and credentials of the feed link.</summary>
     public BrokerSecurity Security => SecurityOf(ColorFeedOptions.Section);

@@ -10,6 +10,14 @@ public abstract class BrokerLinkOptions
     /// <summary>Broker host name or address (one broker; <see cref="Hosts"/> for a cluster; both may be given: this one first).</summary>
     public string Host { get; set; } = string.Empty;
 
+    private string? _defaultHost;
+
+    /// <summary>
+    /// A link's built-in broker (the feed's <c>localhost</c>), <see cref="Host"/> until configured: left out of
+    /// <see cref="Brokers"/> when <see cref="Hosts"/> is given (a list with that host names it in <see cref="Hosts"/>).
+    /// </summary>
+    protected void SetDefaultHost(string host) => Host = _defaultHost = host;
+
     /// <summary>
     /// The brokers of a cluster, each <c>host</c>, <c>host:port</c> or <c>[v6]:port</c> (without a port:
     /// <see cref="EffectivePort"/>); an entry may also be a comma-separated list (<c>KIOSK_Fleet__Hosts__0=a:1883,b:1883</c>).
@@ -59,12 +67,13 @@ public abstract class BrokerLinkOptions
     /// <summary>The configured broker entries as written (Host first), blank ones skipped.</summary>
     private IEnumerable<string> BrokerEntries()
     {
-        if (!string.IsNullOrWhiteSpace(Host))
+        var hosts = Hosts ?? [];
+        if (!string.IsNullOrWhiteSpace(Host) && (Host != _defaultHost || !hosts.Any(h => !string.IsNullOrWhiteSpace(h))))
         {
             yield return Host.Trim();
         }
 
-        foreach (var item in Hosts ?? [])
+        foreach (var item in hosts)
         {
             foreach (var entry in (item ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
             {
@@ -124,7 +133,7 @@ public abstract class BrokerLinkOptions
             yield return $"{section}:Host '{Host}' is not a host name or address";
         }
 
-        foreach (var entry in entries.Skip(string.IsNullOrWhiteSpace(Host) ? 0 : 1))
+        foreach (var entry in entries.Skip(entries.Count > 0 && entries[0] == Host.Trim() ? 1 : 0))
         {
             if (BrokerEndpoint.TryParse(entry, 1883, out var error) is null)
             {

@@ -16,8 +16,9 @@ public static class BrokerSubscriptions
     public const int Attempts = 5;
 
     /// <summary>Subscribes <paramref name="filters"/> at <paramref name="qos"/>; returns the filters still refused, with the broker's code.</summary>
+    /// <param name="attempts">Attempts of a filter refused with the unspecified error (1: no retry).</param>
     public static async Task<IReadOnlyList<(string Filter, MqttClientSubscribeResultCode Code)>> SubscribeAsync(
-        IMqttClient client, IEnumerable<string> filters, MqttQualityOfServiceLevel qos, TimeProvider time, CancellationToken cancellationToken)
+        IMqttClient client, IEnumerable<string> filters, MqttQualityOfServiceLevel qos, TimeProvider time, CancellationToken cancellationToken, int attempts = Attempts)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(time);
@@ -41,7 +42,7 @@ public static class BrokerSubscriptions
                     continue;
                 }
 
-                if (item.ResultCode == MqttClientSubscribeResultCode.UnspecifiedError && attempt < Attempts)
+                if (item.ResultCode == MqttClientSubscribeResultCode.UnspecifiedError && attempt < attempts)
                 {
                     again.Add(item.TopicFilter.Topic);
                 }

@@ -24,6 +24,7 @@ internal sealed class NatsCluster : IAsyncDisposable
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(2) };
     private readonly string _directory;
     private readonly Node[] _nodes;
+    private Func<MqttClientOptionsBuilder>? _login;
 
     private NatsCluster(string directory, Node[] nodes)
     {
@@ -50,7 +51,11 @@ internal sealed class NatsCluster : IAsyncDisposable
     /// Starts three nodes. <paramref name="extraConfig"/> is added to every node's configuration (an authorization
     /// block, TLS for the MQTT listener: <paramref name="mqttBlock"/> is added inside <c>mqtt { }</c>).
     /// </summary>
-    public static async Task<NatsCluster> StartAsync(string? extraConfig = null, string? mqttBlock = null, bool warmUp = true, MqttClientOptionsBuilder? warmUpLogin = null)
+    /// <param name="extraConfig">Added to every node's configuration (an <c>include</c> of an authorization file).</param>
+    /// <param name="mqttBlock">Added inside <c>mqtt { }</c> (a TLS block).</param>
+    /// <param name="environment">The nodes' environment (passwords an authorization file names as <c>$VAR</c>).</param>
+    /// <param name="warmUpLogin">Login (credentials, TLS) of the warm-up client, which publishes and reads a retained <c>kiosk/v1/warmup/p{port}/status</c>.</param>
+    public static async Task<NatsCluster> StartAsync(string? extraConfig = null, string? mqttBlock = null, IReadOnlyDictionary<string, string>? environment = null, Func<MqttClientOptionsBuilder>? warmUpLogin = null)
     {
         if (Executable is null)
         {
@@ -61,7 +66,7 @@ internal sealed class NatsCluster : IAsyncDisposable
         {
             var directory = Path.Combine(Path.GetTempPath(), "kiosk-nats-" + Guid.NewGuid().ToString("N")[..12]);
             System.IO.Directory.CreateDirectory(directory);
-            var nodes = Enumerable.Range(0, 3).Select(i => new Node(i, directory, MosquittoBroker.FreePort(), MosquittoBroker.FreePort(), MosquittoBroker.FreePort(), MosquittoBroker.FreePort())).ToArray();
+            var nodes = Enumerable.Range(0, 3).Select(i => new Node(i, directory, MosquittoBroker.FreePort(), MosquittoBroker.FreePort(), MosquittoBroker.FreePort(), MosquittoBroker.FreePort(), environment)).ToArray();
             var routes = string.Join(", ", nodes.Select(n => $"nats-route://127.0.0.1:{n.ClusterPort}"));
             foreach (var node in nodes)
             {
@@ -76,7 +81,8 @@ internal sealed class NatsCluster : IAsyncDisposable
                     node.Start();
                 }
 
-                await cluster.WaitReadyAsync(warmUp, warmUpLogin);
+                cluster._login = warmUpLogin;
+                await cluster.WaitReadyAsync(warmUp: true);
                 return cluster;
             }
             catch (Exception) when (attempt < 5 && nodes.Any(n => n.Log().Contains("address already in use", StringComparison.OrdinalIgnoreCase)))
@@ -104,7 +110,7 @@ internal sealed class NatsCluster : IAsyncDisposable
             // The previous instance's sockets may linger: a retry interval, not a wait for an outcome.
             pause: TimeSpan.FromMilliseconds(200),
             detail: () => _nodes[index].Log());
-        await WaitReadyAsync(warmUp: false, login: null);
+        await WaitReadyAsync(warmUp: false);
     }
 
     /// <summary>True while node <paramref name="index"/> runs.</summary>
@@ -142,7 +148,7 @@ internal sealed class NatsCluster : IAsyncDisposable
         }
     }
 
-    private async Task WaitReadyAsync(bool warmUp, MqttClientOptionsBuilder? login)
+    private async Task WaitReadyAsync(bool warmUp)
     {
         string leaders = string.Empty;
         await Poll.UntilAsync(
@@ -175,7 +181,7 @@ internal sealed class NatsCluster : IAsyncDisposable
         foreach (var node in _nodes)
         {
             await Poll.UntilAsync(
-                async () => await TryRoundTripAsync(node.MqttPort, login),
+                async () => await TryRoundTripAsync(node.MqttPort, _login),
                 $"the MQTT listener of nats node {node.Index} to keep a retained message",
                 TimeSpan.FromSeconds(60),
                 pause: TimeSpan.FromMilliseconds(200),
@@ -183,10 +189,10 @@ internal sealed class NatsCluster : IAsyncDisposable
         }
     }
 
-    private static async Task<bool> TryRoundTripAsync(int port, MqttClientOptionsBuilder? login)
+    private static async Task<bool> TryRoundTripAsync(int port, Func<MqttClientOptionsBuilder>? login)
     {
         using var client = new MqttClientFactory().CreateMqttClient();
-        var topic = $"warmup/{port}";
+        var topic = $"kiosk/v1/warmup/p{port}/status";
         var got = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         client.ApplicationMessageReceivedAsync += e =>
         {
@@ -199,7 +205,7 @@ internal sealed class NatsCluster : IAsyncDisposable
         };
         try
         {
-            var builder = login ?? new MqttClientOptionsBuilder();
+            var builder = login?.Invoke() ?? new MqttClientOptionsBuilder();
             var options = builder.WithTcpServer("127.0.0.1", port).WithClientId($"warmup-{port}-{Guid.NewGuid():N}"[..30]).WithProtocolVersion(MqttProtocolVersion.V311)
                 .WithCleanSession(true).WithTimeout(TimeSpan.FromSeconds(10)).Build();
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
@@ -216,8 +222,9 @@ internal sealed class NatsCluster : IAsyncDisposable
         }
     }
 
-    private sealed class Node(int index, string root, int clientPort, int clusterPort, int mqttPort, int httpPort) : IDisposable
+    private sealed class Node(int index, string root, int clientPort, int clusterPort, int mqttPort, int httpPort, IReadOnlyDictionary<string, string>? environment) : IDisposable
     {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _errors = new();
         private Process? _process;
 
         public int Index => index;
@@ -274,7 +281,14 @@ internal sealed class NatsCluster : IAsyncDisposable
                 RedirectStandardOutput = true,
                 UseShellExecute = false,
             };
+            foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            {
+                info.Environment[name] = value;
+            }
+
             _process = Process.Start(info)!;
+            _process.ErrorDataReceived += (_, e) => _errors.Enqueue(e.Data ?? string.Empty);
+            _process.OutputDataReceived += (_, e) => _errors.Enqueue(e.Data ?? string.Empty);
             _process.BeginErrorReadLine();
             _process.BeginOutputReadLine();
         }
@@ -310,7 +324,8 @@ internal sealed class NatsCluster : IAsyncDisposable
         {
             try
             {
-                return File.Exists(LogFile) ? string.Join('\n', File.ReadLines(LogFile).TakeLast(40)) : "(no log)";
+                var output = string.Join('\n', _errors.Where(l => l.Length > 0));
+                return (File.Exists(LogFile) ? string.Join('\n', File.ReadLines(LogFile).TakeLast(40)) : "(no log)") + (output.Length > 0 ? "\n" + output : string.Empty);
             }
             catch (IOException)
             {

@@ -79,6 +79,7 @@ public sealed class ClusterBench : IBenchmark
         finally
         {
             await StopAsync(clusterLinks);
+            Console.Error.WriteLine("cluster bench: feed links stopped");
         }
     }
 
@@ -139,7 +140,15 @@ public sealed class ClusterBench : IBenchmark
         return links;
     }
 
-    private static async Task StopAsync(IReadOnlyList<FeedLink> links) => await Task.WhenAll(links.Select(l => l.StopAsync()));
+    /// <summary>Stops every link; one still tied up with a dying connection after 30 s is left to the process's end.</summary>
+    private static async Task StopAsync(IReadOnlyList<FeedLink> links)
+    {
+        var all = Task.WhenAll(links.Select(l => l.StopAsync()));
+        if (await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(30))) != all)
+        {
+            Console.Error.WriteLine("cluster bench: some feed links did not stop within 30 s");
+        }
+    }
 
     /// <summary>One kiosk's feed link as it is on the wire (see the class remarks).</summary>
     private sealed class FeedLink

@@ -85,9 +85,15 @@ internal sealed class NatsCluster : IAsyncDisposable
                 await cluster.WaitReadyAsync(warmUp: true);
                 return cluster;
             }
-            catch (Exception) when (attempt < 5 && nodes.Any(n => n.Log().Contains("address already in use", StringComparison.OrdinalIgnoreCase)))
+            catch (Exception)
             {
+                // Nothing left behind: processes killed, folder deleted; taken ports: start again elsewhere.
+                var portTaken = nodes.Any(n => n.Log().Contains("address already in use", StringComparison.OrdinalIgnoreCase));
                 await cluster.DisposeAsync();
+                if (!portTaken || attempt >= 5)
+                {
+                    throw;
+                }
             }
         }
     }

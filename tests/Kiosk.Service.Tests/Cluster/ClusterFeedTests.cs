@@ -10,6 +10,7 @@ using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 using Microsoft.Extensions.Options;
+using ToolFactAttribute = Kiosk.Service.Tests.Deploy.ToolFactAttribute;
 
 using static Kiosk.Service.Tests.Colors.FeedWorld;
 
@@ -29,7 +30,7 @@ public sealed class ClusterFeedTests(NatsClusterFixture fixture) : IClassFixture
 
     public void Dispose() => _w.Dispose();
 
-    [Fact]
+    [ToolFact("nats-server")]
     public async Task SnapshotBatchesAndHeartbeatArriveAndSurviveTheLossOfTheNodeTheFeedClientUses()
     {
         var snapshot = _w.Sign(_w.Snapshot(1, T0, Enumerable.Range(0, 2000).Select(i => Record(i, (HealthColor)(i % 3), 100)).ToArray()));

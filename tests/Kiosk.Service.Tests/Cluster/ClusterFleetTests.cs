@@ -6,6 +6,7 @@ using Kiosk.Service.Tests.Infrastructure;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
+using ToolFactAttribute = Kiosk.Service.Tests.Deploy.ToolFactAttribute;
 
 namespace Kiosk.Service.Tests.Cluster;
 
@@ -19,7 +20,7 @@ public sealed class ClusterFleetTests(NatsClusterFixture fixture) : IClassFixtur
 {
     private NatsCluster Cluster => fixture.Cluster;
 
-    [Fact]
+    [ToolFact("nats-server")]
     public async Task DecisionsAlertsStatusCommandsAndRemoteConfigurationGoThroughTheClusterOnMqtt311()
     {
         const string Kiosk = "kiosk/v1/site-a/kiosk-01";
@@ -70,7 +71,7 @@ public sealed class ClusterFleetTests(NatsClusterFixture fixture) : IClassFixtur
         Assert.Equal("degraded", kiosks["kiosk-01"].GetProperty("state").GetString());
     }
 
-    [Fact]
+    [ToolFact("nats-server")]
     public async Task KillingTheNodeAKioskUsesMovesItToAnotherWithinTenSecondsAndLosesNoDecisionEvent()
     {
         const string Kiosk = "kiosk/v1/site-a/kiosk-move";
@@ -135,7 +136,7 @@ public sealed class ClusterFleetTests(NatsClusterFixture fixture) : IClassFixtur
         await Cluster.RestartAsync(0);
     }
 
-    [Fact]
+    [ToolFact("nats-server")]
     public async Task AKioskProcessKilledOnTheClusterLeavesTheRetainedWillLost()
     {
         const string Status = "kiosk/v1/site-a/kiosk-will-c/status";
@@ -154,7 +155,7 @@ public sealed class ClusterFleetTests(NatsClusterFixture fixture) : IClassFixtur
         Assert.Equal("lost", State(retained));
     }
 
-    [Fact]
+    [ToolFact("nats-server")]
     public async Task AnMqtt5ConnectToTheNatsListenerIsRefusedWithAReasonAndTheKioskKeepsTrying()
     {
         using var data = new TempDirectory();

@@ -7,9 +7,22 @@ public sealed class NatsClusterFixture : IAsyncLifetime
 {
     internal NatsCluster Cluster { get; private set; } = null!;
 
-    public async Task InitializeAsync() => Cluster = await NatsCluster.StartAsync();
+    /// <summary>Starts the cluster; without nats-server the tests are skipped (<c>[ToolFact("nats-server")]</c>) and nothing starts.</summary>
+    public async Task InitializeAsync()
+    {
+        if (NatsCluster.Executable is not null)
+        {
+            Cluster = await NatsCluster.StartAsync();
+        }
+    }
 
-    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        if (Cluster is not null)
+        {
+            await Cluster.DisposeAsync();
+        }
+    }
 }
 
 /// <summary>The cluster tests run one class at a time (three brokers and their kiosks share two cores).</summary>

@@ -4,6 +4,7 @@ using Kiosk.Service.Tests.Infrastructure;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
+using ToolFactAttribute = Kiosk.Service.Tests.Deploy.ToolFactAttribute;
 
 namespace Kiosk.Service.Tests.Cluster;
 
@@ -16,7 +17,7 @@ namespace Kiosk.Service.Tests.Cluster;
 [Collection(NatsCollection.Name)]
 public sealed class NatsDenyRuleTests
 {
-    [Fact]
+    [ToolFact("nats-server")]
     public async Task OnNats29ASubscribeDenyInsideAnAllowedWildcardDoesNotHideMessagesFromMqttSubscribers()
     {
         const string Authorization = """

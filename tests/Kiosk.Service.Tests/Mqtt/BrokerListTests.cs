@@ -25,6 +25,7 @@ public sealed class BrokerListTests
             ["Fleet:Hosts:0"] = "fleet-1.example:1885, fleet-2.example",
             ["Fleet:Hosts:1"] = "[::1]:1999",
             ["Fleet:Hosts:2"] = "fleet-0.example:1884",
+            ["ColorFeed:Host"] = "localhost", // the shipped appsettings.json's default
             ["ColorFeed:Hosts:0"] = "10.0.0.1",
             ["ColorFeed:Hosts:1"] = "10.0.0.2:8884",
             ["ColorFeed:Tls"] = "true",

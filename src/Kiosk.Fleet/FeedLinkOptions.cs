@@ -12,8 +12,8 @@ namespace Kiosk.Fleet;
 /// color, so outside a closed network turn <c>Tls</c> on.</remarks>
 public sealed class FeedLinkOptions : BrokerLinkOptions, IValidatableObject
 {
-    /// <summary>The feed's broker is <c>localhost</c> unless <c>ColorFeed:Host</c> says otherwise.</summary>
-    public FeedLinkOptions() => Host = "localhost";
+    /// <summary>The feed's broker is <c>localhost</c> unless <c>ColorFeed:Host</c> or <c>ColorFeed:Hosts</c> says otherwise.</summary>
+    public FeedLinkOptions() => SetDefaultHost("localhost");
 
     /// <summary>TLS and credentials of the feed link.</summary>
     public BrokerSecurity Security => SecurityOf(ColorFeedOptions.Section);
@@ -21,11 +21,15 @@ public sealed class FeedLinkOptions : BrokerLinkOptions, IValidatableObject
     /// <summary>Topic prefix of the feed topics (color-feed.md: <c>hc/v1/</c>).</summary>
     public string TopicPrefix { get; set; } = "hc/v1/";
 
-    /// <summary>MQTT client id; the session is kept by the broker under it (QoS 1 batches wait while the kiosk is away). Default: <c>kiosk-colors-{host name}</c>.</summary>
-    public string? ClientId { get; set; }
+    /// <summary>
+    /// The effective MQTT client id: <c>ColorFeed:ClientId</c>, else <c>{Kiosk:KioskId}-feed</c> (set when the link is
+    /// composed, <see cref="ClientIdFor"/>). The broker keeps the session under it (QoS 1 batches wait while the kiosk is
+    /// away), so it must differ between kiosks: never the host name, which a fleet of Pis often shares.
+    /// </summary>
+    public string EffectiveClientId => string.IsNullOrWhiteSpace(ClientId) ? ClientIdFor(new Kiosk.Core.KioskOptions().KioskId) : ClientId;
 
-    /// <summary>The effective client id.</summary>
-    public string EffectiveClientId => string.IsNullOrWhiteSpace(ClientId) ? $"kiosk-colors-{Environment.MachineName}" : ClientId;
+    /// <summary>The feed link's default client id for kiosk <paramref name="kioskId"/>: <c>{kioskId}-feed</c>.</summary>
+    public static string ClientIdFor(string kioskId) => $"{kioskId}-feed";
 
     /// <summary>The four feed topics with the prefix.</summary>
     public IReadOnlyList<string> Topics =>

@@ -105,7 +105,15 @@ public static class FleetServiceCollectionExtensions
     public static IServiceCollection AddColorFeedLink(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddSection<FeedLinkOptions>(configuration, ColorFeedOptions.Section);
+        services.AddSection<FeedLinkOptions>(configuration, ColorFeedOptions.Section)
+            .PostConfigure<IOptions<KioskOptions>>((link, kiosk) =>
+            {
+                // mqtt.md: the client id derives from the kiosk's own id unless configured.
+                if (string.IsNullOrWhiteSpace(link.ClientId))
+                {
+                    link.ClientId = FeedLinkOptions.ClientIdFor(kiosk.Value.KioskId);
+                }
+            });
         services.TryAddSingleton(sp => new MqttFeedClient(
             sp.GetRequiredService<ColorFeedProcessor>(),
             sp.GetRequiredService<IOptions<FeedLinkOptions>>(),

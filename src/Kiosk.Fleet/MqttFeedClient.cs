@@ -88,7 +88,7 @@ public sealed partial class MqttFeedClient : BackgroundService
     }
 
     /// <summary>One connected period of <see cref="BrokerReconnectLoop"/>: connect, subscribe, hold until the connection is lost.</summary>
-    private async Task<string> ConnectedPeriodAsync(Action connected, CancellationToken stoppingToken)
+    private async Task<string> ConnectedPeriodAsync(BrokerEndpoint broker, Action connected, CancellationToken stoppingToken)
     {
         using var client = _factory.CreateMqttClient();
         var lost = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -100,23 +100,21 @@ public sealed partial class MqttFeedClient : BackgroundService
         client.ApplicationMessageReceivedAsync += OnMessageAsync;
         try
         {
-            var result = await client.ConnectAsync(ClientOptions(), stoppingToken);
+            var result = await client.ConnectAsync(ClientOptions(broker), stoppingToken);
             if (result.ResultCode != MqttClientConnectResultCode.Success)
             {
                 // MQTTnet 5 returns a refused CONNACK (bad credentials, not authorized) instead of throwing: not a session.
                 throw new InvalidOperationException($"the broker refused the connection ({result.ResultCode})");
             }
 
-            var subscribe = _factory.CreateSubscribeOptionsBuilder();
-            foreach (var topic in _options.Topics)
+            foreach (var (topic, code) in await BrokerSubscriptions.SubscribeAsync(client, _options.Topics, MqttQualityOfServiceLevel.AtLeastOnce, _time, stoppingToken))
             {
-                subscribe.WithTopicFilter(f => f.WithTopic(topic).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce));
+                LogSubscribeRefused(_logger, topic, code.ToString());
             }
 
-            await client.SubscribeAsync(subscribe.Build(), stoppingToken);
             _connected = true;
             connected();
-            LogConnected(_logger, _options.Host, _options.EffectivePort, _options.Topics.Count);
+            LogConnected(_logger, broker.Host, broker.Port, _options.Topics.Count);
             using var period = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
             var fetching = FetchPartsAsync(client, period.Token);
             try
@@ -141,18 +139,33 @@ public sealed partial class MqttFeedClient : BackgroundService
         }
     }
 
-    private MqttClientOptions ClientOptions()
+    /// <summary>The broker the current (or next) connection goes to.</summary>
+    public BrokerEndpoint? Broker => _loop.Current;
+
+    /// <summary>The MQTT client id of the link.</summary>
+    public string ClientId => _options.EffectiveClientId;
+
+    internal MqttClientOptions ClientOptions(BrokerEndpoint broker)
     {
         var builder = new MqttClientOptionsBuilder()
-            .WithTcpServer(_options.Host, _options.EffectivePort)
+            .WithTcpServer(broker.Host, broker.Port)
             .WithClientId(_options.EffectiveClientId)
-            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
-            .WithCleanStart(false)
-            .WithSessionExpiryInterval(SessionExpirySeconds)
-            .WithMaximumPacketSize((uint)_maxPacketBytes)
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(30))
             .WithTimeout(TimeSpan.FromSeconds(30));
-        BrokerCredentials.Apply(builder, _options.Security);
+        if (_options.IsMqtt311)
+        {
+            // 3.1.1 (a NATS cluster): a persistent session is clean session off; the broker keeps it (on JetStream).
+            builder.WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V311).WithCleanSession(false);
+        }
+        else
+        {
+            builder.WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
+                .WithCleanStart(false)
+                .WithSessionExpiryInterval(SessionExpirySeconds)
+                .WithMaximumPacketSize((uint)_maxPacketBytes);
+        }
+
+        BrokerCredentials.Apply(builder, _options.Security with { Host = broker.Host });
         return builder.Build();
     }
 
@@ -250,11 +263,8 @@ public sealed partial class MqttFeedClient : BackgroundService
                 if (_processor.ResyncRequests != resyncSeen)
                 {
                     resyncSeen = _processor.ResyncRequests;
-                    var again = _factory.CreateSubscribeOptionsBuilder()
-                        .WithTopicFilter(f => f.WithTopic(_options.Topics[0]).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-                            .WithRetainHandling(MqttRetainHandling.SendAtSubscribe))
-                        .Build();
-                    await client.SubscribeAsync(again, cancellationToken);
+                    // A subscription made again sends the retained message again (MQTT 5 retain handling 0, and 3.1.1).
+                    await SubscribePartsAsync(client, [_options.Topics[0]], cancellationToken);
                 }
 
                 var now = _time.GetUtcNow();
@@ -263,14 +273,7 @@ public sealed partial class MqttFeedClient : BackgroundService
                 await UnsubscribeAsync(client, drop, cancellationToken);
                 if (add.Count > 0)
                 {
-                    var subscribe = _factory.CreateSubscribeOptionsBuilder();
-                    foreach (var index in add)
-                    {
-                        subscribe.WithTopicFilter(f => f.WithTopic(_options.PartTopic(wanted!.Seq, index)).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-                            .WithRetainHandling(MqttRetainHandling.SendAtSubscribe));
-                    }
-
-                    await client.SubscribeAsync(subscribe.Build(), cancellationToken);
+                    await SubscribePartsAsync(client, add.Select(index => _options.PartTopic(wanted!.Seq, index)), cancellationToken);
                 }
 
                 if (wanted is not null && _parts.Absent(now, _options.PartTimeout) is { } absent)
@@ -298,6 +301,16 @@ public sealed partial class MqttFeedClient : BackgroundService
         {
             // The connection is going: the next period starts the fetch again where the disk says it is.
             LogPartFetchStopped(_logger, ex.Message);
+        }
+    }
+
+    /// <summary>Subscribes through the links' one retrying subscriber (a NATS node may refuse a subscription while it
+    /// sets up a replicated consumer); a topic still refused is logged, and its part then times out as absent.</summary>
+    private async Task SubscribePartsAsync(IMqttClient client, IEnumerable<string> topics, CancellationToken cancellationToken)
+    {
+        foreach (var (topic, code) in await BrokerSubscriptions.SubscribeAsync(client, topics, MqttQualityOfServiceLevel.AtLeastOnce, _time, cancellationToken))
+        {
+            LogSubscribeRefused(_logger, topic, code.ToString());
         }
     }
 
@@ -432,6 +445,9 @@ public sealed partial class MqttFeedClient : BackgroundService
 
     [LoggerMessage(EventId = 3151, Level = LogLevel.Warning, Message = "Color feed part fetch stopped with the connection: {Reason}")]
     private static partial void LogPartFetchStopped(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 7401, Level = LogLevel.Warning, Message = "Color feed broker refused the subscription to {Topic} ({Code}); check its ACL")]
+    private static partial void LogSubscribeRefused(ILogger logger, string topic, string code);
 
     [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "Color feed message on {Topic} could not be acknowledged: {Reason}")]
     private static partial void LogAckFailed(ILogger logger, string topic, string reason);

@@ -10,6 +10,6 @@ public sealed record FleetConsoleSettings(FleetOptions Broker, TimeSpan Timeout)
     /// <summary>The topic prefix, e.g. <c>kiosk/v1</c>.</summary>
     public string Prefix => Broker.TopicPrefix.TrimEnd('/');
 
-    /// <summary><c>host:port</c>, for messages.</summary>
-    public string Endpoint => $"{Broker.Host}:{Broker.EffectivePort}";
+    /// <summary><c>host:port</c> (a cluster: each, comma-separated), for messages.</summary>
+    public string Endpoint => string.Join(", ", Broker.Brokers);
 }

@@ -7,6 +7,8 @@ namespace Kiosk.Mqtt;
 /// no managed client): runs one connected period after another, and between them waits an exponential back-off
 /// with full jitter (<see cref="ReconnectBackoff"/>, from <see cref="BrokerLinkOptions.ReconnectMin"/> and
 /// <see cref="BrokerLinkOptions.ReconnectMax"/>) on the injected clock. A period that got connected resets the back-off.
+/// With a list of brokers (<see cref="BrokerLinkOptions.Brokers"/>, a cluster) each period that failed or ended
+/// moves to the next broker of the list, round the list: a dead node costs one back-off wait.
 /// </summary>
 public sealed partial class BrokerReconnectLoop
 {
@@ -17,6 +19,8 @@ public sealed partial class BrokerReconnectLoop
     private long _attempts;
     private long _connections;
     private long _failedAttempts;
+    private readonly IReadOnlyList<BrokerEndpoint> _brokers;
+    private int _next;
 
     /// <param name="link">The link's name in log lines (<c>Fleet</c>, <c>ColorFeed</c>).</param>
     /// <param name="options">The link's broker settings (back-off bounds).</param>
@@ -28,6 +32,7 @@ public sealed partial class BrokerReconnectLoop
         ArgumentNullException.ThrowIfNull(options);
         _link = link;
         _backoff = new ReconnectBackoff(options.ReconnectMin, options.ReconnectMax, random);
+        _brokers = options.Brokers;
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
     }
@@ -40,6 +45,28 @@ public sealed partial class BrokerReconnectLoop
 
     /// <summary>Attempts that ended without getting connected (refused, unreachable, TLS failure, ...).</summary>
     public long FailedAttempts => Interlocked.Read(ref _failedAttempts);
+
+    /// <summary>The brokers this loop goes round (empty when none is configured).</summary>
+    public IReadOnlyList<BrokerEndpoint> Brokers => _brokers;
+
+    /// <summary>The broker the current (or next) period connects to; null when none is configured.</summary>
+    public BrokerEndpoint? Current => _brokers.Count == 0 ? null : _brokers[(int)((uint)Volatile.Read(ref _next) % (uint)_brokers.Count)];
+
+    /// <summary>
+    /// Runs until <paramref name="stoppingToken"/> is cancelled, each period on the next broker of the list
+    /// (<see cref="Current"/>); <paramref name="period"/> gets the broker to connect to. Otherwise as
+    /// <see cref="RunAsync(Func{Action, CancellationToken, Task{string}}, CancellationToken)"/>.
+    /// </summary>
+    public Task RunAsync(Func<BrokerEndpoint, Action, CancellationToken, Task<string>> period, CancellationToken stoppingToken)
+    {
+        ArgumentNullException.ThrowIfNull(period);
+        if (_brokers.Count == 0)
+        {
+            throw new InvalidOperationException("No broker is configured for this link.");
+        }
+
+        return RunAsync((connected, token) => period(Current!, connected, token), stoppingToken);
+    }
 
     /// <summary>
     /// Runs until <paramref name="stoppingToken"/> is cancelled. <paramref name="period"/> connects and sets up (it
@@ -87,7 +114,17 @@ public sealed partial class BrokerReconnectLoop
             }
 
             var delay = _backoff.Next(failures++);
-            LogReconnecting(_logger, _link, reason.ReplaceLineEndings(" "), (long)delay.TotalMilliseconds, failures);
+            if (_brokers.Count > 1)
+            {
+                // A cluster: the next period goes to the next node (the one just used may be the one that died).
+                var next = _brokers[(int)((uint)Interlocked.Increment(ref _next) % (uint)_brokers.Count)];
+                LogMovingOn(_logger, _link, reason.ReplaceLineEndings(" "), next.ToString(), (long)delay.TotalMilliseconds, failures);
+            }
+            else
+            {
+                LogReconnecting(_logger, _link, reason.ReplaceLineEndings(" "), (long)delay.TotalMilliseconds, failures);
+            }
+
             try
             {
                 await Task.Delay(delay, _time, stoppingToken);
@@ -101,4 +138,7 @@ public sealed partial class BrokerReconnectLoop
 
     [LoggerMessage(EventId = 713, Level = LogLevel.Warning, Message = "MQTT {Link}: {Reason}; reconnecting in {DelayMs} ms (attempt {Attempt})")]
     private static partial void LogReconnecting(ILogger logger, string link, string reason, long delayMs, int attempt);
+
+    [LoggerMessage(EventId = 7400, Level = LogLevel.Warning, Message = "MQTT {Link}: {Reason}; trying the next broker {Next} in {DelayMs} ms (attempt {Attempt})")]
+    private static partial void LogMovingOn(ILogger logger, string link, string reason, string next, long delayMs, int attempt);
 }

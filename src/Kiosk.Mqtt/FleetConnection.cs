@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace Kiosk.Mqtt;
 
 /// <summary>
-/// The kiosk's MQTT connection (MQTTnet 5 has no managed client): client id = kiosk id, clean start, the Will
+/// The kiosk's MQTT connection (MQTTnet 5 has no managed client): client id = <c>Fleet:ClientId</c> or the kiosk id, clean start, the Will
 /// <c>{"state":"lost"}</c> retained on <c>status</c>, TLS with CA pinning, user/password or client certificate,
 /// reconnecting through the links' one <see cref="BrokerReconnectLoop"/>. Durability is the
 /// kiosk's own outbox, not the broker session.
@@ -34,6 +34,7 @@ public sealed partial class FleetConnection : IAsyncDisposable
     private CancellationTokenSource? _sessionEnd;
     private TaskCompletionSource _sessionChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _sessionCount;
+    private int _failuresInARow;
     private string? _lastError;
 
     /// <summary>Creates the connection (nothing happens until <see cref="RunAsync"/>).</summary>
@@ -45,7 +46,7 @@ public sealed partial class FleetConnection : IAsyncDisposable
     /// <param name="embeddedBroker">Used when no broker is configured; null = no fleet connection then.</param>
     /// <param name="random">Jitter randomness (tests); null = shared.</param>
     public FleetConnection(IOptions<FleetOptions> options, FleetTopics topics, Connectivity connectivity, TimeProvider time, ILogger<FleetConnection> logger, EmbeddedBroker? embeddedBroker = null, Random? random = null)
-        : this(options.Value, topics, topics.KioskId, connectivity, time, logger, embeddedBroker, random)
+        : this(options.Value, topics, string.IsNullOrWhiteSpace(options.Value.ClientId) ? topics.KioskId : options.Value.ClientId, connectivity, time, logger, embeddedBroker, random)
     {
     }
 
@@ -93,7 +94,10 @@ public sealed partial class FleetConnection : IAsyncDisposable
     /// </summary>
     public Action? SessionTakenOver { get; set; }
 
-    /// <summary>Called with the reason when a connection attempt fails (a tool stops at the first; a kiosk keeps trying).</summary>
+    /// <summary>
+    /// Called with the reason when a connection attempt fails and every broker of the list has failed since the last
+    /// connection (one broker: at each failure). A tool stops at the first call; a kiosk keeps trying.
+    /// </summary>
     public Action<string>? ConnectFailed { get; set; }
 
     /// <summary>The topics of this kiosk (a tool's connection has none).</summary>
@@ -104,6 +108,12 @@ public sealed partial class FleetConnection : IAsyncDisposable
 
     /// <summary>True while connected.</summary>
     public bool IsConnected => _client.IsConnected;
+
+    /// <summary>The MQTT client id of this connection.</summary>
+    public string ClientId => _clientId;
+
+    /// <summary>The broker the current (or next) connection goes to; null with the embedded broker or none.</summary>
+    public BrokerEndpoint? Broker => _options.HasBroker ? _loop.Current : null;
 
     /// <summary>Connections made so far.</summary>
     public long SessionCount => Interlocked.Read(ref _sessionCount);
@@ -140,14 +150,21 @@ public sealed partial class FleetConnection : IAsyncDisposable
             return;
         }
 
-        await _loop.RunAsync(ConnectedPeriodAsync, cancellationToken);
+        if (_options.HasBroker)
+        {
+            await _loop.RunAsync((broker, connected, token) => ConnectedPeriodAsync(broker, connected, token), cancellationToken);
+        }
+        else
+        {
+            await _loop.RunAsync((connected, token) => ConnectedPeriodAsync(null, connected, token), cancellationToken);
+        }
     }
 
     /// <summary>Connection attempts that failed (refused, unreachable, TLS, session set-up) so far.</summary>
     public long FailedAttempts => _loop.FailedAttempts;
 
     /// <summary>One connected period: connect, run the session hook, go online, hold until the session ends.</summary>
-    private async Task<string> ConnectedPeriodAsync(Action connected, CancellationToken cancellationToken)
+    private async Task<string> ConnectedPeriodAsync(BrokerEndpoint? broker, Action connected, CancellationToken cancellationToken)
     {
         using var sessionEnd = new CancellationTokenSource();
         lock (_gate)
@@ -158,7 +175,7 @@ public sealed partial class FleetConnection : IAsyncDisposable
         var endpoint = "?";
         try
         {
-            var (host, port) = await ResolveEndpointAsync(cancellationToken);
+            var (host, port) = broker is not null ? (broker.Host, broker.Port) : ("127.0.0.1", await _embedded!.StartAsync(cancellationToken));
             endpoint = $"{host}:{port}";
             Volatile.Write(ref _disconnectingByUs, false);
             var result = await _client.ConnectAsync(BuildClientOptions(host, port), cancellationToken);
@@ -172,6 +189,7 @@ public sealed partial class FleetConnection : IAsyncDisposable
             var session = new FleetSession(Interlocked.Increment(ref _sessionCount), _client.Options.ProtocolVersion, Math.Min(_options.MaxInFlight, receiveMaximum), sessionEnd.Token);
             LogConnected(_logger, endpoint, _clientId, session.Number, session.MaxInFlight);
             Volatile.Write(ref _lastError, null);
+            _failuresInARow = 0;
             connected();
             if (SessionStarting is { } starting)
             {
@@ -194,7 +212,10 @@ public sealed partial class FleetConnection : IAsyncDisposable
             // The innermost reason says most ("Connection refused", a certificate error, bad user name or password).
             var reason = ex.GetBaseException().Message;
             Volatile.Write(ref _lastError, reason);
-            ConnectFailed?.Invoke(reason);
+            if (++_failuresInARow >= Math.Max(1, _loop.Brokers.Count))
+            {
+                ConnectFailed?.Invoke(_loop.Brokers.Count > 1 ? $"{endpoint}: {reason} (and every other broker of the list failed)" : reason);
+            }
             throw new IOException($"{endpoint}: {ex.GetType().Name}: {ex.Message}", ex);
         }
         finally
@@ -220,25 +241,16 @@ public sealed partial class FleetConnection : IAsyncDisposable
 
     /// <summary>
     /// Subscribes to the filters at <paramref name="qos"/> (QoS 0 lets a broker send a retained snapshot without
-    /// waiting for acknowledgements); returns the filters the broker refused (logged).
+    /// waiting for acknowledgements); returns the filters the broker refused (logged), after the retries of
+    /// <see cref="BrokerSubscriptions"/>.
     /// </summary>
     public async Task<IReadOnlyList<string>> SubscribeAsync(IEnumerable<string> filters, MqttQualityOfServiceLevel qos, CancellationToken cancellationToken)
     {
-        var builder = new MqttClientSubscribeOptionsBuilder();
-        foreach (var filter in filters)
-        {
-            builder.WithTopicFilter(f => f.WithTopic(filter).WithQualityOfServiceLevel(qos));
-        }
-
-        var result = await _client.SubscribeAsync(builder.Build(), cancellationToken);
         var refused = new List<string>();
-        foreach (var item in result.Items)
+        foreach (var (filter, code) in await BrokerSubscriptions.SubscribeAsync(_client, filters, qos, _time, cancellationToken))
         {
-            if ((int)item.ResultCode > 2)
-            {
-                refused.Add(item.TopicFilter.Topic);
-                LogSubscribeRefused(_logger, item.TopicFilter.Topic, item.ResultCode.ToString());
-            }
+            refused.Add(filter);
+            LogSubscribeRefused(_logger, filter, code.ToString());
         }
 
         return refused;
@@ -317,21 +329,10 @@ public sealed partial class FleetConnection : IAsyncDisposable
 
         if (_options.HasBroker)
         {
-            BrokerCredentials.Apply(builder, _options.Security);
+            BrokerCredentials.Apply(builder, _options.Security with { Host = host });
         }
 
         return builder.Build();
-    }
-
-    private async Task<(string Host, int Port)> ResolveEndpointAsync(CancellationToken cancellationToken)
-    {
-        if (_options.HasBroker)
-        {
-            return (_options.Host, _options.EffectivePort);
-        }
-
-        var port = await _embedded!.StartAsync(cancellationToken);
-        return ("127.0.0.1", port);
     }
 
     private void SetSession(FleetSession? session)

@@ -12,10 +12,6 @@ public sealed class FleetOptions : BrokerLinkOptions, IValidatableObject
     /// <summary>The configuration section.</summary>
     public const string Section = "Fleet";
 
-    /// <summary>MQTT protocol: <c>5</c> (default) or <c>3.1.1</c>.</summary>
-    [RegularExpression("^(5|5\\.0|3\\.1\\.1)$", ErrorMessage = "Fleet:Protocol must be \"5\" or \"3.1.1\"")]
-    public string Protocol { get; set; } = "5";
-
     /// <summary>MQTT keep-alive: the broker declares the kiosk lost (Will) after 1.5 × this without traffic.</summary>
     [Range(typeof(TimeSpan), "00:00:05", "00:10:00")]
     public TimeSpan KeepAlive { get; set; } = TimeSpan.FromSeconds(30);
@@ -48,17 +44,14 @@ public sealed class FleetOptions : BrokerLinkOptions, IValidatableObject
     /// <summary>Home Assistant MQTT discovery (<c>Fleet:HomeAssistant:Enabled</c>, <c>Fleet:HomeAssistant:DiscoveryPrefix</c>).</summary>
     public HomeAssistantOptions HomeAssistant { get; set; } = new();
 
-    /// <summary>True when a broker is configured (an empty <see cref="BrokerLinkOptions.Host"/>: none).</summary>
-    public bool HasBroker => !string.IsNullOrWhiteSpace(Host);
+    /// <summary>True when a broker is configured (an empty <see cref="BrokerLinkOptions.Host"/> and <see cref="BrokerLinkOptions.Hosts"/>: none).</summary>
+    public bool HasBroker => Brokers.Count > 0;
 
     /// <summary>TLS and credentials of the link.</summary>
     public BrokerSecurity Security => SecurityOf(Section);
 
     /// <summary>The broker keys' checks (an empty host means no broker).</summary>
     public IEnumerable<string> ValidateLink() => ValidateLink(Section, hostRequired: false);
-
-    /// <summary>True for MQTT 3.1.1.</summary>
-    public bool IsMqtt311 => Protocol == "3.1.1";
 
     /// <summary>The section's rules across keys; every message names its key.</summary>
     /// <param name="validationContext">The validation context.</param>

@@ -17,7 +17,7 @@ namespace Kiosk.Service.Cli;
 /// </summary>
 internal sealed class FleetCommandOptions
 {
-    private readonly Option<string?> _mqtt = Recursive(new Option<string?>("--mqtt") { Description = "Broker HOST:PORT (default Fleet:Host, Fleet:Port)" });
+    private readonly Option<string?> _mqtt = Recursive(new Option<string?>("--mqtt") { Description = "Broker HOST:PORT, or a cluster's HOST:PORT,HOST:PORT,... tried in turn (default Fleet:Host, Fleet:Hosts, Fleet:Port)" });
     private readonly Option<string?> _site = Recursive(new Option<string?>("--site") { Description = "Only this site" });
     private readonly Option<bool> _tls = Recursive(new Option<bool>("--tls") { Description = "Connect with TLS (Fleet:Tls)" });
     private readonly Option<string?> _caFile = Recursive(new Option<string?>("--ca-file") { Description = "PEM of the CA(s) the broker's certificate must chain to (Fleet:CaFile)" });
@@ -73,10 +73,12 @@ internal sealed class FleetCommandOptions
         }
 
         var overrides = new Dictionary<string, string?>();
-        if (RunCommand.ParseBroker(parse.GetValue(_mqtt)) is { } broker)
+        var brokers = parse.GetValue(_mqtt) is { } mqtt
+            ? mqtt.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(b => RunCommand.ParseBroker(b)!.Value).ToList()
+            : null;
+        if (brokers is { Count: 0 })
         {
-            overrides["Fleet:Host"] = broker.Host;
-            overrides["Fleet:Port"] = broker.Port.ToString(CultureInfo.InvariantCulture);
+            throw new KioskInputException("--mqtt must be HOST:PORT or HOST:PORT,HOST:PORT,... (got an empty list)");
         }
 
         if (parse.GetValue(_tls))
@@ -109,6 +111,14 @@ internal sealed class FleetCommandOptions
             throw new KioskInputException($"configuration section Fleet: {ex.Message}", ex);
         }
 
+        if (brokers is not null)
+        {
+            // The command line's list replaces the configuration's (Host and every Hosts entry).
+            options.Host = string.Empty;
+            options.Port = 0;
+            options.Hosts = brokers.Select(b => new BrokerEndpoint(b.Host, b.Port).ToString()).ToList();
+        }
+
         var problems = SectionValidator<FleetOptions>.Check(FleetOptions.Section, options).ToArray();
         if (problems.Length > 0)
         {
@@ -117,7 +127,7 @@ internal sealed class FleetCommandOptions
 
         if (!options.HasBroker)
         {
-            throw new KioskInputException("no broker given (use --mqtt HOST:PORT or Fleet:Host)");
+            throw new KioskInputException("no broker given (use --mqtt HOST:PORT[,HOST:PORT...], Fleet:Host or Fleet:Hosts)");
         }
 
         return new FleetConsoleSettings(options, timeout);

@@ -87,6 +87,35 @@ public sealed class BrokerAclTests
     }
 
     [ToolFact("mosquitto", "mosquitto_passwd")]
+    public async Task AKioskReadsTheAuthoritysRetainedSnapshotPartsAndNobodyElseWritesThem()
+    {
+        await using var broker = await AclBroker.StartAsync();
+        const string Part = "hc/v1/colors/snapshot/7/0";
+        byte[] bytes = [0xA1, 0x61, 0x74, 0x64, 0x70, 0x61, 0x72, 0x74];
+        using (var authority = await broker.ConnectAsync("feed-authority"))
+        {
+            Assert.True((await Publish(authority, Part, bytes, retain: true)).IsSuccess);
+        }
+
+        foreach (var user in new[] { "kiosk-02", "fleet-manager", "home-assistant" })
+        {
+            Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, (await broker.PublishAsync(user, Part, [0x00], retain: true)).ReasonCode);
+        }
+
+        using var kiosk = await broker.ConnectAsync("kiosk-01");
+        var received = new ConcurrentQueue<byte[]>();
+        kiosk.ApplicationMessageReceivedAsync += e =>
+        {
+            received.Enqueue(e.ApplicationMessage.Payload.ToArray());
+            return Task.CompletedTask;
+        };
+        var granted = await kiosk.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(Part, MqttQualityOfServiceLevel.AtLeastOnce).Build());
+        Assert.Equal(MqttClientSubscribeResultCode.GrantedQoS1, Assert.Single(granted.Items).ResultCode);
+        await Poll.UntilAsync(() => !received.IsEmpty, "the retained part at the kiosk");
+        Assert.Equal(bytes, Assert.Single(received));
+    }
+
+    [ToolFact("mosquitto", "mosquitto_passwd")]
     public async Task AClientWithoutRightsCannotOpenAKiosksGate()
     {
         await using var broker = await AclBroker.StartAsync();

@@ -104,13 +104,8 @@ internal sealed class TestSubscriber : IAsyncDisposable
         var result = await _client.ConnectAsync(_options, cancellationToken);
         if (!result.IsSessionPresent)
         {
-            var subscribe = new MqttClientSubscribeOptionsBuilder();
-            foreach (var filter in _filters)
-            {
-                subscribe.WithTopicFilter(f => f.WithTopic(filter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce));
-            }
-
-            await _client.SubscribeAsync(subscribe.Build(), cancellationToken);
+            // With the retries a cluster node that just lost a peer needs (Kiosk.Mqtt.BrokerSubscriptions).
+            await Kiosk.Mqtt.BrokerSubscriptions.SubscribeAsync(_client, _filters, MqttQualityOfServiceLevel.AtLeastOnce, TimeProvider.System, cancellationToken);
         }
     }
 

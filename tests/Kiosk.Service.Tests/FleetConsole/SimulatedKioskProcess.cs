@@ -36,15 +36,16 @@ internal sealed class SimulatedKioskProcess : IAsyncDisposable
     }
 
     /// <summary>Starts <c>kiosk run --simulate --config FILE --mqtt 127.0.0.1:PORT</c> as <paramref name="kioskId"/> of site-a.</summary>
-    public static SimulatedKioskProcess Start(int port, string kioskId, bool homeAssistant = true, string? dataDirectory = null)
+    /// <param name="protocol">MQTT protocol of both links (<c>3.1.1</c> on a NATS cluster).</param>
+    public static SimulatedKioskProcess Start(int port, string kioskId, bool homeAssistant = true, string? dataDirectory = null, string protocol = "5")
     {
         var directory = dataDirectory ?? Directory.CreateTempSubdirectory("kiosk-run-").FullName;
         using var authority = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var config = new
         {
             Kiosk = new { Site = "site-a", KioskId = kioskId, DataDirectory = directory, SiteSecret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) },
-            ColorFeed = new { Feed = "CN-HL", AuthorityKey = Convert.ToBase64String(authority.ExportSubjectPublicKeyInfo()), DatabasePath = Path.Combine(directory, "colors.db") },
-            Fleet = new { TelemetryInterval = "00:00:01", KeepAlive = "00:00:05", HomeAssistant = new { Enabled = homeAssistant } },
+            ColorFeed = new { Feed = "CN-HL", AuthorityKey = Convert.ToBase64String(authority.ExportSubjectPublicKeyInfo()), DatabasePath = Path.Combine(directory, "colors.db"), Protocol = protocol },
+            Fleet = new { TelemetryInterval = "00:00:01", KeepAlive = "00:00:05", Protocol = protocol, HomeAssistant = new { Enabled = homeAssistant } },
         };
         var file = Path.Combine(directory, "kiosk.json");
         File.WriteAllText(file, JsonSerializer.Serialize(config));

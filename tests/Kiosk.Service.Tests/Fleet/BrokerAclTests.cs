@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using HealthCode.Formats;
 using Kiosk.Colors;

@@ -215,9 +215,8 @@ public sealed partial class ColorFeedProcessor
 
         if (state.Seq is { } local)
         {
-            if (m.Seq < local)
+            if (m.Seq < local && !resync)
             {
-                // Also under a resync: the store never goes back to an older seq.
                 _store.SaveState(state);
                 return new FeedOutcome(FeedOutcomeKind.ManifestIgnored, $"manifest seq {m.Seq} is older than local seq {local}");
             }
@@ -369,7 +368,7 @@ public sealed partial class ColorFeedProcessor
     private PartsResult ApplyParts(ManifestMessage manifest, ColorFeedState state, Func<int, byte[]?> readPart)
     {
         var checker = new ManifestPartChecker(manifest);
-        using var load = _store.BeginSnapshotLoad(manifest.Seq);
+        using var load = _store.BeginSnapshotLoad(manifest.Seq, anySeq: Staging().ResyncRequested);
         for (var i = 0; i < manifest.PartHashes.Count; i++)
         {
             var bytes = readPart(i);
@@ -410,8 +409,7 @@ public sealed partial class ColorFeedProcessor
             return Refused(manifest, incomplete);
         }
 
-        var next = state.WithKnownSeq(manifest.Seq, manifest.At).WithInSyncAsOf(manifest.At) with { Seq = manifest.Seq };
-        load.Commit(next);
+        load.Commit(SnapshotState(state, manifest.Seq, manifest.At));
         var drained = DrainPending();
         return new PartsResult(
             new FeedOutcome(FeedOutcomeKind.ManifestApplied, $"manifest seq {manifest.Seq} applied: {manifest.PartHashes.Count} parts, {_store.RecordCount} records{Documents(_store.DocumentRecordCount)}{Drained(drained)}"),

@@ -115,7 +115,7 @@ public sealed partial class ColorFeedProcessor
     }
 
     /// <summary>Fleet <c>resync</c> (mqtt.md): the newest snapshot or manifest is fetched and applied even at the local seq
-    /// (where rule 9 would count a manifest as a heartbeat; below it the store never goes back); the
+    /// (where rule 9 would count a manifest as a heartbeat) or below it; the
     /// kiosk keeps deciding on its current state until the switch. The request is kept on disk until a snapshot or a
     /// manifest is applied, so it survives a restart. The feed link asks the broker for the retained snapshot again
     /// (<see cref="ResyncRequests"/>).</summary>
@@ -193,16 +193,15 @@ public sealed partial class ColorFeedProcessor
 
     private FeedOutcome Snapshot(SnapshotMessage s, ColorFeedState state)
     {
-        // Rule 2 (a fleet resync waits for a snapshot or manifest at or above the local seq: the store never goes back).
+        // Rule 2; a fleet resync takes the newest snapshot or manifest whatever its seq (mqtt.md).
         var resync = Staging().ResyncRequested;
-        if (state.Seq is { } local && s.Seq < local)
+        if (state.Seq is { } local && s.Seq < local && !resync)
         {
             _store.SaveState(state);
             return new FeedOutcome(FeedOutcomeKind.SnapshotIgnored, $"snapshot seq {s.Seq} is older than local seq {local}");
         }
 
-        var next = state.WithKnownSeq(s.Seq, s.At).WithInSyncAsOf(s.At) with { Seq = s.Seq };
-        _store.ApplySnapshot(s, next);
+        _store.ApplySnapshot(s, SnapshotState(state, s.Seq, s.At), anySeq: resync);
         if (resync)
         {
             Staging().SetResync(false);
@@ -210,6 +209,19 @@ public sealed partial class ColorFeedProcessor
 
         var drained = DrainPending();
         return new FeedOutcome(FeedOutcomeKind.SnapshotApplied, $"snapshot seq {s.Seq} applied: {_store.RecordCount} records{Documents(_store.DocumentRecordCount)}{Drained(drained)}");
+    }
+
+    /// <summary>The state a snapshot or manifest at <paramref name="seq"/> leaves: in sync as of its <paramref name="at"/>.
+    /// Below the local seq (only under a resync) the bookkeeping starts again from it: the known seq and the in-sync time
+    /// are its own, not those of the seqs left behind.</summary>
+    private static ColorFeedState SnapshotState(ColorFeedState state, ulong seq, DateTimeOffset at)
+    {
+        if (state.Seq is { } local && seq < local)
+        {
+            state = state with { KnownSeq = null, InSyncAsOf = null, OutOfSyncSince = null };
+        }
+
+        return state.WithKnownSeq(seq, at).WithInSyncAsOf(at) with { Seq = seq };
     }
 
     private FeedOutcome Batch(BatchMessage b, ReadOnlySpan<byte> raw, ColorFeedState state)

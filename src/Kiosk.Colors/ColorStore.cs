@@ -146,8 +146,11 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
     /// <summary>Starts loading a snapshot (a manifest's parts, or a whole snapshot): its records stream into a new
     /// generation file while lookups and the rest of the store keep the current state; <see cref="SnapshotLoad.Commit"/>
     /// switches atomically, disposing without it leaves nothing behind. One load at a time.</summary>
+    /// <param name="seq">The snapshot's seq.</param>
+    /// <param name="anySeq">A fleet <c>resync</c> (mqtt.md: the newest snapshot or manifest whatever its seq): the commit
+    /// may take the store below its seq; every kept-aside gap batch is then dropped (they count from the old seq).</param>
     /// <exception cref="InvalidOperationException">Another load of this store is in progress.</exception>
-    public SnapshotLoad BeginSnapshotLoad(ulong seq)
+    public SnapshotLoad BeginSnapshotLoad(ulong seq, bool anySeq = false)
     {
         if (_activeLoad is not null)
         {
@@ -155,7 +158,7 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
         }
 
         var name = StoreFiles.NewGenerationName(_settings.DatabasePath, seq);
-        var load = new SnapshotLoad(this, seq, name, StoreFiles.PathOf(_settings.DatabasePath, name));
+        var load = new SnapshotLoad(this, seq, name, StoreFiles.PathOf(_settings.DatabasePath, name)) { AnySeq = anySeq };
         _activeLoad = load;
         return load;
     }
@@ -163,13 +166,16 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
     /// <summary>Replaces every record and every document record with the snapshot's (none when it has no
     /// <c>docRecords</c>; repeated keys merged, the larger ct winning) and writes <paramref name="next"/>, atomically,
     /// through a <see cref="SnapshotLoad"/>. Gap batches up to the snapshot's seq are dropped in the same commit.</summary>
-    public void ApplySnapshot(SnapshotMessage snapshot, ColorFeedState next)
+    /// <param name="snapshot">The snapshot.</param>
+    /// <param name="next">The state written with it.</param>
+    /// <param name="anySeq">A fleet <c>resync</c>: see <see cref="BeginSnapshotLoad"/>.</param>
+    public void ApplySnapshot(SnapshotMessage snapshot, ColorFeedState next, bool anySeq = false)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(next);
         var records = StoreKeyOrder.SortedDistinct(snapshot.Records);
         var documents = StoreKeyOrder.SortedDistinct(snapshot.DocRecords);
-        using var load = BeginSnapshotLoad(snapshot.Seq);
+        using var load = BeginSnapshotLoad(snapshot.Seq, anySeq);
         load.AddRecords(records);
         load.AddDocuments(documents);
         load.Commit(next);
@@ -185,8 +191,10 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
             throw new InvalidOperationException("this snapshot load is not the store's current one");
         }
 
-        if (_feedState.Seq is { } local && local > load.Seq)
+        var back = _feedState.Seq is { } current && current > load.Seq;
+        if (back && !load.AnySeq)
         {
+            var local = _feedState.Seq!.Value;
             throw new InvalidOperationException($"the color store's seq {local} is above the load's seq {load.Seq}");
         }
 
@@ -200,7 +208,8 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
             WriteIssuers(tx, names, 0);
             using (var dropPending = Command(tx, "DELETE FROM pending WHERE seq <= $seq"))
             {
-                dropPending.Parameters.AddWithValue("$seq", unchecked((long)load.Seq));
+                // Going back (a resync): every kept-aside batch belongs to the seqs left behind.
+                dropPending.Parameters.AddWithValue("$seq", back ? long.MaxValue : unchecked((long)load.Seq));
                 dropPending.ExecuteNonQuery();
             }
 

@@ -82,6 +82,9 @@ public sealed class SnapshotLoad : IDisposable
     /// <summary>The seq of the snapshot being loaded.</summary>
     public ulong Seq { get; }
 
+    /// <summary>The commit may take the store below its seq (a fleet <c>resync</c>, <see cref="ColorStore.BeginSnapshotLoad"/>).</summary>
+    public bool AnySeq { get; init; }
+
     /// <summary>Code records added so far.</summary>
     public long RecordCount { get; private set; }
 

@@ -229,7 +229,7 @@ public static class FleetCommandSender
         {
             "ping" when result is { } r => $"pong, version {Text(r, "version")}, up {Text(r, "uptimeS")} s, boot {Text(r, "bootId")}",
             "open-gate" => "gate opened",
-            "resync" => "color data resynced",
+            "resync" => "resync requested: the kiosk keeps deciding on its current color data until the newest snapshot is applied",
             "screenshot" when saved is not null => $"saved {saved} ({(result is { } r && r.TryGetProperty("bytes", out var b) ? b.GetRawText() : "?")} bytes)",
             "selftest" when result is { } r && r.TryGetProperty("devices", out var devices) && devices.ValueKind == JsonValueKind.Object =>
                 string.Join(", ", devices.EnumerateObject().Select(d => $"{d.Name} {d.Value.GetString()}")),

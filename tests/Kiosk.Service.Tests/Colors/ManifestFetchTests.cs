@@ -310,6 +310,55 @@ public sealed class ManifestFetchTests : IDisposable
     }
 
     [Fact]
+    public void ResyncTakesAManifestBelowTheLocalSeqAndWithoutItALowerManifestIsIgnored()
+    {
+        SyncWithSnapshot(9);
+        var keptAside = _w.Batch(11, T0.AddMinutes(11), Record(1, HealthColor.Red, 99_000));
+        Assert.Equal(FeedOutcomeKind.BatchKeptAside, _w.Apply(keptAside).Kind);
+        var older = Province(4);
+
+        // Without a resync a lower seq is a replay: ignored, nothing fetched.
+        Assert.Equal(FeedOutcomeKind.ManifestIgnored, _w.Processor.Process(older.Signed).Kind);
+        Assert.Null(_w.Processor.Fetch);
+
+        // After a resync it is the authority's newest state (its numbering started again): fetched and applied.
+        _w.Processor.Resync();
+        Assert.Equal(FeedOutcomeKind.ManifestKept, _w.Processor.Process(older.Signed).Kind);
+        Assert.Equal(9UL, _w.Store.State.Seq);
+        Assert.Equal(FeedOutcomeKind.ManifestApplied, FeedWanted(older).Kind);
+
+        var state = _w.Store.FeedState;
+        Assert.Equal(4UL, state.Seq);
+        Assert.Equal(4UL, state.KnownSeq);
+        Assert.Equal(older.Manifest.At, state.InSyncAsOf);
+        Assert.False(state.OutOfSync);
+        Assert.Equal(0, _w.Store.PendingCount);
+        Assert.Equal(Records, _w.Store.RecordCount);
+        var probe = RecordsOf(4, Records).First();
+        Assert.Equal((probe.Color, probe.ColorTime), _w.Lookup(probe));
+
+        // The resync is done: the next batch follows the new numbering, and a lower manifest is a replay again.
+        Assert.Equal(FeedOutcomeKind.BatchApplied, _w.Apply(_w.Batch(5, T0.AddMinutes(12), Record(1, HealthColor.Yellow, 99_500))).Kind);
+        Assert.Equal(FeedOutcomeKind.ManifestIgnored, _w.Processor.Process(older.Signed).Kind);
+    }
+
+    [Fact]
+    public void ResyncTakesAWholeSnapshotBelowTheLocalSeq()
+    {
+        SyncWithSnapshot(9);
+        Assert.Equal(FeedOutcomeKind.SnapshotIgnored, _w.Apply(new SnapshotMessage(_w.Feed, 3, T0.AddMinutes(20), [.. RecordsOf(3, 7)])).Kind);
+        Assert.Equal(9UL, _w.Store.State.Seq);
+
+        _w.Processor.Resync();
+        Assert.Equal(FeedOutcomeKind.SnapshotApplied, _w.Apply(new SnapshotMessage(_w.Feed, 3, T0.AddMinutes(20), [.. RecordsOf(3, 7)])).Kind);
+        Assert.Equal(3UL, _w.Store.State.Seq);
+        Assert.Equal(7, _w.Store.RecordCount);
+        Assert.Equal(0, _w.Store.DocumentRecordCount);
+        Assert.Equal(T0.AddMinutes(20), _w.Store.FeedState.InSyncAsOf);
+        Assert.False(_w.Store.FeedState.OutOfSync);
+    }
+
+    [Fact]
     public void AnEmptyManifestIsTheEmptyState()
     {
         SyncWithSnapshot(1);

@@ -36,6 +36,8 @@ public sealed partial class ScreenPresenter : IScreen, IDisposable
     private int _shown;
     private VisitorPrompt? _current;
     private ScreenModel? _currentModel;
+    private ScreenLanguage _language;
+    private IDisposable? _changes;
 
     /// <param name="options">Section <c>Display</c>.</param>
     /// <param name="sinks">Where frames go (<see cref="DisplaySinks.Open"/>); the presenter disposes them.</param>
@@ -43,11 +45,28 @@ public sealed partial class ScreenPresenter : IScreen, IDisposable
     /// <param name="logger">Logger.</param>
     public ScreenPresenter(IOptions<DisplayOptions> options, IReadOnlyList<IFrameSink> sinks, IAlerts alerts, ILogger<ScreenPresenter> logger)
     {
+        ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
+        _language = _options.Language;
         _sinks = sinks;
         _alerts = alerts;
         _logger = logger;
         _renderer = new ScreenRenderer(_options.Width, _options.Height);
+    }
+
+    /// <summary>
+    /// A presenter that follows <c>Display:Language</c> at run time (the fleet's remote configuration): when it
+    /// changes, the screen now shown is drawn again in the new language at once, not at the next visitor. The frame size
+    /// and the sinks are the ones at start.
+    /// </summary>
+    /// <param name="options">Section <c>Display</c>, as it changes.</param>
+    /// <param name="sinks">Where frames go; the presenter disposes them.</param>
+    /// <param name="alerts">Where <c>display_fault</c> goes.</param>
+    /// <param name="logger">Logger.</param>
+    public ScreenPresenter(IOptionsMonitor<DisplayOptions> options, IReadOnlyList<IFrameSink> sinks, IAlerts alerts, ILogger<ScreenPresenter> logger)
+        : this(Options.Create(options.CurrentValue), sinks, alerts, logger)
+    {
+        _changes = options.OnChange(changed => LanguageChanged(changed.Language));
     }
 
     /// <summary>The prompt now shown (the self-test shows it again; the fleet screenshot captures its screen).</summary>
@@ -79,8 +98,57 @@ public sealed partial class ScreenPresenter : IScreen, IDisposable
     public void Show(VisitorPrompt prompt)
     {
         ArgumentNullException.ThrowIfNull(prompt);
-        Present(prompt, ScreenPrompts.ToModel(prompt, _options.Language));
+        Present(prompt);
         Shown?.Invoke(prompt);
+    }
+
+    /// <summary>Draws the prompt now shown again with fresh state (strip, link, data age); not announced again.</summary>
+    public void Redraw(VisitorPrompt prompt)
+    {
+        ArgumentNullException.ThrowIfNull(prompt);
+        Present(prompt);
+    }
+
+    /// <summary>The languages the screens are drawn in now (<c>Display:Language</c>).</summary>
+    public ScreenLanguage Language
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _language;
+            }
+        }
+    }
+
+    /// <summary><c>Display:Language</c> changed: the screen now shown is drawn again in it.</summary>
+    private void LanguageChanged(ScreenLanguage language)
+    {
+        VisitorPrompt? current;
+        lock (_gate)
+        {
+            if (language == _language)
+            {
+                return;
+            }
+
+            _language = language;
+            current = _current;
+        }
+
+        LogLanguageChanged(_logger, language.ToString());
+        if (current is not null)
+        {
+            Present(current);
+        }
+    }
+
+    private void Present(VisitorPrompt prompt)
+    {
+        lock (_gate)
+        {
+            Present(prompt, ScreenPrompts.ToModel(prompt, _language));
+        }
     }
 
     private void Present(VisitorPrompt prompt, ScreenModel effective)
@@ -200,6 +268,8 @@ public sealed partial class ScreenPresenter : IScreen, IDisposable
     {
         lock (_gate)
         {
+            _changes?.Dispose();
+            _changes = null;
             foreach (var sink in _sinks)
             {
                 sink.Dispose();
@@ -214,6 +284,9 @@ public sealed partial class ScreenPresenter : IScreen, IDisposable
 
     [LoggerMessage(EventId = 4112, Level = LogLevel.Error, Message = "Rendering the {Screen} screen failed: {Reason}")]
     private static partial void LogRenderFailed(ILogger logger, string screen, string reason);
+
+    [LoggerMessage(EventId = 4120, Level = LogLevel.Information, Message = "Display language changed to {Language}: the screen is drawn again")]
+    private static partial void LogLanguageChanged(ILogger logger, string language);
 
     [LoggerMessage(EventId = 4113, Level = LogLevel.Information, Message = "Display sinks recovered")]
     private static partial void LogRecovered(ILogger logger);

@@ -142,11 +142,11 @@ internal static class KioskComposition
         services.AddDisplayOptions(configuration);
         services.TryAddSingleton(sp =>
         {
-            var options = sp.GetRequiredService<IOptions<DisplayOptions>>();
+            var options = sp.GetRequiredService<IOptionsMonitor<DisplayOptions>>();
             var alerts = sp.GetRequiredService<IAlerts>();
             var logger = sp.GetRequiredService<ILogger<ScreenPresenter>>();
-            var gpio = options.Value.SpiPanel is not null ? sp.GetRequiredService<GpioController>() : null;
-            var presenter = new ScreenPresenter(options, DisplaySinks.Open(options.Value, alerts, logger, gpio), alerts, logger);
+            var gpio = options.CurrentValue.SpiPanel is not null ? sp.GetRequiredService<GpioController>() : null;
+            var presenter = new ScreenPresenter(options, DisplaySinks.Open(options.CurrentValue, alerts, logger, gpio), alerts, logger);
 
             // The voice speaks every screen shown, on its own worker.
             presenter.Shown += sp.GetRequiredService<VoicePrompter>().Announce;

@@ -33,4 +33,19 @@ public static class Palette
         ScreenTone.Grey => new SKColor(0x4B, 0x50, 0x57),
         _ => new SKColor(0x1E, 0x1F, 0x22), // near black
     };
+
+    /// <summary>The text color on <paramref name="background"/>: white on the dark screens, near-black on a light one.</summary>
+    public static SKColor TextOn(SKColor background) => IsLight(background) ? TextDark : Text;
+
+    /// <summary>The secondary text color (hints, notes, details) on <paramref name="background"/>.</summary>
+    public static SKColor SecondaryOn(SKColor background) => IsLight(background) ? TextDarkSecondary : TextSecondary;
+
+    /// <summary>Text on a light background.</summary>
+    public static readonly SKColor TextDark = new(0x0A, 0x12, 0x1E);
+
+    /// <summary>Secondary text on a light background.</summary>
+    public static readonly SKColor TextDarkSecondary = new(0x1F, 0x2C, 0x3D);
+
+    /// <summary>A background light enough for dark text (relative luminance above 0.4).</summary>
+    public static bool IsLight(SKColor background) => Contrast.Luminance(background) > 0.4;
 }

@@ -85,14 +85,18 @@ public static class PromptTable
         Hint: null,
         Spoken: new("设备故障，请联系工作人员", "Device fault. Please see staff."));
 
-    /// <summary>The assist button was pressed: staff have been called (spoken only; the screen stays as it is).</summary>
+    /// <summary>The assist button was pressed: staff have been notified (shown for a few seconds, then the screen returns).</summary>
     public static readonly PromptEntry Assist = new(
         "assist",
-        Kind: null,
-        Headline: null,
-        Body: null,
+        PromptKind.Assist,
+        Headline: new("已通知工作人员", "Staff have been notified"),
+        Body: new("请稍候", "Please wait"),
         Hint: null,
-        Spoken: new("已通知工作人员，请稍候", "Staff have been called. Please wait."));
+        Spoken: new("已通知工作人员，请稍候", "Staff have been called. Please wait."),
+        SpokenRephrased: true);
+
+    /// <summary>The measured temperature's note on the PASS screen (<c>36.6 °C 体温正常</c>), as the PASS clip says it.</summary>
+    public static readonly PromptText TemperatureNormal = new("体温正常", "Temperature normal");
 
     /// <summary>REFER: a staff member will help (no more specific message applies).</summary>
     public static readonly PromptEntry ReferSeeStaff = Refer(

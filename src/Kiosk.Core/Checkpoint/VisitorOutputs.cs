@@ -87,7 +87,8 @@ public sealed class VisitorOutputs(IScreen screen, IIndicators indicators, IKios
         var proxy = claims?.Proxy ?? false;
         if (record.Decision.Outcome == Outcome.Pass)
         {
-            screen.Show(new VisitorPrompt(PromptKind.Pass, strip, name, proxy));
+            var measured = record.Temperature is { } t ? t.RetestC ?? t.FirstC : null;
+            screen.Show(new VisitorPrompt(PromptKind.Pass, strip, name, proxy, TemperatureC: measured));
             indicators.SignalPass();
             return;
         }

@@ -33,13 +33,18 @@ public static class ScreenGallery
                 PromptKind.Fault => "thermometer",
                 _ => null,
             };
-            screens.Add((row.Name, ScreenPrompts.ToModel(row, kind == PromptKind.Offline ? offline : status, look.ShowsName ? "欧阳*明" : null, proxy: false, detail, language)));
+            var model = ScreenPrompts.ToModel(row, kind == PromptKind.Offline ? offline : status, look.ShowsName ? "欧阳*明" : null, proxy: false, detail, language);
+            screens.Add((row.Name, WithTemperature(model, kind)));
             if (look.ShowsName && kind is PromptKind.Pass or PromptKind.Refer && row.Refer is null or ReferMessage.FurtherCheck)
             {
-                screens.Add(($"{row.Name}-proxy", ScreenPrompts.ToModel(row, status, "李*", proxy: true, null, language)));
+                screens.Add(($"{row.Name}-proxy", WithTemperature(ScreenPrompts.ToModel(row, status, "李*", proxy: true, null, language), kind)));
             }
         }
 
         return screens;
     }
+
+    /// <summary>A PASS shows the temperature measured (on by default).</summary>
+    private static ScreenModel WithTemperature(ScreenModel model, PromptKind kind) =>
+        kind == PromptKind.Pass ? model with { Lines = [.. model.Lines, ScreenPrompts.Temperature(36.6)] } : model;
 }

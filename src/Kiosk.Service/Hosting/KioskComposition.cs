@@ -130,8 +130,11 @@ internal static class KioskComposition
         {
             var o = sp.GetRequiredService<IOptions<GpioOptions>>().Value;
             var button = new AssistButton(sp.GetRequiredService<GpioController>(), o.AssistButtonPin, o.AssistButtonActiveLow, TimeSpan.FromMilliseconds(o.DebounceMs), sp.GetRequiredService<TimeProvider>());
-            var voice = sp.GetRequiredService<VoicePrompter>();
-            button.Pressed += (_, _) => voice.Say(PromptTable.Assist.Name);
+            var screen = sp.GetRequiredService<ScreenPresenter>();
+            var time = sp.GetRequiredService<TimeProvider>();
+
+            // 已通知工作人员 for a few seconds, said like any screen, then the screen under it again.
+            button.Pressed += (_, _) => screen.ShowAssist(time);
             return new AssistButtonHandler(button, sp.GetRequiredService<IAlerts>(), sp.GetRequiredService<ILogger<AssistButtonHandler>>());
         });
 

@@ -120,7 +120,7 @@ public sealed class ScreenRenderer : IDisposable
 
         foreach (var run in layout.Runs)
         {
-            Configure(run.Size, run.Bold);
+            Configure(run.Size, run.Bold, run.Typeface);
             _textPaint.Color = run.Color;
             _canvas.DrawText(run.Text, run.X, run.Baseline, SKTextAlign.Left, _font, _textPaint);
         }
@@ -157,7 +157,7 @@ public sealed class ScreenRenderer : IDisposable
     }
 
     /// <summary>One line of the text block before wrapping.</summary>
-    private readonly record struct TextLine(string Text, TextRole Role, ScreenLanguage Language, float Size, bool Bold, float GapBefore, bool Words, float Floor, int Pair, bool ProxyBadge = false);
+    private readonly record struct TextLine(string Text, TextRole Role, ScreenLanguage Language, float Size, bool Bold, float GapBefore, bool Words, float Floor, int Pair, bool ProxyBadge = false, SKTypeface? Typeface = null);
 
     /// <summary>The headline, the masked name (with the 代 mark), the model's lines, the detail: top to bottom.</summary>
     private List<TextLine> BuildLines(ScreenModel model)
@@ -204,7 +204,9 @@ public sealed class ScreenRenderer : IDisposable
     {
         if (!string.IsNullOrWhiteSpace(model.MaskedName))
         {
-            lines.Add(new TextLine(model.MaskedName.Trim(), TextRole.Name, ScreenLanguage.Both, 0.095f * u, true, 0.05f * u, false, 36f * Unit, -1, model.Proxy));
+            // A name may hold any character of GB 18030: the system's full CJK face draws what the subset lacks.
+            var name = model.MaskedName.Trim();
+            lines.Add(new TextLine(name, TextRole.Name, ScreenLanguage.Both, 0.095f * u, true, 0.05f * u, false, 36f * Unit, -1, model.Proxy, KioskTypeface.ForText(name)));
         }
         else if (model.Proxy)
         {
@@ -253,7 +255,7 @@ public sealed class ScreenRenderer : IDisposable
                     size = MathF.Max(size, zh * EnglishToChinese);
                 }
 
-                Configure(size, line.Bold);
+                Configure(size, line.Bold, line.Typeface);
                 var badge = line.ProxyBadge ? BadgeWidth(size) : 0f;
                 if (line.Role == TextRole.Headline && line.Text.Length > 0)
                 {
@@ -308,7 +310,7 @@ public sealed class ScreenRenderer : IDisposable
                 var offset = box.Top + MathF.Max(0, (box.Height - y) / 2);
                 foreach (var (line, part, size, top) in placed)
                 {
-                    Configure(size, line.Bold);
+                    Configure(size, line.Bold, line.Typeface);
                     var baseline = offset + top + size * 0.95f;
                     var color = line.Role is TextRole.Hint or TextRole.Detail or TextRole.Note ? Palette.SecondaryOn(background) : Palette.TextOn(background);
                     var width = part.Text.Length == 0 ? 0f : _font.MeasureText(part.Text, out var ink);
@@ -320,7 +322,7 @@ public sealed class ScreenRenderer : IDisposable
                         _font.MeasureText(part.Text, out ink);
                         x = MathF.Max(x, box.Left - ink.Left);
                         x = MathF.Min(x, box.Right - ink.Right - badgeWidth);
-                        runs.Add(new TextRun(part.Text, line.Role, line.Language, size, line.Bold, x, baseline, Offset(ink, x, baseline), line.Text, part.Start, color, background));
+                        runs.Add(new TextRun(part.Text, line.Role, line.Language, size, line.Bold, x, baseline, Offset(ink, x, baseline), line.Text, part.Start, color, background, line.Typeface ?? KioskTypeface.Default));
                     }
 
                     if (line.ProxyBadge)
@@ -333,7 +335,7 @@ public sealed class ScreenRenderer : IDisposable
                         var markWidth = _font.MeasureText(mark, out var markInk);
                         var markX = badgeBox.MidX - markWidth / 2;
                         var markBaseline = baseline - size * 0.08f;
-                        runs.Add(new TextRun(mark, TextRole.Badge, ScreenLanguage.Chinese, size * 0.8f, true, markX, markBaseline, Offset(markInk, markX, markBaseline), mark, 0, Palette.TextOn(background), background));
+                        runs.Add(new TextRun(mark, TextRole.Badge, ScreenLanguage.Chinese, size * 0.8f, true, markX, markBaseline, Offset(markInk, markX, markBaseline), mark, 0, Palette.TextOn(background), background, KioskTypeface.Default));
                     }
                 }
 
@@ -346,8 +348,9 @@ public sealed class ScreenRenderer : IDisposable
 
     private static float BadgeWidth(float size) => size * 1.7f;
 
-    private void Configure(float size, bool bold)
+    private void Configure(float size, bool bold, SKTypeface? typeface = null)
     {
+        _font.Typeface = typeface ?? KioskTypeface.Default;
         _font.Size = size;
         _font.Embolden = bold;
     }
@@ -414,7 +417,7 @@ public sealed class ScreenRenderer : IDisposable
         void Place(string text, float x, float baseline, float size)
         {
             _font.MeasureText(text, out var ink);
-            runs.Add(new TextRun(text, TextRole.Strip, lang, size, false, x, baseline, Offset(ink, x, baseline), text, 0, Palette.StripText, Palette.StripBackground));
+            runs.Add(new TextRun(text, TextRole.Strip, lang, size, false, x, baseline, Offset(ink, x, baseline), text, 0, Palette.StripText, Palette.StripBackground, KioskTypeface.Default));
         }
     }
 

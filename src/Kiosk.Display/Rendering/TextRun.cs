@@ -18,6 +18,7 @@ namespace Kiosk.Display.Rendering;
 /// <param name="Start">Where in <paramref name="Source"/> the line starts (spaces at a break are dropped).</param>
 /// <param name="Color">Its color.</param>
 /// <param name="Background">The color behind it.</param>
+/// <param name="Typeface">The face it is drawn with (the shipped subset, or the system's full CJK face for a name).</param>
 public sealed record TextRun(
     string Text,
     TextRole Role,
@@ -30,4 +31,5 @@ public sealed record TextRun(
     string Source,
     int Start,
     SKColor Color,
-    SKColor Background);
+    SKColor Background,
+    SKTypeface Typeface);

@@ -24,6 +24,9 @@ public sealed class ScreenRenderer : IDisposable
     /// <summary>English is never drawn smaller than this part of the Chinese of the same line.</summary>
     public const float EnglishToChinese = 0.8f;
 
+    /// <summary>Skia's glyph cache: its 2 MiB default holds about a hundred CJK glyphs at a 1080×1920 panel's sizes (150 px).</summary>
+    public const long FontCacheBytes = 24L * 1024 * 1024;
+
     private readonly SKBitmap _frame;
     private readonly SKCanvas _canvas;
     private readonly SKFont _font;
@@ -39,6 +42,11 @@ public sealed class ScreenRenderer : IDisposable
 
         Width = width;
         Height = height;
+        if (SKGraphics.GetFontCacheLimit() < FontCacheBytes)
+        {
+            SKGraphics.SetFontCacheLimit(FontCacheBytes);
+        }
+
         _frame = new SKBitmap(new SKImageInfo(width, height, SKColorType.Bgra8888, SKAlphaType.Opaque));
         _canvas = new SKCanvas(_frame);
         _font = new SKFont(KioskTypeface.Default) { Edging = SKFontEdging.Antialias, Subpixel = true, Hinting = SKFontHinting.None };

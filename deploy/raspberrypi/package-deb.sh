@@ -116,7 +116,9 @@ package_of() {
 }
 
 # libasound2: libasound.so.2, P/Invoked (never NEEDED) by the voice's SoundDevice.
-declare -A depends=([libc6]=1 [libssl3]=1 [libasound2]=1)
+# fonts-noto-cjk: the full CJK face names are drawn with when the shipped subset lacks a character (GB 18030 levels
+# 2-3, Extension B surnames), found by Skia's font manager (the NoDependencies build scans /usr/share/fonts).
+declare -A depends=([libc6]=1 [libssl3]=1 [libasound2]=1 [fonts-noto-cjk]=1)
 glibc_min="2.17"
 elf_count=0
 while IFS= read -r -d '' file; do

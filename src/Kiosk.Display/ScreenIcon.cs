@@ -26,4 +26,7 @@ public enum ScreenIcon
 
     /// <summary>A warning triangle with an exclamation mark.</summary>
     Warning,
+
+    /// <summary>A bell: staff have been notified (the assist button).</summary>
+    Bell,
 }

@@ -2,7 +2,7 @@ namespace Kiosk.Display;
 
 /// <summary>
 /// A line of a screen's text block in both languages (the Chinese above the English), before wrapping. Sizes are
-/// fractions of the frame's height, so the layout scales with the panel; the block shrinks as a whole when it does not
+/// fractions of the frame's shorter side, so the layout scales with the panel; the block shrinks as a whole when it does not
 /// fit.
 /// </summary>
 /// <param name="Text">What the line says.</param>
@@ -17,13 +17,13 @@ public sealed record ScreenLine(Bilingual Text, float ZhSize, float EnSize, bool
     public const float HeadlineZh = 0.135f;
 
     /// <summary>English headline size at scale 1.</summary>
-    public const float HeadlineEn = 0.08f;
+    public const float HeadlineEn = 0.108f;
 
     /// <summary>Chinese body size at scale 1.</summary>
-    public const float BodyZh = 0.062f;
+    public const float BodyZh = 0.064f;
 
     /// <summary>English body size at scale 1.</summary>
-    public const float BodyEn = 0.05f;
+    public const float BodyEn = 0.054f;
 
     /// <summary>A bold headline, its languages scaled from the headline sizes.</summary>
     public static ScreenLine Headline(Bilingual text, float zhScale = 1, float enScale = 1) =>
@@ -35,5 +35,5 @@ public sealed record ScreenLine(Bilingual Text, float ZhSize, float EnSize, bool
 
     /// <summary>A smaller line in the secondary color, <paramref name="gapBefore"/> below the line above it.</summary>
     public static ScreenLine Hint(Bilingual text, float gapBefore) =>
-        new(text, BodyZh * 0.85f, BodyEn * 0.9f, Secondary: true, GapBefore: gapBefore);
+        new(text, BodyZh * 0.9f, 0.05f, Secondary: true, GapBefore: gapBefore);
 }

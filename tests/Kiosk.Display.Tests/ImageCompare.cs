@@ -37,4 +37,26 @@ internal static class ImageCompare
         Assert.True(frame.CopyTo(copy, frame.ColorType));
         return copy;
     }
+
+    /// <summary>Pixels whose hue is red (≥330° or &lt;20°), orange/yellow (20-75°) or green (75-170°) with saturation &gt; 0.25 and value &gt; 0.15.</summary>
+    internal static (int Count, string? Example) CountHealthHues(SKBitmap frame)
+    {
+        var count = 0;
+        string? example = null;
+        for (var y = 0; y < frame.Height; y++)
+        {
+            for (var x = 0; x < frame.Width; x++)
+            {
+                var c = frame.GetPixel(x, y);
+                c.ToHsv(out var h, out var s, out var v);
+                if (s > 25 && v > 15 && (h < 170 || h >= 330))
+                {
+                    count++;
+                    example ??= $"({x},{y}) = {c} h{h:F0} s{s:F0} v{v:F0}";
+                }
+            }
+        }
+
+        return (count, example);
+    }
 }

@@ -18,11 +18,14 @@ public sealed class LayoutTests
         Assert.Equal(width, frame.Width);
         Assert.Equal(height, frame.Height);
 
-        // The icon disc's edge (just inside its left rim, at mid-height) is the disc color at every size.
-        var iconSize = Math.Min(width * 0.26f, (height - MathF.Round(height * 0.085f)) * 0.58f);
-        var left = width * 0.045f;
-        var rim = frame.GetPixel((int)(left + iconSize * 0.06f), (int)(MathF.Round(height * 0.085f) + (height - MathF.Round(height * 0.085f)) / 2));
-        Assert.Equal(Palette.IconDisc, rim);
+        // The icon disc's edge (just inside its left rim, at mid-height) is the disc color at every size: dark on the
+        // light PASS screen.
+        var layout = renderer.Layout(ScreenSamples.Pass("王*明"));
+        var icon = layout.IconBox;
+        var rim = frame.GetPixel((int)(icon.Left + icon.Width * 0.06f), (int)icon.MidY);
+        Assert.Equal(Palette.TextDark, rim);
+        Assert.True(icon.Left > 0 && icon.Top >= layout.StripBox.Bottom && icon.Right < layout.TextBox.Left);
+        Assert.Equal(Math.Min(width, height) / ScreenRenderer.DesignSide, layout.Unit, 3);
 
         // The status strip spans the top.
         Assert.Equal(Palette.StripBackground, frame.GetPixel(width / 2, 1));
@@ -32,7 +35,7 @@ public sealed class LayoutTests
     public void LongDetailTextWrapsInsteadOfRunningOffTheScreen()
     {
         using var font = new SKFont(KioskTypeface.Default, 24);
-        var lines = TextWrap.Wrap("没有健康码？请持有效身份证件联系工作人员 No code? Please see staff with a valid ID document", font, 300);
+        var lines = TextWrap.Wrap("没有健康码？请持有效身份证件联系工作人员 No code? Please see staff with a valid ID document", font, 300, words: false, out _).Select(l => l.Text).ToList();
         Assert.True(lines.Count >= 3);
         Assert.All(lines, l => Assert.True(font.MeasureText(l) <= 300 || !l.Contains(' '), $"line too wide: {l}"));
         Assert.DoesNotContain(lines, l => l.StartsWith('？'));

@@ -42,7 +42,7 @@ internal static class ScreenSamples
 
     public static ScreenModel Idle(bool offersCard = false) => new(
         ScreenIcon.QrCode,
-        ScreenTone.DeepNavy,
+        ScreenTone.Blue,
         Status,
         ScreenLine.Headline(new("请出示健康码", "Please show your health code"), 0.8f, 0.9f),
         [
@@ -52,14 +52,14 @@ internal static class ScreenSamples
 
     public static ScreenModel Measuring() => new(
         ScreenIcon.Thermometer,
-        ScreenTone.Navy,
+        ScreenTone.SteelBlue,
         Status,
         ScreenLine.Headline(new("正在测量体温", "Taking your temperature"), 0.8f, 0.9f),
         [ScreenLine.Body(new("请保持不动，额头靠近测温器", "Hold still, forehead to the sensor"), 0.05f, 1.1f)]);
 
     public static ScreenModel PlaceCard(string? maskedName, bool proxy = false) => new(
         ScreenIcon.CardOnReader,
-        ScreenTone.Navy,
+        ScreenTone.SteelBlue,
         Status,
         ScreenLine.Headline(new("请将身份证放在读卡区", "Place your ID card on the reader"), 0.7f, 0.85f),
         [ScreenLine.Hint(new("核验身份：请使用本人身份证", "Identity check: use your own ID card"), 0.04f)],
@@ -68,7 +68,7 @@ internal static class ScreenSamples
 
     public static ScreenModel Pass(string? maskedName, bool proxy = false) => new(
         ScreenIcon.Check,
-        ScreenTone.StrongBlue,
+        ScreenTone.PaleBlue,
         Status,
         ScreenLine.Headline(new("请通行", "Please pass"), 1.2f, 1.1f),
         [],
@@ -77,7 +77,7 @@ internal static class ScreenSamples
 
     public static ScreenModel Refer(Bilingual message, string? maskedName = null, bool proxy = false) => new(
         ScreenIcon.RaisedHand,
-        ScreenTone.SlateGrey,
+        ScreenTone.Ink,
         Status,
         ScreenLine.Headline(SeeStaff),
         [ScreenLine.Body(message, 0.045f)],

@@ -13,13 +13,16 @@ namespace Kiosk.Bench.Benchmarks;
 /// (a temp file standing in for /dev/fb0, XRGB8888). Baseline in the same run: the naive way — a new SKSurface, the
 /// typeface loaded from the embedded stream and new paints/fonts per frame, then the pixels copied one by one
 /// (GetPixel) into a buffer written to the same file.
+/// <c>display.render_ms.p95.WxH</c>: the 95th percentile of the same (render and present, the screens of
+/// <see cref="ScreenGallery"/> in both languages in turn) on each panel of <see cref="PanelSize.Common"/>; baseline, at
+/// the same size, a new renderer per frame (its bitmap, canvas and font allocated again) and a per-pixel copy.
 /// </summary>
 public sealed class DisplayBench : IBenchmark
 {
     private const int Width = 800;
     private const int Height = 480;
 
-    public IReadOnlyList<string> FigureNames { get; } = ["display.render_ms"];
+    public IReadOnlyList<string> FigureNames { get; } = ["display.render_ms", .. PanelSize.Common.Select(p => $"display.render_ms.p95.{p}")];
 
     public Task<IReadOnlyList<Figure>> RunAsync(BenchOptions options, CancellationToken cancellationToken)
     {
@@ -69,13 +72,81 @@ public sealed class DisplayBench : IBenchmark
                 naive.Add(Stats.ElapsedMs(start));
             }
 
-            IReadOnlyList<Figure> figures = [new Figure("display.render_ms", Math.Round(Stats.Median(ours), 3), "ms", Math.Round(Stats.Median(naive), 3))];
-            return Task.FromResult(figures);
+            var figures = new List<Figure> { new("display.render_ms", Math.Round(Stats.Median(ours), 3), "ms", Math.Round(Stats.Median(naive), 3)) };
+            foreach (var panel in PanelSize.Common)
+            {
+                figures.Add(PerPanel(panel, dir.FullName, options.Quick, cancellationToken));
+            }
+
+            return Task.FromResult<IReadOnlyList<Figure>>(figures);
         }
         finally
         {
             dir.Delete(recursive: true);
         }
+    }
+
+    /// <summary>p95 of render + present on one panel, and the baseline's p95 at the same size.</summary>
+    private static Figure PerPanel(PanelSize panel, string dir, bool quick, CancellationToken cancellationToken)
+    {
+        var models = ScreenGallery.All(ScreenLanguage.Both).Select(s => s.Model).ToArray();
+        var geometry = FramebufferGeometry.Xrgb8888(panel.Width, panel.Height);
+        var iterations = quick ? 40 : 200;
+        var ours = new List<double>(iterations);
+        using (var renderer = new ScreenRenderer(panel.Width, panel.Height))
+        using (var sink = FramebufferSink.OpenFile(Path.Combine(dir, $"fb-{panel}"), geometry))
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                sink.Present(renderer.Render(models[i % models.Length]));
+            }
+
+            for (var i = 0; i < iterations; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var start = Stopwatch.GetTimestamp();
+                sink.Present(renderer.Render(models[i % models.Length]));
+                ours.Add(Stats.ElapsedMs(start));
+            }
+        }
+
+        var baselineIterations = quick ? 8 : 30;
+        var naive = new List<double>(baselineIterations);
+        var buffer = new byte[geometry.LineLength * panel.Height];
+        var path = Path.Combine(dir, $"fb-naive-{panel}");
+        for (var i = 0; i < baselineIterations + 2; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var start = Stopwatch.GetTimestamp();
+            using (var renderer = new ScreenRenderer(panel.Width, panel.Height))
+            {
+                var frame = renderer.Render(models[i % models.Length]);
+                for (var y = 0; y < panel.Height; y++)
+                {
+                    for (var x = 0; x < panel.Width; x++)
+                    {
+                        var c = frame.GetPixel(x, y);
+                        var o = y * geometry.LineLength + x * 4;
+                        buffer[o] = c.Blue;
+                        buffer[o + 1] = c.Green;
+                        buffer[o + 2] = c.Red;
+                        buffer[o + 3] = 0xFF;
+                    }
+                }
+            }
+
+            using (var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write))
+            {
+                file.Write(buffer);
+            }
+
+            if (i >= 2)
+            {
+                naive.Add(Stats.ElapsedMs(start));
+            }
+        }
+
+        return new Figure($"display.render_ms.p95.{panel}", Math.Round(Stats.Percentile(ours, 95), 3), "ms", Math.Round(Stats.Percentile(naive, 95), 3));
     }
 
     /// <summary>What a first version would do: everything new per frame, then a per-pixel copy.</summary>

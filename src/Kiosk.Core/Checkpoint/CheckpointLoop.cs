@@ -117,7 +117,7 @@ public sealed partial class CheckpointLoop
                     await HoldAsync(record, queue, stop.Token);
                 }
 
-                if (queue.Completed || !await queue.WaitForMoreAsync(null, stop.Token))
+                if (!await WaitWhileIdleAsync(queue, stop.Token))
                 {
                     break;
                 }
@@ -242,6 +242,38 @@ public sealed partial class CheckpointLoop
 
         ShowIdle();
         Ready?.Invoke();
+    }
+
+    /// <summary>
+    /// Waits for the next presentation (true) or the end of the pumps (false); meanwhile, every
+    /// <see cref="VisitorOutputs.IdleRefresh"/>, the idle screen follows the kiosk's state (the fleet link, the color
+    /// data and its age, alerts, the clock's minute), so it never shows a state the kiosk has left.
+    /// </summary>
+    private async Task<bool> WaitWhileIdleAsync(PresentationQueue queue, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (queue.HasWaiting)
+            {
+                return true;
+            }
+
+            if (queue.Completed)
+            {
+                return false;
+            }
+
+            if (await queue.WaitForMoreAsync(VisitorOutputs.IdleRefresh, cancellationToken))
+            {
+                return true;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            if (Phase == CheckpointPhase.Idle)
+            {
+                _outputs.RefreshIdle(_time.GetUtcNow());
+            }
+        }
     }
 
     private void ShowIdle()

@@ -5,4 +5,10 @@ public interface IScreen
 {
     /// <summary>Shows the prompt (drawn by the screen, never with a color).</summary>
     void Show(VisitorPrompt prompt);
+
+    /// <summary>
+    /// Draws the prompt now shown again with fresh state (the strip's clock, link and data age): the same screen, so
+    /// it is not announced again. A screen that speaks overrides this; the default shows it.
+    /// </summary>
+    void Redraw(VisitorPrompt prompt) => Show(prompt);
 }

@@ -13,8 +13,6 @@ namespace Kiosk.Core.Checkpoint;
 /// <param name="Spoken">The sentence of the voice clip (<c>Voice/Clips/prompts.tsv</c> is written from it).</param>
 /// <param name="Refer">A REFER prompt's neutral message: its key in the table.</param>
 /// <param name="OffersCard">An idle prompt that offers the ID card reader to visitors without a code.</param>
-/// <param name="SpokenRephrased">The clip says the screen's main line (a REFER's message, else the headline) in other
-/// words than the screen, as recorded; every other clip says the screen's own words (a test checks both ways).</param>
 public sealed record PromptEntry(
     string Name,
     PromptKind? Kind,
@@ -23,5 +21,4 @@ public sealed record PromptEntry(
     PromptText? Hint,
     PromptText Spoken,
     ReferMessage? Refer = null,
-    bool OffersCard = false,
-    bool SpokenRephrased = false);
+    bool OffersCard = false);

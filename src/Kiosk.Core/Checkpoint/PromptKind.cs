@@ -26,4 +26,7 @@ public enum PromptKind
 
     /// <summary>The code needs its holder's ID card on the reader (document mode).</summary>
     PlaceCard,
+
+    /// <summary>The assist button was pressed: staff have been notified (shown for a few seconds over the screen).</summary>
+    Assist,
 }

@@ -73,8 +73,7 @@ public static class PromptTable
         Headline: new("暂停核验", "Checks paused"),
         Body: new("数据未同步或时钟异常，请联系工作人员", "Data not up to date or clock fault: please see staff"),
         Hint: null,
-        Spoken: new("暂停核验，请联系工作人员", "Checks are paused. Please see staff."),
-        SpokenRephrased: true);
+        Spoken: new("暂停核验，请联系工作人员", "Checks paused. Please see staff."));
 
     /// <summary>A device the checkpoint needs has failed: please see staff.</summary>
     public static readonly PromptEntry Fault = new(
@@ -85,22 +84,24 @@ public static class PromptTable
         Hint: null,
         Spoken: new("设备故障，请联系工作人员", "Device fault. Please see staff."));
 
-    /// <summary>The assist button was pressed: staff have been called (spoken only; the screen stays as it is).</summary>
+    /// <summary>The assist button was pressed: staff have been notified (shown for a few seconds, then the screen returns).</summary>
     public static readonly PromptEntry Assist = new(
         "assist",
-        Kind: null,
-        Headline: null,
-        Body: null,
+        PromptKind.Assist,
+        Headline: new("已通知工作人员", "Staff have been notified"),
+        Body: new("请稍候", "Please wait"),
         Hint: null,
-        Spoken: new("已通知工作人员，请稍候", "Staff have been called. Please wait."));
+        Spoken: new("已通知工作人员，请稍候", "Staff have been notified. Please wait."));
+
+    /// <summary>The measured temperature's note on the PASS screen (<c>36.6 °C 体温正常</c>), as the PASS clip says it.</summary>
+    public static readonly PromptText TemperatureNormal = new("体温正常", "Temperature normal");
 
     /// <summary>REFER: a staff member will help (no more specific message applies).</summary>
     public static readonly PromptEntry ReferSeeStaff = Refer(
         "refer-see-staff",
         ReferMessage.SeeStaff,
         new("工作人员将为您服务", "A staff member will help you"),
-        new("请联系工作人员", "Please see staff. A staff member will help you."),
-        spokenRephrased: true);
+        new("请联系工作人员，工作人员将为您服务", "Please see staff. A staff member will help you."));
 
     /// <summary>REFER: the QR is not a health code.</summary>
     public static readonly PromptEntry ReferCodeNotRecognized = Refer(
@@ -121,15 +122,14 @@ public static class PromptTable
         "refer-code-expired",
         ReferMessage.CodeExpired,
         new("健康码已过期，请刷新后再试", "The code is out of date: please refresh it"),
-        new("健康码已过期，请刷新后再试", "The code is out of date. Please refresh it and try again."));
+        new("健康码已过期，请刷新后再试", "The code is out of date: please refresh it."));
 
     /// <summary>REFER: the code is not valid yet, check the phone's clock.</summary>
     public static readonly PromptEntry ReferCodeNotYetValid = Refer(
         "refer-code-not-yet-valid",
         ReferMessage.CodeNotYetValid,
         new("健康码尚未生效，请检查手机时间", "The code is not valid yet: check your phone's clock"),
-        new("健康码尚未生效，请检查手机时间", "The code is not valid yet. Please check the clock of your phone."),
-        spokenRephrased: true);
+        new("健康码尚未生效，请检查手机时间", "The code is not valid yet: check your phone's clock."));
 
     /// <summary>REFER: the temperature could not be taken.</summary>
     public static readonly PromptEntry ReferTemperatureNotTaken = Refer(
@@ -150,16 +150,14 @@ public static class PromptTable
         "refer-identity-mismatch",
         ReferMessage.CardMismatch,
         new("身份证与健康码不一致", "The ID card does not match the code"),
-        new("身份证与健康码不符，请联系工作人员", "The ID card does not match the code. Please see staff."),
-        spokenRephrased: true);
+        new("身份证与健康码不一致，请联系工作人员", "The ID card does not match the code. Please see staff."));
 
     /// <summary>REFER: no valid card of the holder confirmed the code (identity.md 7a).</summary>
     public static readonly PromptEntry ReferIdentityUnconfirmed = Refer(
         "refer-identity-unconfirmed",
         ReferMessage.IdentityNotConfirmed,
         new("未能核验本人身份证", "Your ID card could not confirm the code"),
-        new("未能读取身份证，请将身份证放在读卡区", "The ID card could not be read. Please place your ID card on the reader."),
-        spokenRephrased: true);
+        new("未能核验本人身份证，请联系工作人员", "Your ID card could not confirm the code. Please see staff."));
 
     /// <summary>REFER: the card could not be read (identity.md C1).</summary>
     public static readonly PromptEntry ReferDocumentInvalid = Refer(
@@ -173,16 +171,14 @@ public static class PromptTable
         "refer-document-expired",
         ReferMessage.CardOutOfDate,
         new("身份证已过有效期", "The ID card is out of date"),
-        new("身份证已过期，请联系工作人员", "The ID card has expired. Please see staff."),
-        spokenRephrased: true);
+        new("身份证已过有效期，请联系工作人员", "The ID card is out of date. Please see staff."));
 
     /// <summary>REFER: no record for the card (identity.md C5).</summary>
     public static readonly PromptEntry ReferNoRecord = Refer(
         "refer-no-record",
         ReferMessage.NoRecord,
         new("未查询到记录，请联系工作人员", "No record found: please see staff"),
-        new("未查询到记录，请联系工作人员", "No record was found. Please see staff."),
-        spokenRephrased: true);
+        new("未查询到记录，请联系工作人员", "No record found: please see staff."));
 
     /// <summary>Every prompt, each with a voice clip in both languages (<c>kiosk speak</c> lists them in this order).</summary>
     public static IReadOnlyList<PromptEntry> All { get; } =
@@ -256,6 +252,6 @@ public static class PromptTable
         _ => ReferMessage.SeeStaff,
     };
 
-    private static PromptEntry Refer(string name, ReferMessage message, PromptText body, PromptText spoken, bool spokenRephrased = false) =>
-        new(name, PromptKind.Refer, SeeStaff, body, Hint: null, spoken, message, SpokenRephrased: spokenRephrased);
+    private static PromptEntry Refer(string name, ReferMessage message, PromptText body, PromptText spoken) =>
+        new(name, PromptKind.Refer, SeeStaff, body, Hint: null, spoken, message);
 }

@@ -12,6 +12,8 @@ namespace Kiosk.Core.Checkpoint;
 /// <param name="Reason">Why a visitor is referred (<see cref="PromptKind.Refer"/> only).</param>
 /// <param name="Detail">Technical detail of an offline or fault prompt (<c>data</c>, <c>clock</c>, <c>camera</c>).</param>
 /// <param name="OffersCard">The idle prompt offers the ID card reader to visitors without a code.</param>
+/// <param name="TemperatureC">The body temperature measured (PASS only: the screen shows it, as commercial terminals
+/// do, unless <c>Display:ShowTemperature</c> is off); never on a REFER.</param>
 public sealed record VisitorPrompt(
     PromptKind Kind,
     StatusLine Status,
@@ -19,4 +21,5 @@ public sealed record VisitorPrompt(
     bool Proxy = false,
     Reason? Reason = null,
     string? Detail = null,
-    bool OffersCard = false);
+    bool OffersCard = false,
+    double? TemperatureC = null);

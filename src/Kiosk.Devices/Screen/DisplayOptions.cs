@@ -19,6 +19,13 @@ public sealed class DisplayOptions : IValidatableObject
     /// <summary>Languages on the screens.</summary>
     public ScreenLanguage Language { get; set; } = ScreenLanguage.Both;
 
+    /// <summary>PASS shows the temperature measured (<c>36.6 °C 体温正常</c>), as commercial terminals do; never REFER.</summary>
+    public bool ShowTemperature { get; set; } = true;
+
+    /// <summary>How long the assist button's "staff have been notified" screen stays before the screen under it returns.</summary>
+    [Range(1, 60)]
+    public int AssistNoticeSeconds { get; set; } = 5;
+
     /// <summary>Linux framebuffer device (HDMI or a DPI/SPI panel with a kernel driver), e.g. <c>/dev/fb0</c>; empty = none.</summary>
     public string? FramebufferDevice { get; set; } = "/dev/fb0";
 

@@ -33,14 +33,17 @@ internal sealed record ScreenLook(
     /// never by color alone; every background is a neutral blue or grey.</summary>
     public static ScreenLook Of(PromptKind kind) => kind switch
     {
-        PromptKind.Idle => new(ScreenIcon.QrCode, ScreenTone.DeepNavy, HeadlineZh: 0.8f, HeadlineEn: 0.9f, HintGap: 0.035f),
-        PromptKind.Measuring => new(ScreenIcon.Thermometer, ScreenTone.Navy, HeadlineZh: 0.8f, HeadlineEn: 0.9f, BodyScale: 1.1f, BodyGap: 0.05f),
+        PromptKind.Idle => new(ScreenIcon.QrCode, ScreenTone.Blue, HeadlineZh: 0.8f, HeadlineEn: 0.9f, HintGap: 0.035f),
+        PromptKind.Measuring => new(ScreenIcon.Thermometer, ScreenTone.SteelBlue, HeadlineZh: 0.8f, HeadlineEn: 0.9f, BodyScale: 1.1f, BodyGap: 0.05f),
 
-        // Navy like measuring: a step of the check.
-        PromptKind.PlaceCard => new(ScreenIcon.CardOnReader, ScreenTone.Navy, HeadlineZh: 0.7f, HeadlineEn: 0.85f, ShowsName: true, HintGap: 0.04f),
-        PromptKind.Pass => new(ScreenIcon.Check, ScreenTone.StrongBlue, HeadlineZh: 1.2f, HeadlineEn: 1.1f, ShowsName: true),
-        PromptKind.Refer => new(ScreenIcon.RaisedHand, ScreenTone.SlateGrey, ShowsName: true),
+        // SteelBlue like measuring: a step of the check.
+        PromptKind.PlaceCard => new(ScreenIcon.CardOnReader, ScreenTone.SteelBlue, HeadlineZh: 0.7f, HeadlineEn: 0.85f, ShowsName: true, HintGap: 0.04f),
+        PromptKind.Pass => new(ScreenIcon.Check, ScreenTone.PaleBlue, HeadlineZh: 1.2f, HeadlineEn: 1.1f, ShowsName: true),
+        PromptKind.Refer => new(ScreenIcon.RaisedHand, ScreenTone.Ink, ShowsName: true),
         PromptKind.Offline => new(ScreenIcon.Pause, ScreenTone.Grey, ShowsDetail: true),
+
+        // Help is coming: the waiting blue, a bell.
+        PromptKind.Assist => new(ScreenIcon.Bell, ScreenTone.Blue, HeadlineZh: 0.85f, HeadlineEn: 0.9f),
 
         // PromptKind.Fault, and the fault look for a kind that has none of its own.
         _ => new(ScreenIcon.Warning, ScreenTone.NearBlack, ShowsDetail: true),

@@ -11,11 +11,29 @@ namespace Kiosk.Devices.Screen;
 /// </summary>
 public static class ScreenPrompts
 {
-    /// <summary>The screen of a prompt, in <paramref name="language"/> (the presenter applies <c>Display:Language</c>).</summary>
-    public static ScreenModel ToModel(VisitorPrompt prompt, ScreenLanguage language = ScreenLanguage.Both)
+    /// <summary>
+    /// The screen of a prompt, in <paramref name="language"/> (the presenter applies <c>Display:Language</c>). A PASS
+    /// shows the temperature measured (<c>36.6 °C 体温正常</c>) under the name when <paramref name="showTemperature"/>;
+    /// no other screen ever does.
+    /// </summary>
+    public static ScreenModel ToModel(VisitorPrompt prompt, ScreenLanguage language = ScreenLanguage.Both, bool showTemperature = true)
     {
         ArgumentNullException.ThrowIfNull(prompt);
-        return ToModel(PromptTable.For(prompt), Strip(prompt.Status), prompt.MaskedName, prompt.Proxy, prompt.Detail, language);
+        var model = ToModel(PromptTable.For(prompt), Strip(prompt.Status), prompt.MaskedName, prompt.Proxy, prompt.Detail, language);
+        if (showTemperature && prompt.Kind == PromptKind.Pass && prompt.TemperatureC is { } celsius && double.IsFinite(celsius))
+        {
+            model = model with { Lines = [.. model.Lines, Temperature(celsius)] };
+        }
+
+        return model;
+    }
+
+    /// <summary>The PASS screen's temperature line: <c>36.6 °C 体温正常</c> / <c>36.6 °C Temperature normal</c>.</summary>
+    public static ScreenLine Temperature(double celsius)
+    {
+        var value = celsius.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);
+        var note = PromptTable.TemperatureNormal;
+        return ScreenLine.Body(new($"{value} °C {note.Zh}", $"{value} °C {note.En}"), 0.04f);
     }
 
     /// <summary>

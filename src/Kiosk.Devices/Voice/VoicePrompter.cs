@@ -55,6 +55,7 @@ public sealed partial class VoicePrompter
     private string? _faultDevice;
     private long _faultTimestamp;
     private long _spoken;
+    private string? _pending;
 
     public VoicePrompter(VoiceClips clips, SoundSinkFactory sinks, IOptionsMonitor<VoiceOptions> options, IAlerts alerts, TimeProvider time, ILogger<VoicePrompter> logger)
     {
@@ -69,11 +70,36 @@ public sealed partial class VoicePrompter
     /// <summary>Prompts spoken to their end since start.</summary>
     public long Spoken => Interlocked.Read(ref _spoken);
 
-    /// <summary>A prompt is shown: speak its row of <see cref="PromptTable"/>. Returns at once; never throws.</summary>
+    /// <summary>
+    /// A prompt is shown: speak its row of <see cref="PromptTable"/>. The same prompt shown again while it is still
+    /// waiting or playing does not restart it (it plays whole, in both languages, while its screen stays); a new
+    /// screen cuts it. Returns at once; never throws.
+    /// </summary>
     public void Announce(VisitorPrompt prompt)
     {
         ArgumentNullException.ThrowIfNull(prompt);
-        Say(PromptTable.For(prompt).Name, cut: prompt.Kind != PromptKind.Idle);
+        var name = PromptTable.For(prompt).Name;
+        lock (_gate)
+        {
+            if (name == _pending)
+            {
+                return;
+            }
+        }
+
+        Say(name, cut: prompt.Kind != PromptKind.Idle);
+    }
+
+    /// <summary>The prompt posted and not yet ended (played, cut or dropped); null when none.</summary>
+    public string? Pending
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pending;
+            }
+        }
     }
 
     /// <summary>
@@ -94,6 +120,7 @@ public sealed partial class VoicePrompter
             }
 
             generation = _generation;
+            _pending = name;
         }
 
         if (playing is not null)
@@ -116,7 +143,14 @@ public sealed partial class VoicePrompter
             {
                 while (_prompts.Reader.TryRead(out var prompt))
                 {
-                    await SpeakAsync(prompt, cancellationToken);
+                    try
+                    {
+                        await SpeakAsync(prompt, cancellationToken);
+                    }
+                    finally
+                    {
+                        Ended(prompt);
+                    }
                 }
             }
         }
@@ -284,6 +318,18 @@ public sealed partial class VoicePrompter
         _fault = null;
         LogRecovered(_logger, why);
         _alerts.Clear(AlertKinds.AudioFault, why);
+    }
+
+    /// <summary>A prompt has ended (played, cut or dropped): the same screen shown again now speaks again.</summary>
+    private void Ended(Prompt prompt)
+    {
+        lock (_gate)
+        {
+            if (_pending == prompt.Name && _generation == prompt.Generation)
+            {
+                _pending = null;
+            }
+        }
     }
 
     private readonly record struct Prompt(string Name, long Generation);

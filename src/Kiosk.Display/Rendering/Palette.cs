@@ -18,7 +18,7 @@ public static class Palette
     public static readonly SKColor Text = SKColors.White;
 
     /// <summary>Secondary text.</summary>
-    public static readonly SKColor TextSecondary = new(0xD5, 0xDE, 0xE8);
+    public static readonly SKColor TextSecondary = new(0xE6, 0xEC, 0xF2);
 
     /// <summary>The icon disc.</summary>
     public static readonly SKColor IconDisc = new(0xEE, 0xF2, 0xF7);
@@ -26,11 +26,31 @@ public static class Palette
     /// <summary>The background of a tone.</summary>
     public static SKColor Background(ScreenTone tone) => tone switch
     {
-        ScreenTone.DeepNavy => new SKColor(0x12, 0x2A, 0x47),
-        ScreenTone.Navy => new SKColor(0x1B, 0x3A, 0x5E),
-        ScreenTone.StrongBlue => new SKColor(0x0E, 0x4A, 0x8C),
-        ScreenTone.SlateGrey => new SKColor(0x3A, 0x42, 0x4C),
-        ScreenTone.Grey => new SKColor(0x4B, 0x50, 0x57),
-        _ => new SKColor(0x1E, 0x1F, 0x22), // near black
+        // The waiting screens (idle, measuring, place card): a mid blue, white text 5.6:1.
+        ScreenTone.Blue => new SKColor(0x38, 0x6A, 0xA0),
+        ScreenTone.SteelBlue => new SKColor(0x3A, 0x6B, 0xA3),
+
+        // PASS: light, dark text; 4.6:1 against the waiting blue, 14:1 against REFER.
+        ScreenTone.PaleBlue => new SKColor(0xE0, 0xEA, 0xF5),
+
+        // REFER: near black; 3.2:1 against the waiting blue.
+        ScreenTone.Ink => new SKColor(0x14, 0x17, 0x1B),
+        ScreenTone.Grey => new SKColor(0x2A, 0x2D, 0x31),
+        _ => new SKColor(0x1E, 0x21, 0x26), // near black
     };
+
+    /// <summary>The text color on <paramref name="background"/>: white on the dark screens, near-black on a light one.</summary>
+    public static SKColor TextOn(SKColor background) => IsLight(background) ? TextDark : Text;
+
+    /// <summary>The secondary text color (hints, notes, details) on <paramref name="background"/>.</summary>
+    public static SKColor SecondaryOn(SKColor background) => IsLight(background) ? TextDarkSecondary : TextSecondary;
+
+    /// <summary>Text on a light background.</summary>
+    public static readonly SKColor TextDark = new(0x0A, 0x12, 0x1E);
+
+    /// <summary>Secondary text on a light background.</summary>
+    public static readonly SKColor TextDarkSecondary = new(0x1F, 0x2C, 0x3D);
+
+    /// <summary>A background light enough for dark text (relative luminance above 0.4).</summary>
+    public static bool IsLight(SKColor background) => Contrast.Luminance(background) > 0.4;
 }

@@ -12,7 +12,8 @@ internal static class ScreenIcons
     public static void Draw(SKCanvas canvas, ScreenIcon icon, SKRect box, SKColor ink)
     {
         var size = box.Width;
-        using var disc = new SKPaint { IsAntialias = true, Color = Palette.IconDisc, Style = SKPaintStyle.Fill };
+        // A light disc on the dark screens, a dark one on the light PASS screen; the shape is cut in the background's color.
+        using var disc = new SKPaint { IsAntialias = true, Color = Palette.IsLight(ink) ? Palette.TextDark : Palette.IconDisc, Style = SKPaintStyle.Fill };
         canvas.DrawCircle(box.MidX, box.MidY, size / 2, disc);
 
         using var stroke = new SKPaint
@@ -47,6 +48,9 @@ internal static class ScreenIcons
                 break;
             case ScreenIcon.CardOnReader:
                 DrawCardOnReader(canvas, stroke, fill, size, P);
+                break;
+            case ScreenIcon.Bell:
+                DrawBell(canvas, stroke, fill, size, P);
                 break;
             case ScreenIcon.Warning:
             default:
@@ -148,6 +152,22 @@ internal static class ScreenIcons
         head.LineTo(p(0.56f, 0.64f));
         canvas.DrawPath(head, outline);
         canvas.DrawRoundRect(new SKRect(p(0.22f, 0.74f).X, p(0.22f, 0.74f).Y, p(0.78f, 0.79f).X, p(0.78f, 0.79f).Y), size * 0.02f, size * 0.02f, fill);
+    }
+
+    private static void DrawBell(SKCanvas canvas, SKPaint stroke, SKPaint fill, float size, Func<float, float, SKPoint> p)
+    {
+        // The bell's body: a dome widening to a flared rim, the clapper under it and the knob on top.
+        using var body = new SKPath();
+        body.MoveTo(p(0.27f, 0.66f));
+        body.CubicTo(p(0.33f, 0.6f), p(0.33f, 0.5f), p(0.34f, 0.44f));
+        body.CubicTo(p(0.36f, 0.3f), p(0.44f, 0.25f), p(0.5f, 0.25f));
+        body.CubicTo(p(0.56f, 0.25f), p(0.64f, 0.3f), p(0.66f, 0.44f));
+        body.CubicTo(p(0.67f, 0.5f), p(0.67f, 0.6f), p(0.73f, 0.66f));
+        body.Close();
+        canvas.DrawPath(body, fill);
+        canvas.DrawPath(body, stroke);
+        canvas.DrawCircle(p(0.5f, 0.72f), size * 0.055f, fill);
+        canvas.DrawCircle(p(0.5f, 0.22f), size * 0.035f, fill);
     }
 
     private static void DrawPause(SKCanvas canvas, SKPaint fill, float size, Func<float, float, SKPoint> p)

@@ -130,8 +130,11 @@ internal static class KioskComposition
         {
             var o = sp.GetRequiredService<IOptions<GpioOptions>>().Value;
             var button = new AssistButton(sp.GetRequiredService<GpioController>(), o.AssistButtonPin, o.AssistButtonActiveLow, TimeSpan.FromMilliseconds(o.DebounceMs), sp.GetRequiredService<TimeProvider>());
-            var voice = sp.GetRequiredService<VoicePrompter>();
-            button.Pressed += (_, _) => voice.Say(PromptTable.Assist.Name);
+            var screen = sp.GetRequiredService<ScreenPresenter>();
+            var time = sp.GetRequiredService<TimeProvider>();
+
+            // 已通知工作人员 for a few seconds, said like any screen, then the screen under it again.
+            button.Pressed += (_, _) => screen.ShowAssist(time);
             return new AssistButtonHandler(button, sp.GetRequiredService<IAlerts>(), sp.GetRequiredService<ILogger<AssistButtonHandler>>());
         });
 
@@ -142,11 +145,11 @@ internal static class KioskComposition
         services.AddDisplayOptions(configuration);
         services.TryAddSingleton(sp =>
         {
-            var options = sp.GetRequiredService<IOptions<DisplayOptions>>();
+            var options = sp.GetRequiredService<IOptionsMonitor<DisplayOptions>>();
             var alerts = sp.GetRequiredService<IAlerts>();
             var logger = sp.GetRequiredService<ILogger<ScreenPresenter>>();
-            var gpio = options.Value.SpiPanel is not null ? sp.GetRequiredService<GpioController>() : null;
-            var presenter = new ScreenPresenter(options, DisplaySinks.Open(options.Value, alerts, logger, gpio), alerts, logger);
+            var gpio = options.CurrentValue.SpiPanel is not null ? sp.GetRequiredService<GpioController>() : null;
+            var presenter = new ScreenPresenter(options, DisplaySinks.Open(options.CurrentValue, alerts, logger, gpio), alerts, logger);
 
             // The voice speaks every screen shown, on its own worker.
             presenter.Shown += sp.GetRequiredService<VoicePrompter>().Announce;

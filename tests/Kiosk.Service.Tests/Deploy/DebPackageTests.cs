@@ -45,6 +45,7 @@ public sealed class DebPackageTests
         Assert.Contains("passwd", depends);
         // ALSA for the spoken prompts: P/Invoked, so no ELF file names it.
         Assert.Contains("libasound2", depends);
+        Assert.Contains("fonts-noto-cjk", depends);
         // Invariant globalization: no ICU. The NoDependencies Skia build: no fontconfig.
         Assert.DoesNotContain("libicu72", depends);
         Assert.DoesNotContain("libfontconfig1", depends);

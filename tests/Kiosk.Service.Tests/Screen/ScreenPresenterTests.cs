@@ -4,6 +4,8 @@ using Kiosk.Devices.Screen;
 using Kiosk.Display;
 using Kiosk.Display.Sinks;
 using Kiosk.Display.Sinks.Framebuffer;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -145,6 +147,67 @@ public sealed class ScreenPresenterTests : IDisposable
         using var renderer = new Kiosk.Display.Rendering.ScreenRenderer(800, 480);
         Assert.Equal(renderer.RenderPng(ScreenPrompts.ToModel(new VisitorPrompt(PromptKind.Idle, Status), ScreenLanguage.English)), presenter.CapturePng());
         Assert.NotEqual(renderer.RenderPng(ScreenPrompts.ToModel(new VisitorPrompt(PromptKind.Idle, Status))), presenter.CapturePng());
+    }
+
+    [Fact]
+    public void ALanguageChangedAtRunTimeRedrawsTheScreenNowShownInThatLanguageWithoutSpeakingItAgain()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Display:Language"] = "Both", ["Display:FramebufferDevice"] = "" })
+            .Build();
+        using var services = new ServiceCollection().Configure<DisplayOptions>(configuration.GetSection(DisplayOptions.Section)).BuildServiceProvider();
+        var frames = new RecordingSink();
+        using var presenter = new ScreenPresenter(services.GetRequiredService<IOptionsMonitor<DisplayOptions>>(), [frames], _alerts, NullLogger<ScreenPresenter>.Instance);
+        var spoken = 0;
+        presenter.Shown += _ => spoken++;
+        var idle = new VisitorPrompt(PromptKind.Idle, Status);
+        presenter.Show(idle);
+
+        configuration["Display:Language"] = "English";
+        configuration.Reload();
+
+        Assert.Equal(ScreenLanguage.English, presenter.Language);
+        Assert.Equal(2, frames.Frames.Count);
+        using var renderer = new Kiosk.Display.Rendering.ScreenRenderer(800, 480);
+        using var english = renderer.Render(ScreenPrompts.ToModel(idle, ScreenLanguage.English));
+        Assert.Equal(english.Bytes, frames.Frames[^1]);
+        Assert.NotEqual(frames.Frames[0], frames.Frames[^1]);
+        Assert.Equal(1, spoken);
+
+        // The next screen shown is in the new language too.
+        presenter.Show(new VisitorPrompt(PromptKind.Pass, Status, "王*明"));
+        using var pass = renderer.Render(ScreenPrompts.ToModel(new VisitorPrompt(PromptKind.Pass, Status, "王*明"), ScreenLanguage.English));
+        Assert.Equal(pass.Bytes, frames.Frames[^1]);
+    }
+
+    [Fact]
+    public void ARedrawShowsTheFreshStripButIsNotAnnounced()
+    {
+        var frames = new RecordingSink();
+        using var presenter = Create(new DisplayOptions { FramebufferDevice = null }, frames);
+        var spoken = new List<PromptKind>();
+        presenter.Shown += p => spoken.Add(p.Kind);
+        presenter.Show(new VisitorPrompt(PromptKind.Idle, Status));
+        presenter.Redraw(new VisitorPrompt(PromptKind.Idle, Status with { Online = false }));
+
+        Assert.Equal([PromptKind.Idle], spoken);
+        Assert.Equal(2, frames.Frames.Count);
+        Assert.False(presenter.Current!.Status.Online);
+        Assert.NotEqual(frames.Frames[0], frames.Frames[1]);
+    }
+
+    /// <summary>Keeps a copy of every frame's pixels.</summary>
+    private sealed class RecordingSink : IFrameSink
+    {
+        public List<byte[]> Frames { get; } = [];
+
+        public string Name => "test:recording";
+
+        public void Present(SKBitmap frame) => Frames.Add(frame.Bytes);
+
+        public void Dispose()
+        {
+        }
     }
 
     [Fact]

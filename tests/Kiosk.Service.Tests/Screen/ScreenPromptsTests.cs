@@ -16,7 +16,7 @@ public sealed class ScreenPromptsTests
         Assert.Equal(looks.Count, looks.Select(l => l.Icon).Distinct().Count());
         Assert.Equal(looks.Count, looks.Distinct().Count());
 
-        Assert.Equal(["idle", "measuring", "pass", "refer", "offline", "fault", "place_card"], ScreenNames.All);
+        Assert.Equal(["idle", "measuring", "pass", "refer", "offline", "fault", "place_card", "assist"], ScreenNames.All);
         Assert.Equal(PromptKind.PlaceCard, ScreenNames.Parse("place_card"));
         Assert.Null(ScreenNames.Parse("place-card")); // names are exact
         Assert.Null(ScreenNames.Parse(" PlaceCard "));
@@ -38,7 +38,8 @@ public sealed class ScreenPromptsTests
             Assert.Equal(ScreenLook.Of(prompt.Kind!.Value).Icon, model.Icon);
         }
 
-        Assert.Throws<ArgumentException>(() => ScreenPrompts.ToModel(PromptTable.Assist, strip));
+        var assist = ScreenPrompts.ToModel(PromptTable.Assist, strip);
+        Assert.Equal(new Bilingual("已通知工作人员", "Staff have been notified"), assist.Headline.Text);
     }
 
     [Fact]

@@ -42,6 +42,37 @@ public sealed class SpeakCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task ListAuditionsEveryPromptSayingWhatEachSaysAndPlaysThemAll()
+    {
+        var raw = Path.Combine(_home, "speaker.raw");
+        await File.WriteAllTextAsync(Path.Combine(_home, ".asoundrc"), $$"""
+            pcm.kiosk_test_speaker {
+                type file
+                slave.pcm "null"
+                file "{{raw}}"
+                format "raw"
+            }
+            """);
+
+        var (code, stdout, stderr) = await KioskAsync(["speak", "--list", "--lang", "en", "--device", "kiosk_test_speaker", "--volume", "80"]);
+
+        Assert.True(code == 0, stderr);
+        foreach (var row in PromptTable.All)
+        {
+            Assert.Contains($"{row.Name}: {row.Spoken.Zh} / {row.Spoken.En} (en ", stdout, StringComparison.Ordinal);
+        }
+
+        Assert.Contains($"{PromptTable.All.Count} prompts (en) on alsa:kiosk_test_speaker", stdout, StringComparison.Ordinal);
+
+        // Each prompt opens the device again (ALSA's file plugin starts its file anew): the last prompt's clip is there whole.
+        var last = VoiceClips.LoadDefault(PromptTable.All[^1].Name, "en").WithGain(0.8);
+        var bytes = new byte[last.DataSize];
+        last.CopyData(0, bytes);
+        var written = await File.ReadAllBytesAsync(raw);
+        Assert.True(written.Length >= bytes.Length && written.AsSpan(0, bytes.Length).SequenceEqual(bytes), $"{written.Length} bytes played, not the last clip's {bytes.Length}");
+    }
+
+    [Fact]
     public async Task AMissingDeviceIsOneLineNamingItAndAnUnknownPromptListsThePrompts()
     {
         var missing = await InProcessAsync("speak", "idle", "--device", "kiosk-test-no-such-device", "--config", await EmptyConfigAsync());

@@ -75,6 +75,35 @@ public sealed class VoicePrompterTests
     }
 
     [Fact]
+    public void TheSameScreenShownAgainDoesNotRestartItsPromptWhichPlaysWholeInBothLanguages()
+    {
+        using var rig = new Rig();
+
+        rig.Play(async (voice, time) =>
+        {
+            // The place-card screen drawn again (a card read that confirms nothing yet, a redraw) while it is heard.
+            voice.Announce(rig.Prompt(PromptKind.PlaceCard));
+            for (var i = 0; i < 7; i++)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(300), time);
+                voice.Announce(rig.Prompt(PromptKind.PlaceCard));
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(10), time);
+
+            // Once it has ended, the same screen for the next visitor is spoken again.
+            voice.Announce(rig.Prompt(PromptKind.PlaceCard));
+            await Task.Delay(TimeSpan.FromSeconds(10), time);
+        });
+
+        var played = rig.Sink.Played;
+        Assert.Equal(["place-card.zh", "place-card.en", "place-card.zh", "place-card.en"], played.Select(p => p.Name));
+        Assert.All(played, p => Assert.False(p.Cut));
+        Assert.All(played, p => Assert.Equal(p.Length, p.Heard));
+        Assert.Null(rig.Voice.Pending);
+    }
+
+    [Fact]
     public void LanguageVolumeAndQuietHoursChangeAtRunTimeThroughConfigDesired()
     {
         using var rig = new Rig();

@@ -11,13 +11,17 @@ namespace Kiosk.FleetWeb;
 /// What the console does on the fleet, through <c>kiosk fleet</c>'s own senders (<see cref="FleetCommandSender"/>,
 /// <see cref="FleetConfigurator"/>, <see cref="FleetDecommission"/>): commands to one kiosk or a site, configuration,
 /// decommission, screenshots and self-tests. Every operator action is audited (who, what, when, outcome) into the
-/// history and published as an alert event of kind <see cref="OperatorActionKind"/> on <c>{site}/all/event/alert</c>;
+/// history and published as an alert event of kind <see cref="OperatorActionKind"/> on
+/// <c>{site}/</c><see cref="ConsoleId"/><c>/event/alert</c> (the console speaks as a member of the site, so every watcher sees it);
 /// the audit line names the user, the action and the kiosk, never anything about a visitor.
 /// </summary>
 public sealed partial class FleetActions(FleetLive live, string discoveryPrefix, TimeProvider time, ILogger logger)
 {
     /// <summary>The alert kind of an audited operator action.</summary>
     public const string OperatorActionKind = "operator_action";
+
+    /// <summary>The kiosk-id level the console's own events are published under.</summary>
+    public const string ConsoleId = "fleet-console";
 
     /// <summary>Commands only an operator may send.</summary>
     public static readonly IReadOnlySet<string> OperatorCommands = new HashSet<string>(StringComparer.Ordinal) { "open-gate", "restart", "resync" };
@@ -137,7 +141,7 @@ public sealed partial class FleetActions(FleetLive live, string discoveryPrefix,
         try
         {
             var session = await live.Session.WaitForSessionAsync(cancellationToken);
-            var topics = new FleetTopics(live.Session.Settings.Prefix, site, FleetTopics.SiteWide);
+            var topics = new FleetTopics(live.Session.Settings.Prefix, site, ConsoleId);
             var payload = FleetJson.Write(w =>
             {
                 w.WriteStartObject();
@@ -149,7 +153,7 @@ public sealed partial class FleetActions(FleetLive live, string discoveryPrefix,
                 w.WriteBoolean("active", true);
                 w.WriteEndObject();
             });
-            await live.Session.PublishAsync(session, live.Session.CreateMessage(session, $"{topics.SiteAll}/event/alert", payload, retain: false), cancellationToken);
+            await live.Session.PublishAsync(session, live.Session.CreateMessage(session, topics.AlertEvents, payload, retain: false), cancellationToken);
         }
         catch (KioskInputException ex)
         {

@@ -217,10 +217,3 @@ public sealed partial class FleetLive : IAsyncDisposable
     [LoggerMessage(EventId = 4601, Level = LogLevel.Warning, Message = "fleet console history: write failed (SQLite error {Code}): {Reason}")]
     private static partial void LogHistoryFailed(ILogger logger, int code, string reason);
 }
-
-/// <summary>A kiosk's row in the console's table.</summary>
-/// <param name="Row">Its status (last known fields kept when lost).</param>
-/// <param name="Pass">PASS over the last hour.</param>
-/// <param name="Refer">REFER over the last hour.</param>
-/// <param name="Reasons">REFER by reason (<c>reason:count …</c>, or <c>-</c>).</param>
-public sealed record LiveRow(KioskStatusRow Row, int Pass, int Refer, string Reasons);

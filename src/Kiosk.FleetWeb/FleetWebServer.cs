@@ -397,14 +397,3 @@ public sealed partial class FleetWebServer : IAsyncDisposable
     [LoggerMessage(EventId = 4604, Level = LogLevel.Warning, Message = "fleet console: a sign-in failed")]
     private static partial void LogSignInFailed(ILogger logger);
 }
-
-/// <summary>What one server-sent event carries: the table body, the alerts list and the summary, as HTML.</summary>
-/// <param name="Rows">The table's rows.</param>
-/// <param name="Alerts">The alerts list's items.</param>
-/// <param name="Summary">The summary line.</param>
-public sealed record TableUpdate(string Rows, string Alerts, string Summary);
-
-/// <summary>The console's JSON (source-generated).</summary>
-[System.Text.Json.Serialization.JsonSerializable(typeof(TableUpdate))]
-[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
-public sealed partial class FleetWebJson : System.Text.Json.Serialization.JsonSerializerContext;

@@ -235,7 +235,15 @@ public static class FleetPages
             b.Append(x.ToString("0.#", Invariant)).Append(',').Append(y.ToString("0.#", Invariant)).Append(' ');
         }
 
-        return b.Append("\"/></svg></figure>").ToString();
+        b.Append("\"/>");
+        foreach (var (at, value) in points.Count <= 3 ? points : [points[^1]])
+        {
+            var x = (at - from).TotalHours / 24 * width;
+            var y = height - 4 - ((value - min) / (max - min) * (height - 8));
+            b.Append("<circle r=\"2.5\" fill=\"currentColor\" cx=\"").Append(x.ToString("0.#", Invariant)).Append("\" cy=\"").Append(y.ToString("0.#", Invariant)).Append("\"/>");
+        }
+
+        return b.Append("</svg></figure>").ToString();
     }
 
     private static void Field(StringBuilder b, string name, string value) => b.Append("<tr><th>").Append(H(name)).Append("</th><td>").Append(H(value)).Append("</td></tr>");

@@ -1,3 +1,4 @@
+#if KIOSK_FLEET_WEB
 using System.CommandLine;
 using Kiosk.Core;
 using Kiosk.FleetWeb;
@@ -69,3 +70,30 @@ internal static class FleetServeCommand
         return new Command("user", "The web console's users") { add };
     }
 }
+#else
+using System.CommandLine;
+using Kiosk.Core;
+
+namespace Kiosk.Service.Cli;
+
+/// <summary>The kiosk's own package has no web console (it would bring ASP.NET Core): <c>serve</c> and <c>user</c> say where it is.</summary>
+internal static class FleetServeCommand
+{
+    private const string Elsewhere = "the web console is not part of the kiosk's package: run kiosk fleet serve on a server or PC from a build with it (docs/fleet-web.md)";
+
+    public static Command CreateServe(FleetCommandOptions broker)
+    {
+        _ = broker;
+        var serve = new Command("serve", "The fleet's web console (not in the kiosk's package: docs/fleet-web.md)");
+        serve.SetAction(int (ParseResult _) => throw new KioskInputException(Elsewhere));
+        return serve;
+    }
+
+    public static Command CreateUser()
+    {
+        var user = new Command("user", "The web console's users (not in the kiosk's package: docs/fleet-web.md)");
+        user.SetAction(int (ParseResult _) => throw new KioskInputException(Elsewhere));
+        return user;
+    }
+}
+#endif

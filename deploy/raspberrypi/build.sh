@@ -57,9 +57,10 @@ fi
 publish="$out/publish/$rid"
 rm -rf "$publish"
 
+# -p:KioskFleetWeb=false: the web console (kiosk fleet serve, ASP.NET Core, about 27 MB) is not for the kiosk (docs/fleet-web.md).
 publish_app() {
     dotnet publish "$project" -nologo -c Release -r "$rid" --self-contained \
-        -p:PublishReadyToRun="$1" -p:PublishTrimmed=false -p:DebugType=none -o "$publish"
+        -p:PublishReadyToRun="$1" -p:PublishTrimmed=false -p:DebugType=none -p:KioskFleetWeb=false -o "$publish"
 }
 
 started=$SECONDS

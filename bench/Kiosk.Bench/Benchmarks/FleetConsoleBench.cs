@@ -98,7 +98,7 @@ public sealed class FleetConsoleBench : IBenchmark
     }
 
     // What `kiosk fleet status` does after parsing its options: connect, read every retained status, sort, render.
-    private static async Task<double> ConsoleStatusAsync(int port, CancellationToken cancellationToken)
+    internal static async Task<double> ConsoleStatusAsync(int port, CancellationToken cancellationToken)
     {
         var settings = new FleetConsoleSettings(new FleetOptions { Host = "127.0.0.1", Port = port, Timeout = TimeSpan.FromSeconds(30) }, TimeSpan.FromSeconds(60));
         var start = Stopwatch.GetTimestamp();

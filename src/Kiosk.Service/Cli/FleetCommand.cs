@@ -22,6 +22,8 @@ internal static class FleetCommand
         fleet.Subcommands.Add(CreateSend(broker));
         fleet.Subcommands.Add(CreateConfig(broker));
         fleet.Subcommands.Add(CreateDecommission(broker));
+        fleet.Subcommands.Add(FleetServeCommand.CreateServe(broker));
+        fleet.Subcommands.Add(FleetServeCommand.CreateUser());
         return fleet;
     }
 

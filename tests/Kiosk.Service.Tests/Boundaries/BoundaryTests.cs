@@ -30,8 +30,9 @@ public sealed partial class BoundaryTests
         ["Kiosk.Mqtt"] = ["Kiosk.Core"],
         ["Kiosk.Fleet"] = ["Kiosk.Core", "Kiosk.Colors", "Kiosk.Mqtt"],
         ["Kiosk.FleetConsole"] = ["Kiosk.Core", "Kiosk.Mqtt"],
+        ["Kiosk.FleetWeb"] = ["Kiosk.Core", "Kiosk.Mqtt", "Kiosk.FleetConsole"],
         ["Kiosk.Simulation"] = ["Kiosk.Core", "Kiosk.Colors", "Kiosk.Devices"],
-        ["Kiosk.Service"] = ["Kiosk.Core", "Kiosk.Colors", "Kiosk.Devices", "Kiosk.Fleet", "Kiosk.FleetConsole", "Kiosk.Simulation"],
+        ["Kiosk.Service"] = ["Kiosk.Core", "Kiosk.Colors", "Kiosk.Devices", "Kiosk.Fleet", "Kiosk.FleetConsole", "Kiosk.FleetWeb", "Kiosk.Simulation"],
     };
 
     /// <summary>What an assembly must never reach, directly or through another: an assembly name and the names below it
@@ -43,7 +44,8 @@ public sealed partial class BoundaryTests
         (typeof(ScreenPresenter).Assembly, ["MQTTnet", "Kiosk.Mqtt", "Kiosk.Fleet", "Kiosk.Colors", "Microsoft.Data.Sqlite", "System.CommandLine", "kiosk"]),
         (typeof(FleetService).Assembly, ["Kiosk.Devices", "Kiosk.Drivers", "Kiosk.Display", "System.CommandLine", "kiosk"]),
         (typeof(FleetConnection).Assembly, ["Kiosk.Colors", "Kiosk.Fleet", "Kiosk.Devices", "Kiosk.Drivers", "Kiosk.Display", "Microsoft.Data.Sqlite", "System.CommandLine", "kiosk"]),
-        (typeof(FleetWatch).Assembly, ["Kiosk.Colors", "Kiosk.Fleet", "Kiosk.Devices", "Kiosk.Drivers", "Kiosk.Display", "Microsoft.Data.Sqlite", "System.CommandLine", "kiosk"]),
+        (typeof(FleetWatch).Assembly, ["Kiosk.Colors", "Kiosk.Fleet", "Kiosk.Devices", "Kiosk.Drivers", "Kiosk.Display", "Microsoft.Data.Sqlite", "System.CommandLine", "Microsoft.AspNetCore", "Kiosk.FleetWeb", "kiosk"]),
+        (typeof(Kiosk.FleetWeb.FleetWebServer).Assembly, ["Kiosk.Colors", "Kiosk.Fleet", "Kiosk.Devices", "Kiosk.Drivers", "Kiosk.Display", "Kiosk.Simulation", "System.CommandLine", "kiosk"]),
         (typeof(ScenarioPlayer).Assembly, ["MQTTnet", "Kiosk.Mqtt", "Kiosk.Fleet", "System.CommandLine", "=Microsoft.Extensions.Hosting", "Microsoft.Extensions.Hosting.Systemd", "kiosk"]),
     ];
 

@@ -231,7 +231,7 @@ public sealed class SamCardSourceTests
             .AddCardReader(configuration, DeviceMode.Simulated).BuildServiceProvider();
 
         var source = Assert.IsType<SamCardSource>(services.GetRequiredService<ICardReader>());
-        Assert.Equal(IdentityServiceCollectionExtensions.SimulatedDevice, source.Device);
+        Assert.Equal(Kiosk.Devices.Identity.IdentityServiceCollectionExtensions.SimulatedDevice, source.Device);
         Assert.Same(services.GetRequiredService<SamModuleEmulator>(), services.GetRequiredService<SamModuleEmulator>());
     }
 
@@ -263,7 +263,7 @@ public sealed class SamCardSourceTests
             var logger = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs)).CreateLogger<SamCardSource>();
             _source = new SamCardSource(
                 () => new IdCardReader(Module, _time, SamCardSource.ReaderSettings(options), Module.DiscardInput, shouldDispose: false),
-                IdentityServiceCollectionExtensions.SimulatedDevice,
+                Kiosk.Devices.Identity.IdentityServiceCollectionExtensions.SimulatedDevice,
                 Alerts,
                 _time,
                 Options.Create(options),

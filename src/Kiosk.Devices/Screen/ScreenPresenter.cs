@@ -79,7 +79,7 @@ public sealed partial class ScreenPresenter : IScreen, IDisposable
     public void Show(VisitorPrompt prompt)
     {
         ArgumentNullException.ThrowIfNull(prompt);
-        Present(prompt, ScreenPrompts.ToModel(prompt, _options.Language));
+        Present(prompt, ScreenPrompts.ToModel(prompt, _options.ScreenLanguage));
         Shown?.Invoke(prompt);
     }
 

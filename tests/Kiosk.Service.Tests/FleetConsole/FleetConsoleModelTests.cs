@@ -92,6 +92,39 @@ public sealed class FleetConsoleModelTests
     }
 
     [Fact]
+    public void ALostKioskKeepsItsLastKnownFieldsAndLastSeenIsTheNewerOfTelemetryAndStatus()
+    {
+        var model = new FleetWatchModel("kiosk/v1", null);
+        var boot = Guid.NewGuid();
+        model.OnMessage("kiosk/v1/site-a/k1/status", Utf8($$$"""{"state":"degraded","at":"2026-05-01T07:58:00.000Z","version":"1.2.3","bootId":"{{{boot}}}","problems":["camera_fault"],"colorData":{"feed":"CN-HL","seq":41,"inSyncAsOf":"2026-05-01T07:57:00.000Z"}}"""), retained: true, Now);
+        model.OnMessage("kiosk/v1/site-a/k1/telemetry", Utf8("""{"at":"2026-05-01T07:59:59.000Z","uptimeS":60}"""), retained: false, Now);
+        Assert.Equal(Now.AddSeconds(-1), model.Snapshot(Now).Rows.Single().Row.LastSeen);
+
+        model.OnMessage("kiosk/v1/site-a/k1/status", Utf8($$"""{"state":"lost","version":"1.2.3","bootId":"{{boot}}","connectedAt":"2026-05-01T07:50:00.000Z"}"""), retained: false, Now);
+
+        var lost = model.Snapshot(Now).Rows.Single().Row;
+        Assert.Equal(KioskState.Lost, lost.State);
+        Assert.Equal(("1.2.3", boot.ToString(), "CN-HL", (ulong?)41UL), (lost.Version, lost.BootId, lost.Feed, lost.Seq));
+        Assert.Equal(["camera_fault"], lost.Problems);
+        Assert.Equal(Now.AddSeconds(-1), lost.LastSeen);
+        Assert.Equal("1 s ago", FleetStatusTable.Cells(lost, Now)[^1]);
+    }
+
+    [Fact]
+    public void TheWillCarriesWhatTheKioskKnewAtConnectAndNothingElse()
+    {
+        var identity = new FleetIdentity(TimeProvider.System);
+        using var will = JsonDocument.Parse(FleetConnection.Will(identity, Now));
+        var root = will.RootElement;
+        Assert.Equal(["state", "version", "bootId", "connectedAt"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(("lost", identity.Version, identity.BootId.ToString(), "2026-05-01T08:00:00.000Z"), (root.GetProperty("state").GetString(), root.GetProperty("version").GetString(), root.GetProperty("bootId").GetString(), root.GetProperty("connectedAt").GetString()));
+
+        var row = KioskStatusRow.Parse("site-a", "k1", FleetConnection.Will(identity, Now));
+        Assert.Equal((KioskState.Lost, identity.Version, (DateTimeOffset?)Now), (row.State, row.Version, row.LastSeen));
+        Assert.Equal("""{"state":"lost"}""", Encoding.UTF8.GetString(FleetConnection.Will(null, Now)));
+    }
+
+    [Fact]
     public void TheWatchScreenFitsTheTerminalAndSaysWhenTheConnectionIsLost()
     {
         var model = new FleetWatchModel("kiosk/v1", "site-a");

@@ -243,6 +243,20 @@ public sealed partial class FleetCommands
                     }
 
                     w.WriteEndObject();
+
+                    // The same as a table: one row per device with a plain verdict.
+                    w.WriteStartArray("checks");
+                    foreach (var (device, result) in results.OrderBy(p => p.Key, StringComparer.Ordinal))
+                    {
+                        var (verdict, detail) = SelfTestVerdict.Split(result);
+                        w.WriteStartObject();
+                        w.WriteString("device", device);
+                        w.WriteString("verdict", verdict);
+                        w.WriteString("detail", detail);
+                        w.WriteEndObject();
+                    }
+
+                    w.WriteEndArray();
                 });
             case "open-gate":
                 _indicators.OpenGate();

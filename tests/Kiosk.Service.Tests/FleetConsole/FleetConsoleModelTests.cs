@@ -111,6 +111,42 @@ public sealed class FleetConsoleModelTests
     }
 
     [Fact]
+    public void SelfTestAnswersATableOfDevicesWithAPlainVerdictEach()
+    {
+        using var answer = JsonDocument.Parse("""
+            {"devices":{"camera":"ok: 12 frames decoded since start","display":"none: no screen configured","thermometer":"fault: thermometer_fault is active"},
+             "checks":[{"device":"camera","verdict":"ok","detail":"12 frames decoded since start"},
+                       {"device":"display","verdict":"none","detail":"no screen configured"},
+                       {"device":"thermometer","verdict":"fault","detail":"thermometer_fault is active"}]}
+            """);
+        var text = FleetCommandSender.Describe("selftest", new CommandReply("site-a", "k1", "ok", null, answer.RootElement.Clone()));
+        var lines = text.Split(Environment.NewLine);
+
+        Assert.Equal("site-a/k1  ok  self-test: 1 of 3 checks at fault", lines[0]);
+        Assert.Matches(@"^  DEVICE\s+VERDICT\s+DETAIL$", lines[1]);
+        Assert.Matches(@"^  camera\s+ok\s+12 frames decoded since start$", lines[2]);
+        Assert.Matches(@"^  display\s+none\s+no screen configured$", lines[3]);
+        Assert.Matches(@"^  thermometer\s+fault\s+thermometer_fault is active$", lines[4]);
+        Assert.DoesNotContain("Statistics", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("{", text, StringComparison.Ordinal);
+
+        // An older kiosk's answer (devices only, free text) reads the same way.
+        using var old = JsonDocument.Parse("""{"devices":{"display":"ok (1 sink(s))","gpio":"ok"}}""");
+        var oldLines = FleetCommandSender.Describe("selftest", new CommandReply("site-a", "k1", "ok", null, old.RootElement.Clone())).Split(Environment.NewLine);
+        Assert.Matches(@"^  display\s+ok\s+1 sink\(s\)$", oldLines[2]);
+        Assert.Matches(@"^  gpio\s+ok$", oldLines[3].TrimEnd());
+    }
+
+    [Theory]
+    [InlineData("ok: 3 reads", "ok", "3 reads")]
+    [InlineData("fault", "fault", "")]
+    [InlineData("untested: no reading since the kiosk started", "untested", "no reading since the kiosk started")]
+    [InlineData("ok (1 sink(s))", "ok", "1 sink(s)")]
+    [InlineData("odd text", "see detail", "odd text")]
+    public void ASelfTestLineSplitsIntoItsVerdictAndDetail(string text, string verdict, string detail) =>
+        Assert.Equal((verdict, detail), Kiosk.Fleet.SelfTestVerdict.Split(text));
+
+    [Fact]
     public void TheWillCarriesWhatTheKioskKnewAtConnectAndNothingElse()
     {
         var identity = new FleetIdentity(TimeProvider.System);

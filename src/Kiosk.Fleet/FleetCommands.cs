@@ -257,6 +257,7 @@ public sealed partial class FleetCommands
                     }
 
                     w.WriteEndArray();
+                    w.WriteString("verdict", results.Values.Any(r => SelfTestVerdict.Split(r).Verdict == SelfTestVerdict.Fault) ? SelfTestVerdict.Fault : SelfTestVerdict.Ok);
                 });
             case "open-gate":
                 _indicators.OpenGate();

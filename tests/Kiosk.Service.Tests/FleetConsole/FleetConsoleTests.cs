@@ -92,9 +92,9 @@ public sealed class FleetConsoleTests
 
             // Home Assistant: the real kiosk announced itself, and its telemetry carries what the entities read.
             var discovery = manager.Messages.Where(m => m.Topic.StartsWith("homeassistant/", StringComparison.Ordinal) && m.Payload.Length > 0).GroupBy(m => m.Topic).Select(g => g.Last()).ToList();
-            Assert.Equal(7, discovery.Count);
+            Assert.Equal(HomeAssistantDiscovery.Entities.Count, discovery.Count);
             var checkedConfigs = discovery.Select(m => HomeAssistantSchema.Check("homeassistant", m.Topic, m.Payload).Config).ToList();
-            Assert.Equal(7, checkedConfigs.Select(c => c.GetProperty("unique_id").GetString()).Distinct().Count());
+            Assert.Equal(HomeAssistantDiscovery.Entities.Count, checkedConfigs.Select(c => c.GetProperty("unique_id").GetString()).Distinct().Count());
             var telemetry = await manager.WaitForAsync(m => m.Topic == "kiosk/v1/site-a/kiosk-real/telemetry", "the real kiosk's telemetry");
             foreach (var sensor in checkedConfigs.Where(c => c.TryGetProperty("state_topic", out var t) && t.GetString() == telemetry.Topic))
             {

@@ -179,6 +179,29 @@ public sealed class FleetConsoleModelTests
     }
 
     [Fact]
+    public void AtEightyColumnsTheWatchKeepsEveryColumnShortened()
+    {
+        var model = new FleetWatchModel("kiosk/v1", null);
+        model.OnMessage("kiosk/v1/station-north/door-entrance-01/status", Utf8("""{"state":"degraded","at":"2026-05-01T07:59:00.000Z","version":"0.1.0","problems":["thermometer_fault","camera_fault","color_data_stale"],"colorData":{"feed":"CN-HL","seq":1042,"inSyncAsOf":"2026-05-01T07:57:00.000Z"}}"""), retained: false, Now);
+        for (var i = 0; i < 3; i++)
+        {
+            model.OnMessage("kiosk/v1/station-north/door-entrance-01/event/decision", Utf8($$"""{"eventId":"{{Guid.NewGuid()}}","at":"2026-05-01T07:5{{i}}:00.000Z","outcome":"{{(i == 0 ? "pass" : "refer")}}","reason":"{{(i == 0 ? "ok" : "temperature_high")}}"}"""), retained: false, Now);
+        }
+
+        var lines = FleetWatchScreen.Render(model, "kiosk/v1/+", null, Now, 80, 24);
+
+        Assert.All(lines, l => Assert.True(l.Length <= 80, $"{l.Length}: {l}"));
+        var header = lines.Single(l => l.StartsWith("KIOSK", StringComparison.Ordinal));
+        foreach (var column in FleetWatchScreen.CompactColumns)
+        {
+            Assert.Contains(column, header, StringComparison.Ordinal);
+        }
+
+        var row = lines.Single(l => l.StartsWith("station-north/", StringComparison.Ordinal));
+        Assert.Matches(@"^station-north/door-e… +degr +thermom… +0\.1\.0 +1042 +3 min +FF\. +0 s +1 +2 +temperat…$", row);
+    }
+
+    [Fact]
     public void AHostileRetainedStatusGivesATableAndAWatchWithNoControlCharacterAndBoundedWidth()
     {
         var hostile = """{"state":"degraded","version":"\u001b[2J\u001b]0;evil\u0007","problems":["\u001b[1A\u001b[Kfake_ok","\u202eokay\u0085"],"bootId":"\u009b31m"}""";

@@ -243,6 +243,21 @@ public sealed partial class FleetCommands
                     }
 
                     w.WriteEndObject();
+
+                    // The same as a table: one row per device with a plain verdict.
+                    w.WriteStartArray("checks");
+                    foreach (var (device, result) in results.OrderBy(p => p.Key, StringComparer.Ordinal))
+                    {
+                        var (verdict, detail) = SelfTestVerdict.Split(result);
+                        w.WriteStartObject();
+                        w.WriteString("device", device);
+                        w.WriteString("verdict", verdict);
+                        w.WriteString("detail", detail);
+                        w.WriteEndObject();
+                    }
+
+                    w.WriteEndArray();
+                    w.WriteString("verdict", results.Values.Any(r => SelfTestVerdict.Split(r).Verdict == SelfTestVerdict.Fault) ? SelfTestVerdict.Fault : SelfTestVerdict.Ok);
                 });
             case "open-gate":
                 _indicators.OpenGate();

@@ -48,7 +48,7 @@ public static class FleetServiceCollectionExtensions
         {
             var options = sp.GetRequiredService<IOptions<FleetOptions>>();
             var embedded = embeddedBrokerWhenUnconfigured && !options.Value.HasBroker ? sp.GetRequiredService<EmbeddedBroker>() : null;
-            return new FleetConnection(options, sp.GetRequiredService<FleetTopics>(), sp.GetRequiredService<Connectivity>(), LinkClock(sp), sp.GetRequiredService<ILogger<FleetConnection>>(), embedded);
+            return new FleetConnection(options, sp.GetRequiredService<FleetTopics>(), sp.GetRequiredService<Connectivity>(), LinkClock(sp), sp.GetRequiredService<ILogger<FleetConnection>>(), embedded, identity: sp.GetRequiredService<FleetIdentity>());
         });
         services.TryAddSingleton(sp => new EmbeddedBroker(sp.GetRequiredService<IOptions<FleetOptions>>().Value.EmbeddedBrokerPort, sp.GetRequiredService<ILogger<EmbeddedBroker>>()));
         services.TryAddSingleton<OutboxSender>();

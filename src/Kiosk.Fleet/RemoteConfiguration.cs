@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
 using Kiosk.Core;
+using Kiosk.Core.Configuration;
 using Kiosk.Mqtt;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Memory;
@@ -23,6 +24,9 @@ namespace Kiosk.Fleet;
 public sealed partial class RemoteConfiguration
 {
     private static readonly string[] SecretMarkers = ["Password", "Secret", "Token"];
+
+    // Sections a kiosk reads from its files only: named "not changeable at run time", never "unknown", even when a file leaves them out.
+    private static readonly string[] KnownSections = [KioskOptions.Section, FleetOptions.Section, "ColorFeed", "HealthCode", "Camera", "Gpio", "Logging"];
 
     private readonly RuntimeConfigurationSource _source;
     private readonly IConfiguration _configuration;
@@ -131,6 +135,13 @@ public sealed partial class RemoteConfiguration
                 }
 
                 w.WriteString("reason", last.Reason);
+                w.WriteStartObject("keys");
+                foreach (var (key, reason) in last.Keys ?? new Dictionary<string, string>())
+                {
+                    w.WriteString(key, reason);
+                }
+
+                w.WriteEndObject();
                 w.WriteEndObject();
             }
             else
@@ -194,23 +205,45 @@ public sealed partial class RemoteConfiguration
         }
 
         var reasons = new List<string>();
+        var keyReasons = new SortedDictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
+        var allKnown = _registrations.SelectMany(r => KnownKeys.Of(r.Section, r.OptionsType)).ToArray();
         foreach (var key in document.Values.Keys.Order(StringComparer.OrdinalIgnoreCase))
         {
-            var parts = key.Split(':', 2);
+            var parts = key.Split(':', 3);
             var registration = _registrations.FirstOrDefault(r => string.Equals(r.Section, parts[0], StringComparison.OrdinalIgnoreCase));
+            string? reason = null;
+            string named = parts.Length < 2 ? parts[0] : $"{parts[0]}:{parts[1]}";
             if (registration is null)
             {
-                reasons.Add($"{parts[0]} is not changeable at run time");
+                // A section the kiosk has (Fleet, Kiosk) but does not change at run time, or one it does not know at all.
+                reason = _configuration.GetSection(parts[0]).Exists() || KnownSections.Contains(parts[0], StringComparer.OrdinalIgnoreCase)
+                    ? $"{parts[0]} is not changeable at run time"
+                    : KnownKeys.Unknown(named, allKnown);
             }
-            else if (parts.Length < 2 || !registration.IsChangeable(parts[1]))
+            else if (parts.Length < 2)
             {
-                reasons.Add($"{registration.Section}:{(parts.Length < 2 ? string.Empty : parts[1].Split(':')[0])} is not changeable at run time");
+                reason = $"{registration.Section}: is not changeable at run time";
+            }
+            else if (!KnownKeys.IsProperty(parts[1], registration.OptionsType))
+            {
+                named = $"{registration.Section}:{parts[1]}";
+                reason = KnownKeys.Unknown(named, KnownKeys.Of(registration.Section, registration.OptionsType));
+            }
+            else if (!registration.IsChangeable(parts[1]))
+            {
+                reason = $"{registration.Section}:{parts[1]} is not changeable at run time";
+            }
+
+            if (reason is not null)
+            {
+                reasons.Add(reason);
+                AddKeyReason(keyReasons, named, reason);
             }
         }
 
         if (reasons.Count > 0)
         {
-            return new ConfigApplyResult("rejected", document.Version, string.Join("; ", reasons.Distinct(StringComparer.OrdinalIgnoreCase)));
+            return Rejected(document.Version, reasons, keyReasons);
         }
 
         using var candidate = BuildCandidate(document.Values);
@@ -221,7 +254,18 @@ public sealed partial class RemoteConfiguration
 
         if (reasons.Count > 0)
         {
-            return new ConfigApplyResult("rejected", document.Version, string.Join("; ", reasons));
+            // Each failure line names its key (Checkpoint:FeverThresholdC is 45 °C; ...): give it to the keys it names.
+            foreach (var key in document.Values.Keys)
+            {
+                var parts = key.Split(':', 3);
+                var named = parts.Length < 2 ? parts[0] : $"{parts[0]}:{parts[1]}";
+                foreach (var failure in reasons.Where(f => f.Contains(named, StringComparison.OrdinalIgnoreCase)))
+                {
+                    AddKeyReason(keyReasons, named, failure);
+                }
+            }
+
+            return Rejected(document.Version, reasons, keyReasons);
         }
 
         try
@@ -234,6 +278,19 @@ public sealed partial class RemoteConfiguration
         }
 
         return new ConfigApplyResult("applied", document.Version, null);
+    }
+
+    private static ConfigApplyResult Rejected(long version, List<string> reasons, SortedDictionary<string, List<string>> keyReasons) =>
+        new("rejected", version, string.Join("; ", reasons.Distinct(StringComparer.OrdinalIgnoreCase)), keyReasons.ToDictionary(p => p.Key, p => string.Join("; ", p.Value.Distinct(StringComparer.Ordinal)), StringComparer.OrdinalIgnoreCase));
+
+    private static void AddKeyReason(SortedDictionary<string, List<string>> keyReasons, string key, string reason)
+    {
+        if (!keyReasons.TryGetValue(key, out var list))
+        {
+            keyReasons[key] = list = [];
+        }
+
+        list.Add(reason);
     }
 
     // The kiosk's own configuration (every provider but the runtime one, unchanged, not reloaded) with the candidate on top.

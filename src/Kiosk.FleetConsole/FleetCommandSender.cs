@@ -232,11 +232,56 @@ public static class FleetCommandSender
             "resync" => "resync requested: the kiosk keeps deciding on its current color data until the newest snapshot is applied",
             "screenshot" when saved is not null => $"saved {saved} ({(result is { } r && r.TryGetProperty("bytes", out var b) ? b.GetRawText() : "?")} bytes)",
             "selftest" when result is { } r && r.TryGetProperty("devices", out var devices) && devices.ValueKind == JsonValueKind.Object =>
-                string.Join(", ", devices.EnumerateObject().Select(d => $"{d.Name} {d.Value.GetString()}")),
+                SelfTestTable(r, devices),
             "restart" => "restarting",
             _ => result?.GetRawText() ?? "done",
         };
         return $"{reply.Name}  {reply.Outcome}  {what}";
+    }
+
+    /// <summary>
+    /// The self-test answer as a table, one device a line with a plain verdict (<c>ok</c>, <c>fault</c>, <c>none</c>,
+    /// <c>untested</c>), under a line that counts them. An older kiosk's answer (devices only) is shown the same way.
+    /// </summary>
+    public static string SelfTestTable(JsonElement result, JsonElement devices)
+    {
+        var rows = new List<string[]>();
+        if (result.TryGetProperty("checks", out var checks) && checks.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var check in checks.EnumerateArray().Where(c => c.ValueKind == JsonValueKind.Object).Take(ConsoleText.MaxProblems))
+            {
+                rows.Add([ConsoleText.Cell(Text(check, "device")), ConsoleText.Cell(Text(check, "verdict")), ConsoleText.Cell(Text(check, "detail"), ConsoleText.DetailLength)]);
+            }
+        }
+        else
+        {
+            foreach (var device in devices.EnumerateObject().Take(ConsoleText.MaxProblems))
+            {
+                var text = device.Value.ValueKind == JsonValueKind.String ? device.Value.GetString() : device.Value.GetRawText();
+                var (verdict, detail) = SplitVerdict(text);
+                rows.Add([ConsoleText.Cell(device.Name), ConsoleText.Cell(verdict), ConsoleText.Cell(detail, ConsoleText.DetailLength)]);
+            }
+        }
+
+        var faults = rows.Count(r => r[1] == "fault");
+        var table = FleetStatusTable.Align(["DEVICE", "VERDICT", "DETAIL"], rows, width: null, shrink: 2);
+        var summary = faults == 0 ? $"self-test: {rows.Count} checks, no fault" : $"self-test: {faults} of {rows.Count} checks at fault";
+        return summary + Environment.NewLine + string.Join(Environment.NewLine, table.Select(l => "  " + l));
+    }
+
+    private static (string Verdict, string Detail) SplitVerdict(string? text)
+    {
+        var value = (text ?? string.Empty).Trim();
+        var colon = value.IndexOf(':', StringComparison.Ordinal);
+        var paren = value.IndexOf(" (", StringComparison.Ordinal);
+        var cut = colon > 0 && (paren < 0 || colon < paren) ? colon : paren;
+        if (cut <= 0)
+        {
+            return (value.Length == 0 ? "?" : value, string.Empty);
+        }
+
+        var detail = value[(cut + 1)..].Trim();
+        return (value[..cut], detail.Length >= 2 && detail[0] == '(' && detail[^1] == ')' ? detail[1..^1].Trim() : detail);
     }
 
     /// <summary>One JSON line for an answer: <c>{"site","kioskId","command","outcome","detail","result"}</c> (a screenshot's PNG replaced by the file it went to).</summary>

@@ -116,6 +116,7 @@ public static class FleetConfigurator
         }
 
         var changed = set.Select(s => s.Key).Concat(unset).ToArray();
+        IReadOnlyDictionary<string, string>? perKey = null;
         session.MessageReceived += OnMessage;
         JsonElement report;
         try
@@ -140,6 +141,7 @@ public static class FleetConfigurator
             }
 
             var reason = report.TryGetProperty("rejected", out var r) && r.ValueKind == JsonValueKind.Object && r.TryGetProperty("reason", out var why) ? why.GetString() : null;
+            perKey = PerKey(r);
 
             // Put back what was there, so the broker does not offer the rejected document again.
             var restore = session.CreateMessage(fleetSession, topics.ConfigDesired, previous ?? [], retain: true);
@@ -152,9 +154,29 @@ public static class FleetConfigurator
         }
 
         ConfigKeyOutcome[] Keys(IReadOnlyList<(string Key, string Value)> s, IReadOnlyList<string> u, bool accepted, string? reason) =>
-            s.Select(p => new ConfigKeyOutcome(p.Key, p.Value, accepted, accepted ? null : ReasonFor(p.Key, reason, changed)))
-                .Concat(u.Select(k => new ConfigKeyOutcome(k, null, accepted, accepted ? null : ReasonFor(k, reason, changed))))
+            s.Select(p => new ConfigKeyOutcome(p.Key, p.Value, accepted, accepted ? null : ReasonFor(p.Key, reason, changed, perKey)))
+                .Concat(u.Select(k => new ConfigKeyOutcome(k, null, accepted, accepted ? null : ReasonFor(k, reason, changed, perKey))))
                 .ToArray();
+    }
+
+    /// <summary>The kiosk's reasons per key (<c>rejected.keys</c> of <c>config/reported</c>); null from kiosks before it.</summary>
+    public static IReadOnlyDictionary<string, string>? PerKey(JsonElement rejected)
+    {
+        if (rejected.ValueKind != JsonValueKind.Object || !rejected.TryGetProperty("keys", out var keys) || keys.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var property in keys.EnumerateObject())
+        {
+            if (property.Value.ValueKind == JsonValueKind.String)
+            {
+                result[property.Name] = property.Value.GetString()!;
+            }
+        }
+
+        return result;
     }
 
     /// <summary>The document <c>{"version":N,"Section":{"Key":value}}</c>, numbers and booleans as JSON literals.</summary>
@@ -193,11 +215,24 @@ public static class FleetConfigurator
     }
 
     /// <summary>The reasons (of <c>;</c>-separated <paramref name="reason"/>) that name <paramref name="key"/> or its section.</summary>
-    public static string ReasonFor(string key, string? reason, IReadOnlyCollection<string> changed)
+    public static string ReasonFor(string key, string? reason, IReadOnlyCollection<string> changed, IReadOnlyDictionary<string, string>? perKey = null)
     {
         if (string.IsNullOrEmpty(reason))
         {
             return "not applied: the document was rejected";
+        }
+
+        // The kiosk names each key's reasons itself (Section:Key, the first two parts of a deeper key).
+        if (perKey is not null)
+        {
+            var segments = key.Split(':');
+            var named = segments.Length < 2 ? key : $"{segments[0]}:{segments[1]}";
+            if (perKey.TryGetValue(named, out var own) || perKey.TryGetValue(key, out own))
+            {
+                return own;
+            }
+
+            return "not applied: the kiosk takes a document whole or not at all (see the other keys)";
         }
 
         var section = key.Split(':')[0];

@@ -70,11 +70,19 @@ internal sealed class FleetWatchModel
                     break;
                 case "status":
                     var row = KioskStatusRow.Parse(site, kiosk, payload);
-                    var seen = _rows.TryGetValue(name, out var before) ? Latest(before.LastSeen, row.At) : row.At;
+                    var known = _rows.TryGetValue(name, out var before);
+                    var seen = known ? Latest(before!.LastSeen, row.LastSeen) : row.LastSeen;
+                    if (known && row.State == KioskState.Lost)
+                    {
+                        // The Will carries only what the kiosk knew at connect: keep the rest as last known.
+                        row = KioskStatusRow.KeepLastKnown(row, before!);
+                    }
+
                     _rows[name] = row with { LastSeen = row.IsConnected && !retained ? Latest(seen, receivedAt) : seen };
                     break;
                 case "telemetry" when _rows.TryGetValue(name, out var existing):
-                    _rows[name] = existing with { LastSeen = receivedAt };
+                    // The newer of the telemetry's own time and the status's: a kiosk seen a second ago shows as such.
+                    _rows[name] = existing with { LastSeen = Latest(existing.LastSeen, TelemetryAt(payload) ?? receivedAt) };
                     break;
                 case "event/decision":
                     CountDecision(name, payload);
@@ -220,6 +228,10 @@ internal sealed class FleetWatchModel
             && root.TryGetProperty("at", out var t) && t.ValueKind == JsonValueKind.String
             && DateTimeOffset.TryParse(t.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out at);
     }
+
+    private static DateTimeOffset? TelemetryAt(ReadOnlySpan<byte> payload) =>
+        TryRead(payload, out var root) && root.TryGetProperty("at", out var t) && t.ValueKind == JsonValueKind.String
+        && DateTimeOffset.TryParse(t.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null;
 
     private static long Minute(DateTimeOffset at) => at.ToUnixTimeSeconds() / 60;
 

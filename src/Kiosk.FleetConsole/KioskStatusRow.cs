@@ -116,12 +116,39 @@ public sealed record KioskStatusRow(
             }
 
             var at = Instant(root, "at");
-            return new KioskStatusRow(site, kioskId, ConsoleText.Bound(stateElement.GetString())!, problems, Text(root, "version"), Text(root, "bootId"), feed, seq, inSync, at, at);
+
+            // The Will has no "at": the kiosk was last seen no earlier than when it connected.
+            var seen = at ?? Instant(root, "connectedAt");
+            return new KioskStatusRow(site, kioskId, ConsoleText.Bound(stateElement.GetString())!, problems, Text(root, "version"), Text(root, "bootId"), feed, seq, inSync, at, seen);
         }
         catch (JsonException)
         {
             return UnreadableRow(site, kioskId);
         }
+    }
+
+    /// <summary>
+    /// A lost kiosk's row with the fields its Will does not carry taken from <paramref name="before"/>, the last known
+    /// status of the same kiosk: version and bootId when the Will has none, the color data, the problems and the time
+    /// it was last seen.
+    /// </summary>
+    public static KioskStatusRow KeepLastKnown(KioskStatusRow lost, KioskStatusRow before)
+    {
+        ArgumentNullException.ThrowIfNull(lost);
+        ArgumentNullException.ThrowIfNull(before);
+        var sameBoot = lost.BootId is null || before.BootId is null || lost.BootId == before.BootId;
+        return lost with
+        {
+            Problems = lost.Problems.Count > 0 || !sameBoot ? lost.Problems : before.Problems,
+            Version = lost.Version ?? before.Version,
+            BootId = lost.BootId ?? before.BootId,
+            Feed = lost.Feed ?? (sameBoot ? before.Feed : null),
+            Seq = lost.Seq ?? (sameBoot ? before.Seq : null),
+            InSyncAsOf = lost.InSyncAsOf ?? (sameBoot ? before.InSyncAsOf : null),
+            LastSeen = Later(lost.LastSeen, before.LastSeen),
+        };
+
+        static DateTimeOffset? Later(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
     }
 
     private string Health(string kind) => !IsConnected ? Unknown : Problems.Contains(kind, StringComparer.Ordinal) ? "fault" : "ok";

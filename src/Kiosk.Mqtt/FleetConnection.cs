@@ -16,8 +16,10 @@ namespace Kiosk.Mqtt;
 /// </summary>
 public sealed partial class FleetConnection : IAsyncDisposable
 {
-    /// <summary>The Will payload of mqtt.md.</summary>
+    /// <summary>The Will payload of mqtt.md when the process is not known (no <see cref="FleetIdentity"/>).</summary>
     public const string WillPayload = """{"state":"lost"}""";
+
+    private readonly FleetIdentity? _identity;
 
     private readonly FleetOptions _options;
     private readonly FleetTopics? _topics;
@@ -45,10 +47,30 @@ public sealed partial class FleetConnection : IAsyncDisposable
     /// <param name="logger">Logger.</param>
     /// <param name="embeddedBroker">Used when no broker is configured; null = no fleet connection then.</param>
     /// <param name="random">Jitter randomness (tests); null = shared.</param>
-    public FleetConnection(IOptions<FleetOptions> options, FleetTopics topics, Connectivity connectivity, TimeProvider time, ILogger<FleetConnection> logger, EmbeddedBroker? embeddedBroker = null, Random? random = null)
+    /// <param name="identity">This process (version, bootId): the Will carries what the kiosk knew at connect; null = <see cref="WillPayload"/>.</param>
+    public FleetConnection(IOptions<FleetOptions> options, FleetTopics topics, Connectivity connectivity, TimeProvider time, ILogger<FleetConnection> logger, EmbeddedBroker? embeddedBroker = null, Random? random = null, FleetIdentity? identity = null)
         : this(options.Value, topics, string.IsNullOrWhiteSpace(options.Value.ClientId) ? topics.KioskId : options.Value.ClientId, connectivity, time, logger, embeddedBroker, random)
     {
+        _identity = identity;
     }
+
+    /// <summary>
+    /// The Will of a kiosk connecting at <paramref name="connectedAt"/>: <c>state</c> <c>lost</c> with what it knew
+    /// then (<c>version</c>, <c>bootId</c>, <c>connectedAt</c>), so a lost kiosk still shows which software and which
+    /// start it was. Nothing about visitors.
+    /// </summary>
+    public static byte[] Will(FleetIdentity? identity, DateTimeOffset connectedAt) =>
+        identity is null
+            ? Encoding.UTF8.GetBytes(WillPayload)
+            : FleetJson.Write(w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("state", KioskState.Lost);
+                w.WriteString("version", identity.Version);
+                w.WriteString("bootId", identity.BootId.ToString());
+                w.WriteString("connectedAt", FleetJson.Timestamp(connectedAt));
+                w.WriteEndObject();
+            });
 
     private FleetConnection(FleetOptions options, FleetTopics? topics, string clientId, Connectivity connectivity, TimeProvider time, ILogger<FleetConnection> logger, EmbeddedBroker? embeddedBroker, Random? random)
     {
@@ -318,7 +340,7 @@ public sealed partial class FleetConnection : IAsyncDisposable
         {
             // A kiosk: the broker says "lost" for it when it vanishes.
             builder.WithWillTopic(_topics.Status)
-                .WithWillPayload(Encoding.UTF8.GetBytes(WillPayload))
+                .WithWillPayload(Will(_identity, _time.GetUtcNow()))
                 .WithWillRetain(true)
                 .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
             if (!_options.IsMqtt311)

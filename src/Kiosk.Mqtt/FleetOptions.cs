@@ -44,6 +44,12 @@ public sealed class FleetOptions : BrokerLinkOptions, IValidatableObject
     /// <summary>Home Assistant MQTT discovery (<c>Fleet:HomeAssistant:Enabled</c>, <c>Fleet:HomeAssistant:DiscoveryPrefix</c>).</summary>
     public HomeAssistantOptions HomeAssistant { get; set; } = new();
 
+    /// <summary>
+    /// The fleet's web console (<c>kiosk fleet serve</c>), an absolute http(s) URL; Home Assistant links the kiosk's
+    /// device page to it (<c>configuration_url</c>). Empty = none.
+    /// </summary>
+    public string? ConsoleUrl { get; set; }
+
     /// <summary>True when a broker is configured (an empty <see cref="BrokerLinkOptions.Host"/> and <see cref="BrokerLinkOptions.Hosts"/>: none).</summary>
     public bool HasBroker => Brokers.Count > 0;
 
@@ -62,6 +68,12 @@ public sealed class FleetOptions : BrokerLinkOptions, IValidatableObject
         if (string.IsNullOrWhiteSpace(discovery) || discovery.IndexOfAny(['+', '#']) >= 0 || discovery.EndsWith('/') || discovery.StartsWith('/'))
         {
             failures.Add("Fleet:HomeAssistant:DiscoveryPrefix must be a topic without + or # and without a leading or trailing /");
+        }
+
+        if (ConsoleUrl is { Length: > 0 } url
+            && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || url.Any(char.IsWhiteSpace)))
+        {
+            failures.Add($"Fleet:ConsoleUrl must be an absolute http:// or https:// URL (got '{Kiosk.Core.OneLine.Of(url.Length > 80 ? url[..80] + "…" : url)}')");
         }
 
         return failures.Select(f => new ValidationResult(f));

@@ -16,6 +16,21 @@ namespace Kiosk.Mqtt;
 /// </summary>
 public sealed partial class HomeAssistantDiscovery
 {
+    /// <summary>The alert kinds announced as problem <c>binary_sensor</c>s: on while the kind is in the status's <c>problems</c>.</summary>
+    public static readonly IReadOnlyList<string> ProblemKinds =
+    [
+        Kiosk.Core.Checkpoint.AlertKinds.ThermometerFault,
+        Kiosk.Core.Checkpoint.AlertKinds.CameraFault,
+        Kiosk.Core.Checkpoint.AlertKinds.CardReaderFault,
+        Kiosk.Core.Checkpoint.AlertKinds.DisplayFault,
+        Kiosk.Core.Checkpoint.AlertKinds.AudioFault,
+        Kiosk.Core.Checkpoint.AlertKinds.ColorDataStale,
+        Kiosk.Core.Checkpoint.AlertKinds.FeedMessageRejected,
+        Kiosk.Core.Checkpoint.AlertKinds.ClockFault,
+        Kiosk.Core.Checkpoint.AlertKinds.OutboxOverflow,
+        Kiosk.Core.Checkpoint.AlertKinds.AssistRequested,
+    ];
+
     /// <summary>The entities, in publishing order: component, object id.</summary>
     public static readonly IReadOnlyList<(string Component, string ObjectId)> Entities =
     [
@@ -24,13 +39,17 @@ public sealed partial class HomeAssistantDiscovery
         ("sensor", "refers_today"),
         ("sensor", "color_data_age"),
         ("sensor", "ambient_temperature"),
+        ("sensor", "selftest_result"),
         ("button", "resync"),
         ("button", "selftest"),
+        .. ProblemKinds.Select(kind => (Component: "binary_sensor", ObjectId: kind)),
     ];
+
 
     private const string AvailabilityTemplate = "{{ 'online' if value_json.state in ('online', 'degraded') else 'offline' }}";
 
     private readonly HomeAssistantOptions _options;
+    private readonly string? _consoleUrl;
     private readonly FleetConnection _connection;
     private readonly FleetIdentity _identity;
     private readonly ILogger<HomeAssistantDiscovery> _logger;
@@ -41,6 +60,7 @@ public sealed partial class HomeAssistantDiscovery
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value.HomeAssistant;
+        _consoleUrl = options.Value.ConsoleUrl is { Length: > 0 } url ? url : null;
         _connection = connection;
         _identity = identity;
         _logger = logger;
@@ -58,11 +78,15 @@ public sealed partial class HomeAssistantDiscovery
         Entities.Select(e => $"{discoveryPrefix.TrimEnd('/')}/{e.Component}/{NodeId(site, kioskId)}/{e.ObjectId}/config").ToArray();
 
     /// <summary>Topic and payload of every config message of this kiosk.</summary>
-    public static IReadOnlyList<(string Topic, byte[] Payload)> Messages(string discoveryPrefix, FleetTopics topics, string version)
+    /// <param name="discoveryPrefix">Home Assistant's discovery prefix.</param>
+    /// <param name="topics">The kiosk's topics.</param>
+    /// <param name="version">The kiosk's software version.</param>
+    /// <param name="consoleUrl">The fleet's web console (<c>Fleet:ConsoleUrl</c>): the device's <c>configuration_url</c>; null = none.</param>
+    public static IReadOnlyList<(string Topic, byte[] Payload)> Messages(string discoveryPrefix, FleetTopics topics, string version, string? consoleUrl = null)
     {
         var node = NodeId(topics.Site, topics.KioskId);
         var configTopics = ConfigTopics(discoveryPrefix, topics.Site, topics.KioskId);
-        return Entities.Select((e, i) => (configTopics[i], Payload(e.Component, e.ObjectId, node, topics, version))).ToArray();
+        return Entities.Select((e, i) => (configTopics[i], Payload(e.Component, e.ObjectId, node, topics, version, consoleUrl))).ToArray();
     }
 
     /// <summary>
@@ -77,7 +101,7 @@ public sealed partial class HomeAssistantDiscovery
             return;
         }
 
-        foreach (var (topic, payload) in Messages(_options.DiscoveryPrefix, _connection.Topics, _identity.Version))
+        foreach (var (topic, payload) in Messages(_options.DiscoveryPrefix, _connection.Topics, _identity.Version, _consoleUrl))
         {
             var result = await _connection.PublishAsync(_connection.CreateMessage(topic, payload, MqttQualityOfServiceLevel.AtLeastOnce, retain: true, session.IsMqtt5), cancellationToken);
             if (!result.IsSuccess && result.ReasonCode != MQTTnet.MqttClientPublishReasonCode.NoMatchingSubscribers)
@@ -91,7 +115,7 @@ public sealed partial class HomeAssistantDiscovery
         LogAnnounced(_logger, Entities.Count, _options.DiscoveryPrefix);
     }
 
-    private static byte[] Payload(string component, string objectId, string node, FleetTopics topics, string version) =>
+    private static byte[] Payload(string component, string objectId, string node, FleetTopics topics, string version, string? consoleUrl) =>
         FleetJson.Write(w =>
         {
             w.WriteStartObject();
@@ -104,10 +128,30 @@ public sealed partial class HomeAssistantDiscovery
                 "color_data_age" => "Color data age",
                 "ambient_temperature" => "Ambient temperature",
                 "resync" => "Resync color data",
-                _ => "Self-test",
+                "selftest_result" => "Self-test result",
+                "selftest" => "Self-test",
+                _ => "Problem: " + objectId.Replace('_', ' '),
             });
             switch (objectId)
             {
+                case var kind when component == "binary_sensor":
+                    // On while the kind is among the status's active problems; a lost kiosk's are unknown (availability).
+                    w.WriteString("state_topic", topics.Status);
+                    w.WriteString("value_template", $"{{{{ 'ON' if '{kind}' in (value_json.problems or []) else 'OFF' }}}}");
+                    w.WriteString("device_class", "problem");
+                    w.WriteString("entity_category", "diagnostic");
+                    Availability(w, topics);
+                    break;
+                case "selftest_result":
+                    // The answer of the self-test button (cmd/selftest/result): ok or fault, the devices as attributes.
+                    w.WriteString("state_topic", topics.Command("selftest") + "/result");
+                    w.WriteString("value_template", "{{ value_json.result.verdict if value_json.ok else 'unavailable' }}");
+                    w.WriteString("json_attributes_topic", topics.Command("selftest") + "/result");
+                    w.WriteString("json_attributes_template", "{{ (value_json.result.devices if value_json.ok else {}) | tojson }}");
+                    w.WriteString("entity_category", "diagnostic");
+                    w.WriteString("icon", "mdi:clipboard-check");
+                    Availability(w, topics);
+                    break;
                 case "state":
                     // No availability: a lost or offline kiosk shows exactly that.
                     w.WriteString("state_topic", topics.Status);
@@ -155,6 +199,12 @@ public sealed partial class HomeAssistantDiscovery
             w.WriteString("manufacturer", "Health-code checkpoint kiosk");
             w.WriteString("model", "Checkpoint kiosk");
             w.WriteString("sw_version", version);
+            w.WriteString("suggested_area", topics.Site);
+            if (consoleUrl is not null)
+            {
+                w.WriteString("configuration_url", consoleUrl);
+            }
+
             w.WriteEndObject();
             w.WriteStartObject("origin");
             w.WriteString("name", "kiosk");

@@ -22,7 +22,14 @@ public static class SectionOptions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<T>>(new SectionValidator<T>(section, configuration, removedKeys)));
+        // Every options type bound to the section: a key is unknown only when none of them has it (ColorFeed has two).
+        services.AddSingleton(new SectionBinding(section, typeof(T)));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<T>, SectionValidator<T>>(sp => new SectionValidator<T>(
+            section,
+            configuration,
+            removedKeys,
+            sp.GetServices<SectionBinding>().Where(b => string.Equals(b.Section, section, StringComparison.OrdinalIgnoreCase)).Select(b => b.OptionsType))));
         return services.AddOptions<T>().Bind(configuration.GetSection(section)).ValidateOnStart();
     }
 }
+

@@ -13,9 +13,12 @@ namespace Kiosk.Core.Configuration;
 /// <param name="section">The section's name (<c>Voice</c>).</param>
 /// <param name="configuration">The configuration root, for <paramref name="removedKeys"/>; null when there are none.</param>
 /// <param name="removedKeys">Keys of earlier versions (relative to the section) and what replaces each.</param>
-public sealed class SectionValidator<T>(string section, IConfiguration? configuration = null, IReadOnlyDictionary<string, string>? removedKeys = null) : IValidateOptions<T>
+/// <param name="boundTypes">Every options type bound to the section (<typeparamref name="T"/> when null): a key none of them has is unknown.</param>
+public sealed class SectionValidator<T>(string section, IConfiguration? configuration = null, IReadOnlyDictionary<string, string>? removedKeys = null, IEnumerable<Type>? boundTypes = null) : IValidateOptions<T>
     where T : class
 {
+    private readonly Type[] _boundTypes = (boundTypes ?? []).Append(typeof(T)).Distinct().ToArray();
+
     /// <summary>The section's name.</summary>
     public string Section { get; } = section;
 
@@ -63,6 +66,16 @@ public sealed class SectionValidator<T>(string section, IConfiguration? configur
             yield break;
         }
 
+        // A misspelt key would be skipped by the binder and the default used without a word.
+        var known = KnownKeys.Of(Section, _boundTypes);
+        foreach (var child in children)
+        {
+            if (!KnownKeys.IsProperty(child.Key, _boundTypes) && !(removedKeys ?? new Dictionary<string, string>()).Keys.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
+            {
+                yield return KnownKeys.Unknown($"{Section}:{child.Key}", known);
+            }
+        }
+
         foreach (var property in typeof(T).GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance))
         {
             var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
@@ -87,9 +100,91 @@ public sealed class SectionValidator<T>(string section, IConfiguration? configur
     /// <summary>The failures of <paramref name="options"/> as one line each, every one naming its key under <paramref name="section"/>.</summary>
     public static IEnumerable<string> Check(string section, object options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var results = new List<ValidationResult>();
         Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true);
-        return results.Select(r => Phrase(section, r)).Distinct(StringComparer.Ordinal);
+        var ranges = OutOfRange(section, options).ToDictionary(r => r.Member, r => r.Line, StringComparer.Ordinal);
+        return results
+            .Select(r => r.MemberNames.FirstOrDefault() is { } member && ranges.TryGetValue(member, out var line) ? line : Phrase(section, r))
+            .Distinct(StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// Each <see cref="RangeAttribute"/> the options break, as a line that names the key, the value and the range in
+    /// words: <c>Checkpoint:FeverThresholdC is 45 °C; it must be between 35 °C and 40 °C</c>.
+    /// </summary>
+    private static IEnumerable<(string Member, string Line)> OutOfRange(string section, object options)
+    {
+        foreach (var property in options.GetType().GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance))
+        {
+            if (property.GetIndexParameters().Length > 0 || property.GetCustomAttributes(typeof(RangeAttribute), inherit: true).FirstOrDefault() is not RangeAttribute range)
+            {
+                continue;
+            }
+
+            var value = property.GetValue(options);
+            if (value is null || range.IsValid(value))
+            {
+                continue;
+            }
+
+            var unit = property.Name.EndsWith('C') && value is double or float ? " °C" : property.Name.EndsWith("Ms", StringComparison.Ordinal) ? " ms" : string.Empty;
+            var line = $"{section}:{property.Name} is {Words(value)}{unit}; it must be between {Words(range.Minimum, range.OperandType)}{unit} and {Words(range.Maximum, range.OperandType)}{unit}";
+            yield return (property.Name, line);
+        }
+    }
+
+    /// <summary>A value as a person reads it: numbers invariant, durations as <c>0.5 s</c>, <c>2 min</c>, <c>1 h 30 min</c>, <c>1 day</c>.</summary>
+    public static string Words(object value, Type? operandType = null)
+    {
+        if (operandType == typeof(TimeSpan) && value is string text && TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var parsed))
+        {
+            value = parsed;
+        }
+
+        return value switch
+        {
+            TimeSpan t => Duration(t),
+            IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+            _ => value.ToString() ?? string.Empty,
+        };
+
+        static string Duration(TimeSpan t)
+        {
+            if (t < TimeSpan.Zero)
+            {
+                return "-" + Duration(-t);
+            }
+
+            if (t < TimeSpan.FromMinutes(1))
+            {
+                return $"{t.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)} s";
+            }
+
+            var parts = new List<string>();
+            if (t.Days > 0)
+            {
+                parts.Add(t.Days == 1 ? "1 day" : $"{t.Days} days");
+            }
+
+            if (t.Hours > 0)
+            {
+                parts.Add($"{t.Hours} h");
+            }
+
+            if (t.Minutes > 0)
+            {
+                parts.Add($"{t.Minutes} min");
+            }
+
+            var seconds = t.Seconds + (t.Milliseconds / 1000.0);
+            if (seconds > 0)
+            {
+                parts.Add($"{seconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)} s");
+            }
+
+            return string.Join(" ", parts);
+        }
     }
 
     /// <summary>

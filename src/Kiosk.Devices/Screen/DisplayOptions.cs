@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Kiosk.Core.Configuration;
 using Kiosk.Display;
 
 namespace Kiosk.Devices.Screen;
@@ -16,8 +17,16 @@ public sealed class DisplayOptions : IValidatableObject
     [Range(96, 4320)]
     public int Height { get; set; } = 480;
 
-    /// <summary>Languages on the screens.</summary>
-    public ScreenLanguage Language { get; set; } = ScreenLanguage.Both;
+    /// <summary>Languages on the screens: <c>zh</c>, <c>en</c> or <c>both</c> (<see cref="LanguageSetting"/>; the earlier <c>Chinese</c>, <c>English</c>, <c>Both</c> are read too).</summary>
+    public string Language { get; set; } = LanguageSetting.Both;
+
+    /// <summary>The languages the screens are drawn in (<see cref="Language"/>; both when it is not valid, which validation reports).</summary>
+    public ScreenLanguage ScreenLanguage => LanguageSetting.Normalize(Language) switch
+    {
+        LanguageSetting.Chinese => ScreenLanguage.Chinese,
+        LanguageSetting.English => ScreenLanguage.English,
+        _ => ScreenLanguage.Both,
+    };
 
     /// <summary>PASS shows the temperature measured (<c>36.6 °C 体温正常</c>), as commercial terminals do; never REFER.</summary>
     public bool ShowTemperature { get; set; } = true;
@@ -55,9 +64,9 @@ public sealed class DisplayOptions : IValidatableObject
             yield return new ValidationResult("Display:FramebufferRotation must be 0, 90, 180 or 270", [nameof(FramebufferRotation)]);
         }
 
-        if (!Enum.IsDefined(Language))
+        if (LanguageSetting.Normalize(Language) is null)
         {
-            yield return new ValidationResult("Display:Language must be Both, Chinese or English", [nameof(Language)]);
+            yield return new ValidationResult(LanguageSetting.Error("Display:Language", Language), [nameof(Language)]);
         }
 
         if (SpiPanel is { } spi)

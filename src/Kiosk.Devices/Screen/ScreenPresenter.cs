@@ -50,7 +50,7 @@ public sealed partial class ScreenPresenter : IScreen, IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
-        _language = _options.Language;
+        _language = _options.ScreenLanguage;
         _sinks = sinks;
         _alerts = alerts;
         _logger = logger;
@@ -69,7 +69,7 @@ public sealed partial class ScreenPresenter : IScreen, IDisposable
     public ScreenPresenter(IOptionsMonitor<DisplayOptions> options, IReadOnlyList<IFrameSink> sinks, IAlerts alerts, ILogger<ScreenPresenter> logger)
         : this(Options.Create(options.CurrentValue), sinks, alerts, logger)
     {
-        _changes = options.OnChange(changed => LanguageChanged(changed.Language));
+        _changes = options.OnChange(changed => LanguageChanged(changed.ScreenLanguage));
     }
 
     /// <summary>The prompt now shown (the self-test shows it again; the fleet screenshot captures its screen).</summary>

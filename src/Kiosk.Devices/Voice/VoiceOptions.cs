@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
+using Kiosk.Core.Configuration;
 using Kiosk.Drivers.Audio;
 
 namespace Kiosk.Devices.Voice;
@@ -53,10 +54,10 @@ public sealed class VoiceOptions : IValidatableObject
     public string? ClipsDirectory { get; set; } = "/etc/kiosk/voice";
 
     /// <summary>The languages to speak, in order: <c>zh</c>, <c>en</c>.</summary>
-    public IReadOnlyList<string> LanguageCodes => Language.Trim().ToLowerInvariant() switch
+    public IReadOnlyList<string> LanguageCodes => LanguageSetting.Normalize(Language) switch
     {
-        "zh" => ["zh"],
-        "en" => ["en"],
+        LanguageSetting.Chinese => ["zh"],
+        LanguageSetting.English => ["en"],
         _ => ["zh", "en"],
     };
 
@@ -119,9 +120,9 @@ public sealed class VoiceOptions : IValidatableObject
     /// <inheritdoc/>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (Language?.Trim().ToLowerInvariant() is not ("zh" or "en" or "both"))
+        if (LanguageSetting.Normalize(Language) is null)
         {
-            yield return new ValidationResult("Voice:Language must be zh, en or both", [nameof(Language)]);
+            yield return new ValidationResult(LanguageSetting.Error("Voice:Language", Language), [nameof(Language)]);
         }
 
         if (!AlsaDeviceName.IsPlain(Device))

@@ -133,10 +133,10 @@ internal static class FleetCommand
 
     private static Command CreateConfig(FleetCommandOptions broker)
     {
-        var kiosk = new Argument<string>("KIOSK") { Description = "The kiosk (or site/kiosk)" };
+        var kiosk = new Argument<string?>("KIOSK") { Description = "The kiosk (or site/kiosk); leave out with --site S for every kiosk of the site", Arity = ArgumentArity.ZeroOrOne };
         var set = new Option<string[]>("--set") { Description = "Section:Key=Value to set (repeat for more)", AllowMultipleArgumentsPerToken = true };
         var unset = new Option<string[]>("--unset") { Description = "Section:Key to return to the kiosk's own value (repeat for more)", AllowMultipleArgumentsPerToken = true };
-        var config = new Command("config", "Changes a kiosk's run-time settings through config/desired and reports which keys it accepted or rejected, and why")
+        var config = new Command("config", "Changes the run-time settings of a kiosk (or, with --site S, of every kiosk of the site) through config/desired and reports which keys each accepted or rejected, and why")
         {
             kiosk, set, unset,
         };
@@ -150,31 +150,55 @@ internal static class FleetCommand
                 throw new KioskInputException("nothing to change: give --set Section:Key=Value or --unset Section:Key");
             }
 
+            var site = broker.Site(parse);
+            var name = parse.GetValue(kiosk);
+            if (name is null && site is null)
+            {
+                throw new KioskInputException("give a KIOSK, or --site S for every kiosk of a site");
+            }
+
             var time = TimeProvider.System;
             await using var session = await FleetConsoleSession.ConnectAsync(settings, time, cancellationToken);
-            var target = await ResolveKioskAsync(session, broker.Site(parse), parse.GetValue(kiosk)!, time, cancellationToken);
+
+            // A site: each of its kiosks gets the keys merged into its own desired document, so every kiosk answers
+            // for itself (accepted or rejected per key) and a kiosk's own settings stay where they were.
+            var targets = name is null
+                ? await RequireAsync(RetainedReader.ReadStatusesAsync(session, site, null, time, cancellationToken), $"no kiosk has a status in site '{site}'")
+                : [await ResolveKioskAsync(session, site, name, time, cancellationToken)];
             var writer = parse.InvocationConfiguration.Output;
-            if (!target.IsConnected)
+            var accepted = 0;
+            foreach (var target in targets.OrderBy(t => t.KioskId, StringComparer.Ordinal))
             {
-                writer.WriteLine($"{target.Name}  not sent  the kiosk is {target.State}: it must be connected to say what it accepts");
-                return 1;
+                var prefix = targets.Count > 1 ? $"{target.Name}  " : string.Empty;
+                if (!target.IsConnected)
+                {
+                    writer.WriteLine($"{target.Name}  not sent  the kiosk is {target.State}: it must be connected to say what it accepts");
+                    continue;
+                }
+
+                var outcome = await FleetConfigurator.ApplyAsync(session, target, sets, unsets, time, cancellationToken);
+                foreach (var key in outcome.Keys)
+                {
+                    var what = key.Value is null ? $"{key.Key} (unset)" : $"{key.Key}={key.Value}";
+                    writer.WriteLine(prefix + (key.Accepted ? $"{what}  accepted" : $"{what}  {(outcome.Status == "timeout" ? "unconfirmed" : "rejected")}  {key.Reason}"));
+                }
+
+                writer.WriteLine(outcome.Status switch
+                {
+                    "applied" => $"{target.Name}  applied version {outcome.Version}",
+                    "unchanged" => $"{target.Name}  version {outcome.Version} unchanged",
+                    "rejected" => $"{target.Name}  rejected version {outcome.Version}: {outcome.Reason}; the previous desired document was put back",
+                    _ => $"{target.Name}  {outcome.Status}  {outcome.Reason}; version {outcome.Version} stays on the broker for the kiosk to check when it gets it",
+                });
+                accepted += outcome.Accepted ? 1 : 0;
             }
 
-            var outcome = await FleetConfigurator.ApplyAsync(session, target, sets, unsets, time, cancellationToken);
-            foreach (var key in outcome.Keys)
+            if (targets.Count > 1)
             {
-                var what = key.Value is null ? $"{key.Key} (unset)" : $"{key.Key}={key.Value}";
-                writer.WriteLine(key.Accepted ? $"{what}  accepted" : $"{what}  {(outcome.Status == "timeout" ? "unconfirmed" : "rejected")}  {key.Reason}");
+                writer.WriteLine($"site {site}: {accepted} of {targets.Count} kiosks took the change");
             }
 
-            writer.WriteLine(outcome.Status switch
-            {
-                "applied" => $"{target.Name}  applied version {outcome.Version}",
-                "unchanged" => $"{target.Name}  version {outcome.Version} unchanged",
-                "rejected" => $"{target.Name}  rejected version {outcome.Version}: {outcome.Reason}; the previous desired document was put back",
-                _ => $"{target.Name}  {outcome.Status}  {outcome.Reason}; version {outcome.Version} stays on the broker for the kiosk to check when it gets it",
-            });
-            return outcome.Accepted ? 0 : 1;
+            return accepted == targets.Count ? 0 : 1;
         });
         return config;
     }

@@ -34,6 +34,7 @@ internal static class KioskCli
         yield return ScanCommand.Create();
         yield return SpeakCommand.Create();
         yield return FleetCommand.Create();
+        yield return EnrollCommand.Create();
     }
 
     /// <summary>Parses and runs. Parse errors and input errors are one line on stderr and a non-zero exit.</summary>

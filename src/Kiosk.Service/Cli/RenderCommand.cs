@@ -52,7 +52,7 @@ internal static class RenderCommand
                 maskedName: parse.GetValue(maskedName),
                 proxy: parse.GetValue(proxy),
                 detail: parse.GetValue(detail),
-                language: parse.GetValue(lang) is { } langText ? ParseLanguage(langText) : display.Language);
+                language: parse.GetValue(lang) is { } langText ? ParseLanguage(langText) : display.ScreenLanguage);
 
             var name = Devices.Screen.ScreenNames.Of(kind);
             var file = parse.GetValue(output)?.FullName ?? Path.GetFullPath($"{name}.png");
@@ -108,12 +108,12 @@ internal static class RenderCommand
         throw new KioskInputException($"bad --size '{text}' (expected WxH between 160x96 and 7680x4320, e.g. 800x480)");
     }
 
-    internal static ScreenLanguage ParseLanguage(string text) => text.Trim().ToLowerInvariant() switch
+    internal static ScreenLanguage ParseLanguage(string text) => Kiosk.Core.Configuration.LanguageSetting.Normalize(text) switch
     {
-        "zh" => ScreenLanguage.Chinese,
-        "en" => ScreenLanguage.English,
-        "both" => ScreenLanguage.Both,
-        _ => throw new KioskInputException($"bad --lang '{text}' (expected zh, en or both)"),
+        Kiosk.Core.Configuration.LanguageSetting.Chinese => ScreenLanguage.Chinese,
+        Kiosk.Core.Configuration.LanguageSetting.English => ScreenLanguage.English,
+        Kiosk.Core.Configuration.LanguageSetting.Both => ScreenLanguage.Both,
+        _ => throw new KioskInputException(Kiosk.Core.Configuration.LanguageSetting.Error("--lang", text)),
     };
 
     internal static ReferMessage ParseRefer(string text)

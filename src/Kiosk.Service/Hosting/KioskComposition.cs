@@ -48,6 +48,8 @@ internal static class KioskComposition
             services.AddKeyedSingleton(FleetServiceCollectionExtensions.LinkClockKey, linkClock);
         }
 
+        // The feed link's keys (ColorFeed:Host, ...) are known keys of ColorFeed even when the link is not composed.
+        services.AddSingleton(new SectionBinding(ColorFeedOptions.Section, typeof(FeedLinkOptions)));
         services.AddKioskCore(configuration);
 
         if (parts.Checkpoint)

@@ -1,3 +1,4 @@
+using Kiosk.Core.Checkpoint;
 using Kiosk.Core.Configuration;
 using Kiosk.Core.Identity;
 using Kiosk.Devices.Voice;
@@ -41,4 +42,46 @@ public sealed class ConfigurationShapeTests
         Assert.Equal(["Voice must be an object of keys, not an array"], Failures<VoiceOptions>("Voice", """{"Voice":[1,2]}"""));
         Assert.Empty(Failures<VoiceOptions>("Voice", """{"Voice":{}}"""));
     }
+
+    [Fact]
+    public void AMisspeltKeyInAFileIsAnUnknownKeyWithTheClosestKnownOne()
+    {
+        Assert.Equal(
+            ["unknown key 'Checkpoint:FeverThreshold'; did you mean 'Checkpoint:FeverThresholdC'?"],
+            Failures<CheckpointOptions>("Checkpoint", """{"Checkpoint":{"FeverThreshold":37.5}}"""));
+        Assert.Equal(["unknown key 'Voice:Zzzzzzzzzzzz'"], Failures<VoiceOptions>("Voice", """{"Voice":{"Zzzzzzzzzzzz":1}}"""));
+        Assert.Empty(Failures<CheckpointOptions>("Checkpoint", """{"Checkpoint":{"feverthresholdc":37.5}}"""));
+    }
+
+    [Fact]
+    public void AKeyOfAnotherTypeBoundToTheSameSectionIsKnown()
+    {
+        var configuration = new ConfigurationBuilder().AddJsonStream(new MemoryStream("""{"Voice":{"Volume":5,"Width":3}}"""u8.ToArray())).Build();
+        var options = new VoiceOptions();
+        configuration.GetSection("Voice").Bind(options);
+
+        Assert.True(new SectionValidator<VoiceOptions>("Voice", configuration).Validate(null, options).Failed);
+        Assert.True(new SectionValidator<VoiceOptions>("Voice", configuration, boundTypes: [typeof(Kiosk.Devices.Screen.DisplayOptions)]).Validate(null, options).Succeeded);
+    }
+
+    [Fact]
+    public void AValueOutOfRangeInAFileNamesTheKeyTheValueAndTheRangeInWords()
+    {
+        Assert.Equal(
+            ["Checkpoint:MaxColorDataAge is 31 days; it must be between 1 min and 30 days"],
+            Failures<CheckpointOptions>("Checkpoint", """{"Checkpoint":{"MaxColorDataAge":"31.00:00:00"}}"""));
+        Assert.Equal(["Voice:Volume is 101; it must be between 0 and 100"], Failures<VoiceOptions>("Voice", """{"Voice":{"Volume":101}}"""));
+    }
+
+    [Theory]
+    [InlineData("zh", "zh")]
+    [InlineData("EN", "en")]
+    [InlineData("both", "both")]
+    [InlineData("Chinese", "zh")]
+    [InlineData("English", "en")]
+    [InlineData("Both", "both")]
+    [InlineData("fr", null)]
+    [InlineData("", null)]
+    public void EveryLanguageKeyTakesZhEnOrBothAndReadsTheEarlierNames(string text, string? expected) =>
+        Assert.Equal(expected, LanguageSetting.Normalize(text));
 }

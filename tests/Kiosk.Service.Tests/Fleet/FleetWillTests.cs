@@ -28,7 +28,9 @@ public sealed class FleetWillTests
         }
 
         var lost = await manager.WaitForAsync(m => m.Topic == Status && State(m) == "lost", "the Will");
-        Assert.Equal("""{"state":"lost"}""", lost.Payload);
+        // The Will says what the kiosk knew at connect: its version and this process's bootId, nothing about visitors.
+        Assert.Equal(["state", "version", "bootId", "connectedAt"], lost.Json.EnumerateObject().Select(p => p.Name));
+        Assert.Contains(lost.Json.GetProperty("bootId").GetGuid(), manager.Messages.Where(m => m.Topic == Status && State(m) != "lost" && m.Json.TryGetProperty("bootId", out _)).Select(m => m.Json.GetProperty("bootId").GetGuid()));
         Assert.DoesNotContain(manager.Messages, m => m.Topic == Status && State(m) == "offline");
 
         // Retained: whoever looks later sees "lost".

@@ -3,7 +3,9 @@ using System.Text.Json;
 using Kiosk.Core;
 using Kiosk.Core.Checkpoint;
 using Kiosk.Core.Configuration;
+using Kiosk.Devices.Screen;
 using Kiosk.Devices.Temperature;
+using Kiosk.Display;
 using Kiosk.Devices.Voice;
 using Kiosk.Fleet;
 using Kiosk.Mqtt;
@@ -21,7 +23,7 @@ public sealed class RemoteConfigurationTests
     /// <summary>A host-like composition: base settings, the runtime source last, options monitors, registrations.</summary>
     internal sealed class Host : IDisposable
     {
-        public Host(string dataDirectory, IDictionary<string, string?>? baseSettings = null, bool voice = false)
+        public Host(string dataDirectory, IDictionary<string, string?>? baseSettings = null, bool voice = false, bool display = false)
         {
             Source = new RuntimeConfigurationSource(dataDirectory);
             var settings = new Dictionary<string, string?>
@@ -53,6 +55,12 @@ public sealed class RemoteConfigurationTests
             {
                 services.AddSection<VoiceOptions>(Root, VoiceOptions.Section);
                 services.AddRuntimeSetting<VoiceOptions>(VoiceOptions.Section, ["Device", "Volume"]);
+            }
+
+            if (display)
+            {
+                services.AddSection<DisplayOptions>(Root, DisplayOptions.Section);
+                services.AddRuntimeSetting<DisplayOptions>(DisplayOptions.Section, [nameof(DisplayOptions.Language)]);
             }
 
             Provider = services.BuildServiceProvider();
@@ -106,7 +114,7 @@ public sealed class RemoteConfigurationTests
     [Theory]
     [InlineData("""{"version":4,"Checkpoint":{"FeverThresholdC":45}}""", "FeverThresholdC")]
     [InlineData("""{"version":4,"Checkpoint":{"FeverThresholdC":"warm"}}""", "FeverThresholdC")]
-    [InlineData("""{"version":4,"Checkpoint":{"FeverThresholdX":37.5}}""", "Checkpoint:FeverThresholdX is not changeable")]
+    [InlineData("""{"version":4,"Checkpoint":{"FeverThresholdX":37.5}}""", "unknown key 'Checkpoint:FeverThresholdX'; did you mean 'Checkpoint:FeverThresholdC'?")]
     [InlineData("""{"version":4,"Fleet":{"Host":"evil.example"}}""", "Fleet is not changeable at run time")]
     [InlineData("""{"version":4,"Kiosk":{"DataDirectory":"/tmp"}}""", "Kiosk is not changeable at run time")]
     [InlineData("""{"version":4,"Thermometer":{"BusId":3}}""", "Thermometer:BusId is not changeable at run time")]
@@ -136,6 +144,70 @@ public sealed class RemoteConfigurationTests
         Assert.Equal(3, reported.GetProperty("version").GetInt64());
         Assert.Equal("rejected", reported.GetProperty("status").GetString());
         Assert.Equal(result.Reason, reported.GetProperty("rejected").GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public void AMisspeltKeyIsAnUnknownKeyWithTheClosestKnownOneReportedPerKey()
+    {
+        using var data = new TempDirectory();
+        using var host = new Host(data.Path);
+
+        var result = host.Apply("""{"version":4,"Checkpoint":{"FeverThreshold":37.5,"PassHold":"00:00:04"},"Chekpoint":{"PassHold":"00:00:04"}}""");
+
+        Assert.Equal("rejected", result.Status);
+        var keys = host.Reported().GetProperty("rejected").GetProperty("keys");
+        Assert.Equal("unknown key 'Checkpoint:FeverThreshold'; did you mean 'Checkpoint:FeverThresholdC'?", keys.GetProperty("Checkpoint:FeverThreshold").GetString());
+        Assert.Equal("unknown key 'Chekpoint:PassHold'; did you mean 'Checkpoint:PassHold'?", keys.GetProperty("Chekpoint:PassHold").GetString());
+        Assert.False(keys.TryGetProperty("Checkpoint:PassHold", out _));
+        Assert.DoesNotContain("not changeable", result.Reason, StringComparison.Ordinal);
+        Assert.Equal(TimeSpan.FromSeconds(3), host.Checkpoint.CurrentValue.PassHold);
+    }
+
+    [Fact]
+    public void AValueOutOfRangeNamesTheKeyTheValueAndTheRangeInWords()
+    {
+        using var data = new TempDirectory();
+        using var host = new Host(data.Path);
+
+        var result = host.Apply("""{"version":4,"Checkpoint":{"FeverThresholdC":45,"PassHold":"00:02:00"}}""");
+
+        Assert.Equal("rejected", result.Status);
+        Assert.Contains("Checkpoint:FeverThresholdC is 45 °C; it must be between 35 °C and 40 °C", result.Reason, StringComparison.Ordinal);
+        Assert.Contains("Checkpoint:PassHold is 2 min; it must be between 0.5 s and 1 min", result.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("DataAnnotation", result.Reason, StringComparison.Ordinal);
+        var keys = host.Reported().GetProperty("rejected").GetProperty("keys");
+        Assert.Equal("Checkpoint:FeverThresholdC is 45 °C; it must be between 35 °C and 40 °C", keys.GetProperty("Checkpoint:FeverThresholdC").GetString());
+        Assert.Equal("Checkpoint:PassHold is 2 min; it must be between 0.5 s and 1 min", keys.GetProperty("Checkpoint:PassHold").GetString());
+    }
+
+    [Theory]
+    [InlineData("en", "en", ScreenLanguage.English)]
+    [InlineData("zh", "zh", ScreenLanguage.Chinese)]
+    [InlineData("English", "en", ScreenLanguage.English)]
+    [InlineData("BOTH", "both", ScreenLanguage.Both)]
+    public void DisplayLanguageTakesZhEnOrBothAndTheEarlierNames(string value, string reported, ScreenLanguage drawn)
+    {
+        using var data = new TempDirectory();
+        using var host = new Host(data.Path, display: true);
+
+        var result = host.Apply("""{"version":4,"Display":{"Language":""" + JsonSerializer.Serialize(value) + "}}");
+
+        Assert.True(result.Applied, result.Reason);
+        Assert.Equal(drawn, host.Provider.GetRequiredService<IOptionsMonitor<DisplayOptions>>().CurrentValue.ScreenLanguage);
+        Assert.Equal(value, host.Reported().GetProperty("settings").GetProperty("Display").GetProperty("Language").GetString());
+        Assert.Equal(reported, LanguageSetting.Normalize(value));
+    }
+
+    [Fact]
+    public void ABadDisplayLanguageIsNamedWithZhEnOrBoth()
+    {
+        using var data = new TempDirectory();
+        using var host = new Host(data.Path, display: true);
+
+        var result = host.Apply("""{"version":4,"Display":{"Language":"fr"}}""");
+
+        Assert.Equal("rejected", result.Status);
+        Assert.Equal("Display:Language must be zh, en or both (got 'fr')", result.Reason);
     }
 
     [Fact]

@@ -92,6 +92,75 @@ public sealed class FleetConsoleModelTests
     }
 
     [Fact]
+    public void ALostKioskKeepsItsLastKnownFieldsAndLastSeenIsTheNewerOfTelemetryAndStatus()
+    {
+        var model = new FleetWatchModel("kiosk/v1", null);
+        var boot = Guid.NewGuid();
+        model.OnMessage("kiosk/v1/site-a/k1/status", Utf8($$$"""{"state":"degraded","at":"2026-05-01T07:58:00.000Z","version":"1.2.3","bootId":"{{{boot}}}","problems":["camera_fault"],"colorData":{"feed":"CN-HL","seq":41,"inSyncAsOf":"2026-05-01T07:57:00.000Z"}}"""), retained: true, Now);
+        model.OnMessage("kiosk/v1/site-a/k1/telemetry", Utf8("""{"at":"2026-05-01T07:59:59.000Z","uptimeS":60}"""), retained: false, Now);
+        Assert.Equal(Now.AddSeconds(-1), model.Snapshot(Now).Rows.Single().Row.LastSeen);
+
+        model.OnMessage("kiosk/v1/site-a/k1/status", Utf8($$"""{"state":"lost","version":"1.2.3","bootId":"{{boot}}","connectedAt":"2026-05-01T07:50:00.000Z"}"""), retained: false, Now);
+
+        var lost = model.Snapshot(Now).Rows.Single().Row;
+        Assert.Equal(KioskState.Lost, lost.State);
+        Assert.Equal(("1.2.3", boot.ToString(), "CN-HL", (ulong?)41UL), (lost.Version, lost.BootId, lost.Feed, lost.Seq));
+        Assert.Equal(["camera_fault"], lost.Problems);
+        Assert.Equal(Now.AddSeconds(-1), lost.LastSeen);
+        Assert.Equal("1 s ago", FleetStatusTable.Cells(lost, Now)[^1]);
+    }
+
+    [Fact]
+    public void SelfTestAnswersATableOfDevicesWithAPlainVerdictEach()
+    {
+        using var answer = JsonDocument.Parse("""
+            {"devices":{"camera":"ok: 12 frames decoded since start","display":"none: no screen configured","thermometer":"fault: thermometer_fault is active"},
+             "checks":[{"device":"camera","verdict":"ok","detail":"12 frames decoded since start"},
+                       {"device":"display","verdict":"none","detail":"no screen configured"},
+                       {"device":"thermometer","verdict":"fault","detail":"thermometer_fault is active"}]}
+            """);
+        var text = FleetCommandSender.Describe("selftest", new CommandReply("site-a", "k1", "ok", null, answer.RootElement.Clone()));
+        var lines = text.Split(Environment.NewLine);
+
+        Assert.Equal("site-a/k1  ok  self-test: 1 of 3 checks at fault", lines[0]);
+        Assert.Matches(@"^  DEVICE\s+VERDICT\s+DETAIL$", lines[1]);
+        Assert.Matches(@"^  camera\s+ok\s+12 frames decoded since start$", lines[2]);
+        Assert.Matches(@"^  display\s+none\s+no screen configured$", lines[3]);
+        Assert.Matches(@"^  thermometer\s+fault\s+thermometer_fault is active$", lines[4]);
+        Assert.DoesNotContain("Statistics", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("{", text, StringComparison.Ordinal);
+
+        // An older kiosk's answer (devices only, free text) reads the same way.
+        using var old = JsonDocument.Parse("""{"devices":{"display":"ok (1 sink(s))","gpio":"ok"}}""");
+        var oldLines = FleetCommandSender.Describe("selftest", new CommandReply("site-a", "k1", "ok", null, old.RootElement.Clone())).Split(Environment.NewLine);
+        Assert.Matches(@"^  display\s+ok\s+1 sink\(s\)$", oldLines[2]);
+        Assert.Matches(@"^  gpio\s+ok$", oldLines[3].TrimEnd());
+    }
+
+    [Theory]
+    [InlineData("ok: 3 reads", "ok", "3 reads")]
+    [InlineData("fault", "fault", "")]
+    [InlineData("untested: no reading since the kiosk started", "untested", "no reading since the kiosk started")]
+    [InlineData("ok (1 sink(s))", "ok", "1 sink(s)")]
+    [InlineData("odd text", "see detail", "odd text")]
+    public void ASelfTestLineSplitsIntoItsVerdictAndDetail(string text, string verdict, string detail) =>
+        Assert.Equal((verdict, detail), Kiosk.Fleet.SelfTestVerdict.Split(text));
+
+    [Fact]
+    public void TheWillCarriesWhatTheKioskKnewAtConnectAndNothingElse()
+    {
+        var identity = new FleetIdentity(TimeProvider.System);
+        using var will = JsonDocument.Parse(FleetConnection.Will(identity, Now));
+        var root = will.RootElement;
+        Assert.Equal(["state", "version", "bootId", "connectedAt"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(("lost", identity.Version, identity.BootId.ToString(), "2026-05-01T08:00:00.000Z"), (root.GetProperty("state").GetString(), root.GetProperty("version").GetString(), root.GetProperty("bootId").GetString(), root.GetProperty("connectedAt").GetString()));
+
+        var row = KioskStatusRow.Parse("site-a", "k1", FleetConnection.Will(identity, Now));
+        Assert.Equal((KioskState.Lost, identity.Version, (DateTimeOffset?)Now), (row.State, row.Version, row.LastSeen));
+        Assert.Equal("""{"state":"lost"}""", Encoding.UTF8.GetString(FleetConnection.Will(null, Now)));
+    }
+
+    [Fact]
     public void TheWatchScreenFitsTheTerminalAndSaysWhenTheConnectionIsLost()
     {
         var model = new FleetWatchModel("kiosk/v1", "site-a");
@@ -107,6 +176,29 @@ public sealed class FleetConsoleModelTests
         Assert.Contains("50 kiosks: 50 online", lines[0], StringComparison.Ordinal);
         Assert.StartsWith("connection lost: Connection refused", lines[1], StringComparison.Ordinal);
         Assert.Contains(lines, l => l.Contains("more kiosks", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AtEightyColumnsTheWatchKeepsEveryColumnShortened()
+    {
+        var model = new FleetWatchModel("kiosk/v1", null);
+        model.OnMessage("kiosk/v1/station-north/door-entrance-01/status", Utf8("""{"state":"degraded","at":"2026-05-01T07:59:00.000Z","version":"0.1.0","problems":["thermometer_fault","camera_fault","color_data_stale"],"colorData":{"feed":"CN-HL","seq":1042,"inSyncAsOf":"2026-05-01T07:57:00.000Z"}}"""), retained: false, Now);
+        for (var i = 0; i < 3; i++)
+        {
+            model.OnMessage("kiosk/v1/station-north/door-entrance-01/event/decision", Utf8($$"""{"eventId":"{{Guid.NewGuid()}}","at":"2026-05-01T07:5{{i}}:00.000Z","outcome":"{{(i == 0 ? "pass" : "refer")}}","reason":"{{(i == 0 ? "ok" : "temperature_high")}}"}"""), retained: false, Now);
+        }
+
+        var lines = FleetWatchScreen.Render(model, "kiosk/v1/+", null, Now, 80, 24);
+
+        Assert.All(lines, l => Assert.True(l.Length <= 80, $"{l.Length}: {l}"));
+        var header = lines.Single(l => l.StartsWith("KIOSK", StringComparison.Ordinal));
+        foreach (var column in FleetWatchScreen.CompactColumns)
+        {
+            Assert.Contains(column, header, StringComparison.Ordinal);
+        }
+
+        var row = lines.Single(l => l.StartsWith("station-north/", StringComparison.Ordinal));
+        Assert.Matches(@"^station-north/door-e… +degr +thermom… +0\.1\.0 +1042 +3 min +FF\. +0 s +1 +2 +temperat…$", row);
     }
 
     [Fact]

@@ -81,20 +81,30 @@ public sealed class FleetConsoleTests
             Assert.Contains("Checkpoint:FeverThresholdC=37.6  rejected  not applied", rejected.Out, StringComparison.Ordinal);
             var invalid = await CliRunner.RunAsync("fleet", "config", "kiosk-real", "--set", "Checkpoint:FeverThresholdC=80", "--mqtt", mqtt);
             Assert.Equal(1, invalid.Code);
-            Assert.Matches("Checkpoint:FeverThresholdC=80  rejected  .*FeverThresholdC", invalid.Out);
+            Assert.Matches("Checkpoint:FeverThresholdC=80  rejected  Checkpoint:FeverThresholdC is 80 °C; it must be between 35 °C and 40 °C", invalid.Out);
+
+            // The docs' own examples: one set of language values; a misspelt key named with the closest known one.
+            var language = await CliRunner.RunAsync("fleet", "config", "kiosk-real", "--set", "Display:Language=en", "--set", "Checkpoint:FeverThresholdC=37.5", "--mqtt", mqtt);
+            Assert.True(language.Code == 0, language.Out + language.Error);
+            Assert.Contains("Display:Language=en  accepted", language.Out, StringComparison.Ordinal);
+            var misspelt = await CliRunner.RunAsync("fleet", "config", "kiosk-real", "--set", "Checkpoint:FeverThreshold=37.5", "--mqtt", mqtt);
+            Assert.Equal(1, misspelt.Code);
+            Assert.Contains("Checkpoint:FeverThreshold=37.5  rejected  unknown key 'Checkpoint:FeverThreshold'; did you mean 'Checkpoint:FeverThresholdC'?", misspelt.Out, StringComparison.Ordinal);
+            Assert.DoesNotContain("DataAnnotation", invalid.Out + misspelt.Out, StringComparison.Ordinal);
 
             // The rejected documents were replaced by the accepted one: that is what the broker offers the kiosk next time.
             await using (var late = await TestSubscriber.StartAsync(broker.Port, "kiosk/v1/site-a/kiosk-real/config/desired"))
             {
                 var desired = await late.WaitForAsync(_ => true, "the retained desired document");
                 Assert.Equal(37.5, desired.Json.GetProperty("Checkpoint").GetProperty("FeverThresholdC").GetDouble());
+                Assert.Equal("en", desired.Json.GetProperty("Display").GetProperty("Language").GetString());
             }
 
             // Home Assistant: the real kiosk announced itself, and its telemetry carries what the entities read.
             var discovery = manager.Messages.Where(m => m.Topic.StartsWith("homeassistant/", StringComparison.Ordinal) && m.Payload.Length > 0).GroupBy(m => m.Topic).Select(g => g.Last()).ToList();
-            Assert.Equal(7, discovery.Count);
+            Assert.Equal(HomeAssistantDiscovery.Entities.Count, discovery.Count);
             var checkedConfigs = discovery.Select(m => HomeAssistantSchema.Check("homeassistant", m.Topic, m.Payload).Config).ToList();
-            Assert.Equal(7, checkedConfigs.Select(c => c.GetProperty("unique_id").GetString()).Distinct().Count());
+            Assert.Equal(HomeAssistantDiscovery.Entities.Count, checkedConfigs.Select(c => c.GetProperty("unique_id").GetString()).Distinct().Count());
             var telemetry = await manager.WaitForAsync(m => m.Topic == "kiosk/v1/site-a/kiosk-real/telemetry", "the real kiosk's telemetry");
             foreach (var sensor in checkedConfigs.Where(c => c.TryGetProperty("state_topic", out var t) && t.GetString() == telemetry.Topic))
             {
@@ -188,6 +198,7 @@ public sealed class FleetConsoleTests
         CliRunner.AssertOneLineError(await CliRunner.RunAsync("fleet", "status", "--mqtt", mqtt, "--ca-file", "/nonexistent/ca.pem", "--tls"), "CaFile '/nonexistent/ca.pem' does not exist");
         CliRunner.AssertOneLineError(await CliRunner.RunAsync("fleet", "status", "--mqtt", mqtt, "--site", "nowhere"), "no kiosk has a status under kiosk/v1/nowhere/+/status");
         CliRunner.AssertOneLineError(await CliRunner.RunAsync("fleet", "config", "k01", "--set", "FeverThresholdC", "--mqtt", mqtt), "must be Section:Key=Value");
+        CliRunner.AssertOneLineError(await CliRunner.RunAsync("fleet", "config", "--set", "Display:Language=en", "--mqtt", mqtt), "give a KIOSK, or --site S for every kiosk of a site");
         CliRunner.AssertOneLineError(await CliRunner.RunAsync("fleet", "config", "k01", "--mqtt", mqtt), "nothing to change");
         CliRunner.AssertOneLineError(await CliRunner.RunAsync("fleet", "decommission", "k01", "--mqtt", mqtt), "stop it before decommissioning");
 

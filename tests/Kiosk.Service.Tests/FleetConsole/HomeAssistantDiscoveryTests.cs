@@ -21,14 +21,14 @@ public sealed class HomeAssistantDiscoveryTests
         var telemetry = JsonDocument.Parse(kiosk.Telemetry.Build()).RootElement.Clone();
 
         var messages = HomeAssistantDiscovery.Messages("homeassistant", kiosk.Topics, kiosk.Identity.Version);
-        Assert.Equal(7, messages.Count);
+        Assert.Equal(8 + HomeAssistantDiscovery.ProblemKinds.Count, messages.Count);
         var configs = messages.Select(m => HomeAssistantSchema.Check("homeassistant", m.Topic, Encoding.UTF8.GetString(m.Payload))).ToList();
         Assert.Equal(configs.Count, configs.Select(c => c.Config.GetProperty("unique_id").GetString()).Distinct().Count());
         Assert.All(configs, c => Assert.Equal("kiosk_site-a_kiosk-07", c.Config.GetProperty("device").GetProperty("identifiers")[0].GetString()));
         Assert.All(messages, m => Assert.StartsWith("homeassistant/", m.Topic, StringComparison.Ordinal));
         Assert.All(messages, m => Assert.Contains("/site-a_kiosk-07/", m.Topic, StringComparison.Ordinal));
 
-        var sensors = configs.Where(c => c.Component == "sensor").Select(c => c.Config).ToDictionary(c => c.GetProperty("unique_id").GetString()!);
+        var sensors = configs.Where(c => c.Component == "sensor" && !c.Config.GetProperty("unique_id").GetString()!.EndsWith("_selftest_result", StringComparison.Ordinal)).Select(c => c.Config).ToDictionary(c => c.GetProperty("unique_id").GetString()!);
         Assert.Equal(5, sensors.Count);
         foreach (var (id, sensor) in sensors)
         {
@@ -44,6 +44,22 @@ public sealed class HomeAssistantDiscoveryTests
         Assert.Equal(1, HomeAssistantSchema.Resolve(sensors["kiosk_site-a_kiosk-07_passes_today"].GetProperty("value_template").GetString()!, telemetry).GetInt64());
         Assert.Equal(1, HomeAssistantSchema.Resolve(sensors["kiosk_site-a_kiosk-07_refers_today"].GetProperty("value_template").GetString()!, telemetry).GetInt64());
         Assert.True(HomeAssistantSchema.Resolve(sensors["kiosk_site-a_kiosk-07_color_data_age"].GetProperty("value_template").GetString()!, telemetry).GetDouble() >= 180);
+
+        // The device: its site as the suggested area; no configuration_url without a console.
+        Assert.All(configs, c => Assert.Equal("site-a", c.Config.GetProperty("device").GetProperty("suggested_area").GetString()));
+        Assert.All(configs, c => Assert.False(c.Config.GetProperty("device").TryGetProperty("configuration_url", out _)));
+
+        // The self-test result: the answer of the self-test button, on the kiosk's cmd/selftest/result.
+        var selftest = configs.Single(c => c.Config.GetProperty("unique_id").GetString() == "kiosk_site-a_kiosk-07_selftest_result").Config;
+        Assert.Equal(kiosk.Topics.Command("selftest") + "/result", selftest.GetProperty("state_topic").GetString());
+        Assert.Contains("value_json.result.verdict", selftest.GetProperty("value_template").GetString(), StringComparison.Ordinal);
+
+        // A problem binary_sensor per alert kind, on while the kind is among the status's problems.
+        var problems = configs.Where(c => c.Component == "binary_sensor").Select(c => c.Config).ToArray();
+        Assert.Equal(HomeAssistantDiscovery.ProblemKinds, problems.Select(p => p.GetProperty("unique_id").GetString()!["kiosk_site-a_kiosk-07_".Length..]));
+        Assert.All(problems, p => Assert.Equal(("problem", kiosk.Topics.Status), (p.GetProperty("device_class").GetString(), p.GetProperty("state_topic").GetString())));
+        var camera = problems.Single(p => p.GetProperty("unique_id").GetString()!.EndsWith("camera_fault", StringComparison.Ordinal));
+        Assert.Equal("{{ 'ON' if 'camera_fault' in (value_json.problems or []) else 'OFF' }}", camera.GetProperty("value_template").GetString());
 
         // Every entity but the state is unavailable unless the retained status (with its Will "lost") says online or degraded.
         foreach (var config in configs.Where(c => c.Config.GetProperty("unique_id").GetString() != "kiosk_site-a_kiosk-07_state"))
@@ -66,6 +82,31 @@ public sealed class HomeAssistantDiscoveryTests
         {
             Assert.DoesNotContain(word, all, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public void TheDeviceLinksToTheWebConsoleWhenOneIsConfigured()
+    {
+        var topics = new FleetTopics("kiosk/v1", "mall.east", "door-3");
+        var messages = HomeAssistantDiscovery.Messages("homeassistant", topics, "1.0.0", "https://fleet.example/console");
+        Assert.All(messages, m =>
+        {
+            var device = JsonDocument.Parse(m.Payload).RootElement.GetProperty("device");
+            Assert.Equal("https://fleet.example/console", device.GetProperty("configuration_url").GetString());
+            Assert.Equal("mall.east", device.GetProperty("suggested_area").GetString());
+        });
+        Assert.Equal(messages.Select(m => m.Topic), HomeAssistantDiscovery.ConfigTopics("homeassistant", "mall.east", "door-3"));
+    }
+
+    [Theory]
+    [InlineData("https://fleet.example/", true)]
+    [InlineData("http://127.0.0.1:8080", true)]
+    [InlineData("ftp://fleet.example/", false)]
+    [InlineData("fleet.example", false)]
+    public void FleetConsoleUrlMustBeAnAbsoluteHttpUrl(string url, bool valid)
+    {
+        var failures = Kiosk.Core.Configuration.SectionValidator<FleetOptions>.Check("Fleet", new FleetOptions { ConsoleUrl = url }).ToList();
+        Assert.Equal(valid, !failures.Any(f => f.StartsWith("Fleet:ConsoleUrl", StringComparison.Ordinal)));
     }
 
     [Theory]

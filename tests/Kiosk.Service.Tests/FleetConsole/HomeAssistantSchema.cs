@@ -15,7 +15,10 @@ internal static partial class HomeAssistantSchema
     {
         ["sensor"] = ["state_topic"],
         ["button"] = ["command_topic"],
+        ["binary_sensor"] = ["state_topic"],
     };
+
+    private static readonly HashSet<string> BinarySensorDeviceClasses = ["problem", "connectivity", "running"];
 
     private static readonly HashSet<string> SensorDeviceClasses = ["enum", "duration", "temperature", "timestamp"];
 
@@ -65,6 +68,11 @@ internal static partial class HomeAssistantSchema
                 Assert.NotEmpty(config.GetProperty("options").EnumerateArray());
                 Assert.False(config.TryGetProperty("unit_of_measurement", out _), $"{topic}: an enum sensor has no unit");
             }
+        }
+
+        if (component == "binary_sensor")
+        {
+            Assert.Contains(config.GetProperty("device_class").GetString()!, BinarySensorDeviceClasses);
         }
 
         if (config.TryGetProperty("state_class", out var stateClass))

@@ -91,7 +91,7 @@ public sealed class ScreenPresenterTests : IDisposable
     public void ShownReportsEveryPromptEvenWhenNoSinkCouldShowIt()
     {
         var flaky = new FlakySink { Broken = true };
-        using var presenter = Create(new DisplayOptions { FramebufferDevice = null, Language = ScreenLanguage.Chinese }, flaky);
+        using var presenter = Create(new DisplayOptions { FramebufferDevice = null, Language = "zh" }, flaky);
         var shown = new List<VisitorPrompt>();
         presenter.Shown += shown.Add;
 
@@ -142,7 +142,7 @@ public sealed class ScreenPresenterTests : IDisposable
     [Fact]
     public void TheConfiguredLanguageAppliesToEveryScreen()
     {
-        using var presenter = Create(new DisplayOptions { FramebufferDevice = null, Language = ScreenLanguage.English, CapturesShowName = true });
+        using var presenter = Create(new DisplayOptions { FramebufferDevice = null, Language = "en", CapturesShowName = true });
         presenter.Show(new VisitorPrompt(PromptKind.Idle, Status));
         using var renderer = new Kiosk.Display.Rendering.ScreenRenderer(800, 480);
         Assert.Equal(renderer.RenderPng(ScreenPrompts.ToModel(new VisitorPrompt(PromptKind.Idle, Status), ScreenLanguage.English)), presenter.CapturePng());

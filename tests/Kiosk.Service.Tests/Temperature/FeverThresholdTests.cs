@@ -79,7 +79,7 @@ public sealed class FeverThresholdTests
         }).Build();
         using var provider = Compose(root);
         var error = Assert.Throws<KioskInputException>(() => KioskServices.ValidateOptions(provider));
-        Assert.Single(error.Message.Split("FeverThresholdC must be between", StringSplitOptions.None).Skip(1));
+        Assert.Single(error.Message.Split("FeverThresholdC is 80 °C; it must be between 35 °C and 40 °C", StringSplitOptions.None).Skip(1));
     }
 
     private static ServiceProvider Compose(IConfigurationRoot root)

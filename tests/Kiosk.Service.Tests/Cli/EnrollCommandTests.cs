@@ -1,0 +1,238 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using HealthCode.Formats;
+using HealthCode.Formats.Feed;
+using Kiosk.Service.Cli;
+using Kiosk.Service.Tests.Deploy;
+using Kiosk.Service.Tests.FleetConsole;
+using Kiosk.Service.Tests.Fleet;
+using TempDirectory = Kiosk.Service.Tests.Fleet.TempDirectory;
+using MQTTnet;
+using MQTTnet.Formatter;
+
+namespace Kiosk.Service.Tests.Cli;
+
+/// <summary>
+/// <c>kiosk enroll</c> against a real Mosquitto with the shipped ACL and a password file: the file it writes (values,
+/// mode 0640, other keys kept) and one line per check with what to do about each failure.
+/// </summary>
+[Collection(MosquittoCollection.Name)]
+public sealed class EnrollCommandTests : IDisposable
+{
+    private const string Site = "site-a";
+    private readonly TempDirectory _dir = new();
+    private readonly ECDsa _authority = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+
+    public void Dispose()
+    {
+        _authority.Dispose();
+        _dir.Dispose();
+    }
+
+    private string KeyFile()
+    {
+        var path = Path.Combine(_dir.Path, "authority.pem");
+        File.WriteAllText(path, _authority.ExportSubjectPublicKeyInfoPem());
+        return path;
+    }
+
+    private string Fingerprint => EnrollCommand.Fingerprint(Convert.ToBase64String(_authority.ExportSubjectPublicKeyInfo()));
+
+    private string PasswordFile(string password)
+    {
+        var path = Path.Combine(_dir.Path, "password");
+        File.WriteAllText(path, password + "\n");
+        return path;
+    }
+
+    /// <summary>A stand-in root with the devices of the shipped configuration but the camera (RpiCam needs rpicam-vid).</summary>
+    private string Root(params string[] devices)
+    {
+        var root = Path.Combine(_dir.Path, "root");
+        foreach (var device in devices)
+        {
+            var path = Path.Combine(root, device.TrimStart('/'));
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, string.Empty);
+        }
+
+        Directory.CreateDirectory(root);
+        return root;
+    }
+
+    private static async Task<MosquittoBroker> StartBrokerAsync(TempDirectory directory, params string[] users)
+    {
+        var passwd = Path.Combine(directory.Path, "passwd");
+        foreach (var user in users)
+        {
+            var result = await DeployTools.RunAsync("mosquitto_passwd", File.Exists(passwd) ? ["-b", passwd, user, "pw-" + user] : ["-c", "-b", passwd, user, "pw-" + user]);
+            Assert.True(result.ExitCode == 0, result.ToString());
+        }
+
+        var acl = Path.Combine(DeployTools.RepositoryRoot, "deploy", "mosquitto", "acl");
+        return await MosquittoBroker.StartAsync(extraConfig: $"allow_anonymous false\npassword_file {passwd}\nacl_file {acl}");
+    }
+
+    private async Task PublishHeartbeatAsync(MosquittoBroker broker, string feed, ulong seq)
+    {
+        using var client = new MqttClientFactory().CreateMqttClient();
+        await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer(broker.Host, broker.Port).WithClientId("authority-" + Guid.NewGuid().ToString("N")[..8])
+            .WithCredentials("feed-authority", "pw-feed-authority").WithProtocolVersion(MqttProtocolVersion.V500).Build());
+        var heartbeat = FeedEncoder.Sign(new HeartbeatMessage(feed, seq, DateTimeOffset.UtcNow), _authority);
+        await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic("hc/v1/colors/heartbeat").WithPayload(heartbeat).WithRetainFlag().WithQualityOfServiceLevel(MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce).Build());
+        await client.DisconnectAsync();
+    }
+
+    private string[] Args(MosquittoBroker broker, string kioskId, string password, string output, string root, params string[] more) =>
+    [
+        "enroll", "--yes", "--site", Site, "--kiosk-id", kioskId, "--broker", $"127.0.0.1:{broker.Port}", "--username", kioskId,
+        "--password-file", PasswordFile(password), "--feed", "CN-HL", "--authority-key-file", KeyFile(), "--fingerprint", Fingerprint,
+        "--out", output, "--root", root, "--timeout", "5", .. more,
+    ];
+
+    private static string Line(string output, string check) =>
+        output.Split('\n').SingleOrDefault(l => l.Length > 6 && l[6..].StartsWith(check + " ", StringComparison.Ordinal)) ?? throw new Xunit.Sdk.XunitException($"no '{check}' line in:\n{output}");
+
+    [ToolFact("mosquitto", "mosquitto_passwd")]
+    public async Task EnrollWritesTheFileThenPrintsOneLinePerCheckWithWhatToDo()
+    {
+        await using var broker = await StartBrokerAsync(_dir, "door-1", "feed-authority");
+        await PublishHeartbeatAsync(broker, "CN-HL", 7);
+        var output = Path.Combine(_dir.Path, "etc", "kiosk.json");
+        File.WriteAllText(output.EnsureDirectory(), """{"Voice":{"Volume":40},"Kiosk":{"Site":"old","DataDirectory":"/nonexistent-kiosk-data"}}""");
+        var root = Root("/dev/i2c-1", "/dev/fb0", "/dev/snd/pcmC0D0p");
+
+        var (code, stdout, stderr) = await CliRunner.RunAsync(Args(broker, "door-1", "pw-door-1", output, root));
+
+        Assert.True(code == 1, $"exit {code}: {stdout}{stderr}");
+        Assert.Equal(string.Empty, stderr);
+        Assert.StartsWith("ok    broker ", Line(stdout, "broker"), StringComparison.Ordinal);
+        Assert.Contains("authorized as door-1", Line(stdout, "broker"), StringComparison.Ordinal);
+        Assert.StartsWith("ok    feed ", Line(stdout, "feed"), StringComparison.Ordinal);
+        Assert.Contains("heartbeat seq 7", Line(stdout, "feed"), StringComparison.Ordinal);
+        Assert.StartsWith("FAIL  data ", Line(stdout, "data"), StringComparison.Ordinal);
+        Assert.Contains("-> start the kiosk", Line(stdout, "data"), StringComparison.Ordinal);
+        Assert.StartsWith("ok    thermometer ", Line(stdout, "thermometer"), StringComparison.Ordinal);
+        Assert.StartsWith("ok    card reader ", Line(stdout, "card reader"), StringComparison.Ordinal);
+        Assert.StartsWith("ok    display ", Line(stdout, "display"), StringComparison.Ordinal);
+        Assert.StartsWith("ok    sound ", Line(stdout, "sound"), StringComparison.Ordinal);
+        Assert.Contains(" -> ", Line(stdout, "camera"), StringComparison.Ordinal); // RpiCam: rpicam-vid or /dev/video0 missing here
+        Assert.DoesNotContain("pw-door-1", stdout, StringComparison.Ordinal);
+
+        // The file: the enrolled values, the other keys kept, 0640.
+        Assert.True(OperatingSystem.IsWindows() || File.GetUnixFileMode(output) == (UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead), "mode 0640");
+        using var json = JsonDocument.Parse(File.ReadAllText(output));
+        var config = json.RootElement;
+        Assert.Equal(40, config.GetProperty("Voice").GetProperty("Volume").GetInt32());
+        Assert.Equal((Site, "door-1"), (config.GetProperty("Kiosk").GetProperty("Site").GetString(), config.GetProperty("Kiosk").GetProperty("KioskId").GetString()));
+        Assert.Equal(32, Convert.FromBase64String(config.GetProperty("Kiosk").GetProperty("SiteSecret").GetString()!).Length);
+        Assert.Equal(("127.0.0.1", broker.Port, "door-1", "pw-door-1"), (config.GetProperty("Fleet").GetProperty("Host").GetString(), config.GetProperty("Fleet").GetProperty("Port").GetInt32(), config.GetProperty("Fleet").GetProperty("Username").GetString(), config.GetProperty("Fleet").GetProperty("Password").GetString()));
+        Assert.Equal(Convert.ToBase64String(_authority.ExportSubjectPublicKeyInfo()), config.GetProperty("ColorFeed").GetProperty("AuthorityKey").GetString());
+        Assert.Equal("CN-HL", config.GetProperty("ColorFeed").GetProperty("Feed").GetString());
+
+        // The file it wrote is one the kiosk takes: no unknown key, every value valid.
+        var check = await CliRunner.RunAsync("colors", "status", "--config", output);
+        Assert.DoesNotContain("configuration is invalid", check.Error, StringComparison.Ordinal);
+    }
+
+    [ToolFact("mosquitto", "mosquitto_passwd")]
+    public async Task AWrongPasswordAnotherKiosksTopicsAndAnotherFeedEachFailWithWhatToDo()
+    {
+        await using var broker = await StartBrokerAsync(_dir, "door-1", "feed-authority");
+        await PublishHeartbeatAsync(broker, "CN-BJ", 3);
+        var root = Root();
+
+        var wrong = await CliRunner.RunAsync(Args(broker, "door-1", "not-the-password", Path.Combine(_dir.Path, "a.json"), root));
+        Assert.Equal(1, wrong.Code);
+        Assert.StartsWith("FAIL  broker ", Line(wrong.Out, "broker"), StringComparison.Ordinal);
+        Assert.Contains("-> check --username/--password-file", Line(wrong.Out, "broker"), StringComparison.Ordinal);
+
+        // The login of door-1 used for door-2: the ACL gives it no door-2 topics.
+        var args = Args(broker, "door-2", "pw-door-1", Path.Combine(_dir.Path, "b.json"), root);
+        args[Array.IndexOf(args, "--username") + 1] = "door-1";
+        var other = await CliRunner.RunAsync(args);
+        Assert.StartsWith("FAIL  broker ", Line(other.Out, "broker"), StringComparison.Ordinal);
+        Assert.Contains("ACL", Line(other.Out, "broker"), StringComparison.Ordinal);
+
+        var feed = await CliRunner.RunAsync(Args(broker, "door-1", "pw-door-1", Path.Combine(_dir.Path, "c.json"), root));
+        Assert.StartsWith("FAIL  feed ", Line(feed.Out, "feed"), StringComparison.Ordinal);
+        Assert.Contains("-> check --feed", Line(feed.Out, "feed"), StringComparison.Ordinal);
+        Assert.StartsWith("FAIL  thermometer ", Line(feed.Out, "thermometer"), StringComparison.Ordinal);
+        Assert.Contains("-> enable I2C", Line(feed.Out, "thermometer"), StringComparison.Ordinal);
+        Assert.Contains("-> connect the speaker", Line(feed.Out, "sound"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AKeyWhoseFingerprintDiffersOrAMissingValueIsOneLineError()
+    {
+        var root = Root();
+        var output = Path.Combine(_dir.Path, "x.json");
+        string[] common = ["enroll", "--yes", "--site", Site, "--kiosk-id", "door-1", "--broker", "127.0.0.1:1", "--feed", "CN-HL", "--authority-key-file", KeyFile(), "--out", output, "--root", root];
+
+        CliRunner.AssertOneLineError(await CliRunner.RunAsync([.. common, "--fingerprint", "00:11:22"]), "not the authority's");
+        CliRunner.AssertOneLineError(await CliRunner.RunAsync([.. common]), "was not confirmed: give --fingerprint");
+        CliRunner.AssertOneLineError(await CliRunner.RunAsync("enroll", "--yes", "--site", Site, "--out", output), "--kiosk-id is required");
+        CliRunner.AssertOneLineError(await CliRunner.RunAsync([.. common.Select(a => a == "127.0.0.1:1" ? "127.0.0.1:99999" : a), "--fingerprint", Fingerprint]), "--broker '127.0.0.1:99999' must be HOST or HOST:PORT with a port between 1 and 65535");
+        Assert.False(File.Exists(output));
+    }
+
+    [ToolFact("mosquitto", "mosquitto_passwd", "tmux")]
+    public async Task OnATerminalEnrollAsksForEachValueAndTheFingerprint()
+    {
+        await using var broker = await StartBrokerAsync(_dir, "door-1", "feed-authority");
+        await PublishHeartbeatAsync(broker, "CN-HL", 9);
+        var output = Path.Combine(_dir.Path, "asked.json");
+        var raw = Path.Combine(_dir.Path, "raw");
+        var socket = "kiosk-enroll-" + Guid.NewGuid().ToString("N")[..8];
+        var command = $"dotnet {SimulatedKioskProcess.KioskDll} enroll --out {output} --root {Root()} --timeout 5; echo ENROLL-EXITED $?; tmux -L {socket} wait-for never";
+        await Tmux(socket, "new-session", "-d", "-s", "enroll", "-x", "200", "-y", "50", command);
+        try
+        {
+            async Task AnswerAsync(string prompt, string answer)
+            {
+                await Poll.ForAsync(async () => (await Tmux(socket, "capture-pane", "-p", "-t", "enroll")).StandardOutput, s => s.Contains(prompt, StringComparison.Ordinal), prompt, TimeSpan.FromSeconds(60), pause: TimeSpan.FromMilliseconds(100), detail: s => $"the screen was:\n{s}");
+                await Tmux(socket, "send-keys", "-t", "enroll", "-l", answer);
+                await Tmux(socket, "send-keys", "-t", "enroll", "Enter");
+            }
+
+            await AnswerAsync("site (Kiosk:Site):", Site);
+            await AnswerAsync("kiosk id (Kiosk:KioskId):", "door-1");
+            await AnswerAsync("broker HOST[:PORT]:", $"127.0.0.1:{broker.Port}");
+            await AnswerAsync("broker user (empty: none):", "door-1");
+            await AnswerAsync("broker password (not shown):", "pw-door-1");
+            await AnswerAsync("color feed name (ColorFeed:Feed):", "CN-HL");
+            await AnswerAsync("authority key file (PEM or base64):", KeyFile());
+            await AnswerAsync($"authority key fingerprint {Fingerprint}: is this the one the authority published? [y/N]", "y");
+
+            var screen = await Poll.ForAsync(async () => (await Tmux(socket, "capture-pane", "-p", "-t", "enroll", "-S", "-50")).StandardOutput, s => s.Contains("ENROLL-EXITED", StringComparison.Ordinal), "enroll to finish", TimeSpan.FromSeconds(90), pause: TimeSpan.FromMilliseconds(200), detail: s => $"the screen was:\n{s}");
+            Assert.DoesNotContain("pw-door-1", screen, StringComparison.Ordinal); // the password is not echoed
+            Assert.Contains("ok    broker ", screen, StringComparison.Ordinal);
+            Assert.Contains("ok    feed ", screen, StringComparison.Ordinal);
+            Assert.Contains("ENROLL-EXITED 1", screen, StringComparison.Ordinal); // data and devices fail in the stand-in root
+            using var json = JsonDocument.Parse(File.ReadAllText(output));
+            Assert.Equal("pw-door-1", json.RootElement.GetProperty("Fleet").GetProperty("Password").GetString());
+        }
+        finally
+        {
+            await DeployTools.RunAsync("tmux", ["-L", socket, "kill-server"]);
+        }
+    }
+
+    private static async Task<ToolResult> Tmux(string socket, params string[] arguments)
+    {
+        var result = await DeployTools.RunAsync("tmux", ["-L", socket, .. arguments]);
+        Assert.True(result.ExitCode == 0, $"tmux {string.Join(' ', arguments)}: {result}");
+        return result;
+    }
+}
+
+/// <summary>Test helpers for paths.</summary>
+internal static class PathExtensions
+{
+    /// <summary>Creates the file's directory; returns the path.</summary>
+    public static string EnsureDirectory(this string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        return path;
+    }
+}

@@ -25,9 +25,9 @@ namespace Kiosk.Bench.Benchmarks;
 /// </summary>
 public sealed class ProvinceBench : IBenchmark
 {
-    private const string Feed = "CN-HL";
-    private const long FullCodes = 2_000_000;
-    private const long FullDocuments = 32_000_000;
+    internal const string Feed = "CN-HL";
+    internal const long FullCodes = 2_000_000;
+    internal const long FullDocuments = 32_000_000;
     private static readonly string[] Issuers = ["CN-BJ", "CN-GD", "CN-HL", "CN-SH"];
 
     public IReadOnlyList<string> FigureNames { get; } =
@@ -147,7 +147,7 @@ public sealed class ProvinceBench : IBenchmark
     /// the manifest verified with the pinned key, every part matched to its hash, decoded and checked in order on one
     /// thread while the store loads the previous parts on another (at most four parts in between: memory stays bounded),
     /// then the switch.</summary>
-    private static void ApplyManifest(ColorStore store, string parts, ECDsa publicKey)
+    internal static void ApplyManifest(ColorStore store, string parts, ECDsa publicKey)
     {
         var decoded = FeedCodec.Decode(File.ReadAllBytes(Path.Combine(parts, "manifest.cose")), publicKey);
         if (decoded.Message is not ManifestMessage manifest)
@@ -455,11 +455,11 @@ public sealed class ProvinceBench : IBenchmark
         }
     }
 
-    private readonly record struct Probe(ColorRecord? Code, DocumentRecord? Document, bool Present);
+    internal readonly record struct Probe(ColorRecord? Code, DocumentRecord? Document, bool Present);
 
     /// <summary>A province generated in the feed's key order: record i of n sits in slot i of n equal slots of the
     /// 64-bit high half, at a seeded pseudo-random offset (a pure function of i, so any record can be made again).</summary>
-    private sealed record Province(long Codes, long Documents, ulong Seed)
+    internal sealed record Province(long Codes, long Documents, ulong Seed)
     {
         public ColorRecord Code(long i)
         {

@@ -43,11 +43,12 @@ public sealed class DecisionDuringApplyBench : IBenchmark
     {
         var scale = options.Quick ? 8 : 1;
         var count = options.Quick ? 20 : 60;
-        using var world = DecisionBench.BenchWorld.Create(TimeProvider.System.GetUtcNow());
+        var now = TimeProvider.System.GetUtcNow();
+        using var world = DecisionBench.BenchWorld.Create(now);
         var province = new ProvinceBench.Province(ProvinceBench.FullCodes / scale, ProvinceBench.FullDocuments / scale, Seed: 22);
         var parts = Path.Combine(directory, "manifest");
         Directory.CreateDirectory(parts);
-        province.WriteManifest(parts, world.AuthorityKey);
+        province.WriteManifest(parts, world.AuthorityKey, now.AddMinutes(-1));
 
         var idle = new List<double>();
         var during = new List<double>();

@@ -474,8 +474,9 @@ public sealed class ProvinceBench : IBenchmark
             return new DocumentRecord(new DocRef(Slot(i, Documents, h), Mix(h)), (HealthColor)(h % 3), 1_790_000_000 + (long)(h % 10_000_000));
         }
 
-        /// <summary>Writes the province as <c>manifest.cose</c> (signed) and <c>part-{i}.cbor</c>.</summary>
-        public void WriteManifest(string directory, ECDsa authority)
+        /// <summary>Writes the province as <c>manifest.cose</c> (signed) and <c>part-{i}.cbor</c>, signed at
+        /// <paramref name="at"/> (default: a fixed time, 2027-01-15; a running kiosk needs a time not in its future).</summary>
+        public void WriteManifest(string directory, ECDsa authority, DateTimeOffset? at = null)
         {
             var writer = new ManifestWriter(Feed, 1)
             {
@@ -491,7 +492,7 @@ public sealed class ProvinceBench : IBenchmark
                 writer.AddDocRecord(Document(i));
             }
 
-            var manifest = writer.Finish(DateTimeOffset.FromUnixTimeSeconds(1_800_000_000));
+            var manifest = writer.Finish(at ?? DateTimeOffset.FromUnixTimeSeconds(1_800_000_000));
             File.WriteAllBytes(Path.Combine(directory, "manifest.cose"), FeedEncoder.Sign(manifest, authority));
         }
 

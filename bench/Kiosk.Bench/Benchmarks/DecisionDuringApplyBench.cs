@@ -53,6 +53,9 @@ public sealed class DecisionDuringApplyBench : IBenchmark
         var idle = new List<double>();
         var during = new List<double>();
         var applies = 0;
+        var applyTime = TimeSpan.Zero;
+        var gcPause = TimeSpan.Zero;
+        var gen2 = 0;
         await using (var kiosk = await RunningKiosk.StartAsync(world.Settings(Path.Combine(directory, "kiosk")), world.FeedMessages, cancellationToken))
         {
             var store = kiosk.Services.GetRequiredService<ColorStore>();
@@ -73,7 +76,10 @@ public sealed class DecisionDuringApplyBench : IBenchmark
                     continue;
                 }
 
-                var apply = Task.Run(() => ProvinceBench.ApplyManifest(store, parts, world.AuthorityKey), cancellationToken);
+                var pauseBefore = GC.GetTotalPauseDuration();
+                var gen2Before = GC.CollectionCount(2);
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                var apply = LoaderThread.Run(() => ProvinceBench.ApplyManifest(store, parts, world.AuthorityKey), "manifest-apply");
                 applies++;
                 while (!apply.IsCompleted)
                 {
@@ -85,6 +91,9 @@ public sealed class DecisionDuringApplyBench : IBenchmark
                 }
 
                 await apply;
+                applyTime += System.Diagnostics.Stopwatch.GetElapsedTime(started);
+                gcPause += GC.GetTotalPauseDuration() - pauseBefore;
+                gen2 += GC.CollectionCount(2) - gen2Before;
                 if (store.RecordCount != province.Codes || store.DocumentRecordCount != province.Documents)
                 {
                     throw new InvalidOperationException("the province was not applied whole to the kiosk's store");
@@ -92,7 +101,11 @@ public sealed class DecisionDuringApplyBench : IBenchmark
             }
         }
 
-        Console.Error.WriteLine($"decision during apply: {applies} applies, {during.Count} decisions during, {idle.Count} idle, load average {LoadAverage()}");
+        // What the figure alone does not say, for finding a cause: the spread, and the GC's share of the applies.
+        Console.Error.WriteLine(
+            $"decision during apply: {applies} applies ({applyTime.TotalSeconds:0.0} s, GC paused {gcPause.TotalMilliseconds:0} ms, {gen2} gen2), " +
+            $"{during.Count} decisions during (p50 {Stats.Median(during):0.0} ms, max {during.Max():0.0} ms), {idle.Count} idle (p50 {Stats.Median(idle):0.0} ms, max {idle.Max():0.0} ms), " +
+            $"load average {LoadAverage()}");
         return
         [
             new Figure(options.Quick ? Eighth : Full, Math.Round(Stats.Percentile(during, 95), 2), "ms", Math.Round(Stats.Percentile(idle, 95), 2)),

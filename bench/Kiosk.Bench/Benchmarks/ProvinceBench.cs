@@ -146,7 +146,8 @@ public sealed class ProvinceBench : IBenchmark
     /// <summary>What a kiosk does with a fetched manifest (rule 10's switch, from files as <c>kiosk colors import DIR</c>):
     /// the manifest verified with the pinned key, every part matched to its hash, decoded and checked in order on one
     /// thread while the store loads the previous parts on another (at most four parts in between: memory stays bounded),
-    /// then the switch.</summary>
+    /// then the switch. Both threads are the caller's and <see cref="LoaderThread"/>'s: a kiosk runs the whole apply on
+    /// <see cref="LoaderThread.Run"/> (see <see cref="DecisionDuringApplyBench"/>).</summary>
     internal static void ApplyManifest(ColorStore store, string parts, ECDsa publicKey)
     {
         var decoded = FeedCodec.Decode(File.ReadAllBytes(Path.Combine(parts, "manifest.cose")), publicKey);
@@ -156,7 +157,7 @@ public sealed class ProvinceBench : IBenchmark
         }
 
         using var queue = new System.Collections.Concurrent.BlockingCollection<PartMessage>(boundedCapacity: 4);
-        var reading = Task.Run(() =>
+        var reading = LoaderThread.Run(() =>
         {
             try
             {
@@ -188,7 +189,7 @@ public sealed class ProvinceBench : IBenchmark
             {
                 queue.CompleteAdding();
             }
-        });
+        }, "manifest-read");
 
         using var load = store.BeginSnapshotLoad(manifest.Seq);
         foreach (var part in queue.GetConsumingEnumerable())

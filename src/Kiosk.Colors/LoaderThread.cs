@@ -23,24 +23,71 @@ public static partial class LoaderThread
     public static Task Run(Action work, string name)
     {
         ArgumentNullException.ThrowIfNull(work);
+        // Linux threads inherit the nice value of the thread that creates them, and the thread pool creates its workers
+        // on the thread that queues work: the loader must not complete a task itself (its continuation would be queued,
+        // and a worker possibly created, from the lowered thread, leaving the pool with a slow worker for good). It sets
+        // an event; the pool's wait thread (registered here, by the caller) completes the task.
+        var finished = new ManualResetEvent(false);
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate = new Lock();
+        RegisteredWaitHandle? registration = null;
+        var fired = false;
+        Exception? error = null;
         var thread = new Thread(() =>
         {
             try
             {
                 Lower();
                 work();
-                done.SetResult();
             }
             catch (Exception ex)
             {
-                done.SetException(ex);
+                error = ex;
+            }
+            finally
+            {
+                finished.Set();
             }
         })
         {
             IsBackground = true,
             Name = name,
         };
+        var registered = ThreadPool.RegisterWaitForSingleObject(
+            finished,
+            (_, _) =>
+            {
+                lock (gate)
+                {
+                    fired = true;
+                    registration?.Unregister(null);
+                }
+
+                finished.Dispose();
+                if (error is not null)
+                {
+                    done.SetException(error);
+                }
+                else
+                {
+                    done.SetResult();
+                }
+            },
+            null,
+            Timeout.Infinite,
+            executeOnlyOnce: true);
+        lock (gate)
+        {
+            if (fired)
+            {
+                registered.Unregister(null);
+            }
+            else
+            {
+                registration = registered;
+            }
+        }
+
         thread.Start();
         return done.Task;
     }
@@ -54,15 +101,18 @@ public static partial class LoaderThread
             return true;
         }
 
-        var tid = GetTid();
+        // The process's nice (its main thread's: PRIO_PROCESS with the process id) plus Nice, whichever thread starts the
+        // loader (a loader started from a loader inherits the lowered value and stays at it).
         Marshal.SetLastPInvokeError(0);
-        var current = GetPriority(PrioProcess, tid);
-        if (current == -1 && Marshal.GetLastPInvokeError() != 0)
+        var process = GetPriority(PrioProcess, Environment.ProcessId);
+        if (process == -1 && Marshal.GetLastPInvokeError() != 0)
         {
             return false;
         }
 
-        return SetPriority(PrioProcess, tid, Math.Min(19, current + Nice)) == 0;
+        var tid = GetTid();
+        var target = Math.Min(19, process + Nice);
+        return GetPriority(PrioProcess, tid) >= target || SetPriority(PrioProcess, tid, target) == 0;
     }
 
     // PRIO_PROCESS with a thread id: Linux applies it to that thread alone.

@@ -29,6 +29,33 @@ public sealed class LoaderThreadTests
     }
 
     [Fact]
+    public async Task ThreadsTheWorkLeavesBehindKeepTheProcesssPriority()
+    {
+        // Linux threads inherit their creator's nice: the pool threads that run what follows the work must not be the loader's children.
+        var processNice = Nice("/proc/self/stat");
+        for (var i = 0; i < 8; i++)
+        {
+            await LoaderThread.Run(() => Thread.Sleep(1), "manifest-apply");
+            var after = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(() =>
+            {
+                Thread.Sleep(5);
+                return Nice("/proc/thread-self/stat");
+            })));
+            Assert.All(after, nice => Assert.Equal(processNice, nice));
+        }
+    }
+
+    [Fact]
+    public async Task ALoaderStartedFromALoaderRunsAtTheSameLowerPriority()
+    {
+        var processNice = Nice("/proc/self/stat");
+        var inner = 0;
+        await LoaderThread.Run(() => LoaderThread.Run(() => inner = Nice("/proc/thread-self/stat"), "manifest-read").GetAwaiter().GetResult(), "manifest-apply");
+
+        Assert.Equal(Math.Min(19, processNice + LoaderThread.Nice), inner);
+    }
+
+    [Fact]
     public async Task AnExceptionOfTheWorkFaultsTheTask()
     {
         var task = LoaderThread.Run(() => throw new InvalidDataException("part 3: hash differs"), "manifest-apply");

@@ -25,9 +25,9 @@ namespace Kiosk.Bench.Benchmarks;
 /// </summary>
 public sealed class ProvinceBench : IBenchmark
 {
-    private const string Feed = "CN-HL";
-    private const long FullCodes = 2_000_000;
-    private const long FullDocuments = 32_000_000;
+    internal const string Feed = "CN-HL";
+    internal const long FullCodes = 2_000_000;
+    internal const long FullDocuments = 32_000_000;
     private static readonly string[] Issuers = ["CN-BJ", "CN-GD", "CN-HL", "CN-SH"];
 
     public IReadOnlyList<string> FigureNames { get; } =
@@ -146,8 +146,9 @@ public sealed class ProvinceBench : IBenchmark
     /// <summary>What a kiosk does with a fetched manifest (rule 10's switch, from files as <c>kiosk colors import DIR</c>):
     /// the manifest verified with the pinned key, every part matched to its hash, decoded and checked in order on one
     /// thread while the store loads the previous parts on another (at most four parts in between: memory stays bounded),
-    /// then the switch.</summary>
-    private static void ApplyManifest(ColorStore store, string parts, ECDsa publicKey)
+    /// then the switch. Both threads are the caller's and <see cref="LoaderThread"/>'s: a kiosk runs the whole apply on
+    /// <see cref="LoaderThread.Run"/> (see <see cref="DecisionDuringApplyBench"/>).</summary>
+    internal static void ApplyManifest(ColorStore store, string parts, ECDsa publicKey)
     {
         var decoded = FeedCodec.Decode(File.ReadAllBytes(Path.Combine(parts, "manifest.cose")), publicKey);
         if (decoded.Message is not ManifestMessage manifest)
@@ -156,7 +157,7 @@ public sealed class ProvinceBench : IBenchmark
         }
 
         using var queue = new System.Collections.Concurrent.BlockingCollection<PartMessage>(boundedCapacity: 4);
-        var reading = Task.Run(() =>
+        var reading = LoaderThread.Run(() =>
         {
             try
             {
@@ -188,7 +189,7 @@ public sealed class ProvinceBench : IBenchmark
             {
                 queue.CompleteAdding();
             }
-        });
+        }, "manifest-read");
 
         using var load = store.BeginSnapshotLoad(manifest.Seq);
         foreach (var part in queue.GetConsumingEnumerable())
@@ -455,11 +456,11 @@ public sealed class ProvinceBench : IBenchmark
         }
     }
 
-    private readonly record struct Probe(ColorRecord? Code, DocumentRecord? Document, bool Present);
+    internal readonly record struct Probe(ColorRecord? Code, DocumentRecord? Document, bool Present);
 
     /// <summary>A province generated in the feed's key order: record i of n sits in slot i of n equal slots of the
     /// 64-bit high half, at a seeded pseudo-random offset (a pure function of i, so any record can be made again).</summary>
-    private sealed record Province(long Codes, long Documents, ulong Seed)
+    internal sealed record Province(long Codes, long Documents, ulong Seed)
     {
         public ColorRecord Code(long i)
         {
@@ -474,8 +475,9 @@ public sealed class ProvinceBench : IBenchmark
             return new DocumentRecord(new DocRef(Slot(i, Documents, h), Mix(h)), (HealthColor)(h % 3), 1_790_000_000 + (long)(h % 10_000_000));
         }
 
-        /// <summary>Writes the province as <c>manifest.cose</c> (signed) and <c>part-{i}.cbor</c>.</summary>
-        public void WriteManifest(string directory, ECDsa authority)
+        /// <summary>Writes the province as <c>manifest.cose</c> (signed) and <c>part-{i}.cbor</c>, signed at
+        /// <paramref name="at"/> (default: a fixed time, 2027-01-15; a running kiosk needs a time not in its future).</summary>
+        public void WriteManifest(string directory, ECDsa authority, DateTimeOffset? at = null)
         {
             var writer = new ManifestWriter(Feed, 1)
             {
@@ -491,7 +493,7 @@ public sealed class ProvinceBench : IBenchmark
                 writer.AddDocRecord(Document(i));
             }
 
-            var manifest = writer.Finish(DateTimeOffset.FromUnixTimeSeconds(1_800_000_000));
+            var manifest = writer.Finish(at ?? DateTimeOffset.FromUnixTimeSeconds(1_800_000_000));
             File.WriteAllBytes(Path.Combine(directory, "manifest.cose"), FeedEncoder.Sign(manifest, authority));
         }
 

@@ -199,8 +199,11 @@ public sealed partial class MqttFeedClient : BackgroundService
         {
             if (message.PartIndex is { } index)
             {
-                // Rule 10: a part of the kept manifest (not COSE: checked against the manifest's hash).
-                var outcome = _processor.ProcessPart(message.PartSeq, index, message.Payload);
+                // Rule 10: a part of the kept manifest (not COSE: checked against the manifest's hash). Verified and
+                // written, and at the last one the whole province loaded, on a thread of lower priority: decisions
+                // keep their pace on a 2-core Pi meanwhile (LoaderThread).
+                FeedOutcome outcome = default!;
+                await LoaderThread.Run(() => outcome = _processor.ProcessPart(message.PartSeq, index, message.Payload), "feed-part");
                 if (outcome.Kind == FeedOutcomeKind.Rejected && index is >= 0 and <= int.MaxValue)
                 {
                     _parts.BackOff(message.PartSeq, (int)index, _time.GetUtcNow(), _options.PartRetryMin, _options.ReconnectMax);

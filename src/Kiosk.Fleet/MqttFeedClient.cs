@@ -266,8 +266,9 @@ public sealed partial class MqttFeedClient : BackgroundService
                 if (_processor.ResyncRequests != resyncSeen)
                 {
                     resyncSeen = _processor.ResyncRequests;
-                    // A subscription made again sends the retained message again (MQTT 5 retain handling 0, and 3.1.1).
-                    await SubscribePartsAsync(client, [_options.Topics[0]], cancellationToken);
+                    // A subscription made again sends the retained message again (MQTT 5 retain handling 0, and 3.1.1);
+                    // at QoS 1 like the first, so that batches keep waiting in the session.
+                    await SubscribeAsync(client, [_options.Topics[0]], MqttQualityOfServiceLevel.AtLeastOnce, cancellationToken);
                 }
 
                 var now = _time.GetUtcNow();
@@ -276,7 +277,7 @@ public sealed partial class MqttFeedClient : BackgroundService
                 await UnsubscribeAsync(client, drop, cancellationToken);
                 if (add.Count > 0)
                 {
-                    await SubscribePartsAsync(client, add.Select(index => _options.PartTopic(wanted!.Seq, index)), cancellationToken);
+                    await SubscribeAsync(client, add.Select(index => _options.PartTopic(wanted!.Seq, index)), PartQos, cancellationToken);
                 }
 
                 if (wanted is not null && _parts.Absent(now, _options.PartTimeout) is { } absent)
@@ -307,11 +308,22 @@ public sealed partial class MqttFeedClient : BackgroundService
         }
     }
 
+    /// <summary>
+    /// The QoS of a part subscription: 0. A part is a retained message pulled by subscribing; what makes its fetch
+    /// reliable is the fetch loop (parts verified are on disk, a part not yet verified is subscribed again on every
+    /// connection, re-asked after a bad hash, abandoned when absent), not the session. At QoS 1 a persistent session
+    /// on NATS creates (and on unsubscribe deletes) a durable JetStream consumer, replicated on three nodes, for every
+    /// part: tens of milliseconds each on a whole cluster, and up to the node's 4 s time-out per attempt while it has
+    /// lost a peer, which stalled a province's fetch after a failover. At QoS 0 a part subscription is a plain
+    /// subscription on every broker, and nothing of it lingers in the session.
+    /// </summary>
+    internal const MqttQualityOfServiceLevel PartQos = MqttQualityOfServiceLevel.AtMostOnce;
+
     /// <summary>Subscribes through the links' one retrying subscriber (a NATS node may refuse a subscription while it
     /// sets up a replicated consumer); a topic still refused is logged, and its part then times out as absent.</summary>
-    private async Task SubscribePartsAsync(IMqttClient client, IEnumerable<string> topics, CancellationToken cancellationToken)
+    private async Task SubscribeAsync(IMqttClient client, IEnumerable<string> topics, MqttQualityOfServiceLevel qos, CancellationToken cancellationToken)
     {
-        foreach (var (topic, code) in await BrokerSubscriptions.SubscribeAsync(client, topics, MqttQualityOfServiceLevel.AtLeastOnce, _time, cancellationToken))
+        foreach (var (topic, code) in await BrokerSubscriptions.SubscribeAsync(client, topics, qos, _time, cancellationToken))
         {
             LogSubscribeRefused(_logger, topic, code.ToString());
         }

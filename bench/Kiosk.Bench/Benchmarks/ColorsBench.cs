@@ -307,14 +307,15 @@ public sealed class ColorsBench : IBenchmark
         return samples;
     }
 
-    private static void Exec(SqliteConnection db, string sql)
+    internal static void Exec(SqliteConnection db, string sql)
     {
         using var cmd = db.CreateCommand();
         cmd.CommandText = sql;
         cmd.ExecuteNonQuery();
     }
 
-    private static void Collect()
+    /// <summary>A full, compacting collection (large objects too), so a memory figure counts what is still referenced.</summary>
+    internal static void Collect()
     {
         GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
         GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
@@ -322,17 +323,24 @@ public sealed class ColorsBench : IBenchmark
     }
 
     /// <summary>Resident set size of this process (VmRSS), in MB.</summary>
-    private static double RssMb()
+    private static double RssMb() => StatusMb("VmRSS") ?? Environment.WorkingSet / (1024.0 * 1024.0);
+
+    /// <summary>A size line of /proc/self/status (e.g. <c>VmRSS</c>, <c>RssAnon</c>), in MB; null when absent.</summary>
+    internal static double? StatusMb(string key)
     {
+        if (!File.Exists("/proc/self/status"))
+        {
+            return null;
+        }
+
         foreach (var line in File.ReadLines("/proc/self/status"))
         {
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            if (line.StartsWith(key + ":", StringComparison.Ordinal))
             {
-                var kb = long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
-                return kb / 1024.0;
+                return long.Parse(line[(key.Length + 1)..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) / 1024.0;
             }
         }
 
-        return Environment.WorkingSet / (1024.0 * 1024.0);
+        return null;
     }
 }

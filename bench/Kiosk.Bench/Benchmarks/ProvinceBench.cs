@@ -385,34 +385,13 @@ public sealed class ProvinceBench : IBenchmark
         }
     }
 
-    private static void Exec(SqliteConnection db, string sql)
-    {
-        using var cmd = db.CreateCommand();
-        cmd.CommandText = sql;
-        cmd.ExecuteNonQuery();
-    }
+    private static void Exec(SqliteConnection db, string sql) => ColorsBench.Exec(db, sql);
 
-    private static void Collect()
-    {
-        GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
-        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        GC.WaitForPendingFinalizers();
-    }
+    private static void Collect() => ColorsBench.Collect();
 
     /// <summary>Anonymous resident memory of this process (RssAnon: heap, stacks, SQLite's caches; not the mapped files
     /// or the page cache), in MB.</summary>
-    internal static double RssAnonMb()
-    {
-        foreach (var line in File.ReadLines("/proc/self/status"))
-        {
-            if (line.StartsWith("RssAnon:", StringComparison.Ordinal))
-            {
-                return long.Parse(line["RssAnon:".Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) / 1024.0;
-            }
-        }
-
-        throw new InvalidOperationException("no RssAnon in /proc/self/status");
-    }
+    internal static double RssAnonMb() => ColorsBench.StatusMb("RssAnon") ?? throw new InvalidOperationException("no RssAnon in /proc/self/status");
 
     /// <summary>Samples RssAnon every 20 ms on its own thread; <see cref="Stop"/> returns the peak.</summary>
     private sealed class RssSampler : IDisposable

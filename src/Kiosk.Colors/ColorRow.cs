@@ -23,7 +23,9 @@ internal readonly record struct ColorRow(ushort Issuer, ulong High, ulong Low, H
 
     /// <summary>The merge rule for two statements about one code: the larger ct wins; on equal ct the more severe color.</summary>
     public static ColorRow Newer(in ColorRow current, in ColorRow incoming) =>
-        incoming.ColorTime > current.ColorTime || (incoming.ColorTime == current.ColorTime && incoming.Color > current.Color)
-            ? incoming
-            : current;
+        Wins(current.Color, current.ColorTime, incoming.Color, incoming.ColorTime) ? incoming : current;
+
+    /// <summary>The merge rule itself: the incoming statement wins with a larger ct, or an equal ct and a more severe color.</summary>
+    public static bool Wins(HealthColor held, long heldTime, HealthColor incoming, long incomingTime) =>
+        incomingTime > heldTime || (incomingTime == heldTime && incoming > held);
 }

@@ -292,7 +292,11 @@ public sealed partial class FleetConnection : IAsyncDisposable
 
     /// <summary>
     /// Clean shutdown: publishes <paramref name="finalStatus"/> (retained, QoS 1, acknowledged) when connected, then a
-    /// normal DISCONNECT so the broker does not send the Will. Call after <see cref="RunAsync"/> was cancelled.
+    /// normal DISCONNECT so the broker does not send the Will. When the final status was not acknowledged (a broker
+    /// too slow for the stop, the host's stop token already spent), a normal DISCONNECT would leave the last
+    /// <c>online</c> standing for good: the connection is then dropped so that the broker publishes the Will
+    /// (<c>lost</c>) instead, with MQTT 5's "disconnect with Will message" or, on 3.1.1, by closing the socket
+    /// without DISCONNECT. Call after <see cref="RunAsync"/> was cancelled.
     /// </summary>
     public async Task DisconnectAsync(byte[]? finalStatus, CancellationToken cancellationToken)
     {
@@ -301,13 +305,19 @@ public sealed partial class FleetConnection : IAsyncDisposable
             return;
         }
 
+        // The final status gets its own timeout: a host whose stop token is already spent still says goodbye.
         using var timeout = new CancellationTokenSource(_options.Timeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+        var said = finalStatus is null || _topics is null;
         try
         {
-            if (finalStatus is not null && _topics is not null)
+            if (!said)
             {
-                await _client.PublishAsync(CreateMessage(_topics.Status, finalStatus, MqttQualityOfServiceLevel.AtLeastOnce, retain: true, _client.Options.ProtocolVersion == MqttProtocolVersion.V500), linked.Token);
+                var result = await _client.PublishAsync(CreateMessage(_topics!.Status, finalStatus!, MqttQualityOfServiceLevel.AtLeastOnce, retain: true, _client.Options.ProtocolVersion == MqttProtocolVersion.V500), timeout.Token);
+                said = result.IsSuccess;
+                if (!said)
+                {
+                    LogFinalStatusFailed(_logger, "refused", result.ReasonCode.ToString());
+                }
             }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -315,8 +325,40 @@ public sealed partial class FleetConnection : IAsyncDisposable
             LogFinalStatusFailed(_logger, ex.GetType().Name, ex.Message);
         }
 
-        await TryDisconnectAsync(linked.Token);
-        LogDisconnected(_logger);
+        if (said)
+        {
+            await TryDisconnectAsync(timeout.Token);
+            LogDisconnected(_logger);
+        }
+        else
+        {
+            await DropForWillAsync(timeout.Token);
+        }
+    }
+
+    /// <summary>Ends the connection so that the broker publishes the Will: MQTT 5 says so in its DISCONNECT; 3.1.1 has no such DISCONNECT, so the socket closes without one.</summary>
+    internal async Task DropForWillAsync(CancellationToken cancellationToken)
+    {
+        Volatile.Write(ref _disconnectingByUs, true);
+        try
+        {
+            if (_client.Options.ProtocolVersion == MqttProtocolVersion.V500)
+            {
+                await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.DisconnectWithWillMessage).Build(), cancellationToken);
+            }
+            else
+            {
+                // MQTTnet's Dispose closes the channel without sending DISCONNECT.
+                _client.Dispose();
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogDisconnectFailed(_logger, ex.GetType().Name);
+            _client.Dispose();
+        }
+
+        LogDroppedForWill(_logger);
     }
 
     /// <inheritdoc />
@@ -447,6 +489,9 @@ public sealed partial class FleetConnection : IAsyncDisposable
 
     [LoggerMessage(EventId = 717, Level = LogLevel.Warning, Message = "Fleet: the final status was not acknowledged ({Error}: {Message})")]
     private static partial void LogFinalStatusFailed(ILogger logger, string error, string message);
+
+    [LoggerMessage(EventId = 712, Level = LogLevel.Warning, Message = "Fleet: disconnected without the final status; the broker publishes the Will (lost)")]
+    private static partial void LogDroppedForWill(ILogger logger);
 
     [LoggerMessage(EventId = 718, Level = LogLevel.Information, Message = "Fleet: disconnected cleanly")]
     private static partial void LogDisconnected(ILogger logger);

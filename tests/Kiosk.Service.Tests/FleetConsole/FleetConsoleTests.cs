@@ -260,7 +260,15 @@ public sealed class FleetConsoleTests
         real.Terminate();
         var exit = await real.ExitCodeAsync(TimeSpan.FromSeconds(60));
         Assert.True(exit == 0, $"exit {exit}: {string.Join("\n", real.Output.TakeLast(30))}");
-        await manager.WaitForAsync(m => State(m) == "offline", "offline");
+        try
+        {
+            await manager.WaitForAsync(m => State(m) == "offline", "offline");
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}; states seen {string.Join(", ", manager.Messages.Select(State))}; the kiosk printed:\n{string.Join("\n", real.Output.TakeLast(40))}", ex);
+        }
+
         Assert.DoesNotContain(manager.Messages, m => State(m) == "lost");
         var status = await CliRunner.RunAsync("fleet", "status", "--mqtt", $"127.0.0.1:{broker.Port}");
         Assert.Matches(@"site-a\s+kiosk-t\s+offline", status.Out);

@@ -52,6 +52,7 @@ install -m 0644 "$here/kiosk-fleet.service" "$stage/lib/systemd/system/kiosk-fle
 install -m 0644 "$here/kiosk-fleet.json" "$stage/etc/kiosk-fleet/kiosk-fleet.json"
 install -m 0644 "$here/kiosk-fleet.env" "$stage/etc/kiosk-fleet/kiosk-fleet.env"
 install -m 0644 "$here/README.md" "$stage/usr/share/doc/kiosk-fleet/README.md"
+deb_changelog "$stage" kiosk-fleet "$version"
 
 # Dependencies: the packages of the ELF files' NEEDED libraries, ICU unless globalization-invariant, the shared
 # framework when framework-dependent (deb-common.sh), libssl3 (loaded at run time by .NET's crypto: TLS to the broker

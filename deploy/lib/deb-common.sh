@@ -11,6 +11,7 @@
 #   deb_runtime_depends APPDIR APP  ICU unless APP.runtimeconfig.json is globalization-invariant; the shared
 #                                 framework's package when the publish is framework-dependent
 #   deb_depends_line              the Depends: value (sorted; libc6 with its minimum version)
+#   deb_changelog STAGE NAME VERSION  usr/share/doc/NAME/changelog.gz: one entry for this build
 #   deb_build STAGE OUT NAME VERSION  dpkg-deb --build into OUT/NAME_VERSION_ARCH.deb; prints its path
 #
 # The caller sets `set -euo pipefail` and defines die().
@@ -51,8 +52,10 @@ deb_stage_app() {
         fi
     done
     chmod -R u=rwX,go=rX "$app"
-    # Shared libraries are not programs (Debian policy 8.1).
-    find "$app" -name '*.so' -exec chmod 0644 {} +
+    # Only programs are executable: the launcher and the runtime's own ELF programs (createdump) keep their x bit;
+    # shared libraries (Debian policy 8.1), assemblies and data files lose one a build output may have given them.
+    find "$app" -type f \( -name '*.so' -o -name '*.dll' -o -name '*.json' -o -name '*.xml' -o -name '*.txt' \
+        -o -name '*.a' -o -name '*.dbg' -o -name '*.pdb' \) -exec chmod 0644 {} +
     # Debug symbols do not belong in the package.
     find "$app" -name '*.pdb' -delete
     # The LTTng tracepoint provider needs liblttng-ust.so.0, which Bookworm does not have (it has .so.1); the
@@ -127,6 +130,21 @@ deb_depends_line() {
         line="${line:+$line, }$entry"
     done
     echo "$line"
+}
+
+# A native package's changelog (Debian policy 12.7): one entry for this build, gzip -9n (reproducible).
+deb_changelog() {
+    local stage="$1" name="$2" version="$3" doc
+    doc="$stage/usr/share/doc/$name"
+    install -d -m 0755 "$doc"
+    {
+        echo "$name ($version) stable; urgency=medium"
+        echo
+        echo "  * Built from $(git -C "$(dirname "${BASH_SOURCE[0]}")" rev-parse --short HEAD 2>/dev/null || echo "an unknown commit")."
+        echo
+        echo " -- ${KIOSK_DEB_MAINTAINER:-Health-code kiosk team <kiosk@localhost>}  $(LC_ALL=C date -u -R ${SOURCE_DATE_EPOCH:+-d "@$SOURCE_DATE_EPOCH"})"
+    } | gzip -9n >"$doc/changelog.gz"
+    chmod 0644 "$doc/changelog.gz"
 }
 
 deb_installed_kb() {

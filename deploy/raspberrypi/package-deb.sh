@@ -51,6 +51,7 @@ install -m 0644 "$here/kiosk.service" "$stage/lib/systemd/system/kiosk.service"
 if [[ -f "$here/README.md" ]]; then
     install -m 0644 "$here/README.md" "$stage/usr/share/doc/kiosk/README.md"
 fi
+deb_changelog "$stage" kiosk "$version"
 
 # The default config. The kiosk reads /opt/kiosk/appsettings.json (the app's defaults, refreshed by every
 # package update) and then this file, so this file holds only what a technician sets: the Kiosk section of

@@ -31,7 +31,6 @@ public sealed partial class StatusReporter
     private readonly ColorFeedProcessor? _feed;
     private (ulong Seq, bool Active, int Tenth)? _fetchShown;
     private string? _lastContent;
-    private long _published;
 
     /// <summary>Creates the reporter. When <paramref name="alerts"/> is the <see cref="AlertCenter"/>, its <c>Changed</c> event republishes the status.</summary>
     /// <param name="feed">The color feed, when there is one: <c>colorData.fetch</c> shows a manifest fetch in progress
@@ -79,9 +78,6 @@ public sealed partial class StatusReporter
     /// already covers it.
     /// </summary>
     public void Refresh() => _changed.Writer.TryWrite(true);
-
-    /// <summary>Statuses published since start (changes and refreshes).</summary>
-    public long Published => Interlocked.Read(ref _published);
 
     /// <summary>The status payload of mqtt.md for <paramref name="state"/>.</summary>
     public byte[] Build(string state) => Build(state, _time.GetUtcNow());
@@ -147,11 +143,14 @@ public sealed partial class StatusReporter
         var now = _time.GetUtcNow();
         var payload = Build(state, now);
 
-        // What the status says apart from its time: a refresh that changes nothing is no news for the journal.
-        var content = Convert.ToBase64String(Build(state, DateTimeOffset.UnixEpoch));
+        // What the status says apart from its time ("at" is its second field): a refresh that changes nothing is no
+        // news for the journal.
+        var text = System.Text.Encoding.UTF8.GetString(payload);
+        var at = $"\"at\":\"{FleetJson.Timestamp(now)}\"";
+        var index = text.IndexOf(at, StringComparison.Ordinal);
+        var content = index < 0 ? text : text.Remove(index, at.Length);
         var message = _connection.CreateMessage(_connection.Topics.Status, payload, MqttQualityOfServiceLevel.AtLeastOnce, retain: true, session.IsMqtt5);
         await _connection.PublishAsync(message, cancellationToken);
-        Interlocked.Increment(ref _published);
         if (Interlocked.Exchange(ref _lastContent, content) == content)
         {
             LogRefreshed(_logger, state);

@@ -12,8 +12,9 @@ namespace Kiosk.Fleet;
 
 /// <summary>
 /// The <c>telemetry</c> topic (QoS 0, not retained) every <see cref="FleetOptions.TelemetryInterval"/>: uptime,
-/// decision counters by outcome and reason (since start, and over the last hour), outbox depth, CPU temperature, memory, ambient temperature and
-/// scan/decision latency percentiles. Skipped while disconnected (telemetry is a sample, not a record).
+/// decision counters by outcome and reason (since start, and over the last hour with the seqs they cover), outbox
+/// depth, CPU temperature, memory, ambient temperature and scan/decision latency percentiles. Skipped while
+/// disconnected (telemetry is a sample, not a record).
 /// </summary>
 public sealed partial class TelemetryReporter
 {
@@ -103,7 +104,6 @@ public sealed partial class TelemetryReporter
             WriteMap(w, "byReason", lastHour.ReferByReason);
             Seq(w, "firstSeq", lastHour.FirstSeq);
             Seq(w, "lastSeq", lastHour.LastSeq);
-
             w.WriteEndObject();
             if (today is { } t)
             {

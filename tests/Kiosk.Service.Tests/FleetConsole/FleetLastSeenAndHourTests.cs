@@ -65,6 +65,33 @@ public sealed class FleetLastSeenAndHourTests
     }
 
     [Fact]
+    public async Task AStoppedKiosksOfflineStaysRetainedNoRefreshBringsItBack()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        using var data = new TempDirectory();
+        await using var manager = await TestSubscriber.StartAsync(broker.Port, "kiosk/v1/site-a/k1/status");
+        var kiosk = FleetTestKiosk.Create(broker.Port, data.Path, o => o.TelemetryInterval = Interval, kioskId: "k1");
+        await kiosk.StartAsync();
+        await manager.WaitUntilAsync(() => manager.On("kiosk/v1/site-a/k1/status").Count() >= 3, "the status and two refreshes");
+
+        // A clean stop: offline, after which the telemetry loop and its refreshes are gone with the kiosk.
+        await kiosk.DisposeAsync();
+        await manager.WaitForAsync(m => m.Json.GetProperty("state").GetString() == KioskState.Offline, "offline");
+        var telemetryTicks = await TestSubscriber.StartAsync(broker.Port, "kiosk/v1/site-a/+/telemetry");
+        await using (telemetryTicks)
+        {
+            // Four intervals later a new reader still finds offline retained, and nothing followed it.
+            await Task.Delay(Interval * 4);
+            Assert.Empty(telemetryTicks.Messages);
+        }
+
+        Assert.Equal(KioskState.Offline, manager.On("kiosk/v1/site-a/k1/status").Last().Json.GetProperty("state").GetString());
+        await using var late = await TestSubscriber.StartAsync(broker.Port, "kiosk/v1/site-a/k1/status");
+        var retained = await late.WaitForAsync(_ => true, "the retained status");
+        Assert.Equal(KioskState.Offline, retained.Json.GetProperty("state").GetString());
+    }
+
+    [Fact]
     public async Task AWatchAndTheWebConsoleStartedLateShowTheKiosksHourFromTelemetryAndCountALiveDecisionOnce()
     {
         await using var broker = await MosquittoBroker.StartAsync();

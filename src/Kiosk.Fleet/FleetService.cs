@@ -51,6 +51,9 @@ public sealed partial class FleetService : BackgroundService
         _connection.SessionStarting = OnSessionStartingAsync;
         _connection.MessageReceived = OnMessage;
         _connection.SessionTakenOver = _status.SessionTakenOver;
+        // The retained status goes out again with every telemetry tick (same content, "at" = now): the newest status
+        // of a live kiosk is at most one telemetry interval old, whatever console reads it (mqtt.md).
+        _telemetry.Ticked += _status.Refresh;
     }
 
     /// <summary>Completes when the first connection is up (subscribed, status published).</summary>

@@ -32,7 +32,7 @@ public static class FleetServiceCollectionExtensions
         services.AddSection<FleetOptions>(configuration, FleetOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<Connectivity>();
-        services.TryAddSingleton<DecisionCounters>();
+        services.TryAddSingleton(sp => new DecisionCounters(sp.GetService<TimeProvider>()));
         services.TryAddSingleton(sp => new FleetIdentity(LinkClock(sp)));
         services.TryAddSingleton(sp => new FleetTopics(
             sp.GetRequiredService<IOptions<FleetOptions>>().Value.TopicPrefix,

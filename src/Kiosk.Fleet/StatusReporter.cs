@@ -10,7 +10,9 @@ namespace Kiosk.Fleet;
 
 /// <summary>
 /// The retained <c>status</c> topic: <c>online</c> on connect, <c>degraded</c> while alerts are active (with them in
-/// <c>problems</c>), <c>offline</c> on a clean shutdown; the broker publishes the Will <c>lost</c> otherwise.
+/// <c>problems</c>), <c>offline</c> on a clean shutdown; the broker publishes the Will <c>lost</c> otherwise. Published
+/// at once on each change, and again unchanged with each telemetry tick (<see cref="Refresh"/>), so <c>at</c> is when
+/// the kiosk last published it.
 /// </summary>
 public sealed partial class StatusReporter
 {
@@ -28,6 +30,7 @@ public sealed partial class StatusReporter
     private readonly Channel<bool> _changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly ColorFeedProcessor? _feed;
     private (ulong Seq, bool Active, int Tenth)? _fetchShown;
+    private string? _lastContent;
 
     /// <summary>Creates the reporter. When <paramref name="alerts"/> is the <see cref="AlertCenter"/>, its <c>Changed</c> event republishes the status.</summary>
     /// <param name="feed">The color feed, when there is one: <c>colorData.fetch</c> shows a manifest fetch in progress
@@ -69,8 +72,17 @@ public sealed partial class StatusReporter
     /// <summary>Asks for the status to be published again (something it shows changed).</summary>
     public void Signal() => _changed.Writer.TryWrite(true);
 
+    /// <summary>
+    /// Asks for the status to be published again unchanged, with <c>at</c> = now: the fleet service calls it with each
+    /// telemetry tick, so the retained status says when the kiosk was last heard of (mqtt.md). A pending change
+    /// already covers it.
+    /// </summary>
+    public void Refresh() => _changed.Writer.TryWrite(true);
+
     /// <summary>The status payload of mqtt.md for <paramref name="state"/>.</summary>
-    public byte[] Build(string state)
+    public byte[] Build(string state) => Build(state, _time.GetUtcNow());
+
+    private byte[] Build(string state, DateTimeOffset at)
     {
         var problems = _alerts.Active;
         var colors = _colors.State;
@@ -78,7 +90,7 @@ public sealed partial class StatusReporter
         {
             w.WriteStartObject();
             w.WriteString("state", state);
-            w.WriteString("at", FleetJson.Timestamp(_time.GetUtcNow()));
+            w.WriteString("at", FleetJson.Timestamp(at));
             w.WriteString("version", _identity.Version);
             w.WriteString("bootId", _identity.BootId);
             w.WriteStartArray("problems");
@@ -128,9 +140,25 @@ public sealed partial class StatusReporter
     public async Task PublishAsync(FleetSession session, CancellationToken cancellationToken)
     {
         var state = CurrentState;
-        var message = _connection.CreateMessage(_connection.Topics.Status, Build(state), MqttQualityOfServiceLevel.AtLeastOnce, retain: true, session.IsMqtt5);
+        var now = _time.GetUtcNow();
+        var payload = Build(state, now);
+
+        // What the status says apart from its time ("at" is its second field): a refresh that changes nothing is no
+        // news for the journal.
+        var text = System.Text.Encoding.UTF8.GetString(payload);
+        var at = $"\"at\":\"{FleetJson.Timestamp(now)}\"";
+        var index = text.IndexOf(at, StringComparison.Ordinal);
+        var content = index < 0 ? text : text.Remove(index, at.Length);
+        var message = _connection.CreateMessage(_connection.Topics.Status, payload, MqttQualityOfServiceLevel.AtLeastOnce, retain: true, session.IsMqtt5);
         await _connection.PublishAsync(message, cancellationToken);
-        LogPublished(_logger, state);
+        if (Interlocked.Exchange(ref _lastContent, content) == content)
+        {
+            LogRefreshed(_logger, state);
+        }
+        else
+        {
+            LogPublished(_logger, state);
+        }
     }
 
     /// <summary>Republishes on every change while connected, until cancelled.</summary>
@@ -189,6 +217,9 @@ public sealed partial class StatusReporter
 
     [LoggerMessage(EventId = 730, Level = LogLevel.Information, Message = "Fleet: status {State} published")]
     private static partial void LogPublished(ILogger logger, string state);
+
+    [LoggerMessage(EventId = 733, Level = LogLevel.Debug, Message = "Fleet: status {State} published again unchanged")]
+    private static partial void LogRefreshed(ILogger logger, string state);
 
     [LoggerMessage(EventId = 731, Level = LogLevel.Warning, Message = "Fleet: status not published ({Error}); it goes out on the next connect")]
     private static partial void LogFailed(ILogger logger, string error);

@@ -12,8 +12,9 @@ namespace Kiosk.Fleet;
 
 /// <summary>
 /// The <c>telemetry</c> topic (QoS 0, not retained) every <see cref="FleetOptions.TelemetryInterval"/>: uptime,
-/// decision counters by outcome and reason, outbox depth, CPU temperature, memory, ambient temperature and
-/// scan/decision latency percentiles. Skipped while disconnected (telemetry is a sample, not a record).
+/// decision counters by outcome and reason (since start, and over the last hour with the seqs they cover), outbox
+/// depth, CPU temperature, memory, ambient temperature and scan/decision latency percentiles. Skipped while
+/// disconnected (telemetry is a sample, not a record).
 /// </summary>
 public sealed partial class TelemetryReporter
 {
@@ -64,6 +65,12 @@ public sealed partial class TelemetryReporter
 
     private long _published;
 
+    /// <summary>
+    /// Raised after each interval's telemetry (published or skipped while disconnected): the fleet service republishes
+    /// the retained status with it, so a live kiosk's status is at most one interval old (mqtt.md).
+    /// </summary>
+    public event Action? Ticked;
+
     /// <summary>Telemetry messages published since start.</summary>
     public long Published => Interlocked.Read(ref _published);
 
@@ -71,6 +78,7 @@ public sealed partial class TelemetryReporter
     public byte[] Build()
     {
         var (byOutcome, byReason, latencies) = _counters.Snapshot();
+        var lastHour = _counters.LastHour();
         var scan = _scan?.RecentScanLatenciesMs();
         var today = _today?.Current();
         var now = _time.GetUtcNow();
@@ -89,6 +97,13 @@ public sealed partial class TelemetryReporter
             w.WriteStartObject("counters");
             WriteMap(w, "outcome", byOutcome);
             WriteMap(w, "reason", byReason);
+            w.WriteEndObject();
+            w.WriteStartObject("lastHour");
+            w.WriteNumber("pass", lastHour.Pass);
+            w.WriteNumber("refer", lastHour.Refer);
+            WriteMap(w, "byReason", lastHour.ReferByReason);
+            Seq(w, "firstSeq", lastHour.FirstSeq);
+            Seq(w, "lastSeq", lastHour.LastSeq);
             w.WriteEndObject();
             if (today is { } t)
             {
@@ -126,6 +141,7 @@ public sealed partial class TelemetryReporter
             while (await timer.WaitForNextTickAsync(cancellationToken))
             {
                 await PublishOnceAsync(cancellationToken);
+                Ticked?.Invoke();
             }
         }
         catch (OperationCanceledException)
@@ -187,6 +203,18 @@ public sealed partial class TelemetryReporter
         }
 
         w.WriteEndObject();
+    }
+
+    private static void Seq(System.Text.Json.Utf8JsonWriter w, string name, long? seq)
+    {
+        if (seq is { } value)
+        {
+            w.WriteNumber(name, value);
+        }
+        else
+        {
+            w.WriteNull(name);
+        }
     }
 
     private static void WritePercentiles(System.Text.Json.Utf8JsonWriter w, string name, IReadOnlyList<double>? samples)

@@ -5,9 +5,17 @@ using Kiosk.Mqtt;
 namespace Kiosk.FleetConsole;
 
 /// <summary>
-/// What <c>kiosk fleet watch</c> shows, fed by every status, telemetry, decision and alert message: the status rows,
-/// per kiosk the PASS and REFER counts by reason over the last hour (minute buckets, by the events' own time,
-/// duplicates dropped by <c>eventId</c>), and the latest alerts. Thread-safe; rendering is a pure function of it.
+/// What <c>kiosk fleet watch</c> (and the web console) shows, fed by every status, telemetry, decision and alert
+/// message: the status rows, LAST SEEN the newer of each kiosk's status and telemetry time
+/// (<see cref="KioskTelemetry.LastSeen"/>), per kiosk the PASS and REFER counts by reason over the last hour, and the
+/// latest alerts. Thread-safe; rendering is a pure function of it.
+/// <para>
+/// The hour's counts start from the kiosk's own: its latest telemetry's <c>lastHour</c> (mqtt.md), while that telemetry
+/// is less than an hour old. Decision events seen live are counted on top (by their own time, over the last hour,
+/// duplicates dropped by <c>eventId</c>) unless that telemetry already counts them: an event whose <c>seq</c> lies in
+/// the telemetry's [<c>firstSeq</c>, <c>lastSeq</c>]. So a new watch shows the kiosks' hour at their next telemetry,
+/// and an event is never counted twice; each telemetry replaces the seed (and the events it now covers).
+/// </para>
 /// </summary>
 internal sealed class FleetWatchModel
 {
@@ -18,12 +26,16 @@ internal sealed class FleetWatchModel
 
     private const int MaxReasons = 32;
 
+    /// <summary>The most live decisions kept per kiosk (the oldest go first): bounded whatever a publisher sends.</summary>
+    private const int MaxDecisionsPerKiosk = 20_000;
+
     private readonly string _prefix;
     private readonly string? _site;
     private readonly int _alertCapacity;
     private readonly object _gate = new();
     private readonly Dictionary<string, KioskStatusRow> _rows = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Dictionary<long, Dictionary<string, int>>> _counts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<LiveDecision>> _decisions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, KioskTelemetry> _telemetry = new(StringComparer.Ordinal);
     private readonly HashSet<Guid> _seen = [];
     private readonly Queue<Guid> _seenOrder = new();
     private readonly LinkedList<WatchedAlert> _alerts = new();
@@ -67,6 +79,8 @@ internal sealed class FleetWatchModel
             {
                 case "status" when payload.Length == 0:
                     _rows.Remove(name);
+                    _telemetry.Remove(name);
+                    _decisions.Remove(name);
                     break;
                 case "status":
                     var row = KioskStatusRow.Parse(site, kiosk, payload);
@@ -80,9 +94,15 @@ internal sealed class FleetWatchModel
 
                     _rows[name] = row with { LastSeen = row.IsConnected && !retained ? Latest(seen, receivedAt) : seen };
                     break;
-                case "telemetry" when _rows.TryGetValue(name, out var existing):
-                    // The newer of the telemetry's own time and the status's: a kiosk seen a second ago shows as such.
-                    _rows[name] = existing with { LastSeen = Latest(existing.LastSeen, TelemetryAt(payload) ?? receivedAt) };
+                case "telemetry":
+                    // QoS 0 and not retained: the newest one by its own time is the kiosk's latest word.
+                    if (KioskTelemetry.Parse(payload) is not { } telemetry
+                        || (_telemetry.TryGetValue(name, out var latest) && latest.At >= telemetry.At))
+                    {
+                        return;
+                    }
+
+                    _telemetry[name] = telemetry;
                     break;
                 case "event/decision":
                     CountDecision(name, payload);
@@ -103,32 +123,48 @@ internal sealed class FleetWatchModel
     {
         lock (_gate)
         {
-            var from = Minute(now - Window);
-            var rows = KioskStatusRow.WorstFirst(_rows.Values, now).Select(row =>
+            var from = now - Window;
+            var rows = _rows.Values.Select(row => _telemetry.TryGetValue(row.Name, out var t)
+                ? row with { LastSeen = KioskTelemetry.LastSeen(row.LastSeen, t.At) }
+                : row);
+            var counted = KioskStatusRow.WorstFirst(rows, now).Select(row =>
             {
-                var totals = new Dictionary<string, int>(StringComparer.Ordinal);
-                if (_counts.TryGetValue(row.Name, out var buckets))
+                var totals = new Dictionary<string, long>(StringComparer.Ordinal);
+                var seed = _telemetry.TryGetValue(row.Name, out var telemetry) && telemetry.At > from ? telemetry.LastHour : null;
+                if (seed is not null)
                 {
-                    foreach (var stale in buckets.Keys.Where(m => m <= from).ToArray())
+                    totals["pass"] = seed.Pass;
+                    foreach (var (reason, count) in seed.ReferByReason)
                     {
-                        buckets.Remove(stale);
+                        totals[reason] = count;
                     }
 
-                    foreach (var bucket in buckets.Values)
+                    // Reasons the telemetry left out (bounded) still count as refers.
+                    var unnamed = seed.Refer - seed.ReferByReason.Values.Sum();
+                    if (unnamed > 0)
                     {
-                        foreach (var (key, count) in bucket)
+                        totals["refer"] = unnamed;
+                    }
+                }
+
+                if (_decisions.TryGetValue(row.Name, out var live))
+                {
+                    live.RemoveAll(d => d.At <= from);
+                    foreach (var decision in live)
+                    {
+                        if (seed is null || !seed.Covers(decision.Seq))
                         {
-                            totals[key] = totals.GetValueOrDefault(key) + count;
+                            totals[decision.Key] = totals.GetValueOrDefault(decision.Key) + 1;
                         }
                     }
                 }
 
-                var pass = totals.GetValueOrDefault("pass");
-                var refers = totals.Where(p => p.Key != "pass").OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).ToArray();
+                var pass = (int)Math.Min(int.MaxValue, totals.GetValueOrDefault("pass"));
+                var refers = totals.Where(p => p.Key != "pass" && p.Value > 0).OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).ToArray();
                 var reasons = string.Join(" ", refers.Select(p => $"{p.Key}:{p.Value}"));
-                return (row, pass, refers.Sum(p => p.Value), reasons.Length == 0 ? "-" : reasons);
+                return (row, pass, (int)Math.Min(int.MaxValue, refers.Sum(p => p.Value)), reasons.Length == 0 ? "-" : reasons);
             }).ToArray();
-            return (rows, _alerts.ToArray());
+            return (counted, _alerts.ToArray());
         }
     }
 
@@ -142,28 +178,27 @@ internal sealed class FleetWatchModel
 
         var key = outcome.GetString() == "pass" ? "pass"
             : root.TryGetProperty("reason", out var reason) && reason.ValueKind == JsonValueKind.String ? ConsoleText.Bound(reason.GetString())! : "refer";
+        long? seq = root.TryGetProperty("seq", out var s) && s.ValueKind == JsonValueKind.Number && s.TryGetInt64(out var sv) ? sv : null;
         if (!Remember(id))
         {
             return; // at least once: a duplicate after a reconnect
         }
 
-        if (!_counts.TryGetValue(kiosk, out var buckets))
+        if (!_decisions.TryGetValue(kiosk, out var live))
         {
-            _counts[kiosk] = buckets = [];
+            _decisions[kiosk] = live = [];
         }
 
-        var minute = Minute(at);
-        if (!buckets.TryGetValue(minute, out var bucket))
-        {
-            buckets[minute] = bucket = new Dictionary<string, int>(StringComparer.Ordinal);
-        }
-
-        if (bucket.Count >= MaxReasons && !bucket.ContainsKey(key))
+        if (key != "pass" && key != "refer" && !live.Any(d => d.Key == key) && live.Select(d => d.Key).Distinct(StringComparer.Ordinal).Count() >= MaxReasons)
         {
             key = "other"; // bounded: a publisher inventing reasons cannot grow the model
         }
 
-        bucket[key] = bucket.GetValueOrDefault(key) + 1;
+        live.Add(new LiveDecision(at, seq, key));
+        if (live.Count > MaxDecisionsPerKiosk)
+        {
+            live.RemoveRange(0, live.Count - MaxDecisionsPerKiosk);
+        }
     }
 
     private void AddAlert(string kiosk, ReadOnlySpan<byte> payload)
@@ -229,13 +264,10 @@ internal sealed class FleetWatchModel
             && DateTimeOffset.TryParse(t.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out at);
     }
 
-    private static DateTimeOffset? TelemetryAt(ReadOnlySpan<byte> payload) =>
-        TryRead(payload, out var root) && root.TryGetProperty("at", out var t) && t.ValueKind == JsonValueKind.String
-        && DateTimeOffset.TryParse(t.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null;
+    private static DateTimeOffset? Latest(DateTimeOffset? a, DateTimeOffset? b) => KioskTelemetry.LastSeen(a, b);
 
-    private static long Minute(DateTimeOffset at) => at.ToUnixTimeSeconds() / 60;
-
-    private static DateTimeOffset? Latest(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
+    /// <summary>A decision event seen live: its time, seq (null when it has none) and key (<c>pass</c> or the refer reason).</summary>
+    private readonly record struct LiveDecision(DateTimeOffset At, long? Seq, string Key);
 }
 
 /// <summary>An alert as the watch lists it: no visitor data, only the kiosk, the kind and the technician's detail.</summary>

@@ -30,9 +30,10 @@ public static class RetainedReader
     /// <summary>
     /// Topic → <paramref name="read"/>'s value of the retained messages under <paramref name="filters"/> (null = not
     /// taken; cleared ones left out). <paramref name="read"/> runs as each message arrives, so reading overlaps the
-    /// transfer.
+    /// transfer. A refused subscription is one <see cref="KioskInputException"/> line, unless its filter is in
+    /// <paramref name="optional"/> (then it is simply not read).
     /// </summary>
-    public static async Task<IReadOnlyDictionary<string, T>> ReadAsync<T>(FleetConsoleSession session, IReadOnlyList<string> filters, Func<string, ReadOnlySequence<byte>, T?> read, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyDictionary<string, T>> ReadAsync<T>(FleetConsoleSession session, IReadOnlyList<string> filters, Func<string, ReadOnlySequence<byte>, T?> read, TimeProvider time, CancellationToken cancellationToken, IReadOnlyCollection<string>? optional = null)
         where T : class
     {
         var marker = $"{session.ReplyRoot}/sync/{Guid.NewGuid():N}";
@@ -79,7 +80,7 @@ public static class RetainedReader
                 // (and without its in-flight limit); on a live connection nothing is lost, and a drop fails the read.
                 var refused = await session.SubscribeAsync([marker, .. filters], token, MqttQualityOfServiceLevel.AtMostOnce);
                 var markerRefused = refused.Contains(marker);
-                if (refused.FirstOrDefault(f => f != marker) is { } denied)
+                if (refused.FirstOrDefault(f => f != marker && (optional is null || !optional.Contains(f))) is { } denied)
                 {
                     throw new KioskInputException($"the broker refused the subscription to {denied} (not authorized: check the broker ACL)");
                 }
@@ -134,14 +135,34 @@ public static class RetainedReader
         return messages;
     }
 
-    /// <summary>The retained status of every kiosk matching <paramref name="site"/> and <paramref name="kioskId"/> (null = any).</summary>
-    public static async Task<IReadOnlyList<KioskStatusRow>> ReadStatusesAsync(FleetConsoleSession session, string? site, string? kioskId, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>
+    /// The retained status of every kiosk matching <paramref name="site"/> and <paramref name="kioskId"/> (null = any).
+    /// With <paramref name="withTelemetry"/>, the read also takes whatever telemetry arrives meanwhile and each row's
+    /// LAST SEEN is the newer of its status and its telemetry (<see cref="KioskTelemetry.LastSeen"/>); a user who may
+    /// not read telemetry still gets the statuses.
+    /// </summary>
+    public static async Task<IReadOnlyList<KioskStatusRow>> ReadStatusesAsync(FleetConsoleSession session, string? site, string? kioskId, TimeProvider time, CancellationToken cancellationToken, bool withTelemetry = false)
     {
         var prefix = session.Settings.Prefix;
-        var retained = await ReadAsync(session, [FleetTopics.Filter(prefix, site, kioskId, "status")], (topic, payload) =>
-            FleetTopics.TryParse(prefix, topic, out var s, out var k, out var rest) && rest == "status" && (site is null || s == site) && (kioskId is null || k == kioskId)
-                ? KioskStatusRow.Parse(s, k, payload.ToArray())
-                : null, time, cancellationToken);
-        return retained.Values.ToArray();
+        var telemetryFilter = FleetTopics.Filter(prefix, site, kioskId, "telemetry");
+        var telemetry = new ConcurrentDictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        IReadOnlyList<string> filters = withTelemetry ? [FleetTopics.Filter(prefix, site, kioskId, "status"), telemetryFilter] : [FleetTopics.Filter(prefix, site, kioskId, "status")];
+        var retained = await ReadAsync(session, filters, (topic, payload) =>
+        {
+            if (!FleetTopics.TryParse(prefix, topic, out var s, out var k, out var rest) || (site is not null && s != site) || (kioskId is not null && k != kioskId))
+            {
+                return null;
+            }
+
+            if (rest == "telemetry" && withTelemetry && KioskTelemetry.Parse(payload.ToArray()) is { } t)
+            {
+                telemetry.AddOrUpdate($"{s}/{k}", t.At, (_, before) => before > t.At ? before : t.At);
+            }
+
+            return rest == "status" ? KioskStatusRow.Parse(s, k, payload.ToArray()) : null;
+        }, time, cancellationToken, optional: [telemetryFilter]);
+        return retained.Values
+            .Select(row => telemetry.TryGetValue(row.Name, out var at) ? row with { LastSeen = KioskTelemetry.LastSeen(row.LastSeen, at) } : row)
+            .ToArray();
     }
 }

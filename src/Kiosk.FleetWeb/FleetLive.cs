@@ -21,7 +21,6 @@ public sealed partial class FleetLive : IAsyncDisposable
 {
     private readonly FleetWatchModel _model;
     private readonly ConcurrentDictionary<string, KioskStatusRow> _known = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _telemetrySeen = new(StringComparer.Ordinal);
     private readonly Channel<(string Topic, byte[] Payload, DateTimeOffset At)> _toHistory = Channel.CreateBounded<(string, byte[], DateTimeOffset)>(new BoundedChannelOptions(50_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
     private readonly CancellationTokenSource _stop = new();
     private readonly ILogger _logger;
@@ -64,7 +63,11 @@ public sealed partial class FleetLive : IAsyncDisposable
         return live;
     }
 
-    /// <summary>The kiosks (worst first) with their counts over the last hour, a lost kiosk with its last known fields.</summary>
+    /// <summary>
+    /// The kiosks (worst first) with their counts over the last hour (seeded from each kiosk's telemetry, live events on
+    /// top: <see cref="FleetWatchModel"/>), last seen by the watch's rule (<see cref="KioskTelemetry.LastSeen"/>), a lost
+    /// kiosk with its last known fields.
+    /// </summary>
     public IReadOnlyList<LiveRow> Rows()
     {
         var now = _time.GetUtcNow();
@@ -75,11 +78,6 @@ public sealed partial class FleetLive : IAsyncDisposable
             if (row.Version is null && !row.IsConnected && _known.TryGetValue(row.Name, out var known))
             {
                 row = row with { Version = known.Version, BootId = row.BootId ?? known.BootId, Feed = row.Feed ?? known.Feed, Seq = row.Seq ?? known.Seq, InSyncAsOf = row.InSyncAsOf ?? known.InSyncAsOf };
-            }
-
-            if (_telemetrySeen.TryGetValue(row.Name, out var seen) && (row.LastSeen is null || seen > row.LastSeen))
-            {
-                row = row with { LastSeen = seen };
             }
 
             return new LiveRow(row, r.Pass, r.Refer, r.Reasons);
@@ -136,10 +134,8 @@ public sealed partial class FleetLive : IAsyncDisposable
                 break;
             case "status":
                 _known.TryRemove(name, out _);
-                _telemetrySeen.TryRemove(name, out _);
                 break;
             case "telemetry":
-                _telemetrySeen[name] = receivedAt;
                 _toHistory.Writer.TryWrite((message.Topic, payload, receivedAt));
                 break;
             case "event/alert":

@@ -97,13 +97,13 @@ public sealed class FleetConsoleBench : IBenchmark
         }
     }
 
-    // What `kiosk fleet status` does after parsing its options: connect, read every retained status, sort, render.
+    // What `kiosk fleet status` does after parsing its options: connect, read every retained status (and any telemetry meanwhile), sort, render.
     internal static async Task<double> ConsoleStatusAsync(int port, CancellationToken cancellationToken)
     {
         var settings = new FleetConsoleSettings(new FleetOptions { Host = "127.0.0.1", Port = port, Timeout = TimeSpan.FromSeconds(30) }, TimeSpan.FromSeconds(60));
         var start = Stopwatch.GetTimestamp();
         await using var session = await FleetConsoleSession.ConnectAsync(settings, TimeProvider.System, cancellationToken);
-        var rows = await RetainedReader.ReadStatusesAsync(session, null, null, TimeProvider.System, cancellationToken);
+        var rows = await RetainedReader.ReadStatusesAsync(session, null, null, TimeProvider.System, cancellationToken, withTelemetry: true);
         var now = DateTimeOffset.UtcNow;
         var lines = FleetStatusTable.Lines(KioskStatusRow.WorstFirst(rows, now), now);
         var elapsed = Stats.ElapsedMs(start);

@@ -25,7 +25,7 @@ public sealed class DecisionEventRecorder : IDecisionReporter
     public void Report(DecisionRecord record)
     {
         var decisionEvent = Create(record);
-        _counters.Count(record);
+        _counters.Count(record, decisionEvent.Seq);
         foreach (var sink in _sinks)
         {
             sink.Publish(decisionEvent);

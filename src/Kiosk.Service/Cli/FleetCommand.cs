@@ -40,7 +40,7 @@ internal static class FleetCommand
             var site = broker.Site(parse);
             var time = TimeProvider.System;
             await using var session = await FleetConsoleSession.ConnectAsync(settings, time, cancellationToken);
-            var rows = await RetainedReader.ReadStatusesAsync(session, site, null, time, cancellationToken);
+            var rows = await RetainedReader.ReadStatusesAsync(session, site, null, time, cancellationToken, withTelemetry: true);
             if (rows.Count == 0)
             {
                 throw new KioskInputException($"no kiosk has a status under {FleetTopics.Filter(settings.Prefix, site, null, "status")}");

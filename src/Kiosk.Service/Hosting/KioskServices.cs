@@ -42,7 +42,7 @@ internal static partial class KioskServices
         services.TryAddSingleton<AlertCenter>();
         services.TryAddSingleton<IAlerts>(sp => sp.GetRequiredService<AlertCenter>());
         services.TryAddSingleton(sp => new CodeRefHasher(SiteSecret(sp.GetRequiredService<IOptions<KioskOptions>>().Value)));
-        services.TryAddSingleton<DecisionCounters>();
+        services.TryAddSingleton(sp => new DecisionCounters(sp.GetService<TimeProvider>()));
         services.TryAddSingleton<DecisionEventRecorder>();
         services.TryAddSingleton<IDecisionReporter>(sp => sp.GetRequiredService<DecisionEventRecorder>());
         services.TryAddSingleton<Connectivity>();

@@ -24,6 +24,32 @@ internal static class DeployTools
 
     public static string RaspberryPiDir => Path.Combine(RepositoryRoot, "deploy", "raspberrypi");
 
+    /// <summary>deploy/fleet: the fleet console's package (kiosk-fleet).</summary>
+    public static string FleetDir => Path.Combine(RepositoryRoot, "deploy", "fleet");
+
+    /// <summary>deploy/lib: what the package scripts share.</summary>
+    public static string LibDir => Path.Combine(RepositoryRoot, "deploy", "lib");
+
+    /// <summary>
+    /// The build output of src/Kiosk.Service next to this test run (same configuration): a framework-dependent,
+    /// portable tree with the <c>kiosk</c> launcher and the web console, what a cheap publish gives.
+    /// </summary>
+    public static string KioskBuildDir
+    {
+        get
+        {
+            var baseDirectory = AppContext.BaseDirectory.TrimEnd('/');
+            var configuration = Path.GetFileName(Path.GetDirectoryName(baseDirectory))!;
+            var framework = Path.GetFileName(baseDirectory);
+            var dir = Path.Combine(RepositoryRoot, "src", "Kiosk.Service", "bin", configuration, framework);
+            Assert.True(File.Exists(Path.Combine(dir, "kiosk")), $"{dir}/kiosk was not built");
+            return dir;
+        }
+    }
+
+    /// <summary>The .NET installation running the tests (for a framework-dependent launcher's DOTNET_ROOT).</summary>
+    public static string DotnetRoot => Path.GetFullPath(Path.Combine(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", ".."));
+
     public static string? Find(string tool) =>
         (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
             .Split(':', StringSplitOptions.RemoveEmptyEntries)
@@ -40,7 +66,7 @@ internal static class DeployTools
     };
 
     /// <summary>Runs a tool to completion and returns its exit code and output. The timeout only guards against a hang.</summary>
-    public static async Task<ToolResult> RunAsync(string tool, IEnumerable<string> arguments, string? workingDirectory = null)
+    public static async Task<ToolResult> RunAsync(string tool, IEnumerable<string> arguments, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(Find(tool) ?? tool)
         {
@@ -55,6 +81,11 @@ internal static class DeployTools
         }
 
         start.Environment["LC_ALL"] = "C";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {tool}");
         using var guard = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         var stdout = process.StandardOutput.ReadToEndAsync(guard.Token);

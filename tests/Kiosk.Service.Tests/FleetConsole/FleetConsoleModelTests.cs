@@ -111,6 +111,67 @@ public sealed class FleetConsoleModelTests
     }
 
     [Fact]
+    public void AWatchStartsItsHourFromTheKiosksTelemetryAndCountsEachLaterDecisionOnceOnTop()
+    {
+        var model = new FleetWatchModel("kiosk/v1", null);
+        model.OnMessage("kiosk/v1/site-a/k1/status", Utf8("""{"state":"online","at":"2026-05-01T07:59:00.000Z"}"""), retained: true, Now);
+
+        // A watch started after the kiosk's decisions: 0/0 until the first telemetry, then the kiosk's own hour.
+        Assert.Equal((0, 0, "-"), Counts(model, Now));
+        Telemetry(model, "k1", Now.AddSeconds(-50), pass: 7, byReason: """{"health_status":2,"temperature_high":1}""", firstSeq: 100, lastSeq: 120);
+        Assert.Equal((7, 3, "health_status:2 temperature_high:1"), Counts(model, Now));
+
+        // Decisions the telemetry counted (seq 100..120) arrive late from the outbox: not counted again.
+        SeqDecision(model, "k1", 118, "pass", "ok", Now.AddMinutes(-2));
+        SeqDecision(model, "k1", 120, "refer", "health_status", Now.AddMinutes(-1));
+
+        // Later ones go on top; so does one of the kiosk's previous process (a seq before firstSeq).
+        SeqDecision(model, "k1", 121, "pass", "ok", Now.AddSeconds(-20));
+        SeqDecision(model, "k1", 122, "refer", "clock_fault", Now.AddSeconds(-10));
+        SeqDecision(model, "k1", 95, "refer", "health_status", Now.AddMinutes(-30));
+        Assert.Equal((8, 5, "health_status:3 clock_fault:1 temperature_high:1"), Counts(model, Now));
+
+        // The next telemetry counts 121 and 122 itself: they leave the live part, nothing is counted twice.
+        Telemetry(model, "k1", Now.AddSeconds(10), pass: 8, byReason: """{"health_status":2,"temperature_high":1,"clock_fault":1}""", firstSeq: 100, lastSeq: 122);
+        Assert.Equal((8, 5, "health_status:3 clock_fault:1 temperature_high:1"), Counts(model, Now.AddSeconds(10)));
+
+        // An older telemetry arriving late (QoS 0, reordered) does not replace the newer one.
+        Telemetry(model, "k1", Now.AddSeconds(-50), pass: 7, byReason: """{"health_status":2,"temperature_high":1}""", firstSeq: 100, lastSeq: 120);
+        Assert.Equal((8, 5, "health_status:3 clock_fault:1 temperature_high:1"), Counts(model, Now.AddSeconds(10)));
+
+        // A telemetry more than an hour old (the kiosk went quiet) seeds nothing: only live decisions still in the hour count.
+        SeqDecision(model, "k1", 123, "refer", "code_expired", Now.AddMinutes(29));
+        Assert.Equal((8, 6, "health_status:3 clock_fault:1 code_expired:1 temperature_high:1"), Counts(model, Now.AddMinutes(29)));
+        Assert.Equal((0, 1, "code_expired:1"), Counts(model, Now.AddMinutes(61)));
+        Assert.Equal((0, 0, "-"), Counts(model, Now.AddHours(2)));
+    }
+
+    [Fact]
+    public void ATelemetryWithoutLastHourOrUnreadableSeedsNothingAndLastSeenIsOneRuleForStatusAndTelemetry()
+    {
+        var model = new FleetWatchModel("kiosk/v1", null);
+
+        // Telemetry before the kiosk's status (a watch that subscribed in between): kept for when the status comes.
+        model.OnMessage("kiosk/v1/site-a/k1/telemetry", Utf8("""{"at":"2026-05-01T07:59:58.000Z","uptimeS":60,"counters":{"outcome":{"pass":40}}}"""), retained: false, Now);
+        model.OnMessage("kiosk/v1/site-a/k1/telemetry", Utf8("""{"at":"2026-05-01T07:59:59.000Z","lastHour":{"pass":"many"}}"""), retained: false, Now);
+        model.OnMessage("kiosk/v1/site-a/k1/telemetry", Utf8("""{"lastHour":{"pass":3,"refer":0}}"""), retained: false, Now);
+        model.OnMessage("kiosk/v1/site-a/k1/status", Utf8("""{"state":"online","at":"2026-05-01T07:59:00.000Z"}"""), retained: true, Now);
+        var (rows, _) = model.Snapshot(Now);
+        var row = Assert.Single(rows);
+        Assert.Equal((0, 0), (row.Pass, row.Refer)); // since-start counters are not an hour
+        Assert.Equal(Now.AddSeconds(-1), row.Row.LastSeen);
+
+        // The kiosk's refresh of its status: newer than the telemetry, so LAST SEEN follows it.
+        model.OnMessage("kiosk/v1/site-a/k1/status", Utf8("""{"state":"online","at":"2026-05-01T08:00:00.500Z"}"""), retained: false, Now.AddSeconds(0.5));
+        Assert.Equal(Now.AddSeconds(0.5), model.Snapshot(Now).Rows.Single().Row.LastSeen);
+        Assert.Equal(Now.AddSeconds(0.5), KioskTelemetry.LastSeen(Now.AddSeconds(0.5), Now.AddSeconds(-1)));
+        Assert.Equal(Now, KioskTelemetry.LastSeen(null, Now));
+        Assert.Null(KioskTelemetry.LastSeen(null, null));
+        Assert.Null(KioskTelemetry.Parse(Utf8("[1,2]")));
+        Assert.Null(KioskTelemetry.Parse(new byte[ConsoleText.MaxPayload + 1]));
+    }
+
+    [Fact]
     public void SelfTestAnswersATableOfDevicesWithAPlainVerdictEach()
     {
         using var answer = JsonDocument.Parse("""
@@ -274,6 +335,21 @@ public sealed class FleetConsoleModelTests
     private static KioskStatusRow Row(string kiosk, string json) => KioskStatusRow.Parse("site-a", kiosk, Utf8(json));
 
     private static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
+
+    private static (int Pass, int Refer, string Reasons) Counts(FleetWatchModel model, DateTimeOffset now)
+    {
+        var row = model.Snapshot(now).Rows.Single();
+        return (row.Pass, row.Refer, row.Reasons);
+    }
+
+    private static void Telemetry(FleetWatchModel model, string kiosk, DateTimeOffset at, int pass, string byReason, long firstSeq, long lastSeq)
+    {
+        var refer = System.Text.Json.JsonDocument.Parse(byReason).RootElement.EnumerateObject().Sum(p => p.Value.GetInt32());
+        model.OnMessage($"kiosk/v1/site-a/{kiosk}/telemetry", Utf8($$$"""{"at":"{{{at.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffZ}}}","uptimeS":3600,"lastHour":{"pass":{{{pass}}},"refer":{{{refer}}},"byReason":{{{byReason}}},"firstSeq":{{{firstSeq}}},"lastSeq":{{{lastSeq}}}}}"""), retained: false, at);
+    }
+
+    private static void SeqDecision(FleetWatchModel model, string kiosk, long seq, string outcome, string reason, DateTimeOffset at) =>
+        model.OnMessage($"kiosk/v1/site-a/{kiosk}/event/decision", Utf8($$"""{"eventId":"{{Guid.NewGuid()}}","seq":{{seq}},"at":"{{at.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffZ}}","outcome":"{{outcome}}","reason":"{{reason}}","temperatureC":null,"issuer":null,"codeRef":null,"latencyMs":1}"""), retained: false, Now);
 
     private static void Decision(FleetWatchModel model, string kiosk, Guid id, string outcome, string reason, DateTimeOffset at) =>
         model.OnMessage($"kiosk/v1/site-a/{kiosk}/event/decision", Utf8($$"""{"eventId":"{{id}}","seq":1,"at":"{{at.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffZ}}","outcome":"{{outcome}}","reason":"{{reason}}","temperatureC":null,"issuer":null,"codeRef":null,"latencyMs":1}"""), retained: false, Now);

@@ -34,6 +34,21 @@ internal sealed record EnrollCheck(string Name, bool Passed, string Seen, string
 /// </summary>
 internal static class EnrollChecks
 {
+    /// <summary>
+    /// The color feed's link (host, port, TLS, login, topic prefix) as the kiosk would read it from
+    /// <paramref name="document"/>, the configuration enroll is about to write: <c>--authority-from-broker</c> reads the
+    /// key before the file exists.
+    /// </summary>
+    public static FeedLinkOptions FeedLink(System.Text.Json.Nodes.JsonObject document)
+    {
+        using var json = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(document.ToJsonString()));
+        var configuration = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+            .AddJsonStream(json)
+            .Build();
+        return Bind<FeedLinkOptions>(configuration, ColorFeedOptions.Section);
+    }
+
     public static async Task<IReadOnlyList<EnrollCheck>> RunAsync(EnrollValues values, string file, string root, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
     {
         var configuration = new ConfigurationBuilder()
@@ -64,7 +79,7 @@ internal static class EnrollChecks
         return options;
     }
 
-    private static MqttClientOptions ClientOptions(BrokerLinkOptions options, BrokerSecurity security, string clientId, TimeSpan timeout)
+    internal static MqttClientOptions ClientOptions(BrokerLinkOptions options, BrokerSecurity security, string clientId, TimeSpan timeout)
     {
         var builder = new MqttClientOptionsBuilder()
             .WithClientId(clientId)

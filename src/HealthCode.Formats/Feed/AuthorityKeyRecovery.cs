@@ -4,20 +4,6 @@ using System.Security.Cryptography.Cose;
 
 namespace HealthCode.Formats.Feed;
 
-/// <summary>A signed feed message and what to call it in a message (its topic or file name).</summary>
-/// <param name="Name">E.g. <c>hc/v1/trust</c>.</param>
-/// <param name="Cose">The COSE_Sign1 bytes.</param>
-public sealed record SignedFeedMessage(string Name, ReadOnlyMemory<byte> Cose);
-
-/// <summary>The outcome of <see cref="AuthorityKeyRecovery.Recover"/>: the one key, or why there is none.</summary>
-/// <param name="Key">The SubjectPublicKeyInfo DER of the key that signed every message; null on failure.</param>
-/// <param name="Error">One line saying why no single key was found; null on success.</param>
-public sealed record AuthorityKeyRecoveryResult(byte[]? Key, string? Error)
-{
-    /// <summary>True when exactly one key signed every message.</summary>
-    public bool Found => Key is not null;
-}
-
 /// <summary>
 /// The authority's public key from feed messages it signed (color-feed.md: the retained <c>trust</c>, <c>heartbeat</c>
 /// and <c>snapshot</c> or manifest are all COSE_Sign1, ES256, by the authority key), for an installer who has the

@@ -190,16 +190,27 @@ public sealed class EnrollCommandTests : IDisposable
 
         CliRunner.AssertOneLineError(await CliRunner.RunAsync([.. common, "--fingerprint", "00:11:22"]), "not the authority's");
         CliRunner.AssertOneLineError(await CliRunner.RunAsync([.. common]), "was not confirmed: give --fingerprint");
+        CliRunner.AssertOneLineError(await CliRunner.RunAsync([.. common.Where((a, i) => a != "--authority-key-file" && (i == 0 || common[i - 1] != "--authority-key-file"))]), "--authority-key-file (or --authority-from-broker) is required");
         CliRunner.AssertOneLineError(await CliRunner.RunAsync("enroll", "--yes", "--site", Site, "--out", output), "--kiosk-id is required");
         CliRunner.AssertOneLineError(await CliRunner.RunAsync([.. common.Select(a => a == "127.0.0.1:1" ? "127.0.0.1:99999" : a), "--fingerprint", Fingerprint]), "--broker '127.0.0.1:99999' must be HOST or HOST:PORT with a port between 1 and 65535");
         Assert.False(File.Exists(output));
     }
 
     [ToolFact("mosquitto", "mosquitto_passwd", "tmux")]
-    public async Task OnATerminalEnrollAsksForEachValueAndTheFingerprint()
+    public Task OnATerminalEnrollAsksForEachValueAndTheFingerprint() => EnrollOnATerminalAsync(fromBroker: false);
+
+    [ToolFact("mosquitto", "mosquitto_passwd", "tmux")]
+    public Task OnATerminalTheAnswerBrokerReadsTheKeyFromTheBrokerAndAsksForItsFingerprint() => EnrollOnATerminalAsync(fromBroker: true);
+
+    private async Task EnrollOnATerminalAsync(bool fromBroker)
     {
         await using var broker = await StartBrokerAsync(_dir, "door-1", "feed-authority");
         await PublishHeartbeatAsync(broker, "CN-HL", 9);
+        if (fromBroker)
+        {
+            await PublishTrustAsync(broker);
+        }
+
         var output = Path.Combine(_dir.Path, "asked.json");
         var raw = Path.Combine(_dir.Path, "raw");
         var socket = "kiosk-enroll-" + Guid.NewGuid().ToString("N")[..8];
@@ -220,7 +231,7 @@ public sealed class EnrollCommandTests : IDisposable
             await AnswerAsync("broker user (empty: none):", "door-1");
             await AnswerAsync("broker password (not shown):", "pw-door-1");
             await AnswerAsync("color feed name (ColorFeed:Feed):", "CN-HL");
-            await AnswerAsync("authority key file (PEM or base64; 'broker': read it from the feed broker):", KeyFile());
+            await AnswerAsync("authority key file (PEM or base64; 'broker': read it from the feed broker):", fromBroker ? "broker" : KeyFile());
             await AnswerAsync($"authority key fingerprint {Fingerprint}: is this the one the authority published? [y/N]", "y");
 
             var screen = await Poll.ForAsync(async () => (await Tmux(socket, "capture-pane", "-p", "-t", "enroll", "-S", "-50")).StandardOutput, s => s.Contains("ENROLL-EXITED", StringComparison.Ordinal), "enroll to finish", TimeSpan.FromSeconds(90), pause: TimeSpan.FromMilliseconds(200), detail: s => $"the screen was:\n{s}");
@@ -228,8 +239,10 @@ public sealed class EnrollCommandTests : IDisposable
             Assert.Contains("ok    broker ", screen, StringComparison.Ordinal);
             Assert.Contains("ok    feed ", screen, StringComparison.Ordinal);
             Assert.Contains("ENROLL-EXITED 1", screen, StringComparison.Ordinal); // data and devices fail in the stand-in root
+            Assert.Equal(fromBroker, screen.Contains("authority key read from", StringComparison.Ordinal));
             using var json = JsonDocument.Parse(File.ReadAllText(output));
             Assert.Equal("pw-door-1", json.RootElement.GetProperty("Fleet").GetProperty("Password").GetString());
+            Assert.Equal(Convert.ToBase64String(_authority.ExportSubjectPublicKeyInfo()), json.RootElement.GetProperty("ColorFeed").GetProperty("AuthorityKey").GetString());
         }
         finally
         {

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Threading.Channels;
 using HealthCode.Formats;
 using HealthCode.Formats.Feed;
+using Kiosk.Colors;
 using Kiosk.Core;
 using Kiosk.Fleet;
 using MQTTnet;
@@ -13,8 +14,9 @@ namespace Kiosk.Service.Cli;
 /// <summary>The authority key as <c>kiosk enroll --authority-from-broker</c> read it.</summary>
 /// <param name="SubjectPublicKeyInfo">The key's SubjectPublicKeyInfo DER (P-256).</param>
 /// <param name="Topics">The topics whose retained messages it signed.</param>
-/// <param name="Where">The broker, <c>host:port</c>.</param>
-internal sealed record BrokerAuthorityKey(byte[] SubjectPublicKeyInfo, IReadOnlyList<string> Topics, string Where);
+/// <param name="Where">The broker that answered, <c>host:port</c>.</param>
+/// <param name="After">Empty, or the brokers of the list that failed before it: <c> (after a:8883: Connection refused)</c>.</param>
+internal sealed record BrokerAuthorityKey(byte[] SubjectPublicKeyInfo, IReadOnlyList<string> Topics, string Where, string After);
 
 /// <summary>
 /// <c>kiosk enroll --authority-from-broker</c>: the feed authority's public key from the feed broker. The retained
@@ -36,15 +38,14 @@ internal static class EnrollAuthority
         [link.TopicPrefix + "trust", link.TopicPrefix + "colors/heartbeat", link.TopicPrefix + "colors/snapshot"];
 
     /// <summary>
-    /// Connects with the feed link's settings (host, port, TLS, login), reads the retained signed messages within
+    /// Connects with the feed link's settings (its brokers in turn, protocol, TLS, login: <see cref="EnrollConnection"/>), reads the retained signed messages within
     /// <paramref name="timeout"/> and recovers the key that signed them all; every failure is a
     /// <see cref="KioskInputException"/> of one line (exit 2).
     /// </summary>
     public static async Task<BrokerAuthorityKey> ReadAsync(FeedLinkOptions link, string feed, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
     {
-        var where = $"{link.Host}:{link.Port.ToString(CultureInfo.InvariantCulture)}";
         var topics = Topics(link);
-        var messages = await CollectAsync(link, topics, where, timeout, time, cancellationToken);
+        var (messages, where, after) = await CollectAsync(link, topics, timeout, time, cancellationToken);
         var signed = topics.Where(messages.ContainsKey).Select(t => new SignedFeedMessage(t, messages[t])).ToList();
         if (signed.Count == 0)
         {
@@ -73,7 +74,7 @@ internal static class EnrollAuthority
             }
         }
 
-        return new BrokerAuthorityKey(result.Key!, signed.Select(m => m.Name).ToArray(), where);
+        return new BrokerAuthorityKey(result.Key!, signed.Select(m => m.Name).ToArray(), where, after);
     }
 
     private static System.Security.Cryptography.ECDsa ParseAuthorityKey(byte[] spki, string where)
@@ -88,11 +89,10 @@ internal static class EnrollAuthority
         }
     }
 
-    private static async Task<Dictionary<string, byte[]>> CollectAsync(FeedLinkOptions link, IReadOnlyList<string> topics, string where, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<(Dictionary<string, byte[]> Messages, string Where, string After)> CollectAsync(FeedLinkOptions link, IReadOnlyList<string> topics, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
     {
         var arrived = Channel.CreateUnbounded<(string Topic, byte[] Payload)>(new UnboundedChannelOptions { SingleReader = true });
-        using var client = new MqttClientFactory().CreateMqttClient();
-        client.ApplicationMessageReceivedAsync += e =>
+        Task OnMessage(MqttApplicationMessageReceivedEventArgs e)
         {
             var payload = e.ApplicationMessage.Payload;
             if (payload.Length is > 0 and <= MaxMessageBytes && topics.Contains(e.ApplicationMessage.Topic))
@@ -101,62 +101,64 @@ internal static class EnrollAuthority
             }
 
             return Task.CompletedTask;
-        };
+        }
 
-        using var deadline = new CancellationTokenSource(timeout, time);
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
+        // The feed link's protocol and list of brokers, as the kiosk's feed link goes round it: the first that answers.
+        EnrollConnection connection;
         try
         {
-            var connected = await client.ConnectAsync(EnrollChecks.ClientOptions(link, link.Security, $"enroll-key-{Guid.NewGuid():N}", timeout), limit.Token);
-            if (connected.ResultCode != MqttClientConnectResultCode.Success)
-            {
-                throw new KioskInputException($"cannot read the authority key: {where} refused the login ({connected.ResultCode}); check --username/--password-file or the client certificate");
-            }
-
-            var subscribe = new MqttClientSubscribeOptionsBuilder();
-            foreach (var topic in topics)
-            {
-                subscribe.WithTopicFilter(topic, MqttQualityOfServiceLevel.AtLeastOnce);
-            }
-
-            var granted = await client.SubscribeAsync(subscribe.Build(), limit.Token);
-            if (granted.Items.All(i => i.ResultCode > MqttClientSubscribeResultCode.GrantedQoS2))
-            {
-                throw new KioskInputException($"cannot read the authority key: {where} does not let this login read {link.TopicPrefix}# (the broker's ACL)");
-            }
+            connection = await EnrollConnection.ConnectAsync(ColorFeedOptions.Section, link, link.Security, $"enroll-key-{Guid.NewGuid():N}", timeout, time, cancellationToken, client => client.ApplicationMessageReceivedAsync += OnMessage);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (EnrollConnectException ex)
         {
-            throw new KioskInputException($"cannot read the authority key: no answer from {where} within {timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s; check the address, the port (1883, TLS 8883) and the firewall");
-        }
-        catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or System.Net.Sockets.SocketException or IOException or InvalidOperationException or System.Security.Authentication.AuthenticationException)
-        {
-            throw new KioskInputException($"cannot read the authority key: cannot connect to {where} ({OneLine.Of(ex.Message)})");
+            throw new KioskInputException($"cannot read the authority key: {ex.Message}; {ex.Fix("check the address, the port (1883, TLS 8883) and the firewall")}");
         }
 
-        // Retained messages come right after the subscription; wait for all three topics, or, once two have answered,
-        // a short while for the third (a feed may have no snapshot yet), or until the timeout.
-        var messages = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        while (messages.Count < topics.Count)
+        var where = connection.Where;
+        try
         {
-            using var settle = messages.Count >= 2 ? new CancellationTokenSource(Settle, time) : null;
-            using var wait = settle is null ? null : CancellationTokenSource.CreateLinkedTokenSource(limit.Token, settle.Token);
+            using var deadline = new CancellationTokenSource(timeout, time);
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
             try
             {
-                var (topic, payload) = await arrived.Reader.ReadAsync((wait ?? limit).Token);
-                messages[topic] = payload;
+                var refused = await connection.SubscribeAsync(topics, time, limit.Token);
+                if (refused.Count == topics.Count)
+                {
+                    throw new KioskInputException($"cannot read the authority key: {where} does not let this login read {link.TopicPrefix}# (the broker's ACL)");
+                }
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                break;
+                throw new KioskInputException($"cannot read the authority key: {where} took the login but did not answer the subscription within {EnrollConnection.Seconds(timeout)} s");
             }
-        }
+            catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or IOException or InvalidOperationException)
+            {
+                throw new KioskInputException($"cannot read the authority key: {where} dropped the connection ({OneLine.Of(ex.Message)})");
+            }
 
-        if (client.IsConnected)
+            // Retained messages come right after the subscription; wait for all three topics, or, once two have
+            // answered, a short while for the third (a feed may have no snapshot yet), or until the timeout.
+            var messages = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+            while (messages.Count < topics.Count)
+            {
+                using var settle = messages.Count >= 2 ? new CancellationTokenSource(Settle, time) : null;
+                using var wait = settle is null ? null : CancellationTokenSource.CreateLinkedTokenSource(limit.Token, settle.Token);
+                try
+                {
+                    var (topic, payload) = await arrived.Reader.ReadAsync((wait ?? limit).Token);
+                    messages[topic] = payload;
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    break;
+                }
+            }
+
+            return (messages, where, connection.After);
+        }
+        finally
         {
-            await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), CancellationToken.None);
+            await connection.CloseAsync();
         }
-
-        return messages;
     }
 }

@@ -30,6 +30,7 @@ internal static class EnrollCommand
         var kioskId = new Option<string?>("--kiosk-id") { Description = "This kiosk's id (Kiosk:KioskId), e.g. door-1" };
         var brokers = new Option<string[]>("--broker") { Description = "The fleet broker HOST[:PORT] (repeat for a cluster)", AllowMultipleArgumentsPerToken = false };
         var tls = new Option<bool>("--tls") { Description = "Connect with TLS (port 8883 unless given)" };
+        var protocol = new Option<string?>("--protocol") { Description = "MQTT protocol of both links: 5 or 3.1.1 (a NATS cluster; Fleet:Protocol, ColorFeed:Protocol; default: the file's, else 5)" };
         var caFile = new Option<string?>("--ca-file") { Description = "PEM of the CA the broker's certificate must chain to" };
         var username = new Option<string?>("--username") { Description = "Broker user" };
         var passwordFile = new Option<string?>("--password-file") { Description = "File holding the broker password (or KIOSK_ENROLL_PASSWORD; never typed on the command line)" };
@@ -48,7 +49,7 @@ internal static class EnrollCommand
 
         var command = new Command("enroll", "Set up this kiosk: write /etc/kiosk/kiosk.json, then check broker, feed, data and devices")
         {
-            site, kioskId, brokers, tls, caFile, username, passwordFile, clientCert, clientKey, feed, feedBroker, keyFile, fromBroker, fingerprint, siteSecret, output, root, timeout, yes,
+            site, kioskId, brokers, tls, protocol, caFile, username, passwordFile, clientCert, clientKey, feed, feedBroker, keyFile, fromBroker, fingerprint, siteSecret, output, root, timeout, yes,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -63,6 +64,7 @@ internal static class EnrollCommand
 
             var brokerList = parse.GetValue(brokers) is { Length: > 0 } given ? given : [ask.Value("broker HOST[:PORT]", null, "--broker")];
             values.Tls = parse.GetValue(tls);
+            values.Protocol = parse.GetValue(protocol);
             values.Brokers = brokerList.Select(b => ParseEndpoint(b, values.Tls, "--broker")).ToArray();
             values.CaFile = ExistingFile(parse.GetValue(caFile), "--ca-file");
             values.ClientCertFile = ExistingFile(parse.GetValue(clientCert), "--client-cert");
@@ -75,6 +77,10 @@ internal static class EnrollCommand
             values.FeedBroker = parse.GetValue(feedBroker) is { } fb ? ParseEndpoint(fb, values.Tls, "--feed-broker") : null;
             var file = Path.GetFullPath(parse.GetValue(output)!);
             var wait = TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(timeout), 0.5, 300));
+
+            // The links as the kiosk will read them from the file, checked as the kiosk checks them (Fleet:Protocol,
+            // ColorFeed:Hosts, ...): one line naming the key, before anything is read or written.
+            var (_, feedLink) = EnrollChecks.Links(EnrollFile.Compose(file, values).Document);
             var keyPath = parse.GetValue(keyFile);
             if (keyPath is not null && parse.GetValue(fromBroker))
             {
@@ -90,11 +96,10 @@ internal static class EnrollCommand
             if (keyPath is null || (string.Equals(keyPath, "broker", StringComparison.OrdinalIgnoreCase) && !File.Exists(keyPath)))
             {
                 // The key is read before the file is written: the feed link's settings are those the file will hold.
-                var link = EnrollChecks.FeedLink(EnrollFile.Compose(file, values).Document);
-                var read = await EnrollAuthority.ReadAsync(link, values.Feed, wait, TimeProvider.System, cancellationToken);
+                var read = await EnrollAuthority.ReadAsync(feedLink, values.Feed, wait, TimeProvider.System, cancellationToken);
                 values.AuthorityKey = Convert.ToBase64String(read.SubjectPublicKeyInfo);
                 source = "the broker's messages are not signed by the authority's key";
-                output_.WriteLine($"authority key read from {read.Where}: {string.Join(", ", read.Topics)} are all signed by it (one signature fits up to 4 keys; {read.Topics.Count.ToString(CultureInfo.InvariantCulture)} meet in this one)");
+                output_.WriteLine($"authority key read from {read.Where}: {string.Join(", ", read.Topics)} are all signed by it (one signature fits up to 4 keys; {read.Topics.Count.ToString(CultureInfo.InvariantCulture)} meet in this one){read.After}");
             }
             else
             {
@@ -337,6 +342,9 @@ internal sealed class EnrollValues
 
     public bool Tls { get; set; }
 
+    /// <summary><c>--protocol</c>: written to <c>Fleet:Protocol</c> and <c>ColorFeed:Protocol</c>; null keeps the file's.</summary>
+    public string? Protocol { get; set; }
+
     public string? CaFile { get; set; }
 
     public string? Username { get; set; }
@@ -481,6 +489,11 @@ internal static class EnrollFile
         section["Host"] = broker.Host;
         section["Port"] = broker.Port;
         section["Tls"] = values.Tls;
+        if (values.Protocol is { } protocol)
+        {
+            section["Protocol"] = protocol;
+        }
+
         Set(section, "CaFile", values.CaFile);
         Set(section, "Username", values.Username);
         Set(section, "Password", values.Password);

@@ -149,7 +149,7 @@ internal static class EnrollChecks
             }
 
             return refusal.Length == 0
-                ? new EnrollCheck("broker", true, $"reachable at {where} ({Protocol(connection)}) and authorized as {(values.Username ?? "the client certificate")}{connection.After}")
+                ? new EnrollCheck("broker", true, $"reachable at {where} ({Protocol(connection)}) and authorized as {(values.Username ?? (values.ClientCertFile is null ? "anonymous" : "the client certificate"))}{connection.After}")
                 : new EnrollCheck("broker", false, $"{where} took the login but not as kiosk {values.Site}/{values.KioskId} ({refusal}){connection.After}", "give the login its kiosk's topics in the broker's ACL (deploy/mosquitto/acl: the user name is the kiosk id; a NATS cluster: deploy/nats/kiosk-user.sh), or check --kiosk-id");
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

@@ -81,10 +81,9 @@ internal sealed class EnrollConnection : IDisposable
                         return $"{broker} answered";
                     }
 
-                    failure = new EnrollBrokerFailure(
-                        broker,
-                        result.ResultCode is MqttClientConnectResultCode.UnsupportedProtocolVersion ? EnrollBrokerFailureKind.Protocol : EnrollBrokerFailureKind.Refused,
-                        $"refused the login ({result.ResultCode})");
+                    failure = ProtocolRefusal(result.ResultCode, link.IsMqtt311)
+                        ? new EnrollBrokerFailure(broker, EnrollBrokerFailureKind.Protocol, $"refused MQTT {(link.IsMqtt311 ? "3.1.1" : "5")} (unacceptable protocol version)")
+                        : new EnrollBrokerFailure(broker, EnrollBrokerFailureKind.Refused, $"refused the login ({result.ResultCode})");
                 }
                 catch (OperationCanceledException) when (!token.IsCancellationRequested)
                 {
@@ -158,9 +157,14 @@ internal sealed class EnrollConnection : IDisposable
     public static string Seconds(TimeSpan span) => span.TotalSeconds.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// A broker that speaks another MQTT version: a NATS listener answers a version 5 CONNECT with the 3.1.1 refusal
-    /// "unacceptable protocol version" (which MQTTnet reads as a failed connect), or closes the connection.
+    /// A CONNACK that refuses the protocol version: MQTT 5's <c>UnsupportedProtocolVersion</c> (0x84), or 3.1.1's
+    /// "unacceptable protocol version" (1), the answer of a NATS listener to a version 5 CONNECT (MQTTnet reads the
+    /// 3.1.1 code as it comes: a 1, which no MQTT 5 CONNACK carries).
     /// </summary>
+    private static bool ProtocolRefusal(MqttClientConnectResultCode code, bool mqtt311) =>
+        code is MqttClientConnectResultCode.UnsupportedProtocolVersion || (!mqtt311 && (int)code == 1);
+
+    /// <summary>A broker that closed the connection on a CONNECT of a version it does not speak (MQTTnet names the version).</summary>
     private static bool ProtocolRefusal(Exception ex) =>
         ex.ToString().Contains("protocol version", StringComparison.OrdinalIgnoreCase);
 }

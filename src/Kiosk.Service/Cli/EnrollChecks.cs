@@ -148,8 +148,11 @@ internal static class EnrollChecks
                 refusal = code is MqttClientPublishReasonCode.Success or MqttClientPublishReasonCode.NoMatchingSubscribers ? string.Empty : code.ToString();
             }
 
+            // What 3.1.1 could show: a NATS cluster refuses another kiosk's commands; Mosquitto's ACL file grants every
+            // subscription and filters at delivery, and no 3.1.1 broker refuses a publish. The line says so.
+            var checkedWhat = connection.IsMqtt311 ? ": its commands' subscription granted (3.1.1 shows no publish refusal)" : string.Empty;
             return refusal.Length == 0
-                ? new EnrollCheck("broker", true, $"reachable at {where} ({Protocol(connection)}) and authorized as {(values.Username ?? (values.ClientCertFile is null ? "anonymous" : "the client certificate"))}{connection.After}")
+                ? new EnrollCheck("broker", true, $"reachable at {where} ({Protocol(connection)}) and authorized as {(values.Username ?? (values.ClientCertFile is null ? "anonymous" : "the client certificate"))}{checkedWhat}{connection.After}")
                 : new EnrollCheck("broker", false, $"{where} took the login but not as kiosk {values.Site}/{values.KioskId} ({refusal}){connection.After}", "give the login its kiosk's topics in the broker's ACL (deploy/mosquitto/acl: the user name is the kiosk id; a NATS cluster: deploy/nats/kiosk-user.sh), or check --kiosk-id");
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

@@ -99,7 +99,7 @@ internal static class EnrollCommand
                 var read = await EnrollAuthority.ReadAsync(feedLink, values.Feed, wait, TimeProvider.System, cancellationToken);
                 values.AuthorityKey = Convert.ToBase64String(read.SubjectPublicKeyInfo);
                 source = "the broker's messages are not signed by the authority's key";
-                output_.WriteLine($"authority key read from {read.Where}: {string.Join(", ", read.Topics)} are all signed by it (one signature fits up to 4 keys; {read.Topics.Count.ToString(CultureInfo.InvariantCulture)} meet in this one){read.After}");
+                output_.WriteLine($"authority key read from {read.Where}{read.After}: {string.Join(", ", read.Topics)} are all signed by it (one signature fits up to 4 keys; {read.Topics.Count.ToString(CultureInfo.InvariantCulture)} meet in this one)");
             }
             else
             {

@@ -173,7 +173,14 @@ public sealed class EnrollCommandTests : IDisposable
         Assert.StartsWith("FAIL  broker ", Line(other.Out, "broker"), StringComparison.Ordinal);
         Assert.Contains("ACL", Line(other.Out, "broker"), StringComparison.Ordinal);
 
-        var feed = await CliRunner.RunAsync(Args(broker, "door-1", "pw-door-1", Path.Combine(_dir.Path, "c.json"), root));
+        // MQTT 3.1.1 has no refusal of a publish, and Mosquitto's ACL file grants every subscription (it filters at
+        // delivery): the line says what it could check (a NATS cluster refuses the subscription: ClusterAuthorizationTests).
+        var other311 = await CliRunner.RunAsync([.. args.Select(a => a.EndsWith("b.json", StringComparison.Ordinal) ? Path.Combine(_dir.Path, "b311.json") : a), "--protocol", "3.1.1"]);
+        Assert.Contains("(MQTT 3.1.1) and authorized as door-1: its commands' subscription granted (3.1.1 shows no publish refusal)", Line(other311.Out, "broker"), StringComparison.Ordinal);
+
+        var feed = await CliRunner.RunAsync([.. Args(broker, "door-1", "pw-door-1", Path.Combine(_dir.Path, "c.json"), root), "--protocol", "3.1.1"]);
+        Assert.StartsWith("ok    broker ", Line(feed.Out, "broker"), StringComparison.Ordinal);
+        Assert.Contains("(MQTT 3.1.1) and authorized as door-1", Line(feed.Out, "broker"), StringComparison.Ordinal);
         Assert.StartsWith("FAIL  feed ", Line(feed.Out, "feed"), StringComparison.Ordinal);
         Assert.Contains("-> check --feed", Line(feed.Out, "feed"), StringComparison.Ordinal);
         Assert.StartsWith("FAIL  thermometer ", Line(feed.Out, "thermometer"), StringComparison.Ordinal);

@@ -89,8 +89,10 @@ internal sealed class EnrollConnection : IDisposable
                 {
                     failure = new EnrollBrokerFailure(broker, EnrollBrokerFailureKind.NoAnswer, $"no answer within {Seconds(timeout)} s");
                 }
-                catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or MQTTnet.Adapter.MqttConnectingFailedException or System.Net.Sockets.SocketException or IOException or InvalidOperationException or System.Security.Authentication.AuthenticationException)
+                catch (Exception ex) when (ex is not (OperationCanceledException or OutOfMemoryException))
                 {
+                    // Any failure (unreachable, TLS, a certificate file that does not load, a protocol error) is this
+                    // broker's: counted, so the round ends after the last broker instead of going on as a kiosk would.
                     var reason = OneLine.Of(ex.GetBaseException().Message);
                     failure = new EnrollBrokerFailure(broker, ProtocolRefusal(ex) ? EnrollBrokerFailureKind.Protocol : EnrollBrokerFailureKind.Unreachable, reason);
                 }
@@ -107,7 +109,12 @@ internal sealed class EnrollConnection : IDisposable
             },
             stop.Token);
 
-        cancellationToken.ThrowIfCancellationRequested();
+        if (cancellationToken.IsCancellationRequested)
+        {
+            answered?.Dispose();
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
         return answered ?? throw new EnrollConnectException(failures, link.IsMqtt311);
     }
 

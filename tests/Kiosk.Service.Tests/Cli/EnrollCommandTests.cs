@@ -203,6 +203,26 @@ public sealed class EnrollCommandTests : IDisposable
         Assert.False(File.Exists(output));
     }
 
+    [Fact]
+    public async Task WhenNoBrokerOfTheListAnswersEachCheckNamesWhatEveryBrokerSaidAfterOneRound()
+    {
+        int[] dead = [MosquittoBroker.FreePort(), MosquittoBroker.FreePort()];
+        var output = Path.Combine(_dir.Path, "none.json");
+        var result = await CliRunner.RunAsync(
+            "enroll", "--yes", "--site", Site, "--kiosk-id", "door-1", "--broker", $"127.0.0.1:{dead[0]}", "--broker", $"127.0.0.1:{dead[1]}", "--feed", "CN-HL",
+            "--authority-key-file", KeyFile(), "--fingerprint", Fingerprint, "--out", output, "--root", Root(), "--timeout", "5");
+
+        Assert.True(result.Code == 1, $"exit {result.Code}: {result.Out}{result.Error}");
+        foreach (var check in new[] { "broker", "feed" })
+        {
+            var line = Line(result.Out, check);
+            Assert.StartsWith("FAIL  ", line, StringComparison.Ordinal);
+            Assert.Contains($"no broker of the 2 answered: 127.0.0.1:{dead[0]}: Connection refused; 127.0.0.1:{dead[1]}: Connection refused -> check ", line, StringComparison.Ordinal);
+        }
+
+        Assert.StartsWith("FAIL  data ", Line(result.Out, "data"), StringComparison.Ordinal);
+    }
+
     [ToolFact("mosquitto", "mosquitto_passwd", "tmux")]
     public Task OnATerminalEnrollAsksForEachValueAndTheFingerprint() => EnrollOnATerminalAsync(fromBroker: false);
 

@@ -4,7 +4,7 @@ using HealthCode.Formats;
 
 namespace HealthCode.Authority;
 
-/// <summary><c>key create</c>: an issuer key (signs codes) or the authority key (signs feed messages). Files: NAME.key.pem (PKCS#8), NAME.pub (SubjectPublicKeyInfo, base64).</summary>
+/// <summary><c>key create</c>: an issuer key (signs codes) or the authority key (signs feed messages). Files: NAME.key.pem (PKCS#8), NAME.pub (SubjectPublicKeyInfo, base64); prints the kid and, for ES256, the fingerprint <c>kiosk enroll</c> shows.</summary>
 public static class KeyCommands
 {
     public static Command Create()
@@ -41,6 +41,11 @@ public static class KeyCommands
             }
             AuthorityCli.WriteFile(Path.Combine(folder, stem + ".pub"), Encoding.ASCII.GetBytes(Convert.ToBase64String(key.SubjectPublicKeyInfo) + "\n"));
             parse.InvocationConfiguration.Output.WriteLine($"kid {Convert.ToBase64String(key.Kid)} ({(key.Algorithm == CoseAlgorithms.ES256 ? "ES256" : "PS256")}): {privatePath}, {Path.Combine(folder, stem + ".pub")}");
+            if (key.Algorithm == CoseAlgorithms.ES256)
+            {
+                // What `kiosk enroll` shows an installer to confirm the authority key (a file, or read from the broker).
+                parse.InvocationConfiguration.Output.WriteLine($"fingerprint {HealthCode.Formats.Feed.AuthorityKey.Fingerprint(key.SubjectPublicKeyInfo)} (as an authority key: the one kiosk enroll shows installers)");
+            }
             return 0;
         });
         return new Command("key", "Issuer and authority key pairs") { create };

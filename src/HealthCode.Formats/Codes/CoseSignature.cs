@@ -11,25 +11,41 @@ internal static class CoseSignature
 
     public static bool Verify(long alg, AsymmetricAlgorithm key, ReadOnlySpan<byte> protectedBytes, ReadOnlySpan<byte> payload, ReadOnlySpan<byte> signature)
     {
-        var length = Prefix.Length + HeadLength(protectedBytes.Length) + protectedBytes.Length + 1 + HeadLength(payload.Length) + payload.Length;
+        var length = ToBeSignedLength(protectedBytes.Length, payload.Length);
         var buffer = ArrayPool<byte>.Shared.Rent(length);
         try
         {
             var span = buffer.AsSpan(0, length);
-            Prefix.CopyTo(span);
-            var o = Prefix.Length;
-            o += WriteByteStringHead(span[o..], protectedBytes.Length);
-            protectedBytes.CopyTo(span[o..]);
-            o += protectedBytes.Length;
-            span[o++] = 0x40; // external_aad: empty bstr
-            o += WriteByteStringHead(span[o..], payload.Length);
-            payload.CopyTo(span[o..]);
+            WriteToBeSigned(span, protectedBytes, payload);
             return VerifyData(alg, key, span, signature);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>The bytes a COSE_Sign1 signs: the Sig_structure <c>["Signature1", protected, h'', payload]</c> (RFC 9052, 4.4).</summary>
+    public static byte[] ToBeSigned(ReadOnlySpan<byte> protectedBytes, ReadOnlySpan<byte> payload)
+    {
+        var bytes = new byte[ToBeSignedLength(protectedBytes.Length, payload.Length)];
+        WriteToBeSigned(bytes, protectedBytes, payload);
+        return bytes;
+    }
+
+    private static int ToBeSignedLength(int protectedLength, int payloadLength) =>
+        Prefix.Length + HeadLength(protectedLength) + protectedLength + 1 + HeadLength(payloadLength) + payloadLength;
+
+    private static void WriteToBeSigned(Span<byte> span, ReadOnlySpan<byte> protectedBytes, ReadOnlySpan<byte> payload)
+    {
+        Prefix.CopyTo(span);
+        var o = Prefix.Length;
+        o += WriteByteStringHead(span[o..], protectedBytes.Length);
+        protectedBytes.CopyTo(span[o..]);
+        o += protectedBytes.Length;
+        span[o++] = 0x40; // external_aad: empty bstr
+        o += WriteByteStringHead(span[o..], payload.Length);
+        payload.CopyTo(span[o..]);
     }
 
     private static bool VerifyData(long alg, AsymmetricAlgorithm key, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)

@@ -55,6 +55,29 @@ public static class AuthorityKey
         }
     }
 
+    /// <summary>
+    /// The key's fingerprint as the kiosk prints it and the authority publishes it: SHA-256 over the
+    /// SubjectPublicKeyInfo DER, its first 16 bytes as colon-separated upper-case hex pairs (<c>3F:A2:...</c>).
+    /// </summary>
+    public static string Fingerprint(ReadOnlySpan<byte> subjectPublicKeyInfo)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(subjectPublicKeyInfo, hash);
+        return string.Join(":", hash[..16].ToArray().Select(b => b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    /// <summary>
+    /// True when <paramref name="fingerprint"/> (hex, any case, separators ignored) is the key's <see cref="Fingerprint"/>
+    /// or its whole SHA-256 (32 bytes).
+    /// </summary>
+    public static bool MatchesFingerprint(ReadOnlySpan<byte> subjectPublicKeyInfo, string fingerprint)
+    {
+        ArgumentNullException.ThrowIfNull(fingerprint);
+        var given = new string(fingerprint.Where(char.IsAsciiHexDigit).Select(char.ToUpperInvariant).ToArray());
+        var hash = Convert.ToHexString(SHA256.HashData(subjectPublicKeyInfo));
+        return given.Length > 0 && (given == hash || given == hash[..32]) && fingerprint.All(c => char.IsAsciiHexDigit(c) || c is ':' or ' ' or '-');
+    }
+
     /// <summary>Base64 SPKI of a key (for configuration and scenario files).</summary>
     public static string ToBase64Spki(ECDsa key) => Convert.ToBase64String((key ?? throw new ArgumentNullException(nameof(key))).ExportSubjectPublicKeyInfo());
 }

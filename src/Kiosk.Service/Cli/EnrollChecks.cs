@@ -3,6 +3,8 @@ using System.Globalization;
 using HealthCode.Formats;
 using HealthCode.Formats.Feed;
 using Kiosk.Colors;
+using Kiosk.Core;
+using Kiosk.Core.Configuration;
 using Kiosk.Core.Identity;
 using Kiosk.Devices.Screen;
 using Kiosk.Devices.Temperature;
@@ -34,6 +36,33 @@ internal sealed record EnrollCheck(string Name, bool Passed, string Seen, string
 /// </summary>
 internal static class EnrollChecks
 {
+    /// <summary>
+    /// The fleet link and the color feed's link (brokers, protocol, TLS, login, topic prefix) as the kiosk would read
+    /// them from <paramref name="document"/>, the configuration enroll is about to write, checked by the sections'
+    /// validators as the kiosk checks them at start (<c>Fleet:Protocol must be "5" or "3.1.1"</c>, the same line as
+    /// <c>kiosk fleet --protocol</c> gives): <c>--authority-from-broker</c> reads the key before the file exists.
+    /// </summary>
+    public static (FleetOptions Fleet, FeedLinkOptions Feed) Links(System.Text.Json.Nodes.JsonObject document)
+    {
+        using var json = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(document.ToJsonString()));
+        var configuration = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+            .AddJsonStream(json)
+            .Build();
+        var fleet = Bind<FleetOptions>(configuration, FleetOptions.Section);
+        var feed = Bind<FeedLinkOptions>(configuration, ColorFeedOptions.Section);
+        var problems = SectionValidator<FleetOptions>.Check(FleetOptions.Section, fleet)
+            .Concat(SectionValidator<FeedLinkOptions>.Check(ColorFeedOptions.Section, feed))
+            .Distinct()
+            .ToArray();
+        if (problems.Length > 0)
+        {
+            throw new KioskInputException($"configuration is invalid: {string.Join("; ", problems)}");
+        }
+
+        return (fleet, feed);
+    }
+
     public static async Task<IReadOnlyList<EnrollCheck>> RunAsync(EnrollValues values, string file, string root, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
     {
         var configuration = new ConfigurationBuilder()
@@ -44,7 +73,7 @@ internal static class EnrollChecks
         var link = Bind<FeedLinkOptions>(configuration, ColorFeedOptions.Section);
         var results = new List<EnrollCheck>
         {
-            await BrokerAsync(fleet, values, timeout, cancellationToken),
+            await BrokerAsync(fleet, values, timeout, time, cancellationToken),
         };
 
         var (feedCheck, feedSeq) = await FeedAsync(link, values, timeout, time, cancellationToken);
@@ -64,78 +93,88 @@ internal static class EnrollChecks
         return options;
     }
 
-    private static MqttClientOptions ClientOptions(BrokerLinkOptions options, BrokerSecurity security, string clientId, TimeSpan timeout)
-    {
-        var builder = new MqttClientOptionsBuilder()
-            .WithClientId(clientId)
-            .WithTcpServer(options.Host, options.Port)
-            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
-            .WithCleanStart(true)
-            .WithTimeout(timeout);
-        BrokerCredentials.Apply(builder, security);
-        return builder.Build();
-    }
+    /// <summary>What to do when no broker of the fleet link's list answered, unless the brokers said more (<see cref="EnrollConnectException.Fix"/>).</summary>
+    private static string Connectivity(EnrollValues values) =>
+        values.Tls ? "check the address, the port, --ca-file and the broker's certificate name" : "check the address and the port (1883, TLS 8883), the firewall, and that the broker runs (systemctl status mosquitto)";
 
-    private static async Task<EnrollCheck> BrokerAsync(FleetOptions fleet, EnrollValues values, TimeSpan timeout, CancellationToken cancellationToken)
+    private static string Protocol(EnrollConnection connection) => connection.IsMqtt311 ? "MQTT 3.1.1" : "MQTT 5";
+
+    private static async Task<EnrollCheck> BrokerAsync(FleetOptions fleet, EnrollValues values, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
     {
-        var where = $"{fleet.Host}:{fleet.Port.ToString(CultureInfo.InvariantCulture)}";
-        using var client = new MqttClientFactory().CreateMqttClient();
+        EnrollConnection connection;
         try
         {
-            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            limit.CancelAfter(timeout);
-            var connected = await client.ConnectAsync(ClientOptions(fleet, fleet.Security, ClientId($"enroll-{values.KioskId}-{Guid.NewGuid():N}"), timeout), limit.Token);
-            if (connected.ResultCode != MqttClientConnectResultCode.Success)
-            {
-                return new EnrollCheck("broker", false, $"{where} refused the login ({connected.ResultCode})", "check --username/--password-file or the client certificate, and the broker's password file");
-            }
+            connection = await EnrollConnection.ConnectAsync(FleetOptions.Section, fleet, fleet.Security, ClientId($"enroll-{values.KioskId}-{Guid.NewGuid():N}"), timeout, time, cancellationToken);
+        }
+        catch (EnrollConnectException ex)
+        {
+            return new EnrollCheck("broker", false, ex.Message, ex.Fix(Connectivity(values)));
+        }
 
-            // Authorized: the broker's ACL lets this login write as this kiosk. Probed with the answer of a command that
-            // was never sent (cmd/enroll/result, which no one waits for), so no status, event or setting is touched;
-            // a refusal is the PUBACK's "not authorized" (MQTT 5), or the broker dropping the connection.
+        var where = connection.Where;
+        try
+        {
+            using var deadline = new CancellationTokenSource(timeout, time);
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
             var topics = new FleetTopics(fleet.TopicPrefix, values.Site, values.KioskId);
-            var probe = new MqttApplicationMessageBuilder()
-                .WithTopic(topics.Command("enroll") + "/result")
-                .WithPayload("""{"requestId":null,"ok":true,"result":{"enrolled":true}}"""u8.ToArray())
-                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-                .Build();
-            MqttClientPublishReasonCode code;
-            try
+            string refusal;
+            if (connection.IsMqtt311)
             {
-                code = (await client.PublishAsync(probe, limit.Token)).ReasonCode;
+                // MQTT 3.1.1 has no refusal of a publish (Mosquitto acknowledges a denied one, NATS drops it), but a
+                // SUBACK refuses a filter: authorized is the ACL letting this login read this kiosk's commands.
+                var refused = await connection.SubscribeAsync([topics.CommandFilter], time, limit.Token, attempts: 2);
+                refusal = refused.Count == 0 ? string.Empty : $"reading its commands refused ({refused[0].Code})";
             }
-            catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            else
             {
-                code = MqttClientPublishReasonCode.NotAuthorized;
+                // Authorized: the broker's ACL lets this login write as this kiosk. Probed with the answer of a command
+                // that was never sent (cmd/enroll/result, which no one waits for), so no status, event or setting is
+                // touched; a refusal is the PUBACK's "not authorized" (MQTT 5), or the broker dropping the connection.
+                var probe = new MqttApplicationMessageBuilder()
+                    .WithTopic(topics.CommandResult("enroll"))
+                    .WithPayload("""{"requestId":null,"ok":true,"result":{"enrolled":true}}"""u8.ToArray())
+                    .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                    .Build();
+                MqttClientPublishReasonCode code;
+                try
+                {
+                    code = (await connection.Client.PublishAsync(probe, limit.Token)).ReasonCode;
+                }
+                catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+                {
+                    code = MqttClientPublishReasonCode.NotAuthorized;
+                }
+
+                refusal = code is MqttClientPublishReasonCode.Success or MqttClientPublishReasonCode.NoMatchingSubscribers ? string.Empty : code.ToString();
             }
 
-            if (client.IsConnected)
-            {
-                await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), CancellationToken.None);
-            }
-
-            return code is MqttClientPublishReasonCode.Success or MqttClientPublishReasonCode.NoMatchingSubscribers
-                ? new EnrollCheck("broker", true, $"reachable at {where} and authorized as {(values.Username ?? "the client certificate")}")
-                : new EnrollCheck("broker", false, $"{where} took the login but not as kiosk {values.Site}/{values.KioskId} ({code})", $"give the login its kiosk's topics in the broker's ACL (deploy/mosquitto/acl: the user name is the kiosk id), or check --kiosk-id");
+            // What 3.1.1 could show: a NATS cluster refuses another kiosk's commands; Mosquitto's ACL file grants every
+            // subscription and filters at delivery, and no 3.1.1 broker refuses a publish. The line says so.
+            var checkedWhat = connection.IsMqtt311 ? ": its commands' subscription granted (3.1.1 shows no publish refusal)" : string.Empty;
+            return refusal.Length == 0
+                ? new EnrollCheck("broker", true, $"reachable at {where} ({Protocol(connection)}) and authorized as {(values.Username ?? (values.ClientCertFile is null ? "anonymous" : "the client certificate"))}{checkedWhat}{connection.After}")
+                : new EnrollCheck("broker", false, $"{where} took the login but not as kiosk {values.Site}/{values.KioskId} ({refusal}){connection.After}", "give the login its kiosk's topics in the broker's ACL (deploy/mosquitto/acl: the user name is the kiosk id; a NATS cluster: deploy/nats/kiosk-user.sh), or check --kiosk-id");
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return new EnrollCheck("broker", false, $"no answer from {where} within {timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s", "check the address, the port (1883, TLS 8883) and the firewall");
+            return new EnrollCheck("broker", false, $"{where} took the login but did not answer within {EnrollConnection.Seconds(timeout)} s{connection.After}", "check the broker's load and log");
         }
-        catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or System.Net.Sockets.SocketException or IOException or InvalidOperationException or System.Security.Authentication.AuthenticationException)
+        catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or IOException or InvalidOperationException)
         {
-            return new EnrollCheck("broker", false, $"cannot connect to {where} ({Kiosk.Core.OneLine.Of(ex.Message)})", values.Tls ? "check the address, the port, --ca-file and the broker's certificate name" : "check the address and the port, and that the broker runs (systemctl status mosquitto)");
+            return new EnrollCheck("broker", false, $"{where} dropped the connection ({Kiosk.Core.OneLine.Of(ex.Message)}){connection.After}", "give the login its kiosk's topics in the broker's ACL, and check the broker's log");
+        }
+        finally
+        {
+            await connection.CloseAsync();
         }
     }
 
     private static async Task<(EnrollCheck Check, ulong? Seq)> FeedAsync(FeedLinkOptions link, EnrollValues values, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
     {
-        var where = $"{link.Host}:{link.Port.ToString(CultureInfo.InvariantCulture)}";
         using var key = AuthorityKey.FromBase64Spki(values.AuthorityKey);
-        using var client = new MqttClientFactory().CreateMqttClient();
         var seen = new TaskCompletionSource<(bool Ok, string What, ulong? Seq)>(TaskCreationOptions.RunContinuationsAsynchronously);
         var rejected = 0;
-        client.ApplicationMessageReceivedAsync += e =>
+        Task OnMessage(MqttApplicationMessageReceivedEventArgs e)
         {
             var payload = e.ApplicationMessage.Payload.ToArray();
             if (payload.Length == 0 || payload.Length > 64 * 1024 * 1024)
@@ -152,7 +191,10 @@ internal static class EnrollChecks
                 case SnapshotMessage s when s.Feed == values.Feed:
                     seen.TrySetResult((true, $"snapshot seq {s.Seq.ToString(CultureInfo.InvariantCulture)}", s.Seq));
                     break;
-                case HeartbeatMessage or SnapshotMessage:
+                case ManifestMessage m when m.Feed == values.Feed:
+                    seen.TrySetResult((true, $"manifest seq {m.Seq.ToString(CultureInfo.InvariantCulture)}", m.Seq));
+                    break;
+                case HeartbeatMessage or SnapshotMessage or ManifestMessage:
                     seen.TrySetResult((false, "the feed on this broker is another one than --feed", null));
                     break;
                 case null:
@@ -161,47 +203,54 @@ internal static class EnrollChecks
             }
 
             return Task.CompletedTask;
-        };
+        }
 
+        EnrollConnection connection;
         try
         {
-            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            limit.CancelAfter(timeout);
-            var connected = await client.ConnectAsync(ClientOptions(link, link.Security, $"enroll-feed-{Guid.NewGuid():N}", timeout), limit.Token);
-            if (connected.ResultCode != MqttClientConnectResultCode.Success)
+            connection = await EnrollConnection.ConnectAsync(ColorFeedOptions.Section, link, link.Security, $"enroll-feed-{Guid.NewGuid():N}", timeout, time, cancellationToken, client => client.ApplicationMessageReceivedAsync += OnMessage);
+        }
+        catch (EnrollConnectException ex)
+        {
+            return (new EnrollCheck("feed", false, ex.Message, ex.Fix("check --feed-broker, its port and the firewall")), null);
+        }
+
+        var where = connection.Where;
+        try
+        {
+            using var deadline = new CancellationTokenSource(timeout, time);
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+            var refused = await connection.SubscribeAsync(link.Topics, time, limit.Token);
+            if (refused.Count == link.Topics.Count)
             {
-                return (new EnrollCheck("feed", false, $"{where} refused the login ({connected.ResultCode})", "check the feed broker's user and password"), null);
+                return (new EnrollCheck("feed", false, $"{where} does not let this login read {link.TopicPrefix}colors/... ({refused[0].Code}){connection.After}", "give the kiosk's login read access to the feed in the broker's ACL"), null);
             }
 
-            var subscribe = new MqttClientSubscribeOptionsBuilder();
-            foreach (var topic in link.Topics)
-            {
-                subscribe.WithTopicFilter(topic, MqttQualityOfServiceLevel.AtLeastOnce);
-            }
-
-            await client.SubscribeAsync(subscribe.Build(), limit.Token);
             try
             {
                 var (ok, what, seq) = await seen.Task.WaitAsync(timeout, time, cancellationToken);
-                await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), CancellationToken.None);
                 return ok
-                    ? (new EnrollCheck("feed", true, $"{values.Feed} seen on {where}: {what}, signed by the authority key"), seq)
-                    : (new EnrollCheck("feed", false, what, "check --feed against the authority's feed name"), null);
+                    ? (new EnrollCheck("feed", true, $"{values.Feed} seen on {where}: {what}, signed by the authority key{connection.After}"), seq)
+                    : (new EnrollCheck("feed", false, $"{what}{connection.After}", "check --feed against the authority's feed name"), null);
             }
             catch (TimeoutException)
             {
                 return rejected > 0
-                    ? (new EnrollCheck("feed", false, $"{rejected.ToString(CultureInfo.InvariantCulture)} feed message(s) on {where} are not signed by this authority key", "check --authority-key-file and its fingerprint with the authority"), null)
-                    : (new EnrollCheck("feed", false, $"no retained {link.TopicPrefix}colors/heartbeat or snapshot on {where} within {timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s", "check that the authority publishes to this broker (--feed-broker) and the ACL lets the kiosk read hc/v1/#"), null);
+                    ? (new EnrollCheck("feed", false, $"{rejected.ToString(CultureInfo.InvariantCulture)} feed message(s) on {where} are not signed by this authority key{connection.After}", "check --authority-key-file and its fingerprint with the authority"), null)
+                    : (new EnrollCheck("feed", false, $"no retained {link.TopicPrefix}colors/heartbeat or snapshot on {where} within {EnrollConnection.Seconds(timeout)} s{connection.After}", "check that the authority publishes to this broker (--feed-broker) and the ACL lets the kiosk read hc/v1/#"), null);
             }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return (new EnrollCheck("feed", false, $"no answer from {where}", "check --feed-broker, its port and the firewall"), null);
+            return (new EnrollCheck("feed", false, $"{where} took the login but did not answer the subscription within {EnrollConnection.Seconds(timeout)} s{connection.After}", "check the feed broker's load and log"), null);
         }
-        catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or System.Net.Sockets.SocketException or IOException or InvalidOperationException or System.Security.Authentication.AuthenticationException)
+        catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or IOException or InvalidOperationException)
         {
-            return (new EnrollCheck("feed", false, $"cannot connect to {where} ({Kiosk.Core.OneLine.Of(ex.Message)})", "check --feed-broker and its port"), null);
+            return (new EnrollCheck("feed", false, $"{where} dropped the connection ({Kiosk.Core.OneLine.Of(ex.Message)}){connection.After}", "check --feed-broker and the broker's log"), null);
+        }
+        finally
+        {
+            await connection.CloseAsync();
         }
     }
 

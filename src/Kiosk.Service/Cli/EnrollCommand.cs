@@ -30,6 +30,7 @@ internal static class EnrollCommand
         var kioskId = new Option<string?>("--kiosk-id") { Description = "This kiosk's id (Kiosk:KioskId), e.g. door-1" };
         var brokers = new Option<string[]>("--broker") { Description = "The fleet broker HOST[:PORT] (repeat for a cluster)", AllowMultipleArgumentsPerToken = false };
         var tls = new Option<bool>("--tls") { Description = "Connect with TLS (port 8883 unless given)" };
+        var protocol = new Option<string?>("--protocol") { Description = "MQTT protocol of both links: 5 or 3.1.1 (a NATS cluster; Fleet:Protocol, ColorFeed:Protocol; default: the file's, else 5)" };
         var caFile = new Option<string?>("--ca-file") { Description = "PEM of the CA the broker's certificate must chain to" };
         var username = new Option<string?>("--username") { Description = "Broker user" };
         var passwordFile = new Option<string?>("--password-file") { Description = "File holding the broker password (or KIOSK_ENROLL_PASSWORD; never typed on the command line)" };
@@ -38,7 +39,8 @@ internal static class EnrollCommand
         var feed = new Option<string?>("--feed") { Description = "Color feed name (ColorFeed:Feed), e.g. CN-HL" };
         var feedBroker = new Option<string?>("--feed-broker") { Description = "The color feed's broker HOST[:PORT] (default: the fleet broker)" };
         var keyFile = new Option<string?>("--authority-key-file") { Description = "The feed authority's public key: PEM or base64 SubjectPublicKeyInfo" };
-        var fingerprint = new Option<string?>("--fingerprint") { Description = "The key's SHA-256 fingerprint as the authority published it (confirms without asking)" };
+        var fromBroker = new Option<bool>("--authority-from-broker") { Description = "Read the authority key from the feed broker instead: recovered from the signatures of its retained trust and heartbeat or snapshot, confirmed by its fingerprint" };
+        var fingerprint = new Option<string?>("--fingerprint", "--authority-fingerprint") { Description = "The key's SHA-256 fingerprint as the authority published it (confirms without asking; a key that differs is refused)" };
         var siteSecret = new Option<string?>("--site-secret-file") { Description = "File holding the site's secret (base64, the same on every kiosk of the site); default: a new one" };
         var output = new Option<string>("--out") { Description = $"Configuration file to write (default {DefaultOut})", DefaultValueFactory = _ => DefaultOut };
         var root = new Option<string>("--root") { Description = "Root the device checks look under (default /)", DefaultValueFactory = _ => "/" };
@@ -47,7 +49,7 @@ internal static class EnrollCommand
 
         var command = new Command("enroll", "Set up this kiosk: write /etc/kiosk/kiosk.json, then check broker, feed, data and devices")
         {
-            site, kioskId, brokers, tls, caFile, username, passwordFile, clientCert, clientKey, feed, feedBroker, keyFile, fingerprint, siteSecret, output, root, timeout, yes,
+            site, kioskId, brokers, tls, protocol, caFile, username, passwordFile, clientCert, clientKey, feed, feedBroker, keyFile, fromBroker, fingerprint, siteSecret, output, root, timeout, yes,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -62,6 +64,7 @@ internal static class EnrollCommand
 
             var brokerList = parse.GetValue(brokers) is { Length: > 0 } given ? given : [ask.Value("broker HOST[:PORT]", null, "--broker")];
             values.Tls = parse.GetValue(tls);
+            values.Protocol = parse.GetValue(protocol);
             values.Brokers = brokerList.Select(b => ParseEndpoint(b, values.Tls, "--broker")).ToArray();
             values.CaFile = ExistingFile(parse.GetValue(caFile), "--ca-file");
             values.ClientCertFile = ExistingFile(parse.GetValue(clientCert), "--client-cert");
@@ -72,14 +75,44 @@ internal static class EnrollCommand
                 : values.Username is { Length: > 0 } ? ask.Secret("broker password") : null;
             values.Feed = ask.Value("color feed name (ColorFeed:Feed)", parse.GetValue(feed), "--feed");
             values.FeedBroker = parse.GetValue(feedBroker) is { } fb ? ParseEndpoint(fb, values.Tls, "--feed-broker") : null;
-            var keyPath = ask.Value("authority key file (PEM or base64)", parse.GetValue(keyFile), "--authority-key-file");
-            values.AuthorityKey = ReadAuthorityKey(keyPath);
+            var file = Path.GetFullPath(parse.GetValue(output)!);
+            var wait = TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(timeout), 0.5, 300));
+
+            // The links as the kiosk will read them from the file, checked as the kiosk checks them (Fleet:Protocol,
+            // ColorFeed:Hosts, ...): one line naming the key, before anything is read or written.
+            var (_, feedLink) = EnrollChecks.Links(EnrollFile.Compose(file, values).Document);
+            var keyPath = parse.GetValue(keyFile);
+            if (keyPath is not null && parse.GetValue(fromBroker))
+            {
+                throw new KioskInputException("give --authority-key-file or --authority-from-broker, not both");
+            }
+
+            if (keyPath is null && !parse.GetValue(fromBroker))
+            {
+                keyPath = ask.Value("authority key file (PEM or base64; 'broker': read it from the feed broker)", null, "--authority-key-file (or --authority-from-broker)");
+            }
+
+            string source;
+            if (keyPath is null || (string.Equals(keyPath, "broker", StringComparison.OrdinalIgnoreCase) && !File.Exists(keyPath)))
+            {
+                // The key is read before the file is written: the feed link's settings are those the file will hold.
+                var read = await EnrollAuthority.ReadAsync(feedLink, values.Feed, wait, TimeProvider.System, cancellationToken);
+                values.AuthorityKey = Convert.ToBase64String(read.SubjectPublicKeyInfo);
+                source = "the broker's messages are not signed by the authority's key";
+                output_.WriteLine($"authority key read from {read.Where}{read.After}: {string.Join(", ", read.Topics)} are all signed by it (one signature fits up to 4 keys; {read.Topics.Count.ToString(CultureInfo.InvariantCulture)} meet in this one)");
+            }
+            else
+            {
+                values.AuthorityKey = ReadAuthorityKey(keyPath);
+                source = "the key file is not the authority's";
+            }
+
             var print = Fingerprint(values.AuthorityKey);
             if (parse.GetValue(fingerprint) is { } expected)
             {
-                if (!string.Equals(Normalize(expected), Normalize(print), StringComparison.Ordinal))
+                if (!AuthorityKey.MatchesFingerprint(Convert.FromBase64String(values.AuthorityKey), expected))
                 {
-                    throw new KioskInputException($"the authority key's fingerprint is {print}, not {expected}: the key file is not the authority's");
+                    throw new KioskInputException($"the authority key's fingerprint is {print}, not {OneLine.Of(expected)}: {source}");
                 }
             }
             else if (!ask.Confirm($"authority key fingerprint {print}: is this the one the authority published?"))
@@ -88,7 +121,6 @@ internal static class EnrollCommand
             }
 
             values.SiteSecret = parse.GetValue(siteSecret) is { } secretFile ? ReadSecretFile(secretFile, "--site-secret-file") : null;
-            var file = Path.GetFullPath(parse.GetValue(output)!);
             var generated = EnrollFile.Write(file, values);
             output_.WriteLine($"wrote {file} (mode 0640{EnrollFile.OwnerNote(file)})");
             if (generated)
@@ -96,7 +128,7 @@ internal static class EnrollCommand
                 output_.WriteLine("a new site secret was written: copy Kiosk:SiteSecret from this file to the site's other kiosks (codeRef counts repeat visits per site)");
             }
 
-            var results = await EnrollChecks.RunAsync(values, file, parse.GetValue(root)!, TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(timeout), 0.5, 300)), TimeProvider.System, cancellationToken);
+            var results = await EnrollChecks.RunAsync(values, file, parse.GetValue(root)!, wait, TimeProvider.System, cancellationToken);
             foreach (var result in results)
             {
                 output_.WriteLine(result.Line());
@@ -109,12 +141,8 @@ internal static class EnrollCommand
         return command;
     }
 
-    /// <summary>The key's SHA-256 fingerprint over its SubjectPublicKeyInfo, in colon-separated upper-case hex pairs (first 16 bytes).</summary>
-    public static string Fingerprint(string base64Spki)
-    {
-        var hash = SHA256.HashData(Convert.FromBase64String(base64Spki));
-        return string.Join(":", hash.Take(16).Select(b => b.ToString("X2", CultureInfo.InvariantCulture)));
-    }
+    /// <summary>The key's SHA-256 fingerprint over its SubjectPublicKeyInfo, in colon-separated upper-case hex pairs (first 16 bytes): <see cref="AuthorityKey.Fingerprint"/>.</summary>
+    public static string Fingerprint(string base64Spki) => AuthorityKey.Fingerprint(Convert.FromBase64String(base64Spki));
 
     internal static (string Host, int Port) ParseEndpoint(string text, bool tls, string option)
     {
@@ -138,8 +166,6 @@ internal static class EnrollCommand
 
         return (value.Trim('[', ']'), port);
     }
-
-    private static string Normalize(string fingerprint) => new(fingerprint.Where(char.IsAsciiHexDigit).Select(char.ToUpperInvariant).ToArray());
 
     private static string? ExistingFile(string? path, string option) =>
         path is null ? null : File.Exists(path) ? Path.GetFullPath(path) : throw new KioskInputException($"{option} {path}: no such file");
@@ -316,6 +342,9 @@ internal sealed class EnrollValues
 
     public bool Tls { get; set; }
 
+    /// <summary><c>--protocol</c>: written to <c>Fleet:Protocol</c> and <c>ColorFeed:Protocol</c>; null keeps the file's.</summary>
+    public string? Protocol { get; set; }
+
     public string? CaFile { get; set; }
 
     public string? Username { get; set; }
@@ -340,6 +369,14 @@ internal static class EnrollFile
 {
     /// <summary>Writes <paramref name="path"/> (0640); true when a new site secret was generated.</summary>
     public static bool Write(string path, EnrollValues values)
+    {
+        var (document, generated) = Compose(path, values);
+        Save(path, document);
+        return generated;
+    }
+
+    /// <summary>The document <see cref="Write"/> would write: the file's content (when there is one) with the enrolled values set.</summary>
+    public static (JsonObject Document, bool GeneratedSecret) Compose(string path, EnrollValues values)
     {
         JsonObject document;
         if (File.Exists(path))
@@ -392,6 +429,11 @@ internal static class EnrollFile
             colorFeed["Hosts"] = HostList();
         }
 
+        return (document, generated);
+    }
+
+    private static void Save(string path, JsonObject document)
+    {
         var directory = Path.GetDirectoryName(path)!;
         Directory.CreateDirectory(directory);
         var temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}.tmp");
@@ -414,7 +456,6 @@ internal static class EnrollFile
         }
 
         File.Move(temporary, path, overwrite: true);
-        return generated;
     }
 
     /// <summary>What the owner of the written file is, for the line that says it was written.</summary>
@@ -448,6 +489,11 @@ internal static class EnrollFile
         section["Host"] = broker.Host;
         section["Port"] = broker.Port;
         section["Tls"] = values.Tls;
+        if (values.Protocol is { } protocol)
+        {
+            section["Protocol"] = protocol;
+        }
+
         Set(section, "CaFile", values.CaFile);
         Set(section, "Username", values.Username);
         Set(section, "Password", values.Password);

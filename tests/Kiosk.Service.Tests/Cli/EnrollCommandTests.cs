@@ -73,14 +73,33 @@ public sealed class EnrollCommandTests : IDisposable
         return await MosquittoBroker.StartAsync(extraConfig: $"allow_anonymous false\npassword_file {passwd}\nacl_file {acl}");
     }
 
-    private async Task PublishHeartbeatAsync(MosquittoBroker broker, string feed, ulong seq)
+    private Task PublishHeartbeatAsync(MosquittoBroker broker, string feed, ulong seq, ECDsa? key = null) =>
+        PublishRetainedAsync(broker, "hc/v1/colors/heartbeat", FeedEncoder.Sign(new HeartbeatMessage(feed, seq, DateTimeOffset.UtcNow), key ?? _authority));
+
+    private Task PublishTrustAsync(MosquittoBroker broker, ECDsa? key = null) =>
+        PublishRetainedAsync(broker, "hc/v1/trust", FeedEncoder.Sign(new TrustMessage(DateTimeOffset.UtcNow, new TrustList([])), key ?? _authority));
+
+    private static async Task PublishRetainedAsync(MosquittoBroker broker, string topic, byte[] payload)
     {
         using var client = new MqttClientFactory().CreateMqttClient();
         await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer(broker.Host, broker.Port).WithClientId("authority-" + Guid.NewGuid().ToString("N")[..8])
             .WithCredentials("feed-authority", "pw-feed-authority").WithProtocolVersion(MqttProtocolVersion.V500).Build());
-        var heartbeat = FeedEncoder.Sign(new HeartbeatMessage(feed, seq, DateTimeOffset.UtcNow), _authority);
-        await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic("hc/v1/colors/heartbeat").WithPayload(heartbeat).WithRetainFlag().WithQualityOfServiceLevel(MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce).Build());
+        await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithRetainFlag().WithQualityOfServiceLevel(MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce).Build());
         await client.DisconnectAsync();
+    }
+
+    /// <summary><see cref="Args"/> with the key read from the broker instead of the key file.</summary>
+    private string[] FromBroker(string[] args, string? fingerprint = null)
+    {
+        var list = args.ToList();
+        list.RemoveRange(list.IndexOf("--authority-key-file"), 2);
+        list[list.IndexOf("--fingerprint")] = "--authority-fingerprint";
+        if (fingerprint is not null)
+        {
+            list[list.IndexOf("--authority-fingerprint") + 1] = fingerprint;
+        }
+
+        return [.. list, "--authority-from-broker"];
     }
 
     private string[] Args(MosquittoBroker broker, string kioskId, string password, string output, string root, params string[] more) =>
@@ -154,7 +173,14 @@ public sealed class EnrollCommandTests : IDisposable
         Assert.StartsWith("FAIL  broker ", Line(other.Out, "broker"), StringComparison.Ordinal);
         Assert.Contains("ACL", Line(other.Out, "broker"), StringComparison.Ordinal);
 
-        var feed = await CliRunner.RunAsync(Args(broker, "door-1", "pw-door-1", Path.Combine(_dir.Path, "c.json"), root));
+        // MQTT 3.1.1 has no refusal of a publish, and Mosquitto's ACL file grants every subscription (it filters at
+        // delivery): the line says what it could check (a NATS cluster refuses the subscription: ClusterAuthorizationTests).
+        var other311 = await CliRunner.RunAsync([.. args.Select(a => a.EndsWith("b.json", StringComparison.Ordinal) ? Path.Combine(_dir.Path, "b311.json") : a), "--protocol", "3.1.1"]);
+        Assert.Contains("(MQTT 3.1.1) and authorized as door-1: its commands' subscription granted (3.1.1 shows no publish refusal)", Line(other311.Out, "broker"), StringComparison.Ordinal);
+
+        var feed = await CliRunner.RunAsync([.. Args(broker, "door-1", "pw-door-1", Path.Combine(_dir.Path, "c.json"), root), "--protocol", "3.1.1"]);
+        Assert.StartsWith("ok    broker ", Line(feed.Out, "broker"), StringComparison.Ordinal);
+        Assert.Contains("(MQTT 3.1.1) and authorized as door-1", Line(feed.Out, "broker"), StringComparison.Ordinal);
         Assert.StartsWith("FAIL  feed ", Line(feed.Out, "feed"), StringComparison.Ordinal);
         Assert.Contains("-> check --feed", Line(feed.Out, "feed"), StringComparison.Ordinal);
         Assert.StartsWith("FAIL  thermometer ", Line(feed.Out, "thermometer"), StringComparison.Ordinal);
@@ -171,16 +197,47 @@ public sealed class EnrollCommandTests : IDisposable
 
         CliRunner.AssertOneLineError(await CliRunner.RunAsync([.. common, "--fingerprint", "00:11:22"]), "not the authority's");
         CliRunner.AssertOneLineError(await CliRunner.RunAsync([.. common]), "was not confirmed: give --fingerprint");
+        CliRunner.AssertOneLineError(await CliRunner.RunAsync([.. common.Where((a, i) => a != "--authority-key-file" && (i == 0 || common[i - 1] != "--authority-key-file"))]), "--authority-key-file (or --authority-from-broker) is required");
         CliRunner.AssertOneLineError(await CliRunner.RunAsync("enroll", "--yes", "--site", Site, "--out", output), "--kiosk-id is required");
         CliRunner.AssertOneLineError(await CliRunner.RunAsync([.. common.Select(a => a == "127.0.0.1:1" ? "127.0.0.1:99999" : a), "--fingerprint", Fingerprint]), "--broker '127.0.0.1:99999' must be HOST or HOST:PORT with a port between 1 and 65535");
         Assert.False(File.Exists(output));
     }
 
+    [Fact]
+    public async Task WhenNoBrokerOfTheListAnswersEachCheckNamesWhatEveryBrokerSaidAfterOneRound()
+    {
+        int[] dead = [MosquittoBroker.FreePort(), MosquittoBroker.FreePort()];
+        var output = Path.Combine(_dir.Path, "none.json");
+        var result = await CliRunner.RunAsync(
+            "enroll", "--yes", "--site", Site, "--kiosk-id", "door-1", "--broker", $"127.0.0.1:{dead[0]}", "--broker", $"127.0.0.1:{dead[1]}", "--feed", "CN-HL",
+            "--authority-key-file", KeyFile(), "--fingerprint", Fingerprint, "--out", output, "--root", Root(), "--timeout", "5");
+
+        Assert.True(result.Code == 1, $"exit {result.Code}: {result.Out}{result.Error}");
+        foreach (var check in new[] { "broker", "feed" })
+        {
+            var line = Line(result.Out, check);
+            Assert.StartsWith("FAIL  ", line, StringComparison.Ordinal);
+            Assert.Contains($"no broker of the 2 answered: 127.0.0.1:{dead[0]}: Connection refused; 127.0.0.1:{dead[1]}: Connection refused -> check ", line, StringComparison.Ordinal);
+        }
+
+        Assert.StartsWith("FAIL  data ", Line(result.Out, "data"), StringComparison.Ordinal);
+    }
+
     [ToolFact("mosquitto", "mosquitto_passwd", "tmux")]
-    public async Task OnATerminalEnrollAsksForEachValueAndTheFingerprint()
+    public Task OnATerminalEnrollAsksForEachValueAndTheFingerprint() => EnrollOnATerminalAsync(fromBroker: false);
+
+    [ToolFact("mosquitto", "mosquitto_passwd", "tmux")]
+    public Task OnATerminalTheAnswerBrokerReadsTheKeyFromTheBrokerAndAsksForItsFingerprint() => EnrollOnATerminalAsync(fromBroker: true);
+
+    private async Task EnrollOnATerminalAsync(bool fromBroker)
     {
         await using var broker = await StartBrokerAsync(_dir, "door-1", "feed-authority");
         await PublishHeartbeatAsync(broker, "CN-HL", 9);
+        if (fromBroker)
+        {
+            await PublishTrustAsync(broker);
+        }
+
         var output = Path.Combine(_dir.Path, "asked.json");
         var raw = Path.Combine(_dir.Path, "raw");
         var socket = "kiosk-enroll-" + Guid.NewGuid().ToString("N")[..8];
@@ -201,7 +258,7 @@ public sealed class EnrollCommandTests : IDisposable
             await AnswerAsync("broker user (empty: none):", "door-1");
             await AnswerAsync("broker password (not shown):", "pw-door-1");
             await AnswerAsync("color feed name (ColorFeed:Feed):", "CN-HL");
-            await AnswerAsync("authority key file (PEM or base64):", KeyFile());
+            await AnswerAsync("authority key file (PEM or base64; 'broker': read it from the feed broker):", fromBroker ? "broker" : KeyFile());
             await AnswerAsync($"authority key fingerprint {Fingerprint}: is this the one the authority published? [y/N]", "y");
 
             var screen = await Poll.ForAsync(async () => (await Tmux(socket, "capture-pane", "-p", "-t", "enroll", "-S", "-50")).StandardOutput, s => s.Contains("ENROLL-EXITED", StringComparison.Ordinal), "enroll to finish", TimeSpan.FromSeconds(90), pause: TimeSpan.FromMilliseconds(200), detail: s => $"the screen was:\n{s}");
@@ -209,13 +266,84 @@ public sealed class EnrollCommandTests : IDisposable
             Assert.Contains("ok    broker ", screen, StringComparison.Ordinal);
             Assert.Contains("ok    feed ", screen, StringComparison.Ordinal);
             Assert.Contains("ENROLL-EXITED 1", screen, StringComparison.Ordinal); // data and devices fail in the stand-in root
+            Assert.Equal(fromBroker, screen.Contains("authority key read from", StringComparison.Ordinal));
             using var json = JsonDocument.Parse(File.ReadAllText(output));
             Assert.Equal("pw-door-1", json.RootElement.GetProperty("Fleet").GetProperty("Password").GetString());
+            Assert.Equal(Convert.ToBase64String(_authority.ExportSubjectPublicKeyInfo()), json.RootElement.GetProperty("ColorFeed").GetProperty("AuthorityKey").GetString());
         }
         finally
         {
             await DeployTools.RunAsync("tmux", ["-L", socket, "kill-server"]);
         }
+    }
+
+    [ToolFact("mosquitto", "mosquitto_passwd")]
+    public async Task TheKeyReadFromTheBrokersSignedMessagesIsWrittenExactlyAsFromTheKeyFile()
+    {
+        await using var broker = await StartBrokerAsync(_dir, "door-1", "feed-authority");
+        await PublishTrustAsync(broker);
+        await PublishHeartbeatAsync(broker, "CN-HL", 7);
+        var secret = Path.Combine(_dir.Path, "site.secret");
+        File.WriteAllText(secret, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+        var root = Root("/dev/i2c-1", "/dev/fb0", "/dev/snd/pcmC0D0p");
+        var fromFile = Path.Combine(_dir.Path, "from-file.json");
+        var fromBroker = Path.Combine(_dir.Path, "from-broker.json");
+
+        var file = await CliRunner.RunAsync(Args(broker, "door-1", "pw-door-1", fromFile, root, "--site-secret-file", secret));
+        var read = await CliRunner.RunAsync(FromBroker(Args(broker, "door-1", "pw-door-1", fromBroker, root, "--site-secret-file", secret)));
+
+        Assert.True(read.Code == file.Code, $"exit {read.Code}: {read.Out}{read.Error}");
+        Assert.Equal(string.Empty, read.Error);
+        Assert.Contains($"authority key read from 127.0.0.1:{broker.Port}: hc/v1/trust, hc/v1/colors/heartbeat are all signed by it", read.Out, StringComparison.Ordinal);
+        Assert.StartsWith("ok    feed ", Line(read.Out, "feed"), StringComparison.Ordinal);
+        Assert.Equal(File.ReadAllText(fromFile), File.ReadAllText(fromBroker));
+        using var json = JsonDocument.Parse(File.ReadAllText(fromBroker));
+        Assert.Equal(Convert.ToBase64String(_authority.ExportSubjectPublicKeyInfo()), json.RootElement.GetProperty("ColorFeed").GetProperty("AuthorityKey").GetString());
+    }
+
+    [ToolFact("mosquitto", "mosquitto_passwd")]
+    public async Task AKeyReadFromTheBrokerWhoseFingerprintIsNotTheAuthoritysIsRefused()
+    {
+        await using var broker = await StartBrokerAsync(_dir, "door-1", "feed-authority");
+        using var impostor = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        await PublishTrustAsync(broker, impostor);
+        await PublishHeartbeatAsync(broker, "CN-HL", 7, impostor);
+        var output = Path.Combine(_dir.Path, "refused.json");
+
+        var result = await CliRunner.RunAsync(FromBroker(Args(broker, "door-1", "pw-door-1", output, Root())));
+
+        var impostorPrint = EnrollCommand.Fingerprint(Convert.ToBase64String(impostor.ExportSubjectPublicKeyInfo()));
+        CliRunner.AssertOneLineError(result, $"the authority key's fingerprint is {impostorPrint}, not {Fingerprint}: the broker's messages are not signed by the authority's key");
+        Assert.False(File.Exists(output));
+    }
+
+    [ToolFact("mosquitto", "mosquitto_passwd")]
+    public async Task OneSignedMessageIsNotEnoughAndMessagesOfTwoKeysOrAnotherFeedAreRefused()
+    {
+        await using var broker = await StartBrokerAsync(_dir, "door-1", "feed-authority");
+        var output = Path.Combine(_dir.Path, "x.json");
+        string[] Run()
+        {
+            var args = FromBroker(Args(broker, "door-1", "pw-door-1", output, Root()));
+            args[Array.IndexOf(args, "--timeout") + 1] = "2";
+            return args;
+        }
+
+        CliRunner.AssertOneLineError(await CliRunner.RunAsync(Run()), $"no retained hc/v1/trust, hc/v1/colors/heartbeat, hc/v1/colors/snapshot on 127.0.0.1:{broker.Port} within 2 s");
+
+        await PublishHeartbeatAsync(broker, "CN-HL", 7);
+        CliRunner.AssertOneLineError(await CliRunner.RunAsync(Run()), "only one signed message (hc/v1/colors/heartbeat): one ECDSA signature fits up to 4 keys");
+
+        using var other = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        await PublishTrustAsync(broker, other);
+        CliRunner.AssertOneLineError(await CliRunner.RunAsync(Run()), "the retained messages are not signed by one key (hc/v1/trust, hc/v1/colors/heartbeat)");
+
+        await PublishTrustAsync(broker);
+        await PublishHeartbeatAsync(broker, "CN-BJ", 7);
+        CliRunner.AssertOneLineError(await CliRunner.RunAsync(Run()), "the retained hc/v1/colors/heartbeat on 127.0.0.1:" + broker.Port.ToString(System.Globalization.CultureInfo.InvariantCulture) + " is of another feed than --feed CN-HL");
+
+        CliRunner.AssertOneLineError(await CliRunner.RunAsync([.. Args(broker, "door-1", "pw-door-1", output, Root()), "--authority-from-broker"]), "give --authority-key-file or --authority-from-broker, not both");
+        Assert.False(File.Exists(output));
     }
 
     private static async Task<ToolResult> Tmux(string socket, params string[] arguments)

@@ -155,6 +155,35 @@ public sealed class ClusterAuthorizationTests : IAsyncLifetime
         }
     }
 
+    [ToolFact("nats-server")]
+    public async Task EnrollOverTlsWithAKiosksLoginIsAuthorizedAsThatKioskAndRefusedAsAnother()
+    {
+        using var dir = new TempDirectory();
+        using var authority = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var keyFile = Path.Combine(dir.Path, "authority.pem");
+        File.WriteAllText(keyFile, authority.ExportSubjectPublicKeyInfoPem());
+        var password = Path.Combine(dir.Path, "password");
+        File.WriteAllText(password, PasswordOf("KIOSK_01"));
+        string[] Enroll(string kioskId, string output) =>
+        [
+            "enroll", "--yes", "--site", "site-a", "--kiosk-id", kioskId, .. _cluster.Hosts.SelectMany(h => new[] { "--broker", h }), "--protocol", "3.1.1",
+            "--tls", "--ca-file", _certificates.CaFile, "--username", "kiosk-01", "--password-file", password, "--feed", "CN-HL",
+            "--authority-key-file", keyFile, "--fingerprint", Kiosk.Service.Cli.EnrollCommand.Fingerprint(Convert.ToBase64String(authority.ExportSubjectPublicKeyInfo())),
+            "--out", Path.Combine(dir.Path, output), "--root", dir.Path, "--timeout", "10",
+        ];
+        static string BrokerLine(string output) => output.Split('\n').Single(l => l.Length > 6 && l[6..].StartsWith("broker ", StringComparison.Ordinal));
+
+        var own = await CliRunner.RunAsync(Enroll("kiosk-01", "own.json"));
+        Assert.StartsWith("ok    broker        reachable at 127.0.0.1:", BrokerLine(own.Out), StringComparison.Ordinal);
+        Assert.Contains("(MQTT 3.1.1) and authorized as kiosk-01: its commands' subscription granted", BrokerLine(own.Out), StringComparison.Ordinal);
+
+        // kiosk-01's login enrolled as kiosk-02: the cluster refuses it kiosk-02's commands (deploy/nats/kiosk-user.sh).
+        var other = await CliRunner.RunAsync(Enroll("kiosk-02", "other.json"));
+        Assert.StartsWith("FAIL  broker ", BrokerLine(other.Out), StringComparison.Ordinal);
+        Assert.Contains("took the login but not as kiosk site-a/kiosk-02 (reading its commands refused (UnspecifiedError))", BrokerLine(other.Out), StringComparison.Ordinal);
+        Assert.EndsWith("a NATS cluster: deploy/nats/kiosk-user.sh), or check --kiosk-id", BrokerLine(other.Out), StringComparison.Ordinal);
+    }
+
     private static string PasswordOf(string user) => "pw-" + user.ToLowerInvariant().Replace('_', '-');
 
     private MqttClientOptionsBuilder Login(string user)

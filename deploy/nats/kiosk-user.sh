@@ -12,9 +12,9 @@ set -eu
 site=$1 kiosk=$2 var=$3
 case "$site$kiosk" in *.*|*/*|*' '*) echo "error: site and kiosk id must not contain '.', '/' or spaces" >&2; exit 2;; esac
 cat <<BLOCK
-    # kiosk $site/$kiosk: writes only under kiosk/v1/$site/$kiosk/, reads the feed and its own commands and configuration
+    # kiosk $site/$kiosk: writes only under kiosk/v1/$site/$kiosk/, reads the feed, its own commands, configuration and status
     { user: "$kiosk", password: \$$var, permissions: {
         publish: { allow: ["kiosk.v1.$site.$kiosk.>", "fleet.replies.>", "homeassistant.*.${site}_$kiosk.*.config"] }
-        subscribe: { allow: ["\$MQTT.sub.>", "hc.v1.colors.>", "hc.v1.trust", "kiosk.v1.$site.$kiosk.cmd.*", "kiosk.v1.$site.$kiosk.config.desired", "kiosk.v1.$site.all.cmd.*"] }
+        subscribe: { allow: ["\$MQTT.sub.>", "hc.v1.colors.>", "hc.v1.trust", "kiosk.v1.$site.$kiosk.cmd.*", "kiosk.v1.$site.$kiosk.config.desired", "kiosk.v1.$site.$kiosk.status", "kiosk.v1.$site.all.cmd.*"] }
     } }
 BLOCK

@@ -23,6 +23,7 @@ public sealed partial class FleetService : BackgroundService
     private readonly FleetLoopSupervisor _supervisor;
     private readonly RemoteConfiguration? _remoteConfiguration;
     private readonly HomeAssistantDiscovery? _homeAssistant;
+    private readonly DuplicateKioskDetector? _duplicates;
     private readonly ILogger<FleetService> _logger;
     private readonly Channel<byte[]> _desired = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(4) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
     private readonly TaskCompletionSource _firstSession = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -37,7 +38,9 @@ public sealed partial class FleetService : BackgroundService
     /// <param name="logger">Logger.</param>
     /// <param name="remoteConfiguration">Remote configuration; null = <c>config/desired</c> is not subscribed.</param>
     /// <param name="homeAssistant">Home Assistant discovery, announced on every connect when enabled; null = none.</param>
-    public FleetService(FleetConnection connection, OutboxSender sender, StatusReporter status, TelemetryReporter telemetry, FleetCommands commands, FleetLoopSupervisor supervisor, ILogger<FleetService> logger, RemoteConfiguration? remoteConfiguration = null, HomeAssistantDiscovery? homeAssistant = null)
+    /// <param name="duplicates">Watches the kiosk's own <c>status</c> topic and sessions for a second process with this
+    /// kiosk id (<c>duplicate_kiosk_id</c>); null = the own status topic is not subscribed.</param>
+    public FleetService(FleetConnection connection, OutboxSender sender, StatusReporter status, TelemetryReporter telemetry, FleetCommands commands, FleetLoopSupervisor supervisor, ILogger<FleetService> logger, RemoteConfiguration? remoteConfiguration = null, HomeAssistantDiscovery? homeAssistant = null, DuplicateKioskDetector? duplicates = null)
     {
         _connection = connection;
         _sender = sender;
@@ -47,10 +50,16 @@ public sealed partial class FleetService : BackgroundService
         _supervisor = supervisor;
         _remoteConfiguration = remoteConfiguration;
         _homeAssistant = homeAssistant;
+        _duplicates = duplicates;
         _logger = logger;
         _connection.SessionStarting = OnSessionStartingAsync;
         _connection.MessageReceived = OnMessage;
-        _connection.SessionTakenOver = _status.SessionTakenOver;
+        if (duplicates is not null)
+        {
+            _connection.SessionTakenOver = duplicates.SessionTakenOver;
+            _connection.SessionLost = lasted => duplicates.SessionEnded(lasted);
+        }
+
         // The retained status goes out again with every telemetry tick (same content, "at" = now): the newest status
         // of a live kiosk is at most one telemetry interval old, whatever console reads it (mqtt.md).
         _telemetry.Ticked += _status.Refresh;
@@ -99,6 +108,12 @@ public sealed partial class FleetService : BackgroundService
             filters.Add(topics.ConfigDesired);
         }
 
+        if (_duplicates is not null)
+        {
+            // Before our own status goes out: the retained message the subscription brings is the one before it.
+            filters.Add(topics.Status);
+        }
+
         await _connection.SubscribeAsync(filters, cancellationToken);
         await _status.PublishAsync(session, cancellationToken);
         await PublishReportedAsync(session, cancellationToken);
@@ -113,6 +128,12 @@ public sealed partial class FleetService : BackgroundService
     private void OnMessage(MqttApplicationMessage message, DateTimeOffset receivedAt)
     {
         var topics = _connection.Topics;
+        if (message.Topic == topics.Status)
+        {
+            _duplicates?.StatusReceived(message.Payload, message.Retain);
+            return;
+        }
+
         if (message.Topic == topics.ConfigDesired)
         {
             if (_remoteConfiguration is not null && message.Payload.Length > 0)

@@ -54,6 +54,8 @@ public static class FleetServiceCollectionExtensions
         services.TryAddSingleton<OutboxSender>();
         services.TryAddSingleton(sp => new StatusReporter(
             sp.GetRequiredService<FleetConnection>(), sp.GetRequiredService<FleetIdentity>(), sp.GetRequiredService<IAlerts>(), sp.GetRequiredService<IColorStore>(), LinkClock(sp), sp.GetRequiredService<ILogger<StatusReporter>>(), sp.GetService<ColorFeedProcessor>()));
+        services.TryAddSingleton(sp => new DuplicateKioskDetector(
+            sp.GetRequiredService<FleetIdentity>(), sp.GetRequiredService<FleetTopics>().KioskId, sp.GetRequiredService<IAlerts>(), LinkClock(sp), sp.GetRequiredService<ILogger<DuplicateKioskDetector>>()));
         services.TryAddSingleton(sp => new DailyOutcomes(sp.GetRequiredService<DecisionCounters>(), LinkClock(sp), sp.GetRequiredService<IOptions<KioskOptions>>().Value.DataDirectory));
         services.TryAddSingleton(sp => new TelemetryReporter(
             sp.GetRequiredService<FleetConnection>(),
@@ -92,7 +94,8 @@ public static class FleetServiceCollectionExtensions
             sp.GetRequiredService<FleetLoopSupervisor>(),
             sp.GetRequiredService<ILogger<FleetService>>(),
             sp.GetRequiredService<RemoteConfigurationHolder>().Value,
-            sp.GetRequiredService<HomeAssistantDiscovery>()));
+            sp.GetRequiredService<HomeAssistantDiscovery>(),
+            sp.GetRequiredService<DuplicateKioskDetector>()));
         services.AddHostedService(sp => sp.GetRequiredService<FleetService>());
         return services;
     }

@@ -16,17 +16,12 @@ namespace Kiosk.Fleet;
 /// </summary>
 public sealed partial class StatusReporter
 {
-    /// <summary>The shortest time between two <c>duplicate_kiosk_id</c> alerts.</summary>
-    public static readonly TimeSpan DuplicateAlertInterval = TimeSpan.FromMinutes(5);
-
     private readonly FleetConnection _connection;
     private readonly FleetIdentity _identity;
     private readonly IAlerts _alerts;
     private readonly IColorStore _colors;
     private readonly TimeProvider _time;
     private readonly ILogger<StatusReporter> _logger;
-    private readonly object _duplicateGate = new();
-    private DateTimeOffset? _lastDuplicateAlert;
     private readonly Channel<bool> _changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly ColorFeedProcessor? _feed;
     private (ulong Seq, bool Active, int Tenth)? _fetchShown;
@@ -188,32 +183,6 @@ public sealed partial class StatusReporter
             }
         }
     }
-
-    /// <summary>
-    /// The broker gave this kiosk's session to another client with the same id: a second kiosk configured with this
-    /// kiosk's id (the two would otherwise take the session from each other, flapping between degraded and lost, with
-    /// no word on either screen or journal). A one-off <c>duplicate_kiosk_id</c> alert and a local warning, at most once
-    /// per <see cref="DuplicateAlertInterval"/> while it goes on.
-    /// </summary>
-    public void SessionTakenOver()
-    {
-        var now = _time.GetUtcNow();
-        lock (_duplicateGate)
-        {
-            if (_lastDuplicateAlert is { } last && now - last < DuplicateAlertInterval)
-            {
-                return;
-            }
-
-            _lastDuplicateAlert = now;
-        }
-
-        LogDuplicateKioskId(_logger, _connection.Topics.KioskId);
-        _alerts.Notify(AlertKinds.DuplicateKioskId, $"another client connected as kiosk {_connection.Topics.KioskId} and took this kiosk's broker session (boot {_identity.BootId}); two kiosks share one Kiosk:KioskId");
-    }
-
-    [LoggerMessage(EventId = 732, Level = LogLevel.Warning, Message = "Fleet: another client connected as kiosk {KioskId} and took the broker session: is a second kiosk configured with this id?")]
-    private static partial void LogDuplicateKioskId(ILogger logger, string kioskId);
 
     [LoggerMessage(EventId = 730, Level = LogLevel.Information, Message = "Fleet: status {State} published")]
     private static partial void LogPublished(ILogger logger, string state);

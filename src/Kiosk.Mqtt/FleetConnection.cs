@@ -36,6 +36,7 @@ public sealed partial class FleetConnection : IAsyncDisposable
     private CancellationTokenSource? _sessionEnd;
     private TaskCompletionSource _sessionChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _sessionCount;
+    private long _connectedTimestamp;
     private int _failuresInARow;
     private string? _lastError;
 
@@ -115,6 +116,12 @@ public sealed partial class FleetConnection : IAsyncDisposable
     /// reason Session taken over): two kiosks configured with one id. Called on MQTTnet's disconnect path: must not wait.
     /// </summary>
     public Action? SessionTakenOver { get; set; }
+
+    /// <summary>
+    /// Called when a session that was up ends without this side asking (the broker closed it, or the network failed),
+    /// with how long it lasted since the CONNACK. Called on MQTTnet's disconnect path: must not wait.
+    /// </summary>
+    public Action<TimeSpan>? SessionLost { get; set; }
 
     /// <summary>
     /// Called with the reason when a connection attempt fails and every broker of the list has failed since the last
@@ -207,6 +214,7 @@ public sealed partial class FleetConnection : IAsyncDisposable
                 throw new InvalidOperationException($"the broker refused the connection ({result.ResultCode}{(string.IsNullOrEmpty(result.ReasonString) ? string.Empty : ": " + result.ReasonString)})");
             }
 
+            Volatile.Write(ref _connectedTimestamp, _time.GetTimestamp());
             var receiveMaximum = result.ReceiveMaximum is > 0 ? result.ReceiveMaximum.Value : ushort.MaxValue;
             var session = new FleetSession(Interlocked.Increment(ref _sessionCount), _client.Options.ProtocolVersion, Math.Min(_options.MaxInFlight, receiveMaximum), sessionEnd.Token);
             LogConnected(_logger, endpoint, _clientId, session.Number, session.MaxInFlight);
@@ -427,6 +435,8 @@ public sealed partial class FleetConnection : IAsyncDisposable
             {
                 SessionTakenOver?.Invoke();
             }
+
+            SessionLost?.Invoke(_time.GetElapsedTime(Volatile.Read(ref _connectedTimestamp)));
         }
 
         // Never run the session's continuations on MQTTnet's own disconnect path.

@@ -255,6 +255,14 @@ public sealed partial class ScreenPresenter : IScreen, IDisposable
             _current = prompt;
             _currentModel = effective;
             var number = ++_shown;
+            if (_sinks.Count == 0 && string.IsNullOrWhiteSpace(_options.ScreensDirectory))
+            {
+                // Nowhere to show the frame (no panel, no PNG file, no screens directory: a scenario without
+                // --screens): nothing is drawn. A capture (the fleet screenshot) draws the screen on demand.
+                ReportFailures([]);
+                return;
+            }
+
             var failures = new List<string>();
             SKBitmap frame;
             try

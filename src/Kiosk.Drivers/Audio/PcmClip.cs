@@ -96,7 +96,11 @@ public sealed class PcmClip
         }
     }
 
-    /// <summary>The same clip with every sample scaled by <paramref name="gain"/> (0..1; 1 returns this clip).</summary>
+    /// <summary>
+    /// The same clip with every sample scaled by <paramref name="gain"/> (0..1; 1 returns this clip). The clip is
+    /// immutable, so the last scaled copy is kept and given again for the same gain: a prompt said at every visitor
+    /// at one volume is scaled once, not at each playing.
+    /// </summary>
     public PcmClip WithGain(double gain)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(gain);
@@ -106,14 +110,25 @@ public sealed class PcmClip
             return this;
         }
 
+        if (Volatile.Read(ref _gained) is { } last && last.Gain.Equals(gain))
+        {
+            return last.Clip;
+        }
+
         var scaled = new short[_samples.Length];
         for (var i = 0; i < scaled.Length; i++)
         {
             scaled[i] = (short)Math.Round(_samples[i] * gain, MidpointRounding.AwayFromZero);
         }
 
-        return new PcmClip(Name, SampleRate, Channels, scaled);
+        var clip = new PcmClip(Name, SampleRate, Channels, scaled);
+        Volatile.Write(ref _gained, new Gained(gain, clip));
+        return clip;
     }
+
+    private Gained? _gained;
+
+    private sealed record Gained(double Gain, PcmClip Clip);
 
     /// <summary>The first <paramref name="length"/> of the clip (whole frames), e.g. what was heard before a cut.</summary>
     public PcmClip Take(TimeSpan length)

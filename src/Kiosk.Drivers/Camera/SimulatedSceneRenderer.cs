@@ -56,7 +56,8 @@ public sealed class SimulatedSceneRenderer
         byte[] baseLuma;
         if (scene is SimulatedScene.Empty { Motion: true })
         {
-            baseLuma = RenderLuma(scene, frameIndex);
+            // A passer-by: every frame differs and none is kept; one buffer serves them all.
+            baseLuma = RenderLuma(scene, frameIndex, _motionLuma ??= new byte[_width * _height]);
         }
         else
         {
@@ -80,12 +81,15 @@ public sealed class SimulatedSceneRenderer
             }
         }
 
+        // The scene dropped from the cache gives its buffer to the new one: no new 1 MB array per scene.
+        byte[]? recycled = null;
         if (_cache.Count == CachedScenes)
         {
+            recycled = _cache[CachedScenes - 1].Luma;
             _cache.RemoveAt(CachedScenes - 1);
         }
 
-        var luma = RenderLuma(scene, 0);
+        var luma = RenderLuma(scene, 0, recycled);
         _cache.Insert(0, (scene, luma));
         return luma;
     }
@@ -179,10 +183,13 @@ public sealed class SimulatedSceneRenderer
         return scaled;
     }
 
-    private byte[] RenderLuma(SimulatedScene scene, long frameIndex)
+    // The RGBA frame scenes are drawn on, kept from one scene to the next (the wall is copied over all of it first).
+    private SKBitmap? _drawing;
+    private byte[]? _motionLuma;
+
+    private byte[] RenderLuma(SimulatedScene scene, long frameIndex, byte[]? recycled)
     {
-        var info = new SKImageInfo(_width, _height, SKColorType.Rgba8888, SKAlphaType.Premul);
-        using var bitmap = new SKBitmap(info);
+        var bitmap = _drawing ??= new SKBitmap(new SKImageInfo(_width, _height, SKColorType.Rgba8888, SKAlphaType.Premul));
         // The wall first, copied byte for byte (what drawing the opaque wall over the empty bitmap gives, without blending).
         Wall().GetPixelSpan().CopyTo(bitmap.GetPixelSpan());
         using (var canvas = new SKCanvas(bitmap))
@@ -205,7 +212,12 @@ public sealed class SimulatedSceneRenderer
             }
         }
 
-        var luma = OpaqueLuma(bitmap) ?? LumaImage.FromBitmap(bitmap).Pixels;
+        var luma = recycled ?? new byte[_width * _height];
+        if (!OpaqueLuma(bitmap, luma))
+        {
+            luma = LumaImage.FromBitmap(bitmap).Pixels;
+        }
+
         var exposure = scene switch
         {
             SimulatedScene.QrText q => q.Style.Exposure,
@@ -214,9 +226,16 @@ public sealed class SimulatedSceneRenderer
         };
         if (Math.Abs(exposure - 1.0) > 1e-9)
         {
+            // Each grey level's value once, then a look-up per pixel: the same values as scaling each pixel.
+            Span<byte> levels = stackalloc byte[256];
+            for (var v = 0; v < levels.Length; v++)
+            {
+                levels[v] = (byte)Math.Clamp(v * exposure, 0, 255);
+            }
+
             for (var i = 0; i < luma.Length; i++)
             {
-                luma[i] = (byte)Math.Clamp(luma[i] * exposure, 0, 255);
+                luma[i] = levels[luma[i]];
             }
         }
 
@@ -248,51 +267,104 @@ public sealed class SimulatedSceneRenderer
     /// </summary>
     internal static byte[]? OpaqueLuma(SKBitmap bitmap)
     {
+        var luma = new byte[bitmap.Width * bitmap.Height];
+        return OpaqueLuma(bitmap, luma) ? luma : null;
+    }
+
+    /// <summary><see cref="OpaqueLuma(SKBitmap)"/> into <paramref name="luma"/> (width × height); false as it gives null.</summary>
+    internal static bool OpaqueLuma(SKBitmap bitmap, byte[] luma)
+    {
         var info = bitmap.Info;
         if (info.ColorType != SKColorType.Rgba8888)
         {
-            return null;
+            return false;
         }
 
         var width = info.Width;
         var height = info.Height;
         var stride = bitmap.RowBytes;
         var src = bitmap.GetPixelSpan();
-        var luma = new byte[width * height];
         for (var y = 0; y < height; y++)
         {
             // One 32-bit read per pixel: R in the low byte, A in the high byte (little-endian RGBA).
             var row = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, uint>(src.Slice(y * stride, width * 4));
-            var o = luma.AsSpan(y * width, width);
-            var alpha = 0xFF000000u;
-            for (var x = 0; x < o.Length; x++)
+            if (!OpaqueLumaRow(row, luma.AsSpan(y * width, width)))
             {
-                var p = BitConverter.IsLittleEndian ? row[x] : System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(row[x]);
-                alpha &= p;
-                o[x] = (byte)((299u * (p & 0xFF) + 587u * ((p >> 8) & 0xFF) + 114u * ((p >> 16) & 0xFF) + 500u) / 1000u);
-            }
-
-            if (alpha != 0xFF000000u)
-            {
-                return null;
+                return false;
             }
         }
 
-        return luma;
+        return true;
     }
 
-    // The module matrix of the last text drawn: a visitor adjusting the phone shows the same code in a new pose.
-    private (string Text, bool[,] Modules)? _lastModules;
+    // One row of OpaqueLuma; false when a pixel is not opaque. 16 pixels at a time where the CPU has 128-bit vectors
+    // (SSE4.1 here, NEON on the Pi): (299 R + 587 G + 114 B + 500) / 1000 in 32-bit lanes, the division exact as
+    // ((s >> 3) × 33555) >> 22 for every s up to 255,500 (SensorNoiseTests checks every colour); the tail runs the
+    // scalar loop, which gives the same values.
+    internal static bool OpaqueLumaRow(ReadOnlySpan<uint> row, Span<byte> luma)
+    {
+        var x = 0;
+        var alpha = 0xFF000000u;
+        if (Vector128.IsHardwareAccelerated && BitConverter.IsLittleEndian)
+        {
+            var opaque = Vector128.Create(0xFF000000u);
+            var all = opaque;
+            for (; x <= row.Length - 16; x += 16)
+            {
+                var p0 = Vector128.Create(row.Slice(x, 4));
+                var p1 = Vector128.Create(row.Slice(x + 4, 4));
+                var p2 = Vector128.Create(row.Slice(x + 8, 4));
+                var p3 = Vector128.Create(row.Slice(x + 12, 4));
+                all &= p0 & p1 & p2 & p3;
+                var low = Vector128.Narrow(Luma4(p0), Luma4(p1));
+                var high = Vector128.Narrow(Luma4(p2), Luma4(p3));
+                Vector128.Narrow(low, high).CopyTo(luma.Slice(x, 16));
+            }
+
+            if (!Vector128.EqualsAll(all & opaque, opaque))
+            {
+                return false;
+            }
+        }
+
+        for (; x < row.Length; x++)
+        {
+            var p = BitConverter.IsLittleEndian ? row[x] : System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(row[x]);
+            alpha &= p;
+            luma[x] = (byte)((299u * (p & 0xFF) + 587u * ((p >> 8) & 0xFF) + 114u * ((p >> 16) & 0xFF) + 500u) / 1000u);
+        }
+
+        return alpha == 0xFF000000u;
+    }
+
+    private static Vector128<uint> Luma4(Vector128<uint> p)
+    {
+        var bytes = Vector128.Create(0xFFu);
+        var sum = ((p & bytes) * 299u) + (((p >> 8) & bytes) * 587u) + (((p >> 16) & bytes) * 114u) + Vector128.Create(500u);
+        return ((sum >> 3) * 33555u) >> 22;
+    }
+
+    // The module matrices of the texts drawn lately (a few KB each): a visitor adjusting the phone shows the same
+    // code in a new pose, and a day's holders come back with the same codes. The oldest goes first.
+    private const int CachedTexts = 256;
+    private readonly Dictionary<string, bool[,]> _modules = new(StringComparer.Ordinal);
+    private readonly Queue<string> _modulesOrder = new();
 
     private bool[,] CachedModulesOf(string text)
     {
-        if (_lastModules is not { } last || !string.Equals(last.Text, text, StringComparison.Ordinal))
+        if (!_modules.TryGetValue(text, out var modules))
         {
-            last = (text, ModulesOf(text));
-            _lastModules = last;
+            modules = ModulesOf(text);
+            if (_modules.Count == CachedTexts)
+            {
+                _modules.Remove(_modulesOrder.Dequeue());
+            }
+
+            _modules[text] = modules;
+            _modulesOrder.Enqueue(text);
         }
 
-        return last.Modules;
+        return modules;
     }
 
     private static bool[,] ModulesOf(string text)

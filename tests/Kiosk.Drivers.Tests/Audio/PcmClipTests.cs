@@ -125,6 +125,19 @@ public sealed class PcmClipTests
         Assert.Throws<ArgumentOutOfRangeException>(() => clip.WithGain(1.5));
     }
 
+    [Fact]
+    public void AClipScaledAgainAtTheSameGainIsTheCopyScaledBeforeAndAnotherGainScalesAfresh()
+    {
+        var clip = Sine("t", 16000, 1, 440, TimeSpan.FromMilliseconds(50));
+
+        var first = clip.WithGain(0.4);
+        Assert.Same(first, clip.WithGain(0.4));
+        var other = clip.WithGain(0.7);
+        Assert.NotSame(first, other);
+        Assert.Equal(clip.Samples.ToArray().Select(s => (short)Math.Round(s * 0.7, MidpointRounding.AwayFromZero)), other.Samples.ToArray());
+        Assert.Equal(clip.Samples.ToArray().Select(s => (short)Math.Round(s * 0.4, MidpointRounding.AwayFromZero)), clip.WithGain(0.4).Samples.ToArray());
+    }
+
     internal static PcmClip Sine(string name, int rate, int channels, double hz, TimeSpan length)
     {
         var frames = (int)(length.TotalSeconds * rate);

@@ -181,6 +181,42 @@ public class SimulatedCameraTests
     }
 
     [Fact]
+    public void OpaqueLumaRowGivesThePlainBt601LumaOfEveryOpaqueColour()
+    {
+        // All 2^24 colours, in rows of 4,099 pixels (the vector path and a tail of 3).
+        const int Width = 4099;
+        var row = new uint[Width];
+        var luma = new byte[Width];
+        for (var start = 0; start < 1 << 24; start += Width)
+        {
+            var n = Math.Min(Width, (1 << 24) - start);
+            for (var i = 0; i < n; i++)
+            {
+                row[i] = 0xFF000000u | (uint)(start + i);
+            }
+
+            Assert.True(SimulatedSceneRenderer.OpaqueLumaRow(row.AsSpan(0, n), luma.AsSpan(0, n)));
+            for (var i = 0; i < n; i++)
+            {
+                var p = row[i];
+                var expected = (byte)((299u * (p & 0xFF) + 587u * ((p >> 8) & 0xFF) + 114u * ((p >> 16) & 0xFF) + 500u) / 1000u);
+                if (luma[i] != expected)
+                {
+                    Assert.Fail($"colour {p & 0xFFFFFF:x6}: {luma[i]}, expected {expected}");
+                }
+            }
+        }
+
+        // A translucent pixel anywhere, in the vector part or the tail, declines the row.
+        foreach (var at in new[] { 0, 15, 16, 4095, 4098 })
+        {
+            Array.Fill(row, 0xFF808080u);
+            row[at] = 0xFE808080u;
+            Assert.False(SimulatedSceneRenderer.OpaqueLumaRow(row, luma));
+        }
+    }
+
+    [Fact]
     public void OpaqueLumaIsTheLumaOfTheBitmapAndDeclinesTranslucentPixels()
     {
         using var bitmap = new SKBitmap(new SKImageInfo(97, 31, SKColorType.Rgba8888, SKAlphaType.Premul));

@@ -208,6 +208,32 @@ public sealed class BrokerAclTests
     }
 
     [ToolFact("mosquitto", "mosquitto_passwd")]
+    public async Task AKioskReadsItsOwnRetainedStatusBackButNoOtherKiosks()
+    {
+        // duplicate_kiosk_id: a kiosk reads its own status topic for a second bootId there, and nothing else's.
+        await using var broker = await AclBroker.StartAsync();
+        Assert.True((await broker.PublishAsync("kiosk-02", $"{Site}/kiosk-02/status", """{"state":"online","of":"kiosk-02"}"""u8.ToArray(), retain: true)).IsSuccess);
+        Assert.True((await broker.PublishAsync("kiosk-01", $"{Site}/kiosk-01/status", """{"state":"online","of":"kiosk-01"}"""u8.ToArray(), retain: true)).IsSuccess);
+        using var kiosk = await broker.ConnectAsync("kiosk-01");
+        var received = new ConcurrentQueue<(string Topic, bool Retain)>();
+        kiosk.ApplicationMessageReceivedAsync += e =>
+        {
+            received.Enqueue((e.ApplicationMessage.Topic, e.ApplicationMessage.Retain));
+            return Task.CompletedTask;
+        };
+        await kiosk.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
+            .WithTopicFilter($"{Site}/kiosk-02/status", MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithTopicFilter($"{Site}/kiosk-01/status", MqttQualityOfServiceLevel.AtLeastOnce).Build());
+        await Poll.UntilAsync(() => received.Contains(($"{Site}/kiosk-01/status", true)), "its own retained status");
+
+        // Live too; the other kiosk's status, published first, never arrives.
+        Assert.True((await broker.PublishAsync("kiosk-02", $"{Site}/kiosk-02/status", """{"state":"degraded"}"""u8.ToArray(), retain: true)).IsSuccess);
+        Assert.True((await broker.PublishAsync("kiosk-01", $"{Site}/kiosk-01/status", """{"state":"degraded"}"""u8.ToArray(), retain: true)).IsSuccess);
+        await Poll.UntilAsync(() => received.Contains(($"{Site}/kiosk-01/status", false)), "its own live status");
+        Assert.DoesNotContain(received, m => m.Topic.Contains("/kiosk-02/", StringComparison.Ordinal));
+    }
+
+    [ToolFact("mosquitto", "mosquitto_passwd")]
     public async Task AKioskWithAWrongPasswordIsNotConnectedAndSaysWhy()
     {
         await using var broker = await AclBroker.StartAsync();

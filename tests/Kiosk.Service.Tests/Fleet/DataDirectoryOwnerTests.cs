@@ -45,8 +45,8 @@ public sealed class DataDirectoryOwnerTests
 
     /// <summary>
     /// On a broker that says why it ends a session (MQTT 5 reason 0x8E, Session taken over: MQTTnet's server, the
-    /// embedded broker). Mosquitto 2.0.11 closes the old connection without a reason code, so there the kiosks flap
-    /// without this alert.
+    /// embedded broker). Mosquitto 2.0.11 closes the old connection without a reason code: there the kiosks find each
+    /// other on their own status topic (<see cref="DuplicateKioskIdTests"/>).
     /// </summary>
     [Fact]
     public async Task TwoKiosksWithOneIdRaiseDuplicateKioskId()

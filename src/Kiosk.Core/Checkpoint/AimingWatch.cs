@@ -45,13 +45,17 @@ internal sealed class AimingWatch(TimeSpan after, TimeSpan goneAfter)
         }
     }
 
-    /// <summary>The aiming help is due at <paramref name="now"/>: an unreadable code has been in view for <c>after</c> and still is.</summary>
+    /// <summary>
+    /// The aiming help is due at <paramref name="now"/>: an unreadable code has been seen over <c>after</c> (from the
+    /// episode's first sighting to its latest) and was seen less than <c>goneAfter</c> ago.
+    /// </summary>
     public bool IsDue(DateTimeOffset now) =>
-        after > TimeSpan.Zero && _since is { } since && now - since >= after && now - _lastSeen < goneAfter;
+        after > TimeSpan.Zero && _since is { } since && _lastSeen - since >= after && now - _lastSeen < goneAfter;
 
     /// <summary>
-    /// How long from <paramref name="now"/> until <see cref="IsDue"/> may change without another sighting (the episode
-    /// reaches <c>after</c>, or its code has not been seen for <c>goneAfter</c>); null when nothing is under way.
+    /// How long from <paramref name="now"/> until <see cref="IsDue"/> should be asked again: when the help is due, until its
+    /// code will have been gone for <c>goneAfter</c>; before, until the episode reaches <c>after</c>, then every
+    /// <see cref="Recheck"/> while the sighting that crosses it is on its way; null when nothing is under way.
     /// </summary>
     public TimeSpan? ChangesIn(DateTimeOffset now)
     {
@@ -60,7 +64,16 @@ internal sealed class AimingWatch(TimeSpan after, TimeSpan goneAfter)
             return null;
         }
 
+        var lapse = _lastSeen + goneAfter - now;
+        if (_lastSeen - since >= after)
+        {
+            return lapse;
+        }
+
         var due = since + after - now;
-        return due > TimeSpan.Zero ? due : _lastSeen + goneAfter - now;
+        return due > TimeSpan.Zero ? due : (lapse < Recheck ? lapse : Recheck);
     }
+
+    /// <summary>How often the loop looks again once an episode is old enough but its latest sighting is not yet in.</summary>
+    public static TimeSpan Recheck { get; } = TimeSpan.FromMilliseconds(50);
 }

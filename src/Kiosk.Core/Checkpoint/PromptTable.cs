@@ -49,7 +49,7 @@ public static class PromptTable
         Headline: new("请将二维码靠近", "Move the code closer"),
         Body: new("保持稳定", "Hold it still"),
         Hint: HoldUpTheCode,
-        Spoken: new("请将二维码靠近，保持稳定", "Move the code closer and hold it still."));
+        Spoken: new("请将二维码靠近，保持稳定", "Move the code closer. Hold it still."));
 
     /// <summary>A code was read: hold still for the temperature.</summary>
     public static readonly PromptEntry Measuring = new(

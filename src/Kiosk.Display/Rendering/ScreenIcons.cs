@@ -40,6 +40,9 @@ internal static class ScreenIcons
             case ScreenIcon.QrCode:
                 DrawQrSymbol(canvas, fill, size, P);
                 break;
+            case ScreenIcon.QrCloser:
+                DrawQrCloser(canvas, stroke, fill, size, P);
+                break;
             case ScreenIcon.Thermometer:
                 DrawThermometer(canvas, stroke, fill, size, P);
                 break;
@@ -111,6 +114,27 @@ internal static class ScreenIcons
         foreach (var (x, y) in new[] { (0.58f, 0.58f), (0.66f, 0.58f), (0.62f, 0.66f), (0.7f, 0.7f), (0.58f, 0.7f), (0.47f, 0.3f), (0.47f, 0.44f), (0.3f, 0.47f), (0.7f, 0.5f) })
         {
             canvas.DrawRect(SKRect.Create(p(x, y), new SKSize(module, module)), fill);
+        }
+    }
+
+    /// <summary>The QR symbol at 0.6 of its size, and an arrow out of each corner: make it bigger, bring it closer.</summary>
+    private static void DrawQrCloser(SKCanvas canvas, SKPaint stroke, SKPaint fill, float size, Func<float, float, SKPoint> p)
+    {
+        var centre = p(0.5f, 0.5f);
+        canvas.Save();
+        canvas.Scale(0.6f, 0.6f, centre.X, centre.Y);
+        DrawQrSymbol(canvas, fill, size, p);
+        canvas.Restore();
+
+        using var arrow = stroke.Clone();
+        arrow.StrokeWidth = size * 0.04f;
+        foreach (var (dx, dy) in new[] { (-1f, -1f), (1f, -1f), (-1f, 1f), (1f, 1f) })
+        {
+            var from = p(0.5f + dx * 0.18f, 0.5f + dy * 0.18f);
+            var tip = p(0.5f + dx * 0.29f, 0.5f + dy * 0.29f);
+            canvas.DrawLine(from, tip, arrow);
+            canvas.DrawLine(tip, p(0.5f + dx * 0.19f, 0.5f + dy * 0.29f), arrow);
+            canvas.DrawLine(tip, p(0.5f + dx * 0.29f, 0.5f + dy * 0.19f), arrow);
         }
     }
 

@@ -9,6 +9,9 @@ public enum ScreenIcon
     /// <summary>A QR symbol (three finder squares and modules).</summary>
     QrCode,
 
+    /// <summary>A small QR symbol with four arrows pointing out of its corners: bring the code closer (aiming help).</summary>
+    QrCloser,
+
     /// <summary>A thermometer with a scale.</summary>
     Thermometer,
 

@@ -3,8 +3,8 @@ namespace Kiosk.Simulation;
 /// <summary>What stands in front of the simulated kiosk: the phone at the camera, the forehead at the sensor, the assist button.</summary>
 public interface ISimulatedWorld
 {
-    /// <summary>A phone showing this QR text is held at the camera.</summary>
-    void ShowQrText(string text, int seed);
+    /// <summary>A phone showing this QR text is held at the camera (<paramref name="startsFar"/>: at first too far away to be read).</summary>
+    void ShowQrText(string text, int seed, bool startsFar = false);
 
     /// <summary>A phone showing this image (PNG, JPEG or WebP of a QR) is held at the camera.</summary>
     void ShowQrImage(byte[] encodedImage, int seed);

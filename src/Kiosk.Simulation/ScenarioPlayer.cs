@@ -85,7 +85,7 @@ public sealed partial class ScenarioPlayer
                 decided.Reset();
                 if (visitor.Qr is { } text)
                 {
-                    _world.ShowQrText(text, seed: i);
+                    _world.ShowQrText(text, seed: i, visitor.StartsFar);
                 }
                 else if (visitor.QrImage is { } image)
                 {

@@ -11,6 +11,12 @@ namespace Kiosk.Simulation;
 /// <param name="Card">The visitor's ID card, if any (identity.md, "Scenario files").</param>
 public sealed record ScenarioVisitor(double AtSeconds, string? Qr, byte[]? QrImage, string? QrImageFile, double? BodyTemperatureC, bool Assist, double SensorNoiseC, ScenarioCard? Card = null)
 {
+    /// <summary>
+    /// The visitor first holds the code too far from the camera to be read (<see cref="SimulatedWorld"/>'s far hold):
+    /// set by the aiming benchmark and tests, not by scenario files (cli.md has no such key).
+    /// </summary>
+    public bool StartsFar { get; init; }
+
     public bool ShowsCode => Qr is not null || QrImage is not null;
 
     /// <summary>A card and no code: the card path.</summary>

@@ -1,4 +1,5 @@
 using Kiosk.Core;
+using Kiosk.Core.Checkpoint;
 using Kiosk.Devices.Outputs;
 using Kiosk.Devices.Temperature;
 using Kiosk.Drivers.Camera;
@@ -34,11 +35,114 @@ public sealed class SimulatedWorld(SimulatedCamera camera, ThermometerScene ther
     /// A dense code (a PS256 code is over 500 characters, a QR of about 100 modules) is held closer: at the default
     /// distance its modules are barely 3 pixels.
     /// </remarks>
-    public void ShowQrText(string text, int seed)
+    public void ShowQrText(string text, int seed, bool startsFar = false)
     {
         ThrowIfFaulted();
         var style = text.Length > 350 ? SceneStyle.Default with { CodeFraction = 0.65 } : SceneStyle.Default;
-        Hold(s => new SimulatedScene.QrText(text, s), style, seed);
+        if (startsFar)
+        {
+            var far = FarModulePixels * SimulatedSceneRenderer.SideInModules(text) / camera.Height;
+            HoldFar(s => new SimulatedScene.QrText(text, s), style, far, seed);
+        }
+        else
+        {
+            Hold(s => new SimulatedScene.QrText(text, s), style, seed);
+        }
+    }
+
+    /// <summary>
+    /// How far a visitor who starts too far holds the code: this many camera pixels per module, out of the fixed-focus
+    /// lens's depth of field (<see cref="FarBlur"/>). Its finder patterns show (the pipeline's harder paths find them);
+    /// its modules are blurred past reading.
+    /// </summary>
+    public const double FarModulePixels = 3.0;
+
+    /// <summary>The defocus of a code held too far (Gaussian sigma in camera pixels).</summary>
+    public const double FarBlur = 1.5;
+
+    /// <summary>The chance per second that a visitor holding the code too far moves closer on their own.</summary>
+    public const double OwnPacePerSecond = 0.15;
+
+    /// <summary>How long a visitor holding the code too far takes to move closer once the screen asks them to.</summary>
+    public static TimeSpan ReactionTime { get; } = TimeSpan.FromSeconds(0.7);
+
+    /// <summary>How often the hand holding the code too far trembles (a new frame for the camera).</summary>
+    public static TimeSpan TremorPeriod { get; } = TimeSpan.FromSeconds(0.2);
+
+    /// <summary>
+    /// The visitor sees a screen (the composition calls this on every screen shown): a visitor holding the code too far
+    /// reacts to the aiming help (<see cref="PromptKind.Aiming"/>) by moving closer after <see cref="ReactionTime"/>.
+    /// </summary>
+    public void SeeScreen(PromptKind kind)
+    {
+        if (kind == PromptKind.Aiming && _far is { } far && !far.Asked)
+        {
+            far.Asked = true;
+            far.AskedAt = time.GetUtcNow();
+        }
+    }
+
+    private FarHold? _far;
+
+    /// <summary>What a visitor holding the code too far has seen: whether, and when, the screen asked them to come closer.</summary>
+    private sealed class FarHold
+    {
+        public bool Asked { get; set; }
+
+        public DateTimeOffset AskedAt { get; set; }
+    }
+
+    /// <summary>
+    /// The visitor who starts too far (<paramref name="farFraction"/> of the frame's height, <see cref="FarModulePixels"/>
+    /// per module, out of focus: its finder patterns show, its modules cannot be read), the hand trembling a little every
+    /// <see cref="TremorPeriod"/>. Each second they may move closer on their own (<see cref="OwnPacePerSecond"/>);
+    /// asked by the screen (<see cref="SeeScreen"/>), they do so after <see cref="ReactionTime"/>. Closer, they hold the
+    /// code as every visitor does (<see cref="Hold"/>). Deterministic per visitor seed.
+    /// </summary>
+    private void HoldFar(Func<SceneStyle, SimulatedScene> scene, SceneStyle near, double farFraction, int seed)
+    {
+        StopHolding();
+        var holding = CancellationTokenSource.CreateLinkedTokenSource(_disposed.Token);
+        _holding = holding;
+        var far = new FarHold();
+        _far = far;
+        var initial = near with { CodeFraction = farFraction, Blur = FarBlur };
+        camera.Show(scene(initial));
+        Observe(ApproachAsync(holding.Token));
+
+        async Task ApproachAsync(CancellationToken cancellationToken)
+        {
+            var random = new Random(seed * 7919 + 17);
+            var ticksPerSecond = (int)Math.Round(TimeSpan.FromSeconds(1) / TremorPeriod);
+            for (var tick = 1; !cancellationToken.IsCancellationRequested; tick++)
+            {
+                try
+                {
+                    await Task.Delay(TremorPeriod, time, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                var ownPace = tick % ticksPerSecond == 0 && random.NextDouble() < OwnPacePerSecond;
+                var reacted = far.Asked && time.GetUtcNow() - far.AskedAt >= ReactionTime;
+                if (ownPace || reacted)
+                {
+                    _far = null;
+                    Hold(scene, near, seed);
+                    return;
+                }
+
+                camera.Show(scene(initial with
+                {
+                    RotationDegrees = initial.RotationDegrees + (random.NextDouble() * 2 - 1),
+                    OffsetX = random.NextDouble() * 0.01 - 0.005,
+                    OffsetY = random.NextDouble() * 0.01 - 0.005,
+                    Seed = initial.Seed + tick,
+                }));
+            }
+        }
     }
 
     public void ShowQrImage(byte[] encodedImage, int seed)
@@ -111,6 +215,7 @@ public sealed class SimulatedWorld(SimulatedCamera camera, ThermometerScene ther
 
     private void StopHolding()
     {
+        _far = null;
         _holding?.Cancel();
         _holding?.Dispose();
         _holding = null;

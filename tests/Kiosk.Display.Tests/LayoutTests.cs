@@ -32,6 +32,39 @@ public sealed class LayoutTests
     }
 
     [Fact]
+    public void AScreenEqualByValueIsLaidOutOnceAndAnotherStripIsLaidOutAgain()
+    {
+        using var renderer = new ScreenRenderer(800, 480);
+        var first = renderer.Layout(ScreenSamples.Pass("王*明"));
+
+        // A new model with the same texts (new lists, as the presenter makes them) is the same screen.
+        var again = ScreenSamples.Pass("王*明");
+        Assert.Same(first, renderer.Layout(again with { Lines = again.Lines.ToList() }));
+
+        var later = renderer.Layout(ScreenSamples.Pass("王*明") with { Status = ScreenSamples.Status with { LocalTime = ScreenSamples.Status.LocalTime.AddMinutes(1) } });
+        Assert.NotSame(first, later);
+        Assert.NotEqual(first.Runs[0].Text, later.Runs[0].Text);
+        Assert.NotSame(first, renderer.Layout(ScreenSamples.Pass("李*")));
+    }
+
+    [Fact]
+    public void AScreenDrawnAfterOthersHasThePixelsOfAFreshRenderer()
+    {
+        // Kept layouts and reused paints carry nothing from one screen to the next.
+        var screens = ScreenSamples.Golden.Values.ToList();
+        using var fresh = new ScreenRenderer(1080, 1920);
+        var expected = screens.Select(s => fresh.Render(s).GetPixelSpan().ToArray()).ToList();
+        using var used = new ScreenRenderer(1080, 1920);
+        for (var pass = 0; pass < 2; pass++)
+        {
+            for (var i = screens.Count - 1; i >= 0; i--)
+            {
+                Assert.True(expected[i].AsSpan().SequenceEqual(used.Render(screens[i]).GetPixelSpan()), $"screen {i}, pass {pass}");
+            }
+        }
+    }
+
+    [Fact]
     public void LongDetailTextWrapsInsteadOfRunningOffTheScreen()
     {
         using var font = new SKFont(KioskTypeface.Default, 24);

@@ -247,7 +247,8 @@ public sealed partial class CheckpointLoop
     /// <summary>
     /// Waits for the next presentation (true) or the end of the pumps (false); meanwhile, every
     /// <see cref="VisitorOutputs.IdleRefresh"/>, the idle screen follows the kiosk's state (the fleet link, the color
-    /// data and its age, alerts, the clock's minute), so it never shows a state the kiosk has left.
+    /// data and its age, alerts, the clock's minute), so it never shows a state the kiosk has left; and the aiming help
+    /// (<see cref="AimingWatch"/>) comes up the moment an unreadable code has been in view long enough, and goes when it left.
     /// </summary>
     private async Task<bool> WaitWhileIdleAsync(PresentationQueue queue, CancellationToken cancellationToken)
     {
@@ -263,7 +264,14 @@ public sealed partial class CheckpointLoop
                 return false;
             }
 
-            if (await queue.WaitForMoreAsync(VisitorOutputs.IdleRefresh, cancellationToken))
+            // Wake when the aiming help falls due or lapses, not only on the next refresh.
+            var wait = VisitorOutputs.IdleRefresh;
+            if (_pumps.AimingHelpChangesIn(_time.GetUtcNow()) is { } change && change < wait)
+            {
+                wait = change > TimeSpan.Zero ? change : TimeSpan.FromTicks(1);
+            }
+
+            if (await queue.WaitForMoreAsync(wait, cancellationToken))
             {
                 return true;
             }
@@ -271,7 +279,8 @@ public sealed partial class CheckpointLoop
             cancellationToken.ThrowIfCancellationRequested();
             if (Phase == CheckpointPhase.Idle)
             {
-                _outputs.RefreshIdle(_time.GetUtcNow());
+                var now = _time.GetUtcNow();
+                _outputs.RefreshIdle(now, _pumps.AimingHelpDue(now));
             }
         }
     }
@@ -279,7 +288,8 @@ public sealed partial class CheckpointLoop
     private void ShowIdle()
     {
         Phase = CheckpointPhase.Idle;
-        _outputs.ShowIdle(_time.GetUtcNow());
+        var now = _time.GetUtcNow();
+        _outputs.ShowIdle(now, _pumps.AimingHelpDue(now));
     }
 
     [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "Ready to scan")]

@@ -19,6 +19,13 @@ public sealed class CheckpointOptions
     [Range(typeof(TimeSpan), "00:00:00.1", "00:00:30")]
     public TimeSpan GoneAfter { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Aiming help: a code the camera sees but cannot read (too far, blurred) for this long makes the idle screen ask
+    /// the visitor to move it closer and hold it still (and say so once); zero turns the help off.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:30")]
+    public TimeSpan AimingHelpAfter { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Rule 6: color data older than this refers (<c>color_data_stale</c>).</summary>
     [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
     public TimeSpan MaxColorDataAge { get; set; } = PolicyDefaults.MaxColorDataAge;

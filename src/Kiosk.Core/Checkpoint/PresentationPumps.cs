@@ -22,6 +22,8 @@ public sealed partial class PresentationPumps
     private readonly TimeProvider _time;
     private readonly ILogger<PresentationPumps> _logger;
     private readonly Lock _cardGate = new();
+    private readonly Lock _aimingGate = new();
+    private AimingWatch _aiming = new(TimeSpan.Zero, TimeSpan.Zero);
     private CardSighting? _onReader;
     private long _frameTimestamp;
 
@@ -47,6 +49,24 @@ public sealed partial class PresentationPumps
 
     /// <summary>How long since the code pump last delivered a sighting.</summary>
     public TimeSpan FrameAge => _time.GetElapsedTime(Interlocked.Read(ref _frameTimestamp));
+
+    /// <summary>The aiming help is due at <paramref name="now"/> (<see cref="AimingWatch"/>): a code the camera cannot read has been in view for <c>Checkpoint:AimingHelpAfter</c>.</summary>
+    internal bool AimingHelpDue(DateTimeOffset now)
+    {
+        lock (_aimingGate)
+        {
+            return _aiming.IsDue(now);
+        }
+    }
+
+    /// <summary>How long from <paramref name="now"/> until <see cref="AimingHelpDue"/> may change by itself; null when no unreadable code is in view.</summary>
+    internal TimeSpan? AimingHelpChangesIn(DateTimeOffset now)
+    {
+        lock (_aimingGate)
+        {
+            return _aiming.ChangesIn(now);
+        }
+    }
 
     /// <summary>The kiosk has an ID card reader: there is a card pump.</summary>
     public bool HasCardReader => _cardReader is not null;
@@ -86,6 +106,11 @@ public sealed partial class PresentationPumps
         });
         var queue = new PresentationQueue(presentations.Reader, _time);
         var goneAfter = _options.CurrentValue.GoneAfter;
+        lock (_aimingGate)
+        {
+            _aiming = new AimingWatch(_options.CurrentValue.AimingHelpAfter, goneAfter);
+        }
+
         var codePump = CodePumpAsync(new DuplicateSuppressor(goneAfter), presentations.Writer, presenting, cancellationToken);
         var cardPump = _cardReader is { } cardReader
             ? CardPumpAsync(cardReader, new DuplicateSuppressor(goneAfter), presentations.Writer, presenting, cancellationToken)
@@ -101,6 +126,11 @@ public sealed partial class PresentationPumps
             await foreach (var sighting in _codeReader.ReadAsync(cancellationToken))
             {
                 Interlocked.Exchange(ref _frameTimestamp, _time.GetTimestamp());
+                lock (_aimingGate)
+                {
+                    _aiming.Observe(sighting);
+                }
+
                 if (suppressor.Observe(sighting) is { } code)
                 {
                     var presentation = Presentation.Of(code);

@@ -29,4 +29,7 @@ public enum PromptKind
 
     /// <summary>The assist button was pressed: staff have been notified (shown for a few seconds over the screen).</summary>
     Assist,
+
+    /// <summary>Waiting, and the camera has seen a code it cannot read for a second: move it closer, hold it still.</summary>
+    Aiming,
 }

@@ -39,6 +39,18 @@ public static class PromptTable
         Spoken: new("请出示健康码，没有健康码请刷身份证", "Please show your health code. No code? Place your ID card on the reader."),
         OffersCard: true);
 
+    /// <summary>
+    /// Aiming help: the camera has seen a code for a second but cannot read it (too far, blurred): move it closer and
+    /// hold it still, as commercial readers say. Said once per episode (the screen is shown once, then only redrawn).
+    /// </summary>
+    public static readonly PromptEntry Aiming = new(
+        "aiming",
+        PromptKind.Aiming,
+        Headline: new("请将二维码靠近", "Move the code closer"),
+        Body: new("保持稳定", "Hold it still"),
+        Hint: HoldUpTheCode,
+        Spoken: new("请将二维码靠近，保持稳定", "Move the code closer. Hold it still."));
+
     /// <summary>A code was read: hold still for the temperature.</summary>
     public static readonly PromptEntry Measuring = new(
         "measuring",
@@ -183,7 +195,7 @@ public static class PromptTable
     /// <summary>Every prompt, each with a voice clip in both languages (<c>kiosk speak</c> lists them in this order).</summary>
     public static IReadOnlyList<PromptEntry> All { get; } =
     [
-        Idle, IdleCard, Measuring, Pass, PlaceCard, Offline, Fault, Assist,
+        Idle, IdleCard, Aiming, Measuring, Pass, PlaceCard, Offline, Fault, Assist,
         ReferSeeStaff, ReferCodeNotRecognized, ReferCodeNotVerified, ReferCodeExpired, ReferCodeNotYetValid,
         ReferTemperatureNotTaken, ReferFurtherCheck,
         ReferIdentityMismatch, ReferIdentityUnconfirmed, ReferDocumentInvalid, ReferDocumentExpired, ReferNoRecord,

@@ -17,11 +17,14 @@ public sealed class VisitorOutputs(IScreen screen, IIndicators indicators, IKios
     /// <summary>The idle prompt on the screen now and what it draws; null while a visitor is served.</summary>
     private (VisitorPrompt Prompt, IdleLook Look)? _idle;
 
-    /// <summary>Nobody is being served: lamps off, the idle prompt (or offline, or fault) as of <paramref name="now"/>.</summary>
-    public void ShowIdle(DateTimeOffset now)
+    /// <summary>
+    /// Nobody is being served: lamps off, the idle prompt (or offline, or fault) as of <paramref name="now"/>; with
+    /// <paramref name="aimingHelp"/>, the idle prompt asks the visitor to move the code closer and hold it still.
+    /// </summary>
+    public void ShowIdle(DateTimeOffset now, bool aimingHelp = false)
     {
         indicators.Clear();
-        var prompt = status.IdlePrompt(now);
+        var prompt = IdlePrompt(now, aimingHelp);
         _idle = (prompt, IdleLook.Of(prompt));
         screen.Show(prompt);
     }
@@ -31,15 +34,17 @@ public sealed class VisitorOutputs(IScreen screen, IIndicators indicators, IKios
     /// or fault, the fleet link, the data's age as the strip writes it, the minute of the clock). A new screen (idle
     /// becomes offline, a fault clears) is shown and spoken; the same screen with a new strip is only redrawn. Returns
     /// whether the screen changed. Does nothing before the first <see cref="ShowIdle"/> or while a visitor is served.
+    /// The aiming help (<paramref name="aimingHelp"/>: an unreadable code in view) turns the idle prompt into
+    /// <see cref="PromptKind.Aiming"/>, shown and said once; when it ends the idle prompt is drawn again, not said again.
     /// </summary>
-    public bool RefreshIdle(DateTimeOffset now)
+    public bool RefreshIdle(DateTimeOffset now, bool aimingHelp = false)
     {
         if (_idle is not { } shown)
         {
             return false;
         }
 
-        var prompt = status.IdlePrompt(now);
+        var prompt = IdlePrompt(now, aimingHelp);
         var look = IdleLook.Of(prompt);
         if (look == shown.Look)
         {
@@ -47,7 +52,7 @@ public sealed class VisitorOutputs(IScreen screen, IIndicators indicators, IKios
         }
 
         _idle = (prompt, look);
-        if (look.SameScreen(shown.Look))
+        if (look.SameScreen(shown.Look) || (shown.Look.Kind == PromptKind.Aiming && look.Kind == PromptKind.Idle))
         {
             screen.Redraw(prompt);
         }
@@ -57,6 +62,13 @@ public sealed class VisitorOutputs(IScreen screen, IIndicators indicators, IKios
         }
 
         return true;
+    }
+
+    /// <summary>The idle prompt as of <paramref name="now"/>; a waiting kiosk (not paused, no fault) gives the aiming help instead when it is due.</summary>
+    private VisitorPrompt IdlePrompt(DateTimeOffset now, bool aimingHelp)
+    {
+        var prompt = status.IdlePrompt(now);
+        return aimingHelp && prompt.Kind == PromptKind.Idle ? prompt with { Kind = PromptKind.Aiming, OffersCard = false } : prompt;
     }
 
     /// <summary>Rules 8-10 (and C7): the measuring screen, with the holder's masked name.</summary>

@@ -11,7 +11,8 @@ namespace Kiosk.Devices.Camera;
 /// <summary>
 /// The kiosk's <see cref="ICodeReader"/>: frames from the configured <see cref="IFrameSource"/> through the
 /// <see cref="QrFrameDecoder"/>, one <see cref="CodeSighting"/> per frame (a frame skipped by motion gating, or one its
-/// source marks as a <see cref="LumaFrame.Repeat"/> of the previous frame, repeats the previous sighting). A camera that throws <see cref="CameraFaultException"/>, ends, or delivers no frame for
+/// source marks as a <see cref="LumaFrame.Repeat"/> of the previous frame, repeats the previous sighting); a frame with
+/// a code seen but not read (<see cref="QrDecodeResult.CodeSeen"/>) says so, for the aiming help. A camera that throws <see cref="CameraFaultException"/>, ends, or delivers no frame for
 /// <see cref="CameraOptions.StallTimeout"/> raises <c>camera_fault</c> and is reopened with exponential backoff on the
 /// <see cref="TimeProvider"/>; the first frame after that clears the alert.
 /// </summary>
@@ -39,6 +40,7 @@ public sealed partial class CameraCodeReader(
             var frames = source.ReadFramesAsync(session.Token).GetAsyncEnumerator(session.Token);
             string? fault = null;
             string? text = null;
+            var seen = false;
             var decodedOnce = false;
             try
             {
@@ -84,10 +86,11 @@ public sealed partial class CameraCodeReader(
                         }
 
                         text = result.Text;
+                        seen = result.CodeSeen;
                         decodedOnce = true;
                     }
 
-                    yield return new CodeSighting(frame.Timestamp, text);
+                    yield return new CodeSighting(frame.Timestamp, text, seen);
                 }
             }
             finally

@@ -34,6 +34,9 @@ internal sealed record ScreenLook(
     public static ScreenLook Of(PromptKind kind) => kind switch
     {
         PromptKind.Idle => new(ScreenIcon.QrCode, ScreenTone.Blue, HeadlineZh: 0.8f, HeadlineEn: 0.9f, HintGap: 0.035f),
+
+        // Still waiting (the idle blue), the code's icon with arrows out of its corners: bring it closer.
+        PromptKind.Aiming => new(ScreenIcon.QrCloser, ScreenTone.Blue, HeadlineZh: 0.8f, HeadlineEn: 0.9f, HintGap: 0.035f),
         PromptKind.Measuring => new(ScreenIcon.Thermometer, ScreenTone.SteelBlue, HeadlineZh: 0.8f, HeadlineEn: 0.9f, BodyScale: 1.1f, BodyGap: 0.05f),
 
         // SteelBlue like measuring: a step of the check.

@@ -8,65 +8,99 @@ namespace Kiosk.Display.Rendering;
 /// </summary>
 internal static class ScreenIcons
 {
-    /// <summary>Draws <paramref name="icon"/> in the square <paramref name="box"/>.</summary>
-    public static void Draw(SKCanvas canvas, ScreenIcon icon, SKRect box, SKColor ink)
+    /// <summary>
+    /// The paints the icons are drawn with, kept by the renderer and set again for each icon (no paint is allocated per
+    /// frame): the disc, the stroke and the fill, and one derived from either (a thicker stroke, a ring) for the shapes
+    /// that need one, set from its source exactly as <see cref="SKPaint.Clone"/> would copy it.
+    /// </summary>
+    internal sealed class Paints : IDisposable
+    {
+        public SKPaint Disc { get; } = new() { IsAntialias = true, Style = SKPaintStyle.Fill };
+
+        public SKPaint Stroke { get; } = new() { IsAntialias = true, Style = SKPaintStyle.Stroke, StrokeCap = SKStrokeCap.Round, StrokeJoin = SKStrokeJoin.Round };
+
+        public SKPaint Fill { get; } = new() { IsAntialias = true, Style = SKPaintStyle.Fill };
+
+        private SKPaint Other { get; } = new();
+
+        /// <summary>The derived paint: <paramref name="source"/>'s settings with another stroke width.</summary>
+        public SKPaint From(SKPaint source, float strokeWidth)
+        {
+            Other.IsAntialias = source.IsAntialias;
+            Other.Color = source.Color;
+            Other.Style = source.Style;
+            Other.StrokeCap = source.StrokeCap;
+            Other.StrokeJoin = source.StrokeJoin;
+            Other.StrokeWidth = strokeWidth;
+            return Other;
+        }
+
+        public void Dispose()
+        {
+            Disc.Dispose();
+            Stroke.Dispose();
+            Fill.Dispose();
+            Other.Dispose();
+        }
+    }
+
+    /// <summary>Draws <paramref name="icon"/> in the square <paramref name="box"/> with <paramref name="paints"/>.</summary>
+    public static void Draw(SKCanvas canvas, ScreenIcon icon, SKRect box, SKColor ink, Paints paints)
     {
         var size = box.Width;
         // A light disc on the dark screens, a dark one on the light PASS screen; the shape is cut in the background's color.
-        using var disc = new SKPaint { IsAntialias = true, Color = Palette.IsLight(ink) ? Palette.TextDark : Palette.IconDisc, Style = SKPaintStyle.Fill };
+        var disc = paints.Disc;
+        disc.Color = Palette.IsLight(ink) ? Palette.TextDark : Palette.IconDisc;
         canvas.DrawCircle(box.MidX, box.MidY, size / 2, disc);
 
-        using var stroke = new SKPaint
-        {
-            IsAntialias = true,
-            Color = ink,
-            Style = SKPaintStyle.Stroke,
-            StrokeWidth = size * 0.075f,
-            StrokeCap = SKStrokeCap.Round,
-            StrokeJoin = SKStrokeJoin.Round,
-        };
-        using var fill = new SKPaint { IsAntialias = true, Color = ink, Style = SKPaintStyle.Fill };
+        var stroke = paints.Stroke;
+        stroke.Color = ink;
+        stroke.StrokeWidth = size * 0.075f;
+        var fill = paints.Fill;
+        fill.Color = ink;
 
         SKPoint P(float x, float y) => new(box.Left + x * size, box.Top + y * size);
 
         switch (icon)
         {
             case ScreenIcon.Check:
-                DrawCheck(canvas, stroke, P);
+                DrawCheck(canvas, paints, stroke, P);
                 break;
             case ScreenIcon.RaisedHand:
                 DrawPersonRaisingHand(canvas, stroke, fill, size, P);
                 break;
             case ScreenIcon.QrCode:
-                DrawQrSymbol(canvas, fill, size, P);
+                DrawQrSymbol(canvas, paints, fill, size, P);
+                break;
+            case ScreenIcon.QrCloser:
+                DrawQrCloser(canvas, paints, stroke, fill, size, P);
                 break;
             case ScreenIcon.Thermometer:
-                DrawThermometer(canvas, stroke, fill, size, P);
+                DrawThermometer(canvas, paints, stroke, fill, size, P);
                 break;
             case ScreenIcon.Pause:
                 DrawPause(canvas, fill, size, P);
                 break;
             case ScreenIcon.CardOnReader:
-                DrawCardOnReader(canvas, stroke, fill, size, P);
+                DrawCardOnReader(canvas, paints, stroke, fill, size, P);
                 break;
             case ScreenIcon.Bell:
                 DrawBell(canvas, stroke, fill, size, P);
                 break;
             case ScreenIcon.Warning:
             default:
-                DrawWarningTriangle(canvas, stroke, fill, size, P);
+                DrawWarningTriangle(canvas, paints, stroke, fill, size, P);
                 break;
         }
     }
 
-    private static void DrawCheck(SKCanvas canvas, SKPaint stroke, Func<float, float, SKPoint> p)
+    private static void DrawCheck(SKCanvas canvas, Paints paints, SKPaint stroke, Func<float, float, SKPoint> p)
     {
         using var path = new SKPath();
         path.MoveTo(p(0.27f, 0.52f));
         path.LineTo(p(0.43f, 0.68f));
         path.LineTo(p(0.74f, 0.34f));
-        using var thick = stroke.Clone();
-        thick.StrokeWidth = stroke.StrokeWidth * 1.35f;
+        var thick = paints.From(stroke, stroke.StrokeWidth * 1.35f);
         canvas.DrawPath(path, thick);
     }
 
@@ -91,14 +125,13 @@ internal static class ScreenIcons
         canvas.DrawCircle(p(0.74f, 0.2f).X, p(0.74f, 0.2f).Y, size * 0.055f, fill);
     }
 
-    private static void DrawQrSymbol(SKCanvas canvas, SKPaint fill, float size, Func<float, float, SKPoint> p)
+    private static void DrawQrSymbol(SKCanvas canvas, Paints paints, SKPaint fill, float size, Func<float, float, SKPoint> p)
     {
         void Finder(float x, float y)
         {
             var outer = SKRect.Create(p(x, y), new SKSize(size * 0.18f, size * 0.18f));
-            using var ring = fill.Clone();
+            var ring = paints.From(fill, size * 0.035f);
             ring.Style = SKPaintStyle.Stroke;
-            ring.StrokeWidth = size * 0.035f;
             outer.Inflate(-ring.StrokeWidth / 2, -ring.StrokeWidth / 2);
             canvas.DrawRect(outer, ring);
             canvas.DrawRect(SKRect.Create(p(x + 0.055f, y + 0.055f), new SKSize(size * 0.07f, size * 0.07f)), fill);
@@ -114,10 +147,29 @@ internal static class ScreenIcons
         }
     }
 
-    private static void DrawThermometer(SKCanvas canvas, SKPaint stroke, SKPaint fill, float size, Func<float, float, SKPoint> p)
+    /// <summary>The QR symbol at 0.6 of its size, and an arrow out of each corner: make it bigger, bring it closer.</summary>
+    private static void DrawQrCloser(SKCanvas canvas, Paints paints, SKPaint stroke, SKPaint fill, float size, Func<float, float, SKPoint> p)
     {
-        using var outline = stroke.Clone();
-        outline.StrokeWidth = size * 0.045f;
+        var centre = p(0.5f, 0.5f);
+        canvas.Save();
+        canvas.Scale(0.6f, 0.6f, centre.X, centre.Y);
+        DrawQrSymbol(canvas, paints, fill, size, p);
+        canvas.Restore();
+
+        var arrow = paints.From(stroke, size * 0.04f);
+        foreach (var (dx, dy) in new[] { (-1f, -1f), (1f, -1f), (-1f, 1f), (1f, 1f) })
+        {
+            var from = p(0.5f + dx * 0.18f, 0.5f + dy * 0.18f);
+            var tip = p(0.5f + dx * 0.29f, 0.5f + dy * 0.29f);
+            canvas.DrawLine(from, tip, arrow);
+            canvas.DrawLine(tip, p(0.5f + dx * 0.19f, 0.5f + dy * 0.29f), arrow);
+            canvas.DrawLine(tip, p(0.5f + dx * 0.29f, 0.5f + dy * 0.19f), arrow);
+        }
+    }
+
+    private static void DrawThermometer(SKCanvas canvas, Paints paints, SKPaint stroke, SKPaint fill, float size, Func<float, float, SKPoint> p)
+    {
+        var outline = paints.From(stroke, size * 0.045f);
         var stem = new SKRect(p(0.44f, 0.18f).X, p(0.44f, 0.18f).Y, p(0.56f, 0.62f).X, p(0.56f, 0.62f).Y);
         canvas.DrawRoundRect(stem, size * 0.06f, size * 0.06f, outline);
         var bulb = p(0.5f, 0.7f);
@@ -131,10 +183,9 @@ internal static class ScreenIcons
     }
 
     /// <summary>An ID card (photo square and text lines) above the reader's slot, with an arrow down.</summary>
-    private static void DrawCardOnReader(SKCanvas canvas, SKPaint stroke, SKPaint fill, float size, Func<float, float, SKPoint> p)
+    private static void DrawCardOnReader(SKCanvas canvas, Paints paints, SKPaint stroke, SKPaint fill, float size, Func<float, float, SKPoint> p)
     {
-        using var outline = stroke.Clone();
-        outline.StrokeWidth = size * 0.04f;
+        var outline = paints.From(stroke, size * 0.04f);
         var card = new SKRect(p(0.24f, 0.22f).X, p(0.24f, 0.22f).Y, p(0.76f, 0.54f).X, p(0.76f, 0.54f).Y);
         canvas.DrawRoundRect(card, size * 0.04f, size * 0.04f, outline);
         canvas.DrawRect(new SKRect(p(0.3f, 0.29f).X, p(0.3f, 0.29f).Y, p(0.42f, 0.46f).X, p(0.42f, 0.46f).Y), fill);
@@ -177,15 +228,14 @@ internal static class ScreenIcons
         canvas.DrawRoundRect(new SKRect(p(0.55f, 0.3f).X, p(0.55f, 0.3f).Y, p(0.66f, 0.7f).X, p(0.66f, 0.7f).Y), r, r, fill);
     }
 
-    private static void DrawWarningTriangle(SKCanvas canvas, SKPaint stroke, SKPaint fill, float size, Func<float, float, SKPoint> p)
+    private static void DrawWarningTriangle(SKCanvas canvas, Paints paints, SKPaint stroke, SKPaint fill, float size, Func<float, float, SKPoint> p)
     {
         using var triangle = new SKPath();
         triangle.MoveTo(p(0.5f, 0.2f));
         triangle.LineTo(p(0.8f, 0.74f));
         triangle.LineTo(p(0.2f, 0.74f));
         triangle.Close();
-        using var outline = stroke.Clone();
-        outline.StrokeWidth = size * 0.05f;
+        var outline = paints.From(stroke, size * 0.05f);
         canvas.DrawPath(triangle, outline);
         canvas.DrawLine(p(0.5f, 0.38f), p(0.5f, 0.56f), outline);
         var dot = p(0.5f, 0.65f);

@@ -31,6 +31,10 @@ public sealed class ScreenRenderer : IDisposable
     private readonly SKCanvas _canvas;
     private readonly SKFont _font;
     private readonly SKPaint _textPaint;
+    private readonly SKPaint _stripPaint = new() { Color = Palette.StripBackground, Style = SKPaintStyle.Fill };
+    private readonly SKPaint _shapePaint = new() { IsAntialias = true };
+    private readonly ScreenIcons.Paints _iconPaints = new();
+    private readonly LayoutCache _layouts = new();
 
     /// <summary>Creates a renderer for frames of <paramref name="width"/> × <paramref name="height"/> pixels.</summary>
     public ScreenRenderer(int width, int height)
@@ -84,10 +88,19 @@ public sealed class ScreenRenderer : IDisposable
         return data.ToArray();
     }
 
-    /// <summary>Lays <paramref name="model"/> out on this renderer's panel without drawing it.</summary>
+    /// <summary>
+    /// Lays <paramref name="model"/> out on this renderer's panel without drawing it. The same screen (equal model: the
+    /// same texts, strip, language) is laid out once: its layout is kept (<see cref="LayoutCache"/>), so a redraw or the
+    /// next visitor's same screen measures no text again.
+    /// </summary>
     public ScreenLayout Layout(ScreenModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
+        return _layouts.GetOrAdd(model, LayoutNow);
+    }
+
+    private ScreenLayout LayoutNow(ScreenModel model)
+    {
         var u = Unit;
         var background = Palette.Background(model.Tone);
         var runs = new List<TextRun>();
@@ -119,12 +132,8 @@ public sealed class ScreenRenderer : IDisposable
     private void Draw(ScreenLayout layout, ScreenModel model)
     {
         _canvas.Clear(layout.Background);
-        using (var strip = new SKPaint { Color = Palette.StripBackground, Style = SKPaintStyle.Fill })
-        {
-            _canvas.DrawRect(layout.StripBox, strip);
-        }
-
-        ScreenIcons.Draw(_canvas, model.Icon, layout.IconBox, layout.Background);
+        _canvas.DrawRect(layout.StripBox, _stripPaint);
+        ScreenIcons.Draw(_canvas, model.Icon, layout.IconBox, layout.Background, _iconPaints);
 
         foreach (var run in layout.Runs)
         {
@@ -145,20 +154,20 @@ public sealed class ScreenRenderer : IDisposable
         if (layout.StripBox.Contains(shape))
         {
             var size = shape.Height;
-            using var dot = new SKPaint
-            {
-                IsAntialias = true,
-                Color = Palette.StripText,
-                StrokeWidth = MathF.Max(1.5f, size * 0.2f),
-                Style = online ? SKPaintStyle.Fill : SKPaintStyle.Stroke,
-            };
+            var dot = _shapePaint;
+            dot.Color = Palette.StripText;
+            dot.StrokeWidth = MathF.Max(1.5f, size * 0.2f);
+            dot.Style = online ? SKPaintStyle.Fill : SKPaintStyle.Stroke;
             var r = online ? size / 2 : (size - dot.StrokeWidth) / 2;
             _canvas.DrawCircle(shape.MidX, shape.MidY, r, dot);
             return;
         }
 
         var height = shape.Height;
-        using var frame = new SKPaint { IsAntialias = true, Style = SKPaintStyle.Stroke, StrokeWidth = MathF.Max(2f, height * 0.06f), Color = Palette.TextOn(layout.Background) };
+        var frame = _shapePaint;
+        frame.Style = SKPaintStyle.Stroke;
+        frame.StrokeWidth = MathF.Max(2f, height * 0.06f);
+        frame.Color = Palette.TextOn(layout.Background);
         var inset = frame.StrokeWidth / 2;
         var box = new SKRect(shape.Left + inset, shape.Top + inset, shape.Right - inset, shape.Bottom - inset);
         _canvas.DrawRoundRect(box, height * 0.15f, height * 0.15f, frame);
@@ -432,6 +441,9 @@ public sealed class ScreenRenderer : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
+        _stripPaint.Dispose();
+        _shapePaint.Dispose();
+        _iconPaints.Dispose();
         _textPaint.Dispose();
         _font.Dispose();
         _canvas.Dispose();

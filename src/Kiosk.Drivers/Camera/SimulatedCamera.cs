@@ -37,6 +37,9 @@ public sealed class SimulatedCamera : IFrameSource
     /// <inheritdoc />
     public string Name => "simulated";
 
+    /// <summary>Frame height in pixels.</summary>
+    public int Height => _renderer.Height;
+
     /// <summary>The scene now in front of the camera.</summary>
     public SimulatedScene Scene => _scene;
 

@@ -257,6 +257,14 @@ public sealed class SimulatedSceneRenderer
         }
     }
 
+    /// <summary>The side, in modules (without quiet zone), of the QR code the simulated phone shows for <paramref name="text"/>.</summary>
+    /// <exception cref="ZXing.WriterException">The text does not fit (<see cref="CanShow"/>).</exception>
+    public static int SideInModules(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return Encode(text).Version.DimensionForVersion;
+    }
+
     private static QRCode Encode(string text) =>
         Encoder.encode(text, ErrorCorrectionLevel.M, new Dictionary<ZXing.EncodeHintType, object> { [ZXing.EncodeHintType.CHARACTER_SET] = "UTF-8" });
 

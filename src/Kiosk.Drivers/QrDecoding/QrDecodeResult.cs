@@ -9,4 +9,10 @@ public sealed record QrDecodeResult(string? Text, bool Unchanged, QrDecodePath P
 {
     /// <summary>Whether the frame contained finder patterns the pipeline could not turn into a code.</summary>
     public bool FinderPatternsSeen { get; init; }
+
+    /// <summary>
+    /// No code was read, but one was seen: three finder patterns of a QR code (too far, too blurred or moving too fast
+    /// to read). The kiosk's aiming help ("move the code closer / hold it still") follows it. Never set with a text.
+    /// </summary>
+    public bool CodeSeen { get; init; }
 }

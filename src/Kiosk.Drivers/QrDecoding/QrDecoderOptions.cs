@@ -27,4 +27,12 @@ public sealed class QrDecoderOptions
     /// <summary>How many frames after a hit the region of that hit is tried first.</summary>
     [Range(0, 1000)]
     public int LastHitFrames { get; set; } = 15;
+
+    /// <summary>
+    /// The far-code probe: when a changed frame's downscaled pass found no finder pattern, every this many such frames
+    /// look for a code's finder patterns at full resolution (seen, not read: <see cref="QrDecodeResult.CodeSeen"/>);
+    /// 0 turns it off. Every third frame at 30 fps is ten looks a second, for a signal that must last a second.
+    /// </summary>
+    [Range(0, 1000)]
+    public int FarCodeProbeEvery { get; set; } = 3;
 }

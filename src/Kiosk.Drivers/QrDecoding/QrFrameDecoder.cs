@@ -11,6 +11,8 @@ namespace Kiosk.Drivers.QrDecoding;
 /// inverted; only when finder patterns were seen but no code was read: full resolution (hybrid, then global
 /// histogram), the downscaled frame with the global binarizer, a coarser downscale, and full resolution inverted.
 /// A text is returned only after ZXing's Reed–Solomon error correction succeeded; anything else is "no code".
+/// A frame with no code read says whether a code was nevertheless seen (<see cref="QrDecodeResult.CodeSeen"/>: three
+/// finder patterns; for a code too small for the downscaled frame, the far-code probe looks at full resolution).
 /// </summary>
 /// <remarks>One instance per camera: it keeps the motion reference and the last hit, and is not thread-safe.</remarks>
 public sealed class QrFrameDecoder
@@ -33,6 +35,10 @@ public sealed class QrFrameDecoder
     private readonly List<(float X, float Y, float ModuleSize)> _candidates = [];
 
     private string? _lastText;
+    private bool _lastSeen;
+    private bool _codeSeen;
+    private bool _probeSeen;
+    private int _probeCountdown;
     private QrDecodePath _lastPath;
     private int _skipped;
     private (int Left, int Top, int Right, int Bottom)? _lastHit;
@@ -69,17 +75,19 @@ public sealed class QrFrameDecoder
             if (unchanged && _skipped < _options.MaxSkippedFrames)
             {
                 _skipped++;
-                return new QrDecodeResult(_lastText, true, QrDecodePath.Unchanged, _timeProvider.GetElapsedTime(start));
+                return new QrDecodeResult(_lastText, true, QrDecodePath.Unchanged, _timeProvider.GetElapsedTime(start)) { CodeSeen = _lastSeen };
             }
 
             _gate.Accept(frame.Width, frame.Height);
             _skipped = 0;
         }
 
+        _codeSeen = false;
         var (text, path, finders) = Run(frame.Pixels, frame.Width, frame.Height, frame.Stride, still: false);
         _lastText = text;
         _lastPath = path;
-        return new QrDecodeResult(text, false, path, _timeProvider.GetElapsedTime(start)) { FinderPatternsSeen = finders };
+        _lastSeen = text is null && _codeSeen;
+        return new QrDecodeResult(text, false, path, _timeProvider.GetElapsedTime(start)) { FinderPatternsSeen = finders, CodeSeen = _lastSeen };
     }
 
     /// <summary>
@@ -96,6 +104,7 @@ public sealed class QrFrameDecoder
         }
 
         var start = _timeProvider.GetTimestamp();
+        _codeSeen = false;
         var (text, path, finders) = Run(pixels, width, height, stride, still: true);
         var margin = Math.Clamp(Math.Max(width, height) / 16, 8, 64);
         var (padded, pw, ph) = _padder.Pad(pixels, stride, 0, 0, width, height, margin);
@@ -120,7 +129,7 @@ public sealed class QrFrameDecoder
             }
         }
 
-        return new QrDecodeResult(text, false, path, _timeProvider.GetElapsedTime(start)) { FinderPatternsSeen = finders };
+        return new QrDecodeResult(text, false, path, _timeProvider.GetElapsedTime(start)) { FinderPatternsSeen = finders, CodeSeen = text is null && _codeSeen };
     }
 
     /// <summary>Decodes an image file (PNG, JPEG, WebP) as a still: <c>kiosk scan</c>, <c>kiosk inspect --image</c>.</summary>
@@ -145,6 +154,9 @@ public sealed class QrFrameDecoder
         _gate.Reset();
         _lastHit = null;
         _lastText = null;
+        _lastSeen = false;
+        _probeSeen = false;
+        _probeCountdown = 0;
         _lastPath = QrDecodePath.None;
         _skipped = 0;
         _framesSinceHit = int.MaxValue;
@@ -214,8 +226,11 @@ public sealed class QrFrameDecoder
 
         if (!finders && !invertedFinders && !still)
         {
+            ProbeFarCode(pixels, stride, width, height);
             return Miss(false);
         }
+
+        _probeCountdown = 0;
 
         // 3. Harder paths: the cheap one saw finder patterns but could not read a code.
         if (!invertedFinders || finders || still)
@@ -355,6 +370,49 @@ public sealed class QrFrameDecoder
 
     private static (string? Text, QrDecodePath Path, bool Finders) Miss(bool finders) => (null, QrDecodePath.None, finders);
 
+    /// <summary>
+    /// The far-code probe: the downscaled frame showed no finder pattern, but a code held too far away (modules of a
+    /// pixel or two) shows its three finder patterns only at full resolution. Every <see cref="QrDecoderOptions.FarCodeProbeEvery"/>-th
+    /// such frame, ZXing's detector looks at the full-resolution frame; three finder patterns make the frame's code
+    /// "seen" (not read: the probe never decodes, so what is read and when is the same with or without it). The
+    /// frames between two probes repeat the last probe's answer.
+    /// </summary>
+    private void ProbeFarCode(byte[] pixels, int stride, int width, int height)
+    {
+        if (_options.FarCodeProbeEvery <= 0)
+        {
+            return;
+        }
+
+        if (_probeCountdown > 0)
+        {
+            _probeCountdown--;
+            _codeSeen |= _probeSeen;
+            return;
+        }
+
+        _probeCountdown = _options.FarCodeProbeEvery - 1;
+        _probeSeen = false;
+        var matrix = Binarize(new LumaPlaneSource(pixels, stride, 0, 0, width, height), hybrid: true);
+        if (matrix is null)
+        {
+            return;
+        }
+
+        var detector = new CapturingDetector(matrix);
+        try
+        {
+            detector.detect(_hardHints);
+        }
+        catch (Exception ex) when (ex is ReaderException or ArgumentException or IndexOutOfRangeException or InvalidOperationException)
+        {
+            // Finder patterns without a grid that samples: still a code seen (Info is set before the grid is sampled).
+        }
+
+        _probeSeen = detector.Info is not null;
+        _codeSeen |= _probeSeen;
+    }
+
     private bool TryScaled(LumaDownscaler? downscaler, byte[] pixels, int stride, int left, int top, int width, int height, int factor,
         bool hybrid, bool invert, bool hard, ref bool finders, out string text, out ResultPoint[] points)
     {
@@ -433,6 +491,7 @@ public sealed class QrFrameDecoder
         }
 
         finders |= _pointsSeen >= 1;
+        _codeSeen |= detector.Info is not null;
         if (!hard || detector.Info is not { } info)
         {
             return false;

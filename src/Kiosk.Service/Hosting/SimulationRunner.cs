@@ -3,6 +3,7 @@ using Kiosk.Core;
 using Kiosk.Core.Checkpoint;
 using Kiosk.Core.Events;
 using Kiosk.Devices.Outputs;
+using Kiosk.Devices.Screen;
 using Kiosk.Devices.Temperature;
 using Kiosk.Devices.Voice;
 using Kiosk.Drivers.Audio;
@@ -248,6 +249,15 @@ internal static partial class SimulationRunner
                 time,
                 provider.GetService<SamModuleEmulator>());
             world.ClearCamera();
+
+            // The visitor in front sees each screen shown (a visitor holding the code too far reacts to the aiming help).
+            var presenter = provider.GetService<ScreenPresenter>();
+            Action<VisitorPrompt> seeScreen = prompt => world.SeeScreen(prompt.Kind);
+            if (presenter is not null)
+            {
+                presenter.Shown += seeScreen;
+            }
+
             var player = new ScenarioPlayer(
                 scenario,
                 provider.GetRequiredService<CheckpointLoop>(),
@@ -281,6 +291,10 @@ internal static partial class SimulationRunner
 
                 stopVoice.Cancel();
                 await voice;
+                if (presenter is not null)
+                {
+                    presenter.Shown -= seeScreen;
+                }
             }
         });
 

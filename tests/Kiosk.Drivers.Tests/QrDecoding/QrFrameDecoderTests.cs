@@ -76,6 +76,50 @@ public class QrFrameDecoderTests
     }
 
     [Fact]
+    public void CodeTooFarToReadIsSeenByTheFarCodeProbeAndNeverReadByIt()
+    {
+        // Modules of about a pixel: the downscaled pass sees no finder pattern, full resolution sees three and cannot read them.
+        var far = Enumerable.Range(1, 6)
+            .Select(seed => new SimulatedScene.QrText(SimulatedFrames.LongText, SceneStyle.Default with { CodeFraction = 0.12, RotationDegrees = seed * 3, Seed = seed }))
+            .Select((scene, i) => new QrFrameDecoder(new QrDecoderOptions { MotionGating = false, FarCodeProbeEvery = 1 }).Decode(SimulatedFrames.Frame(scene, i + 1)))
+            .ToList();
+        Assert.All(far, r => Assert.Null(r.Text));
+        Assert.Contains(far, r => r.CodeSeen);
+
+        var off = new QrFrameDecoder(new QrDecoderOptions { MotionGating = false, FarCodeProbeEvery = 0 });
+        Assert.All(
+            Enumerable.Range(1, 6).Select(seed => off.Decode(SimulatedFrames.Frame(new SimulatedScene.QrText(SimulatedFrames.LongText, SceneStyle.Default with { CodeFraction = 0.12, RotationDegrees = seed * 3, Seed = seed }), seed))),
+            r => Assert.False(r.CodeSeen));
+    }
+
+    [Fact]
+    public void ACodeReadOrNoCodeAtAllIsNotACodeSeen()
+    {
+        var decoder = new QrFrameDecoder(new QrDecoderOptions { FarCodeProbeEvery = 1 });
+        var read = decoder.Decode(SimulatedFrames.Frame(Code, 1));
+        Assert.Equal("stage test", read.Text);
+        Assert.False(read.CodeSeen);
+
+        var empty = Enumerable.Range(2, 20).Select(i => decoder.Decode(SimulatedFrames.Frame(new SimulatedScene.Empty(true), i * 10))).ToList();
+        Assert.All(empty, r => Assert.False(r.CodeSeen));
+    }
+
+    [Fact]
+    public void AFrameSkippedAsUnchangedRepeatsWhetherACodeWasSeen()
+    {
+        var decoder = new QrFrameDecoder(new QrDecoderOptions { FarCodeProbeEvery = 1 });
+        var seed = Enumerable.Range(1, 6).First(s =>
+            new QrFrameDecoder(new QrDecoderOptions { MotionGating = false, FarCodeProbeEvery = 1 }).Decode(SimulatedFrames.Frame(Far(s), 1)).CodeSeen);
+        Assert.True(decoder.Decode(SimulatedFrames.Frame(Far(seed), 1)).CodeSeen);
+        var again = decoder.Decode(SimulatedFrames.Frame(Far(seed), 2));
+        Assert.True(again.Unchanged);
+        Assert.True(again.CodeSeen);
+
+        static SimulatedScene Far(int seed) =>
+            new SimulatedScene.QrText(SimulatedFrames.LongText, SceneStyle.Default with { CodeFraction = 0.12, RotationDegrees = seed * 3, Seed = seed });
+    }
+
+    [Fact]
     public void DamagedCodeIsNoCodeNeverAWrongText()
     {
         var frame = SimulatedFrames.Frame(new SimulatedScene.QrText(SimulatedFrames.LongText), 1);

@@ -144,6 +144,103 @@ public sealed class IdleScreenStateTests
         Assert.False(next.Prompt.Status.Online);
     }
 
+    [Fact]
+    public void ACodeSeenButNotReadForASecondBringsTheAimingHelpOnceAndItGoesWhenTheCodeLeaves()
+    {
+        _colors.State = Synced(Start);
+        var camera = new PushedCodeReader();
+        Run(
+            async () =>
+            {
+                // A code too far to read, seen at 30 frames a second from 2.0 s to 6.0 s; then nothing.
+                await Frames(camera, 2.0, 6.0, seen: true);
+                await Frames(camera, 6.0, 9.0, seen: false);
+            },
+            camera);
+
+        var aiming = _screens.Where(s => s.Prompt.Kind == PromptKind.Aiming).ToList();
+        Assert.NotEmpty(aiming);
+        // Seen over a second (2.0 .. 3.0), shown as soon as the loop looks again (every 50 ms once the episode is old enough).
+        Assert.InRange(aiming[0].At, 2.0 + new CheckpointOptions().AimingHelpAfter.TotalSeconds, 3.1);
+        Assert.False(aiming[0].Redraw);
+        Assert.Single(aiming, s => !s.Redraw);
+        Assert.False(aiming[0].Prompt.OffersCard);
+
+        // Gone once no code was seen for Checkpoint:GoneAfter; the idle screen is drawn again, not announced again.
+        var back = _screens.First(s => s.At > aiming[0].At && s.Prompt.Kind == PromptKind.Idle);
+        Assert.Equal(6.0 - (1.0 / 30) + new CheckpointOptions().GoneAfter.TotalSeconds, back.At, 2);
+        Assert.True(back.Redraw);
+        Assert.DoesNotContain(_screens, s => s.At > back.At && s.Prompt.Kind == PromptKind.Aiming);
+    }
+
+    [Fact]
+    public void AnUnreadableCodeSeenForLessThanASecondGivesNoAimingHelp()
+    {
+        _colors.State = Synced(Start);
+        var camera = new PushedCodeReader();
+        Run(
+            async () =>
+            {
+                await Frames(camera, 2.0, 2.9, seen: true);
+                await Frames(camera, 2.9, 5.0, seen: false);
+                await Frames(camera, 5.0, 5.9, seen: true);
+                await Frames(camera, 5.9, 8.0, seen: false);
+            },
+            camera);
+
+        Assert.DoesNotContain(_screens, s => s.Prompt.Kind == PromptKind.Aiming);
+    }
+
+    [Fact]
+    public void TheAimingHelpEndsWhenTheCodeIsReadAndTheVisitorIsDecided()
+    {
+        _colors.State = Synced(Start);
+        var camera = new PushedCodeReader();
+        Run(
+            async () =>
+            {
+                await Frames(camera, 1.0, 3.5, seen: true);
+                await Frames(camera, 3.5, 4.0, seen: false, text: "code-1");
+                await Frames(camera, 4.0, 12.0, seen: false);
+            },
+            camera);
+
+        var kinds = _screens.Where(s => !s.Redraw).Select(s => s.Prompt.Kind).ToList();
+        Assert.Equal([PromptKind.Idle, PromptKind.Aiming, PromptKind.Measuring, PromptKind.Pass, PromptKind.Idle], kinds);
+        var pass = _screens.First(s => s.Prompt.Kind == PromptKind.Pass);
+        Assert.InRange(pass.At, 3.5, 3.6);
+        Assert.DoesNotContain(_screens, s => s.At > pass.At && s.Prompt.Kind == PromptKind.Aiming);
+    }
+
+    [Fact]
+    public void APausedKioskGivesNoAimingHelpAndTheHelpIsOffWhenItsDelayIsZero()
+    {
+        Run(async () => await Frames(_camera, 1.0, 4.0, seen: true), _camera);
+        Assert.DoesNotContain(_screens, s => s.Prompt.Kind == PromptKind.Aiming);
+        Assert.Equal(PromptKind.Offline, _screens[0].Prompt.Kind);
+
+        _screens.Clear();
+        _colors.State = Synced(_time.GetUtcNow());
+        var camera = new PushedCodeReader();
+        Run(async () => await Frames(camera, 6.0, 9.0, seen: true), camera, new CheckpointOptions { AimingHelpAfter = TimeSpan.Zero });
+        Assert.NotEmpty(_screens);
+        Assert.DoesNotContain(_screens, s => s.Prompt.Kind == PromptKind.Aiming);
+    }
+
+    private readonly PushedCodeReader _camera = new();
+
+    /// <summary>Camera sightings at 30 frames a second from <paramref name="from"/> (inclusive) to <paramref name="to"/> (exclusive).</summary>
+    private async Task Frames(PushedCodeReader camera, double from, double to, bool seen, string? text = null)
+    {
+        for (var frame = 0; from + frame / 30.0 < to - 1e-9; frame++)
+        {
+            await At(from + frame / 30.0);
+            camera.Show(new CodeSighting(_time.GetUtcNow(), text, seen));
+        }
+
+        await At(to);
+    }
+
     private static ColorDataState Synced(DateTimeOffset at) => new("CN-HL", 1, at, at, 0, false);
 
     private Task At(double seconds)
@@ -152,12 +249,12 @@ public sealed class IdleScreenStateTests
         return wait > TimeSpan.Zero ? Task.Delay(wait, _time) : Task.CompletedTask;
     }
 
-    private void Run(Func<Task> script, PushedCodeReader? camera = null)
+    private void Run(Func<Task> script, PushedCodeReader? camera = null, CheckpointOptions? options = null)
     {
         var loopContext = new VirtualTimeLoop(_time);
         loopContext.Run(async () =>
         {
-            var checkpoint = new FixedOptionsMonitor<CheckpointOptions>(new CheckpointOptions());
+            var checkpoint = new FixedOptionsMonitor<CheckpointOptions>(options ?? new CheckpointOptions());
             var status = new KioskStatus(Alerts, _colors, _link, checkpoint, "kiosk-01");
             var loop = new CheckpointLoop(
                 new PresentationPumps(camera ?? new PushedCodeReader(), checkpoint, _time, new ListLogger<PresentationPumps>()),

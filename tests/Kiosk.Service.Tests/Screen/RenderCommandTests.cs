@@ -110,7 +110,7 @@ public sealed class RenderCommandTests : IDisposable
         Assert.DoesNotContain("   at ", err, StringComparison.Ordinal);
         if (args[1] is " idle" or "IDLE")
         {
-            Assert.Contains("(expected one of: idle, measuring, pass, refer, offline, fault, place_card, assist)", err, StringComparison.Ordinal);
+            Assert.Contains("(expected one of: idle, measuring, pass, refer, offline, fault, place_card, assist, aiming)", err, StringComparison.Ordinal);
         }
     }
 

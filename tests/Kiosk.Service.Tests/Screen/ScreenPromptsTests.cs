@@ -16,7 +16,7 @@ public sealed class ScreenPromptsTests
         Assert.Equal(looks.Count, looks.Select(l => l.Icon).Distinct().Count());
         Assert.Equal(looks.Count, looks.Distinct().Count());
 
-        Assert.Equal(["idle", "measuring", "pass", "refer", "offline", "fault", "place_card", "assist"], ScreenNames.All);
+        Assert.Equal(["idle", "measuring", "pass", "refer", "offline", "fault", "place_card", "assist", "aiming"], ScreenNames.All);
         Assert.Equal(PromptKind.PlaceCard, ScreenNames.Parse("place_card"));
         Assert.Null(ScreenNames.Parse("place-card")); // names are exact
         Assert.Null(ScreenNames.Parse(" PlaceCard "));

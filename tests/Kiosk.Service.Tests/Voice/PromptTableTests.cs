@@ -112,7 +112,7 @@ public sealed partial class PromptTableTests
 
             // Nothing the screen does not say, beyond "please see staff" / "please wait" / the PASS's temperature note.
             var extra = Words(prompt.Spoken.En).Replace(Words(main.En), string.Empty, StringComparison.Ordinal);
-            foreach (var allowed in new[] { "pleaseseestaff", "pleasewait", "temperaturenormal", "pleaseholdstill", "nocodeplaceyouridcardonthereader", "astaffmemberwillhelpyou", "please" })
+            foreach (var allowed in new[] { "pleaseseestaff", "pleasewait", "temperaturenormal", "pleaseholdstill", "holditstill", "nocodeplaceyouridcardonthereader", "astaffmemberwillhelpyou", "please" })
             {
                 extra = extra.Replace(allowed, string.Empty, StringComparison.Ordinal);
             }

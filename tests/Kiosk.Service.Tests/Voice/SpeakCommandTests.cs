@@ -83,7 +83,7 @@ public sealed class SpeakCommandTests : IDisposable
         Assert.StartsWith("error: ", line);
         Assert.Contains("alsa:kiosk-test-no-such-device: Can not open playback device", line);
         Assert.Equal(2, unknown.Code);
-        Assert.StartsWith("error: unknown prompt 'green' (expected one of: idle, idle-card, measuring, pass", unknown.Error);
+        Assert.StartsWith("error: unknown prompt 'green' (expected one of: idle, idle-card, aiming, measuring, pass", unknown.Error);
     }
 
     [Fact]

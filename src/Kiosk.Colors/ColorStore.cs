@@ -58,6 +58,7 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
     {
         _db = db;
         _settings = settings;
+        Pacer = new LoadPacer(settings.LoadYield, settings.Time);
         _state = new ColorDataState(settings.Feed, null, null, null, 0, false);
     }
 
@@ -98,6 +99,10 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
 
     /// <summary>The configured feed.</summary>
     public string Feed => _settings.Feed;
+
+    /// <summary>How this store's snapshot loads give way to the checkpoint (<see cref="ColorStoreSettings.LoadYield"/>):
+    /// <see cref="SnapshotLoad"/> asks it every statement, a manifest's apply before each part.</summary>
+    public LoadPacer Pacer { get; }
 
     /// <summary>The database file (the manifest fetch stages its parts in a folder next to it).</summary>
     public string DatabasePath => _settings.DatabasePath;

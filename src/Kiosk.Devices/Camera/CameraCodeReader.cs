@@ -20,7 +20,8 @@ public sealed partial class CameraCodeReader(
     IAlerts alerts,
     TimeProvider timeProvider,
     IOptions<CameraOptions> options,
-    ILogger<CameraCodeReader> logger) : ICodeReader
+    ILogger<CameraCodeReader> logger,
+    ScanActivity? activity = null) : ICodeReader
 {
     private readonly CameraOptions _options = options.Value;
 
@@ -77,7 +78,18 @@ public sealed partial class CameraCodeReader(
                     // The same pixels as the frame before (the simulated camera's still scene): the same text.
                     if (!frame.Repeat || !decodedOnce)
                     {
-                        var result = decoder.Decode(frame);
+                        // A color load gives way while the frame is decoded (ScanActivity).
+                        activity?.Decoding(true);
+                        QrDecodeResult result;
+                        try
+                        {
+                            result = decoder.Decode(frame);
+                        }
+                        finally
+                        {
+                            activity?.Decoding(false);
+                        }
+
                         if (!result.Unchanged)
                         {
                             FramesDecoded++;

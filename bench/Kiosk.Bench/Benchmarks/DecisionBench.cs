@@ -125,8 +125,8 @@ public sealed class DecisionBench : IBenchmark
 
     /// <summary><see cref="VisitAsync"/>, with the time until the result screen was shown as well (ms; the decision is
     /// shown and acted on first, then reported: <c>Decided</c> comes after) and the kiosk's own latency (the first frame showing the
-    /// code taken → decided: decode, verify, look up, <see cref="DecisionRecord.Latency"/>).</summary>
-    internal static async Task<(double Decided, double Shown, double Kiosk)> VisitTimedAsync(RunningKiosk kiosk, string code, bool pass, CancellationToken cancellationToken)
+    /// code taken → decided: decode, verify, look up, <see cref="DecisionRecord.Latency"/>) and the GC's pauses meanwhile (ms).</summary>
+    internal static async Task<(double Decided, double Shown, double Kiosk, double GcPaused)> VisitTimedAsync(RunningKiosk kiosk, string code, bool pass, CancellationToken cancellationToken)
     {
         var camera = kiosk.Services.GetRequiredService<SimulatedCamera>();
         var scene = kiosk.Services.GetRequiredService<ThermometerScene>();
@@ -134,10 +134,12 @@ public sealed class DecisionBench : IBenchmark
         scene.PutVisitor(pass ? 36.6 : null);
         var phone = new SimulatedScene.QrText(code);
         camera.Prepare(phone);
+        var gcPaused = GC.GetTotalPauseDuration();
         var shown = Stopwatch.GetTimestamp();
         camera.Show(phone);
         var record = await kiosk.DecidedAsync(cancellationToken);
         var elapsed = Stopwatch.GetElapsedTime(shown).TotalMilliseconds;
+        gcPaused = GC.GetTotalPauseDuration() - gcPaused;
         var screenShown = Stopwatch.GetElapsedTime(shown, kiosk.ResultShownTimestamp).TotalMilliseconds;
         var expected = pass ? Reason.Ok : Reason.HealthStatus;
         if (record.Decision.Reason != expected)
@@ -149,7 +151,7 @@ public sealed class DecisionBench : IBenchmark
         scene.PutVisitor(null);
         await kiosk.ReadyAsync(cancellationToken);
         await Task.Delay(TimeSpan.FromSeconds(1.2), cancellationToken);
-        return (elapsed, screenShown, record.Latency.TotalMilliseconds);
+        return (elapsed, screenShown, record.Latency.TotalMilliseconds, gcPaused.TotalMilliseconds);
     }
 
     private static async Task<(double Ready, double Version)> StartupAsync(BenchWorld world, string directory, int runs, CancellationToken cancellationToken)

@@ -229,6 +229,11 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
         SetCounts(load.RecordCount, load.DocumentRecordCount);
         _pendingCount = CountPending();
         Publish(next);
+
+        // The switch of the lookups and the old file's release happen here, on the loader's thread, not in the first
+        // lookup after the commit (a decision): the reader opens the new file and closes the old, then the old is deleted
+        // with no mapping left, so its blocks are freed by this thread.
+        Reader.SwitchTo(load.GenerationName);
         DeleteGeneration(previous);
     }
 

@@ -371,7 +371,6 @@ public sealed partial class ColorFeedProcessor
         using var load = _store.BeginSnapshotLoad(manifest.Seq, anySeq: Staging().ResyncRequested);
         for (var i = 0; i < manifest.PartHashes.Count; i++)
         {
-            _store.Pacer.GiveWay(); // before reading, hashing and decoding the part: a visitor being decided goes first
             var bytes = readPart(i);
             if (bytes is null)
             {

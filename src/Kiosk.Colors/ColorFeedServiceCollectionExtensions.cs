@@ -17,8 +17,7 @@ public static class ColorFeedServiceCollectionExtensions
     /// <summary>
     /// Registers <see cref="ColorStore"/> (also as <see cref="IColorStore"/> and <see cref="ITrustListSource"/>),
     /// <see cref="ColorFeedProcessor"/> and <see cref="ColorHealthMonitor"/>.
-    /// Needs <see cref="IAlerts"/> and <see cref="TimeProvider"/> registered by the host; an <see cref="ILoadYield"/>, when
-    /// registered, is what the store's snapshot loads give way to.
+    /// Needs <see cref="IAlerts"/> and <see cref="TimeProvider"/> registered by the host.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configuration">The configuration root (section <c>ColorFeed</c>).</param>
@@ -39,8 +38,6 @@ public static class ColorFeedServiceCollectionExtensions
                 AuthorityKey = sp.GetRequiredService<AuthorityKeyHolder>().Key,
                 Provisioning = provisioning?.Invoke(sp),
                 MaxPendingBatches = options.MaxPendingBatches,
-                LoadYield = sp.GetService<ILoadYield>(),
-                Time = sp.GetRequiredService<TimeProvider>(),
             });
         });
         services.TryAddSingleton<IColorStore>(sp => sp.GetRequiredService<ColorStore>());

@@ -58,7 +58,6 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
     {
         _db = db;
         _settings = settings;
-        Pacer = new LoadPacer(settings.LoadYield, settings.Time);
         _state = new ColorDataState(settings.Feed, null, null, null, 0, false);
     }
 
@@ -99,10 +98,6 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
 
     /// <summary>The configured feed.</summary>
     public string Feed => _settings.Feed;
-
-    /// <summary>How this store's snapshot loads give way to the checkpoint (<see cref="ColorStoreSettings.LoadYield"/>):
-    /// <see cref="SnapshotLoad"/> asks it every statement, a manifest's apply before each part.</summary>
-    public LoadPacer Pacer { get; }
 
     /// <summary>The database file (the manifest fetch stages its parts in a folder next to it).</summary>
     public string DatabasePath => _settings.DatabasePath;
@@ -232,8 +227,17 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
 
         // The switch of the lookups and the old file's release happen here, on the loader's thread, not in the first
         // lookup after the commit (a decision): the reader opens the new file and closes the old, then the old is deleted
-        // with no mapping left, so its blocks are freed by this thread.
-        Reader.SwitchTo(load.GenerationName);
+        // with no mapping left, so its blocks are freed by this thread. Should the new file not open now, the commit
+        // stands and the next lookup follows the state by itself, as it follows another process's commit.
+        try
+        {
+            Reader.SwitchTo(load.GenerationName);
+        }
+        catch (Exception ex) when (ex is SqliteException or IOException)
+        {
+            // The lookups follow the committed state themselves (StoreReader.Read).
+        }
+
         DeleteGeneration(previous);
     }
 

@@ -29,11 +29,4 @@ public sealed class ColorStoreSettings
     /// <summary>How long a writer waits for SQLite's write lock held by another process (the service and a
     /// technician's import share one file) before the write fails cleanly.</summary>
     public TimeSpan BusyTimeout { get; init; } = TimeSpan.FromMinutes(2);
-
-    /// <summary>What a snapshot load on a <see cref="LoaderThread"/> gives way to (the checkpoint deciding a visitor,
-    /// <see cref="LoadPacer"/>); null = nothing.</summary>
-    public ILoadYield? LoadYield { get; init; }
-
-    /// <summary>The clock that bounds the load's pauses.</summary>
-    public TimeProvider Time { get; init; } = TimeProvider.System;
 }

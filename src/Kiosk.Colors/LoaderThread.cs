@@ -16,12 +16,6 @@ public static partial class LoaderThread
     /// <summary>How much the loader's nice value is raised above the process's (Linux).</summary>
     public const int Nice = 10;
 
-    [ThreadStatic]
-    private static bool t_isLoader;
-
-    /// <summary>The calling thread is a loader thread (a <see cref="LoadPacer"/> makes only these wait).</summary>
-    public static bool IsCurrent => t_isLoader;
-
     /// <summary>Starts <paramref name="work"/> on a new background thread of lower priority.</summary>
     /// <param name="work">The work; an exception it throws faults the returned task.</param>
     /// <param name="name">The thread's name (no personal data).</param>
@@ -43,7 +37,6 @@ public static partial class LoaderThread
         {
             try
             {
-                t_isLoader = true;
                 Lower();
                 work();
             }

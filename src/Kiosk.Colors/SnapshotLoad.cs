@@ -245,7 +245,6 @@ public sealed class SnapshotLoad : IDisposable
         var documents = _bufferHoldsDocuments;
         if (_buffered == PerStatement)
         {
-            _store.Pacer.GiveWay(); // between statements: a visitor being decided goes first (bounded)
             var stmt = documents ? _insertDocuments : _insertCodes;
             var p = 1;
             for (var j = 0; j < PerStatement; j++)

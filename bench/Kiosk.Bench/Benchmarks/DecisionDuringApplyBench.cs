@@ -62,11 +62,9 @@ public sealed class DecisionDuringApplyBench : IBenchmark
         var gcPause = TimeSpan.Zero;
         var gen2 = 0;
         var gen0 = 0;
-        LoadPacer pacer;
         await using (var kiosk = await RunningKiosk.StartAsync(world.Settings(Path.Combine(directory, "kiosk")), world.FeedMessages, cancellationToken))
         {
             var store = kiosk.Services.GetRequiredService<ColorStore>();
-            pacer = store.Pacer;
             for (var i = 0; i < 2; i++)
             {
                 await DecisionBench.VisitAsync(kiosk, world.RedCode, pass: false, cancellationToken); // warm-up
@@ -122,7 +120,7 @@ public sealed class DecisionDuringApplyBench : IBenchmark
             $"decision during apply: {applies} applies ({applyTime.TotalSeconds:0.0} s, GC paused {gcPause.TotalMilliseconds:0} ms, {gen0} collections, {gen2} of them gen2), " +
             $"{during.Count} decisions during (p50 {Stats.Median(during):0.0} ms, max {during.Max():0.0} ms; GC paused within decisions {duringGcPause.Sum():0} ms in all, {duringGcPause[during.IndexOf(during.Max())]:0.0} ms within the slowest; screen shown p50 {Stats.Median(duringShown):0.0}, p95 {Stats.Percentile(duringShown, 95):0.0} ms; frame taken to decided p50 {Stats.Median(duringKiosk):0.0}, p95 {Stats.Percentile(duringKiosk, 95):0.0} ms), " +
             $"{idle.Count} idle (p50 {Stats.Median(idle):0.0} ms, max {idle.Max():0.0} ms; screen shown p50 {Stats.Median(idleShown):0.0}, p95 {Stats.Percentile(idleShown, 95):0.0} ms; frame taken to decided p50 {Stats.Median(idleKiosk):0.0}, p95 {Stats.Percentile(idleKiosk, 95):0.0} ms), " +
-            $"loader paused {pacer.Pauses} times ({pacer.Paused.TotalMilliseconds:0} ms), load average {LoadAverage()}");
+            $"load average {LoadAverage()}");
         return
         [
             new Figure(options.Quick ? Eighth : Full, Math.Round(Stats.Percentile(during, 95), 2), "ms", Math.Round(Stats.Percentile(idle, 95), 2)),

@@ -80,14 +80,8 @@ public sealed partial class CheckpointLoop
             _phase = value;
             Interlocked.Exchange(ref _stageAllowanceTicks, 0);
             Interlocked.Exchange(ref _stageTimestamp, _time.GetTimestamp());
-            PhaseChanged?.Invoke(value);
         }
     }
-
-    /// <summary>Raised at every change of <see cref="Phase"/> (on the checkpoint's thread, or a pump's when a code or card
-    /// arrives at an idle kiosk); handlers must return at once and not throw (a color load gives way while a visitor is
-    /// decided: the composition root's <c>CheckpointLoadYield</c>).</summary>
-    public event Action<CheckpointPhase>? PhaseChanged;
 
     /// <summary>How long the current stage has lasted: a busy stage that lasts too long means the loop is stuck (watchdog).</summary>
     public TimeSpan StageAge => _time.GetElapsedTime(Interlocked.Read(ref _stageTimestamp));

@@ -20,8 +20,7 @@ public sealed partial class CameraCodeReader(
     IAlerts alerts,
     TimeProvider timeProvider,
     IOptions<CameraOptions> options,
-    ILogger<CameraCodeReader> logger,
-    ScanActivity? activity = null) : ICodeReader
+    ILogger<CameraCodeReader> logger) : ICodeReader
 {
     private readonly CameraOptions _options = options.Value;
 
@@ -78,18 +77,7 @@ public sealed partial class CameraCodeReader(
                     // The same pixels as the frame before (the simulated camera's still scene): the same text.
                     if (!frame.Repeat || !decodedOnce)
                     {
-                        // A color load gives way while the frame is decoded (ScanActivity).
-                        activity?.Decoding(true);
-                        QrDecodeResult result;
-                        try
-                        {
-                            result = decoder.Decode(frame);
-                        }
-                        finally
-                        {
-                            activity?.Decoding(false);
-                        }
-
+                        var result = decoder.Decode(frame);
                         if (!result.Unchanged)
                         {
                             FramesDecoded++;

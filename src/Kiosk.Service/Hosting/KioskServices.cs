@@ -55,21 +55,7 @@ internal static partial class KioskServices
             hasCardReader: sp.GetService<ICardReader>() is not null));
         services.TryAddSingleton<PresentationPumps>();
         services.TryAddSingleton<VisitorOutputs>();
-        // A color load gives way while a visitor is decided (issue 22): the loop tells the store's pacer when it is busy.
-        services.TryAddSingleton<ScanActivity>();
-        services.TryAddSingleton(sp =>
-        {
-            var yield = ActivatorUtilities.CreateInstance<CheckpointLoadYield>(sp);
-            sp.GetRequiredService<ScanActivity>().DecodingChanged += yield.ObserveDecoding;
-            return yield;
-        });
-        services.TryAddSingleton<ILoadYield>(sp => sp.GetRequiredService<CheckpointLoadYield>());
-        services.TryAddSingleton(sp =>
-        {
-            var loop = ActivatorUtilities.CreateInstance<CheckpointLoop>(sp);
-            loop.PhaseChanged += sp.GetRequiredService<CheckpointLoadYield>().Observe;
-            return loop;
-        });
+        services.TryAddSingleton<CheckpointLoop>();
         services.TryAddSingleton<IKioskHealth>(sp => new CheckpointHealth(sp.GetRequiredService<CheckpointLoop>(), TimeSpan.FromSeconds(60)));
         return services;
     }

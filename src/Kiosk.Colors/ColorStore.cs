@@ -224,6 +224,20 @@ public sealed class ColorStore : IColorStore, ITrustListSource, IDisposable
         SetCounts(load.RecordCount, load.DocumentRecordCount);
         _pendingCount = CountPending();
         Publish(next);
+
+        // The switch of the lookups and the old file's release happen here, on the loader's thread, not in the first
+        // lookup after the commit (a decision): the reader opens the new file and closes the old, then the old is deleted
+        // with no mapping left, so its blocks are freed by this thread. Should the new file not open now, the commit
+        // stands and the next lookup follows the state by itself, as it follows another process's commit.
+        try
+        {
+            Reader.SwitchTo(load.GenerationName);
+        }
+        catch (Exception ex) when (ex is SqliteException or IOException)
+        {
+            // The lookups follow the committed state themselves (StoreReader.Read).
+        }
+
         DeleteGeneration(previous);
     }
 

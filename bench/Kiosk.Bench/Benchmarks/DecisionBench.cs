@@ -120,7 +120,13 @@ public sealed class DecisionBench : IBenchmark
     /// <summary>One visitor through the production path: the code shown to the simulated camera (with a temperature
     /// when <paramref name="pass"/>), the time until the decision in ms; then the visitor leaves, the kiosk is ready
     /// again and 1.2 s pass (the screen's hold), as at a checkpoint.</summary>
-    internal static async Task<double> VisitAsync(RunningKiosk kiosk, string code, bool pass, CancellationToken cancellationToken)
+    internal static async Task<double> VisitAsync(RunningKiosk kiosk, string code, bool pass, CancellationToken cancellationToken) =>
+        (await VisitTimedAsync(kiosk, code, pass, cancellationToken)).Decided;
+
+    /// <summary><see cref="VisitAsync"/>, with the time until the result screen was shown as well (ms; the decision is
+    /// shown and acted on first, then reported: <c>Decided</c> comes after) and the kiosk's own latency (the first frame showing the
+    /// code taken → decided: decode, verify, look up, <see cref="DecisionRecord.Latency"/>) and the GC's pauses meanwhile (ms).</summary>
+    internal static async Task<(double Decided, double Shown, double Kiosk, double GcPaused)> VisitTimedAsync(RunningKiosk kiosk, string code, bool pass, CancellationToken cancellationToken)
     {
         var camera = kiosk.Services.GetRequiredService<SimulatedCamera>();
         var scene = kiosk.Services.GetRequiredService<ThermometerScene>();
@@ -128,10 +134,13 @@ public sealed class DecisionBench : IBenchmark
         scene.PutVisitor(pass ? 36.6 : null);
         var phone = new SimulatedScene.QrText(code);
         camera.Prepare(phone);
+        var gcPaused = GC.GetTotalPauseDuration();
         var shown = Stopwatch.GetTimestamp();
         camera.Show(phone);
         var record = await kiosk.DecidedAsync(cancellationToken);
         var elapsed = Stopwatch.GetElapsedTime(shown).TotalMilliseconds;
+        gcPaused = GC.GetTotalPauseDuration() - gcPaused;
+        var screenShown = Stopwatch.GetElapsedTime(shown, kiosk.ResultShownTimestamp).TotalMilliseconds;
         var expected = pass ? Reason.Ok : Reason.HealthStatus;
         if (record.Decision.Reason != expected)
         {
@@ -142,7 +151,7 @@ public sealed class DecisionBench : IBenchmark
         scene.PutVisitor(null);
         await kiosk.ReadyAsync(cancellationToken);
         await Task.Delay(TimeSpan.FromSeconds(1.2), cancellationToken);
-        return elapsed;
+        return (elapsed, screenShown, record.Latency.TotalMilliseconds, gcPaused.TotalMilliseconds);
     }
 
     private static async Task<(double Ready, double Version)> StartupAsync(BenchWorld world, string directory, int runs, CancellationToken cancellationToken)

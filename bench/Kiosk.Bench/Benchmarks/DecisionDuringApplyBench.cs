@@ -52,10 +52,16 @@ public sealed class DecisionDuringApplyBench : IBenchmark
 
         var idle = new List<double>();
         var during = new List<double>();
+        var idleShown = new List<double>();
+        var duringShown = new List<double>();
+        var duringGcPause = new List<double>();
+        var idleKiosk = new List<double>();
+        var duringKiosk = new List<double>();
         var applies = 0;
         var applyTime = TimeSpan.Zero;
         var gcPause = TimeSpan.Zero;
         var gen2 = 0;
+        var gen0 = 0;
         await using (var kiosk = await RunningKiosk.StartAsync(world.Settings(Path.Combine(directory, "kiosk")), world.FeedMessages, cancellationToken))
         {
             var store = kiosk.Services.GetRequiredService<ColorStore>();
@@ -68,7 +74,10 @@ public sealed class DecisionDuringApplyBench : IBenchmark
             {
                 for (var i = 0; i < IdleBlock && idle.Count < count; i++)
                 {
-                    idle.Add(await DecisionBench.VisitAsync(kiosk, world.RedCode, pass: false, cancellationToken));
+                    var (decided, shown, inKiosk, _) = await DecisionBench.VisitTimedAsync(kiosk, world.RedCode, pass: false, cancellationToken);
+                    idle.Add(decided);
+                    idleShown.Add(shown);
+                    idleKiosk.Add(inKiosk);
                 }
 
                 if (during.Count >= count)
@@ -78,15 +87,19 @@ public sealed class DecisionDuringApplyBench : IBenchmark
 
                 var pauseBefore = GC.GetTotalPauseDuration();
                 var gen2Before = GC.CollectionCount(2);
+                var gen0Before = GC.CollectionCount(0);
                 var started = System.Diagnostics.Stopwatch.GetTimestamp();
                 var apply = LoaderThread.Run(() => ProvinceBench.ApplyManifest(store, parts, world.AuthorityKey), "manifest-apply");
                 applies++;
                 while (!apply.IsCompleted)
                 {
-                    var elapsed = await DecisionBench.VisitAsync(kiosk, world.RedCode, pass: false, cancellationToken);
+                    var (decided, shown, inKiosk, paused) = await DecisionBench.VisitTimedAsync(kiosk, world.RedCode, pass: false, cancellationToken);
                     if (!apply.IsCompleted)
                     {
-                        during.Add(elapsed); // only decisions wholly inside the apply
+                        duringGcPause.Add(paused);
+                        during.Add(decided); // only decisions wholly inside the apply
+                        duringShown.Add(shown);
+                        duringKiosk.Add(inKiosk);
                     }
                 }
 
@@ -94,6 +107,7 @@ public sealed class DecisionDuringApplyBench : IBenchmark
                 applyTime += System.Diagnostics.Stopwatch.GetElapsedTime(started);
                 gcPause += GC.GetTotalPauseDuration() - pauseBefore;
                 gen2 += GC.CollectionCount(2) - gen2Before;
+                gen0 += GC.CollectionCount(0) - gen0Before;
                 if (store.RecordCount != province.Codes || store.DocumentRecordCount != province.Documents)
                 {
                     throw new InvalidOperationException("the province was not applied whole to the kiosk's store");
@@ -103,8 +117,9 @@ public sealed class DecisionDuringApplyBench : IBenchmark
 
         // What the figure alone does not say, for finding a cause: the spread, and the GC's share of the applies.
         Console.Error.WriteLine(
-            $"decision during apply: {applies} applies ({applyTime.TotalSeconds:0.0} s, GC paused {gcPause.TotalMilliseconds:0} ms, {gen2} gen2), " +
-            $"{during.Count} decisions during (p50 {Stats.Median(during):0.0} ms, max {during.Max():0.0} ms), {idle.Count} idle (p50 {Stats.Median(idle):0.0} ms, max {idle.Max():0.0} ms), " +
+            $"decision during apply: {applies} applies ({applyTime.TotalSeconds:0.0} s, GC paused {gcPause.TotalMilliseconds:0} ms, {gen0} collections, {gen2} of them gen2), " +
+            $"{during.Count} decisions during (p50 {Stats.Median(during):0.0} ms, max {during.Max():0.0} ms; GC paused within decisions {duringGcPause.Sum():0} ms in all, {duringGcPause[during.IndexOf(during.Max())]:0.0} ms within the slowest; screen shown p50 {Stats.Median(duringShown):0.0}, p95 {Stats.Percentile(duringShown, 95):0.0} ms; frame taken to decided p50 {Stats.Median(duringKiosk):0.0}, p95 {Stats.Percentile(duringKiosk, 95):0.0} ms), " +
+            $"{idle.Count} idle (p50 {Stats.Median(idle):0.0} ms, max {idle.Max():0.0} ms; screen shown p50 {Stats.Median(idleShown):0.0}, p95 {Stats.Percentile(idleShown, 95):0.0} ms; frame taken to decided p50 {Stats.Median(idleKiosk):0.0}, p95 {Stats.Percentile(idleKiosk, 95):0.0} ms), " +
             $"load average {LoadAverage()}");
         return
         [

@@ -2,6 +2,7 @@ using Kiosk.Colors;
 using Kiosk.Core;
 using Kiosk.Core.Checkpoint;
 using Kiosk.Core.Events;
+using Kiosk.Devices.Screen;
 using Kiosk.Devices.Voice;
 using Kiosk.Service.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -22,6 +23,7 @@ internal sealed class RunningKiosk : IAsyncDisposable
     private TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _running = Task.CompletedTask;
     private Task _speaking = Task.CompletedTask;
+    private long _resultShown;
 
     private RunningKiosk(ServiceProvider services) => Services = services;
 
@@ -51,6 +53,13 @@ internal sealed class RunningKiosk : IAsyncDisposable
         var loop = kiosk.Services.GetRequiredService<CheckpointLoop>();
         loop.Decided += r => kiosk._decided.TrySetResult(r);
         loop.Ready += () => kiosk._ready.TrySetResult();
+        kiosk.Services.GetRequiredService<ScreenPresenter>().Shown += prompt =>
+        {
+            if (prompt.Kind is PromptKind.Pass or PromptKind.Refer)
+            {
+                Interlocked.Exchange(ref kiosk._resultShown, System.Diagnostics.Stopwatch.GetTimestamp());
+            }
+        };
         var voice = kiosk.Services.GetRequiredService<VoicePrompter>();
         kiosk._speaking = Task.Run(() => voice.RunAsync(kiosk._stop.Token), CancellationToken.None);
         kiosk._running = Task.Run(() => loop.RunAsync(kiosk._stop.Token), CancellationToken.None);
@@ -63,7 +72,11 @@ internal sealed class RunningKiosk : IAsyncDisposable
     {
         _ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _decided = new TaskCompletionSource<DecisionRecord>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Interlocked.Exchange(ref _resultShown, 0);
     }
+
+    /// <summary>When the last PASS or REFER screen was shown (<see cref="System.Diagnostics.Stopwatch"/> timestamp; 0 = none since <see cref="Expect"/>).</summary>
+    public long ResultShownTimestamp => Interlocked.Read(ref _resultShown);
 
     public Task<DecisionRecord> DecidedAsync(CancellationToken cancellationToken) => _decided.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
 

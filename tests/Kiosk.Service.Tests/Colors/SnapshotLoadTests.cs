@@ -395,4 +395,55 @@ public sealed class SnapshotLoadTests : IDisposable
         Assert.Equal((HealthColor.Green, 200L), _w.Lookup(Record(2, HealthColor.Green, 200)));
         Assert.Equal("ok", _w.Store.IntegrityCheck());
     }
+
+    [Fact]
+    public void TheCommitMovesTheLookupsToTheNewFileAndReleasesTheOldOneSoTheNextDecisionPaysForNeither()
+    {
+        var old = Codes(200, 100, salt: 1);
+        Load(1, old, Documents(200, 100, salt: 1));
+        Assert.Equal((old[5].Color, old[5].ColorTime), _w.Lookup(old[5])); // the old file is mapped by the lookups
+        var oldFile = Path.Combine(_w.Directory, Assert.Single(GenerationFiles()));
+
+        var codes = Codes(300, 200);
+        Load(2, codes, Documents(300, 200));
+
+        // Before any lookup: the old file is deleted and neither open nor mapped any longer (closing its last mapping
+        // is the slow part, on the loader's thread now), the new one is open.
+        Assert.False(File.Exists(oldFile));
+        Assert.DoesNotContain(OpenFiles(), f => f.StartsWith(oldFile, StringComparison.Ordinal));
+        Assert.Contains(Path.Combine(_w.Directory, Assert.Single(GenerationFiles())), OpenFiles());
+        Assert.Equal((codes[7].Color, codes[7].ColorTime), _w.Lookup(codes[7]));
+        Assert.Null(_w.Lookup(old[5]));
+    }
+
+    /// <summary>The files this process holds open or mapped (Linux: /proc/self/fd and /proc/self/maps).</summary>
+    private static List<string> OpenFiles()
+    {
+        var files = new List<string>();
+        foreach (var fd in Directory.EnumerateFileSystemEntries("/proc/self/fd"))
+        {
+            try
+            {
+                if (new FileInfo(fd).LinkTarget is { } target)
+                {
+                    files.Add(target);
+                }
+            }
+            catch (IOException)
+            {
+                // Closed meanwhile.
+            }
+        }
+
+        foreach (var line in File.ReadLines("/proc/self/maps"))
+        {
+            var slash = line.IndexOf('/', StringComparison.Ordinal);
+            if (slash >= 0)
+            {
+                files.Add(line[slash..]);
+            }
+        }
+
+        return files;
+    }
 }

@@ -2,6 +2,10 @@
 # Shared by the package scripts (deploy/raspberrypi/package-deb.sh: the kiosk; deploy/fleet/package-deb.sh: the fleet
 # console): what turns a dotnet publish folder into a Debian package with dpkg-deb only. Sourced, not run.
 #
+#   die MESSAGE                   prints `error: MESSAGE` on stderr, exits 2
+#   deb_args DEFAULT_ARCH ARGS…   the scripts' arguments PUBLISH_DIR OUT_DIR VERSION [ARCH]: sets publish, out,
+#                                 version, arch; checks the publish folder has an executable `kiosk` and VERSION is a
+#                                 Debian version
 #   deb_init ARCH                 checks ARCH (arm64, armhf, amd64), KIOSK_DEB_COMPRESSION and the tools; sets
 #                                 deb_arch, deb_elf_machine, deb_compression
 #   deb_stage_app PUBLISH APPDIR  copies the publish folder into the staged APPDIR: modes, no debug symbols, no
@@ -14,7 +18,26 @@
 #   deb_changelog STAGE NAME VERSION  usr/share/doc/NAME/changelog.gz: one entry for this build
 #   deb_build STAGE OUT NAME VERSION  dpkg-deb --build into OUT/NAME_VERSION_ARCH.deb; prints its path
 #
-# The caller sets `set -euo pipefail` and defines die().
+# The caller sets `set -euo pipefail`.
+
+die() {
+    echo "error: $*" >&2
+    exit 2
+}
+
+# shellcheck disable=SC2034 # publish, out, version and arch are the caller's
+deb_args() {
+    local default_arch="$1"
+    shift
+    [[ $# -ge 3 && $# -le 4 ]] || die "usage: package-deb.sh PUBLISH_DIR OUT_DIR VERSION [ARCH]"
+    publish="$1"
+    out="$2"
+    version="$3"
+    arch="${4:-$default_arch}"
+    [[ -d "$publish" ]] || die "publish folder not found: $publish"
+    [[ -f "$publish/kiosk" && -x "$publish/kiosk" ]] || die "no executable 'kiosk' in $publish (dotnet publish src/Kiosk.Service)"
+    [[ "$version" =~ ^[0-9][A-Za-z0-9.+~-]*$ ]] || die "not a Debian version: $version"
+}
 
 # Package → 1; the caller seeds it (e.g. deb_depends=([libc6]=1 [libssl3]=1)).
 declare -gA deb_depends

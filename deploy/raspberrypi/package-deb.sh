@@ -17,23 +17,10 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
-die() {
-    echo "error: $*" >&2
-    exit 2
-}
-
-[[ $# -ge 3 && $# -le 4 ]] || die "usage: package-deb.sh PUBLISH_DIR OUT_DIR VERSION [ARCH]"
-publish="$1"
-out="$2"
-version="$3"
-arch="${4:-arm64}"
-
 # shellcheck source=deploy/lib/deb-common.sh
 . "$here/../lib/deb-common.sh"
 
-[[ -d "$publish" ]] || die "publish folder not found: $publish"
-[[ -f "$publish/kiosk" && -x "$publish/kiosk" ]] || die "no executable 'kiosk' in $publish (dotnet publish src/Kiosk.Service)"
-[[ "$version" =~ ^[0-9][A-Za-z0-9.+~-]*$ ]] || die "not a Debian version: $version"
+deb_args arm64 "$@"
 deb_init "$arch"
 
 stage="$(mktemp -d)"

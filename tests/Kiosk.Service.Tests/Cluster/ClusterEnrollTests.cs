@@ -35,8 +35,8 @@ public sealed class ClusterEnrollTests(NatsClusterFixture fixture) : IClassFixtu
     [ToolFact("nats-server")]
     public async Task EnrollOverMqtt311ThroughAListWhoseFirstBrokerIsDeadReadsTheKeyAndWritesTheSameFileAsFromTheKeyFile()
     {
-        await PublishRetainedAsync(1, "hc/v1/trust", FeedEncoder.Sign(new TrustMessage(DateTimeOffset.UtcNow, new TrustList([])), _authority));
-        await PublishRetainedAsync(2, "hc/v1/colors/heartbeat", FeedEncoder.Sign(new HeartbeatMessage("CN-HL", 7, DateTimeOffset.UtcNow), _authority));
+        await Cluster.PublishAsync(1, "hc/v1/trust", FeedEncoder.Sign(new TrustMessage(DateTimeOffset.UtcNow, new TrustList([])), _authority), retain: true);
+        await Cluster.PublishAsync(2, "hc/v1/colors/heartbeat", FeedEncoder.Sign(new HeartbeatMessage("CN-HL", 7, DateTimeOffset.UtcNow), _authority), retain: true);
         var dead = MosquittoBroker.FreePort(); // nothing listens there
         var fromFile = Config("from-file.json");
         var fromBroker = Config("from-broker.json");
@@ -87,7 +87,7 @@ public sealed class ClusterEnrollTests(NatsClusterFixture fixture) : IClassFixtu
     [ToolFact("nats-server")]
     public async Task EnrollLeftAtMqtt5OnTheClusterSaysWhichProtocolToGiveAndEveryBrokerItTried()
     {
-        await PublishRetainedAsync(0, "hc/v1/colors/heartbeat", FeedEncoder.Sign(new HeartbeatMessage("CN-HL", 3, DateTimeOffset.UtcNow), _authority));
+        await Cluster.PublishAsync(0, "hc/v1/colors/heartbeat", FeedEncoder.Sign(new HeartbeatMessage("CN-HL", 3, DateTimeOffset.UtcNow), _authority), retain: true);
         var dead = MosquittoBroker.FreePort();
         var output = Config("five.json");
 
@@ -153,34 +153,5 @@ public sealed class ClusterEnrollTests(NatsClusterFixture fixture) : IClassFixtu
     {
         var lines = output.Split('\n').Where(l => l.Length > 6 && l[6..].StartsWith(check + " ", StringComparison.Ordinal)).ToArray();
         return lines.Length == 1 ? lines[0] : throw new Xunit.Sdk.XunitException($"{lines.Length} '{check}' lines in:\n{output}");
-    }
-
-    /// <summary>Publishes retained as the authority does on the cluster: MQTT 3.1.1, QoS 1, again until acknowledged.</summary>
-    private async Task PublishRetainedAsync(int node, string topic, byte[] payload)
-    {
-        string? error = null;
-        await Poll.UntilAsync(
-            async () =>
-            {
-                using var client = new MqttClientFactory().CreateMqttClient();
-                try
-                {
-                    await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer(Cluster.Host, Cluster.MqttPorts[node]).WithClientId("authority-" + Guid.NewGuid().ToString("N")[..8])
-                        .WithProtocolVersion(MqttProtocolVersion.V311).WithCleanSession(true).WithTimeout(TimeSpan.FromSeconds(10)).Build());
-                    var result = await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithRetainFlag().WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
-                    await client.DisconnectAsync();
-                    error = result.IsSuccess ? null : result.ReasonCode.ToString();
-                    return result.IsSuccess;
-                }
-                catch (MQTTnet.Exceptions.MqttCommunicationException ex)
-                {
-                    error = ex.Message;
-                    return false;
-                }
-            },
-            $"the publish to {topic} acknowledged",
-            TimeSpan.FromSeconds(30),
-            pause: TimeSpan.FromMilliseconds(200),
-            detail: () => error ?? "-");
     }
 }

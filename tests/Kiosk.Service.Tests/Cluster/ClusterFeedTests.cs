@@ -254,33 +254,7 @@ public sealed class ClusterFeedTests(NatsClusterFixture fixture) : IClassFixture
 
     private string ClientLog() => string.Join(Environment.NewLine, _logs.Lines.TakeLast(30));
 
-    /// <summary>Publishes as the authority does: QoS 1, again until acknowledged (a node losing a stream leader drops the connection meanwhile).</summary>
-    private async Task PublishAsync(int node, string topic, byte[] payload, bool retain)
-    {
-        string? error = null;
-        await Poll.UntilAsync(
-            async () =>
-            {
-                using var client = new MqttClientFactory().CreateMqttClient();
-                try
-                {
-                    await client.ConnectAsync(Login(node, "authority-" + Guid.NewGuid().ToString("N")[..8]));
-                    var result = await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithRetainFlag(retain).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
-                    await client.DisconnectAsync();
-                    error = result.IsSuccess ? null : result.ReasonCode.ToString();
-                    return result.IsSuccess;
-                }
-                catch (MQTTnet.Exceptions.MqttCommunicationException ex)
-                {
-                    error = ex.Message;
-                    return false;
-                }
-            },
-            $"the publish to {topic} acknowledged",
-            TimeSpan.FromSeconds(30),
-            pause: TimeSpan.FromMilliseconds(200),
-            detail: () => error ?? "-");
-    }
+    private Task PublishAsync(int node, string topic, byte[] payload, bool retain) => Cluster.PublishAsync(node, topic, payload, retain);
 
     /// <summary>The retained messages under <paramref name="filters"/> read from node <paramref name="node"/> until <paramref name="count"/> topics have come.</summary>
     private async Task<IReadOnlyDictionary<string, byte[]>> ReadRetainedAsync(int node, string[] filters, int count)

@@ -125,6 +125,38 @@ internal sealed class NatsCluster : IAsyncDisposable
     /// <summary>The log of node <paramref name="index"/> (diagnostics).</summary>
     public string Log(int index) => _nodes[index].Log();
 
+    /// <summary>
+    /// Publishes as the authority does on the cluster: MQTT 3.1.1, QoS 1, through node <paramref name="node"/>, again
+    /// until acknowledged (a node losing a stream leader drops the connection meanwhile).
+    /// </summary>
+    public async Task PublishAsync(int node, string topic, byte[] payload, bool retain)
+    {
+        string? error = null;
+        await Poll.UntilAsync(
+            async () =>
+            {
+                using var client = new MqttClientFactory().CreateMqttClient();
+                try
+                {
+                    await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer(Host, MqttPorts[node]).WithClientId("authority-" + Guid.NewGuid().ToString("N")[..8])
+                        .WithProtocolVersion(MqttProtocolVersion.V311).WithCleanSession(true).WithTimeout(TimeSpan.FromSeconds(10)).Build());
+                    var result = await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithRetainFlag(retain).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+                    await client.DisconnectAsync();
+                    error = result.IsSuccess ? null : result.ReasonCode.ToString();
+                    return result.IsSuccess;
+                }
+                catch (MQTTnet.Exceptions.MqttCommunicationException ex)
+                {
+                    error = ex.Message;
+                    return false;
+                }
+            },
+            $"the publish to {topic} acknowledged",
+            TimeSpan.FromSeconds(30),
+            pause: TimeSpan.FromMilliseconds(200),
+            detail: () => error ?? "-");
+    }
+
     /// <summary>The node's index whose MQTT port is <paramref name="port"/>.</summary>
     public int IndexOfMqttPort(int port) => Array.FindIndex(_nodes, n => n.MqttPort == port);
 

@@ -270,16 +270,7 @@ public sealed class ColorsBench : IBenchmark
     {
         using var db = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
         db.Open();
-        var issuers = new Dictionary<string, long>(StringComparer.Ordinal);
-        using (var names = db.CreateCommand())
-        {
-            names.CommandText = "SELECT idx, name FROM issuers";
-            using var reader = names.ExecuteReader();
-            while (reader.Read())
-            {
-                issuers[reader.GetString(1)] = reader.GetInt64(0);
-            }
-        }
+        var issuers = Issuers(db);
 
         using var query = db.CreateCommand();
         query.CommandText = "SELECT color, ct FROM records WHERE issuer = $i AND id = $id";
@@ -292,19 +283,40 @@ public sealed class ColorsBench : IBenchmark
             var t = Stopwatch.GetTimestamp();
             pi.Value = issuers[probe.Issuer];
             pid.Value = probe.Id.ToArray();
-            using (var reader = query.ExecuteReader())
-            {
-                if (reader.Read())
-                {
-                    _ = reader.GetInt32(0);
-                    _ = reader.GetInt64(1);
-                }
-            }
-
-            samples.Add(Stopwatch.GetElapsedTime(t).TotalMicroseconds);
+            samples.Add(TimedRead(query, t));
         }
 
         return samples;
+    }
+
+    /// <summary>The generation file's issuer names and their indexes (the plain queries' first step).</summary>
+    internal static Dictionary<string, long> Issuers(SqliteConnection db)
+    {
+        var issuers = new Dictionary<string, long>(StringComparer.Ordinal);
+        using var names = db.CreateCommand();
+        names.CommandText = "SELECT idx, name FROM issuers";
+        using var reader = names.ExecuteReader();
+        while (reader.Read())
+        {
+            issuers[reader.GetString(1)] = reader.GetInt64(0);
+        }
+
+        return issuers;
+    }
+
+    /// <summary>Runs a prepared (color, ct) lookup, reads its row if any, and returns the µs since <paramref name="started"/>.</summary>
+    internal static double TimedRead(SqliteCommand query, long started)
+    {
+        using (var reader = query.ExecuteReader())
+        {
+            if (reader.Read())
+            {
+                _ = reader.GetInt32(0);
+                _ = reader.GetInt64(1);
+            }
+        }
+
+        return Stopwatch.GetElapsedTime(started).TotalMicroseconds;
     }
 
     internal static void Exec(SqliteConnection db, string sql)

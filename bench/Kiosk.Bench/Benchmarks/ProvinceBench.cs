@@ -241,16 +241,7 @@ public sealed class ProvinceBench : IBenchmark
     {
         using var db = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
         db.Open();
-        var issuers = new Dictionary<string, long>(StringComparer.Ordinal);
-        using (var names = db.CreateCommand())
-        {
-            names.CommandText = "SELECT idx, name FROM issuers";
-            using var reader = names.ExecuteReader();
-            while (reader.Read())
-            {
-                issuers[reader.GetString(1)] = reader.GetInt64(0);
-            }
-        }
+        var issuers = ColorsBench.Issuers(db);
 
         using var codes = db.CreateCommand();
         codes.CommandText = "SELECT color, ct FROM records WHERE id = $id AND issuer = $i";
@@ -278,16 +269,7 @@ public sealed class ProvinceBench : IBenchmark
                 query = docs;
             }
 
-            using (var reader = query.ExecuteReader())
-            {
-                if (reader.Read())
-                {
-                    _ = reader.GetInt32(0);
-                    _ = reader.GetInt64(1);
-                }
-            }
-
-            samples.Add(Stopwatch.GetElapsedTime(t).TotalMicroseconds);
+            samples.Add(ColorsBench.TimedRead(query, t));
         }
 
         return samples;

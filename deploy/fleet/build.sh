@@ -17,10 +17,8 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 
-die() {
-    echo "error: $*" >&2
-    exit 2
-}
+# shellcheck source=deploy/lib/deb-common.sh
+. "$here/../lib/deb-common.sh"
 
 out="$repo/artifacts"
 version=""
@@ -37,19 +35,7 @@ while [[ $# -gt 0 ]]; do
     esac
 done
 
-case "$rid" in
-    linux-x64) arch=amd64 ;;
-    linux-arm64) arch=arm64 ;;
-    *) die "unsupported runtime identifier: $rid (linux-x64, linux-arm64)" ;;
-esac
-command -v dotnet >/dev/null || die "dotnet not found"
-mkdir -p "$out"
-out="$(cd "$out" && pwd)"
-project="$repo/src/Kiosk.Service"
-
-if [[ -z "$version" ]]; then
-    version="$(dotnet msbuild "$project" -nologo -getProperty:Version)"
-fi
+build_prepare "$repo" "$rid" "$out" "$version"
 
 publish="$out/publish/kiosk-fleet-$rid"
 rm -rf "$publish"

@@ -1,8 +1,11 @@
 # shellcheck shell=bash
-# Shared by the package scripts (deploy/raspberrypi/package-deb.sh: the kiosk; deploy/fleet/package-deb.sh: the fleet
-# console): what turns a dotnet publish folder into a Debian package with dpkg-deb only. Sourced, not run.
+# Shared by the build and package scripts (deploy/raspberrypi: the kiosk; deploy/fleet: the fleet console): what
+# turns src/Kiosk.Service into a publish folder and that into a Debian package with dpkg-deb only. Sourced, not run.
 #
 #   die MESSAGE                   prints `error: MESSAGE` on stderr, exits 2
+#   build_prepare REPO RID OUT VERSION  for build.sh: sets arch (the Debian architecture of RID: linux-arm64,
+#                                 linux-arm, linux-x64), out (created, absolute), project (src/Kiosk.Service) and
+#                                 version (the project's when VERSION is empty); needs dotnet
 #   deb_args DEFAULT_ARCH ARGS…   the scripts' arguments PUBLISH_DIR OUT_DIR VERSION [ARCH]: sets publish, out,
 #                                 version, arch; checks the publish folder has an executable `kiosk` and VERSION is a
 #                                 Debian version
@@ -23,6 +26,26 @@
 die() {
     echo "error: $*" >&2
     exit 2
+}
+
+# shellcheck disable=SC2034 # arch, out, project and version are the caller's
+build_prepare() {
+    local repo="$1" rid="$2"
+    out="$3"
+    version="$4"
+    case "$rid" in
+        linux-arm64) arch=arm64 ;;
+        linux-arm) arch=armhf ;;
+        linux-x64) arch=amd64 ;;
+        *) die "unsupported runtime identifier: $rid (linux-arm64, linux-arm, linux-x64)" ;;
+    esac
+    command -v dotnet >/dev/null || die "dotnet not found"
+    mkdir -p "$out"
+    out="$(cd "$out" && pwd)"
+    project="$repo/src/Kiosk.Service"
+    if [[ -z "$version" ]]; then
+        version="$(dotnet msbuild "$project" -nologo -getProperty:Version)"
+    fi
 }
 
 # shellcheck disable=SC2034 # publish, out, version and arch are the caller's
